@@ -1,0 +1,35 @@
+// OracleAgent: follows the oracle's shortest path using the env's TRUE position (privileged: it
+// reads the Env it is given). Replans from where it is when noise pushes it off the path or a
+// required colour was not achieved where the path expected.
+#pragma once
+#include "agent/agent.hpp"
+#include "sim/oracle.hpp"
+
+namespace hjepa {
+
+struct OracleAgentParams {
+  double replan_distance = 0.5;  // replan when the true position is this far from the path, units
+  OracleParams oracle;           // the planner's grid
+};
+
+class OracleAgent : public Agent {
+ public:
+  OracleAgent(const Env& env, OracleAgentParams params = {}) : env_(&env), params_(params) {}
+  std::string name() const override { return "oracle"; }
+  void reset(const Observation& obs) override;
+  double act(const Observation& obs) override;
+  const OraclePath& path() const { return path_; }  // the current plan (for drawing)
+  int replans() const { return replans_; }
+
+ private:
+  void replan();
+  const Env* env_;
+  OracleAgentParams params_;
+  OraclePath path_;
+  int plan_progress_ = 0;  // env progress when path_ was planned
+  int segment_ = 0;        // index of the path segment being followed
+  int replans_ = 0;
+  bool replanning_ = false;
+};
+
+}  // namespace hjepa

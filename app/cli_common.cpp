@@ -1,0 +1,92 @@
+// Shared CLI pieces: map choice, task and point parsing, all reporting user errors clearly.
+#include "app/cli_common.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "sim/map_io.hpp"
+
+namespace hjepa {
+
+void add_map_options(CLI::App& cmd, MapChoice& choice, bool required) {
+  auto* file = cmd.add_option("--map", choice.file, "Map file (hjepa-map/1 JSON)");
+  auto* seed = cmd.add_option("--map-seed", choice.seed, "Generate the map from this seed (>= 0)")
+                   ->check(CLI::NonNegativeNumber);
+  file->excludes(seed);
+  (void)required;  // make_world reports a missing map with a clearer message than CLI11's
+}
+
+int run_command(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s; see '%s --help' for what is expected\n", app.get_name().c_str(), e.what(),
+                 app.get_name().c_str());
+    return 2;
+  }
+  try {
+    return body();
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "%s: %s\n", app.get_name().c_str(), e.what());
+    return 2;
+  }
+}
+
+World make_world(const MapChoice& choice) {
+  if (!choice.file.empty()) {
+    try {
+      return load_map(choice.file);
+    } catch (const MapError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  if (choice.seed < 0) throw UsageError("no map given; expected --map FILE or --map-seed N");
+  return generate_map(static_cast<uint64_t>(choice.seed), choice.params);
+}
+
+Task make_task(const std::string& text, const World& world) {
+  Task task;
+  const std::string err = parse_task(text, task);
+  if (!err.empty()) throw UsageError("--task: " + err);
+  for (Color c : task.colors) {
+    const bool present = std::any_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return r.color == c; });
+    if (!present) {
+      std::string have;
+      for (int k = 0; k < kNumColors; ++k)
+        if (std::any_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return static_cast<int>(r.color) == k; }))
+          have += (have.empty() ? "" : ", ") + std::string(kColorNames[k]);
+      throw UsageError("--task: colour \"" + std::string(color_name(c)) + "\" is not on this map; expected colours of the map: " + have);
+    }
+  }
+  return task;
+}
+
+void add_env_options(CLI::App& cmd, EnvParams& p) {
+  cmd.add_option("--noise-motion", p.noise_motion, "Std of motion noise, units (default 0.05)")->check(CLI::Range(0.0, 10.0));
+  cmd.add_option("--noise-perception", p.noise_perception, "Std of position perception noise, units (default 0.1)")
+      ->check(CLI::Range(0.0, 10.0));
+  cmd.add_option("--noise-range", p.noise_range, "Std of range-ring noise, units (default 0.05)")->check(CLI::Range(0.0, 10.0));
+  cmd.add_option("--step-length", p.step_length, "Distance moved per step, units (default 1)")->check(CLI::Range(0.01, 10.0));
+  cmd.add_option("--max-steps", p.max_steps,
+                 "Truncate after N steps (default 0 = auto: 2*ceil((W+H)/step_length)*task length)")
+      ->check(CLI::Range(0, 1000000));
+}
+
+Vec2 parse_point(const std::string& text, const std::string& flag) {
+  const size_t comma = text.find(',');
+  try {
+    if (comma != std::string::npos) {
+      size_t used1 = 0, used2 = 0;
+      const std::string a = text.substr(0, comma), b = text.substr(comma + 1);
+      const double x = std::stod(a, &used1), y = std::stod(b, &used2);
+      if (used1 == a.size() && used2 == b.size() && std::isfinite(x) && std::isfinite(y)) return {x, y};
+    }
+  } catch (const std::exception&) {
+  }
+  throw UsageError(flag + ": \"" + text + "\" is not a point; expected X,Y (two numbers, e.g. 5,12.5)");
+}
+
+}  // namespace hjepa

@@ -1,0 +1,45 @@
+// Pieces shared by the CLI commands: user errors (exit status 2), map and task selection, and
+// the option groups several commands take.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "sim/env.hpp"
+#include "sim/map_gen.hpp"
+#include "sim/world.hpp"
+
+namespace hjepa {
+
+// A user error (file, flag, value): printed as "hjepa <command>: <message>", exit status 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct MapChoice {
+  std::string file;    // --map FILE
+  int64_t seed = -1;   // --map-seed N (>= 0)
+  MapParams params;    // generator parameters for --map-seed
+};
+void add_map_options(CLI::App& cmd, MapChoice& choice, bool required);
+// Loads or generates the map; throws UsageError.
+World make_world(const MapChoice& choice);
+
+// Parses a task and checks every colour is on the map; throws UsageError.
+Task make_task(const std::string& text, const World& world);
+// Parses "X,Y"; throws UsageError.
+Vec2 parse_point(const std::string& text, const std::string& flag);
+
+// Parses argv into app and runs body; --help exits 0, parse errors and UsageError exit 2.
+int run_command(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
+// Adds the EnvParams flags (--noise-motion, --noise-perception, --max-steps, ...).
+void add_env_options(CLI::App& cmd, EnvParams& params);
+
+int cmd_run(int argc, char** argv);
+int cmd_map(int argc, char** argv);
+int cmd_perf(int argc, char** argv);
+int cmd_gui(int argc, char** argv);
+
+}  // namespace hjepa

@@ -1,0 +1,31 @@
+// `hjepa gui` (and `hjepa` alone): parse the app's flags into GuiOptions and open the window.
+#include "app/cli_common.hpp"
+#include "app/gui/gui.hpp"
+
+namespace hjepa {
+
+int cmd_gui(int argc, char** argv) {
+  CLI::App app{"Open the desktop app: the world, the agent and what it plans, with live panels.", "hjepa gui"};
+  GuiOptions o;
+  std::string map_file, task, agent;
+  int64_t map_seed = -1;
+  auto* file = app.add_option("--map", map_file, "Map file (hjepa-map/1 JSON)");
+  app.add_option("--map-seed", map_seed, "Generate the map from this seed (default 1)")
+      ->check(CLI::NonNegativeNumber)->excludes(file);
+  app.add_option("--task", task, "Colours to stand in, in order, e.g. red,green,blue");
+  app.add_option("--agent", agent, "Agent: oracle or random (default oracle)")->check(CLI::IsMember({"oracle", "random"}));
+  app.add_option("--seed", o.seed, "Episode seed (default 1)");
+  app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive)")
+      ->check(CLI::Range(0, 10000000));
+  app.add_option("--screenshot", o.screenshot, "PNG written after the last frame (with --frames)");
+  return run_command(app, argc, argv, [&] {
+    if (!map_file.empty()) o.map_file = map_file;
+    if (map_seed >= 0) o.map_seed = static_cast<uint64_t>(map_seed);
+    if (!task.empty()) o.task = task;
+    if (!agent.empty()) o.agent = agent;
+    if (!o.screenshot.empty() && o.frames == 0) throw UsageError("--screenshot needs --frames N (N > 0)");
+    return run_gui(o);
+  });
+}
+
+}  // namespace hjepa

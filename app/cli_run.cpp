@@ -1,0 +1,112 @@
+// `hjepa run`: one episode with a chosen agent; a readable summary, or one JSON object (--json).
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "agent/oracle_agent.hpp"
+#include "agent/random_agent.hpp"
+#include "app/cli_common.hpp"
+#include "sim/oracle.hpp"
+
+namespace hjepa {
+
+int cmd_run(int argc, char** argv) {
+  CLI::App app{"Run one episode headless and print a summary (or one JSON object with --json).", "hjepa run"};
+  MapChoice map;
+  std::string task_text, start_text, agent_name;
+  uint64_t seed = 1;
+  EnvParams env_params;
+  bool json = false;
+  add_map_options(app, map, true);
+  app.add_option("--task", task_text, "Colours to stand in, in order, e.g. red,green (1-6 of: " + palette_list() + ")")
+      ->required();
+  app.add_option("--start", start_text, "Start position X,Y (default: drawn from --seed)");
+  app.add_option("--agent", agent_name, "Agent: oracle or random")->required()->check(CLI::IsMember({"oracle", "random"}));
+  app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1");
+  add_env_options(app, env_params);
+  app.add_flag("--json", json, "Print exactly one JSON object on stdout");
+
+  return run_command(app, argc, argv, [&] {
+    const World world = make_world(map);
+    const Task task = make_task(task_text, world);
+    std::optional<Vec2> start;
+    if (!start_text.empty()) {
+      start = parse_point(start_text, "--start");
+      if (!world.is_free(*start))
+        throw UsageError("--start: (" + start_text + ") is not a free point; expected a point inside the " +
+                         std::to_string(world.width) + " x " + std::to_string(world.height) +
+                         " map and outside every obstacle");
+    }
+    Env env(world, task, env_params);
+    Observation obs = env.reset(seed, start);
+    const Vec2 start_pos = env.state().position;
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const OraclePath oracle = plan_oracle(world, start_pos, task, 0);
+    const double oracle_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!oracle.found) throw UsageError("--task: " + task_to_string(task) + " cannot be completed from this start (a colour is unreachable)");
+
+    std::unique_ptr<Agent> agent;
+    if (agent_name == "oracle") agent = std::make_unique<OracleAgent>(env);
+    else agent = std::make_unique<RandomAgent>(derive_seed(seed, 1));
+    agent->reset(obs);
+
+    std::vector<Vec2> trajectory{start_pos}, observed{obs.position};
+    std::vector<int> progress_steps(env.state().progress, 0);
+    bool terminated = env.state().progress >= task.size(), truncated = false;
+    double total_reward = 0;
+    const auto t1 = std::chrono::steady_clock::now();
+    while (!terminated && !truncated) {
+      const StepResult r = env.step(agent->act(obs));
+      obs = r.obs;
+      total_reward += r.reward;
+      trajectory.push_back(r.info.true_position);
+      observed.push_back(obs.position);
+      while (static_cast<int>(progress_steps.size()) < r.info.progress) progress_steps.push_back(r.info.step);
+      terminated = r.terminated;
+      truncated = r.truncated;
+    }
+    const double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
+    const int steps = env.state().step;
+    const int o_steps = oracle_steps(oracle.length, env_params.step_length);
+
+    if (json) {
+      auto points = [](const std::vector<Vec2>& v) {
+        nlohmann::json a = nlohmann::json::array();
+        for (Vec2 p : v) a.push_back({p.x, p.y});
+        return a;
+      };
+      nlohmann::json j = {{"agent", agent->name()},
+                          {"task", task_to_string(task)},
+                          {"map_fingerprint", world.fingerprint()},
+                          {"seed", seed},
+                          {"success", terminated},
+                          {"truncated", truncated},
+                          {"steps", steps},
+                          {"max_steps", env.max_steps()},
+                          {"reward", total_reward},
+                          {"oracle_length", oracle.length},
+                          {"oracle_steps", o_steps},
+                          {"oracle_path", points(oracle.points)},
+                          {"oracle_ms", oracle_ms},
+                          {"ms_per_step", steps > 0 ? run_ms / steps : 0.0},
+                          {"progress_steps", progress_steps},
+                          {"trajectory", points(trajectory)},
+                          {"observations", points(observed)}};
+      std::printf("%s\n", j.dump().c_str());
+    } else {
+      std::printf("agent %s, task %s, start (%.2f, %.2f), seed %llu\n", agent->name().c_str(),
+                  task_to_string(task).c_str(), start_pos.x, start_pos.y, static_cast<unsigned long long>(seed));
+      std::printf("%s after %d steps (limit %d); colours achieved at steps:", terminated ? "success" : "truncated",
+                  steps, env.max_steps());
+      for (size_t k = 0; k < progress_steps.size(); ++k)
+        std::printf(" %s@%d", std::string(color_name(task.colors[k])).c_str(), progress_steps[k]);
+      std::printf("\noracle: length %.3f, %d steps (planned in %.1f ms); this run: %.2f x oracle steps\n",
+                  oracle.length, o_steps, oracle_ms, o_steps > 0 ? static_cast<double>(steps) / o_steps : 1.0);
+    }
+    return 0;
+  });
+}
+
+}  // namespace hjepa

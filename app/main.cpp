@@ -1,0 +1,42 @@
+// hjepa: one executable for the desktop app (gui, the default) and the headless commands
+// (run, map, perf). Dispatches on the first argument.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "app/cli_common.hpp"
+
+namespace {
+
+const char* kUsage =
+    "hjepa — a small laboratory for hierarchical planning with learned world models (H-JEPA)\n"
+    "\n"
+    "Usage: hjepa [COMMAND] [OPTIONS]   (no command: open the desktop app)\n"
+    "\n"
+    "Commands:\n"
+    "  gui    open the desktop app (SFML window + Dear ImGui panels)\n"
+    "  run    run one episode headless and print a summary or JSON\n"
+    "  map    generate a map and write it as a hjepa-map/1 JSON file\n"
+    "  perf   measure speed: 'perf env' (env steps/s), 'perf oracle' (oracle ms/plan)\n"
+    "\n"
+    "Run 'hjepa COMMAND --help' for the options of a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace hjepa;
+  if (argc < 2) return cmd_gui(argc, argv);
+  const std::string cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  // Each command parses argv[1..] with argv[1] as its program name.
+  if (cmd == "run") return cmd_run(argc - 1, argv + 1);
+  if (cmd == "map") return cmd_map(argc - 1, argv + 1);
+  if (cmd == "perf") return cmd_perf(argc - 1, argv + 1);
+  if (cmd == "gui") return cmd_gui(argc - 1, argv + 1);
+  std::fprintf(stderr, "hjepa: unknown command \"%s\"; expected one of gui, run, map, perf (see hjepa --help)\n",
+               cmd.c_str());
+  return 2;
+}

@@ -1,0 +1,121 @@
+// The environment's dynamics: blocked moves, motion and perception noise, the range ring and
+// the task's progress, reward and termination.
+#include "sim/env.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace hjepa {
+namespace {
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument(what);
+}
+
+}  // namespace
+
+Env::Env(const World& world, Task task, EnvParams params) : world_(&world), task_(std::move(task)), params_(params) {
+  require(task_.size() >= 1 && task_.size() <= kMaxTaskLength,
+          "task has " + std::to_string(task_.size()) + " colours; expected 1 to " + std::to_string(kMaxTaskLength));
+  require(params_.step_length > 0 && std::isfinite(params_.step_length),
+          "step_length " + std::to_string(params_.step_length) + "; expected a number > 0");
+  for (auto [name, v] : {std::pair{"noise_motion", params_.noise_motion}, {"noise_perception", params_.noise_perception},
+                         {"noise_range", params_.noise_range}})
+    require(v >= 0 && std::isfinite(v), std::string(name) + " " + std::to_string(v) + "; expected a number >= 0");
+  require(params_.num_rays >= 0 && params_.num_rays <= kMaxRays,
+          "num_rays " + std::to_string(params_.num_rays) + "; expected 0 to " + std::to_string(kMaxRays));
+  require(params_.ray_max > 0 && std::isfinite(params_.ray_max),
+          "ray_max " + std::to_string(params_.ray_max) + "; expected a number > 0");
+  require(params_.max_steps >= 0, "max_steps " + std::to_string(params_.max_steps) + "; expected >= 0 (0 = auto)");
+  max_steps_ = params_.max_steps > 0
+                   ? params_.max_steps
+                   : 2 * static_cast<int>(std::ceil((world.width + world.height) / params_.step_length)) * task_.size();
+  for (int k = 0; k < params_.num_rays; ++k) ray_dirs_[k] = heading_dir(6.283185307179586 * k / params_.num_rays);
+}
+
+Vec2 Env::move(Vec2 p, Vec2 d, double len) const {
+  const double t = world_->raycast(p, d, len);
+  Vec2 q = p + d * t;
+  if (t < len && !world_->is_free(q)) q = p + d * std::max(0.0, t - 1e-7);  // rounding landed inside: back off
+  if (!world_->is_free(q)) q = p;
+  return q;
+}
+
+Observation Env::observe(EnvState& s) const {
+  Observation obs;
+  const double sp = params_.noise_perception;
+  obs.position = s.position;
+  if (sp > 0) obs.position = obs.position + Vec2{sp * s.rng.normal(), sp * s.rng.normal()};
+  obs.color = world_->color_at(s.position);
+  obs.num_rays = params_.num_rays;
+  if (obs.num_rays == 0) return obs;
+
+  // Cull obstacles to those the ring can reach, then cast each ray against walls and those.
+  const Vec2 p = s.position;
+  const double r = params_.ray_max;
+  const Obstacle* near[64];
+  int num_near = 0;
+  bool overflow = false;
+  for (const auto& ob : world_->obstacles) {
+    if (ob.max.x <= p.x - r || ob.min.x >= p.x + r || ob.max.y <= p.y - r || ob.min.y >= p.y + r) continue;
+    if (num_near == 64) { overflow = true; break; }
+    near[num_near++] = &ob;
+  }
+  for (int k = 0; k < obs.num_rays; ++k) {
+    const Vec2 d = ray_dirs_[k];
+    double t;
+    if (overflow) {
+      t = world_->raycast(p, d, r);
+    } else {
+      t = std::min(r, raycast_walls(p, d, world_->width, world_->height));
+      for (int i = 0; i < num_near; ++i) t = std::min(t, raycast(*near[i], p, d));
+    }
+    if (params_.noise_range > 0) t += params_.noise_range * s.rng.normal();
+    obs.ranges[k] = static_cast<float>(std::clamp(t, 0.0, r));
+  }
+  return obs;
+}
+
+Observation Env::reset(uint64_t seed, std::optional<Vec2> start) {
+  state_ = EnvState{};
+  state_.rng.reseed(seed);
+  if (start) {
+    if (!world_->is_free(*start))
+      throw std::invalid_argument("start (" + std::to_string(start->x) + ", " + std::to_string(start->y) +
+                                  ") is not a free point; expected a point inside the " +
+                                  std::to_string(world_->width) + " x " + std::to_string(world_->height) +
+                                  " map and outside every obstacle");
+    state_.position = *start;
+  } else {
+    do {
+      state_.position = {state_.rng.uniform(0, world_->width), state_.rng.uniform(0, world_->height)};
+    } while (!world_->is_free(state_.position));
+  }
+  state_.progress = advance_progress(task_, 0, world_->color_at(state_.position));
+  return observe(state_);
+}
+
+StepResult Env::step(double heading) {
+  if (done()) throw std::logic_error("Env::step called after the episode ended; call reset first");
+  StepResult r;
+  Vec2 p = move(state_.position, heading_dir(heading), params_.step_length);
+  const double sm = params_.noise_motion;
+  if (sm > 0) {
+    const Vec2 n{sm * state_.rng.normal(), sm * state_.rng.normal()};
+    const double len = norm(n);
+    if (len > 0) p = move(p, n * (1.0 / len), len);
+  }
+  state_.position = p;
+  ++state_.step;
+  const int before = state_.progress;
+  state_.progress = advance_progress(task_, before, world_->color_at(p));
+  r.obs = observe(state_);
+  r.reward = -1.0 + (state_.progress - before);
+  r.terminated = state_.progress >= task_.size();
+  r.truncated = !r.terminated && state_.step >= max_steps_;
+  r.info = {state_.step, state_.progress, state_.progress > before, p};
+  return r;
+}
+
+}  // namespace hjepa

@@ -1,0 +1,87 @@
+// The Gym-like environment: reset(seed, start) and step(heading) over a const World.
+// EnvState is everything that changes (position, step count, task progress, RNG); copy it to
+// roll out or rewind. Same World, Task, params and seed give the same trajectory bit for bit.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "sim/rng.hpp"
+#include "sim/task.hpp"
+#include "sim/world.hpp"
+
+namespace hjepa {
+
+constexpr int kMaxRays = 32;
+
+struct EnvParams {
+  double step_length = 1.0;        // distance moved per step when unobstructed, world units, > 0
+  double noise_motion = 0.05;      // std of Gaussian noise added to the landing point, units, >= 0
+  double noise_perception = 0.1;   // std of Gaussian noise on the observed position, units, >= 0
+  double noise_range = 0.05;       // std of Gaussian noise on each range reading, units, >= 0
+  int num_rays = 8;                // range-ring rays, evenly spaced from heading 0, 0..kMaxRays
+  double ray_max = 5.0;            // range-ring maximum reading, units, > 0
+  int max_steps = 0;               // truncation limit; 0 = auto: 2 * ceil((width+height)/step_length) * task length
+};
+
+struct Observation {
+  Vec2 position;                        // perceived position (true + perception noise)
+  Color color = Color::Red;             // colour of the region the agent truly stands in
+  int num_rays = 0;                     // valid entries of ranges
+  std::array<float, kMaxRays> ranges{}; // distance to the nearest wall/obstacle along ray k, noisy, in [0, ray_max]
+};
+
+struct EnvState {
+  Vec2 position;      // true position
+  int step = 0;       // steps taken since reset
+  int progress = 0;   // task colours achieved
+  Rng rng;            // the env's noise stream
+};
+
+struct StepInfo {
+  int step = 0;              // elapsed steps after this one
+  int progress = 0;          // task colours achieved so far
+  bool progressed = false;   // this step achieved at least one colour
+  Vec2 true_position;        // for evaluation and drawing only; agents must not read it
+};
+
+struct StepResult {
+  Observation obs;
+  double reward = 0;        // -1 per step, +1 per colour achieved by this step
+  bool terminated = false;  // task complete
+  bool truncated = false;   // max_steps reached without completing
+  StepInfo info;
+};
+
+class Env {
+ public:
+  // Throws std::invalid_argument if params are out of range or the task is empty or too long.
+  Env(const World& world, Task task, EnvParams params = {});
+
+  // Starts an episode. Without start, a free start point is drawn from the seed.
+  // Throws std::invalid_argument if start is not a free point of the map.
+  Observation reset(uint64_t seed, std::optional<Vec2> start = std::nullopt);
+  StepResult step(double heading);
+
+  const World& world() const { return *world_; }
+  const Task& task() const { return task_; }
+  const EnvParams& params() const { return params_; }
+  int max_steps() const { return max_steps_; }
+  const EnvState& state() const { return state_; }
+  void set_state(const EnvState& s) { state_ = s; }
+  bool done() const { return state_.progress >= task_.size() || state_.step >= max_steps_; }
+
+  // Moves from p along unit direction d by up to len, stopping just short of the first hit.
+  Vec2 move(Vec2 p, Vec2 d, double len) const;
+  Observation observe(EnvState& s) const;
+
+ private:
+  const World* world_;
+  Task task_;
+  EnvParams params_;
+  int max_steps_ = 0;
+  std::array<Vec2, kMaxRays> ray_dirs_{};  // unit directions of the range ring
+  EnvState state_;
+};
+
+}  // namespace hjepa

@@ -25,6 +25,8 @@ using Json = nlohmann::ordered_json;
 
 constexpr const char* kFormatTag = "hjepa-map/1";
 constexpr double kConnectivityCell = 0.1;
+constexpr double kMaxMapSide = 200;  // units; larger maps would make the free-space grids too big
+constexpr size_t kMaxRegions = 64;
 constexpr const char* kExpectedMapObject = "a hjepa-map/1 JSON object";
 constexpr const char* kExpectedRegion = R"({"site": [x, y], "color": <colour name>})";
 constexpr const char* kExpectedObstacle =
@@ -301,6 +303,16 @@ std::string_view obstacle_kind_name(const Obstacle& ob) { return ob.kind == Obst
 void check_world(const World& world) {
   check_positive(world.width, "$.size[0]");
   check_positive(world.height, "$.size[1]");
+  // The connectivity check and the oracle rasterise the map: keep it to a size they handle quickly.
+  if (world.width > kMaxMapSide) refuse("$.size[0]", format_number(world.width) + " is too large", "at most " + format_number(kMaxMapSide));
+  if (world.height > kMaxMapSide) refuse("$.size[1]", format_number(world.height) + " is too large", "at most " + format_number(kMaxMapSide));
+  if (world.regions.size() > kMaxRegions)
+    refuse("$.regions", std::to_string(world.regions.size()) + " regions", "at most " + std::to_string(kMaxRegions));
+  for (size_t i = 0; i < world.regions.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (world.regions[i].site == world.regions[j].site)
+        refuse(index_path("$.regions", i) + ".site", "the same point as " + index_path("$.regions", j) + ".site",
+               "distinct sites (a repeated site owns no points)");
 
   const size_t region_count = world.regions.size();
   if (region_count < 2)

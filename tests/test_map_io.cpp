@@ -551,3 +551,12 @@ TEST_CASE("validate_world reports without a source prefix") {
   w.regions.pop_back();
   CHECK(hjepa::validate_world(w) == "$.regions: only 1 region; expected at least 2 regions");
 }
+
+TEST_CASE("refuses maps too large to check and repeated sites") {
+  json big = valid_map();
+  big["size"] = {4000, 30};
+  check_map_refused(big, "$.size[0]", "too large");
+  json twin = valid_map();
+  twin["regions"][2]["site"] = {30, 20};
+  check_map_refused(twin, "$.regions[2].site", "$.regions[1].site");
+}

@@ -23,7 +23,7 @@ int cmd_gui(int argc, char** argv) {
     if (map_seed >= 0) o.map_seed = static_cast<uint64_t>(map_seed);
     if (!task.empty()) o.task = task;
     if (!agent.empty()) o.agent = agent;
-    if (!o.screenshot.empty() && o.frames == 0) throw UsageError("--screenshot needs --frames N (N > 0)");
+    if (!o.screenshot.empty() && o.frames == 0) throw UsageError("--screenshot without --frames; expected --frames N (N > 0) to say when to take it");
     return run_gui(o);
   });
 }

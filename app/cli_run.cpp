@@ -35,8 +35,7 @@ int cmd_run(int argc, char** argv) {
       start = parse_point(start_text, "--start");
       if (!world.is_free(*start))
         throw UsageError("--start: (" + start_text + ") is not a free point; expected a point inside the " +
-                         std::to_string(world.width) + " x " + std::to_string(world.height) +
-                         " map and outside every obstacle");
+                         format_size(world) + " map and outside every obstacle");
     }
     Env env(world, task, env_params);
     Observation obs = env.reset(seed, start);

@@ -36,10 +36,10 @@ Env::Env(const World& world, Task task, EnvParams params) : world_(&world), task
 
 Vec2 Env::move(Vec2 p, Vec2 d, double len) const {
   const double t = world_->raycast(p, d, len);
-  Vec2 q = p + d * t;
-  if (t < len && !world_->is_free(q)) q = p + d * std::max(0.0, t - 1e-7);  // rounding landed inside: back off
-  if (!world_->is_free(q)) q = p;
-  return q;
+  const Vec2 q = p + d * t;
+  if (t == len ? world_->in_bounds(q) : world_->is_free(q)) return q;
+  const Vec2 back = p + d * std::max(0.0, t - 1e-7);  // rounding landed on the wrong side: back off
+  return world_->is_free(back) ? back : p;
 }
 
 Observation Env::observe(EnvState& s) const {

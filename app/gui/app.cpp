@@ -1,0 +1,295 @@
+// run_gui: checks the options, opens the 1600x900 window and runs the frame loop (events to ImGui
+// first, then to the world view; playback; drawing; screenshots). With --frames N it renders N
+// frames, saves --screenshot and exits. Prints the median frame time on stderr at exit.
+#include <SFML/Graphics/RenderWindow.hpp>
+#include <SFML/Graphics/VertexArray.hpp>
+#include <SFML/System/Clock.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <imgui.h>
+#include <string>
+#include <vector>
+
+#include "app/gui/app_state.hpp"
+#include "app/gui/fonts.hpp"
+#include "app/gui/gui.hpp"
+#include "app/gui/imgui_sfml.hpp"
+#include "app/gui/palette.hpp"
+#include "app/gui/panels.hpp"
+#include "app/gui/screenshot.hpp"
+#include "sim/map_io.hpp"
+
+namespace hjepa {
+namespace {
+
+constexpr unsigned kWindowWidth = 1600, kWindowHeight = 900;
+constexpr float kFitMargin = 16;
+constexpr float kChipsHeight = 70, kHelpHeight = 26;  // view overlays kept clear of the map by fit
+
+// False when DISPLAY is unset, or names a local display (":N") whose X socket does not exist;
+// SFML aborts the process if it cannot open the display, so this is checked first.
+bool display_available() {
+  const char* display = std::getenv("DISPLAY");
+  if (!display || !*display) return false;
+  const std::string d = display;
+  if (d[0] != ':') return true;
+  const std::string number = d.substr(1, d.find('.') - 1);
+  return std::filesystem::exists("/tmp/.X11-unix/X" + number);
+}
+
+int no_display() {
+  std::fputs(
+      "hjepa gui: no display (DISPLAY is not set or its X server is not running).\n"
+      "Headless equivalents:\n"
+      "  hjepa run --map-seed 1 --task red,green,blue --agent oracle\n"
+      "  xvfb-run -a -s \"-screen 0 1600x900x24\" hjepa gui --frames 120 --screenshot shot.png\n",
+      stderr);
+  return 1;
+}
+
+// Fills the session from the options; returns an exit status (0 = fine) after printing any error.
+int configure(const GuiOptions& options, Session& session) {
+  if (options.map_file) {
+    try {
+      session.set_world(load_map(*options.map_file), *options.map_file);
+    } catch (const MapError& e) {
+      std::fprintf(stderr, "hjepa gui: %s\n", e.what());
+      return 2;
+    }
+  } else {
+    session.map_seed = options.map_seed.value_or(1);
+    session.regenerate_map();
+  }
+  if (options.task) {
+    const std::string error = parse_task(*options.task, session.task);
+    if (!error.empty()) {
+      std::fprintf(stderr, "hjepa gui: --task: %s\n", error.c_str());
+      return 2;
+    }
+    for (Color c : session.task.colors)
+      if (!session.on_map(c)) {
+        std::string present;
+        for (Color p : session.colors_on_map()) present += (present.empty() ? "" : ", ") + std::string(color_name(p));
+        std::fprintf(stderr, "hjepa gui: --task \"%s\": %s is not on the map %s; its colours are %s\n",
+                     options.task->c_str(), std::string(color_name(c)).c_str(), session.map_source.c_str(), present.c_str());
+        return 2;
+      }
+  } else {
+    session.task = default_task(*session.world);
+  }
+  const std::string agent = options.agent.value_or("oracle");
+  if (agent == "oracle")
+    session.agent_kind = AgentKind::Oracle;
+  else if (agent == "random")
+    session.agent_kind = AgentKind::Random;
+  else {
+    std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle or random\n", agent.c_str());
+    return 2;
+  }
+  session.episode_seed = options.seed;
+  return 0;
+}
+
+// Dark theme. Panel backgrounds are left transparent in ImGui and painted opaque by SFML instead
+// (see draw_panel_backgrounds): far cheaper than blended textured quads on Mesa's software renderer.
+sf::Color apply_style() {
+  ImGui::StyleColorsDark();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 0;
+  style.FrameRounding = 3;
+  style.GrabRounding = 3;
+  style.WindowBorderSize = 1;
+  style.WindowPadding = ImVec2(8, 6);
+  style.ItemSpacing = ImVec2(6, 5);
+  const ImVec4 bg = style.Colors[ImGuiCol_WindowBg];
+  style.Colors[ImGuiCol_WindowBg].w = 0;
+  ImGui::GetIO().IniFilename = nullptr;
+  auto channel = [](float v) { return static_cast<sf::Uint8>(std::clamp(v, 0.f, 1.f) * 255 + 0.5f); };
+  return sf::Color(channel(bg.x), channel(bg.y), channel(bg.z));
+}
+
+void draw_panel_backgrounds(sf::RenderTarget& target, const std::vector<sf::FloatRect>& rects, sf::Color color) {
+  sf::VertexArray quads(sf::Triangles);
+  for (const sf::FloatRect& r : rects) {
+    const sf::Vector2f a(r.left, r.top), b(r.left + r.width, r.top), c(r.left + r.width, r.top + r.height), d(r.left, r.top + r.height);
+    for (sf::Vector2f p : {a, b, c, a, c, d}) quads.append(sf::Vertex(p, color));
+  }
+  target.draw(quads, sf::RenderStates(sf::BlendNone));
+}
+
+class Frontend {
+ public:
+  Frontend(sf::RenderWindow& window, AppState& app) : window_(window), app_(app) {}
+
+  void handle(const sf::Event& event) {
+    const ImGuiIO& io = ImGui::GetIO();
+    switch (event.type) {
+      case sf::Event::Closed:
+        window_.close();
+        break;
+      case sf::Event::Resized:
+        window_.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(event.size.width), static_cast<float>(event.size.height))));
+        break;
+      case sf::Event::KeyPressed:
+        if (!io.WantCaptureKeyboard) key(event.key);
+        break;
+      case sf::Event::MouseWheelScrolled: {
+        const sf::Vector2f p(static_cast<float>(event.mouseWheelScroll.x), static_cast<float>(event.mouseWheelScroll.y));
+        if (!io.WantCaptureMouse && app_.camera.contains(p))
+          app_.camera.zoom_about(p, std::pow(1.15, event.mouseWheelScroll.delta));
+        break;
+      }
+      case sf::Event::MouseButtonPressed:
+        if (!io.WantCaptureMouse) press(event.mouseButton);
+        break;
+      case sf::Event::MouseButtonReleased:
+        if (event.mouseButton.button == sf::Mouse::Left) dragging_ = false;
+        break;
+      case sf::Event::MouseMoved: {
+        const sf::Vector2f p(static_cast<float>(event.mouseMove.x), static_cast<float>(event.mouseMove.y));
+        if (dragging_) app_.camera.pan_pixels(p - last_mouse_);
+        last_mouse_ = p;
+        mouse_in_window_ = true;
+        break;
+      }
+      case sf::Event::MouseLeft:
+        mouse_in_window_ = false;
+        dragging_ = false;
+        break;
+      default:
+        break;
+    }
+  }
+
+  // The region under the cursor while picking (pick mode or ctrl held), else -1.
+  int hovered_region() const {
+    const Session& s = app_.session;
+    if (!s.world || !mouse_in_window_ || ImGui::GetIO().WantCaptureMouse || !app_.camera.contains(last_mouse_)) return -1;
+    if (!app_.pick_mode && !sf::Keyboard::isKeyPressed(sf::Keyboard::LControl) && !sf::Keyboard::isKeyPressed(sf::Keyboard::RControl))
+      return -1;
+    const Vec2 p = app_.camera.to_world(last_mouse_);
+    return s.world->in_bounds(p) ? s.world->region_at(p) : -1;
+  }
+
+ private:
+  void key(const sf::Event::KeyEvent& k) {
+    std::fprintf(stderr, "DEBUGKEY %d\n", k.code);
+    switch (k.code) {
+      case sf::Keyboard::Space: app_.toggle_play(); break;
+      case sf::Keyboard::S: app_.single_step(); break;
+      case sf::Keyboard::R: app_.reset_episode(); break;
+      case sf::Keyboard::N: app_.new_map(); break;
+      case sf::Keyboard::F: app_.fit_pending = true; break;
+      case sf::Keyboard::F12: app_.screenshot_pending = true; break;
+      default: break;
+    }
+  }
+
+  void press(const sf::Event::MouseButtonEvent& b) {
+    const sf::Vector2f p(static_cast<float>(b.x), static_cast<float>(b.y));
+    if (!app_.camera.contains(p) || !app_.session.world) return;
+    const Vec2 w = app_.camera.to_world(p);
+    const World& world = *app_.session.world;
+    if (b.button == sf::Mouse::Right) {
+      app_.set_start(w);
+    } else if (b.button == sf::Mouse::Left) {
+      const bool ctrl = sf::Keyboard::isKeyPressed(sf::Keyboard::LControl) || sf::Keyboard::isKeyPressed(sf::Keyboard::RControl);
+      if ((ctrl || app_.pick_mode) && world.in_bounds(w)) {
+        app_.append_task_color(world.color_at(w));
+      } else {
+        dragging_ = true;
+        last_mouse_ = p;
+      }
+    }
+  }
+
+  sf::RenderWindow& window_;
+  AppState& app_;
+  bool dragging_ = false;
+  bool mouse_in_window_ = false;
+  sf::Vector2f last_mouse_;
+};
+
+}  // namespace
+
+int run_gui(const GuiOptions& options) {
+  AppState app;
+  if (const int status = configure(options, app.session); status != 0) return status;
+  if (!display_available()) return no_display();
+
+  sf::RenderWindow window(sf::VideoMode(kWindowWidth, kWindowHeight), "hjepa-sim", sf::Style::Default,
+                          sf::ContextSettings(0, 0, 0, 2, 1));
+  if (!window.isOpen()) return no_display();
+  const bool headless = options.frames > 0;
+  if (!headless) window.setVerticalSyncEnabled(true);
+
+  imgui_sfml::init(window);
+  const sf::Color panel_background = apply_style();
+  const ViewFonts fonts = load_fonts();
+
+  app.reset_episode();
+  if (headless) {
+    app.playing = true;
+    app.fixed_steps_per_frame = 1;
+  }
+  Frontend frontend(window, app);
+  WorldView view;
+  sf::Clock frame_clock;
+  int frames_drawn = 0;
+  int status = 0;
+
+  while (window.isOpen()) {
+    const float dt = frame_clock.restart().asSeconds();
+    if (frames_drawn > 0) app.frames.add(dt * 1000.f);
+
+    sf::Event event;
+    while (window.pollEvent(event)) {
+      imgui_sfml::process_event(event);
+      frontend.handle(event);
+    }
+    if (!window.isOpen()) break;
+
+    app.advance(dt);
+    const sf::Vector2u size = window.getSize();
+    app.camera.viewport = sf::FloatRect(0, 0, std::max(100.f, size.x - kPanelsWidth), static_cast<float>(size.y));
+    if (app.fit_pending && app.session.world) {
+      app.camera.fit(app.session.world->width, app.session.world->height, kFitMargin, kChipsHeight, kHelpHeight);
+      app.fit_pending = false;
+    }
+
+    imgui_sfml::new_frame(window, dt);
+    draw_panels(app, static_cast<float>(size.x), static_cast<float>(size.y));
+    view.draw_overlays(*ImGui::GetBackgroundDrawList(), app.camera, app.session, app.overlays, fonts, frontend.hovered_region());
+
+    window.resetGLStates();
+    const palette::Rgb bg = palette::kBackground;
+    window.clear(sf::Color(bg.r, bg.g, bg.b));
+    view.draw_world(window, app.camera, app.session);
+    draw_panel_backgrounds(window, app.panel_rects, panel_background);
+    imgui_sfml::render();
+    ++frames_drawn;
+
+    const bool last_frame = headless && frames_drawn >= options.frames;
+    if (app.screenshot_pending || (last_frame && !options.screenshot.empty())) {
+      const std::string path = last_frame && !options.screenshot.empty() ? options.screenshot : next_screenshot_name();
+      const std::string error = save_back_buffer_png(window, path);
+      app.message = error.empty() ? "saved " + path : error;
+      std::fprintf(stderr, "hjepa gui: %s\n", app.message.c_str());
+      if (!error.empty() && last_frame) status = 1;
+      app.screenshot_pending = false;
+    }
+    window.display();
+    if (last_frame) window.close();
+  }
+
+  imgui_sfml::shutdown();
+  const float median = app.frames.median();
+  std::fprintf(stderr, "frames: %d, median frame time: %.2f ms (%.0f fps)\n", frames_drawn, median,
+               median > 0 ? 1000.f / median : 0.f);
+  return status;
+}
+
+}  // namespace hjepa

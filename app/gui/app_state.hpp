@@ -1,0 +1,48 @@
+// Everything the desktop app remembers between frames (session, camera, overlays, playback) and
+// the user commands shared by the keyboard shortcuts and the panel buttons.
+#pragma once
+#include <SFML/Graphics/Rect.hpp>
+#include <string>
+#include <vector>
+
+#include "app/gui/camera.hpp"
+#include "app/gui/frame_stats.hpp"
+#include "app/gui/session.hpp"
+#include "app/gui/world_view.hpp"
+
+namespace hjepa {
+
+struct AppState {
+  Session session;
+  Camera camera;
+  Overlays overlays;
+  FrameStats frames;
+
+  bool playing = false;
+  double steps_per_second = 8;   // playback speed, env steps per second
+  int fixed_steps_per_frame = 0; // > 0: exactly this many steps per frame (headless rendering)
+  bool auto_reset = true;        // after an episode ends, show it for kAutoResetPause then start the next
+  bool pick_mode = false;        // left-click in the view appends the clicked region's colour to the task
+  bool fit_pending = true;       // fit the camera to the map on the next frame
+  bool screenshot_pending = false;
+  std::string message;           // last user-facing note (screenshot saved, bad start point, ...)
+  std::vector<sf::FloatRect> panel_rects;  // this frame's panel windows (their backgrounds are drawn by SFML)
+
+  static constexpr double kAutoResetPause = 1.0;  // seconds
+
+  void toggle_play();
+  void single_step();
+  void reset_episode();
+  void new_map();           // next map seed
+  void regenerate_map();    // same seed, current MapParams
+  void append_task_color(Color c);
+  void set_start(Vec2 p);
+  // Runs the env at the chosen speed for a frame of `dt` seconds (auto reset included).
+  void advance(double dt);
+
+ private:
+  double step_debt_ = 0;        // fractional steps carried to the next frame
+  double finished_for_ = 0;     // seconds since the episode ended
+};
+
+}  // namespace hjepa

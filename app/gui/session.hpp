@@ -1,0 +1,71 @@
+// The desktop app's simulation: the map, task, env and agent the GUI shows, their Params structs
+// (edited directly by the panels), and the episode loop (play, single step, reset, auto reset).
+// No drawing here; the world view and the panels read it through const references.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/agent.hpp"
+#include "agent/oracle_agent.hpp"
+#include "sim/env.hpp"
+#include "sim/map_gen.hpp"
+#include "sim/oracle.hpp"
+
+namespace hjepa {
+
+enum class AgentKind { Oracle, Random };
+enum class EpisodeStatus { Running, Success, Truncated, NotRunning };
+
+struct Session {
+  // Parameters (the panels edit these; apply_* makes them take effect).
+  MapParams map_params;
+  uint64_t map_seed = 1;
+  EnvParams env_params;
+  AgentKind agent_kind = AgentKind::Oracle;
+  OracleAgentParams oracle_params;
+  uint64_t episode_seed = 1;
+  Task task;
+  std::optional<Vec2> start;  // chosen start point (right-click); none = drawn from the episode seed
+
+  // State.
+  std::unique_ptr<World> world;
+  std::unique_ptr<Env> env;
+  std::unique_ptr<Agent> agent;
+  int world_version = 0;             // bumped whenever *world changes (drawing caches key on it)
+  std::string map_source;            // "seed 1" or the file name
+  std::string problem;               // why no episode runs (empty task, missing colour, bad params)
+  Observation obs;
+  std::vector<Vec2> trail;           // true positions since reset
+  double episode_reward = 0;
+  EpisodeStatus status = EpisodeStatus::NotRunning;
+  OraclePath reference;              // oracle path from the episode's start (for the inspector)
+  double last_step_ms = 0;           // wall time of the last env step + agent act
+  double last_plan_ms = 0;           // wall time of the reference plan at reset
+
+  // Generates the map from map_seed and map_params; keeps the task.
+  void regenerate_map();
+  void set_world(World w, std::string source);
+  // Rebuilds env and agent from the current params and starts an episode (episode_seed, start).
+  void reset_episode();
+  // Rebuilds env/agent with new params, keeping the agent where it is (live parameter edits).
+  void apply_env_params();
+  void apply_agent_params();
+  // One env step; no-op when no episode is running.
+  void step_once();
+  bool running() const { return env && status == EpisodeStatus::Running; }
+  const OracleAgent* oracle_agent() const { return dynamic_cast<const OracleAgent*>(agent.get()); }
+  std::vector<Color> colors_on_map() const;
+  bool on_map(Color c) const;
+
+ private:
+  bool build_env();
+  void make_agent();
+};
+
+// Three distinct colours present on the map, chosen deterministically from its fingerprint.
+Task default_task(const World& world);
+const char* status_name(EpisodeStatus s);
+
+}  // namespace hjepa

@@ -1,0 +1,316 @@
+// World view drawing; see world_view.hpp. World geometry is cached in world units and drawn through
+// the camera transform; overlays are rebuilt every frame in screen pixels.
+#include "app/gui/world_view.hpp"
+
+#include <SFML/Graphics/RectangleShape.hpp>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <imgui.h>
+#include <string>
+
+#include "app/gui/palette.hpp"
+
+namespace hjepa {
+namespace {
+
+constexpr double kTau = 6.283185307179586;
+
+sf::Color sf_color(palette::Rgb c, uint8_t alpha = 255) { return {c.r, c.g, c.b, alpha}; }
+ImU32 im_color(palette::Rgb c, int alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
+ImU32 region_color(Color c, int alpha = 255) { return im_color(palette::kRegionFill[static_cast<int>(c)], alpha); }
+ImVec2 to_im(sf::Vector2f p) { return {p.x, p.y}; }
+
+void add_triangle(sf::VertexArray& va, Vec2 a, Vec2 b, Vec2 c, sf::Color color) {
+  for (Vec2 p : {a, b, c}) va.append(sf::Vertex({static_cast<float>(p.x), static_cast<float>(p.y)}, color));
+}
+
+int circle_segments(double radius_px) { return std::clamp(static_cast<int>(radius_px * 0.8), 12, 64); }
+
+// Text with a one-pixel dark halo so it reads on any region colour.
+void add_outlined_text(ImDrawList& list, ImFont* font, float size, ImVec2 pos, ImU32 color, const char* text,
+                       ImU32 halo = IM_COL32(0, 0, 0, 170)) {
+  for (ImVec2 d : {ImVec2(-1, 0), ImVec2(1, 0), ImVec2(0, -1), ImVec2(0, 1)})
+    list.AddText(font, size, ImVec2(pos.x + d.x, pos.y + d.y), halo, text);
+  list.AddText(font, size, pos, color, text);
+}
+
+void add_check_mark(ImDrawList& list, ImVec2 center, float size, ImU32 color) {
+  const ImVec2 points[3] = {{center.x - size * 0.5f, center.y},
+                            {center.x - size * 0.12f, center.y + size * 0.38f},
+                            {center.x + size * 0.55f, center.y - size * 0.45f}};
+  list.AddPolyline(points, 3, color, 0, size * 0.22f);
+}
+
+float text_width(ImFont* font, float size, const char* text) {
+  return font->CalcTextSizeA(size, 1e9f, 0, text).x;
+}
+
+void draw_task_chips(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts) {
+  ImFont* font = fonts.chip;
+  const float size = font->FontSize, pad = 8, height = size + 2 * pad;
+  ImVec2 pos(camera.viewport.left + 14, camera.viewport.top + 12);
+  const int progress = session.env ? session.env->state().progress : 0;
+
+  char head[96];
+  std::snprintf(head, sizeof head, "Task  %d/%d", progress, session.task.size());
+  const float head_w = text_width(font, size, head) + 2 * pad;
+  list.AddRectFilled(pos, ImVec2(pos.x + head_w, pos.y + height), IM_COL32(20, 22, 28, 215), 6);
+  list.AddText(font, size, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(235, 235, 240, 255), head);
+  pos.x += head_w + 6;
+
+  for (int k = 0; k < session.task.size(); ++k) {
+    const Color c = session.task.colors[k];
+    char text[48];
+    std::snprintf(text, sizeof text, "%d %s", k + 1, std::string(color_name(c)).c_str());
+    const bool done = k < progress, current = k == progress && session.running();
+    const float badge = done ? size + 6 : 0;
+    const float w = text_width(font, size, text) + 2 * pad + badge;
+    const ImVec2 lo = pos, hi(pos.x + w, pos.y + height);
+    list.AddRectFilled(lo, hi, region_color(c), 6);
+    list.AddRect(lo, hi, current ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 150), 6, 0, current ? 3.f : 1.f);
+    add_outlined_text(list, font, size, ImVec2(lo.x + pad, lo.y + pad), IM_COL32(255, 255, 255, 255), text);
+    if (done) {
+      const ImVec2 centre(hi.x - pad - size * 0.5f, lo.y + height * 0.5f);
+      list.AddCircleFilled(centre, size * 0.62f, IM_COL32(255, 255, 255, 235), 20);
+      add_check_mark(list, centre, size * 0.75f, IM_COL32(30, 140, 50, 255));
+    }
+    pos.x = hi.x + 6;
+  }
+  if (session.task.colors.empty()) {
+    const char* hint = "empty - click colour chips in the Task panel";
+    list.AddText(font, size, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(235, 235, 240, 255), hint);
+  }
+
+  char status[160];
+  if (session.env)
+    std::snprintf(status, sizeof status, "step %d / %d    reward %.0f    %s", session.env->state().step,
+                  session.env->max_steps(), session.episode_reward, status_name(session.status));
+  else
+    std::snprintf(status, sizeof status, "%s", session.problem.c_str());
+  const ImVec2 spos(camera.viewport.left + 14, pos.y + height + 6);
+  const float sw = text_width(fonts.label, fonts.label->FontSize, status) + 16;
+  list.AddRectFilled(spos, ImVec2(spos.x + sw, spos.y + fonts.label->FontSize + 8), IM_COL32(20, 22, 28, 200), 5);
+  const ImU32 status_color = session.status == EpisodeStatus::Success     ? IM_COL32(120, 230, 120, 255)
+                             : session.status == EpisodeStatus::Truncated ? IM_COL32(250, 170, 90, 255)
+                             : session.env                                ? IM_COL32(230, 230, 235, 255)
+                                                                          : IM_COL32(250, 140, 120, 255);
+  list.AddText(fonts.label, fonts.label->FontSize, ImVec2(spos.x + 8, spos.y + 4), status_color, status);
+}
+
+// "Success in N steps" / "Truncated" across the top of the map while a finished episode is shown.
+void draw_outcome_banner(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts) {
+  if (!session.env || (session.status != EpisodeStatus::Success && session.status != EpisodeStatus::Truncated)) return;
+  char text[128];
+  const int steps = session.env->state().step;
+  if (session.status == EpisodeStatus::Success && session.reference.found)
+    std::snprintf(text, sizeof text, "Success in %d steps  (oracle from start: %d)", steps,
+                  oracle_steps(session.reference.length, session.env->params().step_length));
+  else if (session.status == EpisodeStatus::Success)
+    std::snprintf(text, sizeof text, "Success in %d steps", steps);
+  else
+    std::snprintf(text, sizeof text, "Truncated after %d steps: %d of %d colours", steps, session.env->state().progress,
+                  session.task.size());
+  const float size = fonts.chip->FontSize * 1.25f, w = text_width(fonts.chip, size, text);
+  const sf::Vector2f top = camera.to_screen({session.world->width / 2, session.world->height});
+  const ImVec2 lo(top.x - w / 2 - 18, top.y + 16), hi(top.x + w / 2 + 18, top.y + 16 + size + 16);
+  const ImU32 fill = session.status == EpisodeStatus::Success ? IM_COL32(30, 120, 50, 235) : IM_COL32(160, 90, 20, 235);
+  list.AddRectFilled(lo, hi, fill, 8);
+  list.AddRect(lo, hi, IM_COL32(255, 255, 255, 200), 8, 0, 2.f);
+  list.AddText(fonts.chip, size, ImVec2(lo.x + 18, lo.y + 8), IM_COL32(255, 255, 255, 255), text);
+}
+
+// Index of the path segment the agent is on: the earliest one within a small tolerance of the
+// nearest, so a path that doubles back is not skipped ahead. Also returns the projected point.
+size_t segment_near(const std::vector<Vec2>& points, Vec2 p, Vec2& projected) {
+  std::vector<double> distance(points.size() - 1);
+  std::vector<Vec2> foot(points.size() - 1);
+  for (size_t i = 0; i + 1 < points.size(); ++i) {
+    const Vec2 a = points[i], ab = points[i + 1] - a;
+    const double len2 = norm2(ab);
+    const double t = len2 > 0 ? std::clamp(dot(p - a, ab) / len2, 0.0, 1.0) : 0.0;
+    foot[i] = a + ab * t;
+    distance[i] = dist(p, foot[i]);
+  }
+  const double nearest = *std::min_element(distance.begin(), distance.end());
+  for (size_t i = 0; i < distance.size(); ++i)
+    if (distance[i] <= nearest + 0.25) {
+      projected = foot[i];
+      return i;
+    }
+  projected = foot.back();
+  return distance.size() - 1;
+}
+
+void draw_plan(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts) {
+  const OracleAgent* oracle = session.oracle_agent();
+  if (!oracle || !session.env || !oracle->path().found || oracle->path().points.size() < 2) return;
+  const OraclePath& path = oracle->path();
+  Vec2 here;
+  const size_t segment = segment_near(path.points, session.env->state().position, here);
+  std::vector<ImVec2> ahead{to_im(camera.to_screen(here))};
+  for (size_t i = segment + 1; i < path.points.size(); ++i) ahead.push_back(to_im(camera.to_screen(path.points[i])));
+  list.AddPolyline(ahead.data(), static_cast<int>(ahead.size()), IM_COL32(15, 15, 25, 200), 0, 4.5f);
+  list.AddPolyline(ahead.data(), static_cast<int>(ahead.size()), IM_COL32(255, 255, 255, 235), 0, 2.0f);
+
+  const int first_stage = session.task.size() - static_cast<int>(path.stage_point.size());
+  const int progress = session.env->state().progress;
+  const float r = 10;
+  std::vector<ImVec2> placed;
+  for (size_t k = 0; k < path.stage_point.size(); ++k) {
+    const int index = path.stage_point[k], stage = first_stage + static_cast<int>(k);
+    if (index < 0 || index >= static_cast<int>(path.points.size()) || stage < progress || stage >= session.task.size()) continue;
+    ImVec2 p = to_im(camera.to_screen(path.points[index]));
+    for (const ImVec2& q : placed)  // stages reached at one point sit side by side
+      if (std::abs(p.x - q.x) < 2 * r && std::abs(p.y - q.y) < 2 * r) p.x = q.x + 2 * r + 3;
+    placed.push_back(p);
+    list.AddCircleFilled(p, r + 2, IM_COL32(15, 15, 25, 230), 24);
+    list.AddCircleFilled(p, r, region_color(session.task.colors[stage]), 24);
+    char number[16];
+    std::snprintf(number, sizeof number, "%d", stage + 1);
+    const float size = fonts.chip->FontSize * 0.85f;
+    const float w = text_width(fonts.chip, size, number);
+    add_outlined_text(list, fonts.chip, size, ImVec2(p.x - w / 2, p.y - size / 2), IM_COL32(255, 255, 255, 255), number);
+  }
+}
+
+}  // namespace
+
+void WorldView::rebuild(const World& world) {
+  cells_ = voronoi_cells(world);
+  region_fill_.clear();
+  for (size_t i = 0; i < cells_.size(); ++i) {
+    const auto& pts = cells_[i].points;
+    const sf::Color color = sf_color(palette::kRegionFill[static_cast<int>(world.regions[i].color)]);
+    for (size_t k = 1; k + 1 < pts.size(); ++k) add_triangle(region_fill_, pts[0], pts[k], pts[k + 1], color);
+  }
+  obstacle_fill_.clear();
+  const sf::Color grey = sf_color(palette::kObstacle);
+  for (const Obstacle& ob : world.obstacles) {
+    if (ob.kind == Obstacle::Kind::Box) {
+      add_triangle(obstacle_fill_, ob.min, {ob.max.x, ob.min.y}, ob.max, grey);
+      add_triangle(obstacle_fill_, ob.min, ob.max, {ob.min.x, ob.max.y}, grey);
+      continue;
+    }
+    constexpr int kSegments = 48;
+    for (int k = 0; k < kSegments; ++k) {
+      const Vec2 a = ob.center + heading_dir(kTau * k / kSegments) * ob.radius;
+      const Vec2 b = ob.center + heading_dir(kTau * (k + 1) / kSegments) * ob.radius;
+      add_triangle(obstacle_fill_, ob.center, a, b, grey);
+    }
+  }
+}
+
+void WorldView::draw_world(sf::RenderTarget& target, const Camera& camera, const Session& session) {
+  if (!session.world) return;
+  if (cached_version_ != session.world_version) {
+    rebuild(*session.world);
+    cached_version_ = session.world_version;
+  }
+  const sf::RenderStates states(camera.transform());
+  sf::RectangleShape shadow({static_cast<float>(session.world->width), static_cast<float>(session.world->height)});
+  shadow.setPosition(0.15f, -0.15f);
+  shadow.setFillColor(sf::Color(0, 0, 0, 90));
+  target.draw(shadow, states);
+  sf::RenderStates opaque(sf::BlendNone, camera.transform(), nullptr, nullptr);
+  target.draw(region_fill_, opaque);
+  target.draw(obstacle_fill_, opaque);
+}
+
+void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
+                              const ViewFonts& fonts, int hovered_region) const {
+  if (!session.world) return;
+  const World& world = *session.world;
+  const float ppu = static_cast<float>(camera.pixels_per_unit);
+  list.PushClipRect(ImVec2(camera.viewport.left, camera.viewport.top),
+                    ImVec2(camera.viewport.left + camera.viewport.width, camera.viewport.top + camera.viewport.height));
+
+  if (overlays.borders)
+    for (size_t i = 0; i < cells_.size(); ++i) {
+      const auto& cell = cells_[i];
+      for (size_t k = 0; k < cell.points.size(); ++k)
+        if (cell.edge_neighbor[k] > static_cast<int>(i))
+          list.AddLine(to_im(camera.to_screen(cell.points[k])), to_im(camera.to_screen(cell.points[(k + 1) % cell.points.size()])),
+                       IM_COL32(25, 25, 35, 120), 1.5f);
+    }
+  if (hovered_region >= 0 && hovered_region < static_cast<int>(cells_.size())) {
+    std::vector<ImVec2> outline;
+    for (Vec2 p : cells_[hovered_region].points) outline.push_back(to_im(camera.to_screen(p)));
+    list.AddPolyline(outline.data(), static_cast<int>(outline.size()), IM_COL32(255, 255, 255, 230), ImDrawFlags_Closed, 3.f);
+  }
+  const sf::Vector2f map_lo = camera.to_screen({0, world.height}), map_hi = camera.to_screen({world.width, 0});
+  list.AddRect(to_im(map_lo), to_im(map_hi), IM_COL32(15, 15, 20, 255), 0, 0, 2.f);
+
+  for (const Obstacle& ob : world.obstacles) {
+    if (ob.kind == Obstacle::Kind::Circle) {
+      const float r = static_cast<float>(ob.radius) * ppu;
+      list.AddCircle(to_im(camera.to_screen(ob.center)), r, IM_COL32(30, 31, 36, 255), circle_segments(r), 1.5f);
+    } else {
+      list.AddRect(to_im(camera.to_screen({ob.min.x, ob.max.y})), to_im(camera.to_screen({ob.max.x, ob.min.y})),
+                   IM_COL32(30, 31, 36, 255), 0, 0, 1.5f);
+    }
+  }
+
+  if (overlays.labels && ppu >= 8)
+    for (const Region& region : world.regions) {
+      const std::string name(color_name(region.color));
+      const float size = fonts.label->FontSize;
+      const ImVec2 p = to_im(camera.to_screen(region.site));
+      const float w = text_width(fonts.label, size, name.c_str());
+      list.AddText(fonts.label, size, ImVec2(p.x - w / 2, p.y - size / 2), IM_COL32(20, 20, 30, 120), name.c_str());
+    }
+
+  if (session.start) {
+    const ImVec2 s = to_im(camera.to_screen(*session.start));
+    list.AddLine(ImVec2(s.x - 6, s.y - 6), ImVec2(s.x + 6, s.y + 6), IM_COL32(20, 20, 20, 230), 2.5f);
+    list.AddLine(ImVec2(s.x - 6, s.y + 6), ImVec2(s.x + 6, s.y - 6), IM_COL32(20, 20, 20, 230), 2.5f);
+  }
+
+  if (overlays.trail && session.trail.size() >= 2) {
+    std::vector<ImVec2> trail;
+    trail.reserve(session.trail.size());
+    for (Vec2 p : session.trail) trail.push_back(to_im(camera.to_screen(p)));
+    list.AddPolyline(trail.data(), static_cast<int>(trail.size()), IM_COL32(20, 20, 30, 150), 0, 2.0f);
+    for (const ImVec2& p : trail) list.AddCircleFilled(p, 2.2f, IM_COL32(20, 20, 30, 170), 8);
+  }
+
+  if (overlays.plan) draw_plan(list, camera, session, fonts);
+
+  if (session.env) {
+    const Vec2 truth = session.env->state().position;
+    const ImVec2 agent = to_im(camera.to_screen(truth));
+    if (overlays.rays)
+      for (int k = 0; k < session.obs.num_rays; ++k) {
+        const Vec2 dir = heading_dir(kTau * k / session.obs.num_rays);
+        const ImVec2 end = to_im(camera.to_screen(truth + dir * session.obs.ranges[k]));
+        const bool hit = session.obs.ranges[k] < session.env->params().ray_max * 0.999;
+        list.AddLine(agent, end, IM_COL32(255, 255, 255, 140), 1.2f);
+        if (hit) list.AddCircleFilled(end, 3.f, IM_COL32(255, 60, 60, 230), 10);
+      }
+    if (overlays.perceived) {
+      const ImVec2 seen = to_im(camera.to_screen(session.obs.position));
+      const float r = std::max(7.f, 0.35f * ppu);
+      list.AddCircle(seen, r, IM_COL32(255, 255, 255, 200), 24, 3.5f);
+      list.AddCircle(seen, r, IM_COL32(20, 20, 30, 255), 24, 1.6f);
+    }
+    const float r = std::max(6.f, 0.25f * ppu);
+    list.AddCircleFilled(agent, r + 2, IM_COL32(0, 0, 0, 255), 24);
+    list.AddCircleFilled(agent, r, im_color(palette::kAgent), 24);
+  }
+
+  if (overlays.help) {
+    const char* help =
+        "Space play/pause   S step   R reset   N new map   F fit   F12 screenshot   "
+        "wheel zoom   drag pan   right-click start   ctrl+click add colour";
+    const float size = fonts.label->FontSize;
+    const ImVec2 p(camera.viewport.left + 14, camera.viewport.top + camera.viewport.height - size - 12);
+    list.AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + text_width(fonts.label, size, help) + 6, p.y + size + 4),
+                       IM_COL32(20, 22, 28, 190), 4);
+    list.AddText(fonts.label, size, p, IM_COL32(210, 212, 220, 255), help);
+  }
+  if (overlays.task) draw_task_chips(list, camera, session, fonts);
+  draw_outcome_banner(list, camera, session, fonts);
+  list.PopClipRect();
+}
+
+}  // namespace hjepa

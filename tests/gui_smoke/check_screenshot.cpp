@@ -1,0 +1,77 @@
+// Checks a screenshot of the desktop app: 1600x900, at least 5 of the palette's region fill
+// colours over a visible area each, and the agent's white disc somewhere in the world view.
+// Usage: check_screenshot FILE.png; exit status 0 when every check passes.
+#include <SFML/Graphics/Image.hpp>
+#include <cstdio>
+#include <cstdlib>
+
+#include "app/gui/palette.hpp"
+
+namespace {
+
+constexpr unsigned kWidth = 1600, kHeight = 900;
+constexpr unsigned kViewWidth = 1000;  // the world view is left of the panels (two 290 px columns)
+constexpr int kTolerance = 6;          // per channel
+constexpr int kMinRegionPixels = 2000;
+constexpr int kMinColors = 5;
+constexpr int kAgentBlock = 7;         // side of a solid white square inside the agent's disc
+
+bool near(sf::Color c, hjepa::palette::Rgb want) {
+  return std::abs(c.r - want.r) <= kTolerance && std::abs(c.g - want.g) <= kTolerance && std::abs(c.b - want.b) <= kTolerance;
+}
+
+bool white(sf::Color c) { return c.r >= 245 && c.g >= 245 && c.b >= 245; }
+
+bool has_white_block(const sf::Image& image) {
+  for (unsigned y = 0; y + kAgentBlock <= kHeight; ++y)
+    for (unsigned x = 0; x + kAgentBlock <= kViewWidth; ++x) {
+      bool solid = true;
+      for (int dy = 0; dy < kAgentBlock && solid; ++dy)
+        for (int dx = 0; dx < kAgentBlock && solid; ++dx) solid = white(image.getPixel(x + dx, y + dy));
+      if (solid) return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: check_screenshot FILE.png\n");
+    return 2;
+  }
+  sf::Image image;
+  if (!image.loadFromFile(argv[1])) {
+    std::fprintf(stderr, "check_screenshot: cannot load \"%s\"\n", argv[1]);
+    return 1;
+  }
+  bool ok = true;
+  if (image.getSize().x != kWidth || image.getSize().y != kHeight) {
+    std::fprintf(stderr, "check_screenshot: size %ux%u, expected %ux%u\n", image.getSize().x, image.getSize().y, kWidth, kHeight);
+    return 1;
+  }
+  int counts[hjepa::palette::kRegionFill.size()] = {};
+  for (unsigned y = 0; y < kHeight; ++y)
+    for (unsigned x = 0; x < kWidth; ++x) {
+      const sf::Color c = image.getPixel(x, y);
+      for (size_t k = 0; k < hjepa::palette::kRegionFill.size(); ++k)
+        if (near(c, hjepa::palette::kRegionFill[k])) ++counts[k];
+    }
+  int shown = 0;
+  for (size_t k = 0; k < hjepa::palette::kRegionFill.size(); ++k) {
+    std::fprintf(stderr, "colour %zu: %d pixels\n", k, counts[k]);
+    shown += counts[k] >= kMinRegionPixels;
+  }
+  if (shown < kMinColors) {
+    std::fprintf(stderr, "check_screenshot: %d region colours visible (>= %d pixels each), expected >= %d\n", shown,
+                 kMinRegionPixels, kMinColors);
+    ok = false;
+  }
+  if (!has_white_block(image)) {
+    std::fprintf(stderr, "check_screenshot: no agent marker (a %dx%d white block left of x=%u)\n", kAgentBlock, kAgentBlock,
+                 kViewWidth);
+    ok = false;
+  }
+  if (ok) std::fprintf(stderr, "check_screenshot: ok (%d region colours, agent marker found)\n", shown);
+  return ok ? 0 : 1;
+}

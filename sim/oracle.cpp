@@ -132,6 +132,62 @@ void tighten(const World& w, const Task& task, int p0, std::vector<Vec2>& pts, s
   }
 }
 
+double point_segment_distance(Vec2 p, Vec2 a, Vec2 b) {
+  const Vec2 ab = b - a;
+  const double l2 = norm2(ab);
+  const double t = l2 > 0 ? std::clamp(dot(p - a, ab) / l2, 0.0, 1.0) : 0.0;
+  return dist(p, a + ab * t);
+}
+
+double point_polygon_distance(Vec2 p, const std::vector<Vec2>& poly) {  // p outside the polygon
+  double d = kNoHit;
+  for (size_t k = 0; k < poly.size(); ++k) d = std::min(d, point_segment_distance(p, poly[k], poly[(k + 1) % poly.size()]));
+  return d;
+}
+
+double polygon_distance(const std::vector<Vec2>& a, const std::vector<Vec2>& b) {  // disjoint interiors
+  double d = kNoHit;
+  for (Vec2 v : a) d = std::min(d, point_polygon_distance(v, b));
+  for (Vec2 v : b) d = std::min(d, point_polygon_distance(v, a));
+  return d;
+}
+
+// A* heuristic over (cell, layer): the straight-line distance to the nearest region of the next
+// colour, plus the smallest gaps between the regions of each later pair of colours. Both parts
+// ignore obstacles, so it never overestimates, and it is consistent across zero-cost layer changes.
+struct ColourHeuristic {
+  std::vector<std::vector<int>> regions_of;  // per layer: regions of its next colour
+  std::vector<double> tail;                  // per layer: lower bound for the colours after the next
+  std::vector<std::vector<Vec2>> polys;
+  double at(const World& w, Vec2 p, int layer, Color here) const {
+    if (layer >= static_cast<int>(regions_of.size())) return 0;
+    double d = 0;
+    if (here != w.regions[regions_of[layer][0]].color) {
+      d = kNoHit;
+      for (int r : regions_of[layer]) d = std::min(d, point_polygon_distance(p, polys[r]));
+    }
+    return d + tail[layer];
+  }
+};
+
+ColourHeuristic make_heuristic(const World& w, const Task& task, int p0) {
+  ColourHeuristic h;
+  for (int r = 0; r < static_cast<int>(w.regions.size()); ++r) h.polys.push_back(w.region_polygon(r));
+  const int stages = task.size() - p0;
+  h.regions_of.resize(stages);
+  for (int l = 0; l < stages; ++l)
+    for (int r = 0; r < static_cast<int>(w.regions.size()); ++r)
+      if (w.regions[r].color == task.colors[p0 + l]) h.regions_of[l].push_back(r);
+  h.tail.assign(stages, 0);
+  for (int l = stages - 2; l >= 0; --l) {
+    double gap = kNoHit;  // from a region of colour l+... to one of the colour after it
+    for (int a : h.regions_of[l])
+      for (int b : h.regions_of[l + 1]) gap = std::min(gap, a == b ? 0.0 : polygon_distance(h.polys[a], h.polys[b]));
+    h.tail[l] = h.tail[l + 1] + (gap == kNoHit ? 0.0 : gap);
+  }
+  return h;
+}
+
 }  // namespace
 
 OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int progress, const OracleParams& params) {
@@ -154,13 +210,31 @@ OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int pro
   auto layer_of = [&](int node) { return node == start_node ? 0 : node / N; };
   auto pos = [&](int node) { return node == start_node ? start : grid.center((node % N) % grid.nx, (node % N) / grid.nx); };
 
-  std::vector<double> g(L * N + 1, kNoHit);
-  std::vector<int> parent(L * N + 1, -1);
-  std::vector<uint8_t> closed(L * N + 1, 0);
+  for (int l = 0; l + 1 < L; ++l)  // a required colour with no region at all: nothing to search
+    if (std::none_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return r.color == task.colors[p0 + l]; }))
+      return out;
+  const ColourHeuristic heuristic = make_heuristic(world, task, p0);
+  // Per-thread buffers reused across calls: fresh multi-megabyte arrays cost more in page faults
+  // than the search itself.
+  thread_local std::vector<float> h_cache;
+  thread_local std::vector<double> g;
+  thread_local std::vector<int> parent;
+  thread_local std::vector<uint8_t> closed;
+  h_cache.assign(L * N + 1, -1.0f);
+  g.assign(L * N + 1, kNoHit);
+  parent.assign(L * N + 1, -1);
+  closed.assign(L * N + 1, 0);
+  auto h = [&](int node) -> double {
+    if (node == start_node) return heuristic.at(world, start, 0, world.color_at(start));
+    float& v = h_cache[node];
+    if (v < 0) v = static_cast<float>(heuristic.at(world, pos(node), layer_of(node), cell_color[node % N]) * (1 - 1e-6));
+    return v;
+  };
+
   using Item = std::pair<double, int>;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> open;
   g[start_node] = 0;
-  open.push({0, start_node});
+  open.push({h(start_node), start_node});
 
   const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
   auto relax = [&](int s, int n) {
@@ -171,15 +245,16 @@ OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int pro
     if (cand < g[n]) {
       g[n] = cand;
       parent[n] = via;
-      open.push({cand, n});
+      open.push({cand + h(n), n});
     }
   };
 
   int goal = -1;
   while (!open.empty()) {
-    const auto [gs, s] = open.top();
+    const auto [fs, s] = open.top();
     open.pop();
-    if (closed[s] || gs > g[s]) continue;
+    const double gs = g[s];
+    if (closed[s] || fs > gs + h(s) + 1e-9) continue;  // closed, or a stale entry
     const int l = layer_of(s);
     const Vec2 ps = pos(s);
     if (s != start_node && !world.segment_free(pos(parent[s]), ps)) {
@@ -196,7 +271,7 @@ OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int pro
       }
       if (g[s] == kNoHit) continue;  // unreachable this way; another push may still reach it
       if (g[s] > gs) {
-        open.push({g[s], s});
+        open.push({g[s] + h(s), s});
         continue;
       }
     }
@@ -210,7 +285,7 @@ OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int pro
       const int next = advance_progress(task, p0 + l, cell_color[c]);
       if (next > p0 + l) {  // standing in the next colour: progress is achieved here, at no cost
         const int n = (next - p0) * N + c;
-        if (g[s] < g[n]) g[n] = g[s], parent[n] = s, open.push({g[s], n});
+        if (g[s] < g[n]) g[n] = g[s], parent[n] = s, open.push({g[s] + h(n), n});
         continue;
       }
     }
@@ -225,7 +300,7 @@ OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int pro
           const int n = grid.index(ni, nj);
           if (!world.segment_free(start, pos(n))) continue;
           const double cand = dist(start, pos(n));
-          if (cand < g[n]) g[n] = cand, parent[n] = start_node, open.push({cand, n});
+          if (cand < g[n]) g[n] = cand, parent[n] = start_node, open.push({cand + h(n), n});
         }
       continue;
     }

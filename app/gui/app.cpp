@@ -1,5 +1,5 @@
 // run_gui: checks the options, opens the 1600x900 window and runs the frame loop (events to ImGui
-// first, then to the world view; playback; drawing; screenshots). With --frames N it renders N
+// first, then to ViewInput; playback; drawing; screenshots). With --frames N it renders N
 // frames, saves --screenshot and exits. Prints the median frame time on stderr at exit.
 #include <SFML/Graphics/RenderWindow.hpp>
 #include <SFML/Graphics/VertexArray.hpp>
@@ -20,6 +20,7 @@
 #include "app/gui/palette.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/screenshot.hpp"
+#include "app/gui/view_input.hpp"
 #include "sim/map_io.hpp"
 
 namespace hjepa {
@@ -120,99 +121,6 @@ void draw_panel_backgrounds(sf::RenderTarget& target, const std::vector<sf::Floa
   target.draw(quads, sf::RenderStates(sf::BlendNone));
 }
 
-class Frontend {
- public:
-  Frontend(sf::RenderWindow& window, AppState& app) : window_(window), app_(app) {}
-
-  void handle(const sf::Event& event) {
-    const ImGuiIO& io = ImGui::GetIO();
-    switch (event.type) {
-      case sf::Event::Closed:
-        window_.close();
-        break;
-      case sf::Event::Resized:
-        window_.setView(sf::View(sf::FloatRect(0, 0, static_cast<float>(event.size.width), static_cast<float>(event.size.height))));
-        break;
-      case sf::Event::KeyPressed:
-        if (!io.WantCaptureKeyboard) key(event.key);
-        break;
-      case sf::Event::MouseWheelScrolled: {
-        const sf::Vector2f p(static_cast<float>(event.mouseWheelScroll.x), static_cast<float>(event.mouseWheelScroll.y));
-        if (!io.WantCaptureMouse && app_.camera.contains(p))
-          app_.camera.zoom_about(p, std::pow(1.15, event.mouseWheelScroll.delta));
-        break;
-      }
-      case sf::Event::MouseButtonPressed:
-        if (!io.WantCaptureMouse) press(event.mouseButton);
-        break;
-      case sf::Event::MouseButtonReleased:
-        if (event.mouseButton.button == sf::Mouse::Left) dragging_ = false;
-        break;
-      case sf::Event::MouseMoved: {
-        const sf::Vector2f p(static_cast<float>(event.mouseMove.x), static_cast<float>(event.mouseMove.y));
-        if (dragging_) app_.camera.pan_pixels(p - last_mouse_);
-        last_mouse_ = p;
-        mouse_in_window_ = true;
-        break;
-      }
-      case sf::Event::MouseLeft:
-        mouse_in_window_ = false;
-        dragging_ = false;
-        break;
-      default:
-        break;
-    }
-  }
-
-  // The region under the cursor while picking (pick mode or ctrl held), else -1.
-  int hovered_region() const {
-    const Session& s = app_.session;
-    if (!s.world || !mouse_in_window_ || ImGui::GetIO().WantCaptureMouse || !app_.camera.contains(last_mouse_)) return -1;
-    if (!app_.pick_mode && !sf::Keyboard::isKeyPressed(sf::Keyboard::LControl) && !sf::Keyboard::isKeyPressed(sf::Keyboard::RControl))
-      return -1;
-    const Vec2 p = app_.camera.to_world(last_mouse_);
-    return s.world->in_bounds(p) ? s.world->region_at(p) : -1;
-  }
-
- private:
-  void key(const sf::Event::KeyEvent& k) {
-    std::fprintf(stderr, "DEBUGKEY %d\n", k.code);
-    switch (k.code) {
-      case sf::Keyboard::Space: app_.toggle_play(); break;
-      case sf::Keyboard::S: app_.single_step(); break;
-      case sf::Keyboard::R: app_.reset_episode(); break;
-      case sf::Keyboard::N: app_.new_map(); break;
-      case sf::Keyboard::F: app_.fit_pending = true; break;
-      case sf::Keyboard::F12: app_.screenshot_pending = true; break;
-      default: break;
-    }
-  }
-
-  void press(const sf::Event::MouseButtonEvent& b) {
-    const sf::Vector2f p(static_cast<float>(b.x), static_cast<float>(b.y));
-    if (!app_.camera.contains(p) || !app_.session.world) return;
-    const Vec2 w = app_.camera.to_world(p);
-    const World& world = *app_.session.world;
-    if (b.button == sf::Mouse::Right) {
-      app_.set_start(w);
-    } else if (b.button == sf::Mouse::Left) {
-      const bool ctrl = sf::Keyboard::isKeyPressed(sf::Keyboard::LControl) || sf::Keyboard::isKeyPressed(sf::Keyboard::RControl);
-      if ((ctrl || app_.pick_mode) && world.in_bounds(w)) {
-        app_.append_task_color(world.color_at(w));
-      } else {
-        dragging_ = true;
-        last_mouse_ = p;
-      }
-    }
-  }
-
-  sf::RenderWindow& window_;
-  AppState& app_;
-  bool dragging_ = false;
-  bool mouse_in_window_ = false;
-  sf::Vector2f last_mouse_;
-};
-
 }  // namespace
 
 int run_gui(const GuiOptions& options) {
@@ -224,7 +132,10 @@ int run_gui(const GuiOptions& options) {
                           sf::ContextSettings(0, 0, 0, 2, 1));
   if (!window.isOpen()) return no_display();
   const bool headless = options.frames > 0;
-  if (!headless) window.setVerticalSyncEnabled(true);
+  if (headless)
+    window.setPosition({0, 0});
+  else
+    window.setVerticalSyncEnabled(true);
 
   imgui_sfml::init(window);
   const sf::Color panel_background = apply_style();
@@ -235,7 +146,7 @@ int run_gui(const GuiOptions& options) {
     app.playing = true;
     app.fixed_steps_per_frame = 1;
   }
-  Frontend frontend(window, app);
+  ViewInput input(window, app);
   WorldView view;
   sf::Clock frame_clock;
   int frames_drawn = 0;
@@ -248,7 +159,7 @@ int run_gui(const GuiOptions& options) {
     sf::Event event;
     while (window.pollEvent(event)) {
       imgui_sfml::process_event(event);
-      frontend.handle(event);
+      input.handle(event);
     }
     if (!window.isOpen()) break;
 
@@ -262,7 +173,7 @@ int run_gui(const GuiOptions& options) {
 
     imgui_sfml::new_frame(window, dt);
     draw_panels(app, static_cast<float>(size.x), static_cast<float>(size.y));
-    view.draw_overlays(*ImGui::GetBackgroundDrawList(), app.camera, app.session, app.overlays, fonts, frontend.hovered_region());
+    view.draw_overlays(*ImGui::GetBackgroundDrawList(), app.camera, app.session, app.overlays, fonts, input.hovered_region());
 
     window.resetGLStates();
     const palette::Rgb bg = palette::kBackground;

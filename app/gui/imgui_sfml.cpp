@@ -51,11 +51,20 @@ void load_cursor(PlatformData& data, ImGuiMouseCursor imgui_cursor, sf::Cursor::
   if (cursor->loadFromSystem(type)) data.cursors[imgui_cursor] = std::move(cursor);
 }
 
-void set_modifiers(ImGuiIO& io, const sf::Event::KeyEvent& key) {
+// X11 reports the modifier state from before the event, so a modifier key's own press or
+// release is applied on top of it.
+void set_modifiers(ImGuiIO& io, const sf::Event::KeyEvent& key, bool down) {
   io.KeyCtrl = key.control;
   io.KeyShift = key.shift;
   io.KeyAlt = key.alt;
   io.KeySuper = key.system;
+  switch (key.code) {
+    case sf::Keyboard::LControl: case sf::Keyboard::RControl: io.KeyCtrl = down; break;
+    case sf::Keyboard::LShift: case sf::Keyboard::RShift: io.KeyShift = down; break;
+    case sf::Keyboard::LAlt: case sf::Keyboard::RAlt: io.KeyAlt = down; break;
+    case sf::Keyboard::LSystem: case sf::Keyboard::RSystem: io.KeySuper = down; break;
+    default: break;
+  }
 }
 
 void update_cursor(PlatformData& data) {
@@ -158,9 +167,9 @@ void process_event(const sf::Event& event) {
     case sf::Event::KeyPressed:
     case sf::Event::KeyReleased: {
       const int code = event.key.code;
-      if (code >= 0 && code < static_cast<int>(IM_ARRAYSIZE(io.KeysDown)))
-        io.KeysDown[code] = event.type == sf::Event::KeyPressed;
-      set_modifiers(io, event.key);
+      const bool down = event.type == sf::Event::KeyPressed;
+      if (code >= 0 && code < static_cast<int>(IM_ARRAYSIZE(io.KeysDown))) io.KeysDown[code] = down;
+      set_modifiers(io, event.key, down);
       break;
     }
     case sf::Event::TextEntered:
@@ -171,6 +180,7 @@ void process_event(const sf::Event& event) {
       break;
     case sf::Event::LostFocus:
       io.AddFocusEvent(false);
+      for (bool& down : data.button_down) down = false;
       break;
     default:
       break;

@@ -284,7 +284,8 @@ void inspector_panel(AppState& app) {
       ImGui::TextDisabled("oracle from start: no path");
     if (const OracleAgent* oracle = s.oracle_agent(); oracle && oracle->path().found)
       ImGui::Text("current plan: %.1f units", oracle->path().length);
-    ImGui::Text("env step + act %.3f ms, plan %.1f ms", s.last_step_ms, s.last_plan_ms);
+    ImGui::Text("env step %.3f ms, agent act %.3f ms", s.last_step_ms, s.last_act_ms);
+    ImGui::Text("oracle plan at reset %.1f ms", s.last_plan_ms);
   } else {
     ImGui::TextDisabled("no episode");
   }

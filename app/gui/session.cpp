@@ -142,8 +142,10 @@ void Session::step_once() {
   if (!running()) return;
   const auto t0 = std::chrono::steady_clock::now();
   const double heading = agent->act(obs);
+  const auto t1 = std::chrono::steady_clock::now();
   const StepResult result = env->step(heading);
-  last_step_ms = ms_since(t0);
+  last_act_ms = ms_since(t0) - ms_since(t1);
+  last_step_ms = ms_since(t1);
   obs = result.obs;
   episode_reward += result.reward;
   trail.push_back(result.info.true_position);

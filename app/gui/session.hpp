@@ -1,5 +1,5 @@
 // The desktop app's simulation: the map, task, env and agent the GUI shows, their Params structs
-// (edited directly by the panels), and the episode loop (play, single step, reset, auto reset).
+// (edited directly by the panels), and the episode itself (reset, one step, live parameter edits).
 // No drawing here; the world view and the panels read it through const references.
 #pragma once
 #include <memory>
@@ -41,7 +41,8 @@ struct Session {
   double episode_reward = 0;
   EpisodeStatus status = EpisodeStatus::NotRunning;
   OraclePath reference;              // oracle path from the episode's start (for the inspector)
-  double last_step_ms = 0;           // wall time of the last env step + agent act
+  double last_act_ms = 0;            // wall time of the agent's last act (includes any replanning)
+  double last_step_ms = 0;           // wall time of the last env step
   double last_plan_ms = 0;           // wall time of the reference plan at reset
 
   // Generates the map from map_seed and map_params; keeps the task.

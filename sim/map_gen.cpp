@@ -2,6 +2,7 @@
 // least one non-adjacent colour pair, and obstacles separated by a clearance (so free space is
 // connected by construction; it is still verified, and obstacles are dropped until it is).
 #include "sim/map_gen.hpp"
+#include "sim/voronoi.hpp"
 
 #include <algorithm>
 #include <array>
@@ -54,7 +55,7 @@ std::vector<Vec2> place_sites(Rng& rng, const MapParams& mp) {
 // colour appears; retries palette shuffles until some pair of present colours shares no border.
 void assign_colors(Rng& rng, World& w) {
   const int n = static_cast<int>(w.regions.size());
-  const auto adj = w.region_adjacency(0.25);
+  const auto adj = region_adjacency(w);
   std::vector<int> degree(n, 0), order_regions(n);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j) degree[i] += adj[i][j];

@@ -8,6 +8,7 @@
 #include <queue>
 
 #include "sim/free_space.hpp"
+#include "sim/voronoi.hpp"
 
 namespace hjepa {
 namespace {
@@ -32,7 +33,8 @@ std::optional<Vec2> first_point_of_color(const World& w, Vec2 a, Vec2 b, Color c
 // the straight lines around it enter its colour, and every other vertex moves toward the chord of
 // its neighbours while both segments stay free (the path tightens around obstacle corners and
 // arcs). Never lengthens the path, never makes it infeasible.
-void tighten(const World& w, const Task& task, int p0, std::vector<Vec2>& pts, std::vector<int>& stage) {
+void tighten(const World& w, const std::vector<VoronoiCell>& cells, const Task& task, int p0, std::vector<Vec2>& pts,
+             std::vector<int>& stage) {
   std::vector<double> step(pts.size(), 0.2);  // pattern-search step per vertex
   double gained_since_reset = 0;
   for (int pass = 0, resets = 0; pass < 400; ++pass) {
@@ -63,7 +65,7 @@ void tighten(const World& w, const Task& task, int p0, std::vector<Vec2>& pts, s
         if (has_q) consider(first_point_of_color(w, Q, V, need), true, false);
         // The exact minimiser over the border of this vertex's region (convex cost on each edge).
         const int r = w.region_at(V);
-        const std::vector<Vec2> poly = w.region_polygon(r);
+        const std::vector<Vec2>& poly = cells[r].points;
         for (size_t e = 0; e < poly.size(); ++e) {
           const Vec2 a = poly[e], b = poly[(e + 1) % poly.size()];
           double lo = 0, hi = 1;
@@ -170,9 +172,9 @@ struct ColourHeuristic {
   }
 };
 
-ColourHeuristic make_heuristic(const World& w, const Task& task, int p0) {
+ColourHeuristic make_heuristic(const World& w, const std::vector<VoronoiCell>& cells, const Task& task, int p0) {
   ColourHeuristic h;
-  for (int r = 0; r < static_cast<int>(w.regions.size()); ++r) h.polys.push_back(w.region_polygon(r));
+  for (const VoronoiCell& cell : cells) h.polys.push_back(cell.points);
   const int stages = task.size() - p0;
   h.regions_of.resize(stages);
   for (int l = 0; l < stages; ++l)
@@ -213,7 +215,8 @@ OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int pro
   for (int l = 0; l + 1 < L; ++l)  // a required colour with no region at all: nothing to search
     if (std::none_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return r.color == task.colors[p0 + l]; }))
       return out;
-  const ColourHeuristic heuristic = make_heuristic(world, task, p0);
+  const std::vector<VoronoiCell> cells = voronoi_cells(world);
+  const ColourHeuristic heuristic = make_heuristic(world, cells, task, p0);
   // Per-thread buffers reused across calls: fresh multi-megabyte arrays cost more in page faults
   // than the search itself.
   thread_local std::vector<float> h_cache;
@@ -349,7 +352,7 @@ OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int pro
     }
   }
   for (int sp : stage_pts) out.stage_point.push_back(new_index[sp]);
-  tighten(world, task, p0, out.points, out.stage_point);
+  tighten(world, cells, task, p0, out.points, out.stage_point);
   for (size_t k = 1; k < out.points.size(); ++k) out.length += dist(out.points[k - 1], out.points[k]);
   out.found = true;
   return out;

@@ -44,42 +44,6 @@ bool World::segment_free(Vec2 a, Vec2 b) const {
   return true;
 }
 
-std::vector<Vec2> World::region_polygon(int i) const {
-  // Clip the map rectangle by the half-plane "closer to site i than to site j" for every j.
-  std::vector<Vec2> poly = {{0, 0}, {width, 0}, {width, height}, {0, height}}, next;
-  const Vec2 si = regions[i].site;
-  for (int j = 0; j < static_cast<int>(regions.size()) && !poly.empty(); ++j) {
-    if (j == i) continue;
-    const Vec2 sj = regions[j].site, n = sj - si;
-    const double c = 0.5 * (norm2(sj) - norm2(si));
-    next.clear();
-    for (size_t k = 0; k < poly.size(); ++k) {
-      const Vec2 a = poly[k], b = poly[(k + 1) % poly.size()];
-      const double da = dot(a, n) - c, db = dot(b, n) - c;
-      if (da <= 0) next.push_back(a);
-      if ((da < 0 && db > 0) || (da > 0 && db < 0)) next.push_back(a + (b - a) * (da / (da - db)));
-    }
-    poly.swap(next);
-  }
-  return poly;
-}
-
-std::vector<std::vector<bool>> World::region_adjacency(double cell) const {
-  const int n = static_cast<int>(regions.size());
-  std::vector<std::vector<bool>> adj(n, std::vector<bool>(n, false));
-  const int nx = std::max(1, static_cast<int>(width / cell)), ny = std::max(1, static_cast<int>(height / cell));
-  std::vector<int> row(nx), prev(nx);
-  for (int j = 0; j < ny; ++j) {
-    for (int i = 0; i < nx; ++i) {
-      row[i] = region_at({(i + 0.5) * width / nx, (j + 0.5) * height / ny});
-      if (i > 0 && row[i] != row[i - 1]) adj[row[i]][row[i - 1]] = adj[row[i - 1]][row[i]] = true;
-      if (j > 0 && row[i] != prev[i]) adj[row[i]][prev[i]] = adj[prev[i]][row[i]] = true;
-    }
-    std::swap(row, prev);
-  }
-  return adj;
-}
-
 uint64_t World::fingerprint() const {
   // FNV-1a over the exact bit patterns of every number.
   uint64_t h = 1469598103934665603ull;

@@ -30,10 +30,6 @@ struct World {
   double raycast(Vec2 o, Vec2 d, double max_dist) const;
   // True if the segment a-b stays in the map and enters no obstacle.
   bool segment_free(Vec2 a, Vec2 b) const;
-  // The convex polygon of region i (its Voronoi cell clipped to the map), counter-clockwise.
-  std::vector<Vec2> region_polygon(int i) const;
-  // Pairs (i, j), i < j, of region indices whose cells share a boundary (sampled on a fine grid).
-  std::vector<std::vector<bool>> region_adjacency(double cell = 0.1) const;
   // A 64-bit hash of everything above (model files record it to refuse the wrong map).
   uint64_t fingerprint() const;
 };

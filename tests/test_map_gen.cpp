@@ -6,6 +6,7 @@
 
 #include "sim/free_space.hpp"
 #include "sim/map_gen.hpp"
+#include "sim/voronoi.hpp"
 #include "sim/map_io.hpp"
 
 using namespace hjepa;
@@ -27,7 +28,7 @@ TEST_CASE("generated maps keep their invariants over 500 seeds") {
     for (const Region& r : w.regions) CHECK(w.is_free(r.site));
 
     // Neighbours differ in colour, and some pair of present colours never touches.
-    const auto adj = w.region_adjacency(0.25);
+    const auto adj = region_adjacency(w);
     bool touch[kNumColors][kNumColors] = {};
     std::set<int> present;
     for (size_t i = 0; i < w.regions.size(); ++i) {

@@ -1,6 +1,7 @@
 // Region lookup, free points, ray casts over a whole World, adjacency and the fingerprint.
 #include <doctest/doctest.h>
 
+#include "sim/voronoi.hpp"
 #include "sim/world.hpp"
 
 using namespace hjepa;
@@ -40,7 +41,7 @@ TEST_CASE("free points, ray casts and segments over the world") {
 
 TEST_CASE("adjacency and fingerprint") {
   World w = three_strips();
-  const auto adj = w.region_adjacency();
+  const auto adj = region_adjacency(w);
   CHECK(adj[0][1]);
   CHECK(adj[1][2]);
   CHECK_FALSE(adj[0][2]);

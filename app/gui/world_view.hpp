@@ -8,7 +8,7 @@
 
 #include "app/gui/camera.hpp"
 #include "app/gui/session.hpp"
-#include "app/gui/voronoi_cells.hpp"
+#include "sim/voronoi.hpp"
 
 struct ImDrawList;
 struct ImFont;

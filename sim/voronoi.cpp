@@ -1,5 +1,5 @@
 // Sutherland-Hodgman clipping of the map rectangle by one bisector half-plane per other site.
-#include "app/gui/voronoi_cells.hpp"
+#include "sim/voronoi.hpp"
 
 namespace hjepa {
 namespace {
@@ -41,6 +41,20 @@ std::vector<VoronoiCell> voronoi_cells(const World& world) {
     cells.push_back(std::move(cell));
   }
   return cells;
+}
+
+std::vector<std::vector<bool>> region_adjacency(const World& world) {
+  const size_t n = world.regions.size();
+  std::vector<std::vector<bool>> adj(n, std::vector<bool>(n, false));
+  const std::vector<VoronoiCell> cells = voronoi_cells(world);
+  for (size_t i = 0; i < n; ++i) {
+    const VoronoiCell& c = cells[i];
+    for (size_t k = 0; k < c.points.size(); ++k) {
+      const int j = c.edge_neighbor[k];
+      if (j >= 0 && dist(c.points[k], c.points[(k + 1) % c.points.size()]) > 1e-9) adj[i][j] = adj[j][i] = true;
+    }
+  }
+  return adj;
 }
 
 }  // namespace hjepa

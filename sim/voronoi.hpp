@@ -14,4 +14,7 @@ struct VoronoiCell {
 
 std::vector<VoronoiCell> voronoi_cells(const World& world);
 
+// adjacency[i][j]: regions i and j share a border of positive length (exact, from the cells).
+std::vector<std::vector<bool>> region_adjacency(const World& world);
+
 }  // namespace hjepa

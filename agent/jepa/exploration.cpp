@@ -1,0 +1,56 @@
+// Persistent random-heading exploration: each sequence starts at a random free point and turns a
+// little every step, sometimes picking a fresh heading, so it both sweeps open space and bumps
+// into obstacles and walls (which the predictor must learn to expect).
+#include "agent/jepa/exploration.hpp"
+
+#include "agent/jepa/features.hpp"
+
+namespace hjepa {
+
+ExplorationData collect_exploration(const World& world, const EnvParams& env_params, const ExplorationParams& p,
+                                    uint64_t seed) {
+  ExplorationData d;
+  d.features = feature_size(env_params.num_rays);
+  d.sequences = p.sequences;
+  d.length = p.sequence_length;
+  const size_t frames = static_cast<size_t>(p.sequences) * (p.sequence_length + 1);
+  d.obs.resize(frames * d.features);
+  d.headings.resize(static_cast<size_t>(p.sequences) * p.sequence_length);
+  d.true_xy.resize(frames * 2);
+  d.colors.resize(frames);
+
+  // A task that cannot finish inside one sequence keeps the env running: an absent colour if the
+  // map has one, else a long alternation.
+  EnvParams ep = env_params;
+  ep.max_steps = p.sequence_length + 1;
+  Task task;
+  for (int k = 0; k < kMaxTaskLength; ++k) task.colors.push_back(world.regions[k % 2].color);
+  Env env(world, task, ep);
+  Rng rng(seed);
+  for (int s = 0; s < p.sequences; ++s) {
+    Observation obs = env.reset(derive_seed(seed, s));
+    double heading = rng.uniform(-3.141592653589793, 3.141592653589793);
+    auto record = [&](int t, const Observation& o) {
+      const size_t f = static_cast<size_t>(s) * (p.sequence_length + 1) + t;
+      observation_features(o, world.width, world.height, ep.ray_max, &d.obs[f * d.features]);
+      d.true_xy[f * 2] = static_cast<float>(env.state().position.x);
+      d.true_xy[f * 2 + 1] = static_cast<float>(env.state().position.y);
+      d.colors[f] = static_cast<uint8_t>(o.color);
+    };
+    record(0, obs);
+    for (int t = 0; t < p.sequence_length; ++t) {
+      if (rng.uniform() < p.switch_prob) heading = rng.uniform(-3.141592653589793, 3.141592653589793);
+      else heading += p.turn_sigma * rng.normal();
+      heading = std::remainder(heading, 6.283185307179586);
+      d.headings[static_cast<size_t>(s) * p.sequence_length + t] = static_cast<float>(heading);
+      if (env.done()) {  // the alternation completed early: stand still for the rest (rare)
+        env.set_state([&] { EnvState st = env.state(); st.progress = 0; st.step = 0; return st; }());
+      }
+      obs = env.step(heading).obs;
+      record(t + 1, obs);
+    }
+  }
+  return d;
+}
+
+}  // namespace hjepa

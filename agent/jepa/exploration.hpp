@@ -1,0 +1,36 @@
+// Exploration data for self-supervised training: trajectories of a persistent random-heading
+// policy, stored as observation-feature / heading sequences (plus true positions, used only to
+// fit and score the position probe, never by the encoder or predictor losses).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "sim/env.hpp"
+
+namespace hjepa {
+
+struct ExplorationParams {
+  int sequences = 600;          // number of sequences collected, >= 1
+  int sequence_length = 40;     // steps per sequence (observations = steps + 1), >= 2
+  double turn_sigma = 0.35;     // std of the per-step heading change, radians (persistence)
+  double switch_prob = 0.08;    // chance per step of a fresh uniform heading, 0..1
+};
+
+struct ExplorationData {
+  int features = 0;                 // F: floats per observation
+  int sequences = 0, length = 0;    // S sequences of `length` steps
+  std::vector<float> obs;           // S x (length + 1) x F, observation features
+  std::vector<float> headings;      // S x length, radians
+  std::vector<float> true_xy;       // S x (length + 1) x 2, true positions (probe labels only)
+  std::vector<uint8_t> colors;      // S x (length + 1), observed colour (head labels)
+  const float* obs_at(int s, int t) const { return &obs[(static_cast<size_t>(s) * (length + 1) + t) * features]; }
+  float heading_at(int s, int t) const { return headings[static_cast<size_t>(s) * length + t]; }
+  const float* xy_at(int s, int t) const { return &true_xy[(static_cast<size_t>(s) * (length + 1) + t) * 2]; }
+  int color_at(int s, int t) const { return colors[static_cast<size_t>(s) * (length + 1) + t]; }
+};
+
+// Collects data on `world` with the env's noise settings; deterministic in `seed`.
+ExplorationData collect_exploration(const World& world, const EnvParams& env_params, const ExplorationParams& params,
+                                    uint64_t seed);
+
+}  // namespace hjepa

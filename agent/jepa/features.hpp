@@ -1,0 +1,20 @@
+// The fixed numeric layout an Observation is fed to the encoder in:
+//   [x, y scaled to [-1, 1] by the map size | colour one-hot (8) | range readings / ray_max]
+#pragma once
+#include <vector>
+
+#include "sim/env.hpp"
+
+namespace hjepa {
+
+inline int feature_size(int num_rays) { return 2 + kNumColors + num_rays; }
+
+// Writes feature_size(obs.num_rays) floats to out.
+inline void observation_features(const Observation& obs, double width, double height, double ray_max, float* out) {
+  out[0] = static_cast<float>(2 * obs.position.x / width - 1);
+  out[1] = static_cast<float>(2 * obs.position.y / height - 1);
+  for (int c = 0; c < kNumColors; ++c) out[2 + c] = static_cast<int>(obs.color) == c ? 1.f : 0.f;
+  for (int k = 0; k < obs.num_rays; ++k) out[2 + kNumColors + k] = static_cast<float>(obs.ranges[k] / ray_max);
+}
+
+}  // namespace hjepa

@@ -1,0 +1,78 @@
+// ReLU, Tanh and GELU forward/backward on Eigen arrays, instantiated for float and double.
+// GELU(x) = 0.5 x (1 + tanh(u)), u = sqrt(2/pi) (x + 0.044715 x^3)  (Hendrycks & Gimpel 2016).
+#include "agent/nn/activation.hpp"
+
+#include <cassert>
+#include <cmath>
+
+namespace hjepa::nn {
+
+namespace {
+constexpr double kGeluC = 0.7978845608028654;  // sqrt(2 / pi)
+constexpr double kGeluK = 0.044715;
+}  // namespace
+
+const char* activation_name(Activation a) {
+  switch (a) {
+    case Activation::ReLU: return "relu";
+    case Activation::Tanh: return "tanh";
+    case Activation::GELU: return "gelu";
+  }
+  return "?";
+}
+
+Init init_for(Activation a) {
+  return a == Activation::Tanh ? Init::XavierUniform : Init::KaimingUniform;
+}
+
+template <typename T>
+void activation_forward_inplace(Activation a, Mat<T>& x) {
+  auto v = x.array();
+  switch (a) {
+    case Activation::ReLU: x.array() = v.max(T(0)); break;
+    case Activation::Tanh: x.array() = v.tanh(); break;
+    case Activation::GELU: {
+      const T c = T(kGeluC), k = T(kGeluK);
+      x.array() = T(0.5) * v * (T(1) + (c * (v + k * v.cube())).tanh());
+      break;
+    }
+  }
+}
+
+template <typename T>
+Mat<T> activation_forward(Activation a, const Mat<T>& x) {
+  Mat<T> y = x;
+  activation_forward_inplace(a, y);
+  return y;
+}
+
+template <typename T>
+Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy) {
+  assert(x.rows() == dy.rows() && x.cols() == dy.cols() && y.rows() == dy.rows());
+  Mat<T> dx(dy.rows(), dy.cols());
+  const auto xa = x.array(), ya = y.array(), dya = dy.array();
+  switch (a) {
+    case Activation::ReLU: dx.array() = (xa > T(0)).select(dya, T(0)); break;
+    case Activation::Tanh: dx.array() = dya * (T(1) - ya.square()); break;
+    case Activation::GELU: {
+      // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 k x^2), t = tanh(u)
+      const T c = T(kGeluC), k = T(kGeluK);
+      const auto t = (c * (xa + k * xa.cube())).tanh().eval();
+      dx.array() = dya * (T(0.5) * (T(1) + t) +
+                          T(0.5) * xa * (T(1) - t.square()) * c * (T(1) + T(3) * k * xa.square()));
+      break;
+    }
+  }
+  return dx;
+}
+
+#define HJEPA_NN_INSTANTIATE(T)                                                   \
+  template void activation_forward_inplace<T>(Activation, Mat<T>&);              \
+  template Mat<T> activation_forward<T>(Activation, const Mat<T>&);              \
+  template Mat<T> activation_backward<T>(Activation, const Mat<T>&, const Mat<T>&, \
+                                         const Mat<T>&);
+HJEPA_NN_INSTANTIATE(float)
+HJEPA_NN_INSTANTIATE(double)
+#undef HJEPA_NN_INSTANTIATE
+
+}  // namespace hjepa::nn

@@ -1,0 +1,22 @@
+// Element-wise activations ReLU, Tanh and GELU (tanh approximation), each a forward/backward pair.
+// Any shape; in the kit an activation is (features x batch). backward takes the forward's input x
+// and output y (each activation uses what it needs) and returns dL/dx = f'(x) * dy.
+#pragma once
+#include "agent/nn/linear.hpp"
+
+namespace hjepa::nn {
+
+enum class Activation { ReLU, Tanh, GELU };
+
+const char* activation_name(Activation a);
+// The initialisation that keeps activations' variance steady through a layer followed by `a`.
+Init init_for(Activation a);
+
+template <typename T>
+Mat<T> activation_forward(Activation a, const Mat<T>& x);
+template <typename T>
+void activation_forward_inplace(Activation a, Mat<T>& x);
+template <typename T>
+Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy);
+
+}  // namespace hjepa::nn

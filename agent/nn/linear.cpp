@@ -1,0 +1,54 @@
+// Linear layer: seeded initialisation, forward (cached and cache-free) and backward.
+// B = batch (columns), I = inputs, O = outputs. x: I x B, W: O x I, b: O x 1, y: O x B.
+#include "agent/nn/linear.hpp"
+
+#include <cassert>
+#include <cmath>
+
+namespace hjepa::nn {
+
+template <typename T>
+Linear<T>::Linear(int inputs, int outputs, Init init, Rng& rng, const std::string& name)
+    : W(name + ".W", outputs, inputs, true), b(name + ".b", outputs, 1, false) {
+  const double bound = init == Init::KaimingUniform ? std::sqrt(6.0 / inputs)
+                                                    : std::sqrt(6.0 / (inputs + outputs));
+  for (Eigen::Index j = 0; j < W.value.cols(); ++j)
+    for (Eigen::Index i = 0; i < W.value.rows(); ++i)
+      W.value(i, j) = static_cast<T>(rng.uniform(-bound, bound));
+}
+
+template <typename T>
+void Linear<T>::forward_into(const Mat<T>& x, Mat<T>& y) const {
+  assert(x.rows() == W.value.cols());
+  y.resize(W.value.rows(), x.cols());
+  y.noalias() = W.value * x;
+  y.colwise() += b.value.col(0);
+}
+
+template <typename T>
+Mat<T> Linear<T>::forward(const Mat<T>& x) const {
+  Mat<T> y;
+  forward_into(x, y);
+  return y;
+}
+
+template <typename T>
+Mat<T> Linear<T>::forward(const Mat<T>& x, LinearCache<T>& cache) const {
+  cache.x = x;
+  return forward(x);
+}
+
+template <typename T>
+Mat<T> Linear<T>::backward(const Mat<T>& dy, const LinearCache<T>& cache) {
+  assert(dy.rows() == W.value.rows() && dy.cols() == cache.x.cols());
+  W.grad.noalias() += dy * cache.x.transpose();
+  b.grad += dy.rowwise().sum();
+  Mat<T> dx(W.value.cols(), dy.cols());
+  dx.noalias() = W.value.transpose() * dy;
+  return dx;
+}
+
+template class Linear<float>;
+template class Linear<double>;
+
+}  // namespace hjepa::nn

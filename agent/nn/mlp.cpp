@@ -1,0 +1,90 @@
+// MLP forward (cached, cache-free, allocation-free) and backward through Linear + activation.
+// B = batch (columns), sizes = {I, H1, ..., O}. x: I x B, y: O x B.
+#include "agent/nn/mlp.hpp"
+
+#include <cassert>
+
+namespace hjepa::nn {
+
+template <typename T>
+MLP<T>::MLP(const std::vector<int>& sizes, Activation activation, Rng& rng,
+            const std::string& name)
+    : activation_(activation), name_(name) {
+  assert(sizes.size() >= 2);
+  const size_t n = sizes.size() - 1;
+  layers.reserve(n);
+  for (size_t l = 0; l < n; ++l) {
+    const Init init = l + 1 < n ? init_for(activation) : Init::XavierUniform;
+    layers.emplace_back(sizes[l], sizes[l + 1], init, rng, name + "." + std::to_string(l));
+  }
+}
+
+template <typename T>
+Mat<T> MLP<T>::forward(const Mat<T>& x, MLPCache<T>& cache) const {
+  const size_t n = layers.size();
+  cache.linear.resize(n);
+  cache.pre.resize(n - 1);
+  cache.linear[0].x = x;
+  for (size_t l = 0; l + 1 < n; ++l) {
+    layers[l].forward_into(cache.linear[l].x, cache.pre[l]);
+    cache.linear[l + 1].x = cache.pre[l];
+    activation_forward_inplace(activation_, cache.linear[l + 1].x);
+  }
+  return layers[n - 1].forward(cache.linear[n - 1].x);
+}
+
+template <typename T>
+Mat<T> MLP<T>::backward(const Mat<T>& dy, const MLPCache<T>& cache) {
+  Mat<T> d = dy;
+  for (size_t l = layers.size(); l-- > 0;) {
+    d = layers[l].backward(d, cache.linear[l]);
+    if (l > 0) d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d);
+  }
+  return d;
+}
+
+template <typename T>
+void MLP<T>::forward_into(const Mat<T>& x, Mat<T>& y, MLPScratch<T>& scratch) const {
+  const Mat<T>* in = &x;
+  for (size_t l = 0; l < layers.size(); ++l) {
+    const bool last = l + 1 == layers.size();
+    Mat<T>* out = last ? &y : (l % 2 == 0 ? &scratch.even : &scratch.odd);
+    layers[l].forward_into(*in, *out);
+    if (!last) activation_forward_inplace(activation_, *out);
+    in = out;
+  }
+}
+
+template <typename T>
+Mat<T> MLP<T>::forward(const Mat<T>& x) const {
+  MLPScratch<T> scratch;
+  Mat<T> y;
+  forward_into(x, y, scratch);
+  return y;
+}
+
+template <typename T>
+ParamList<T> MLP<T>::params() {
+  ParamList<T> out;
+  for (auto& layer : layers) out.push_back(&layer.W), out.push_back(&layer.b);
+  return out;
+}
+
+template <typename T>
+ConstParamList<T> MLP<T>::params() const {
+  ConstParamList<T> out;
+  for (const auto& layer : layers) out.push_back(&layer.W), out.push_back(&layer.b);
+  return out;
+}
+
+template <typename T>
+Eigen::Index MLP<T>::num_parameters() const {
+  Eigen::Index n = 0;
+  for (const auto& layer : layers) n += layer.num_parameters();
+  return n;
+}
+
+template class MLP<float>;
+template class MLP<double>;
+
+}  // namespace hjepa::nn

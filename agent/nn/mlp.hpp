@@ -1,0 +1,58 @@
+// Multi-layer perceptron: Linear layers with an activation between them (none after the last).
+// B = batch (columns), sizes = {I, H1, ..., O}. x: I x B, y: O x B. The cache is external so one
+// MLP can be applied many times in one graph; backward accumulates parameter gradients (+=).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "agent/nn/activation.hpp"
+#include "agent/nn/linear.hpp"
+
+namespace hjepa::nn {
+
+template <typename T>
+struct MLPCache {
+  std::vector<LinearCache<T>> linear;  // layer l's input: x for l = 0, else the activated hidden
+  std::vector<Mat<T>> pre;             // hidden pre-activations, one per hidden layer
+};
+
+// Reusable hidden buffers for the allocation-free inference path.
+template <typename T>
+struct MLPScratch {
+  Mat<T> even, odd;
+};
+
+template <typename T>
+class MLP {
+ public:
+  MLP() = default;
+  // Hidden layers initialised by init_for(activation); the output layer Xavier-uniform.
+  // Parameters are named "<name>.<layer>.W" and "<name>.<layer>.b".
+  MLP(const std::vector<int>& sizes, Activation activation, Rng& rng,
+      const std::string& name = "mlp");
+
+  Mat<T> forward(const Mat<T>& x, MLPCache<T>& cache) const;
+  Mat<T> backward(const Mat<T>& dy, const MLPCache<T>& cache);
+  Mat<T> forward(const Mat<T>& x) const;
+  // No allocation once y and scratch have their shapes (planner hot path).
+  void forward_into(const Mat<T>& x, Mat<T>& y, MLPScratch<T>& scratch) const;
+
+  ParamList<T> params();
+  ConstParamList<T> params() const;
+  Eigen::Index num_parameters() const;
+  int inputs() const { return layers.front().inputs(); }
+  int outputs() const { return layers.back().outputs(); }
+  Activation activation() const { return activation_; }
+  const std::string& name() const { return name_; }
+
+  std::vector<Linear<T>> layers;
+
+ private:
+  Activation activation_ = Activation::ReLU;
+  std::string name_;
+};
+
+extern template class MLP<float>;
+extern template class MLP<double>;
+
+}  // namespace hjepa::nn

@@ -1,0 +1,53 @@
+// Optimisers over a list of Parameters: Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter
+// 2019, decoupled weight decay on weight matrices only), plus the training-loop helpers
+// zero_grad, clip_grad_norm and all_finite. Moments live in each Parameter; the step count here.
+#pragma once
+#include "agent/nn/parameter.hpp"
+
+namespace hjepa::nn {
+
+struct AdamParams {
+  double lr = 1e-3;           // step size
+  double beta1 = 0.9;         // first-moment decay, in [0, 1)
+  double beta2 = 0.999;       // second-moment decay, in [0, 1)
+  double eps = 1e-8;          // added to sqrt(second moment); guards the division
+  double weight_decay = 0.0;  // Adam: L2 coefficient added to the gradient; AdamW: w -= lr*wd*w. Weights only
+};
+
+template <typename T>
+void zero_grad(const ParamList<T>& params);
+// Scales every gradient so their global L2 norm is at most max_norm; returns the norm before.
+template <typename T>
+double clip_grad_norm(const ParamList<T>& params, double max_norm);
+// True when every value and gradient is finite (no NaN, no Inf).
+template <typename T>
+bool all_finite(const ParamList<T>& params);
+
+template <typename T>
+class Adam {
+ public:
+  explicit Adam(AdamParams p = {}) : Adam(p, false) {}
+  void step(const ParamList<T>& params);
+  void zero_grad(const ParamList<T>& params) const { nn::zero_grad(params); }
+  long steps() const { return steps_; }
+
+  AdamParams hyper;
+
+ protected:
+  Adam(AdamParams p, bool decoupled) : hyper(p), decoupled_(decoupled) {}
+
+ private:
+  bool decoupled_;
+  long steps_ = 0;
+};
+
+template <typename T>
+class AdamW : public Adam<T> {
+ public:
+  explicit AdamW(AdamParams p = {.weight_decay = 0.01}) : Adam<T>(p, true) {}
+};
+
+extern template class Adam<float>;
+extern template class Adam<double>;
+
+}  // namespace hjepa::nn

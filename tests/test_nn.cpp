@@ -3,6 +3,7 @@
 // B = batch (columns); activations are (features x batch).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>

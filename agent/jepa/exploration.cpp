@@ -1,6 +1,6 @@
 // Persistent random-heading exploration: each sequence starts at a random free point and turns a
-// little every step, sometimes picking a fresh heading, so it both sweeps open space and bumps
-// into obstacles and walls (which the predictor must learn to expect).
+// little every step, sometimes picking a fresh heading, and picks a fresh one when its perceived
+// move falls short (blocked), so it sweeps open space and still meets walls and obstacles.
 #include "agent/jepa/exploration.hpp"
 
 #include "agent/jepa/features.hpp"
@@ -46,8 +46,12 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
       if (env.done()) {  // the alternation completed early: stand still for the rest (rare)
         env.set_state([&] { EnvState st = env.state(); st.progress = 0; st.step = 0; return st; }());
       }
+      const Vec2 before = obs.position;
       obs = env.step(heading).obs;
       record(t + 1, obs);
+      // Bounce: if the perceived move fell well short, the way is blocked; turn somewhere new.
+      if (norm(obs.position - before) < p.blocked_fraction * ep.step_length)
+        heading = rng.uniform(-3.141592653589793, 3.141592653589793);
     }
   }
   return d;

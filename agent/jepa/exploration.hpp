@@ -14,6 +14,7 @@ struct ExplorationParams {
   int sequence_length = 40;     // steps per sequence (observations = steps + 1), >= 2
   double turn_sigma = 0.35;     // std of the per-step heading change, radians (persistence)
   double switch_prob = 0.08;    // chance per step of a fresh uniform heading, 0..1
+  double blocked_fraction = 0.5;  // a perceived move shorter than this x step_length counts as blocked
 };
 
 struct ExplorationData {

@@ -1,0 +1,220 @@
+// Level-1 training: unrolled latent prediction against the stop-gradient encoder, VICReg on s,
+// then the colour head and position probe on the frozen encoder, then held-out diagnostics.
+// F = features, D = latent, B = batch (columns), k = unroll.
+#include "agent/jepa/level1.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "agent/jepa/level1_loss.hpp"
+#include "agent/nn/loss.hpp"
+#include "agent/nn/optim.hpp"
+
+namespace hjepa {
+
+Level1::Level1(const Level1Arch& a, uint64_t seed) : arch(a) {
+  Rng rng(seed);
+  encoder = nn::MLP<float>({a.features, a.hidden, a.hidden, a.latent}, nn::Activation::GELU, rng, "E1");
+  predictor = nn::MLP<float>({a.latent + 2, a.hidden, a.hidden, a.latent}, nn::Activation::GELU, rng, "P1");
+  colour_head = nn::MLP<float>({a.latent, a.head_hidden, kNumColors}, nn::Activation::GELU, rng, "colour");
+  probe = nn::MLP<float>({a.latent, a.head_hidden, 2}, nn::Activation::GELU, rng, "probe");
+  inverse_dynamics = nn::MLP<float>({2 * a.latent, a.head_hidden, 2}, nn::Activation::GELU, rng, "idm");
+}
+
+MatF Level1::predict(const MatF& s, const float* headings) const {
+  return s + predictor.forward(predictor_input<float>(s, headings));
+}
+
+MatF Level1::probe_xy(const MatF& s) const {
+  MatF xy = probe.forward(s);  // in [-1, 1] map coordinates
+  xy.row(0) = (xy.row(0).array() + 1) * static_cast<float>(width / 2);
+  xy.row(1) = (xy.row(1).array() + 1) * static_cast<float>(height / 2);
+  return xy;
+}
+
+long Level1::num_parameters() const {
+  return static_cast<long>(encoder.num_parameters() + predictor.num_parameters() + colour_head.num_parameters() +
+                           probe.num_parameters());
+}
+
+nn::ParamList<float> Level1::params() {
+  nn::ParamList<float> all;
+  for (auto* m : {&encoder, &predictor, &colour_head, &probe})
+    for (auto* p : m->params()) all.push_back(p);
+  return all;
+}
+
+nn::ConstParamList<float> Level1::params() const {
+  nn::ConstParamList<float> all;
+  for (const auto* m : {&encoder, &predictor, &colour_head, &probe})
+    for (const auto* p : m->params()) all.push_back(p);
+  return all;
+}
+
+namespace {
+
+// Columns of observation features for frames (s, t) of the data set.
+MatF gather(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
+  MatF x(d.features, static_cast<Eigen::Index>(seq.size()));
+  for (size_t b = 0; b < seq.size(); ++b) {
+    const float* f = d.obs_at(seq[b], t0[b] + dt);
+    for (int i = 0; i < d.features; ++i) x(i, static_cast<Eigen::Index>(b)) = f[i];
+  }
+  return x;
+}
+
+// Every frame of the data set as columns (F x S*(L+1)).
+MatF all_frames(const ExplorationData& d) {
+  return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
+}
+
+}  // namespace
+
+void measure_level1(const Level1& model, const ExplorationData& held, Level1Report& r) {
+  const MatF s = model.encode(all_frames(held));
+  const Eigen::Index n = s.cols();
+  r.latent_std.assign(s.rows(), 0);
+  for (Eigen::Index i = 0; i < s.rows(); ++i) {
+    const double mean = s.row(i).mean();
+    r.latent_std[i] = static_cast<float>(std::sqrt((s.row(i).array() - mean).square().sum() / std::max<Eigen::Index>(1, n - 1)));
+  }
+  // Probe R^2 over both coordinates, and colour accuracy.
+  const MatF xy = model.probe_xy(s);
+  const Eigen::Map<const MatF> truth(held.true_xy.data(), 2, n);
+  const Eigen::Vector2f mean = truth.rowwise().mean();
+  const double sse = (xy - truth).squaredNorm(), sst = (truth.colwise() - mean).squaredNorm();
+  r.probe_r2 = 1 - sse / std::max(sst, 1e-12);
+  const MatF logits = model.colour_logits(s);
+  int correct = 0;
+  for (Eigen::Index b = 0; b < n; ++b) {
+    Eigen::Index best;
+    logits.col(b).maxCoeff(&best);
+    correct += best == held.colors[b];
+  }
+  r.colour_accuracy = static_cast<double>(correct) / n;
+  // k-step prediction: unroll from each held-out sequence start with the true headings.
+  const int K = std::min(16, held.length);
+  std::vector<int> seq(held.sequences), zero(held.sequences, 0);
+  for (int i = 0; i < held.sequences; ++i) seq[i] = i;
+  MatF sk = model.encode(gather(held, seq, zero, 0));
+  std::vector<float> h(held.sequences);
+  r.kstep_probe_error.assign(K, 0);
+  for (int k = 1; k <= K; ++k) {
+    for (int i = 0; i < held.sequences; ++i) h[i] = held.heading_at(i, k - 1);
+    sk = model.predict(sk, h.data());
+    const MatF p = model.probe_xy(sk);
+    double err = 0;
+    for (int i = 0; i < held.sequences; ++i) {
+      const float* t = held.xy_at(i, k);
+      err += std::hypot(p(0, i) - t[0], p(1, i) - t[1]);
+    }
+    r.kstep_probe_error[k - 1] = err / held.sequences;
+  }
+}
+
+Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
+                          const Level1TrainParams& tp, uint64_t seed, const ProgressFn& progress) {
+  const auto t_start = std::chrono::steady_clock::now();
+  Level1Report report;
+  report.parameters = model.num_parameters();
+  Rng rng(derive_seed(seed, 77));
+  const int D = model.arch.latent, B = tp.batch, k = std::min(tp.unroll, data.length);
+
+  nn::ParamList<float> trained, enc_params = model.encoder.params(), other_params = model.predictor.params();
+  if (tp.idm_weight > 0)
+    for (auto* p : model.inverse_dynamics.params()) other_params.push_back(p);
+  trained = enc_params;
+  trained.insert(trained.end(), other_params.begin(), other_params.end());
+  nn::Adam<float> adam(nn::AdamParams{tp.lr}), enc_adam(nn::AdamParams{tp.lr * tp.encoder_lr_scale});
+  nn::zero_grad(trained);
+  std::vector<MatF> last_good;
+  auto snapshot = [&] {
+    last_good.clear();
+    for (auto* p : trained) last_good.push_back(p->value);
+  };
+  snapshot();
+
+  std::vector<int> seq(B), t0(B);
+  std::vector<float> headings(static_cast<size_t>(B) * k);
+  std::vector<MatF> frames(k + 1);
+  const Level1Nets<float> nets{&model.encoder, &model.predictor, &model.inverse_dynamics};
+  const Level1LossWeights weights{tp.pred_weight, tp.var_weight, tp.cov_weight, tp.idm_weight};
+  for (int step = 0; step < tp.steps; ++step) {
+    adam.hyper.lr = tp.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.steps)));
+    enc_adam.hyper.lr = adam.hyper.lr * tp.encoder_lr_scale;
+    for (int b = 0; b < B; ++b) {
+      seq[b] = static_cast<int>(rng.below(data.sequences));
+      t0[b] = static_cast<int>(rng.below(data.length - k + 1));
+      for (int t = 0; t < k; ++t) headings[static_cast<size_t>(t) * B + b] = data.heading_at(seq[b], t0[b] + t);
+    }
+    for (int t = 0; t <= k; ++t) frames[t] = gather(data, seq, t0, t);
+    // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
+    MatF targets_in(data.features, static_cast<Eigen::Index>(B) * k);
+    for (int t = 1; t <= k; ++t) targets_in.middleCols(static_cast<Eigen::Index>(t - 1) * B, B) = frames[t];
+    const MatF targets = model.encoder.forward(targets_in);
+    const Level1LossTerms terms = level1_loss<float>(nets, frames, headings, targets, weights, true);
+    if (!std::isfinite(terms.total)) {
+      report.finite = false;
+      report.message = std::string("non-finite ") +
+                       (!std::isfinite(terms.pred) ? "prediction" : !std::isfinite(terms.var) ? "variance" : !std::isfinite(terms.cov) ? "covariance" : "inverse-dynamics") +
+                       " loss at step " + std::to_string(step) + "; kept the last good model";
+      for (size_t i = 0; i < trained.size(); ++i) trained[i]->value = last_good[i];
+      break;
+    }
+    nn::clip_grad_norm(trained, 10.0);
+    if (!nn::all_finite(trained)) {
+      report.finite = false;
+      report.message = "non-finite gradient at step " + std::to_string(step) + "; kept the last good model";
+      for (size_t i = 0; i < trained.size(); ++i) trained[i]->value = last_good[i];
+      break;
+    }
+    if (tp.encoder_lr_scale > 0) enc_adam.step(enc_params);
+    adam.step(other_params);
+    nn::zero_grad(trained);
+
+    if (step % 50 == 0 || step == tp.steps - 1) {
+      report.logged_step.push_back(step);
+      report.loss_pred.push_back(static_cast<float>(terms.pred));
+      report.loss_var.push_back(static_cast<float>(terms.var));
+      report.loss_cov.push_back(static_cast<float>(terms.cov));
+      report.loss_idm.push_back(static_cast<float>(terms.idm));
+      snapshot();
+      if (progress) progress(step, tp.steps, report);
+    }
+  }
+
+  // Heads on the frozen encoder: colour (cross-entropy) and position probe (MSE in [-1, 1]).
+  const MatF s_all = model.encode(all_frames(data));
+  const Eigen::Index n = s_all.cols();
+  nn::ParamList<float> heads;
+  for (auto* p : model.colour_head.params()) heads.push_back(p);
+  for (auto* p : model.probe.params()) heads.push_back(p);
+  nn::Adam<float> head_adam(nn::AdamParams{3e-3});
+  nn::zero_grad(heads);
+  const int HB = 256;
+  MatF s_batch(D, HB), xy_batch(2, HB);
+  std::vector<int> labels(HB);
+  nn::MLPCache<float> c_cache, p_cache;
+  for (int step = 0; step < tp.head_steps; ++step) {
+    head_adam.hyper.lr = 3e-3 * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.head_steps)));
+    for (int b = 0; b < HB; ++b) {
+      const Eigen::Index j = static_cast<Eigen::Index>(rng.below(n));
+      s_batch.col(b) = s_all.col(j);
+      xy_batch(0, b) = static_cast<float>(2 * data.true_xy[2 * j] / model.width - 1);
+      xy_batch(1, b) = static_cast<float>(2 * data.true_xy[2 * j + 1] / model.height - 1);
+      labels[b] = data.colors[j];
+    }
+    auto ce = nn::softmax_cross_entropy<float>(model.colour_head.forward(s_batch, c_cache), labels);
+    model.colour_head.backward(ce.grad, c_cache);
+    auto pe = nn::mse<float>(model.probe.forward(s_batch, p_cache), xy_batch);
+    model.probe.backward(pe.grad, p_cache);
+    head_adam.step(heads);
+    nn::zero_grad(heads);
+  }
+
+  measure_level1(model, heldout, report);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  return report;
+}
+
+}  // namespace hjepa

@@ -1,0 +1,86 @@
+// The level-1 batch objective and its backward pass (see level1_loss.hpp).
+#include "agent/jepa/level1_loss.hpp"
+
+#include <cmath>
+
+#include "agent/nn/loss.hpp"
+
+namespace hjepa {
+
+template <typename T>
+nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings) {
+  nn::Mat<T> in(s.rows() + 2, s.cols());
+  in.topRows(s.rows()) = s;
+  for (Eigen::Index b = 0; b < s.cols(); ++b) {
+    in(s.rows(), b) = std::cos(headings[b]);
+    in(s.rows() + 1, b) = std::sin(headings[b]);
+  }
+  return in;
+}
+
+template <typename T>
+Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat<T>>& frames,
+                            const std::vector<T>& headings, const nn::Mat<T>& targets,
+                            const Level1LossWeights& w, bool backward) {
+  using M = nn::Mat<T>;
+  const int k = static_cast<int>(frames.size()) - 1;
+  const Eigen::Index B = frames[0].cols();
+  Level1LossTerms terms;
+
+  nn::MLPCache<T> enc_cache, enc1_cache, idm_cache;
+  std::vector<nn::MLPCache<T>> pred_cache(k);
+  std::vector<M> s_hat(k + 1);
+  s_hat[0] = nets.encoder->forward(frames[0], enc_cache);
+  const Eigen::Index D = s_hat[0].rows();
+  for (int t = 0; t < k; ++t)
+    s_hat[t + 1] = s_hat[t] + nets.predictor->forward(predictor_input<T>(s_hat[t], &headings[t * B]), pred_cache[t]);
+
+  std::vector<M> d_hat(k + 1, M::Zero(D, B));
+  const T scale = static_cast<T>(w.pred * static_cast<double>(D) / k);
+  for (int t = 1; t <= k; ++t) {
+    auto l = nn::mse<T>(s_hat[t], targets.middleCols((t - 1) * B, B));
+    terms.pred += static_cast<double>(l.loss) * scale / w.pred;
+    d_hat[t] = l.grad * scale;
+  }
+  auto var = nn::vicreg_variance<T>(s_hat[0]);
+  auto cov = nn::vicreg_covariance<T>(s_hat[0]);
+  terms.var = var.loss;
+  terms.cov = cov.loss;
+
+  M s1, d_s1;
+  if (w.idm > 0) {
+    s1 = nets.encoder->forward(frames[1], enc1_cache);
+    M pair(2 * D, B), dir(2, B);
+    pair.topRows(D) = s_hat[0];
+    pair.bottomRows(D) = s1;
+    for (Eigen::Index b = 0; b < B; ++b) dir(0, b) = std::cos(headings[b]), dir(1, b) = std::sin(headings[b]);
+    auto l = nn::mse<T>(nets.inverse_dynamics->forward(pair, idm_cache), dir);
+    terms.idm = l.loss;
+    if (backward) {
+      const M d_pair = nets.inverse_dynamics->backward(l.grad * static_cast<T>(w.idm), idm_cache);
+      d_s1 = d_pair.bottomRows(D);
+      d_hat[0] += d_pair.topRows(D);
+    }
+  }
+  terms.total = w.pred * terms.pred + w.var * terms.var + w.cov * terms.cov + w.idm * terms.idm;
+  if (!backward) return terms;
+
+  // Backward through the unrolled residual predictor: ds_t = ds_t+1 + dP/ds_t.
+  for (int t = k - 1; t >= 0; --t) {
+    const M d_in = nets.predictor->backward(d_hat[t + 1], pred_cache[t]);
+    d_hat[t] += d_hat[t + 1] + d_in.topRows(D);
+  }
+  d_hat[0] += var.grad * static_cast<T>(w.var) + cov.grad * static_cast<T>(w.cov);
+  nets.encoder->backward(d_hat[0], enc_cache);
+  if (w.idm > 0) nets.encoder->backward(d_s1, enc1_cache);
+  return terms;
+}
+
+template nn::Mat<float> predictor_input<float>(const nn::Mat<float>&, const float*);
+template nn::Mat<double> predictor_input<double>(const nn::Mat<double>&, const double*);
+template Level1LossTerms level1_loss<float>(const Level1Nets<float>&, const std::vector<nn::Mat<float>>&,
+                                            const std::vector<float>&, const nn::Mat<float>&, const Level1LossWeights&, bool);
+template Level1LossTerms level1_loss<double>(const Level1Nets<double>&, const std::vector<nn::Mat<double>>&,
+                                             const std::vector<double>&, const nn::Mat<double>&, const Level1LossWeights&, bool);
+
+}  // namespace hjepa

@@ -1,0 +1,41 @@
+// The level-1 training objective on one batch, as a forward/backward pair over the encoder E1,
+// the residual predictor P1 and the inverse-dynamics head; templated so tests check every
+// gradient in double against finite differences. F = features, D = latent, B = batch, k = unroll.
+#pragma once
+#include <vector>
+
+#include "agent/nn/mlp.hpp"
+
+namespace hjepa {
+
+struct Level1LossWeights {
+  double pred = 1.0;  // unrolled latent prediction (mean squared distance per sample, averaged over k)
+  double var = 1.0;   // VICReg variance hinge on s0
+  double cov = 0.0;   // VICReg covariance on s0
+  double idm = 1.0;   // inverse dynamics (s0, s1) -> (cos h0, sin h0); 0 = off
+};
+
+struct Level1LossTerms {
+  double pred = 0, var = 0, cov = 0, idm = 0, total = 0;
+};
+
+template <typename T>
+struct Level1Nets {
+  nn::MLP<T>* encoder;
+  nn::MLP<T>* predictor;
+  nn::MLP<T>* inverse_dynamics;
+};
+
+// Predictor input [s; cos h; sin h] for one step: (D + 2) x B.
+template <typename T>
+nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings);
+
+// frames: k + 1 matrices F x B (observations t = 0..k); headings: k * B, step-major;
+// targets: D x (k * B), the stop-gradient encodings of frames 1..k (step-major blocks).
+// With backward = true, accumulates (+=) the gradients of `total` into all three networks.
+template <typename T>
+Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat<T>>& frames,
+                            const std::vector<T>& headings, const nn::Mat<T>& targets,
+                            const Level1LossWeights& w, bool backward);
+
+}  // namespace hjepa

@@ -43,5 +43,6 @@ int cmd_run(int argc, char** argv);
 int cmd_map(int argc, char** argv);
 int cmd_perf(int argc, char** argv);
 int cmd_gui(int argc, char** argv);
+int cmd_train(int argc, char** argv);
 
 }  // namespace hjepa

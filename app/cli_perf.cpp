@@ -1,11 +1,14 @@
 // `hjepa perf`: speed measurements on one thread, reported as medians over repeated rounds.
 //   perf env     env steps per second (default map, range ring on, default noise)
 //   perf oracle  milliseconds per oracle plan for 3-colour tasks on default maps
+//   perf plan    milliseconds per agent step of the level-1 planner
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "agent/jepa/features.hpp"
+#include "agent/jepa/planner.hpp"
 #include "app/cli_common.hpp"
 #include "sim/oracle.hpp"
 
@@ -75,6 +78,32 @@ int perf_oracle(bool json, int plans) {
   return 0;
 }
 
+int perf_plan(bool json, int plans, const std::string& planner_name) {
+  // Planning cost depends on the architecture and settings, not on the weights: a freshly
+  // initialised default model times the same as a trained one.
+  Level1Arch arch;
+  arch.features = feature_size(EnvParams{}.num_rays);
+  const Level1 model(arch, 3);
+  auto planner = make_planner(planner_name, PlannerParams{}, 5);
+  Rng rng(11);
+  MatF s0(arch.latent, 1);
+  std::vector<double> ms;
+  for (int k = 0; k < plans + 10; ++k) {
+    for (int i = 0; i < arch.latent; ++i) s0(i, 0) = static_cast<float>(rng.normal());
+    const auto t0 = std::chrono::steady_clock::now();
+    const PlanResult r = planner->plan(model, s0, nullptr, k % kNumColors);
+    if (k >= 10) ms.push_back(1000 * seconds_since(t0));  // after a short warm-up
+    if (r.headings.empty()) throw UsageError("internal: empty plan");
+  }
+  const double med = median(ms);
+  const PlannerParams p;
+  if (json) std::printf("%s\n", nlohmann::json{{"ms_per_step", med}, {"plans", plans}, {"planner", planner_name}, {"horizon", p.horizon},
+                                               {"iterations", p.iterations}, {"restarts", p.restarts}}.dump().c_str());
+  else std::printf("plan: %.3f ms per agent step (%s planner, horizon %d, %d iterations, %d restarts; median of %d, one thread)\n",
+                   med, planner_name.c_str(), p.horizon, p.iterations, p.restarts, plans);
+  return 0;
+}
+
 }  // namespace
 
 int cmd_perf(int argc, char** argv) {
@@ -89,8 +118,14 @@ int cmd_perf(int argc, char** argv) {
   auto* oracle = app.add_subcommand("oracle", "Milliseconds per oracle plan, 3-colour tasks on default maps");
   oracle->add_flag("--json", json, "Print {\"ms_per_plan\": ...}");
   oracle->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(CLI::Range(1, 100000));
+  std::string planner_name = "gradient";
+  auto* plan = app.add_subcommand("plan", "Milliseconds per agent step of the low-level planner (default settings)");
+  plan->add_flag("--json", json, "Print {\"ms_per_step\": ...}");
+  plan->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(CLI::Range(1, 100000));
+  plan->add_option("--planner", planner_name, "gradient or cem (default gradient)")->check(CLI::IsMember({"gradient", "cem"}));
   return run_command(app, argc, argv, [&] {
     if (env->parsed()) return perf_env(json, rounds, steps);
+    if (plan->parsed()) return perf_plan(json, plans, planner_name);
     return perf_oracle(json, plans);
   });
 }

@@ -4,9 +4,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "agent/jepa/features.hpp"
+#include "agent/jepa/flat_agent.hpp"
 #include "agent/oracle_agent.hpp"
 #include "agent/random_agent.hpp"
 #include "app/cli_common.hpp"
+#include "app/cli_train.hpp"
 #include "sim/oracle.hpp"
 
 namespace hjepa {
@@ -22,7 +25,12 @@ int cmd_run(int argc, char** argv) {
   app.add_option("--task", task_text, "Colours to stand in, in order, e.g. red,green (1-6 of: " + palette_list() + ")")
       ->required();
   app.add_option("--start", start_text, "Start position X,Y (default: drawn from --seed)");
-  app.add_option("--agent", agent_name, "Agent: oracle or random")->required()->check(CLI::IsMember({"oracle", "random"}));
+  std::string model_path, planner_name = "gradient";
+  app.add_option("--agent", agent_name, "Agent: oracle, random or flat (level-1 JEPA)")->required()
+      ->check(CLI::IsMember({"oracle", "random", "flat"}));
+  app.add_option("--model", model_path, "Model file from hjepa train (flat agent; without it, trains one first)");
+  app.add_option("--planner", planner_name, "Low-level planner: gradient or cem (default gradient)")
+      ->check(CLI::IsMember({"gradient", "cem"}));
   app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1");
   add_env_options(app, env_params);
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");
@@ -47,8 +55,30 @@ int cmd_run(int argc, char** argv) {
     if (!oracle.found) throw UsageError("--task: " + task_to_string(task) + " cannot be completed from this start (a colour is unreachable)");
 
     std::unique_ptr<Agent> agent;
-    if (agent_name == "oracle") agent = std::make_unique<OracleAgent>(env);
-    else agent = std::make_unique<RandomAgent>(derive_seed(seed, 1));
+    ModelFile model;
+    if (agent_name == "oracle") {
+      agent = std::make_unique<OracleAgent>(env);
+    } else if (agent_name == "random") {
+      agent = std::make_unique<RandomAgent>(derive_seed(seed, 1));
+    } else {
+      if (!model_path.empty()) {
+        try {
+          model = load_model(model_path, world.fingerprint());
+        } catch (const ModelError& e) {
+          throw UsageError(std::string("--model: ") + e.what());
+        }
+      } else {
+        std::fprintf(stderr, "hjepa run: no --model given: training level 1 on this map first (hjepa train saves one)\n");
+        Level1Report report;
+        model = train_model(world, env_params, Level1TrainParams{}, 1, report, true);
+        std::fprintf(stderr, "hjepa run: trained in %.1f s (probe R^2 %.4f)\n", report.seconds, report.probe_r2);
+      }
+      if (model.level1.arch.features != feature_size(env_params.num_rays))
+        throw UsageError("--model: it reads " + std::to_string(model.level1.arch.features) + " observation features; expected " +
+                         std::to_string(feature_size(env_params.num_rays)) + " (a model trained with the same number of range rays)");
+      agent = std::make_unique<FlatJepaAgent>(model.level1, task, env_params,
+                                              make_planner(planner_name, PlannerParams{}, derive_seed(seed, 2)));
+    }
     agent->reset(obs);
 
     std::vector<Vec2> trajectory{start_pos}, observed{obs.position};

@@ -19,7 +19,7 @@ struct Level1Arch {
   int features = 18;       // F: observation features (feature_size(num_rays))
   int latent = 16;         // D: dimension of s
   int hidden = 64;         // hidden width of E1 and P1
-  int head_hidden = 32;    // hidden width of the colour head and the position probe
+  int head_hidden = 128;   // hidden width of the colour head and the position probe
 };
 
 struct Level1TrainParams {
@@ -29,10 +29,10 @@ struct Level1TrainParams {
   double lr = 2e-3;             // Adam learning rate (cosine-decayed to 10%)
   double encoder_lr_scale = 1.0;  // encoder learning rate relative to lr (0 = frozen encoder)
   double var_weight = 1.0;      // VICReg variance hinge weight
-  double cov_weight = 0.05;     // VICReg covariance weight
+  double cov_weight = 0.0;      // VICReg covariance weight (off by default: it raised the 8-step error here)
   double pred_weight = 1.0;     // latent prediction weight
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
-  int head_steps = 1500;        // steps for the colour head and the probe (encoder frozen)
+  int head_steps = 6000;        // steps for the colour head and the probe (encoder frozen)
   ExplorationParams exploration;  // training data
   int heldout_sequences = 100;  // held-out exploration sequences for diagnostics
 };

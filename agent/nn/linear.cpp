@@ -39,6 +39,13 @@ Mat<T> Linear<T>::forward(const Mat<T>& x, LinearCache<T>& cache) const {
 }
 
 template <typename T>
+Mat<T> Linear<T>::backward_input(const Mat<T>& dy) const {
+  Mat<T> dx(W.value.cols(), dy.cols());
+  dx.noalias() = W.value.transpose() * dy;
+  return dx;
+}
+
+template <typename T>
 Mat<T> Linear<T>::backward(const Mat<T>& dy, const LinearCache<T>& cache) {
   assert(dy.rows() == W.value.rows() && dy.cols() == cache.x.cols());
   W.grad.noalias() += dy * cache.x.transpose();

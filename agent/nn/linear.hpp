@@ -26,6 +26,8 @@ class Linear {
 
   Mat<T> forward(const Mat<T>& x, LinearCache<T>& cache) const;
   Mat<T> backward(const Mat<T>& dy, const LinearCache<T>& cache);
+  // dL/dx only, parameters untouched (planning through a frozen model).
+  Mat<T> backward_input(const Mat<T>& dy) const;
   Mat<T> forward(const Mat<T>& x) const;
   void forward_into(const Mat<T>& x, Mat<T>& y) const;  // y resized only if its shape differs
 

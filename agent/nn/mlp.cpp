@@ -34,6 +34,16 @@ Mat<T> MLP<T>::forward(const Mat<T>& x, MLPCache<T>& cache) const {
 }
 
 template <typename T>
+Mat<T> MLP<T>::backward_input(const Mat<T>& dy, const MLPCache<T>& cache) const {
+  Mat<T> d = dy;
+  for (size_t l = layers.size(); l-- > 0;) {
+    d = layers[l].backward_input(d);
+    if (l > 0) d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d);
+  }
+  return d;
+}
+
+template <typename T>
 Mat<T> MLP<T>::backward(const Mat<T>& dy, const MLPCache<T>& cache) {
   Mat<T> d = dy;
   for (size_t l = layers.size(); l-- > 0;) {

@@ -33,6 +33,8 @@ class MLP {
 
   Mat<T> forward(const Mat<T>& x, MLPCache<T>& cache) const;
   Mat<T> backward(const Mat<T>& dy, const MLPCache<T>& cache);
+  // dL/dx only, parameters untouched (planning through a frozen model).
+  Mat<T> backward_input(const Mat<T>& dy, const MLPCache<T>& cache) const;
   Mat<T> forward(const Mat<T>& x) const;
   // No allocation once y and scratch have their shapes (planner hot path).
   void forward_into(const Mat<T>& x, Mat<T>& y, MLPScratch<T>& scratch) const;

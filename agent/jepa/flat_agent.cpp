@@ -1,0 +1,38 @@
+// Belief update, progress tracking and colour-seeking planning for the flat level-1 agent.
+#include "agent/jepa/flat_agent.hpp"
+
+#include "agent/jepa/features.hpp"
+
+namespace hjepa {
+
+FlatJepaAgent::FlatJepaAgent(const Level1& model, const Task& task, const EnvParams& env, std::unique_ptr<Planner> planner,
+                             BeliefParams belief)
+    : belief_params(belief), model_(&model), task_(task), env_(env), planner_(std::move(planner)) {}
+
+MatF FlatJepaAgent::encode(const Observation& obs) const {
+  MatF x(feature_size(obs.num_rays), 1);
+  observation_features(obs, model_->width, model_->height, env_.ray_max, x.data());
+  return model_->encode(x);
+}
+
+void FlatJepaAgent::reset(const Observation& obs) {
+  planner_->reset();
+  belief_ = encode(obs);
+  progress_ = advance_progress(task_, 0, obs.color);
+  has_last_ = false;
+}
+
+double FlatJepaAgent::act(const Observation& obs) {
+  if (has_last_) {  // Kalman-like blend of what the model expected with what the encoder reads
+    const MatF expected = model_->predict(belief_, &last_heading_);
+    belief_ = expected + static_cast<float>(belief_params.gain) * (encode(obs) - expected);
+  }
+  progress_ = advance_progress(task_, progress_, obs.color);
+  const int colour = progress_ < task_.size() ? static_cast<int>(task_.colors[progress_]) : -1;
+  plan_ = planner_->plan(*model_, belief_, nullptr, colour);
+  last_heading_ = plan_.headings.front();
+  has_last_ = true;
+  return last_heading_;
+}
+
+}  // namespace hjepa

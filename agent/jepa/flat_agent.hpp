@@ -1,0 +1,44 @@
+// FlatJepaAgent: level 1 alone — a latent belief (predictor blended with the encoder), and the
+// low-level planner aimed at the next required colour through the colour head. The "no hierarchy"
+// baseline. It sees only observations; it tracks task progress from the colours it observes.
+#pragma once
+#include <memory>
+
+#include "agent/agent.hpp"
+#include "agent/jepa/planner.hpp"
+
+namespace hjepa {
+
+struct BeliefParams {
+  double gain = 0.5;  // weight of the encoder's reading against the predictor's expectation, 0..1
+};
+
+class FlatJepaAgent : public Agent {
+ public:
+  FlatJepaAgent(const Level1& model, const Task& task, const EnvParams& env, std::unique_ptr<Planner> planner,
+                BeliefParams belief = {});
+  std::string name() const override { return "flat"; }
+  void reset(const Observation& obs) override;
+  double act(const Observation& obs) override;
+
+  // Read-only trace for the GUI and tests.
+  const MatF& belief() const { return belief_; }
+  const PlanResult& last_plan() const { return plan_; }
+  int progress() const { return progress_; }
+  Planner& planner() { return *planner_; }
+  BeliefParams belief_params;
+
+ private:
+  MatF encode(const Observation& obs) const;
+  const Level1* model_;
+  Task task_;
+  EnvParams env_;
+  std::unique_ptr<Planner> planner_;
+  MatF belief_;
+  PlanResult plan_;
+  int progress_ = 0;
+  float last_heading_ = 0;
+  bool has_last_ = false;
+};
+
+}  // namespace hjepa

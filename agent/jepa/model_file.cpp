@@ -1,0 +1,479 @@
+// Model files: packing sections into the checksummed container, the atomic write, and the loader's
+// checks in order (open, magic, version, header checksum, truncation, checksum, sections, contents,
+// map). The header carries the file length under its own checksum, so a short file is told apart
+// from a corrupted one.
+#include "agent/jepa/model_file.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "agent/nn/param_io.hpp"
+
+namespace hjepa {
+
+static_assert(std::endian::native == std::endian::little, "model files are little-endian");
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr char kMagic[8] = {'H', 'J', 'E', 'P', 'A', 'M', 'D', 'L'};
+constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;
+constexpr size_t kHeaderCheckedBytes = 8 + 4 + 8;
+constexpr size_t kSectionHeaderSize = 4 + 8;
+constexpr size_t kChecksumSize = 8;
+constexpr size_t kArchSize = 4 * 4 + 2 * 8;
+constexpr int kMaxLatent = 1024;
+constexpr int kMaxFeatures = 4096;
+constexpr int kMaxHidden = 4096;
+
+constexpr const char* kArchTag = "ARCH";
+constexpr const char* kConfigTag = "CONF";
+constexpr const char* kMapTag = "MAP ";
+constexpr const char* kParamsTag = "PARM";
+constexpr const char* kInverseDynamicsTag = "IDYN";
+constexpr const char* kRequiredTags[] = {kArchTag, kConfigTag, kMapTag, kParamsTag, kInverseDynamicsTag};
+
+constexpr const char* kExpectedModelFile = "a hjepa model file (saved by hjepa train)";
+
+uint64_t fnv1a64(const char* data, size_t size) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < size; ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 1099511628211ull;
+  return h;
+}
+
+std::string hex64(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%016" PRIx64, v);
+  return buf;
+}
+
+std::string quoted_tag(const std::string& tag) {
+  std::string out = "\"";
+  for (unsigned char c : tag) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out + "\"";
+}
+
+std::string required_tag_list() {
+  std::string out;
+  for (const char* tag : kRequiredTags) out += (out.empty() ? "" : ", ") + quoted_tag(tag);
+  return out;
+}
+
+template <typename V>
+void append_pod(std::string& out, const V& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof(V));
+}
+
+template <typename V>
+V pod_at(const std::string& bytes, size_t offset) {
+  V v;
+  std::memcpy(&v, bytes.data() + offset, sizeof(V));
+  return v;
+}
+
+// Every training field by name, once, for both the writer and the reader.
+template <typename Params, typename Visit>
+void for_each_train_field(Params& p, Visit&& visit) {
+  visit("steps", p.steps);
+  visit("batch", p.batch);
+  visit("unroll", p.unroll);
+  visit("lr", p.lr);
+  visit("encoder_lr_scale", p.encoder_lr_scale);
+  visit("var_weight", p.var_weight);
+  visit("cov_weight", p.cov_weight);
+  visit("pred_weight", p.pred_weight);
+  visit("idm_weight", p.idm_weight);
+  visit("head_steps", p.head_steps);
+  visit("heldout_sequences", p.heldout_sequences);
+}
+
+template <typename Params, typename Visit>
+void for_each_exploration_field(Params& p, Visit&& visit) {
+  visit("sequences", p.sequences);
+  visit("sequence_length", p.sequence_length);
+  visit("turn_sigma", p.turn_sigma);
+  visit("switch_prob", p.switch_prob);
+  visit("blocked_fraction", p.blocked_fraction);
+}
+
+// ---- writing --------------------------------------------------------------------------------
+
+std::string arch_payload(const Level1& level1) {
+  std::string out;
+  const Level1Arch& a = level1.arch;
+  for (int32_t v : {a.features, a.latent, a.hidden, a.head_hidden}) append_pod(out, v);
+  append_pod(out, level1.width);
+  append_pod(out, level1.height);
+  return out;
+}
+
+std::string config_payload(const ModelFile& model) {
+  auto check_finite = [](const std::string& name, double v) {
+    if (!std::isfinite(v))
+      throw ModelError("cannot save model: training parameter " + name + " = " + std::to_string(v) +
+                       "; expected a finite number");
+  };
+  Json level1 = Json::object();
+  for_each_train_field(model.train, [&](const char* key, const auto& v) {
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(key, v);
+    level1[key] = v;
+  });
+  Json exploration = Json::object();
+  for_each_exploration_field(model.train.exploration, [&](const char* key, const auto& v) {
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("exploration.") + key, v);
+    exploration[key] = v;
+  });
+  level1["exploration"] = std::move(exploration);
+  Json conf = Json::object();
+  conf["created_by"] = model.created_by;
+  conf["train_seed"] = model.train_seed;
+  conf["level1"] = std::move(level1);
+  return conf.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string parameter_blob(const nn::ConstParamList<float>& params) {
+  std::ostringstream os(std::ios::binary);
+  nn::save_parameters(os, params);
+  return std::move(os).str();
+}
+
+// ---- reading --------------------------------------------------------------------------------
+
+// Refusals raised while reading a section; the caller prefixes the source and the section tag.
+struct SectionError {
+  std::string message;
+};
+
+[[noreturn]] void refuse_section(const std::string& message) { throw SectionError{message}; }
+
+Level1 read_arch(const std::string& payload) {
+  if (payload.size() != kArchSize)
+    refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(kArchSize) +
+                   " (features, latent, hidden, head_hidden as i32, width and height as f64)");
+  const auto features = pod_at<int32_t>(payload, 0);
+  const auto latent = pod_at<int32_t>(payload, 4);
+  const auto hidden = pod_at<int32_t>(payload, 8);
+  const auto head_hidden = pod_at<int32_t>(payload, 12);
+  const auto width = pod_at<double>(payload, 16);
+  const auto height = pod_at<double>(payload, 24);
+  auto check_range = [](const char* name, int32_t v, int32_t max) {
+    if (v < 1 || v > max)
+      refuse_section(std::string(name) + " = " + std::to_string(v) + " is out of range; expected 1 <= " + name +
+                     " <= " + std::to_string(max));
+  };
+  check_range("features", features, kMaxFeatures);
+  check_range("latent", latent, kMaxLatent);
+  check_range("hidden", hidden, kMaxHidden);
+  check_range("head_hidden", head_hidden, kMaxHidden);
+  auto check_side = [](const char* name, double v) {
+    if (!(std::isfinite(v) && v > 0))
+      refuse_section(std::string(name) + " = " + std::to_string(v) + " is not a map side; expected a finite number > 0");
+  };
+  check_side("width", width);
+  check_side("height", height);
+
+  Level1 level1(Level1Arch{features, latent, hidden, head_hidden}, 0);
+  level1.width = width;
+  level1.height = height;
+  return level1;
+}
+
+class ConfigReader {
+ public:
+  void read(const Json& object, const std::string& path, const char* key, int& out) const {
+    const Json& v = member(object, path, key, "an integer");
+    const std::string at = path + "." + key;
+    if (!v.is_number_integer()) refuse_section(at + ": " + describe(v) + " is not an integer; expected an integer");
+    const bool fits = v.is_number_unsigned() ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int>::max())
+                                             : v.get<int64_t>() >= std::numeric_limits<int>::min() &&
+                                                   v.get<int64_t>() <= std::numeric_limits<int>::max();
+    if (!fits) refuse_section(at + ": " + describe(v) + " does not fit an int; expected a 32-bit integer");
+    out = v.get<int>();
+  }
+  void read(const Json& object, const std::string& path, const char* key, double& out) const {
+    const Json& v = member(object, path, key, "a number");
+    if (!v.is_number()) refuse_section(path + "." + key + ": " + describe(v) + " is not a number; expected a number");
+    out = v.get<double>();
+  }
+  void read(const Json& object, const std::string& path, const char* key, uint64_t& out) const {
+    const Json& v = member(object, path, key, "an unsigned 64-bit integer");
+    if (!v.is_number_unsigned())
+      refuse_section(path + "." + key + ": " + describe(v) + " is not an unsigned integer; expected an unsigned 64-bit integer");
+    out = v.get<uint64_t>();
+  }
+  void read(const Json& object, const std::string& path, const char* key, std::string& out) const {
+    const Json& v = member(object, path, key, "a string");
+    if (!v.is_string()) refuse_section(path + "." + key + ": " + describe(v) + " is not a string; expected a string");
+    out = v.get<std::string>();
+  }
+
+  static const Json& object_at(const Json& object, const std::string& path, const char* key) {
+    const Json& v = member(object, path, key, "an object");
+    if (!v.is_object()) refuse_section(path + "." + key + ": " + describe(v) + " is not an object; expected an object");
+    return v;
+  }
+
+  static void check_keys(const Json& object, const std::string& path, const std::vector<std::string>& allowed) {
+    for (const auto& item : object.items())
+      if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
+        refuse_section(path + "." + item.key() + ": unknown key; expected only the fields of this format version");
+  }
+
+ private:
+  static std::string describe(const Json& v) {
+    const std::string text = v.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return text.size() <= 40 ? text : text.substr(0, 36) + "...";
+  }
+
+  static const Json& member(const Json& object, const std::string& path, const char* key, const char* expected) {
+    const auto it = object.find(key);
+    if (it == object.end()) refuse_section(path + "." + key + ": missing; expected " + expected);
+    return *it;
+  }
+};
+
+void read_config(const std::string& payload, ModelFile& model) {
+  Json conf;
+  try {
+    conf = Json::parse(payload);
+  } catch (const Json::exception& e) {
+    refuse_section(std::string("config JSON unreadable (") + e.what() + "); expected a JSON object");
+  }
+  if (!conf.is_object()) refuse_section("config JSON is not an object; expected a JSON object");
+  const ConfigReader reader;
+  ConfigReader::check_keys(conf, "$", {"created_by", "train_seed", "level1"});
+  reader.read(conf, "$", "created_by", model.created_by);
+  reader.read(conf, "$", "train_seed", model.train_seed);
+
+  const Json& level1 = ConfigReader::object_at(conf, "$", "level1");
+  std::vector<std::string> level1_keys = {"exploration"};
+  for_each_train_field(model.train, [&](const char* key, auto& field) {
+    level1_keys.push_back(key);
+    reader.read(level1, "$.level1", key, field);
+  });
+  ConfigReader::check_keys(level1, "$.level1", level1_keys);
+
+  const Json& exploration = ConfigReader::object_at(level1, "$.level1", "exploration");
+  std::vector<std::string> exploration_keys;
+  for_each_exploration_field(model.train.exploration, [&](const char* key, auto& field) {
+    exploration_keys.push_back(key);
+    reader.read(exploration, "$.level1.exploration", key, field);
+  });
+  ConfigReader::check_keys(exploration, "$.level1.exploration", exploration_keys);
+}
+
+uint64_t read_fingerprint(const std::string& payload) {
+  if (payload.size() != 8)
+    refuse_section(std::to_string(payload.size()) + " bytes; expected 8 (the map fingerprint as u64)");
+  return pod_at<uint64_t>(payload, 0);
+}
+
+void read_parameters(const std::string& payload, const nn::ParamList<float>& params) {
+  std::istringstream is(payload, std::ios::binary);
+  try {
+    nn::load_parameters(is, params);
+  } catch (const std::runtime_error& e) {
+    refuse_section(std::string(e.what()) + " (the parameters do not match the architecture in section \"ARCH\")");
+  }
+  const auto consumed = static_cast<size_t>(is.tellg());
+  if (consumed != payload.size())
+    refuse_section(std::to_string(payload.size() - consumed) +
+                   " bytes left after the last parameter; expected the section to end there");
+}
+
+// Where a file shorter than its header says ends, by walking the sections that are there.
+std::string truncation_point(const std::string& bytes, uint64_t declared_size) {
+  const size_t size = bytes.size();
+  const uint64_t checksum_at = declared_size - kChecksumSize;
+  size_t offset = kHeaderSize;
+  std::string previous;
+  while (true) {
+    if (offset >= checksum_at) return offset >= size ? "before the checksum" : "inside the checksum";
+    const std::string after = previous.empty() ? "the first section" : "the section after " + quoted_tag(previous);
+    if (offset == size) return "before " + after;
+    if (offset + kSectionHeaderSize > size) return "inside the header of " + after;
+    const std::string tag = bytes.substr(offset, 4);
+    const auto length = pod_at<uint64_t>(bytes, offset + 4);
+    if (length > size - offset - kSectionHeaderSize) return "inside section " + quoted_tag(tag);
+    offset += kSectionHeaderSize + length;
+    previous = tag;
+  }
+}
+
+}  // namespace
+
+std::vector<ModelSection> model_sections(const ModelFile& model) {
+  std::string fingerprint;
+  append_pod(fingerprint, model.map_fingerprint);
+  return {{kArchTag, arch_payload(model.level1)},
+          {kConfigTag, config_payload(model)},
+          {kMapTag, fingerprint},
+          {kParamsTag, parameter_blob(model.level1.params())},
+          {kInverseDynamicsTag, parameter_blob(model.level1.inverse_dynamics.params())}};
+}
+
+std::string pack_model_file(const std::vector<ModelSection>& sections, uint32_t version) {
+  size_t total = kHeaderSize + kChecksumSize;
+  for (const ModelSection& s : sections) total += kSectionHeaderSize + s.payload.size();
+  std::string out;
+  out.reserve(total);
+  out.append(kMagic, sizeof kMagic);
+  append_pod(out, version);
+  append_pod(out, static_cast<uint64_t>(total));
+  append_pod(out, fnv1a64(out.data(), out.size()));
+  for (const ModelSection& s : sections) {
+    if (s.tag.size() != 4) throw std::invalid_argument("model section tag '" + s.tag + "' is not 4 bytes");
+    out += s.tag;
+    append_pod(out, static_cast<uint64_t>(s.payload.size()));
+    out += s.payload;
+  }
+  append_pod(out, fnv1a64(out.data(), out.size()));
+  return out;
+}
+
+ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
+                            std::optional<uint64_t> expected_fingerprint) {
+  auto refuse = [&](const std::string& what, const std::string& expected) -> void {
+    throw ModelError(source + ": " + what + "; expected " + expected);
+  };
+  const size_t size = bytes.size();
+  const size_t magic_bytes = std::min(size, sizeof kMagic);
+  if (std::memcmp(bytes.data(), kMagic, magic_bytes) != 0) {
+    std::string start = bytes.substr(0, magic_bytes);
+    refuse("not a model file (it starts with " + quoted_tag(start) + ", not \"HJEPAMDL\")", kExpectedModelFile);
+  }
+  if (size < kHeaderSize)
+    refuse("truncated model file (file ends inside the " + std::to_string(kHeaderSize) + "-byte header, after " +
+               std::to_string(size) + " bytes)",
+           kExpectedModelFile);
+  if (const auto version = pod_at<uint32_t>(bytes, 8); version != kModelFormatVersion)
+    refuse("unsupported model format version (found " + std::to_string(version) + ", expected " +
+               std::to_string(kModelFormatVersion) + ")",
+           "a version " + std::to_string(kModelFormatVersion) + " model file (retrain or use a matching hjepa)");
+  const auto declared_size = pod_at<uint64_t>(bytes, 12);
+  if (const auto stored = pod_at<uint64_t>(bytes, kHeaderCheckedBytes),
+      computed = fnv1a64(bytes.data(), kHeaderCheckedBytes);
+      stored != computed)
+    refuse("header checksum mismatch (corrupted: expected " + hex64(stored) + ", found " + hex64(computed) + ")",
+           "an intact model file (save it again)");
+  if (declared_size < kHeaderSize + kChecksumSize)
+    refuse("malformed header (file length " + std::to_string(declared_size) + ")", kExpectedModelFile);
+  if (size < declared_size)
+    refuse("truncated model file (file ends " + truncation_point(bytes, declared_size) + ", after " +
+               std::to_string(size) + " of " + std::to_string(declared_size) + " bytes)",
+           "the complete file (was it copied or written completely?)");
+  if (size > declared_size)
+    refuse(std::to_string(size - declared_size) + " unexpected bytes after the checksum (corrupted: file is " +
+               std::to_string(size) + " bytes, its header says " + std::to_string(declared_size) + ")",
+           "an intact model file (save it again)");
+  const size_t checksum_at = size - kChecksumSize;
+  if (const auto stored = pod_at<uint64_t>(bytes, checksum_at), computed = fnv1a64(bytes.data(), checksum_at);
+      stored != computed)
+    refuse("checksum mismatch (corrupted: expected " + hex64(stored) + ", found " + hex64(computed) + ")",
+           "an intact model file (save it again)");
+
+  std::map<std::string, std::string> sections;
+  for (size_t offset = kHeaderSize; offset < checksum_at;) {
+    if (checksum_at - offset < kSectionHeaderSize)
+      refuse("malformed: a section header at byte " + std::to_string(offset) + " runs into the checksum",
+             kExpectedModelFile);
+    const std::string tag = bytes.substr(offset, 4);
+    const auto length = pod_at<uint64_t>(bytes, offset + 4);
+    offset += kSectionHeaderSize;
+    if (length > checksum_at - offset)
+      refuse("malformed: section " + quoted_tag(tag) + " of " + std::to_string(length) + " bytes runs into the checksum",
+             kExpectedModelFile);
+    if (!sections.emplace(tag, bytes.substr(offset, length)).second)
+      refuse("malformed: section " + quoted_tag(tag) + " appears twice", "each section at most once");
+    offset += length;
+  }
+  for (const char* tag : kRequiredTags)
+    if (!sections.contains(tag)) refuse("missing section " + quoted_tag(tag), "sections " + required_tag_list());
+
+  ModelFile model;
+  std::string current_tag;
+  try {
+    current_tag = kArchTag;
+    model.level1 = read_arch(sections[kArchTag]);
+    current_tag = kConfigTag;
+    read_config(sections[kConfigTag], model);
+    current_tag = kMapTag;
+    model.map_fingerprint = read_fingerprint(sections[kMapTag]);
+    current_tag = kParamsTag;
+    read_parameters(sections[kParamsTag], model.level1.params());
+    current_tag = kInverseDynamicsTag;
+    read_parameters(sections[kInverseDynamicsTag], model.level1.inverse_dynamics.params());
+  } catch (const SectionError& e) {
+    throw ModelError(source + ": section " + quoted_tag(current_tag) + ": " + e.message);
+  }
+
+  if (expected_fingerprint && *expected_fingerprint != model.map_fingerprint)
+    refuse("model was trained on map " + hex64(model.map_fingerprint) + ", this map is " + hex64(*expected_fingerprint),
+           "a model trained on this map (train one with hjepa train)");
+  return model;
+}
+
+void save_model(const ModelFile& model, const std::string& path) {
+  const std::string bytes = pack_model_file(model_sections(model));
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  auto fail = [&](const char* what, int err, bool temp_created) {
+    if (temp_created) std::remove(temp.c_str());
+    throw ModelError(path + ": " + what + " (" + std::strerror(err) +
+                     "); expected a writable location for the model file");
+  };
+
+  std::FILE* file = std::fopen(temp.c_str(), "wb");
+  if (!file) fail("cannot create file", errno, false);
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() && std::fflush(file) == 0 &&
+                       ::fsync(::fileno(file)) == 0;
+  int err = errno;
+  const bool closed = std::fclose(file) == 0;
+  if (written && !closed) err = errno;
+  if (!written || !closed) fail("cannot write file", err, true);
+  if (std::rename(temp.c_str(), path.c_str()) != 0) fail("cannot replace file", errno, true);
+}
+
+ModelFile load_model(const std::string& path, std::optional<uint64_t> expected_fingerprint) {
+  using FileHandle = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+  const std::string expected = std::string("; expected ") + kExpectedModelFile;
+  FileHandle file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw ModelError(path + ": cannot open file (" + std::strerror(errno) + ")" + expected);
+  std::string bytes;
+  char buf[1 << 16];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, file.get())) > 0;) bytes.append(buf, n);
+  if (std::ferror(file.get())) throw ModelError(path + ": cannot read file (" + std::strerror(errno) + ")" + expected);
+  return unpack_model_file(bytes, path, expected_fingerprint);
+}
+
+std::string describe_model(const ModelFile& model) {
+  const Level1& l1 = model.level1;
+  const Level1Arch& a = l1.arch;
+  return "Level1 F=" + std::to_string(a.features) + " D=" + std::to_string(a.latent) + " H=" +
+         std::to_string(a.hidden) + " head=" + std::to_string(a.head_hidden) + " | " +
+         std::to_string(l1.num_parameters()) + " parameters (+ " +
+         std::to_string(l1.inverse_dynamics.num_parameters()) + " inverse dynamics) | map " +
+         hex64(model.map_fingerprint);
+}
+
+}  // namespace hjepa

@@ -1,0 +1,54 @@
+// Trained-model files: a binary container of tagged sections written atomically and refused, with a
+// one-line message naming the file, on every defect. Layout (little-endian):
+//   "HJEPAMDL", u32 version = 1, u64 file length, u64 FNV-1a of the 20 bytes before it,
+//   sections [4-byte ASCII tag, u64 payload length, payload] in any order, u64 FNV-1a of all bytes before it.
+// Sections: ARCH (Level1Arch as 4 x i32, map width and height as 2 x f64), CONF (JSON training config),
+// MAP  (u64 map fingerprint), PARM (HJNN blob of Level1::params()), IDYN (HJNN blob of inverse_dynamics).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "agent/jepa/level1.hpp"
+
+namespace hjepa {
+
+constexpr uint32_t kModelFormatVersion = 1;
+
+struct ModelFile {
+  Level1 level1;             // architecture, map size and every trained parameter
+  Level1TrainParams train;   // how it was trained
+  uint64_t map_fingerprint = 0;  // World::fingerprint() of the training map
+  uint64_t train_seed = 0;   // seed given to train_level1
+  std::string created_by;    // free text, e.g. "hjepa train"
+  // Level 2 will be stored as further sections in a new format version.
+};
+
+// A user error in a model file. what() names the file, what was wrong and what was expected.
+struct ModelError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Writes a temporary file beside `path`, fsyncs it and renames it over `path`; throws ModelError and
+// leaves `path` untouched on failure.
+void save_model(const ModelFile& model, const std::string& path);
+// Reads and checks every section; with expected_fingerprint, also refuses a model trained on another map.
+ModelFile load_model(const std::string& path, std::optional<uint64_t> expected_fingerprint = std::nullopt);
+
+// "Level1 F=18 D=16 H=64 head=32 | 12345 parameters (+ 1234 inverse dynamics) | map 0x..."
+std::string describe_model(const ModelFile& model);
+
+// The container itself, for tools and tests that build or inspect files section by section.
+struct ModelSection {
+  std::string tag;      // exactly 4 ASCII characters
+  std::string payload;
+};
+std::vector<ModelSection> model_sections(const ModelFile& model);
+std::string pack_model_file(const std::vector<ModelSection>& sections, uint32_t version = kModelFormatVersion);
+// `source` names the bytes in messages (the file path).
+ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
+                            std::optional<uint64_t> expected_fingerprint = std::nullopt);
+
+}  // namespace hjepa

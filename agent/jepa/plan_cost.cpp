@@ -1,0 +1,71 @@
+// Rollout energy and its backward pass through the residual predictor and the colour head.
+#include "agent/jepa/plan_cost.hpp"
+
+#include <cmath>
+
+#include "agent/jepa/level1_loss.hpp"
+
+namespace hjepa {
+
+template <typename T>
+void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
+               const nn::Mat<T>& headings, const PlanCostSpec<T>& spec, std::vector<T>& costs, nn::Mat<T>* grad,
+               std::vector<nn::Mat<T>>* latents) {
+  using M = nn::Mat<T>;
+  const int H = static_cast<int>(headings.rows());
+  const Eigen::Index R = headings.cols(), D = s0.rows();
+  std::vector<M> s(H + 1);
+  std::vector<nn::MLPCache<T>> pred_cache(H), head_cache(H);
+  std::vector<M> probs(H);
+  s[0] = s0.replicate(1, R);
+  costs.assign(R, T(0));
+  std::vector<T> h(R);
+  for (int t = 0; t < H; ++t) {
+    for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
+    s[t + 1] = s[t] + predictor.forward(predictor_input<T>(s[t], h.data()), pred_cache[t]);
+    const T w = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
+    if (spec.goal) {
+      const M diff = s[t + 1].colwise() - spec.goal->col(0);
+      for (Eigen::Index r = 0; r < R; ++r) costs[r] += w * static_cast<T>(spec.goal_weight) * diff.col(r).squaredNorm();
+    }
+    if (spec.colour >= 0) {
+      const M logits = colour_head.forward(s[t + 1], head_cache[t]);
+      probs[t] = M(logits.rows(), R);
+      for (Eigen::Index r = 0; r < R; ++r) {
+        const T mx = logits.col(r).maxCoeff();
+        const auto e = (logits.col(r).array() - mx).exp();
+        const T z = e.sum();
+        probs[t].col(r) = e / z;
+        costs[r] += w * static_cast<T>(spec.colour_weight) * (std::log(z) + mx - logits(spec.colour, r));
+      }
+    }
+  }
+  if (latents) *latents = s;
+  if (!grad) return;
+
+  // Backward: ds_t collects the cost terms at t and flows back through the residual steps.
+  grad->resize(H, R);
+  M ds = M::Zero(D, R);
+  for (int t = H - 1; t >= 0; --t) {
+    const T w = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
+    if (spec.goal) ds += (s[t + 1].colwise() - spec.goal->col(0)) * (2 * w * static_cast<T>(spec.goal_weight));
+    if (spec.colour >= 0) {
+      M dlogits = probs[t];
+      dlogits.row(spec.colour).array() -= T(1);
+      ds += colour_head.backward_input(dlogits * (w * static_cast<T>(spec.colour_weight)), head_cache[t]);
+    }
+    const M d_in = predictor.backward_input(ds, pred_cache[t]);
+    for (Eigen::Index r = 0; r < R; ++r) {
+      const T th = headings(t, r);
+      (*grad)(t, r) = -std::sin(th) * d_in(D, r) + std::cos(th) * d_in(D + 1, r);
+    }
+    ds += d_in.topRows(D);
+  }
+}
+
+template void plan_cost<float>(const nn::MLP<float>&, const nn::MLP<float>&, const nn::Mat<float>&, const nn::Mat<float>&,
+                               const PlanCostSpec<float>&, std::vector<float>&, nn::Mat<float>*, std::vector<nn::Mat<float>>*);
+template void plan_cost<double>(const nn::MLP<double>&, const nn::MLP<double>&, const nn::Mat<double>&, const nn::Mat<double>&,
+                                const PlanCostSpec<double>&, std::vector<double>&, nn::Mat<double>*, std::vector<nn::Mat<double>>*);
+
+}  // namespace hjepa

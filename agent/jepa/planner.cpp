@@ -1,0 +1,101 @@
+// Gradient (Adam on angles, batched restarts) and CEM planners over the level-1 rollout energy.
+#include "agent/jepa/planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace hjepa {
+namespace {
+
+constexpr double kPi = 3.141592653589793;
+
+// Candidate columns: the warm start (previous plan shifted by one) first, the rest uniform.
+MatF initial_candidates(const std::vector<float>& warm, int H, int R, Rng& rng) {
+  MatF c(H, R);
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < H; ++t) c(t, r) = static_cast<float>(rng.uniform(-kPi, kPi));
+  if (!warm.empty())
+    for (int t = 0; t < H; ++t) c(t, 0) = warm[std::min<size_t>(t + 1, warm.size() - 1)];
+  return c;
+}
+
+}  // namespace
+
+void Planner::finish(const Level1& model, const MatF& s0, const MatF& candidates, const std::vector<float>& costs,
+                     const PlanCostSpec<float>& sp, PlanResult& out) {
+  const int best = static_cast<int>(std::min_element(costs.begin(), costs.end()) - costs.begin());
+  const int H = static_cast<int>(candidates.rows());
+  out.headings.resize(H);
+  for (int t = 0; t < H; ++t) out.headings[t] = std::remainder(candidates(t, best), static_cast<float>(2 * kPi));
+  out.cost = costs[best];
+  out.candidate_headings = candidates;
+  out.candidate_costs = costs;
+  std::vector<float> c1;
+  std::vector<MatF> lat;
+  MatF one(H, 1);
+  one.col(0) = candidates.col(best);
+  plan_cost<float>(model.predictor, model.colour_head, s0, one, sp, c1, nullptr, &lat);
+  out.latents = lat;
+  warm_ = out.headings;
+}
+
+PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) {
+  const int H = params.horizon, R = params.restarts;
+  const PlanCostSpec<float> sp = spec(goal, colour);
+  MatF theta = initial_candidates(warm_, H, R, rng_), g, m = MatF::Zero(H, R), v = MatF::Zero(H, R);
+  std::vector<float> costs;
+  const float b1 = 0.9f, b2 = 0.999f, lr = static_cast<float>(params.lr);
+  for (int it = 1; it <= params.iterations; ++it) {
+    plan_cost<float>(model.predictor, model.colour_head, s0, theta, sp, costs, &g);
+    m = b1 * m + (1 - b1) * g;
+    v = b2 * v + (1 - b2) * g.cwiseProduct(g);
+    const float c1 = 1 - std::pow(b1, it), c2 = 1 - std::pow(b2, it);
+    theta.array() -= lr * (m.array() / c1) / ((v.array() / c2).sqrt() + 1e-6f);
+  }
+  plan_cost<float>(model.predictor, model.colour_head, s0, theta, sp, costs, nullptr);
+  PlanResult out;
+  finish(model, s0, theta, costs, sp, out);
+  return out;
+}
+
+PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) {
+  const int H = params.horizon, N = std::max(params.cem_samples, 2), E = std::clamp(params.cem_elites, 1, N);
+  const PlanCostSpec<float> sp = spec(goal, colour);
+  // Per-step von-Mises-like proposal kept as mean angle + spread; starts wide, or at the warm plan.
+  std::vector<float> mean(H, 0), spread(H, static_cast<float>(kPi));
+  if (!warm_.empty())
+    for (int t = 0; t < H; ++t) mean[t] = warm_[std::min<size_t>(t + 1, warm_.size() - 1)], spread[t] = 1.0f;
+  MatF samples(H, N);
+  std::vector<float> costs;
+  std::vector<int> order(N);
+  for (int it = 0; it < params.iterations; ++it) {
+    for (int n = 0; n < N; ++n)
+      for (int t = 0; t < H; ++t) samples(t, n) = mean[t] + spread[t] * static_cast<float>(rng_.normal());
+    plan_cost<float>(model.predictor, model.colour_head, s0, samples, sp, costs, nullptr);
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(order.begin(), order.begin() + E, order.end(), [&](int a, int b) { return costs[a] < costs[b]; });
+    for (int t = 0; t < H; ++t) {  // circular mean and spread of the elites
+      double cs = 0, sn = 0;
+      for (int e = 0; e < E; ++e) cs += std::cos(samples(t, order[e])), sn += std::sin(samples(t, order[e]));
+      mean[t] = static_cast<float>(std::atan2(sn, cs));
+      const double rbar = std::min(1.0, std::hypot(cs, sn) / E);
+      spread[t] = static_cast<float>(std::max(0.05, std::sqrt(-2 * std::log(std::max(rbar, 1e-6)))));
+    }
+  }
+  MatF elites(H, E);
+  std::vector<float> elite_costs(E);
+  for (int e = 0; e < E; ++e) elites.col(e) = samples.col(order[e]), elite_costs[e] = costs[order[e]];
+  PlanResult out;
+  finish(model, s0, elites, elite_costs, sp, out);
+  return out;
+}
+
+std::unique_ptr<Planner> make_planner(const std::string& name, const PlannerParams& p, uint64_t seed) {
+  if (name == "gradient") return std::make_unique<GradientPlanner>(p, seed);
+  if (name == "cem") return std::make_unique<CemPlanner>(p, seed);
+  throw std::invalid_argument("planner \"" + name + "\"; expected gradient or cem");
+}
+
+}  // namespace hjepa

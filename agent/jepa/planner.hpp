@@ -1,0 +1,75 @@
+// Mode-2 low-level planners: optimise H headings through the learned predictor P1 for a cost
+// (subgoal latent and/or colour), receding horizon, warm-started from the previous plan shifted by
+// one step. GradientPlanner: Adam on the angles, R restarts batched. CemPlanner: the derivative-free
+// cross-entropy method behind the same interface, for comparison.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "agent/jepa/level1.hpp"
+#include "agent/jepa/plan_cost.hpp"
+
+namespace hjepa {
+
+struct PlannerParams {
+  int horizon = 8;            // H: headings optimised, >= 1
+  int iterations = 10;        // optimiser iterations per agent step, >= 1
+  int restarts = 8;           // R: candidate plans optimised together (one is the warm start), >= 1
+  double lr = 0.25;           // Adam step on the angles, radians
+  double goal_weight = 1.0;   // weight of the squared latent distance to the subgoal
+  double colour_weight = 1.0; // weight of -log p(next colour)
+  double terminal_weight = 2.0;  // extra multiple of the cost at the last step
+  int cem_samples = 64;       // CEM: samples per iteration
+  int cem_elites = 8;         // CEM: elites kept per iteration
+};
+
+// What a planner decided, kept for the GUI's trace.
+struct PlanResult {
+  std::vector<float> headings;          // H, the chosen plan (first one is executed)
+  float cost = 0;                       // its energy
+  std::vector<MatF> latents;            // H + 1 latents of the chosen plan (D x 1 each)
+  MatF candidate_headings;              // H x R final candidates
+  std::vector<float> candidate_costs;   // R
+};
+
+class Planner {
+ public:
+  virtual ~Planner() = default;
+  virtual const char* name() const = 0;
+  // s0: D x 1 belief; goal: D x 1 or null; colour: palette index or -1.
+  virtual PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) = 0;
+  virtual void reset() { warm_.clear(); }
+  PlannerParams params;
+
+ protected:
+  std::vector<float> warm_;  // previous plan, for warm starts
+  PlanCostSpec<float> spec(const MatF* goal, int colour) const {
+    return {goal, colour, params.goal_weight, params.colour_weight, params.terminal_weight};
+  }
+  void finish(const Level1& model, const MatF& s0, const MatF& candidates, const std::vector<float>& costs,
+              const PlanCostSpec<float>& spec, PlanResult& out);
+};
+
+class GradientPlanner : public Planner {
+ public:
+  explicit GradientPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
+  const char* name() const override { return "gradient"; }
+  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) override;
+
+ private:
+  Rng rng_;
+};
+
+class CemPlanner : public Planner {
+ public:
+  explicit CemPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
+  const char* name() const override { return "cem"; }
+  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) override;
+
+ private:
+  Rng rng_;
+};
+
+std::unique_ptr<Planner> make_planner(const std::string& name, const PlannerParams& p, uint64_t seed);
+
+}  // namespace hjepa

@@ -1,0 +1,91 @@
+// `hjepa train`: collect exploration data on a map, train level 1 of the H-JEPA, write a model
+// file; progress on stderr, a summary (or one JSON object with --json) on stdout.
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "agent/jepa/features.hpp"
+#include "agent/jepa/model_file.hpp"
+#include "app/cli_common.hpp"
+#include "app/cli_train.hpp"
+
+namespace hjepa {
+
+ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed,
+                      Level1Report& report, bool quiet) {
+  ModelFile mf;
+  mf.train = tp;
+  mf.train_seed = seed;
+  mf.map_fingerprint = world.fingerprint();
+  mf.created_by = "hjepa train";
+  Level1Arch arch;
+  arch.features = feature_size(env_params.num_rays);
+  mf.level1 = Level1(arch, derive_seed(seed, 1));
+  mf.level1.width = world.width;
+  mf.level1.height = world.height;
+  ExplorationParams held = tp.exploration;
+  held.sequences = tp.heldout_sequences;
+  const ExplorationData data = collect_exploration(world, env_params, tp.exploration, derive_seed(seed, 2));
+  const ExplorationData heldout = collect_exploration(world, env_params, held, derive_seed(seed, 3));
+  report = train_level1(mf.level1, data, heldout, tp, derive_seed(seed, 4), [&](int step, int steps, const Level1Report& r) {
+    if (!quiet && (step % 500 == 0 || step == steps - 1))
+      std::fprintf(stderr, "train: step %d/%d  prediction %.4f  variance %.4f  covariance %.4f  inverse-dynamics %.4f\n", step + 1,
+                   steps, r.loss_pred.back(), r.loss_var.back(), r.loss_cov.back(), r.loss_idm.back());
+  });
+  return mf;
+}
+
+void add_train_options(CLI::App& app, Level1TrainParams& tp) {
+  app.add_option("--steps", tp.steps, "Optimiser steps for the encoder and predictor (default 2500)")->check(CLI::Range(1, 1000000));
+  app.add_option("--sequences", tp.exploration.sequences, "Exploration sequences collected (default 600)")->check(CLI::Range(10, 1000000));
+}
+
+int cmd_train(int argc, char** argv) {
+  CLI::App app{"Train level 1 of the H-JEPA on a map and write a model file.", "hjepa train"};
+  MapChoice map;
+  std::string out;
+  uint64_t seed = 1;
+  bool json = false;
+  EnvParams env_params;
+  Level1TrainParams tp;
+  add_map_options(app, map, true);
+  app.add_option("--out", out, "Model file to write")->required();
+  app.add_option("--seed", seed, "Training seed (data, initialisation, batches); default 1");
+  add_train_options(app, tp);
+  add_env_options(app, env_params);
+  app.add_flag("--json", json, "Print exactly one JSON object on stdout");
+  return run_command(app, argc, argv, [&] {
+    const World world = make_world(map);
+    Level1Report r;
+    const ModelFile mf = train_model(world, env_params, tp, seed, r, false);
+    if (!r.finite) throw UsageError("training stopped: " + r.message);
+    try {
+      save_model(mf, out);
+    } catch (const ModelError& e) {
+      throw UsageError(e.what());
+    }
+    const float min_std = *std::min_element(r.latent_std.begin(), r.latent_std.end());
+    if (json) {
+      nlohmann::json j = {{"parameters", r.parameters},
+                          {"seconds", r.seconds},
+                          {"probe_r2", r.probe_r2},
+                          {"colour_accuracy", r.colour_accuracy},
+                          {"min_latent_std", min_std},
+                          {"latent_std", r.latent_std},
+                          {"kstep_probe_error", r.kstep_probe_error},
+                          {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
+                                            {"covariance", r.loss_cov.back()}, {"inverse_dynamics", r.loss_idm.back()}}},
+                          {"model", out}};
+      std::printf("%s\n", j.dump().c_str());
+    } else {
+      std::printf("trained level 1 in %.1f s: %ld parameters; probe R^2 %.4f; min latent std %.3f; colour accuracy %.3f\n",
+                  r.seconds, r.parameters, r.probe_r2, min_std, r.colour_accuracy);
+      std::printf("k-step predicted-latent probe error (units): k=1 %.3f, k=4 %.3f, k=8 %.3f, k=16 %.3f\n",
+                  r.kstep_probe_error[0], r.kstep_probe_error[3], r.kstep_probe_error[7], r.kstep_probe_error[15]);
+      std::printf("wrote %s\n", out.c_str());
+    }
+    return 0;
+  });
+}
+
+}  // namespace hjepa

@@ -1,0 +1,414 @@
+// Model files: a bit-exact round trip, and a refusal naming the file and the defect for a missing
+// file, a wrong magic or version, every truncation, every flipped byte, malformed sections and a
+// model trained on another map. Saving must never leave a half-written or clobbered file behind.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+
+#include "agent/jepa/model_file.hpp"
+
+namespace fs = std::filesystem;
+using hjepa::ModelError;
+using hjepa::ModelFile;
+using hjepa::ModelSection;
+
+namespace {
+
+constexpr uint64_t kFingerprint = 0x0123456789abcdefull;
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("hjepa_model_file_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+ModelFile small_model() {
+  ModelFile model;
+  model.level1 = hjepa::Level1(hjepa::Level1Arch{18, 4, 8, 4}, 7);
+  model.level1.width = 37.5;
+  model.level1.height = 21.000000000000004;
+  hjepa::Level1TrainParams& t = model.train;
+  t.steps = 123;
+  t.batch = 17;
+  t.unroll = 3;
+  t.lr = 0.1 + 0.2;
+  t.encoder_lr_scale = 0.25;
+  t.var_weight = 1.5;
+  t.cov_weight = 1e-300;
+  t.pred_weight = 2.0 / 3.0;
+  t.idm_weight = 0;
+  t.head_steps = 99;
+  t.exploration.sequences = 11;
+  t.exploration.sequence_length = 13;
+  t.exploration.turn_sigma = 0.123456789012345678;
+  t.exploration.switch_prob = 0.01;
+  t.exploration.blocked_fraction = 0.75;
+  t.heldout_sequences = 5;
+  model.map_fingerprint = kFingerprint;
+  model.train_seed = 0xfedcba9876543210ull;
+  model.created_by = "test_model_file \"quoted\"";
+  return model;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string refusal(const std::string& path, std::optional<uint64_t> expected_fingerprint = std::nullopt) {
+  try {
+    hjepa::load_model(path, expected_fingerprint);
+  } catch (const ModelError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool mentions_all(const std::string& message, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (message.find(w) == std::string::npos) return false;
+  return true;
+}
+
+void check_refusal(const std::string& path, std::initializer_list<const char*> words,
+                   std::optional<uint64_t> expected_fingerprint = std::nullopt) {
+  const std::string message = refusal(path, expected_fingerprint);
+  INFO("message: " << message);
+  REQUIRE_FALSE(message.empty());
+  CHECK(message.find(path) != std::string::npos);
+  CHECK(message.find('\n') == std::string::npos);
+  CHECK(mentions_all(message, words));
+}
+
+template <typename Params>
+void check_same_parameters(const Params& saved, const Params& loaded) {
+  REQUIRE(saved.size() == loaded.size());
+  for (size_t k = 0; k < saved.size(); ++k) {
+    INFO("parameter " << saved[k]->name);
+    CHECK(saved[k]->name == loaded[k]->name);
+    REQUIRE(saved[k]->value.rows() == loaded[k]->value.rows());
+    REQUIRE(saved[k]->value.cols() == loaded[k]->value.cols());
+    CHECK(std::memcmp(saved[k]->value.data(), loaded[k]->value.data(),
+                      sizeof(float) * static_cast<size_t>(saved[k]->value.size())) == 0);
+  }
+}
+
+std::vector<ModelSection> without(std::vector<ModelSection> sections, const std::string& tag) {
+  std::erase_if(sections, [&](const ModelSection& s) { return s.tag == tag; });
+  return sections;
+}
+
+ModelSection& section(std::vector<ModelSection>& sections, const std::string& tag) {
+  for (ModelSection& s : sections)
+    if (s.tag == tag) return s;
+  FAIL("no section " << tag);
+  return sections.front();
+}
+
+// Largest N such that T{f1, ..., fN} compiles: the number of fields of an aggregate.
+struct AnyField {
+  template <typename U>
+  operator U() const;
+};
+template <typename T, size_t... I>
+constexpr bool brace_initialisable(std::index_sequence<I...>) {
+  return requires { T{(static_cast<void>(I), AnyField{})...}; };
+}
+template <typename T, size_t N = 0>
+constexpr size_t field_count() {
+  if constexpr (!brace_initialisable<T>(std::make_index_sequence<N + 1>())) return N;
+  else return field_count<T, N + 1>();
+}
+
+}  // namespace
+
+TEST_CASE("the config section covers every training field") {
+  // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
+  CHECK(field_count<hjepa::Level1TrainParams>() == 12);
+  CHECK(field_count<hjepa::ExplorationParams>() == 5);
+}
+
+TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file") {
+  TempDir dir;
+  const std::string path = dir.file("model.hjm");
+  const ModelFile saved = small_model();
+  hjepa::save_model(saved, path);
+  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
+
+  const ModelFile loaded = hjepa::load_model(path, kFingerprint);
+  CHECK(loaded.level1.arch.features == 18);
+  CHECK(loaded.level1.arch.latent == 4);
+  CHECK(loaded.level1.arch.hidden == 8);
+  CHECK(loaded.level1.arch.head_hidden == 4);
+  CHECK(loaded.level1.width == saved.level1.width);
+  CHECK(loaded.level1.height == saved.level1.height);
+  check_same_parameters(saved.level1.params(), loaded.level1.params());
+  check_same_parameters(saved.level1.inverse_dynamics.params(), loaded.level1.inverse_dynamics.params());
+
+  const hjepa::Level1TrainParams &a = saved.train, &b = loaded.train;
+  CHECK(b.steps == a.steps);
+  CHECK(b.batch == a.batch);
+  CHECK(b.unroll == a.unroll);
+  CHECK(b.lr == a.lr);
+  CHECK(b.encoder_lr_scale == a.encoder_lr_scale);
+  CHECK(b.var_weight == a.var_weight);
+  CHECK(b.cov_weight == a.cov_weight);
+  CHECK(b.pred_weight == a.pred_weight);
+  CHECK(b.idm_weight == a.idm_weight);
+  CHECK(b.head_steps == a.head_steps);
+  CHECK(b.exploration.sequences == a.exploration.sequences);
+  CHECK(b.exploration.sequence_length == a.exploration.sequence_length);
+  CHECK(b.exploration.turn_sigma == a.exploration.turn_sigma);
+  CHECK(b.exploration.switch_prob == a.exploration.switch_prob);
+  CHECK(b.exploration.blocked_fraction == a.exploration.blocked_fraction);
+  CHECK(b.heldout_sequences == a.heldout_sequences);
+  CHECK(loaded.map_fingerprint == kFingerprint);
+  CHECK(loaded.train_seed == saved.train_seed);
+  CHECK(loaded.created_by == saved.created_by);
+
+  CHECK(read_bytes(path) == hjepa::pack_model_file(hjepa::model_sections(loaded)));
+  const std::string description = hjepa::describe_model(loaded);
+  CHECK(description.find('\n') == std::string::npos);
+  CHECK(mentions_all(description, {"F=18", "D=4", "H=8", "head=4", "0x0123456789abcdef",
+                                   std::to_string(loaded.level1.num_parameters()).c_str()}));
+
+  SUBCASE("saving again replaces the file") {
+    ModelFile other = small_model();
+    other.map_fingerprint = 42;
+    hjepa::save_model(other, path);
+    CHECK(hjepa::load_model(path).map_fingerprint == 42);
+  }
+}
+
+TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
+  TempDir dir;
+  const std::string path = dir.file("model.hjm");
+  check_refusal(path, {"cannot open file", "No such file", "expected a hjepa model file"});
+
+  write_bytes(path, R"({"format": "hjepa-map/1", "size": [40, 30], "regions": [], "obstacles": []})");
+  check_refusal(path, {"not a model file", "HJEPAMDL"});
+  write_bytes(path, "HJ");
+  check_refusal(path, {"truncated", "header"});
+  write_bytes(path, "HX");
+  check_refusal(path, {"not a model file"});
+
+  hjepa::save_model(small_model(), path);
+  std::string bytes = read_bytes(path);
+  const uint32_t version = 2;
+  std::memcpy(&bytes[8], &version, sizeof version);
+  write_bytes(path, bytes);
+  check_refusal(path, {"unsupported model format version", "found 2", "expected 1"});
+}
+
+TEST_CASE("every truncation of a model file is refused as truncated") {
+  TempDir dir;
+  const std::string path = dir.file("model.hjm");
+  const std::string full = hjepa::pack_model_file(hjepa::model_sections(small_model()));
+  const size_t parameters_at = full.find("PARM");
+  REQUIRE(parameters_at != std::string::npos);
+  for (size_t length = 0; length < full.size(); ++length) {
+    CAPTURE(length);
+    write_bytes(path, full.substr(0, length));
+    const std::string message = refusal(path);
+    INFO("message: " << message);
+    REQUIRE(message.find(path) != std::string::npos);
+    REQUIRE(message.find("truncated") != std::string::npos);
+    if (length >= 28) REQUIRE(message.find("of " + std::to_string(full.size()) + " bytes") != std::string::npos);
+  }
+  write_bytes(path, full.substr(0, full.size() - 8));
+  check_refusal(path, {"truncated", "before the checksum"});
+  write_bytes(path, full.substr(0, full.size() - 3));
+  check_refusal(path, {"truncated", "inside the checksum"});
+  write_bytes(path, full.substr(0, parameters_at + 20));
+  check_refusal(path, {"truncated", "inside section \"PARM\""});
+  write_bytes(path, full.substr(0, parameters_at + 5));
+  check_refusal(path, {"truncated", "inside the header of the section after \"MAP \""});
+  write_bytes(path, full.substr(0, 28));
+  check_refusal(path, {"truncated", "before the first section"});
+}
+
+TEST_CASE("a flipped byte anywhere is refused") {
+  TempDir dir;
+  const std::string path = dir.file("model.hjm");
+  const std::string full = hjepa::pack_model_file(hjepa::model_sections(small_model()));
+  for (size_t at = 0; at < full.size(); ++at) {
+    for (unsigned char mask : {0x01, 0x80}) {
+      CAPTURE(at);
+      std::string bytes = full;
+      bytes[at] = static_cast<char>(bytes[at] ^ mask);
+      write_bytes(path, bytes);
+      const std::string message = refusal(path);
+      INFO("message: " << message);
+      REQUIRE(message.find(path) != std::string::npos);
+      if (at < 8) REQUIRE(message.find("not a model file") != std::string::npos);
+      else if (at < 12) REQUIRE(message.find("unsupported model format version") != std::string::npos);
+      else REQUIRE(mentions_all(message, {"checksum mismatch", "corrupted: expected 0x", "found 0x"}));
+    }
+  }
+  write_bytes(path, full + "x");
+  check_refusal(path, {"1 unexpected bytes after the checksum", "corrupted"});
+}
+
+TEST_CASE("a model trained on another map is refused when the map is given") {
+  TempDir dir;
+  const std::string path = dir.file("model.hjm");
+  hjepa::save_model(small_model(), path);
+  check_refusal(path,
+                {"model was trained on map 0x0123456789abcdef, this map is 0x00000000000000ff",
+                 "expected a model trained on this map (train one with hjepa train)"},
+                0xffull);
+  CHECK_NOTHROW(hjepa::load_model(path));
+}
+
+TEST_CASE("malformed sections are refused naming the section") {
+  TempDir dir;
+  const std::string path = dir.file("model.hjm");
+  const std::vector<ModelSection> good = hjepa::model_sections(small_model());
+  auto write_sections = [&](const std::vector<ModelSection>& sections) {
+    write_bytes(path, hjepa::pack_model_file(sections));
+  };
+
+  SUBCASE("a missing section") {
+    for (const char* tag : {"ARCH", "CONF", "MAP ", "PARM", "IDYN"}) {
+      CAPTURE(tag);
+      write_sections(without(good, tag));
+      check_refusal(path, {"missing section", tag, "expected sections"});
+    }
+  }
+  SUBCASE("unknown sections are skipped, duplicates refused") {
+    auto sections = good;
+    sections.insert(sections.begin() + 2, ModelSection{"LVL2", "future payload"});
+    write_sections(sections);
+    CHECK(hjepa::load_model(path).map_fingerprint == kFingerprint);
+    sections.push_back(good.front());
+    write_sections(sections);
+    check_refusal(path, {"section \"ARCH\" appears twice"});
+  }
+  SUBCASE("architecture values out of range") {
+    for (int32_t latent : {0, -3, 1025}) {
+      auto sections = good;
+      std::memcpy(&section(sections, "ARCH").payload[4], &latent, sizeof latent);
+      write_sections(sections);
+      check_refusal(path, {"section \"ARCH\"", ("latent = " + std::to_string(latent)).c_str(), "1 <= latent <= 1024"});
+    }
+    auto sections = good;
+    const double width = -1;
+    std::memcpy(&section(sections, "ARCH").payload[16], &width, sizeof width);
+    write_sections(sections);
+    check_refusal(path, {"section \"ARCH\"", "width", "finite number > 0"});
+    sections = good;
+    section(sections, "ARCH").payload.pop_back();
+    write_sections(sections);
+    check_refusal(path, {"section \"ARCH\"", "31 bytes; expected 32"});
+  }
+  SUBCASE("parameters that do not match the architecture") {
+    auto sections = good;
+    const int32_t latent = 5;
+    std::memcpy(&section(sections, "ARCH").payload[4], &latent, sizeof latent);
+    write_sections(sections);
+    check_refusal(path, {"section \"PARM\"", "parameter load", "expected shape", "ARCH"});
+
+    sections = good;
+    section(sections, "IDYN") = ModelSection{"IDYN", section(sections, "PARM").payload};
+    write_sections(sections);
+    check_refusal(path, {"section \"IDYN\"", "parameter load", "parameter count"});
+
+    sections = good;
+    section(sections, "PARM").payload += "xx";
+    write_sections(sections);
+    check_refusal(path, {"section \"PARM\"", "2 bytes left after the last parameter"});
+  }
+  SUBCASE("an unreadable or incomplete config") {
+    auto sections = good;
+    section(sections, "CONF").payload = "{\"level1\": ";
+    write_sections(sections);
+    check_refusal(path, {"section \"CONF\"", "config JSON unreadable"});
+
+    auto edit_config = [&](auto&& edit) {
+      auto edited = good;
+      auto conf = nlohmann::json::parse(section(edited, "CONF").payload);
+      edit(conf);
+      section(edited, "CONF").payload = conf.dump();
+      write_sections(edited);
+    };
+    edit_config([](nlohmann::json& c) { c["level1"]["exploration"].erase("turn_sigma"); });
+    check_refusal(path, {"section \"CONF\"", "$.level1.exploration.turn_sigma: missing", "expected a number"});
+    edit_config([](nlohmann::json& c) { c["level1"]["steps"] = 2.5; });
+    check_refusal(path, {"section \"CONF\"", "$.level1.steps: 2.5 is not an integer"});
+    edit_config([](nlohmann::json& c) { c["level1"]["batch"] = 1ll << 40; });
+    check_refusal(path, {"section \"CONF\"", "$.level1.batch", "does not fit an int"});
+    edit_config([](nlohmann::json& c) { c["train_seed"] = -1; });
+    check_refusal(path, {"section \"CONF\"", "$.train_seed", "not an unsigned integer"});
+    edit_config([](nlohmann::json& c) { c["level1"]["learning_rate"] = 1; });
+    check_refusal(path, {"section \"CONF\"", "$.level1.learning_rate: unknown key"});
+    edit_config([](nlohmann::json& c) { c.erase("level1"); });
+    check_refusal(path, {"section \"CONF\"", "$.level1: missing"});
+  }
+  SUBCASE("a map section of the wrong size") {
+    auto sections = good;
+    section(sections, "MAP ").payload += '\0';
+    write_sections(sections);
+    check_refusal(path, {"section \"MAP \"", "9 bytes; expected 8"});
+  }
+}
+
+TEST_CASE("a failed save leaves no file and an existing file untouched") {
+  TempDir dir;
+  const ModelFile model = small_model();
+
+  SUBCASE("the directory does not exist") {
+    const std::string path = dir.file("missing/model.hjm");
+    try {
+      hjepa::save_model(model, path);
+      FAIL("save_model did not throw");
+    } catch (const ModelError& e) {
+      const std::string message = e.what();
+      CHECK(message.find(path) != std::string::npos);
+      CHECK(message.find("cannot create file") != std::string::npos);
+    }
+    CHECK_FALSE(fs::exists(dir.path / "missing"));
+  }
+  SUBCASE("the temporary file cannot be created") {
+    const std::string path = dir.file("model.hjm");
+    write_bytes(path, "previous contents");
+    fs::create_directory(path + ".tmp." + std::to_string(::getpid()));
+    CHECK_THROWS_AS(hjepa::save_model(model, path), ModelError);
+    CHECK(read_bytes(path) == "previous contents");
+  }
+  SUBCASE("the target cannot be replaced") {
+    const std::string path = dir.file("model.hjm");
+    fs::create_directory(path);
+    fs::create_directory(fs::path(path) / "keep");
+    try {
+      hjepa::save_model(model, path);
+      FAIL("save_model did not throw");
+    } catch (const ModelError& e) {
+      CHECK(std::string(e.what()).find(path + ": cannot replace file") != std::string::npos);
+    }
+    CHECK(fs::is_directory(fs::path(path) / "keep"));
+    CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
+  }
+}

@@ -64,8 +64,8 @@ void check_refused(const std::string& args, const std::string& mentions) {
 }  // namespace
 
 TEST_CASE("--help works on every command") {
-  for (const char* cmd : {"--help", "run --help", "map --help", "perf --help", "perf env --help", "perf oracle --help",
-                          "gui --help"}) {
+  for (const char* cmd : {"--help", "run --help", "map --help", "train --help", "perf --help", "perf env --help",
+                          "perf oracle --help", "perf plan --help", "gui --help"}) {
     CAPTURE(cmd);
     const Result r = run_cli(cmd);
     CHECK(r.status == 0);
@@ -125,6 +125,28 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
   const Result oracle = run_cli("perf oracle --json --plans 1");
   REQUIRE(oracle.status == 0);
   CHECK(json::parse(oracle.out)["ms_per_plan"].get<double>() > 0);
+}
+
+TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged models are refused") {
+  const fs::path model = scratch() / "model.bin";
+  const Result t = run_cli("train --map-seed 2 --out " + model.string() + " --steps 150 --sequences 60 --json");
+  REQUIRE(t.status == 0);
+  const json j = json::parse(t.out);
+  for (const char* key : {"parameters", "seconds", "probe_r2", "min_latent_std", "kstep_probe_error"}) CHECK(j.contains(key));
+  CHECK(j["kstep_probe_error"].size() == 16);
+  CHECK(j["parameters"].get<int>() < 100000);
+  CHECK(has(t.err, "train: step"));  // progress goes to stderr
+  const Result r = run_cli("run --map-seed 2 --task red --agent flat --model " + model.string() + " --max-steps 5 --json");
+  REQUIRE(r.status == 0);
+  CHECK(json::parse(r.out)["steps"].get<int>() <= 5);
+  check_refused("run --map-seed 3 --task red --agent flat --model " + model.string(), "map");
+  {
+    std::string bytes = slurp(model);
+    std::ofstream(scratch() / "cut.bin", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  }
+  check_refused("run --map-seed 2 --task red --agent flat --model " + (scratch() / "cut.bin").string(), "truncated");
+  check_refused("train --map-seed 2 --out " + (scratch() / "nodir" / "m.bin").string() + " --steps 1", "nodir");
+  CHECK_FALSE(fs::exists(scratch() / "nodir" / "m.bin"));
 }
 
 TEST_CASE("user errors: clear message, exit status 2, nothing written") {

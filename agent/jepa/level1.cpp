@@ -34,7 +34,7 @@ MatF Level1::probe_xy(const MatF& s) const {
 
 long Level1::num_parameters() const {
   return static_cast<long>(encoder.num_parameters() + predictor.num_parameters() + colour_head.num_parameters() +
-                           probe.num_parameters());
+                           probe.num_parameters() + inverse_dynamics.num_parameters());
 }
 
 nn::ParamList<float> Level1::params() {

@@ -64,7 +64,7 @@ class Level1 {
   MatF probe_xy(const MatF& s) const;
   MatF colour_logits(const MatF& s) const { return colour_head.forward(s); }
 
-  long num_parameters() const;
+  long num_parameters() const;  // every trained parameter, the inverse-dynamics head included
   nn::ParamList<float> params();
   nn::ConstParamList<float> params() const;
 

@@ -471,8 +471,8 @@ std::string describe_model(const ModelFile& model) {
   const Level1Arch& a = l1.arch;
   return "Level1 F=" + std::to_string(a.features) + " D=" + std::to_string(a.latent) + " H=" +
          std::to_string(a.hidden) + " head=" + std::to_string(a.head_hidden) + " | " +
-         std::to_string(l1.num_parameters()) + " parameters (+ " +
-         std::to_string(l1.inverse_dynamics.num_parameters()) + " inverse dynamics) | map " +
+         std::to_string(l1.num_parameters()) + " parameters (" +
+         std::to_string(l1.inverse_dynamics.num_parameters()) + " of them inverse dynamics) | map " +
          hex64(model.map_fingerprint);
 }
 

@@ -1,16 +1,23 @@
 // run_gui: checks the options, opens the 1600x900 window and runs the frame loop (events to ImGui
 // first, then to ViewInput; playback; drawing; screenshots). With --frames N it renders N
-// frames, saves --screenshot and exits. Prints the median frame time on stderr at exit.
+// frames, saves --screenshot and exits. Prints the median frame time on stderr at exit. Interactive
+// runs load the saved settings (settings.hpp) before applying the flags, and save them on exit.
 #include <SFML/Graphics/RenderWindow.hpp>
 #include <SFML/Graphics/VertexArray.hpp>
 #include <SFML/System/Clock.hpp>
+#include <SFML/System/Sleep.hpp>
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <imgui.h>
 #include <string>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <vector>
 
 #include "app/gui/app_state.hpp"
@@ -20,11 +27,17 @@
 #include "app/gui/palette.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/screenshot.hpp"
+#include "app/gui/settings.hpp"
 #include "app/gui/view_input.hpp"
 #include "sim/map_io.hpp"
 
 namespace hjepa {
 namespace {
+
+// Ctrl+C (or SIGTERM) in the launching terminal closes the window the normal way, so the settings
+// are still saved.
+volatile std::sig_atomic_t g_stop_requested = 0;
+void request_stop(int) { g_stop_requested = 1; }
 
 constexpr unsigned kWindowWidth = 1600, kWindowHeight = 900;
 constexpr float kFitMargin = 16;
@@ -51,8 +64,9 @@ int no_display() {
   return 1;
 }
 
-// Fills the session from the options; returns an exit status (0 = fine) after printing any error.
-int configure(const GuiOptions& options, Session& session) {
+// Fills the session from the options over the saved settings (`saved_task`, and the parameters
+// already in `session`); returns an exit status (0 = fine) after printing any error.
+int configure(const GuiOptions& options, Session& session, const std::optional<std::string>& saved_task) {
   if (options.map_file) {
     try {
       session.set_world(load_map(*options.map_file), *options.map_file);
@@ -61,7 +75,7 @@ int configure(const GuiOptions& options, Session& session) {
       return 2;
     }
   } else {
-    session.map_seed = options.map_seed.value_or(1);
+    session.map_seed = options.map_seed.value_or(session.map_seed);
     session.regenerate_map();
   }
   if (options.task) {
@@ -80,15 +94,21 @@ int configure(const GuiOptions& options, Session& session) {
       }
   } else {
     session.task = default_task(*session.world);
+    // The saved task, if it fits this map (it may not when --map or --map-seed chose another one).
+    Task saved;
+    if (saved_task && parse_task(*saved_task, saved).empty() &&
+        std::all_of(saved.colors.begin(), saved.colors.end(), [&](Color c) { return session.on_map(c); }))
+      session.task = saved;
   }
-  const std::string agent = options.agent.value_or("oracle");
-  if (agent == "oracle")
-    session.agent_kind = AgentKind::Oracle;
-  else if (agent == "random")
-    session.agent_kind = AgentKind::Random;
-  else {
-    std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle or random\n", agent.c_str());
-    return 2;
+  if (options.agent) {
+    if (*options.agent == "oracle")
+      session.agent_kind = AgentKind::Oracle;
+    else if (*options.agent == "random")
+      session.agent_kind = AgentKind::Random;
+    else {
+      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle or random\n", options.agent->c_str());
+      return 2;
+    }
   }
   session.episode_seed = options.seed;
   return 0;
@@ -112,8 +132,9 @@ sf::Color apply_style() {
   return sf::Color(channel(bg.x), channel(bg.y), channel(bg.z));
 }
 
-void draw_panel_backgrounds(sf::RenderTarget& target, const std::vector<sf::FloatRect>& rects, sf::Color color) {
-  sf::VertexArray quads(sf::Triangles);
+void draw_panel_backgrounds(sf::RenderTarget& target, sf::VertexArray& quads, const std::vector<sf::FloatRect>& rects,
+                            sf::Color color) {
+  quads.clear();
   for (const sf::FloatRect& r : rects) {
     const sf::Vector2f a(r.left, r.top), b(r.left + r.width, r.top), c(r.left + r.width, r.top + r.height), d(r.left, r.top + r.height);
     for (sf::Vector2f p : {a, b, c, a, c, d}) quads.append(sf::Vertex(p, color));
@@ -124,18 +145,42 @@ void draw_panel_backgrounds(sf::RenderTarget& target, const std::vector<sf::Floa
 }  // namespace
 
 int run_gui(const GuiOptions& options) {
+#ifdef __GLIBC__
+  // Mesa's software renderer allocates and frees multi-megabyte buffers every frame; by default
+  // glibc hands them back to the kernel each time and the next frame page-faults them in again
+  // (~10% of the frame under Xvfb). Keep them in the heap instead.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
   AppState app;
-  if (const int status = configure(options, app.session); status != 0) return status;
+  const bool headless = options.frames > 0;
+  // Saved settings first, then the explicit flags over them; headless runs use neither file nor
+  // saved values, so tests and screenshots are reproducible.
+  app.settings_enabled = !headless;
+  const std::filesystem::path settings_file = headless ? std::filesystem::path() : settings_path();
+  const LoadedSettings saved = load_settings(settings_file, app);
+  if (const int status = configure(options, app.session, saved.task); status != 0) return status;
   if (!display_available()) return no_display();
+  if (saved.camera && !options.map_file && !options.map_seed) app.fit_pending = false;
 
-  sf::RenderWindow window(sf::VideoMode(kWindowWidth, kWindowHeight), "hjepa-sim", sf::Style::Default,
+  const sf::Vector2u window_size = saved.window_size.value_or(sf::Vector2u(kWindowWidth, kWindowHeight));
+  sf::RenderWindow window(sf::VideoMode(window_size.x, window_size.y), "hjepa-sim", sf::Style::Default,
                           sf::ContextSettings(0, 0, 0, 2, 1));
   if (!window.isOpen()) return no_display();
-  const bool headless = options.frames > 0;
-  if (headless)
-    window.setPosition({0, 0});
-  else
-    window.setVerticalSyncEnabled(true);
+  sf::Vector2u last_size = window.getSize();  // kept for the save on exit, after the window has closed
+  auto save = [&] {
+    const std::string error = save_settings(settings_file, app, last_size);
+    app.message = error.empty() ? "settings saved to " + settings_file.string() : error;
+    if (!error.empty()) std::fprintf(stderr, "hjepa gui: %s\n", error.c_str());
+  };
+  if (headless) window.setPosition({0, 0});
+  if (!headless) {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+  }
+  // Interactively the loop sleeps to at most 60 frames per second (its own limiter, so the frame
+  // times shown in the inspector exclude the sleep); with --frames it runs flat out, as measured.
+  const sf::Time frame_budget = headless ? sf::Time::Zero : sf::seconds(1.f / 60);
 
   imgui_sfml::init(window);
   const sf::Color panel_background = apply_style();
@@ -149,22 +194,27 @@ int run_gui(const GuiOptions& options) {
   ViewInput input(window, app);
   WorldView view;
   sf::Clock frame_clock;
+  sf::Time slept;  // limiter sleep inside the last frame
+  sf::VertexArray panel_quads(sf::Triangles);
   int frames_drawn = 0;
   int status = 0;
 
   while (window.isOpen()) {
-    const float dt = frame_clock.restart().asSeconds();
-    if (frames_drawn > 0) app.frames.add(dt * 1000.f);
+    const sf::Time elapsed = frame_clock.restart();
+    const float dt = elapsed.asSeconds();
+    if (frames_drawn > 0) app.frames.add((elapsed - slept).asSeconds() * 1000.f);
 
     sf::Event event;
     while (window.pollEvent(event)) {
       imgui_sfml::process_event(event);
       input.handle(event);
     }
+    if (g_stop_requested) window.close();
     if (!window.isOpen()) break;
 
     app.advance(dt);
     const sf::Vector2u size = window.getSize();
+    last_size = size;
     app.camera.viewport = sf::FloatRect(0, 0, std::max(100.f, size.x - kPanelsWidth), static_cast<float>(size.y));
     if (app.fit_pending && app.session.world) {
       app.camera.fit(app.session.world->width, app.session.world->height, kFitMargin, kChipsHeight, kHelpHeight);
@@ -173,13 +223,14 @@ int run_gui(const GuiOptions& options) {
 
     imgui_sfml::new_frame(window, dt);
     draw_panels(app, static_cast<float>(size.x), static_cast<float>(size.y));
-    view.draw_overlays(*ImGui::GetBackgroundDrawList(), app.camera, app.session, app.overlays, fonts, input.hovered_region());
 
     window.resetGLStates();
     const palette::Rgb bg = palette::kBackground;
     window.clear(sf::Color(bg.r, bg.g, bg.b));
-    view.draw_world(window, app.camera, app.session);
-    draw_panel_backgrounds(window, app.panel_rects, panel_background);
+    ImDrawList& background = *ImGui::GetBackgroundDrawList();
+    view.draw_world(window, app.camera, app.session, app.overlays, fonts);
+    view.draw_overlays(background, app.camera, app.session, app.overlays, fonts, input.hovered_region());
+    draw_panel_backgrounds(window, panel_quads, app.panel_rects, panel_background);
     imgui_sfml::render();
     ++frames_drawn;
 
@@ -192,10 +243,20 @@ int run_gui(const GuiOptions& options) {
       if (!error.empty() && last_frame) status = 1;
       app.screenshot_pending = false;
     }
+    if (app.save_settings_pending) {
+      app.save_settings_pending = false;
+      if (app.settings_enabled) save();
+    }
     window.display();
     if (last_frame) window.close();
+    slept = sf::Time::Zero;
+    if (const sf::Time work = frame_clock.getElapsedTime(); work < frame_budget) {
+      sf::sleep(frame_budget - work);
+      slept = frame_clock.getElapsedTime() - work;
+    }
   }
 
+  if (app.settings_enabled) save();
   imgui_sfml::shutdown();
   const float median = app.frames.median();
   std::fprintf(stderr, "frames: %d, median frame time: %.2f ms (%.0f fps)\n", frames_drawn, median,

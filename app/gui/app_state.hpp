@@ -25,6 +25,8 @@ struct AppState {
   bool pick_mode = false;        // left-click in the view appends the clicked region's colour to the task
   bool fit_pending = true;       // fit the camera to the map on the next frame
   bool screenshot_pending = false;
+  bool save_settings_pending = false;  // the "Save settings" button (handled by the frame loop)
+  bool settings_enabled = false;       // false with --frames: no settings file is read or written
   std::string message;           // last user-facing note (screenshot saved, bad start point, ...)
   std::vector<sf::FloatRect> panel_rects;  // this frame's panel windows (their backgrounds are drawn by SFML)
 

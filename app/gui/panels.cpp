@@ -225,6 +225,11 @@ void view_panel(AppState& app) {
   tooltip("Save hjepa-screenshot-<n>.png in the current directory (F12)");
   ImGui::SameLine();
   ImGui::TextDisabled("%.0f px/unit", app.camera.pixels_per_unit);
+  ImGui::BeginDisabled(!app.settings_enabled);
+  if (ImGui::Button("Save settings")) app.save_settings_pending = true;
+  ImGui::EndDisabled();
+  tooltip("Save the panel values, camera and window size now (also saved on exit); "
+          "loaded at the next launch, command-line flags win");
   if (!app.message.empty()) ImGui::TextWrapped("%s", app.message.c_str());
 }
 

@@ -1,9 +1,11 @@
 // World view drawing; see world_view.hpp. World geometry is cached in world units and drawn through
-// the camera transform; overlays are rebuilt every frame in screen pixels.
+// the camera transform; the static draw list is cached in screen pixels per camera; dynamic overlays
+// are rebuilt every frame in screen pixels.
 #include "app/gui/world_view.hpp"
 
 #include <SFML/Graphics/RectangleShape.hpp>
 #include <algorithm>
+#include <backends/imgui_impl_opengl2.h>
 #include <cmath>
 #include <cstdio>
 #include <imgui.h>
@@ -123,32 +125,32 @@ void draw_outcome_banner(ImDrawList& list, const Camera& camera, const Session& 
 // Index of the path segment the agent is on: the earliest one within a small tolerance of the
 // nearest, so a path that doubles back is not skipped ahead. Also returns the projected point.
 size_t segment_near(const std::vector<Vec2>& points, Vec2 p, Vec2& projected) {
-  std::vector<double> distance(points.size() - 1);
-  std::vector<Vec2> foot(points.size() - 1);
-  for (size_t i = 0; i + 1 < points.size(); ++i) {
+  auto foot = [&](size_t i) {
     const Vec2 a = points[i], ab = points[i + 1] - a;
     const double len2 = norm2(ab);
     const double t = len2 > 0 ? std::clamp(dot(p - a, ab) / len2, 0.0, 1.0) : 0.0;
-    foot[i] = a + ab * t;
-    distance[i] = dist(p, foot[i]);
-  }
-  const double nearest = *std::min_element(distance.begin(), distance.end());
-  for (size_t i = 0; i < distance.size(); ++i)
-    if (distance[i] <= nearest + 0.25) {
-      projected = foot[i];
+    return a + ab * t;
+  };
+  double nearest = INFINITY;
+  for (size_t i = 0; i + 1 < points.size(); ++i) nearest = std::min(nearest, dist(p, foot(i)));
+  for (size_t i = 0; i + 1 < points.size(); ++i)
+    if (const Vec2 f = foot(i); dist(p, f) <= nearest + 0.25) {
+      projected = f;
       return i;
     }
-  projected = foot.back();
-  return distance.size() - 1;
+  projected = foot(points.size() - 2);
+  return points.size() - 2;
 }
 
-void draw_plan(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts) {
+void draw_plan(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts,
+               std::vector<ImVec2>& ahead, std::vector<ImVec2>& placed) {
   const OracleAgent* oracle = session.oracle_agent();
   if (!oracle || !session.env || !oracle->path().found || oracle->path().points.size() < 2) return;
   const OraclePath& path = oracle->path();
   Vec2 here;
   const size_t segment = segment_near(path.points, session.env->state().position, here);
-  std::vector<ImVec2> ahead{to_im(camera.to_screen(here))};
+  ahead.clear();
+  ahead.push_back(to_im(camera.to_screen(here)));
   for (size_t i = segment + 1; i < path.points.size(); ++i) ahead.push_back(to_im(camera.to_screen(path.points[i])));
   list.AddPolyline(ahead.data(), static_cast<int>(ahead.size()), IM_COL32(15, 15, 25, 200), 0, 4.5f);
   list.AddPolyline(ahead.data(), static_cast<int>(ahead.size()), IM_COL32(255, 255, 255, 235), 0, 2.0f);
@@ -156,7 +158,7 @@ void draw_plan(ImDrawList& list, const Camera& camera, const Session& session, c
   const int first_stage = session.task.size() - static_cast<int>(path.stage_point.size());
   const int progress = session.env->state().progress;
   const float r = 10;
-  std::vector<ImVec2> placed;
+  placed.clear();
   for (size_t k = 0; k < path.stage_point.size(); ++k) {
     const int index = path.stage_point[k], stage = first_stage + static_cast<int>(k);
     if (index < 0 || index >= static_cast<int>(path.points.size()) || stage < progress || stage >= session.task.size()) continue;
@@ -201,30 +203,28 @@ void WorldView::rebuild(const World& world) {
   }
 }
 
-void WorldView::draw_world(sf::RenderTarget& target, const Camera& camera, const Session& session) {
-  if (!session.world) return;
-  if (cached_version_ != session.world_version) {
-    rebuild(*session.world);
-    cached_version_ = session.world_version;
-  }
-  const sf::RenderStates states(camera.transform());
-  sf::RectangleShape shadow({static_cast<float>(session.world->width), static_cast<float>(session.world->height)});
-  shadow.setPosition(0.15f, -0.15f);
-  shadow.setFillColor(sf::Color(0, 0, 0, 90));
-  target.draw(shadow, states);
-  sf::RenderStates opaque(sf::BlendNone, camera.transform(), nullptr, nullptr);
+WorldView::WorldView() = default;
+WorldView::~WorldView() = default;
+
+void WorldView::draw_fills(sf::RenderTarget& target, const Camera& camera, const World& world) const {
+  // Drop shadow of the map, offset by (0.15, -0.15) units: only its right and bottom strips show.
+  const float w = static_cast<float>(world.width), h = static_cast<float>(world.height), d = 0.15f;
+  const sf::Color shade(0, 0, 0, 90);
+  const sf::Vertex shadow[12] = {{{w, -d}, shade},     {{w + d, -d}, shade}, {{w + d, h - d}, shade},
+                                 {{w, -d}, shade},     {{w + d, h - d}, shade}, {{w, h - d}, shade},
+                                 {{d, -d}, shade},     {{w, -d}, shade},     {{w, 0}, shade},
+                                 {{d, -d}, shade},     {{w, 0}, shade},      {{d, 0}, shade}};
+  target.draw(shadow, 12, sf::Triangles, sf::RenderStates(camera.transform()));
+  const sf::RenderStates opaque(sf::BlendNone, camera.transform(), nullptr, nullptr);
   target.draw(region_fill_, opaque);
   target.draw(obstacle_fill_, opaque);
 }
 
-void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
-                              const ViewFonts& fonts, int hovered_region) const {
-  if (!session.world) return;
-  const World& world = *session.world;
+// Region borders, the map frame, obstacle outlines and region labels: the parts of the static layer
+// drawn with ImGui (anti-aliased lines, ImGui's fonts).
+void WorldView::add_static_overlays(ImDrawList& list, const Camera& camera, const World& world, const Overlays& overlays,
+                                    const ViewFonts& fonts) const {
   const float ppu = static_cast<float>(camera.pixels_per_unit);
-  list.PushClipRect(ImVec2(camera.viewport.left, camera.viewport.top),
-                    ImVec2(camera.viewport.left + camera.viewport.width, camera.viewport.top + camera.viewport.height));
-
   if (overlays.borders)
     for (size_t i = 0; i < cells_.size(); ++i) {
       const auto& cell = cells_[i];
@@ -233,11 +233,6 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
           list.AddLine(to_im(camera.to_screen(cell.points[k])), to_im(camera.to_screen(cell.points[(k + 1) % cell.points.size()])),
                        IM_COL32(25, 25, 35, 120), 1.5f);
     }
-  if (hovered_region >= 0 && hovered_region < static_cast<int>(cells_.size())) {
-    std::vector<ImVec2> outline;
-    for (Vec2 p : cells_[hovered_region].points) outline.push_back(to_im(camera.to_screen(p)));
-    list.AddPolyline(outline.data(), static_cast<int>(outline.size()), IM_COL32(255, 255, 255, 230), ImDrawFlags_Closed, 3.f);
-  }
   const sf::Vector2f map_lo = camera.to_screen({0, world.height}), map_hi = camera.to_screen({world.width, 0});
   list.AddRect(to_im(map_lo), to_im(map_hi), IM_COL32(15, 15, 20, 255), 0, 0, 2.f);
 
@@ -259,7 +254,74 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
       const float w = text_width(fonts.label, size, name.c_str());
       list.AddText(fonts.label, size, ImVec2(p.x - w / 2, p.y - size / 2), IM_COL32(20, 20, 30, 120), name.c_str());
     }
+}
 
+namespace {
+
+// Renders one draw list with ImGui's OpenGL2 backend into the current GL target, whose top-left
+// pixel is window point `pos`.
+void render_draw_list(ImDrawList& list, ImVec2 pos, ImVec2 size) {
+  ImDrawList* lists[1] = {&list};
+  ImDrawData data;
+  data.Valid = true;
+  data.CmdLists = lists;
+  data.CmdListsCount = 1;
+  data.TotalVtxCount = list.VtxBuffer.Size;
+  data.TotalIdxCount = list.IdxBuffer.Size;
+  data.DisplayPos = pos;
+  data.DisplaySize = size;
+  data.FramebufferScale = ImVec2(1, 1);
+  ImGui_ImplOpenGL2_RenderDrawData(&data);
+}
+
+}  // namespace
+
+void WorldView::build_static_list(const Camera& camera, const World& world, const Overlays& overlays, const ViewFonts& fonts) {
+  const sf::FloatRect& vp = camera.viewport;
+  if (!layer_list_) layer_list_ = std::make_unique<ImDrawList>(ImGui::GetDrawListSharedData());
+  ImDrawList& list = *layer_list_;
+  list._ResetForNewFrame();
+  list.PushTextureID(ImGui::GetIO().Fonts->TexID);
+  list.PushClipRect(ImVec2(vp.left, vp.top), ImVec2(vp.left + vp.width, vp.top + vp.height));
+  add_static_overlays(list, camera, world, overlays, fonts);
+  list.PopClipRect();
+  list.PopTextureID();
+}
+
+void WorldView::draw_world(sf::RenderTarget& window, const Camera& camera, const Session& session, const Overlays& overlays,
+                           const ViewFonts& fonts) {
+  if (!session.world) return;
+  const World& world = *session.world;
+  if (cached_version_ != session.world_version) {
+    rebuild(world);
+    cached_version_ = session.world_version;
+  }
+  const sf::FloatRect& vp = camera.viewport;
+  const LayerKey key{session.world_version, camera.center.x, camera.center.y, camera.pixels_per_unit, vp.left, vp.top,
+                     vp.width, vp.height, overlays.borders, overlays.labels, fonts.label};
+  draw_fills(window, camera, world);
+  if (key != layer_key_) {
+    build_static_list(camera, world, overlays, fonts);
+    layer_key_ = key;
+    ++layer_builds_;
+  }
+  const sf::Vector2u size = window.getSize();
+  render_draw_list(*layer_list_, ImVec2(0, 0), ImVec2(static_cast<float>(size.x), static_cast<float>(size.y)));
+  window.resetGLStates();  // the backend restores what it changes; this also resets SFML's state cache
+}
+
+void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
+                              const ViewFonts& fonts, int hovered_region) {
+  if (!session.world) return;
+  const float ppu = static_cast<float>(camera.pixels_per_unit);
+  list.PushClipRect(ImVec2(camera.viewport.left, camera.viewport.top),
+                    ImVec2(camera.viewport.left + camera.viewport.width, camera.viewport.top + camera.viewport.height));
+
+  if (hovered_region >= 0 && hovered_region < static_cast<int>(cells_.size())) {
+    points_.clear();
+    for (Vec2 p : cells_[hovered_region].points) points_.push_back(to_im(camera.to_screen(p)));
+    list.AddPolyline(points_.data(), static_cast<int>(points_.size()), IM_COL32(255, 255, 255, 230), ImDrawFlags_Closed, 3.f);
+  }
   if (session.start) {
     const ImVec2 s = to_im(camera.to_screen(*session.start));
     list.AddLine(ImVec2(s.x - 6, s.y - 6), ImVec2(s.x + 6, s.y + 6), IM_COL32(20, 20, 20, 230), 2.5f);
@@ -267,14 +329,13 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
   }
 
   if (overlays.trail && session.trail.size() >= 2) {
-    std::vector<ImVec2> trail;
-    trail.reserve(session.trail.size());
-    for (Vec2 p : session.trail) trail.push_back(to_im(camera.to_screen(p)));
-    list.AddPolyline(trail.data(), static_cast<int>(trail.size()), IM_COL32(20, 20, 30, 150), 0, 2.0f);
-    for (const ImVec2& p : trail) list.AddCircleFilled(p, 2.2f, IM_COL32(20, 20, 30, 170), 8);
+    points_.clear();
+    for (Vec2 p : session.trail) points_.push_back(to_im(camera.to_screen(p)));
+    list.AddPolyline(points_.data(), static_cast<int>(points_.size()), IM_COL32(20, 20, 30, 150), 0, 2.0f);
+    for (const ImVec2& p : points_) list.AddCircleFilled(p, 2.2f, IM_COL32(20, 20, 30, 170), 6);
   }
 
-  if (overlays.plan) draw_plan(list, camera, session, fonts);
+  if (overlays.plan) draw_plan(list, camera, session, fonts, points_, placed_);
 
   if (session.env) {
     const Vec2 truth = session.env->state().position;
@@ -304,7 +365,11 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
         "wheel zoom   drag pan   right-click start   ctrl+click add colour";
     const float size = fonts.label->FontSize;
     const ImVec2 p(camera.viewport.left + 14, camera.viewport.top + camera.viewport.height - size - 12);
-    list.AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + text_width(fonts.label, size, help) + 6, p.y + size + 4),
+    if (help_font_ != fonts.label) {  // the line never changes: measure it once
+      help_width_ = text_width(fonts.label, size, help);
+      help_font_ = fonts.label;
+    }
+    list.AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + help_width_ + 6, p.y + size + 4),
                        IM_COL32(20, 22, 28, 190), 4);
     list.AddText(fonts.label, size, p, IM_COL32(210, 212, 220, 255), help);
   }

@@ -1,17 +1,23 @@
-// Draws the world view: region fills and obstacles from SFML vertex arrays cached per map, then the
-// overlays (borders, labels, trail, rays, agent, plan, task chips) anti-aliased on ImGui's
-// background draw list, which renders under the panels. Reads the session through const references.
+// Draws the world view in two layers. The static layer (background, map shadow, region fills,
+// obstacles, region borders, obstacle outlines, map frame, region labels) is SFML vertex arrays
+// cached per map in world units plus an ImGui draw list cached per map, camera, viewport and
+// border/label toggles; each frame it is only submitted (flat opaque fills, then the cached list
+// through ImGui's OpenGL2 backend), never re-tessellated. (Blitting a cached sf::RenderTexture was
+// measured slower under Mesa's software renderer: a textured quad over the whole view costs more
+// than the flat fills.) The dynamic overlays (trail, rays, agent, plan, task chips, banner) are
+// rebuilt every frame, anti-aliased, on ImGui's background draw list, which renders under the
+// panels. Reads the session through const references.
 #pragma once
 #include <SFML/Graphics/RenderTarget.hpp>
 #include <SFML/Graphics/VertexArray.hpp>
+#include <imgui.h>
+#include <memory>
 #include <vector>
 
 #include "app/gui/camera.hpp"
 #include "app/gui/session.hpp"
 #include "sim/voronoi.hpp"
 
-struct ImDrawList;
-struct ImFont;
 
 namespace hjepa {
 
@@ -33,18 +39,47 @@ struct ViewFonts {
 
 class WorldView {
  public:
-  // SFML pass: background, region fills, obstacle fills.
-  void draw_world(sf::RenderTarget& target, const Camera& camera, const Session& session);
-  // ImGui pass (call between ImGui::NewFrame and ImGui::Render).
+  WorldView();
+  ~WorldView();
+  // Static layer, drawn into `window` over its cleared background with raw OpenGL for the cached
+  // draw list (call between ImGui::NewFrame and ImGui::Render: the labels use ImGui's fonts).
+  void draw_world(sf::RenderTarget& window, const Camera& camera, const Session& session, const Overlays& overlays,
+                  const ViewFonts& fonts);
+  // Dynamic overlays on ImGui's background draw list (call between ImGui::NewFrame and ImGui::Render).
   void draw_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
-                     const ViewFonts& fonts, int hovered_region) const;
+                     const ViewFonts& fonts, int hovered_region);
+  // How many times the static draw list was rebuilt (camera moves, new map, toggles).
+  int layer_builds() const { return layer_builds_; }
 
  private:
+  struct LayerKey {
+    int world_version = -1;
+    double center_x = 0, center_y = 0, pixels_per_unit = 0;
+    float left = 0, top = 0, width = 0, height = 0;
+    bool borders = false, labels = false;
+    const ImFont* font = nullptr;
+    bool operator==(const LayerKey&) const = default;
+  };
   void rebuild(const World& world);
+  void add_static_overlays(ImDrawList& list, const Camera& camera, const World& world, const Overlays& overlays,
+                           const ViewFonts& fonts) const;
+  void build_static_list(const Camera& camera, const World& world, const Overlays& overlays, const ViewFonts& fonts);
+  void draw_fills(sf::RenderTarget& target, const Camera& camera, const World& world) const;
+
   int cached_version_ = -1;
   std::vector<VoronoiCell> cells_;
   sf::VertexArray region_fill_{sf::Triangles};
   sf::VertexArray obstacle_fill_{sf::Triangles};
+
+  std::unique_ptr<ImDrawList> layer_list_;
+  LayerKey layer_key_;
+  int layer_builds_ = 0;
+
+  // Per-frame scratch buffers, kept to avoid allocations.
+  std::vector<ImVec2> points_;
+  std::vector<ImVec2> placed_;
+  float help_width_ = -1;
+  const ImFont* help_font_ = nullptr;
 };
 
 }  // namespace hjepa

@@ -1,0 +1,284 @@
+// Settings file of the desktop app; see settings.hpp.
+#include "app/gui/settings.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <system_error>
+#include <type_traits>
+
+namespace hjepa {
+namespace {
+
+using Json = nlohmann::ordered_json;
+constexpr const char* kFormat = "hjepa-settings/1";
+
+// Reads keys of one JSON object, checking types and ranges; every problem is one warning line.
+class Reader {
+ public:
+  Reader(const std::filesystem::path& file, const Json& object, std::string prefix = "")
+      : file_(file.string()), object_(object), prefix_(std::move(prefix)) {}
+
+  void warn(const std::string& key, const std::string& problem) const {
+    std::fprintf(stderr, "hjepa gui: settings %s: \"%s%s\": %s; using the default\n", file_.c_str(), prefix_.c_str(),
+                 key.c_str(), problem.c_str());
+  }
+  // The value of `key`, or nullptr when absent; marks the key as known.
+  const Json* find(const std::string& key) {
+    known_.insert(key);
+    const auto it = object_.find(key);
+    return it == object_.end() ? nullptr : &*it;
+  }
+  template <class T>
+  void number(const std::string& key, T& target, double lo, double hi) {
+    const Json* v = find(key);
+    if (!v) return;
+    const bool integral = std::is_integral_v<T>;
+    if (!v->is_number() || (integral && !v->is_number_integer() && !v->is_number_unsigned())) {
+      warn(key, std::string("expected ") + (integral ? "an integer" : "a number") + ", got " + v->dump());
+      return;
+    }
+    const double x = v->get<double>();
+    if (!(x >= lo && x <= hi)) {
+      std::ostringstream range;
+      range << "expected a value in [" << lo << ", " << hi << "], got " << v->dump();
+      warn(key, range.str());
+      return;
+    }
+    target = v->get<T>();
+  }
+  void boolean(const std::string& key, bool& target) {
+    const Json* v = find(key);
+    if (!v) return;
+    if (!v->is_boolean()) return warn(key, "expected true or false, got " + v->dump());
+    target = v->get<bool>();
+  }
+  std::optional<std::string> string(const std::string& key) {
+    const Json* v = find(key);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) {
+      warn(key, "expected a string, got " + v->dump());
+      return std::nullopt;
+    }
+    return v->get<std::string>();
+  }
+  // The nested object under `key` (null Json when absent or not an object).
+  const Json* object(const std::string& key) {
+    const Json* v = find(key);
+    if (v && !v->is_object()) {
+      warn(key, "expected an object, got " + v->dump());
+      return nullptr;
+    }
+    return v;
+  }
+  void warn_unknown() const {
+    for (const auto& [key, value] : object_.items())
+      if (!known_.count(key))
+        std::fprintf(stderr, "hjepa gui: settings %s: \"%s%s\": unknown key, ignored\n", file_.c_str(), prefix_.c_str(),
+                     key.c_str());
+  }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  const Json& object_;
+  std::string prefix_;
+  std::set<std::string> known_;
+};
+
+// Overlay toggles by their settings names (the View panel's labels).
+template <class F>
+void for_each_overlay(Overlays& o, F f) {
+  f("borders", o.borders);
+  f("labels", o.labels);
+  f("trail", o.trail);
+  f("rays", o.rays);
+  f("perceived", o.perceived);
+  f("plan", o.plan);
+  f("task", o.task);
+  f("help", o.help);
+}
+
+std::string task_text(const Task& task) {
+  std::string out;
+  for (Color c : task.colors) {
+    if (!out.empty()) out += ',';
+    out += color_name(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::filesystem::path settings_path() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg && std::filesystem::path(xdg).is_absolute())
+    return std::filesystem::path(xdg) / "hjepa" / "settings.json";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".config" / "hjepa" / "settings.json";
+  return {};
+}
+
+LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
+  LoadedSettings loaded;
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::exists(path, ec)) return loaded;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    std::fprintf(stderr, "hjepa gui: settings %s: cannot be read; using the defaults\n", path.string().c_str());
+    return loaded;
+  }
+  Json root;
+  try {
+    root = Json::parse(text.str());
+  } catch (const Json::parse_error& e) {
+    // Kept aside, since the file is rewritten on exit.
+    std::filesystem::path kept = path;
+    kept += ".invalid";
+    std::filesystem::copy_file(path, kept, std::filesystem::copy_options::overwrite_existing, ec);
+    std::fprintf(stderr, "hjepa gui: settings %s: not valid JSON (%s); using the defaults%s\n", path.string().c_str(),
+                 e.what(), ec ? "" : (" (the file is kept as " + kept.string() + ")").c_str());
+    return loaded;
+  }
+  if (!root.is_object()) {
+    std::fprintf(stderr, "hjepa gui: settings %s: expected a JSON object; using the defaults\n", path.string().c_str());
+    return loaded;
+  }
+
+  Reader r(path, root);
+  if (const auto format = r.string("format"); format && *format != kFormat)
+    r.warn("format", "expected \"" + std::string(kFormat) + "\", got \"" + *format + "\" (reading what it can)");
+
+  Session& s = app.session;
+  uint64_t map_seed = s.map_seed;
+  r.number("map_seed", map_seed, 0, 1e18);
+  s.map_seed = map_seed;
+  MapParams& m = s.map_params;
+  r.number("width", m.width, 10, 120);
+  r.number("height", m.height, 10, 90);
+  r.number("regions", m.num_regions, 6, 16);
+  r.number("obstacles", m.num_obstacles, 0, 60);
+  r.number("circle_fraction", m.circle_fraction, 0, 1);
+
+  EnvParams& e = s.env_params;
+  r.number("noise_motion", e.noise_motion, 0, 1);
+  r.number("noise_perception", e.noise_perception, 0, 2);
+  r.number("noise_range", e.noise_range, 0, 1);
+  r.number("num_rays", e.num_rays, 0, kMaxRays);
+  r.number("ray_max", e.ray_max, 0.5, 20);
+  r.number("step_length", e.step_length, 0.1, 3);
+  r.number("max_steps", e.max_steps, 0, 2000);
+
+  if (const auto agent = r.string("agent")) {
+    if (*agent == "oracle")
+      s.agent_kind = AgentKind::Oracle;
+    else if (*agent == "random")
+      s.agent_kind = AgentKind::Random;
+    else
+      r.warn("agent", "expected \"oracle\" or \"random\", got \"" + *agent + "\"");
+  }
+  r.number("replan_distance", s.oracle_params.replan_distance, 0.1, 3.0);
+  r.number("oracle_cell", s.oracle_params.oracle.cell, 0.05, 1.0);
+
+  if (auto task = r.string("task")) {
+    Task parsed;
+    if (task->empty() || parse_task(*task, parsed).empty())
+      loaded.task = *task;
+    else
+      r.warn("task", "\"" + *task + "\" is not a task: " + parse_task(*task, parsed));
+  }
+  r.number("speed", app.steps_per_second, 1, 500);
+  r.boolean("auto_reset", app.auto_reset);
+
+  if (const Json* overlays = r.object("overlays")) {
+    Reader o(path, *overlays, "overlays.");
+    for_each_overlay(app.overlays, [&](const char* key, bool& value) { o.boolean(key, value); });
+    o.warn_unknown();
+  }
+  if (const Json* camera = r.object("camera")) {
+    Reader c(path, *camera, "camera.");
+    const Json* centre = c.find("center");
+    const bool centre_ok = centre && centre->is_array() && centre->size() == 2 && (*centre)[0].is_number() &&
+                           (*centre)[1].is_number() && std::abs((*centre)[0].get<double>()) < 1e6 &&
+                           std::abs((*centre)[1].get<double>()) < 1e6;
+    if (centre && !centre_ok) c.warn("center", "expected [x, y] in world units, got " + centre->dump());
+    double zoom = 0;
+    c.number("pixels_per_unit", zoom, 2, 400);
+    if (centre_ok && zoom > 0) {
+      app.camera.center = {(*centre)[0].get<double>(), (*centre)[1].get<double>()};
+      app.camera.pixels_per_unit = zoom;
+      loaded.camera = true;
+    }
+    c.warn_unknown();
+  }
+  if (const Json* window = r.object("window")) {
+    Reader w(path, *window, "window.");
+    unsigned width = 0, height = 0;
+    w.number("width", width, 640, 16384);
+    w.number("height", height, 400, 16384);
+    if (width > 0 && height > 0) loaded.window_size = sf::Vector2u(width, height);
+    w.warn_unknown();
+  }
+  r.warn_unknown();
+  return loaded;
+}
+
+std::string save_settings(const std::filesystem::path& path, const AppState& app, sf::Vector2u window_size) {
+  if (path.empty()) return "no settings file: neither XDG_CONFIG_HOME nor HOME is set";
+  const Session& s = app.session;
+  Json root;
+  root["format"] = kFormat;
+  root["map_seed"] = s.map_seed;
+  root["task"] = task_text(s.task);
+  root["agent"] = s.agent_kind == AgentKind::Oracle ? "oracle" : "random";
+  root["width"] = s.map_params.width;
+  root["height"] = s.map_params.height;
+  root["regions"] = s.map_params.num_regions;
+  root["obstacles"] = s.map_params.num_obstacles;
+  root["circle_fraction"] = s.map_params.circle_fraction;
+  root["noise_motion"] = s.env_params.noise_motion;
+  root["noise_perception"] = s.env_params.noise_perception;
+  root["noise_range"] = s.env_params.noise_range;
+  root["num_rays"] = s.env_params.num_rays;
+  root["ray_max"] = s.env_params.ray_max;
+  root["step_length"] = s.env_params.step_length;
+  root["max_steps"] = s.env_params.max_steps;
+  root["replan_distance"] = s.oracle_params.replan_distance;
+  root["oracle_cell"] = s.oracle_params.oracle.cell;
+  root["speed"] = app.steps_per_second;
+  root["auto_reset"] = app.auto_reset;
+  Json overlays = Json::object();
+  Overlays o = app.overlays;
+  for_each_overlay(o, [&](const char* key, bool& value) { overlays[key] = value; });
+  root["overlays"] = overlays;
+  root["camera"] = {{"center", {app.camera.center.x, app.camera.center.y}}, {"pixels_per_unit", app.camera.pixels_per_unit}};
+  root["window"] = {{"width", window_size.x}, {"height", window_size.y}};
+
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return "cannot create " + path.parent_path().string() + ": " + ec.message();
+  std::filesystem::path temp = path;
+  temp += ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << root.dump(2) << '\n';
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(temp, ec);
+      return "cannot write " + temp.string();
+    }
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    return "cannot replace " + path.string() + ": " + ec.message();
+  }
+  return "";
+}
+
+}  // namespace hjepa

@@ -42,7 +42,7 @@ struct TempDir {
 
 ModelFile small_model() {
   ModelFile model;
-  model.level1 = hjepa::Level1(hjepa::Level1Arch{18, 4, 8, 4}, 7);
+  model.level1 = hjepa::Level1(hjepa::Level1Arch{18, 4, 8, 4, 4}, 7);
   model.level1.width = 37.5;
   model.level1.height = 21.000000000000004;
   hjepa::Level1TrainParams& t = model.train;
@@ -316,13 +316,13 @@ TEST_CASE("malformed sections are refused naming the section") {
     }
     auto sections = good;
     const double width = -1;
-    std::memcpy(&section(sections, "ARCH").payload[16], &width, sizeof width);
+    std::memcpy(&section(sections, "ARCH").payload[20], &width, sizeof width);
     write_sections(sections);
     check_refusal(path, {"section \"ARCH\"", "width", "finite number > 0"});
     sections = good;
     section(sections, "ARCH").payload.pop_back();
     write_sections(sections);
-    check_refusal(path, {"section \"ARCH\"", "31 bytes; expected 32"});
+    check_refusal(path, {"section \"ARCH\"", "35 bytes; expected 36"});
   }
   SUBCASE("parameters that do not match the architecture") {
     auto sections = good;

@@ -17,7 +17,7 @@ Level1::Level1(const Level1Arch& a, uint64_t seed) : arch(a) {
   encoder = nn::MLP<float>({a.features, a.hidden, a.hidden, a.latent}, nn::Activation::GELU, rng, "E1");
   predictor = nn::MLP<float>({a.latent + 2, a.hidden, a.hidden, a.latent}, nn::Activation::GELU, rng, "P1");
   colour_head = nn::MLP<float>({a.latent, a.head_hidden, kNumColors}, nn::Activation::GELU, rng, "colour");
-  probe = nn::MLP<float>({a.latent, a.head_hidden, 2}, nn::Activation::GELU, rng, "probe");
+  probe = nn::MLP<float>({a.latent, a.probe_hidden, 2}, nn::Activation::GELU, rng, "probe");
   inverse_dynamics = nn::MLP<float>({2 * a.latent, a.head_hidden, 2}, nn::Activation::GELU, rng, "idm");
 }
 

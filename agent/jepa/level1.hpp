@@ -19,7 +19,8 @@ struct Level1Arch {
   int features = 18;       // F: observation features (feature_size(num_rays))
   int latent = 16;         // D: dimension of s
   int hidden = 64;         // hidden width of E1 and P1
-  int head_hidden = 128;   // hidden width of the colour head and the position probe
+  int head_hidden = 32;    // hidden width of the colour head and the inverse-dynamics head (the colour head runs in planning)
+  int probe_hidden = 128;  // hidden width of the position probe (drawing and measuring only)
 };
 
 struct Level1TrainParams {

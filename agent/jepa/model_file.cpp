@@ -34,7 +34,7 @@ constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;
 constexpr size_t kHeaderCheckedBytes = 8 + 4 + 8;
 constexpr size_t kSectionHeaderSize = 4 + 8;
 constexpr size_t kChecksumSize = 8;
-constexpr size_t kArchSize = 4 * 4 + 2 * 8;
+constexpr size_t kArchSize = 5 * 4 + 2 * 8;
 constexpr int kMaxLatent = 1024;
 constexpr int kMaxFeatures = 4096;
 constexpr int kMaxHidden = 4096;
@@ -122,7 +122,7 @@ void for_each_exploration_field(Params& p, Visit&& visit) {
 std::string arch_payload(const Level1& level1) {
   std::string out;
   const Level1Arch& a = level1.arch;
-  for (int32_t v : {a.features, a.latent, a.hidden, a.head_hidden}) append_pod(out, v);
+  for (int32_t v : {a.features, a.latent, a.hidden, a.head_hidden, a.probe_hidden}) append_pod(out, v);
   append_pod(out, level1.width);
   append_pod(out, level1.height);
   return out;
@@ -170,13 +170,14 @@ struct SectionError {
 Level1 read_arch(const std::string& payload) {
   if (payload.size() != kArchSize)
     refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(kArchSize) +
-                   " (features, latent, hidden, head_hidden as i32, width and height as f64)");
+                   " (features, latent, hidden, head_hidden, probe_hidden as i32, width and height as f64)");
   const auto features = pod_at<int32_t>(payload, 0);
   const auto latent = pod_at<int32_t>(payload, 4);
   const auto hidden = pod_at<int32_t>(payload, 8);
   const auto head_hidden = pod_at<int32_t>(payload, 12);
-  const auto width = pod_at<double>(payload, 16);
-  const auto height = pod_at<double>(payload, 24);
+  const auto probe_hidden = pod_at<int32_t>(payload, 16);
+  const auto width = pod_at<double>(payload, 20);
+  const auto height = pod_at<double>(payload, 28);
   auto check_range = [](const char* name, int32_t v, int32_t max) {
     if (v < 1 || v > max)
       refuse_section(std::string(name) + " = " + std::to_string(v) + " is out of range; expected 1 <= " + name +
@@ -186,6 +187,7 @@ Level1 read_arch(const std::string& payload) {
   check_range("latent", latent, kMaxLatent);
   check_range("hidden", hidden, kMaxHidden);
   check_range("head_hidden", head_hidden, kMaxHidden);
+  check_range("probe_hidden", probe_hidden, kMaxHidden);
   auto check_side = [](const char* name, double v) {
     if (!(std::isfinite(v) && v > 0))
       refuse_section(std::string(name) + " = " + std::to_string(v) + " is not a map side; expected a finite number > 0");
@@ -193,7 +195,7 @@ Level1 read_arch(const std::string& payload) {
   check_side("width", width);
   check_side("height", height);
 
-  Level1 level1(Level1Arch{features, latent, hidden, head_hidden}, 0);
+  Level1 level1(Level1Arch{features, latent, hidden, head_hidden, probe_hidden}, 0);
   level1.width = width;
   level1.height = height;
   return level1;
@@ -470,7 +472,7 @@ std::string describe_model(const ModelFile& model) {
   const Level1& l1 = model.level1;
   const Level1Arch& a = l1.arch;
   return "Level1 F=" + std::to_string(a.features) + " D=" + std::to_string(a.latent) + " H=" +
-         std::to_string(a.hidden) + " head=" + std::to_string(a.head_hidden) + " | " +
+         std::to_string(a.hidden) + " head=" + std::to_string(a.head_hidden) + " probe=" + std::to_string(a.probe_hidden) + " | " +
          std::to_string(l1.num_parameters()) + " parameters (" +
          std::to_string(l1.inverse_dynamics.num_parameters()) + " of them inverse dynamics) | map " +
          hex64(model.map_fingerprint);

@@ -73,6 +73,8 @@ int cmd_train(int argc, char** argv) {
                           {"min_latent_std", min_std},
                           {"latent_std", r.latent_std},
                           {"kstep_probe_error", r.kstep_probe_error},
+                          {"belief", {{"gain", r.belief_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
+                                      {"perception_error", r.perception_error}}},
                           {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
                                             {"covariance", r.loss_cov.back()}, {"inverse_dynamics", r.loss_idm.back()}}},
                           {"model", out}};
@@ -82,6 +84,8 @@ int cmd_train(int argc, char** argv) {
                   r.seconds, r.parameters, r.probe_r2, min_std, r.colour_accuracy);
       std::printf("k-step predicted-latent probe error (units): k=1 %.3f, k=4 %.3f, k=8 %.3f, k=16 %.3f\n",
                   r.kstep_probe_error[0], r.kstep_probe_error[3], r.kstep_probe_error[7], r.kstep_probe_error[15]);
+      std::printf("belief (gain %.2f) position error %.3f units; raw encoding %.3f; raw perception %.3f\n", r.belief_gain,
+                  r.belief_error, r.encoding_error, r.perception_error);
       std::printf("wrote %s\n", out.c_str());
     }
     return 0;

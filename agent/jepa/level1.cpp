@@ -92,6 +92,29 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
     correct += best == held.colors[b];
   }
   r.colour_accuracy = static_cast<double>(correct) / n;
+  // Belief: b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)), all sequences in one batch.
+  {
+    std::vector<int> seq_all(held.sequences), t_all(held.sequences, 0);
+    for (int i = 0; i < held.sequences; ++i) seq_all[i] = i;
+    MatF b = model.encode(gather(held, seq_all, t_all, 0));
+    std::vector<float> hh(held.sequences);
+    double eb = 0, ee = 0, ep = 0;
+    for (int t = 1; t <= held.length; ++t) {
+      for (int i = 0; i < held.sequences; ++i) hh[i] = held.heading_at(i, t - 1);
+      const MatF x = gather(held, seq_all, t_all, t), e = model.encode(x), expected = model.predict(b, hh.data());
+      b = expected + static_cast<float>(r.belief_gain) * (e - expected);
+      const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
+      for (int i = 0; i < held.sequences; ++i) {
+        const float* tr = held.xy_at(i, t);
+        const double px = (x(0, i) + 1) * model.width / 2, py = (x(1, i) + 1) * model.height / 2;  // perceived
+        eb += std::hypot(pb(0, i) - tr[0], pb(1, i) - tr[1]);
+        ee += std::hypot(pe(0, i) - tr[0], pe(1, i) - tr[1]);
+        ep += std::hypot(px - tr[0], py - tr[1]);
+      }
+    }
+    const double n_frames = static_cast<double>(held.sequences) * held.length;
+    r.belief_error = eb / n_frames, r.encoding_error = ee / n_frames, r.perception_error = ep / n_frames;
+  }
   // k-step prediction: unroll from each held-out sequence start with the true headings.
   const int K = std::min(16, held.length);
   std::vector<int> seq(held.sequences), zero(held.sequences, 0);

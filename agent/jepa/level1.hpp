@@ -46,6 +46,10 @@ struct Level1Report {
   double probe_r2 = 0;                  // position probe R^2 on held-out observations
   double colour_accuracy = 0;           // colour head accuracy on held-out observations
   std::vector<double> kstep_probe_error;  // k = 1..16: mean probe error (units) of k-step predicted latents
+  // Belief filtering on held-out sequences (gain below): mean position error (units) of the probe
+  // on the belief, of the probe on the raw encoding, and of the raw perceived position.
+  double belief_gain = 0.5;
+  double belief_error = 0, encoding_error = 0, perception_error = 0;
   double seconds = 0;
   long parameters = 0;
   bool finite = true;                   // false if training stopped on a non-finite loss

@@ -51,6 +51,7 @@ ModelFile small_model() {
   t.unroll = 3;
   t.lr = 0.1 + 0.2;
   t.encoder_lr_scale = 0.25;
+  t.target_ema = 0.97;
   t.var_weight = 1.5;
   t.cov_weight = 1e-300;
   t.pred_weight = 2.0 / 3.0;
@@ -147,7 +148,7 @@ constexpr size_t field_count() {
 
 TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
-  CHECK(field_count<hjepa::Level1TrainParams>() == 12);
+  CHECK(field_count<hjepa::Level1TrainParams>() == 13);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
 }
 
@@ -174,6 +175,7 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(b.unroll == a.unroll);
   CHECK(b.lr == a.lr);
   CHECK(b.encoder_lr_scale == a.encoder_lr_scale);
+  CHECK(b.target_ema == a.target_ema);
   CHECK(b.var_weight == a.var_weight);
   CHECK(b.cov_weight == a.cov_weight);
   CHECK(b.pred_weight == a.pred_weight);

@@ -161,6 +161,7 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   std::vector<float> headings(static_cast<size_t>(B) * k);
   std::vector<MatF> frames(k + 1);
   const Level1Nets<float> nets{&model.encoder, &model.predictor, &model.inverse_dynamics};
+  nn::MLP<float> target_encoder = model.encoder;  // used when target_ema > 0
   const Level1LossWeights weights{tp.pred_weight, tp.var_weight, tp.cov_weight, tp.idm_weight};
   for (int step = 0; step < tp.steps; ++step) {
     adam.hyper.lr = tp.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.steps)));
@@ -174,7 +175,7 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
     MatF targets_in(data.features, static_cast<Eigen::Index>(B) * k);
     for (int t = 1; t <= k; ++t) targets_in.middleCols(static_cast<Eigen::Index>(t - 1) * B, B) = frames[t];
-    const MatF targets = model.encoder.forward(targets_in);
+    const MatF targets = (tp.target_ema > 0 ? target_encoder : model.encoder).forward(targets_in);
     const Level1LossTerms terms = level1_loss<float>(nets, frames, headings, targets, weights, true);
     if (!std::isfinite(terms.total)) {
       report.finite = false;
@@ -192,6 +193,13 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
       break;
     }
     if (tp.encoder_lr_scale > 0) enc_adam.step(enc_params);
+    if (tp.target_ema > 0) {
+      const auto online = model.encoder.params();
+      const auto target = target_encoder.params();
+      for (size_t i = 0; i < online.size(); ++i)
+        target[i]->value = static_cast<float>(tp.target_ema) * target[i]->value +
+                           static_cast<float>(1 - tp.target_ema) * online[i]->value;
+    }
     adam.step(other_params);
     nn::zero_grad(trained);
 

@@ -28,6 +28,7 @@ struct Level1TrainParams {
   int batch = 128;              // windows per step
   int unroll = 6;               // k: predictor steps unrolled per window
   double lr = 2e-3;             // Adam learning rate (cosine-decayed to 10%)
+  double target_ema = 0.0;      // 0: targets from the current encoder (stop-gradient); else an EMA copy with this momentum
   double encoder_lr_scale = 1.0;  // encoder learning rate relative to lr (0 = frozen encoder)
   double var_weight = 1.0;      // VICReg variance hinge weight
   double cov_weight = 0.0;      // VICReg covariance weight (off by default: it raised the 8-step error here)

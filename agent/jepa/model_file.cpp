@@ -99,6 +99,7 @@ void for_each_train_field(Params& p, Visit&& visit) {
   visit("batch", p.batch);
   visit("unroll", p.unroll);
   visit("lr", p.lr);
+  visit("target_ema", p.target_ema);
   visit("encoder_lr_scale", p.encoder_lr_scale);
   visit("var_weight", p.var_weight);
   visit("cov_weight", p.cov_weight);

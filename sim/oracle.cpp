@@ -1,5 +1,6 @@
-// The oracle's planner: lazy Theta* over (grid cell, task progress) with exact segment tests,
-// then string pulling between the fixed vertices (start, colour-achieving points, end).
+// The oracle's planner: A* with lazy Theta* parents over (grid cell, task progress) and exact
+// segment tests, string pulling between the fixed vertices (start, colour points, end), then a
+// continuous tightening of the polyline.
 #include "sim/oracle.hpp"
 
 #include <algorithm>
@@ -71,7 +72,8 @@ void tighten(const World& w, const std::vector<VoronoiCell>& cells, const Task& 
           double lo = 0, hi = 1;
           for (int it = 0; it < 60; ++it) {  // golden-section search on the edge
             const double m1 = lo + 0.381966 * (hi - lo), m2 = hi - 0.381966 * (hi - lo);
-            (cost(a + (b - a) * m1) < cost(a + (b - a) * m2) ? hi : lo) = (cost(a + (b - a) * m1) < cost(a + (b - a) * m2) ? m2 : m1);
+            if (cost(a + (b - a) * m1) < cost(a + (b - a) * m2)) hi = m2;
+            else lo = m1;
           }
           const Vec2 x = a + (b - a) * (0.5 * (lo + hi));
           consider(x + (w.regions[r].site - x) * 1e-9, true, true);  // a hair inside the region

@@ -1,11 +1,12 @@
 // The oracle: the shortest path of a point agent that stands in the task's colours in order while
 // avoiding obstacles, computed with the true map. Every agent is scored against its length.
 //
-// Method: Theta* (any-angle Dijkstra with line-of-sight parent shortcuts) over the product graph
-// (grid cell, task progress); a cell whose centre lies in the next required colour moves to the next
-// progress layer at zero cost and becomes a fixed vertex of the path. Segments are checked against
-// the exact geometry, so the path is feasible and L >= L*. A final string-pulling pass removes
-// unneeded vertices. See docs/ARCHITECTURE.md for the accuracy argument and tests/test_oracle.cpp.
+// Method: A* with lazy Theta* (line-of-sight parent shortcuts) over the product graph (grid cell,
+// task progress); a cell whose centre lies in the next required colour moves to the next progress
+// layer at zero cost and becomes a fixed vertex of the path. Segments are checked against the exact
+// geometry, so the path is feasible and L >= L*. String pulling removes unneeded vertices, then a
+// continuous tightening slides colour points along their region borders and other vertices along
+// obstacles. See docs/ARCHITECTURE.md for the accuracy figures and tests/test_oracle.cpp.
 #pragma once
 #include <cmath>
 #include <vector>

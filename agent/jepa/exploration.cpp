@@ -3,6 +3,8 @@
 // move falls short (blocked), so it sweeps open space and still meets walls and obstacles.
 #include "agent/jepa/exploration.hpp"
 
+#include <algorithm>
+
 #include "agent/jepa/features.hpp"
 
 namespace hjepa {
@@ -24,7 +26,11 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
   EnvParams ep = env_params;
   ep.max_steps = p.sequence_length + 1;
   Task task;
-  for (int k = 0; k < kMaxTaskLength; ++k) task.colors.push_back(world.regions[k % 2].color);
+  for (int c = 0; c < kNumColors && task.colors.empty(); ++c)
+    if (std::none_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return static_cast<int>(r.color) == c; }))
+      task.colors.push_back(static_cast<Color>(c));
+  if (task.colors.empty())
+    for (int k = 0; k < kMaxTaskLength; ++k) task.colors.push_back(world.regions[k % 2].color);
   Env env(world, task, ep);
   Rng rng(seed);
   for (int s = 0; s < p.sequences; ++s) {
@@ -43,8 +49,11 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
       else heading += p.turn_sigma * rng.normal();
       heading = std::remainder(heading, 6.283185307179586);
       d.headings[static_cast<size_t>(s) * p.sequence_length + t] = static_cast<float>(heading);
-      if (env.done()) {  // the alternation completed early: stand still for the rest (rare)
-        env.set_state([&] { EnvState st = env.state(); st.progress = 0; st.step = 0; return st; }());
+      if (env.done()) {  // the alternation completed (rare): clear the task bookkeeping, keep walking
+        EnvState st = env.state();
+        st.progress = 0;
+        st.step = 0;
+        env.set_state(st);
       }
       const Vec2 before = obs.position;
       obs = env.step(heading).obs;

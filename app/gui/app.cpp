@@ -105,12 +105,26 @@ int configure(const GuiOptions& options, Session& session, const std::optional<s
       session.agent_kind = AgentKind::Oracle;
     else if (*options.agent == "random")
       session.agent_kind = AgentKind::Random;
+    else if (*options.agent == "flat")
+      session.agent_kind = AgentKind::Flat;
     else {
-      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle or random\n", options.agent->c_str());
+      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle, random or flat\n", options.agent->c_str());
       return 2;
     }
   }
   session.episode_seed = options.seed;
+  // Test hook: HJEPA_GUI_MODEL=FILE loads a level-1 model at launch and, unless --agent says
+  // otherwise, selects the flat agent (for headless screenshots, which cannot click "Train level 1").
+  if (const char* path = std::getenv("HJEPA_GUI_MODEL"); path && *path) {
+    try {
+      session.model = std::make_shared<const ModelFile>(load_model(path, session.world->fingerprint()));
+      session.model_source = path;
+      if (!options.agent) session.agent_kind = AgentKind::Flat;
+    } catch (const ModelError& e) {
+      std::fprintf(stderr, "hjepa gui: HJEPA_GUI_MODEL: %s\n", e.what());
+      return 2;
+    }
+  }
   return 0;
 }
 
@@ -187,6 +201,15 @@ int run_gui(const GuiOptions& options) {
   const ViewFonts fonts = load_fonts();
 
   app.reset_episode();
+  // Test hook: HJEPA_GUI_TRAIN=1 selects the flat agent (unless --agent says otherwise) and presses
+  // "Train level 1" at launch (headless runs cannot click).
+  if (const char* train = std::getenv("HJEPA_GUI_TRAIN"); train && std::string(train) == "1") {
+    if (!options.agent && app.session.agent_kind != AgentKind::Flat) {
+      app.session.agent_kind = AgentKind::Flat;
+      app.reset_episode();
+    }
+    app.start_training();
+  }
   if (headless) {
     app.playing = true;
     app.fixed_steps_per_frame = 1;
@@ -212,7 +235,9 @@ int run_gui(const GuiOptions& options) {
     if (g_stop_requested) window.close();
     if (!window.isOpen()) break;
 
+    app.poll_training();
     app.advance(dt);
+    app.session.refresh_flat_trace();
     const sf::Vector2u size = window.getSize();
     last_size = size;
     app.camera.viewport = sf::FloatRect(0, 0, std::max(100.f, size.x - kPanelsWidth), static_cast<float>(size.y));

@@ -7,6 +7,55 @@
 
 namespace hjepa {
 
+void AppState::start_training() {
+  if (!session.world || training.busy()) return;
+  training.start(*session.world, session.env_params, train_params, train_seed);
+  model_message = "training on " + session.map_source + " in the background";
+}
+
+void AppState::poll_training() {
+  if (!training.busy()) return;
+  std::optional<ModelFile> result = training.take_result();
+  if (!result) {
+    if (!training.busy()) {  // ended without a model
+      const TrainingJob::Snapshot snap = training.snapshot();
+      model_message = snap.phase == TrainPhase::Failed ? snap.error : "training stopped; the result was discarded";
+    }
+    return;
+  }
+  char text[128];
+  std::snprintf(text, sizeof text, "trained here (seed %llu, %d steps)", static_cast<unsigned long long>(train_seed),
+                result->train.steps);
+  session.set_model(std::make_shared<const ModelFile>(std::move(*result)), text);
+  model_message = "training finished; the flat agent uses the new model";
+}
+
+void AppState::load_model_file() {
+  if (!session.world) return;
+  try {
+    auto m = std::make_shared<const ModelFile>(load_model(model_path, session.world->fingerprint()));
+    session.set_model(std::move(m), model_path);
+    model_message = "loaded " + model_path;
+  } catch (const ModelError& e) {
+    model_message = e.what();
+  } catch (const std::exception& e) {
+    model_message = "cannot load " + model_path + ": " + e.what();
+  }
+}
+
+void AppState::save_model_file() {
+  if (!session.model) {
+    model_message = "no model to save: train one first";
+    return;
+  }
+  try {
+    save_model(*session.model, model_path);
+    model_message = "saved " + model_path;
+  } catch (const std::exception& e) {
+    model_message = e.what();
+  }
+}
+
 void AppState::toggle_play() {
   playing = !playing;
   if (playing && !session.running() && session.env) reset_episode();

@@ -8,6 +8,7 @@
 #include "app/gui/camera.hpp"
 #include "app/gui/frame_stats.hpp"
 #include "app/gui/session.hpp"
+#include "app/gui/training.hpp"
 #include "app/gui/world_view.hpp"
 
 namespace hjepa {
@@ -17,6 +18,11 @@ struct AppState {
   Camera camera;
   Overlays overlays;
   FrameStats frames;
+  TrainingJob training;          // background level-1 training (Training panel)
+  Level1TrainParams train_params;
+  uint64_t train_seed = 1;
+  std::string model_path = "level1.hjepa";  // Load / Save model text field
+  std::string model_message;     // last load/save/training outcome
 
   bool playing = false;
   double steps_per_second = 8;   // playback speed, env steps per second
@@ -41,6 +47,11 @@ struct AppState {
   void set_start(Vec2 p);
   // Runs the env at the chosen speed for a frame of `dt` seconds (auto reset included).
   void advance(double dt);
+  // Starts background training on the current map; poll_training (every frame) installs the result.
+  void start_training();
+  void poll_training();
+  void load_model_file();
+  void save_model_file();
 
  private:
   double step_debt_ = 0;        // fractional steps carried to the next frame

@@ -1,5 +1,5 @@
 // The Dear ImGui panels docked along the right side of the window: Simulation, Task, Agent, View
-// (first column) and Environment, Inspector (second column). They edit AppState and the Params
+// (first column) and Environment, Training, Inspector (second column). They edit AppState and the Params
 // structs in its Session directly.
 #pragma once
 #include "app/gui/app_state.hpp"

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "agent/jepa/features.hpp"
+#include "agent/jepa/plan_cost.hpp"
 #include "agent/random_agent.hpp"
 
 namespace hjepa {
@@ -91,11 +93,107 @@ bool Session::build_env() {
   return true;
 }
 
-void Session::make_agent() {
-  if (agent_kind == AgentKind::Oracle)
+std::string Session::model_problem() const {
+  if (!model) return "the flat agent needs a level-1 model: Training panel > Train level 1 (or Load model)";
+  if (world && model->map_fingerprint != world->fingerprint()) return "model trained on another map - retrain";
+  if (model->level1.arch.features != feature_size(env_params.num_rays))
+    return "the model expects " + std::to_string(model->level1.arch.features - feature_size(0)) + " rays; the env has " +
+           std::to_string(env_params.num_rays) + " - retrain or restore the rays";
+  return "";
+}
+
+bool Session::make_agent() {
+  ++trace_version_;
+  if (agent_kind == AgentKind::Oracle) {
     agent = std::make_unique<OracleAgent>(*env, oracle_params);
-  else
+  } else if (agent_kind == AgentKind::Random) {
     agent = std::make_unique<RandomAgent>(derive_seed(episode_seed, 1));
+  } else {
+    agent.reset();
+    problem = model_problem();
+    if (!problem.empty()) return false;
+    agent = std::make_unique<FlatJepaAgent>(model->level1, task, env_params,
+                                            make_planner(planner_type, planner_params, derive_seed(episode_seed, 2)),
+                                            belief_params);
+  }
+  return true;
+}
+
+void Session::set_model(std::shared_ptr<const ModelFile> m, std::string source) {
+  const bool flat = agent_kind == AgentKind::Flat;
+  if (flat) agent.reset();  // it points into the old model
+  model = std::move(m);
+  model_source = std::move(source);
+  ++trace_version_;
+  if (flat) reset_episode();
+}
+
+void Session::apply_planner_params() {
+  FlatJepaAgent* a = flat_agent();
+  if (!a) return;
+  if (planner_type != a->planner().name()) return apply_agent_params();
+  a->planner().params = planner_params;
+  a->belief_params = belief_params;
+}
+
+void Session::refresh_flat_trace() {
+  if (traced_version_ == trace_version_) return;
+  traced_version_ = trace_version_;
+  FlatTrace& t = flat_trace;
+  t.valid = false;
+  FlatJepaAgent* a = flat_agent();
+  if (!a || !model) return;
+  const Level1& m = model->level1;
+  const PlanResult& plan = a->last_plan();
+  auto xy = [&](const MatF& s, std::vector<Vec2>& out) {
+    const MatF p = m.probe_xy(s);
+    for (Eigen::Index c = 0; c < p.cols(); ++c) out.push_back({p(0, c), p(1, c)});
+  };
+  // The encoding of the current observation (what the belief will be blended with next).
+  {
+    MatF x(feature_size(obs.num_rays), 1);
+    observation_features(obs, m.width, m.height, env_params.ray_max, x.data());
+    std::vector<Vec2> e;
+    xy(m.encode(x), e);
+    t.encoding = e[0];
+  }
+  if (a->belief().size() == 0) return;
+  std::vector<Vec2> b;
+  xy(a->belief(), b);
+  t.belief = b[0];
+  t.plan.clear();
+  t.candidates.clear();
+  t.candidate_costs.clear();
+  t.sweep.clear();
+  t.valid = true;
+  if (plan.headings.empty() || plan.latents.empty()) return;
+  for (const MatF& s : plan.latents) xy(s, t.plan);
+  t.chosen_heading = plan.headings.front();
+  t.target_colour = a->progress() < task.size() ? static_cast<int>(task.colors[a->progress()]) : -1;
+  const PlannerParams& pp = a->planner().params;
+  const PlanCostSpec<float> spec{nullptr, t.target_colour, pp.goal_weight, pp.colour_weight, pp.terminal_weight};
+  const int H = static_cast<int>(plan.headings.size());
+  // Candidate rollouts from the belief the plan started from (latents[0]).
+  const MatF& s0 = plan.latents.front();
+  if (plan.candidate_headings.rows() == H && plan.candidate_headings.cols() > 0) {
+    std::vector<float> costs;
+    std::vector<MatF> lat;
+    plan_cost<float>(m.predictor, m.colour_head, s0, plan.candidate_headings, spec, costs, nullptr, &lat);
+    const Eigen::Index R = plan.candidate_headings.cols();
+    t.candidates.assign(R, {});
+    for (const MatF& s : lat) {
+      const MatF p = m.probe_xy(s);
+      for (Eigen::Index r = 0; r < R && r < p.cols(); ++r) t.candidates[r].push_back({p(0, r), p(1, r)});
+    }
+    t.candidate_costs = plan.candidate_costs;
+  }
+  // Energy versus first heading, the rest of the chosen plan kept.
+  MatF sweep(H, FlatTrace::kSweep);
+  for (int k = 0; k < FlatTrace::kSweep; ++k) {
+    for (int h = 0; h < H; ++h) sweep(h, k) = plan.headings[h];
+    sweep(0, k) = static_cast<float>(-3.141592653589793 + 6.283185307179586 * k / FlatTrace::kSweep);
+  }
+  plan_cost<float>(m.predictor, m.colour_head, s0, sweep, spec, t.sweep, nullptr, nullptr);
 }
 
 void Session::reset_episode() {
@@ -110,7 +208,10 @@ void Session::reset_episode() {
     env.reset();
     return;
   }
-  make_agent();
+  if (!make_agent()) {
+    env.reset();
+    return;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   reference = plan_oracle(*world, env->state().position, task, env->state().progress, oracle_params.oracle);
   last_plan_ms = ms_since(t0);
@@ -126,15 +227,22 @@ void Session::apply_env_params() {
   const EpisodeStatus kept_status = status;
   if (!build_env()) return;
   env->set_state(kept);
-  make_agent();
+  if (!make_agent()) {
+    env.reset();
+    return;
+  }
   agent->reset(obs);
   status = kept_status;
   if (status == EpisodeStatus::Running && env->done()) status = EpisodeStatus::Truncated;
 }
 
 void Session::apply_agent_params() {
-  if (!env) return;
-  make_agent();
+  if (!env) return reset_episode();
+  if (!make_agent()) {
+    env.reset();
+    status = EpisodeStatus::NotRunning;
+    return;
+  }
   agent->reset(obs);
 }
 
@@ -147,6 +255,7 @@ void Session::step_once() {
   last_act_ms = ms_since(t0) - ms_since(t1);
   last_step_ms = ms_since(t1);
   obs = result.obs;
+  ++trace_version_;
   episode_reward += result.reward;
   trail.push_back(result.info.true_position);
   if (result.terminated)

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "agent/agent.hpp"
+#include "agent/jepa/flat_agent.hpp"
+#include "agent/jepa/model_file.hpp"
 #include "agent/oracle_agent.hpp"
 #include "sim/env.hpp"
 #include "sim/map_gen.hpp"
@@ -15,7 +17,21 @@
 
 namespace hjepa {
 
-enum class AgentKind { Oracle, Random };
+enum class AgentKind { Oracle, Random, Flat };
+
+// What the flat JEPA agent planned at its last step, decoded for drawing (world units).
+struct FlatTrace {
+  bool valid = false;
+  std::vector<Vec2> plan;                     // H + 1 probe positions of the chosen plan (first = belief)
+  std::vector<std::vector<Vec2>> candidates;  // R rollouts of the optimiser's final candidates
+  std::vector<float> candidate_costs;         // R
+  Vec2 belief;                                // probe on the belief
+  Vec2 encoding;                              // probe on the raw encoding of the current observation
+  std::vector<float> sweep;                   // energy for kSweep first headings, the rest of the plan kept
+  float chosen_heading = 0;                   // first heading of the plan, radians
+  int target_colour = -1;                     // palette index the plan aims at
+  static constexpr int kSweep = 32;
+};
 enum class EpisodeStatus { Running, Success, Truncated, NotRunning };
 
 struct Session {
@@ -25,6 +41,11 @@ struct Session {
   EnvParams env_params;
   AgentKind agent_kind = AgentKind::Oracle;
   OracleAgentParams oracle_params;
+  std::string planner_type = "gradient";  // flat agent: "gradient" or "cem"
+  PlannerParams planner_params;           // flat agent (applied live, on the next step)
+  BeliefParams belief_params;             // flat agent
+  std::shared_ptr<const ModelFile> model; // trained level 1 (the flat agent needs one for this map)
+  std::string model_source;               // "trained here (seed 1)" or the file it was loaded from
   uint64_t episode_seed = 1;
   Task task;
   std::optional<Vec2> start;  // chosen start point (right-click); none = drawn from the episode seed
@@ -44,6 +65,7 @@ struct Session {
   double last_act_ms = 0;            // wall time of the agent's last act (includes any replanning)
   double last_step_ms = 0;           // wall time of the last env step
   double last_plan_ms = 0;           // wall time of the reference plan at reset
+  FlatTrace flat_trace;              // refreshed by refresh_flat_trace()
 
   // Generates the map from map_seed and map_params; keeps the task.
   void regenerate_map();
@@ -57,12 +79,23 @@ struct Session {
   void step_once();
   bool running() const { return env && status == EpisodeStatus::Running; }
   const OracleAgent* oracle_agent() const { return dynamic_cast<const OracleAgent*>(agent.get()); }
+  FlatJepaAgent* flat_agent() const { return dynamic_cast<FlatJepaAgent*>(agent.get()); }
+  // Empty when the model can drive the flat agent here; else why not.
+  std::string model_problem() const;
+  // Replaces the model (the agent is rebuilt first, so it never points at a freed model).
+  void set_model(std::shared_ptr<const ModelFile> m, std::string source);
+  // Copies planner_params / belief_params into the running flat agent; rebuilds it when the planner
+  // type changed.
+  void apply_planner_params();
+  // Recomputes flat_trace when the agent acted since the last call (cheap: a few predictor batches).
+  void refresh_flat_trace();
   std::vector<Color> colors_on_map() const;
   bool on_map(Color c) const;
 
  private:
   bool build_env();
-  void make_agent();
+  bool make_agent();
+  int trace_version_ = 0, traced_version_ = -1;
 };
 
 // Three distinct colours present on the map, chosen deterministically from its fingerprint.

@@ -99,6 +99,9 @@ void for_each_overlay(Overlays& o, F f) {
   f("rays", o.rays);
   f("perceived", o.perceived);
   f("plan", o.plan);
+  f("imagined", o.imagined);
+  f("candidates", o.candidates);
+  f("belief", o.belief);
   f("task", o.task);
   f("help", o.help);
 }
@@ -179,8 +182,10 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
       s.agent_kind = AgentKind::Oracle;
     else if (*agent == "random")
       s.agent_kind = AgentKind::Random;
+    else if (*agent == "flat")
+      s.agent_kind = AgentKind::Flat;
     else
-      r.warn("agent", "expected \"oracle\" or \"random\", got \"" + *agent + "\"");
+      r.warn("agent", "expected \"oracle\", \"random\" or \"flat\", got \"" + *agent + "\"");
   }
   r.number("replan_distance", s.oracle_params.replan_distance, 0.1, 3.0);
   r.number("oracle_cell", s.oracle_params.oracle.cell, 0.05, 1.0);
@@ -235,7 +240,7 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
   root["format"] = kFormat;
   root["map_seed"] = s.map_seed;
   root["task"] = task_text(s.task);
-  root["agent"] = s.agent_kind == AgentKind::Oracle ? "oracle" : "random";
+  root["agent"] = s.agent_kind == AgentKind::Oracle ? "oracle" : s.agent_kind == AgentKind::Random ? "random" : "flat";
   root["width"] = s.map_params.width;
   root["height"] = s.map_params.height;
   root["regions"] = s.map_params.num_regions;

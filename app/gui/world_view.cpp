@@ -176,6 +176,38 @@ void draw_plan(ImDrawList& list, const Camera& camera, const Session& session, c
   }
 }
 
+// The flat agent's imagination: candidate rollouts (faint), the chosen plan (bright, with dots) and
+// the belief (diamond), all decoded by the position probe.
+void draw_flat(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
+               std::vector<ImVec2>& points) {
+  const FlatTrace& t = session.flat_trace;
+  if (!t.valid || !session.flat_agent()) return;
+  if (overlays.candidates)
+    for (const std::vector<Vec2>& c : t.candidates) {
+      if (c.size() < 2) continue;
+      points.clear();
+      for (Vec2 p : c) points.push_back(to_im(camera.to_screen(p)));
+      list.AddPolyline(points.data(), static_cast<int>(points.size()), IM_COL32(255, 255, 255, 70), 0, 1.5f);
+    }
+  if (overlays.imagined && t.plan.size() >= 2) {
+    points.clear();
+    for (Vec2 p : t.plan) points.push_back(to_im(camera.to_screen(p)));
+    list.AddPolyline(points.data(), static_cast<int>(points.size()), IM_COL32(15, 15, 25, 200), 0, 5.f);
+    list.AddPolyline(points.data(), static_cast<int>(points.size()), IM_COL32(0, 235, 255, 255), 0, 2.5f);
+    for (size_t k = 1; k < points.size(); ++k) {
+      list.AddCircleFilled(points[k], 4.5f, IM_COL32(15, 15, 25, 230), 12);
+      list.AddCircleFilled(points[k], 3.2f, IM_COL32(0, 235, 255, 255), 12);
+    }
+  }
+  if (overlays.belief) {
+    const ImVec2 c = to_im(camera.to_screen(t.belief));
+    const float r = 7;
+    const ImVec2 d[4] = {{c.x, c.y - r}, {c.x + r, c.y}, {c.x, c.y + r}, {c.x - r, c.y}};
+    list.AddConvexPolyFilled(d, 4, IM_COL32(255, 215, 60, 240));
+    list.AddPolyline(d, 4, IM_COL32(15, 15, 25, 255), ImDrawFlags_Closed, 1.6f);
+  }
+}
+
 }  // namespace
 
 void WorldView::rebuild(const World& world) {
@@ -336,6 +368,7 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
   }
 
   if (overlays.plan) draw_plan(list, camera, session, fonts, points_, placed_);
+  draw_flat(list, camera, session, overlays, points_);
 
   if (session.env) {
     const Vec2 truth = session.env->state().position;

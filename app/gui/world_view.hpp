@@ -4,7 +4,8 @@
 // border/label toggles; each frame it is only submitted (flat opaque fills, then the cached list
 // through ImGui's OpenGL2 backend), never re-tessellated. (Blitting a cached sf::RenderTexture was
 // measured slower under Mesa's software renderer: a textured quad over the whole view costs more
-// than the flat fills.) The dynamic overlays (trail, rays, agent, plan, task chips, banner) are
+// than the flat fills.) The dynamic overlays (trail, rays, agent, plan, the flat agent's imagined
+// rollout, candidates and belief, task chips, banner) are
 // rebuilt every frame, anti-aliased, on ImGui's background draw list, which renders under the
 // panels. Reads the session through const references.
 #pragma once
@@ -28,6 +29,9 @@ struct Overlays {
   bool rays = true;          // range-ring rays of the last observation
   bool perceived = true;     // perceived position (hollow ring)
   bool plan = true;          // the oracle agent's planned path and its stage points
+  bool imagined = true;      // flat agent: the chosen plan's imagined rollout, decoded by the probe
+  bool candidates = true;    // flat agent: the optimiser's candidate rollouts (faint)
+  bool belief = true;        // flat agent: the belief decoded by the probe (diamond)
   bool task = true;          // task chips with progress, top-left
   bool help = true;          // shortcut line, bottom-left
 };

@@ -1,0 +1,132 @@
+// Background level-1 training; see training.hpp. Mirrors train_model (app/cli_train.cpp): the same
+// seeds for data, initialisation and batches, so a GUI run matches `hjepa train --seed N`.
+#include "app/gui/training.hpp"
+
+#include <chrono>
+
+#include "agent/jepa/features.hpp"
+#include "sim/rng.hpp"
+
+namespace hjepa {
+namespace {
+
+struct StopTraining {};
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+const char* train_phase_name(TrainPhase p) {
+  switch (p) {
+    case TrainPhase::Idle: return "not trained";
+    case TrainPhase::Collecting: return "collecting exploration data";
+    case TrainPhase::Training: return "training encoder and predictor";
+    case TrainPhase::Heads: return "fitting colour head and probe, measuring";
+    case TrainPhase::Done: return "done";
+    case TrainPhase::Stopped: return "stopped (result discarded)";
+    case TrainPhase::Failed: return "failed";
+  }
+  return "?";
+}
+
+TrainingJob::~TrainingJob() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void TrainingJob::start(const World& world, const EnvParams& env, const Level1TrainParams& tp, uint64_t seed) {
+  if (busy_) return;
+  if (thread_.joinable()) thread_.join();
+  stop_ = false;
+  finished_ = false;
+  busy_ = true;
+  result_.reset();
+  started_ = now_seconds();
+  {
+    std::lock_guard lock(mutex_);
+    snap_ = Snapshot{};
+    snap_.phase = TrainPhase::Collecting;
+    snap_.steps = tp.steps;
+    snap_.map_fingerprint = world.fingerprint();
+  }
+  thread_ = std::thread(&TrainingJob::run, this, world, env, tp, seed);
+}
+
+TrainingJob::Snapshot TrainingJob::snapshot() const {
+  std::lock_guard lock(mutex_);
+  Snapshot s = snap_;
+  s.stop_requested = stop_ && busy_;
+  if (busy_) s.seconds = now_seconds() - started_;
+  return s;
+}
+
+std::optional<ModelFile> TrainingJob::take_result() {
+  if (!finished_) return std::nullopt;
+  if (thread_.joinable()) thread_.join();
+  busy_ = false;
+  std::optional<ModelFile> out = std::move(result_);
+  result_.reset();
+  return out;
+}
+
+void TrainingJob::run(World world, EnvParams env, Level1TrainParams tp, uint64_t seed) {
+  auto set_phase = [&](TrainPhase p) {
+    std::lock_guard lock(mutex_);
+    snap_.phase = p;
+  };
+  try {
+    ModelFile mf;
+    mf.train = tp;
+    mf.train_seed = seed;
+    mf.map_fingerprint = world.fingerprint();
+    mf.created_by = "hjepa gui";
+    Level1Arch arch;
+    arch.features = feature_size(env.num_rays);
+    mf.level1 = Level1(arch, derive_seed(seed, 1));
+    mf.level1.width = world.width;
+    mf.level1.height = world.height;
+    ExplorationParams held = tp.exploration;
+    held.sequences = tp.heldout_sequences;
+    const ExplorationData data = collect_exploration(world, env, tp.exploration, derive_seed(seed, 2));
+    const ExplorationData heldout = collect_exploration(world, env, held, derive_seed(seed, 3));
+    if (stop_) throw StopTraining{};
+    set_phase(TrainPhase::Training);
+    Level1Report report =
+        train_level1(mf.level1, data, heldout, tp, derive_seed(seed, 4), [&](int step, int steps, const Level1Report& r) {
+          {
+            std::lock_guard lock(mutex_);
+            snap_.step = step + 1;
+            snap_.steps = steps;
+            snap_.report = r;
+            if (step + 1 >= steps) snap_.phase = TrainPhase::Heads;
+          }
+          if (stop_) throw StopTraining{};
+        });
+    std::lock_guard lock(mutex_);
+    snap_.report = report;
+    snap_.seconds = now_seconds() - started_;
+    if (stop_) {
+      snap_.phase = TrainPhase::Stopped;
+    } else if (!report.finite) {
+      snap_.phase = TrainPhase::Failed;
+      snap_.error = "training stopped: " + report.message;
+    } else {
+      snap_.phase = TrainPhase::Done;
+      result_ = std::move(mf);
+    }
+  } catch (const StopTraining&) {
+    std::lock_guard lock(mutex_);
+    snap_.phase = TrainPhase::Stopped;
+    snap_.seconds = now_seconds() - started_;
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mutex_);
+    snap_.phase = TrainPhase::Failed;
+    snap_.error = e.what();
+    snap_.seconds = now_seconds() - started_;
+  }
+  finished_ = true;
+}
+
+}  // namespace hjepa

@@ -70,7 +70,7 @@ int cmd_run(int argc, char** argv) {
       } else {
         std::fprintf(stderr, "hjepa run: no --model given: training level 1 on this map first (hjepa train saves one)\n");
         Level1Report report;
-        model = train_model(world, env_params, Level1TrainParams{}, 1, report, true);
+        model = train_model(world, env_params, Level1TrainParams{}, 1, "hjepa run", report);
         std::fprintf(stderr, "hjepa run: trained in %.1f s (probe R^2 %.4f)\n", report.seconds, report.probe_r2);
       }
       if (model.level1.arch.features != feature_size(env_params.num_rays))

@@ -4,35 +4,18 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "agent/jepa/features.hpp"
-#include "agent/jepa/model_file.hpp"
+#include "agent/jepa/train_model.hpp"
 #include "app/cli_common.hpp"
 #include "app/cli_train.hpp"
 
 namespace hjepa {
 
-ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed,
-                      Level1Report& report, bool quiet) {
-  ModelFile mf;
-  mf.train = tp;
-  mf.train_seed = seed;
-  mf.map_fingerprint = world.fingerprint();
-  mf.created_by = "hjepa train";
-  Level1Arch arch;
-  arch.features = feature_size(env_params.num_rays);
-  mf.level1 = Level1(arch, derive_seed(seed, 1));
-  mf.level1.width = world.width;
-  mf.level1.height = world.height;
-  ExplorationParams held = tp.exploration;
-  held.sequences = tp.heldout_sequences;
-  const ExplorationData data = collect_exploration(world, env_params, tp.exploration, derive_seed(seed, 2));
-  const ExplorationData heldout = collect_exploration(world, env_params, held, derive_seed(seed, 3));
-  report = train_level1(mf.level1, data, heldout, tp, derive_seed(seed, 4), [&](int step, int steps, const Level1Report& r) {
-    if (!quiet && (step % 500 == 0 || step == steps - 1))
+ProgressFn progress_lines() {
+  return [](int step, int steps, const Level1Report& r) {
+    if (step % 500 == 0 || step == steps - 1)
       std::fprintf(stderr, "train: step %d/%d  prediction %.4f  variance %.4f  covariance %.4f  inverse-dynamics %.4f\n", step + 1,
                    steps, r.loss_pred.back(), r.loss_var.back(), r.loss_cov.back(), r.loss_idm.back());
-  });
-  return mf;
+  };
 }
 
 void add_train_options(CLI::App& app, Level1TrainParams& tp) {
@@ -57,7 +40,7 @@ int cmd_train(int argc, char** argv) {
   return run_command(app, argc, argv, [&] {
     const World world = make_world(map);
     Level1Report r;
-    const ModelFile mf = train_model(world, env_params, tp, seed, r, false);
+    const ModelFile mf = train_model(world, env_params, tp, seed, "hjepa train", r, progress_lines());
     if (!r.finite) throw UsageError("training stopped: " + r.message);
     try {
       save_model(mf, out);

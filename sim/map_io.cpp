@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "sim/atomic_file.hpp"
 #include "sim/free_space.hpp"
 
 namespace hjepa {
@@ -441,22 +442,8 @@ std::string map_to_json(const World& world) {
 }
 
 void save_map(const World& world, const std::string& path) {
-  const std::string text = map_to_json(world);
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  auto fail = [&](const char* what, int err, bool temp_created) {
-    if (temp_created) std::remove(temp.c_str());
-    throw MapError(path + ": " + what + " (" + std::strerror(err) + "); expected a writable location for the map file");
-  };
-
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (!file) fail("cannot create file", errno, false);
-  const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size() && std::fflush(file) == 0 &&
-                       ::fsync(::fileno(file)) == 0;
-  int err = errno;
-  const bool closed = std::fclose(file) == 0;
-  if (written && !closed) err = errno;
-  if (!written || !closed) fail("cannot write file", err, true);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) fail("cannot replace file", errno, true);
+  const std::string error = write_file_atomically(path, map_to_json(world));
+  if (!error.empty()) throw MapError(path + ": " + error + "; expected a writable location for the map file");
 }
 
 }  // namespace hjepa

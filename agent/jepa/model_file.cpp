@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "agent/nn/param_io.hpp"
+#include "sim/atomic_file.hpp"
 
 namespace hjepa {
 
@@ -438,23 +439,8 @@ ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
 }
 
 void save_model(const ModelFile& model, const std::string& path) {
-  const std::string bytes = pack_model_file(model_sections(model));
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  auto fail = [&](const char* what, int err, bool temp_created) {
-    if (temp_created) std::remove(temp.c_str());
-    throw ModelError(path + ": " + what + " (" + std::strerror(err) +
-                     "); expected a writable location for the model file");
-  };
-
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (!file) fail("cannot create file", errno, false);
-  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size() && std::fflush(file) == 0 &&
-                       ::fsync(::fileno(file)) == 0;
-  int err = errno;
-  const bool closed = std::fclose(file) == 0;
-  if (written && !closed) err = errno;
-  if (!written || !closed) fail("cannot write file", err, true);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) fail("cannot replace file", errno, true);
+  const std::string error = write_file_atomically(path, pack_model_file(model_sections(model)));
+  if (!error.empty()) throw ModelError(path + ": " + error + "; expected a writable location for the model file");
 }
 
 ModelFile load_model(const std::string& path, std::optional<uint64_t> expected_fingerprint) {

@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/train_model.hpp"
 #include "sim/rng.hpp"
 
 namespace hjepa {
@@ -72,38 +72,18 @@ std::optional<ModelFile> TrainingJob::take_result() {
 }
 
 void TrainingJob::run(World world, EnvParams env, Level1TrainParams tp, uint64_t seed) {
-  auto set_phase = [&](TrainPhase p) {
-    std::lock_guard lock(mutex_);
-    snap_.phase = p;
-  };
   try {
-    ModelFile mf;
-    mf.train = tp;
-    mf.train_seed = seed;
-    mf.map_fingerprint = world.fingerprint();
-    mf.created_by = "hjepa gui";
-    Level1Arch arch;
-    arch.features = feature_size(env.num_rays);
-    mf.level1 = Level1(arch, derive_seed(seed, 1));
-    mf.level1.width = world.width;
-    mf.level1.height = world.height;
-    ExplorationParams held = tp.exploration;
-    held.sequences = tp.heldout_sequences;
-    const ExplorationData data = collect_exploration(world, env, tp.exploration, derive_seed(seed, 2));
-    const ExplorationData heldout = collect_exploration(world, env, held, derive_seed(seed, 3));
-    if (stop_) throw StopTraining{};
-    set_phase(TrainPhase::Training);
-    Level1Report report =
-        train_level1(mf.level1, data, heldout, tp, derive_seed(seed, 4), [&](int step, int steps, const Level1Report& r) {
-          {
-            std::lock_guard lock(mutex_);
-            snap_.step = step + 1;
-            snap_.steps = steps;
-            snap_.report = r;
-            if (step + 1 >= steps) snap_.phase = TrainPhase::Heads;
-          }
-          if (stop_) throw StopTraining{};
-        });
+    Level1Report report;
+    ModelFile mf = train_model(world, env, tp, seed, "hjepa gui", report, [&](int step, int steps, const Level1Report& r) {
+      {
+        std::lock_guard lock(mutex_);
+        snap_.phase = step + 1 >= steps ? TrainPhase::Heads : TrainPhase::Training;  // data collection is done
+        snap_.step = step + 1;
+        snap_.steps = steps;
+        snap_.report = r;
+      }
+      if (stop_) throw StopTraining{};
+    });
     std::lock_guard lock(mutex_);
     snap_.report = report;
     snap_.seconds = now_seconds() - started_;

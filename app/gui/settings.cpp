@@ -11,6 +11,8 @@
 #include <system_error>
 #include <type_traits>
 
+#include "sim/atomic_file.hpp"
+
 namespace hjepa {
 namespace {
 
@@ -267,22 +269,8 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) return "cannot create " + path.parent_path().string() + ": " + ec.message();
-  std::filesystem::path temp = path;
-  temp += ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << root.dump(2) << '\n';
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(temp, ec);
-      return "cannot write " + temp.string();
-    }
-  }
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::filesystem::remove(temp, ec);
-    return "cannot replace " + path.string() + ": " + ec.message();
-  }
+  const std::string error = write_file_atomically(path.string(), root.dump(2) + "\n");
+  if (!error.empty()) return path.string() + ": " + error;
   return "";
 }
 

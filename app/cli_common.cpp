@@ -75,12 +75,6 @@ void add_env_options(CLI::App& cmd, EnvParams& p) {
       ->check(CLI::Range(0, 1000000));
 }
 
-std::string format_size(const World& world) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%g x %g", world.width, world.height);
-  return buf;
-}
-
 Vec2 parse_point(const std::string& text, const std::string& flag) {
   const size_t comma = text.find(',');
   try {

@@ -29,8 +29,6 @@ World make_world(const MapChoice& choice);
 
 // Parses a task and checks every colour is on the map; throws UsageError.
 Task make_task(const std::string& text, const World& world);
-// "40 x 30"
-std::string format_size(const World& world);
 // Parses "X,Y"; throws UsageError.
 Vec2 parse_point(const std::string& text, const std::string& flag);
 

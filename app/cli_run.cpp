@@ -39,14 +39,14 @@ int cmd_run(int argc, char** argv) {
     const World world = make_world(map);
     const Task task = make_task(task_text, world);
     std::optional<Vec2> start;
-    if (!start_text.empty()) {
-      start = parse_point(start_text, "--start");
-      if (!world.is_free(*start))
-        throw UsageError("--start: (" + start_text + ") is not a free point; expected a point inside the " +
-                         format_size(world) + " map and outside every obstacle");
-    }
+    if (!start_text.empty()) start = parse_point(start_text, "--start");
     Env env(world, task, env_params);
-    Observation obs = env.reset(seed, start);
+    Observation obs;
+    try {
+      obs = env.reset(seed, start);
+    } catch (const std::invalid_argument& e) {  // the env's own check names the point and the map
+      throw UsageError(std::string("--start: ") + e.what());
+    }
     const Vec2 start_pos = env.state().position;
 
     const auto t0 = std::chrono::steady_clock::now();

@@ -3,11 +3,19 @@
 #include "sim/env.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
 namespace hjepa {
 namespace {
+
+// Shortest readable form of a number in messages ("40", "0.05", "-1e+300").
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 
 void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
@@ -19,14 +27,14 @@ Env::Env(const World& world, Task task, EnvParams params) : world_(&world), task
   require(task_.size() >= 1 && task_.size() <= kMaxTaskLength,
           "task has " + std::to_string(task_.size()) + " colours; expected 1 to " + std::to_string(kMaxTaskLength));
   require(params_.step_length > 0 && std::isfinite(params_.step_length),
-          "step_length " + std::to_string(params_.step_length) + "; expected a number > 0");
+          "step_length " + num(params_.step_length) + "; expected a number > 0");
   for (auto [name, v] : {std::pair{"noise_motion", params_.noise_motion}, {"noise_perception", params_.noise_perception},
                          {"noise_range", params_.noise_range}})
-    require(v >= 0 && std::isfinite(v), std::string(name) + " " + std::to_string(v) + "; expected a number >= 0");
+    require(v >= 0 && std::isfinite(v), std::string(name) + " " + num(v) + "; expected a number >= 0");
   require(params_.num_rays >= 0 && params_.num_rays <= kMaxRays,
           "num_rays " + std::to_string(params_.num_rays) + "; expected 0 to " + std::to_string(kMaxRays));
   require(params_.ray_max > 0 && std::isfinite(params_.ray_max),
-          "ray_max " + std::to_string(params_.ray_max) + "; expected a number > 0");
+          "ray_max " + num(params_.ray_max) + "; expected a number > 0");
   require(params_.max_steps >= 0, "max_steps " + std::to_string(params_.max_steps) + "; expected >= 0 (0 = auto)");
   max_steps_ = params_.max_steps > 0
                    ? params_.max_steps
@@ -82,9 +90,9 @@ Observation Env::reset(uint64_t seed, std::optional<Vec2> start) {
   state_.rng.reseed(seed);
   if (start) {
     if (!world_->is_free(*start))
-      throw std::invalid_argument("start (" + std::to_string(start->x) + ", " + std::to_string(start->y) +
+      throw std::invalid_argument("start (" + num(start->x) + ", " + num(start->y) +
                                   ") is not a free point; expected a point inside the " +
-                                  std::to_string(world_->width) + " x " + std::to_string(world_->height) +
+                                  num(world_->width) + " x " + num(world_->height) +
                                   " map and outside every obstacle");
     state_.position = *start;
   } else {

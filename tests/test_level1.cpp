@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "agent/jepa/features.hpp"
 #include "agent/jepa/level1.hpp"
 #include "agent/jepa/level1_loss.hpp"
+#include "agent/jepa/train_model.hpp"
 #include "agent/nn/optim.hpp"
 #include "sim/map_gen.hpp"
 
@@ -52,21 +52,15 @@ TEST_CASE("short training lowers the loss, keeps every latent dimension alive, a
   MapParams mp;
   mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
   const World w = generate_map(4, mp);
-  EnvParams ep;
   Level1TrainParams tp;
   tp.steps = 400;
   tp.batch = 64;
   tp.head_steps = 600;
   tp.exploration.sequences = 150;
   tp.exploration.sequence_length = 20;
-  ExplorationParams hp = tp.exploration;
-  hp.sequences = 30;
-  const ExplorationData data = collect_exploration(w, ep, tp.exploration, 1), held = collect_exploration(w, ep, hp, 2);
-  Level1Arch arch;
-  arch.features = feature_size(ep.num_rays);
-  Level1 model(arch, 5);
-  model.width = w.width, model.height = w.height;
-  const Level1Report r = train_level1(model, data, held, tp, 5);
+  tp.heldout_sequences = 30;
+  Level1Report r;
+  train_model(w, EnvParams{}, tp, 5, "test", r);
   REQUIRE(r.finite);
   REQUIRE(r.loss_pred.size() >= 3);
   CHECK(r.loss_pred.back() < 0.5 * r.loss_pred.front());

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "agent/jepa/features.hpp"
 #include "agent/jepa/plan_cost.hpp"
 #include "agent/jepa/planner.hpp"
+#include "agent/jepa/train_model.hpp"
 
 using namespace hjepa;
 
@@ -48,21 +48,15 @@ const Level1& empty_map_model(World& world_out) {
     return w;
   }();
   static Level1 model = [] {
-    EnvParams ep;
     Level1TrainParams tp;
     tp.steps = 800;
     tp.batch = 64;
     tp.head_steps = 1500;
     tp.exploration.sequences = 200;
     tp.exploration.sequence_length = 20;
-    ExplorationParams hp = tp.exploration;
-    hp.sequences = 20;
-    Level1Arch arch;
-    arch.features = feature_size(ep.num_rays);
-    Level1 m(arch, 2);
-    m.width = world.width, m.height = world.height;
-    train_level1(m, collect_exploration(world, ep, tp.exploration, 1), collect_exploration(world, ep, hp, 2), tp, 3);
-    return m;
+    tp.heldout_sequences = 20;
+    Level1Report report;
+    return train_model(world, EnvParams{}, tp, 3, "test", report).level1;
   }();
   world_out = world;
   return model;
@@ -75,9 +69,7 @@ TEST_CASE("both planners lower the energy below the average random plan") {
   const Level1& model = empty_map_model(w);
   Env env(w, Task{{Color::Blue}});
   const Observation obs = env.reset(1, Vec2{2, 6});
-  MatF x(model.arch.features, 1);
-  observation_features(obs, w.width, w.height, 5.0, x.data());
-  const MatF s0 = model.encode(x);
+  const MatF s0 = model.encode_observation(obs, EnvParams{}.ray_max);
   for (const char* name : {"gradient", "cem"}) {
     CAPTURE(name);
     auto planner = make_planner(name, PlannerParams{}, 4);
@@ -105,16 +97,12 @@ TEST_CASE("on an empty map the gradient planner reaches a nearby target latent")
   // The subgoal: the encoding of an observation at the target point.
   Env probe_env(w, Task{{Color::Blue}}, ep);
   const Observation at_target = probe_env.reset(7, Vec2{6, 9.5});
-  MatF xt(model.arch.features, 1);
-  observation_features(at_target, w.width, w.height, ep.ray_max, xt.data());
-  const MatF goal = model.encode(xt);
+  const MatF goal = model.encode_observation(at_target, ep.ray_max);
   GradientPlanner planner(PlannerParams{}, 3);
   Observation obs = env.reset(2, Vec2{2.5, 3});
   double closest = 1e9;
   for (int step = 0; step < 12; ++step) {
-    MatF x(model.arch.features, 1);
-    observation_features(obs, w.width, w.height, ep.ray_max, x.data());
-    const PlanResult r = planner.plan(model, model.encode(x), &goal, -1);
+    const PlanResult r = planner.plan(model, model.encode_observation(obs, ep.ray_max), &goal, -1);
     const StepResult s = env.step(r.headings.front());
     obs = s.obs;
     closest = std::min(closest, dist(s.info.true_position, {6, 9.5}));

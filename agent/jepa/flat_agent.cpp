@@ -1,7 +1,6 @@
 // Belief update, progress tracking and colour-seeking planning for the flat level-1 agent.
 #include "agent/jepa/flat_agent.hpp"
 
-#include "agent/jepa/features.hpp"
 
 namespace hjepa {
 
@@ -9,15 +8,9 @@ FlatJepaAgent::FlatJepaAgent(const Level1& model, const Task& task, const EnvPar
                              BeliefParams belief)
     : belief_params(belief), model_(&model), task_(task), env_(env), planner_(std::move(planner)) {}
 
-MatF FlatJepaAgent::encode(const Observation& obs) const {
-  MatF x(feature_size(obs.num_rays), 1);
-  observation_features(obs, model_->width, model_->height, env_.ray_max, x.data());
-  return model_->encode(x);
-}
-
 void FlatJepaAgent::reset(const Observation& obs) {
   planner_->reset();
-  belief_ = encode(obs);
+  belief_ = model_->encode_observation(obs, env_.ray_max);
   progress_ = advance_progress(task_, 0, obs.color);
   has_last_ = false;
 }
@@ -25,7 +18,7 @@ void FlatJepaAgent::reset(const Observation& obs) {
 double FlatJepaAgent::act(const Observation& obs) {
   if (has_last_) {  // Kalman-like blend of what the model expected with what the encoder reads
     const MatF expected = model_->predict(belief_, &last_heading_);
-    belief_ = expected + static_cast<float>(belief_params.gain) * (encode(obs) - expected);
+    belief_ = expected + static_cast<float>(belief_params.gain) * (model_->encode_observation(obs, env_.ray_max) - expected);
   }
   progress_ = advance_progress(task_, progress_, obs.color);
   const int colour = progress_ < task_.size() ? static_cast<int>(task_.colors[progress_]) : -1;

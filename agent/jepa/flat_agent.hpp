@@ -29,7 +29,6 @@ class FlatJepaAgent : public Agent {
   BeliefParams belief_params;
 
  private:
-  MatF encode(const Observation& obs) const;
   const Level1* model_;
   Task task_;
   EnvParams env_;

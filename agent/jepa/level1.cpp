@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "agent/jepa/features.hpp"
 #include "agent/jepa/level1_loss.hpp"
 #include "agent/nn/loss.hpp"
 #include "agent/nn/optim.hpp"
@@ -19,6 +20,12 @@ Level1::Level1(const Level1Arch& a, uint64_t seed) : arch(a) {
   colour_head = nn::MLP<float>({a.latent, a.head_hidden, kNumColors}, nn::Activation::GELU, rng, "colour");
   probe = nn::MLP<float>({a.latent, a.probe_hidden, 2}, nn::Activation::GELU, rng, "probe");
   inverse_dynamics = nn::MLP<float>({2 * a.latent, a.head_hidden, 2}, nn::Activation::GELU, rng, "idm");
+}
+
+MatF Level1::encode_observation(const Observation& obs, double ray_max) const {
+  MatF x(feature_size(obs.num_rays), 1);
+  observation_features(obs, width, height, ray_max, x.data());
+  return encode(x);
 }
 
 MatF Level1::predict(const MatF& s, const float* headings) const {

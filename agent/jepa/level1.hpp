@@ -64,6 +64,8 @@ class Level1 {
 
   // features: F x B -> s: D x B.
   MatF encode(const MatF& features) const { return encoder.forward(features); }
+  // One observation -> s: D x 1 (ray_max scales the range readings, as in training).
+  MatF encode_observation(const Observation& obs, double ray_max) const;
   // s: D x B, headings: B -> next s: D x B (residual: s + P1([s; cos; sin])).
   MatF predict(const MatF& s, const float* headings) const;
   // Position probe (world units) and colour logits.

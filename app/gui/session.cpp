@@ -151,10 +151,8 @@ void Session::refresh_flat_trace() {
   };
   // The encoding of the current observation (what the belief will be blended with next).
   {
-    MatF x(feature_size(obs.num_rays), 1);
-    observation_features(obs, m.width, m.height, env_params.ray_max, x.data());
     std::vector<Vec2> e;
-    xy(m.encode(x), e);
+    xy(m.encode_observation(obs, env_params.ray_max), e);
     t.encoding = e[0];
   }
   if (a->belief().size() == 0) return;

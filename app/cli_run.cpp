@@ -6,6 +6,7 @@
 
 #include "agent/jepa/features.hpp"
 #include "agent/jepa/flat_agent.hpp"
+#include "agent/jepa/hjepa_agent.hpp"
 #include "agent/oracle_agent.hpp"
 #include "agent/random_agent.hpp"
 #include "app/cli_common.hpp"
@@ -26,9 +27,9 @@ int cmd_run(int argc, char** argv) {
       ->required();
   app.add_option("--start", start_text, "Start position X,Y (default: drawn from --seed)");
   std::string model_path, planner_name = "gradient";
-  app.add_option("--agent", agent_name, "Agent: oracle, random or flat (level-1 JEPA)")->required()
-      ->check(CLI::IsMember({"oracle", "random", "flat"}));
-  app.add_option("--model", model_path, "Model file from hjepa train (flat agent; without it, trains one first)");
+  app.add_option("--agent", agent_name, "Agent: oracle, random, flat (level-1 JEPA) or hjepa (both levels)")->required()
+      ->check(CLI::IsMember({"oracle", "random", "flat", "hjepa"}));
+  app.add_option("--model", model_path, "Model file from hjepa train (flat and hjepa agents; without it, trains one first)");
   app.add_option("--planner", planner_name, "Low-level planner: gradient or cem (default gradient)")
       ->check(CLI::IsMember({"gradient", "cem"}));
   app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1");
@@ -68,7 +69,7 @@ int cmd_run(int argc, char** argv) {
           throw UsageError(std::string("--model: ") + e.what());
         }
       } else {
-        std::fprintf(stderr, "hjepa run: no --model given: training level 1 on this map first (hjepa train saves one)\n");
+        std::fprintf(stderr, "hjepa run: no --model given: training on this map first (hjepa train saves one)\n");
         Level1Report report;
         model = train_model(world, env_params, Level1TrainParams{}, 1, "hjepa run", report);
         std::fprintf(stderr, "hjepa run: trained in %.1f s (probe R^2 %.4f)\n", report.seconds, report.probe_r2);
@@ -76,8 +77,11 @@ int cmd_run(int argc, char** argv) {
       if (model.level1.arch.features != feature_size(env_params.num_rays))
         throw UsageError("--model: it reads " + std::to_string(model.level1.arch.features) + " observation features; expected " +
                          std::to_string(feature_size(env_params.num_rays)) + " (a model trained with the same number of range rays)");
-      agent = std::make_unique<FlatJepaAgent>(model.level1, task, env_params,
-                                              make_planner(planner_name, PlannerParams{}, derive_seed(seed, 2)));
+      auto planner = make_planner(planner_name, PlannerParams{}, derive_seed(seed, 2));
+      if (agent_name == "flat")
+        agent = std::make_unique<FlatJepaAgent>(model.level1, task, env_params, std::move(planner));
+      else
+        agent = std::make_unique<HJepaAgent>(model.level1, model.level2, task, env_params, std::move(planner));
     }
     agent->reset(obs);
 
@@ -123,10 +127,22 @@ int cmd_run(int argc, char** argv) {
                           {"progress_steps", progress_steps},
                           {"trajectory", points(trajectory)},
                           {"observations", points(observed)}};
+      if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get())) {
+        nlohmann::json colours = nlohmann::json::array();
+        for (Color c : plan_colour_sequence(h->first_plan())) colours.push_back(std::string(color_name(c)));
+        j["high_level_plan"] = colours;
+        j["high_level_plan_places"] = h->first_plan().places;
+        j["high_level_plan_cost"] = h->first_plan().cost;
+        j["high_level_replans"] = h->trace().replans;
+      }
       std::printf("%s\n", j.dump().c_str());
     } else {
       std::printf("agent %s, task %s, start (%.2f, %.2f), seed %llu\n", agent->name().c_str(),
                   task_to_string(task).c_str(), start_pos.x, start_pos.y, static_cast<unsigned long long>(seed));
+      if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get()))
+        std::printf("high-level plan at the start: %s (%zu places, predicted %.0f steps); %d level-2 plans\n",
+                    colour_sequence_text(plan_colour_sequence(h->first_plan())).c_str(), h->first_plan().places.size(),
+                    h->first_plan().cost, h->trace().replans);
       std::printf("%s after %d steps (limit %d); colours achieved at steps:", terminated ? "success" : "truncated",
                   steps, env.max_steps());
       for (size_t k = 0; k < progress_steps.size(); ++k)

@@ -24,7 +24,7 @@ void add_train_options(CLI::App& app, Level1TrainParams& tp) {
 }
 
 int cmd_train(int argc, char** argv) {
-  CLI::App app{"Train level 1 of the H-JEPA on a map and write a model file.", "hjepa train"};
+  CLI::App app{"Train both levels of the H-JEPA on a map and write a model file.", "hjepa train"};
   MapChoice map;
   std::string out;
   uint64_t seed = 1;
@@ -40,8 +40,17 @@ int cmd_train(int argc, char** argv) {
   return run_command(app, argc, argv, [&] {
     const World world = make_world(map);
     Level1Report r;
-    const ModelFile mf = train_model(world, env_params, tp, seed, "hjepa train", r, progress_lines());
+    Level2Report r2;
+    const ModelFile mf = train_model(world, env_params, tp, Level2TrainParams{}, seed, "hjepa train", r, r2, progress_lines(),
+                                     [](int step, int steps, const Level2Report& l2) {
+                                       if (step % 500 == 0 || step == steps - 1)
+                                         std::fprintf(stderr, "train level 2: step %d/%d  prediction %.4f  variance %.4f\n",
+                                                      step + 1, steps, l2.loss_pred.back(), l2.loss_var.back());
+                                     });
     if (!r.finite) throw UsageError("training stopped: " + r.message);
+    if (!r2.finite) throw UsageError("training stopped: " + r2.message);
+    const long parameters = r.parameters + r2.parameters;
+    const double seconds = r.seconds + r2.seconds;
     try {
       save_model(mf, out);
     } catch (const ModelError& e) {
@@ -49,8 +58,11 @@ int cmd_train(int argc, char** argv) {
     }
     const float min_std = *std::min_element(r.latent_std.begin(), r.latent_std.end());
     if (json) {
-      nlohmann::json j = {{"parameters", r.parameters},
-                          {"seconds", r.seconds},
+      const float min_std2 = *std::min_element(r2.latent_std.begin(), r2.latent_std.end());
+      nlohmann::json j = {{"parameters", parameters},
+                          {"seconds", seconds},
+                          {"level1_parameters", r.parameters},
+                          {"level1_seconds", r.seconds},
                           {"probe_r2", r.probe_r2},
                           {"colour_accuracy", r.colour_accuracy},
                           {"min_latent_std", min_std},
@@ -60,6 +72,17 @@ int cmd_train(int argc, char** argv) {
                                       {"perception_error", r.perception_error}}},
                           {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
                                             {"covariance", r.loss_cov.back()}, {"inverse_dynamics", r.loss_idm.back()}}},
+                          {"level2", {{"parameters", r2.parameters},
+                                      {"seconds", r2.seconds},
+                                      {"min_latent_std", min_std2},
+                                      {"latent_std", r2.latent_std},
+                                      {"final_prediction_loss", r2.loss_pred.back()},
+                                      {"p2_place_accuracy", r2.p2_place_accuracy},
+                                      {"stay_place_accuracy", r2.stay_place_accuracy},
+                                      {"places", r2.places},
+                                      {"proposed_edges", r2.proposed_edges},
+                                      {"edges", r2.edges},
+                                      {"reachable_pairs", r2.reachable_pairs}}},
                           {"model", out}};
       std::printf("%s\n", j.dump().c_str());
     } else {
@@ -69,6 +92,11 @@ int cmd_train(int argc, char** argv) {
                   r.kstep_probe_error[0], r.kstep_probe_error[3], r.kstep_probe_error[7], r.kstep_probe_error[15]);
       std::printf("belief (gain %.2f) position error %.3f units; raw encoding %.3f; raw perception %.3f\n", r.belief_gain,
                   r.belief_error, r.encoding_error, r.perception_error);
+      std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",
+                  r2.seconds, r2.parameters, 100 * r2.p2_place_accuracy, 100 * r2.stay_place_accuracy);
+      std::printf("place graph: %d places, %d edges kept of %d proposed by P2, %.1f%% of place pairs connected\n", r2.places,
+                  r2.edges, r2.proposed_edges, 100 * r2.reachable_pairs);
+      std::printf("total: %ld parameters, %.1f s\n", parameters, seconds);
       std::printf("wrote %s\n", out.c_str());
     }
     return 0;

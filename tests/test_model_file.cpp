@@ -63,6 +63,23 @@ ModelFile small_model() {
   t.exploration.switch_prob = 0.01;
   t.exploration.blocked_fraction = 0.75;
   t.heldout_sequences = 5;
+  hjepa::Level2Arch a2;
+  a2.input = 4, a2.latent = 3, a2.hidden = 5, a2.horizon = 6, a2.places = 5, a2.edges = 3;
+  model.level2 = hjepa::Level2(a2, 9);
+  model.level2.centroids.value.setRandom();
+  model.level2.subgoals.value.setRandom();
+  model.level2.colours.value.setConstant(0.125f);
+  model.level2.edge_table.value << 0, 1, 4, 1, 2, 0, 3.5f, 8, 2.25f;
+  model.level2.rebuild_graph();
+  hjepa::Level2TrainParams& t2 = model.train2;
+  t2.steps = 77;
+  t2.batch = 9;
+  t2.lr = 1.0 / 3.0;
+  t2.var_weight = 0.5;
+  t2.cov_weight = 1e-7;
+  t2.kmeans_iterations = 4;
+  t2.query_directions = 12;
+  t2.min_transitions = 3;
   model.map_fingerprint = kFingerprint;
   model.train_seed = 0xfedcba9876543210ull;
   model.created_by = "test_model_file \"quoted\"";
@@ -150,6 +167,7 @@ TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
   CHECK(field_count<hjepa::Level1TrainParams>() == 13);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
+  CHECK(field_count<hjepa::Level2TrainParams>() == 8);
 }
 
 TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file") {
@@ -168,6 +186,24 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.level1.height == saved.level1.height);
   check_same_parameters(saved.level1.params(), loaded.level1.params());
   check_same_parameters(saved.level1.inverse_dynamics.params(), loaded.level1.inverse_dynamics.params());
+  check_same_parameters(saved.level2.params(), loaded.level2.params());
+  CHECK(loaded.level2.arch.latent == 3);
+  CHECK(loaded.level2.arch.horizon == 6);
+  CHECK(loaded.level2.arch.places == 5);
+  REQUIRE(loaded.level2.graph().size() == 5);
+  REQUIRE(loaded.level2.graph()[0].size() == 1);
+  CHECK(loaded.level2.graph()[0][0].to == 1);
+  CHECK(loaded.level2.graph()[0][0].cost == 3.5f);
+  CHECK(loaded.level2.graph()[4][0].to == 0);
+  const hjepa::Level2TrainParams &a2 = saved.train2, &b2 = loaded.train2;
+  CHECK(b2.steps == a2.steps);
+  CHECK(b2.batch == a2.batch);
+  CHECK(b2.lr == a2.lr);
+  CHECK(b2.var_weight == a2.var_weight);
+  CHECK(b2.cov_weight == a2.cov_weight);
+  CHECK(b2.kmeans_iterations == a2.kmeans_iterations);
+  CHECK(b2.query_directions == a2.query_directions);
+  CHECK(b2.min_transitions == a2.min_transitions);
 
   const hjepa::Level1TrainParams &a = saved.train, &b = loaded.train;
   CHECK(b.steps == a.steps);
@@ -219,10 +255,12 @@ TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
 
   hjepa::save_model(small_model(), path);
   std::string bytes = read_bytes(path);
-  const uint32_t version = 2;
-  std::memcpy(&bytes[8], &version, sizeof version);
-  write_bytes(path, bytes);
-  check_refusal(path, {"unsupported model format version", "found 2", "expected 1"});
+  for (const uint32_t version : {1u, 3u}) {  // 1: a level-1-only file from before level 2
+    std::memcpy(&bytes[8], &version, sizeof version);
+    write_bytes(path, bytes);
+    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 2",
+                         "retrain"});
+  }
 }
 
 TEST_CASE("every truncation of a model file is refused as truncated") {
@@ -294,7 +332,7 @@ TEST_CASE("malformed sections are refused naming the section") {
   };
 
   SUBCASE("a missing section") {
-    for (const char* tag : {"ARCH", "CONF", "MAP ", "PARM", "IDYN"}) {
+    for (const char* tag : {"ARCH", "CONF", "MAP ", "PARM", "IDYN", "L2AR", "L2PM"}) {
       CAPTURE(tag);
       write_sections(without(good, tag));
       check_refusal(path, {"missing section", tag, "expected sections"});
@@ -302,7 +340,7 @@ TEST_CASE("malformed sections are refused naming the section") {
   }
   SUBCASE("unknown sections are skipped, duplicates refused") {
     auto sections = good;
-    sections.insert(sections.begin() + 2, ModelSection{"LVL2", "future payload"});
+    sections.insert(sections.begin() + 2, ModelSection{"LVL3", "future payload"});
     write_sections(sections);
     CHECK(hjepa::load_model(path).map_fingerprint == kFingerprint);
     sections.push_back(good.front());
@@ -368,6 +406,41 @@ TEST_CASE("malformed sections are refused naming the section") {
     check_refusal(path, {"section \"CONF\"", "$.level1.learning_rate: unknown key"});
     edit_config([](nlohmann::json& c) { c.erase("level1"); });
     check_refusal(path, {"section \"CONF\"", "$.level1: missing"});
+  }
+  SUBCASE("level-2 sections that do not fit") {
+    auto sections = good;
+    const int32_t input = 7;  // level 1's latent is 4
+    std::memcpy(&section(sections, "L2AR").payload[0], &input, sizeof input);
+    write_sections(sections);
+    check_refusal(path, {"section \"L2AR\"", "input = 7", "level 1's latent dimension", "expected 4"});
+
+    sections = good;
+    const int32_t places = 0;
+    std::memcpy(&section(sections, "L2AR").payload[16], &places, sizeof places);
+    write_sections(sections);
+    check_refusal(path, {"section \"L2AR\"", "places = 0", "1 <= places <= 4096"});
+
+    sections = good;
+    const int32_t edges = 2;  // the table holds 3
+    std::memcpy(&section(sections, "L2AR").payload[20], &edges, sizeof edges);
+    write_sections(sections);
+    check_refusal(path, {"section \"L2PM\"", "expected shape"});
+
+    ModelFile bad = small_model();
+    bad.level2.edge_table.value(1, 2) = 5;  // no place 5
+    write_sections(hjepa::model_sections(bad));
+    check_refusal(path, {"section \"L2PM\"", "edge 2", "malformed", "place indices in [0, 5)"});
+    bad = small_model();
+    bad.level2.edge_table.value(2, 0) = -1;
+    write_sections(hjepa::model_sections(bad));
+    check_refusal(path, {"section \"L2PM\"", "edge 0", "finite cost >= 0"});
+
+    auto edited = good;
+    auto conf = nlohmann::json::parse(section(edited, "CONF").payload);
+    conf["level2"].erase("min_transitions");
+    section(edited, "CONF").payload = conf.dump();
+    write_sections(edited);
+    check_refusal(path, {"section \"CONF\"", "$.level2.min_transitions: missing"});
   }
   SUBCASE("a map section of the wrong size") {
     auto sections = good;

@@ -45,7 +45,13 @@ constexpr const char* kConfigTag = "CONF";
 constexpr const char* kMapTag = "MAP ";
 constexpr const char* kParamsTag = "PARM";
 constexpr const char* kInverseDynamicsTag = "IDYN";
-constexpr const char* kRequiredTags[] = {kArchTag, kConfigTag, kMapTag, kParamsTag, kInverseDynamicsTag};
+constexpr const char* kLevel2ArchTag = "L2AR";
+constexpr const char* kLevel2ParamsTag = "L2PM";
+constexpr const char* kRequiredTags[] = {kArchTag,           kConfigTag,     kMapTag,         kParamsTag,
+                                         kInverseDynamicsTag, kLevel2ArchTag, kLevel2ParamsTag};
+constexpr size_t kLevel2ArchSize = 6 * 4;
+constexpr int kMaxPlaces = 4096;
+constexpr int kMaxEdges = 1 << 20;
 
 constexpr const char* kExpectedModelFile = "a hjepa model file (saved by hjepa train)";
 
@@ -119,6 +125,18 @@ void for_each_exploration_field(Params& p, Visit&& visit) {
   visit("blocked_fraction", p.blocked_fraction);
 }
 
+template <typename Params, typename Visit>
+void for_each_level2_field(Params& p, Visit&& visit) {
+  visit("steps", p.steps);
+  visit("batch", p.batch);
+  visit("lr", p.lr);
+  visit("var_weight", p.var_weight);
+  visit("cov_weight", p.cov_weight);
+  visit("kmeans_iterations", p.kmeans_iterations);
+  visit("query_directions", p.query_directions);
+  visit("min_transitions", p.min_transitions);
+}
+
 // ---- writing --------------------------------------------------------------------------------
 
 std::string arch_payload(const Level1& level1) {
@@ -147,11 +165,24 @@ std::string config_payload(const ModelFile& model) {
     exploration[key] = v;
   });
   level1["exploration"] = std::move(exploration);
+  Json level2 = Json::object();
+  for_each_level2_field(model.train2, [&](const char* key, const auto& v) {
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("level2.") + key, v);
+    level2[key] = v;
+  });
   Json conf = Json::object();
   conf["created_by"] = model.created_by;
   conf["train_seed"] = model.train_seed;
   conf["level1"] = std::move(level1);
+  conf["level2"] = std::move(level2);
   return conf.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string level2_arch_payload(const Level2& level2) {
+  std::string out;
+  const Level2Arch& a = level2.arch;
+  for (int32_t v : {a.input, a.latent, a.hidden, a.horizon, a.places, a.edges}) append_pod(out, v);
+  return out;
 }
 
 std::string parameter_blob(const nn::ConstParamList<float>& params) {
@@ -266,7 +297,7 @@ void read_config(const std::string& payload, ModelFile& model) {
   }
   if (!conf.is_object()) refuse_section("config JSON is not an object; expected a JSON object");
   const ConfigReader reader;
-  ConfigReader::check_keys(conf, "$", {"created_by", "train_seed", "level1"});
+  ConfigReader::check_keys(conf, "$", {"created_by", "train_seed", "level1", "level2"});
   reader.read(conf, "$", "created_by", model.created_by);
   reader.read(conf, "$", "train_seed", model.train_seed);
 
@@ -285,6 +316,55 @@ void read_config(const std::string& payload, ModelFile& model) {
     reader.read(exploration, "$.level1.exploration", key, field);
   });
   ConfigReader::check_keys(exploration, "$.level1.exploration", exploration_keys);
+
+  const Json& level2 = ConfigReader::object_at(conf, "$", "level2");
+  std::vector<std::string> level2_keys;
+  for_each_level2_field(model.train2, [&](const char* key, auto& field) {
+    level2_keys.push_back(key);
+    reader.read(level2, "$.level2", key, field);
+  });
+  ConfigReader::check_keys(level2, "$.level2", level2_keys);
+}
+
+Level2 read_level2_arch(const std::string& payload, const Level1Arch& level1) {
+  if (payload.size() != kLevel2ArchSize)
+    refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(kLevel2ArchSize) +
+                   " (input, latent, hidden, horizon, places, edges as i32)");
+  Level2Arch a;
+  a.input = pod_at<int32_t>(payload, 0);
+  a.latent = pod_at<int32_t>(payload, 4);
+  a.hidden = pod_at<int32_t>(payload, 8);
+  a.horizon = pod_at<int32_t>(payload, 12);
+  a.places = pod_at<int32_t>(payload, 16);
+  a.edges = pod_at<int32_t>(payload, 20);
+  auto check_range = [](const char* name, int32_t v, int32_t lo, int32_t max) {
+    if (v < lo || v > max)
+      refuse_section(std::string(name) + " = " + std::to_string(v) + " is out of range; expected " + std::to_string(lo) +
+                     " <= " + name + " <= " + std::to_string(max));
+  };
+  check_range("input", a.input, 1, kMaxLatent);
+  if (a.input != level1.latent)
+    refuse_section("input = " + std::to_string(a.input) + " does not match level 1's latent dimension; expected " +
+                   std::to_string(level1.latent));
+  check_range("latent", a.latent, 1, kMaxLatent);
+  check_range("hidden", a.hidden, 1, kMaxHidden);
+  check_range("horizon", a.horizon, 1, 1024);
+  check_range("places", a.places, 1, kMaxPlaces);
+  check_range("edges", a.edges, 0, kMaxEdges);
+  return Level2(a, 0);
+}
+
+// Every edge joins two places and costs a finite, non-negative number of steps.
+void check_edges(const Level2& level2) {
+  const MatF& e = level2.edge_table.value;
+  for (Eigen::Index j = 0; j < e.cols(); ++j) {
+    const float from = e(0, j), to = e(1, j), cost = e(2, j);
+    auto is_place = [&](float v) { return v >= 0 && v < level2.arch.places && v == static_cast<float>(static_cast<int>(v)); };
+    if (!is_place(from) || !is_place(to) || !(std::isfinite(cost) && cost >= 0))
+      refuse_section("edge " + std::to_string(j) + " (" + std::to_string(from) + " -> " + std::to_string(to) + ", cost " +
+                     std::to_string(cost) + ") is malformed; expected place indices in [0, " +
+                     std::to_string(level2.arch.places) + ") and a finite cost >= 0");
+  }
 }
 
 uint64_t read_fingerprint(const std::string& payload) {
@@ -334,7 +414,9 @@ std::vector<ModelSection> model_sections(const ModelFile& model) {
           {kConfigTag, config_payload(model)},
           {kMapTag, fingerprint},
           {kParamsTag, parameter_blob(model.level1.params())},
-          {kInverseDynamicsTag, parameter_blob(model.level1.inverse_dynamics.params())}};
+          {kInverseDynamicsTag, parameter_blob(model.level1.inverse_dynamics.params())},
+          {kLevel2ArchTag, level2_arch_payload(model.level2)},
+          {kLevel2ParamsTag, parameter_blob(model.level2.params())}};
 }
 
 std::string pack_model_file(const std::vector<ModelSection>& sections, uint32_t version) {
@@ -428,6 +510,12 @@ ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
     read_parameters(sections[kParamsTag], model.level1.params());
     current_tag = kInverseDynamicsTag;
     read_parameters(sections[kInverseDynamicsTag], model.level1.inverse_dynamics.params());
+    current_tag = kLevel2ArchTag;
+    model.level2 = read_level2_arch(sections[kLevel2ArchTag], model.level1.arch);
+    current_tag = kLevel2ParamsTag;
+    read_parameters(sections[kLevel2ParamsTag], model.level2.params());
+    check_edges(model.level2);
+    model.level2.rebuild_graph();
   } catch (const SectionError& e) {
     throw ModelError(source + ": section " + quoted_tag(current_tag) + ": " + e.message);
   }
@@ -461,7 +549,10 @@ std::string describe_model(const ModelFile& model) {
   return "Level1 F=" + std::to_string(a.features) + " D=" + std::to_string(a.latent) + " H=" +
          std::to_string(a.hidden) + " head=" + std::to_string(a.head_hidden) + " probe=" + std::to_string(a.probe_hidden) + " | " +
          std::to_string(l1.num_parameters()) + " parameters (" +
-         std::to_string(l1.inverse_dynamics.num_parameters()) + " of them inverse dynamics) | map " +
+         std::to_string(l1.inverse_dynamics.num_parameters()) + " of them inverse dynamics) | Level2 d=" +
+         std::to_string(model.level2.arch.latent) + " K=" + std::to_string(model.level2.arch.horizon) + " places=" +
+         std::to_string(model.level2.arch.places) + " edges=" + std::to_string(model.level2.arch.edges) + " | " +
+         std::to_string(model.level2.num_parameters()) + " parameters | map " +
          hex64(model.map_fingerprint);
 }
 

@@ -2,8 +2,10 @@
 // one-line message naming the file, on every defect. Layout (little-endian):
 //   "HJEPAMDL", u32 version = 1, u64 file length, u64 FNV-1a of the 20 bytes before it,
 //   sections [4-byte ASCII tag, u64 payload length, payload] in any order, u64 FNV-1a of all bytes before it.
-// Sections: ARCH (Level1Arch as 4 x i32, map width and height as 2 x f64), CONF (JSON training config),
-// MAP  (u64 map fingerprint), PARM (HJNN blob of Level1::params()), IDYN (HJNN blob of inverse_dynamics).
+// Sections: ARCH (Level1Arch as 5 x i32, map width and height as 2 x f64), CONF (JSON training config),
+// MAP  (u64 map fingerprint), PARM (HJNN blob of Level1::params()), IDYN (HJNN blob of inverse_dynamics),
+// L2AR (Level2Arch as 6 x i32), L2PM (HJNN blob of Level2::params(): E2, P2, places, edges).
+// Version 2 added level 2; version-1 files (level 1 only) are refused with a request to retrain.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -11,19 +13,20 @@
 #include <string>
 #include <vector>
 
-#include "agent/jepa/level1.hpp"
+#include "agent/jepa/level2.hpp"
 
 namespace hjepa {
 
-constexpr uint32_t kModelFormatVersion = 1;
+constexpr uint32_t kModelFormatVersion = 2;
 
 struct ModelFile {
   Level1 level1;             // architecture, map size and every trained parameter
-  Level1TrainParams train;   // how it was trained
+  Level1TrainParams train;   // how level 1 was trained
+  Level2 level2;             // E2, P2, places and the place graph
+  Level2TrainParams train2;  // how level 2 was trained
   uint64_t map_fingerprint = 0;  // World::fingerprint() of the training map
   uint64_t train_seed = 0;   // seed given to train_level1
   std::string created_by;    // free text, e.g. "hjepa train"
-  // Level 2 will be stored as further sections in a new format version.
 };
 
 // A user error in a model file. what() names the file, what was wrong and what was expected.

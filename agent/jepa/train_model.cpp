@@ -1,14 +1,16 @@
-// Map -> exploration data -> trained level 1 (see train_model.hpp).
+// Map -> exploration data -> trained levels 1 and 2 (see train_model.hpp).
 #include "agent/jepa/train_model.hpp"
 
 #include "agent/jepa/features.hpp"
 
 namespace hjepa {
 
-ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed,
-                      const std::string& created_by, Level1Report& report, const ProgressFn& progress) {
+ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp,
+                      const Level2TrainParams& tp2, uint64_t seed, const std::string& created_by, Level1Report& report,
+                      Level2Report& report2, const ProgressFn& progress, const Level2ProgressFn& progress2) {
   ModelFile mf;
   mf.train = tp;
+  mf.train2 = tp2;
   mf.train_seed = seed;
   mf.map_fingerprint = world.fingerprint();
   mf.created_by = created_by;
@@ -22,6 +24,18 @@ ModelFile train_model(const World& world, const EnvParams& env_params, const Lev
   const ExplorationData data = collect_exploration(world, env_params, tp.exploration, derive_seed(seed, 2));
   const ExplorationData heldout = collect_exploration(world, env_params, held, derive_seed(seed, 3));
   report = train_level1(mf.level1, data, heldout, tp, derive_seed(seed, 4), progress);
+  Level2Arch arch2;
+  arch2.input = arch.latent;
+  mf.level2 = Level2(arch2, derive_seed(seed, 5));
+  if (report.finite) report2 = train_level2(mf.level2, mf.level1, data, heldout, tp2, derive_seed(seed, 6), progress2);
+  return mf;
+}
+
+ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed,
+                      const std::string& created_by, Level1Report& report, const ProgressFn& progress) {
+  Level2Report report2;
+  ModelFile mf = train_model(world, env_params, tp, Level2TrainParams{}, seed, created_by, report, report2, progress);
+  if (!report2.finite) report.finite = false, report.message = report2.message;
   return mf;
 }
 

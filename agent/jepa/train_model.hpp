@@ -1,5 +1,6 @@
-// One call from a map to a trained level-1 model file: collect exploration and held-out data, build
-// the model for the map, train it. Shared by `hjepa train`, `hjepa run --agent flat` and the GUI.
+// One call from a map to a trained model file (both levels): collect exploration and held-out
+// data, build the model for the map, train level 1, then level 2 on level 1's latents.
+// Shared by `hjepa train`, `hjepa run` and the GUI.
 #pragma once
 #include <string>
 
@@ -8,7 +9,12 @@
 namespace hjepa {
 
 // Seeds are derived from `seed` (initialisation, data, held-out data, batches), so the same
-// arguments give the same model wherever it is trained. `progress` may throw to stop training.
+// arguments give the same model wherever it is trained. A progress callback may throw to stop.
+ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp,
+                      const Level2TrainParams& tp2, uint64_t seed, const std::string& created_by, Level1Report& report,
+                      Level2Report& report2, const ProgressFn& progress = {}, const Level2ProgressFn& progress2 = {});
+
+// The same with level 2's default training parameters, its report dropped.
 ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed,
                       const std::string& created_by, Level1Report& report, const ProgressFn& progress = {});
 

@@ -1,0 +1,93 @@
+// Dijkstra over (place, progress) in the learned place graph (see high_level.hpp).
+#include "agent/jepa/high_level.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <queue>
+
+namespace hjepa {
+
+namespace {
+
+// Progress after standing in `place`: the next required colour (and its consecutive repeats) is
+// achieved when the place offers it; one colour per place.
+int advance_at(const Level2& model, int place, const Task& task, int progress, double threshold) {
+  if (progress >= task.size()) return progress;
+  const Color c = task.colors[progress];
+  if (model.colour_probability(place, static_cast<int>(c)) < threshold) return progress;
+  return advance_progress(task, progress, c);
+}
+
+}  // namespace
+
+int HighLevelPlan::first_advance() const {
+  for (size_t i = 0; i < places.size(); ++i)
+    if (progress[i] > (i == 0 ? start_progress : progress[i - 1])) return static_cast<int>(i);
+  return -1;
+}
+
+HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& task, int progress,
+                              const HighLevelParams& params) {
+  HighLevelPlan plan;
+  const int P = model.arch.places, L = task.size() + 1;
+  if (start_place < 0 || start_place >= P) return plan;
+  const auto& graph = model.graph();
+  auto node = [L](int place, int k) { return place * L + k; };
+  std::vector<float> dist(static_cast<size_t>(P) * L, std::numeric_limits<float>::infinity());
+  std::vector<int> parent(dist.size(), -1);
+  using Item = std::pair<float, int>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> open;
+  const int k0 = advance_at(model, start_place, task, progress, params.colour_threshold);
+  dist[node(start_place, k0)] = 0;
+  open.push({0.f, node(start_place, k0)});
+  int goal = -1;
+  while (!open.empty()) {
+    const auto [d, u] = open.top();
+    open.pop();
+    if (d > dist[u]) continue;
+    const int place = u / L, k = u % L;
+    if (k == task.size()) {
+      goal = u;
+      break;
+    }
+    for (const PlaceEdge& e : graph[place]) {
+      const int v = node(e.to, advance_at(model, e.to, task, k, params.colour_threshold));
+      if (d + e.cost < dist[v]) {
+        dist[v] = d + e.cost;
+        parent[v] = u;
+        open.push({dist[v], v});
+      }
+    }
+  }
+  if (goal < 0) return plan;
+  plan.found = true;
+  plan.start_progress = progress;
+  plan.cost = dist[goal];
+  for (int v = goal; v >= 0; v = parent[v]) {
+    plan.places.push_back(v / L);
+    plan.progress.push_back(v % L);
+  }
+  std::reverse(plan.places.begin(), plan.places.end());
+  std::reverse(plan.progress.begin(), plan.progress.end());
+  for (size_t i = 0; i < plan.places.size(); ++i) {
+    const int before = i == 0 ? progress : plan.progress[i - 1];
+    plan.colours.push_back(plan.progress[i] > before ? task.colors[before]
+                                                     : static_cast<Color>(model.dominant_colour(plan.places[i])));
+  }
+  return plan;
+}
+
+std::vector<Color> plan_colour_sequence(const HighLevelPlan& plan) {
+  std::vector<Color> out;
+  for (Color c : plan.colours)
+    if (out.empty() || out.back() != c) out.push_back(c);
+  return out;
+}
+
+std::string colour_sequence_text(const std::vector<Color>& colours, const char* arrow) {
+  std::string out;
+  for (Color c : colours) out += (out.empty() ? "" : arrow) + std::string(color_name(c));
+  return out;
+}
+
+}  // namespace hjepa

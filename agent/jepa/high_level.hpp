@@ -1,0 +1,37 @@
+// The high-level planner of the H-JEPA: the cheapest path over (place, task progress) in the
+// place graph that level 2 learned, satisfying the task's colour list in order. A place offers a
+// colour when the colour head gives that colour at least `colour_threshold` probability there.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "agent/jepa/level2.hpp"
+#include "sim/task.hpp"
+
+namespace hjepa {
+
+struct HighLevelParams {
+  double colour_threshold = 0.3;  // a place offers a colour at or above this mean probability, (0, 1]
+  int replan_period = 10;         // replan at least every this many agent steps (0 = only on events)
+};
+
+struct HighLevelPlan {
+  bool found = false;
+  std::vector<int> places;     // from the current place to the place that completes the task
+  std::vector<int> progress;   // task progress after standing in each place
+  std::vector<Color> colours;  // the colour each place stands for (the one it achieves, else its dominant one)
+  float cost = 0;              // predicted steps (sum of the edges' costs)
+  int start_progress = 0;      // task progress when the plan was made
+  // The index of the first place where progress advances (0 = the current place offers the next colour).
+  int first_advance() const;
+};
+
+// progress: colours already achieved. Returns found = false when the graph has no such path.
+HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& task, int progress,
+                              const HighLevelParams& params);
+
+// Regions the plan passes through, consecutive repeats collapsed: "red -> blue -> green".
+std::vector<Color> plan_colour_sequence(const HighLevelPlan& plan);
+std::string colour_sequence_text(const std::vector<Color>& colours, const char* arrow = " -> ");
+
+}  // namespace hjepa

@@ -89,9 +89,22 @@ int cmd_run(int argc, char** argv) {
     std::vector<int> progress_steps(env.state().progress, 0);
     bool terminated = env.state().progress >= task.size(), truncated = false;
     double total_reward = 0;
+    nlohmann::json step_trace = nlohmann::json::array();  // hjepa: what both levels decided at each step
     const auto t1 = std::chrono::steady_clock::now();
     while (!terminated && !truncated) {
-      const StepResult r = env.step(agent->act(obs));
+      const double heading = agent->act(obs);
+      if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get()); h && json) {
+        const HJepaTrace& tr = h->trace();
+        step_trace.push_back({{"place", tr.place},
+                              {"subgoal_place", tr.subgoal_place},
+                              {"target_colour", tr.target_colour >= 0 ? std::string(color_name(static_cast<Color>(tr.target_colour))) : ""},
+                              {"replan", tr.replan_reason},
+                              {"plan_places", tr.high.places},
+                              {"plan_cost", tr.high.cost},
+                              {"low_cost", tr.low.cost},
+                              {"heading", heading}});
+      }
+      const StepResult r = env.step(heading);
       obs = r.obs;
       total_reward += r.reward;
       trajectory.push_back(r.info.true_position);
@@ -134,6 +147,7 @@ int cmd_run(int argc, char** argv) {
         j["high_level_plan_places"] = h->first_plan().places;
         j["high_level_plan_cost"] = h->first_plan().cost;
         j["high_level_replans"] = h->trace().replans;
+        j["trace"] = step_trace;
       }
       std::printf("%s\n", j.dump().c_str());
     } else {

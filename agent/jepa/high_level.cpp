@@ -11,10 +11,12 @@ namespace {
 
 // Progress after standing in `place`: the next required colour (and its consecutive repeats) is
 // achieved when the place offers it; one colour per place.
-int advance_at(const Level2& model, int place, const Task& task, int progress, double threshold) {
+int advance_at(const Level2& model, int place, const Task& task, int progress, double threshold,
+               const EpisodeMemory* memory) {
   if (progress >= task.size()) return progress;
   const Color c = task.colors[progress];
   if (model.colour_probability(place, static_cast<int>(c)) < threshold) return progress;
+  if (memory && memory->refuted_offers.contains({place, static_cast<int>(c)})) return progress;
   return advance_progress(task, progress, c);
 }
 
@@ -27,7 +29,7 @@ int HighLevelPlan::first_advance() const {
 }
 
 HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& task, int progress,
-                              const HighLevelParams& params) {
+                              const HighLevelParams& params, const EpisodeMemory* memory) {
   HighLevelPlan plan;
   const int P = model.arch.places, L = task.size() + 1;
   if (start_place < 0 || start_place >= P) return plan;
@@ -37,7 +39,7 @@ HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& 
   std::vector<int> parent(dist.size(), -1);
   using Item = std::pair<float, int>;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> open;
-  const int k0 = advance_at(model, start_place, task, progress, params.colour_threshold);
+  const int k0 = advance_at(model, start_place, task, progress, params.colour_threshold, memory);
   dist[node(start_place, k0)] = 0;
   open.push({0.f, node(start_place, k0)});
   int goal = -1;
@@ -51,9 +53,12 @@ HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& 
       break;
     }
     for (const PlaceEdge& e : graph[place]) {
-      const int v = node(e.to, advance_at(model, e.to, task, k, params.colour_threshold));
-      if (d + e.cost < dist[v]) {
-        dist[v] = d + e.cost;
+      const int v = node(e.to, advance_at(model, e.to, task, k, params.colour_threshold, memory));
+      float cost = e.cost;
+      if (memory)
+        if (const auto it = memory->edge_penalties.find({place, e.to}); it != memory->edge_penalties.end()) cost += it->second;
+      if (d + cost < dist[v]) {
+        dist[v] = d + cost;
         parent[v] = u;
         open.push({dist[v], v});
       }

@@ -2,7 +2,10 @@
 // place graph that level 2 learned, satisfying the task's colour list in order. A place offers a
 // colour when the colour head gives that colour at least `colour_threshold` probability there.
 #pragma once
+#include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agent/jepa/level2.hpp"
@@ -26,9 +29,17 @@ struct HighLevelPlan {
   int first_advance() const;
 };
 
+// What the agent learned about its own graph during an episode: extra predicted steps on edges
+// (from, to) it found blocked, and (place, colour) offers it found false.
+struct EpisodeMemory {
+  std::map<std::pair<int, int>, float> edge_penalties;
+  std::set<std::pair<int, int>> refuted_offers;
+  void clear() { edge_penalties.clear(), refuted_offers.clear(); }
+};
+
 // progress: colours already achieved. Returns found = false when the graph has no such path.
 HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& task, int progress,
-                              const HighLevelParams& params);
+                              const HighLevelParams& params, const EpisodeMemory* memory = nullptr);
 
 // Regions the plan passes through, consecutive repeats collapsed: "red -> blue -> green".
 std::vector<Color> plan_colour_sequence(const HighLevelPlan& plan);

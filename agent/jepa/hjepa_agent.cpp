@@ -2,6 +2,7 @@
 #include "agent/jepa/hjepa_agent.hpp"
 
 #include <chrono>
+#include <cmath>
 
 namespace hjepa {
 
@@ -17,11 +18,18 @@ void HJepaAgent::reset(const Observation& obs) {
   trace_.progress = advance_progress(task_, 0, obs.color);
   has_last_ = false;
   steps_since_plan_ = 0;
+  readings_.clear();
+  predicted_moves_.clear();
+  memory_.clear();
+  trace_.memory = &memory_;
+  typical_move_ = 0;
+  steps_in_achiever_ = 0;
+  readings_.push_back(trace_.belief);
 }
 
 void HJepaAgent::replan(const std::string& reason) {
   const auto t0 = std::chrono::steady_clock::now();
-  trace_.high = plan_high_level(*level2_, trace_.place, task_, trace_.progress, params.high);
+  trace_.high = plan_high_level(*level2_, trace_.place, task_, trace_.progress, params.high, &memory_);
   trace_.high_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   trace_.plan_index = 0;
   trace_.replan_reason = reason;
@@ -30,16 +38,64 @@ void HJepaAgent::replan(const std::string& reason) {
   if (trace_.replans == 1) first_plan_ = trace_.high;
 }
 
+// True when the readings of the last stuck_window steps moved much less than P1 predicted.
+bool HJepaAgent::watch_stuck(const Observation& obs) {
+  const int w = std::max(2, params.stuck_window);
+  if (params.stuck_ratio <= 0 || static_cast<int>(readings_.size()) <= w) return false;
+  float predicted = 0;
+  for (int i = 0; i < w; ++i) predicted += predicted_moves_[predicted_moves_.size() - 1 - i];
+  // A plan that expects to stand still (a local minimum of the energy) is stuck too: compare with
+  // the latent distance of a typical step of this episode.
+  predicted = std::max(predicted, 0.5f * static_cast<float>(w) * typical_move_);
+  const float realised = (readings_.back() - readings_[readings_.size() - 1 - w]).norm();
+  if (realised >= static_cast<float>(params.stuck_ratio) * predicted) return false;
+  // Side-step towards the more open side of the blocked heading, by the range rays.
+  const double side[2] = {last_heading_ + 1.7453, last_heading_ - 1.7453};
+  double open[2] = {0, 0};
+  for (int k = 0; k < 2; ++k)
+    for (int r = 0; r < obs.num_rays; ++r) {
+      const double ray = 2 * 3.141592653589793 * r / obs.num_rays;
+      open[k] += obs.ranges[r] * std::max(0.0, std::cos(ray - side[k]));
+    }
+  escape_heading_ = static_cast<float>(open[0] >= open[1] ? side[0] : side[1]);
+  readings_.erase(readings_.begin(), readings_.end() - 1);  // watch afresh after the escape
+  predicted_moves_.clear();
+  return true;
+}
+
 double HJepaAgent::act(const Observation& obs) {
   HJepaTrace& tr = trace_;
   if (has_last_) {  // Kalman-like blend of what P1 expected with what E1 reads
     const MatF expected = level1_->predict(tr.belief, &last_heading_);
-    tr.belief = expected + static_cast<float>(params.belief.gain) * (level1_->encode_observation(obs, env_.ray_max) - expected);
+    const MatF reading = level1_->encode_observation(obs, env_.ray_max);
+    predicted_moves_.push_back((expected - tr.belief).norm());
+    typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back());
+    readings_.push_back(reading);
+    if (readings_.size() > 16) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
+    tr.belief = expected + static_cast<float>(params.belief.gain) * (reading - expected);
   }
   const int old_progress = tr.progress;
   tr.progress = advance_progress(task_, tr.progress, obs.color);
   tr.place = level2_->place_of(tr.belief);
   tr.replan_reason.clear();
+  tr.stuck = tr.escape_left == 0 && tr.progress == old_progress && watch_stuck(obs);
+  if (tr.stuck) {
+    ++tr.stuck_events;
+    tr.escape_left = params.escape_steps;
+    if (tr.subgoal_place >= 0) memory_.edge_penalties[{tr.place, tr.subgoal_place}] += static_cast<float>(params.stuck_penalty);
+  }
+  // Offer watch: standing in the place that should give the next colour, without seeing it.
+  bool refuted = false;
+  if (tr.high.found && tr.progress == old_progress && tr.progress < task_.size() && tr.high.first_advance() == 0 &&
+      tr.place == tr.high.places.front()) {
+    if (++steps_in_achiever_ >= std::max(1, params.offer_patience)) {
+      memory_.refuted_offers.insert({tr.place, static_cast<int>(task_.colors[tr.progress])});
+      refuted = true;
+      steps_in_achiever_ = 0;
+    }
+  } else {
+    steps_in_achiever_ = 0;
+  }
 
   // Level 2: replan on events (start, progress, subgoal reached, strayed) or periodically.
   int at = -1;
@@ -51,6 +107,10 @@ double HJepaAgent::act(const Observation& obs) {
       }
   if (tr.replans == 0) {
     replan("start");
+  } else if (tr.stuck) {
+    replan("stuck: blocked where P1 predicted motion");
+  } else if (refuted) {
+    replan("the colour this place offers was not seen");
   } else if (tr.progress != old_progress) {
     replan("task progressed");
   } else if (!tr.high.found) {
@@ -79,8 +139,12 @@ double HJepaAgent::act(const Observation& obs) {
       if (advance != tr.plan_index + 1) tr.target_colour = -1;
     }
   }
-  tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour);
+  tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour, &obs);
   last_heading_ = tr.low.headings.front();
+  if (tr.escape_left > 0) {  // side-stepping: the plan above is kept for the trace and the warm start
+    --tr.escape_left;
+    last_heading_ = escape_heading_;
+  }
   has_last_ = true;
   tr.heading = last_heading_;
   return last_heading_;

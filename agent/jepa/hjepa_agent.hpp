@@ -5,7 +5,9 @@
 // It sees only observations and tracks task progress from the colours it observes.
 #pragma once
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "agent/agent.hpp"
 #include "agent/jepa/flat_agent.hpp"
@@ -16,6 +18,17 @@ namespace hjepa {
 struct HJepaParams {
   HighLevelParams high;
   BeliefParams belief;
+  // Offer watch: after `offer_patience` steps in a place the plan says offers the next colour
+  // without seeing that colour, the agent marks the offer false for the episode and replans.
+  int offer_patience = 3;      // steps, >= 1
+  // Stuck watch: over the last `stuck_window` steps the encoder's readings moved less than
+  // `stuck_ratio` x the latent motion P1 predicted -> the agent is blocked where its model says it
+  // is not. It then adds `stuck_penalty` predicted steps to the place-graph edge it was following,
+  // replans, and side-steps for `escape_steps` steps towards the side its range rays say is open.
+  int stuck_window = 3;        // steps, >= 2
+  double stuck_ratio = 0.35;   // 0 = never stuck
+  double stuck_penalty = 16;   // predicted steps added to a blocked edge (this episode only)
+  int escape_steps = 2;        // side steps after getting stuck
 };
 
 // Everything the agent believes and planned at its last step (read-only, for the GUI and tests).
@@ -33,6 +46,10 @@ struct HJepaTrace {
   double high_ms = 0;         // time of the last level-2 plan
   PlanResult low;             // the level-1 plan: headings, imagined latents, candidates and energies
   double heading = 0;         // the heading returned
+  bool stuck = false;         // the stuck watch fired at this step
+  int escape_left = 0;        // side steps still to take (level 1 is bypassed while > 0)
+  int stuck_events = 0;       // this episode
+  const EpisodeMemory* memory = nullptr;  // blocked edges and refuted colour offers so far
 };
 
 class HJepaAgent : public Agent {
@@ -59,7 +76,15 @@ class HJepaAgent : public Agent {
   std::unique_ptr<Planner> planner_;
   HJepaTrace trace_;
   HighLevelPlan first_plan_;
+  bool watch_stuck(const Observation& obs);
+
   int steps_since_plan_ = 0;
+  std::vector<MatF> readings_;        // the encoder's last readings (stuck watch)
+  std::vector<float> predicted_moves_;  // |P1(b, h) - b| of the last steps
+  EpisodeMemory memory_;                  // blocked edges and false colour offers found this episode
+  float typical_move_ = 0;                // running typical latent distance of one step
+  int steps_in_achiever_ = 0;             // steps spent in a place the plan says offers the next colour
+  float escape_heading_ = 0;
   float last_heading_ = 0;
   bool has_last_ = false;
 };

@@ -2,12 +2,15 @@
 //   perf env     env steps per second (default map, range ring on, default noise)
 //   perf oracle  milliseconds per oracle plan for 3-colour tasks on default maps
 //   perf plan    milliseconds per agent step of the level-1 planner
+//   perf agent   the whole H-JEPA agent: mean ms per step and level-2 replanning ms, on one map
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "agent/jepa/features.hpp"
+#include "agent/jepa/hjepa_agent.hpp"
+#include "agent/jepa/train_model.hpp"
 #include "agent/jepa/planner.hpp"
 #include "app/cli_common.hpp"
 #include "sim/oracle.hpp"
@@ -104,6 +107,63 @@ int perf_plan(bool json, int plans, const std::string& planner_name) {
   return 0;
 }
 
+// The whole hierarchical agent on one map: `episodes` 3-colour tasks (colours drawn from the map,
+// start points from the episode seed); every act() and every level-2 plan is timed.
+int perf_agent(bool json, int episodes, const MapChoice& map, const std::string& model_path) {
+  const World world = make_world(map);
+  ModelFile model;
+  if (!model_path.empty()) {
+    try {
+      model = load_model(model_path, world.fingerprint());
+    } catch (const ModelError& e) {
+      throw UsageError(std::string("--model: ") + e.what());
+    }
+  } else {
+    std::fprintf(stderr, "perf agent: no --model given: training on this map first\n");
+    Level1Report report;
+    model = train_model(world, EnvParams{}, Level1TrainParams{}, 1, "hjepa perf", report);
+  }
+  std::vector<Color> colours;
+  for (const auto& r : world.regions)
+    if (std::find(colours.begin(), colours.end(), r.color) == colours.end()) colours.push_back(r.color);
+  std::vector<double> high_ms;
+  double act_seconds = 0;
+  long steps = 0, successes = 0;
+  for (int e = 0; e < episodes; ++e) {
+    Rng rng(derive_seed(123, e));
+    Task task;
+    while (task.size() < 3) {
+      const Color c = colours[rng.below(colours.size())];
+      if (task.colors.empty() || task.colors.back() != c) task.colors.push_back(c);
+    }
+    Env env(world, task);
+    Observation obs = env.reset(derive_seed(456, e));
+    HJepaAgent agent(model.level1, model.level2, task, EnvParams{}, make_planner("gradient", PlannerParams{}, derive_seed(789, e)));
+    agent.reset(obs);
+    while (!env.done()) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const double heading = agent.act(obs);
+      act_seconds += seconds_since(t0);
+      ++steps;
+      if (!agent.trace().replan_reason.empty()) high_ms.push_back(agent.trace().high_ms);
+      obs = env.step(heading).obs;
+    }
+    successes += env.state().progress >= task.size();
+  }
+  const double ms_per_step = 1000 * act_seconds / std::max(1L, steps);
+  const double high_median = high_ms.empty() ? 0 : median(high_ms);
+  const double high_max = high_ms.empty() ? 0 : *std::max_element(high_ms.begin(), high_ms.end());
+  if (json)
+    std::printf("%s\n", nlohmann::json{{"ms_per_step", ms_per_step}, {"high_level_ms_median", high_median}, {"high_level_ms_max", high_max},
+                                       {"high_level_plans", high_ms.size()}, {"steps", steps}, {"episodes", episodes},
+                                       {"successes", successes}}.dump().c_str());
+  else
+    std::printf("agent: %.3f ms per step on average (%ld steps, %d episodes of 3-colour tasks, %ld successes, one thread); "
+                "level-2 replanning %.3f ms median, %.3f ms max over %zu plans\n",
+                ms_per_step, steps, episodes, successes, high_median, high_max, high_ms.size());
+  return 0;
+}
+
 }  // namespace
 
 int cmd_perf(int argc, char** argv) {
@@ -123,8 +183,20 @@ int cmd_perf(int argc, char** argv) {
   plan->add_flag("--json", json, "Print {\"ms_per_step\": ...}");
   plan->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(CLI::Range(1, 100000));
   plan->add_option("--planner", planner_name, "gradient or cem (default gradient)")->check(CLI::IsMember({"gradient", "cem"}));
+  auto* agent = app.add_subcommand("agent", "The whole H-JEPA agent: mean ms per step and level-2 replanning ms on one map");
+  agent->add_flag("--json", json, "Print {\"ms_per_step\": ..., \"high_level_ms_median\": ...}");
+  int episodes = 20;
+  MapChoice map;
+  std::string model_path;
+  add_map_options(*agent, map, false);
+  agent->add_option("--model", model_path, "Model file for this map (without it, trains one first)");
+  agent->add_option("--episodes", episodes, "3-colour episodes run (default 20)")->check(CLI::Range(1, 100000));
   return run_command(app, argc, argv, [&] {
     if (env->parsed()) return perf_env(json, rounds, steps);
+    if (agent->parsed()) {
+      if (map.file.empty() && map.seed < 0) map.seed = 1;
+      return perf_agent(json, episodes, map, model_path);
+    }
     if (plan->parsed()) return perf_plan(json, plans, planner_name);
     return perf_oracle(json, plans);
   });

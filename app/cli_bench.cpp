@@ -230,15 +230,16 @@ int cmd_bench(int argc, char** argv) {
     options.planner = planner;
     options.config = config_hash(suite, plan, agents, planner);
     options.suite_episodes = static_cast<int64_t>(plan.episodes.size());
-    std::fprintf(stderr, "bench: suite %s (%s): %zu maps, %zu cases, %zu episodes; running %zu (shard %lld/%lld) on %d threads, seed %llu\n",
-                 suite.name.c_str(), suite.path.c_str(), plan.maps.size(), plan.cases.size(), plan.episodes.size(), mine.size(),
-                 static_cast<long long>(shard.index), static_cast<long long>(shard.count), threads,
-                 static_cast<unsigned long long>(suite.seed));
+    auto count = [](size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
+    std::fprintf(stderr, "bench: suite %s (%s): %s, %s, %s; running %zu (shard %lld/%lld) on %s, seed %llu\n", suite.name.c_str(),
+                 suite.path.c_str(), count(plan.maps.size(), "map").c_str(), count(plan.cases.size(), "case").c_str(),
+                 count(plan.episodes.size(), "episode").c_str(), mine.size(), static_cast<long long>(shard.index),
+                 static_cast<long long>(shard.count), count(threads, "thread").c_str(), static_cast<unsigned long long>(suite.seed));
     if (mine.empty()) throw UsageError("--shard: shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
                                        " has no episodes (the run has " + std::to_string(plan.episodes.size()) +
                                        "); expected fewer shards than episodes");
 
-    const BenchModels models = prepare_models(suite, plan, mine, threads);
+    const BenchModels models = prepare_models(suite, plan, mine, threads, shard.index, shard.count);
     const std::vector<EpisodeRow> rows = run_episodes(suite, plan, mine, models, options);
     const BenchSummary summary = summarize(rows);
     if (!out.empty()) {

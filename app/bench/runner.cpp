@@ -1,6 +1,7 @@
 // Model preparation, one episode, and the worker pool (see runner.hpp).
 #include "app/bench/runner.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -131,13 +132,15 @@ BenchModelKey model_key(const Suite& suite, const BenchPlan& plan, const BenchEp
   return {plan.cases[e.case_index].map, suite.train_noise ? -1 : e.noise, e.model_seed};
 }
 
-BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes, int threads) {
+BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes, int threads,
+                           int64_t shard_index, int64_t shard_count) {
   BenchModels models;
   for (const BenchEpisode& e : episodes)
     if (agent_needs_model(e.agent)) models[model_key(suite, plan, e)];
   if (models.empty()) return models;
   std::vector<std::pair<const BenchModelKey, BenchModel>*> todo;
   for (auto& item : models) todo.push_back(&item);
+  std::rotate(todo.begin(), todo.begin() + static_cast<int64_t>(todo.size()) * shard_index / shard_count, todo.end());
   Progress progress("models", static_cast<int64_t>(todo.size()));
   parallel_for(static_cast<int64_t>(todo.size()), threads, [&](int64_t i) {
     const BenchModelKey& key = todo[i]->first;

@@ -37,8 +37,11 @@ EnvParams bench_env_params(const Suite& suite, int noise);
 // The key of the model an episode uses (only for agents that need one).
 BenchModelKey model_key(const Suite& suite, const BenchPlan& plan, const BenchEpisode& episode);
 
-// Trains or loads every model `episodes` need; progress on stderr.
-BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes, int threads);
+// Trains or loads every model `episodes` need; progress on stderr. Shard i of n starts at the
+// model i/n of the way through the list, so shards sharing a cache directory mostly train
+// different models and load the others' (the cache is checked just before each model).
+BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes, int threads,
+                           int64_t shard_index = 0, int64_t shard_count = 1);
 // Runs `episodes`; progress on stderr. Rows are rounded as files keep them (round_for_output).
 std::vector<EpisodeRow> run_episodes(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes,
                                      const BenchModels& models, const BenchRunOptions& options);

@@ -239,8 +239,17 @@ int cmd_bench(int argc, char** argv) {
                                        " has no episodes (the run has " + std::to_string(plan.episodes.size()) +
                                        "); expected fewer shards than episodes");
 
-    const BenchModels models = prepare_models(suite, plan, mine, threads, shard.index, shard.count);
-    const std::vector<EpisodeRow> rows = run_episodes(suite, plan, mine, models, options);
+    BenchModels models;
+    std::vector<EpisodeRow> rows;
+    try {
+      models = prepare_models(suite, plan, mine, threads, shard.index, shard.count);
+      rows = run_episodes(suite, plan, mine, models, options);
+    } catch (const UsageError&) {
+      throw;
+    } catch (const std::exception& e) {  // a bug, not a user error: say so rather than abort
+      std::fprintf(stderr, "\nhjepa bench: internal error: %s\n", e.what());
+      return 1;
+    }
     const BenchSummary summary = summarize(rows);
     if (!out.empty()) {
       write_results(out, rows, summary);

@@ -42,5 +42,6 @@ int cmd_map(int argc, char** argv);
 int cmd_perf(int argc, char** argv);
 int cmd_gui(int argc, char** argv);
 int cmd_train(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
 
 }  // namespace hjepa

@@ -4,13 +4,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "agent/jepa/features.hpp"
-#include "agent/jepa/flat_agent.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
-#include "agent/oracle_agent.hpp"
-#include "agent/random_agent.hpp"
+#include "app/agent_factory.hpp"
 #include "app/cli_common.hpp"
-#include "app/cli_train.hpp"
+#include "app/model_cache.hpp"
 #include "sim/oracle.hpp"
 
 namespace hjepa {
@@ -27,9 +24,10 @@ int cmd_run(int argc, char** argv) {
       ->required();
   app.add_option("--start", start_text, "Start position X,Y (default: drawn from --seed)");
   std::string model_path, planner_name = "gradient";
-  app.add_option("--agent", agent_name, "Agent: oracle, random, flat (level-1 JEPA) or hjepa (both levels)")->required()
-      ->check(CLI::IsMember({"oracle", "random", "flat", "hjepa"}));
-  app.add_option("--model", model_path, "Model file from hjepa train (flat and hjepa agents; without it, trains one first)");
+  app.add_option("--agent", agent_name, "Agent: " + agent_name_list() + " (flat = level 1 alone, hjepa = both levels)")->required()
+      ->check(CLI::IsMember(agent_names()));
+  app.add_option("--model", model_path,
+                 "Model file from hjepa train (flat and hjepa agents; without it, uses the model cache or trains one first)");
   app.add_option("--planner", planner_name, "Low-level planner: gradient or cem (default gradient)")
       ->check(CLI::IsMember({"gradient", "cem"}));
   app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1");
@@ -55,13 +53,8 @@ int cmd_run(int argc, char** argv) {
     const double oracle_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!oracle.found) throw UsageError("--task: " + task_to_string(task) + " cannot be completed from this start (a colour is unreachable)");
 
-    std::unique_ptr<Agent> agent;
     ModelFile model;
-    if (agent_name == "oracle") {
-      agent = std::make_unique<OracleAgent>(env);
-    } else if (agent_name == "random") {
-      agent = std::make_unique<RandomAgent>(derive_seed(seed, 1));
-    } else {
+    if (agent_needs_model(agent_name)) {
       if (!model_path.empty()) {
         try {
           model = load_model(model_path, world.fingerprint());
@@ -69,19 +62,22 @@ int cmd_run(int argc, char** argv) {
           throw UsageError(std::string("--model: ") + e.what());
         }
       } else {
-        std::fprintf(stderr, "hjepa run: no --model given: training on this map first (hjepa train saves one)\n");
-        Level1Report report;
-        model = train_model(world, env_params, Level1TrainParams{}, 1, "hjepa run", report);
-        std::fprintf(stderr, "hjepa run: trained in %.1f s (probe R^2 %.4f)\n", report.seconds, report.probe_r2);
+        std::fprintf(stderr, "hjepa run: no --model given: using the cached model for this map, or training one\n");
+        ModelCacheResult cache;
+        model = cached_model(world, env_params, Level1TrainParams{}, 1, "hjepa run", &cache);
+        if (cache.from_cache)
+          std::fprintf(stderr, "hjepa run: loaded from the cache (0 s training): %s\n", cache.path.c_str());
+        else
+          std::fprintf(stderr, "hjepa run: trained in %.1f s (probe R^2 %.4f)%s%s\n", cache.train_seconds,
+                       cache.report.probe_r2, cache.path.empty() ? "" : ", cached as ", cache.path.c_str());
       }
-      if (model.level1.arch.features != feature_size(env_params.num_rays))
-        throw UsageError("--model: it reads " + std::to_string(model.level1.arch.features) + " observation features; expected " +
-                         std::to_string(feature_size(env_params.num_rays)) + " (a model trained with the same number of range rays)");
-      auto planner = make_planner(planner_name, PlannerParams{}, derive_seed(seed, 2));
-      if (agent_name == "flat")
-        agent = std::make_unique<FlatJepaAgent>(model.level1, task, env_params, std::move(planner));
-      else
-        agent = std::make_unique<HJepaAgent>(model.level1, model.level2, task, env_params, std::move(planner));
+    }
+    const AgentSetup setup(env, task, env_params, seed, &model, planner_name);
+    std::unique_ptr<Agent> agent;
+    try {
+      agent = make_agent(agent_name, setup);
+    } catch (const UsageError& e) {
+      throw UsageError(std::string(model_path.empty() ? "" : "--model: ") + e.what());
     }
     agent->reset(obs);
 

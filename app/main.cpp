@@ -1,5 +1,5 @@
 // hjepa: one executable for the desktop app (gui, the default) and the headless commands
-// (run, map, train, perf). Dispatches on the first argument.
+// (run, bench, map, train, perf). Dispatches on the first argument.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -16,6 +16,7 @@ const char* kUsage =
     "Commands:\n"
     "  gui    open the desktop app (SFML window + Dear ImGui panels)\n"
     "  run    run one episode headless and print a summary or JSON\n"
+    "  bench  run a benchmark suite (maps x tasks x agents) on threads or shards; 'bench merge' joins shard results\n"
     "  map    generate a map and write it as a hjepa-map/1 JSON file\n"
     "  train  train level 1 of the H-JEPA on a map and write a model file\n"
     "  perf   measure speed: 'perf env' (env steps/s), 'perf oracle' (oracle ms/plan), 'perf plan' (planner ms/step)\n"
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
   if (cmd == "perf") return cmd_perf(argc - 1, argv + 1);
   if (cmd == "gui") return cmd_gui(argc - 1, argv + 1);
   if (cmd == "train") return cmd_train(argc - 1, argv + 1);
-  std::fprintf(stderr, "hjepa: unknown command \"%s\"; expected one of gui, run, map, train, perf (see hjepa --help)\n",
+  if (cmd == "bench") return cmd_bench(argc - 1, argv + 1);
+  std::fprintf(stderr, "hjepa: unknown command \"%s\"; expected one of gui, run, bench, map, train, perf (see hjepa --help)\n",
                cmd.c_str());
   return 2;
 }

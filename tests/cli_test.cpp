@@ -1,5 +1,6 @@
 // The hjepa CLI through the real executable: help on every command, the run JSON contract,
-// determinism, and every user error giving a clear message on stderr with exit status 2.
+// determinism, bench results independent of threads and shards, and every user error giving a
+// clear message on stderr with exit status 2.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -7,8 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "sim/map_io.hpp"
 
@@ -33,6 +36,8 @@ fs::path scratch() {
   static const fs::path dir = [] {
     fs::path d = fs::temp_directory_path() / ("hjepa_cli_test_" + std::to_string(::getpid()));
     fs::create_directories(d);
+    // Models trained by the commands under test go to a cache of our own, never the user's.
+    ::setenv("HJEPA_CACHE_DIR", (d / "model_cache").c_str(), 1);
     return d;
   }();
   return dir;
@@ -65,7 +70,7 @@ void check_refused(const std::string& args, const std::string& mentions) {
 
 TEST_CASE("--help works on every command") {
   for (const char* cmd : {"--help", "run --help", "map --help", "train --help", "perf --help", "perf env --help",
-                          "perf oracle --help", "perf plan --help", "gui --help"}) {
+                          "perf oracle --help", "perf plan --help", "gui --help", "bench --help", "bench merge --help"}) {
     CAPTURE(cmd);
     const Result r = run_cli(cmd);
     CHECK(r.status == 0);
@@ -175,4 +180,177 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   check_refused("map --map-seed 1 --out x.json --regions 40", "--regions");
   check_refused("perf", "subcommand");
   check_refused("gui --screenshot x.png", "--frames");
+}
+
+namespace {
+
+// Splits CSV text into records of fields (quoted fields may hold commas).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row(1);
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted && c == '"' && i + 1 < text.size() && text[i + 1] == '"') row.back() += '"', ++i;
+    else if (c == '"') quoted = !quoted;
+    else if (!quoted && c == ',') row.emplace_back();
+    else if (!quoted && c == '\n') rows.push_back(row), row.assign(1, "");
+    else row.back() += c;
+  }
+  return rows;
+}
+
+// The rows of a bench CSV without the timing columns, as text lines (header first).
+std::vector<std::string> untimed_rows(const fs::path& file) {
+  const auto rows = parse_csv(slurp(file));
+  REQUIRE(!rows.empty());
+  std::set<size_t> timing;
+  for (size_t c = 0; c < rows[0].size(); ++c)
+    if (rows[0][c] == "ms_per_step" || rows[0][c] == "train_seconds") timing.insert(c);
+  CHECK(timing.size() == 2);
+  std::vector<std::string> out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c)
+      if (!timing.count(c)) line += row[c] + "|";
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::string column(const fs::path& file, size_t row, const std::string& name) {
+  const auto rows = parse_csv(slurp(file));
+  for (size_t c = 0; c < rows[0].size(); ++c)
+    if (rows[0][c] == name) return rows.at(row).at(c);
+  FAIL("no column " << name);
+  return "";
+}
+
+// A suite small enough for a test: one map, three tasks, two starts, two tiny models, short episodes.
+fs::path write_tiny_suite() {
+  const fs::path file = scratch() / "tiny.json";
+  std::ofstream(file) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [3]},
+    "tasks": [{"length": 1, "per_map": 2}, {"length": 2, "per_map": 1}], "starts": 2, "max_steps": 30,
+    "model_seeds": [1, 2], "train": {"steps": 60, "sequences": 20, "head_steps": 100, "heldout_sequences": 10}})";
+  return file;
+}
+
+}  // namespace
+
+TEST_CASE("bench: the same rows whatever the threads or shards; merge prints the run's table") {
+  fs::remove_all(scratch() / "model_cache");
+  const std::string suite = write_tiny_suite().string();
+  const std::string common = "bench --suite " + suite + " --agents oracle,flat,random";
+  const fs::path one = scratch() / "one.csv", two = scratch() / "two.csv", s0 = scratch() / "s0.csv", s1 = scratch() / "s1.csv",
+                 merged = scratch() / "merged.csv", as_json = scratch() / "two.json";
+  const Result r1 = run_cli(common + " --threads 1 --out " + one.string());
+  REQUIRE(r1.status == 0);
+  CAPTURE(r1.err);
+  const Result r2 = run_cli(common + " --threads 2 --out " + two.string());
+  REQUIRE(r2.status == 0);
+  REQUIRE(run_cli(common + " --shard 0/2 --out " + s0.string()).status == 0);
+  REQUIRE(run_cli(common + " --shard 1/2 --threads 2 --out " + s1.string()).status == 0);
+  const Result m = run_cli("bench merge " + s1.string() + " " + s0.string() + " --out " + merged.string());
+  REQUIRE(m.status == 0);
+
+  const auto rows = untimed_rows(one);
+  CHECK(rows.size() == 1 + 6 * 4);  // header + 6 cases x (random, oracle, flat x 2 model seeds)
+  CHECK(untimed_rows(two) == rows);
+  CHECK(untimed_rows(merged) == rows);
+  const size_t shard0 = untimed_rows(s0).size() - 1, shard1 = untimed_rows(s1).size() - 1;
+  CHECK(shard0 == 12);
+  CHECK(shard1 == 12);
+
+  // The first run trained the two models; later runs loaded them (training seconds 0).
+  CHECK(column(one, 3, "agent") == "flat");
+  CHECK(column(one, 3, "model_seed") == "1");
+  CHECK(column(one, 4, "model_seed") == "2");
+  CHECK(column(one, 3, "model") != column(one, 4, "model"));  // one model per seed
+  CHECK(column(one, 1, "model").empty());                       // random needs none
+  CHECK(std::stod(column(one, 3, "train_seconds")) > 0);
+  CHECK(std::stod(column(two, 3, "train_seconds")) == 0);
+  CHECK(has(r1.err, "trained in"));
+  CHECK(has(r2.err, "loaded from the cache"));
+
+  // The table: one line per agent and task length, spread over model seeds for flat; merge of a
+  // run's own file prints exactly what the run printed.
+  for (const char* part : {"suite tiny, 24 episodes", "random ", "oracle ", "flat ", "2 model seeds", "steps/oracle"}) {
+    CAPTURE(part);
+    CHECK(has(r2.out, part));
+  }
+  CHECK(run_cli("bench merge " + two.string()).out == r2.out);
+  CHECK(has(run_cli("bench merge " + s0.string()).out, "12 of 24 episodes"));
+  const Result md = run_cli("bench merge " + merged.string() + " --markdown");
+  CHECK(has(md.out, "| agent |"));
+
+  // The effective suite is saved beside the results and reads back as a suite.
+  const json record = json::parse(slurp(scratch() / "two.suite.json"));
+  CHECK(record["run"]["threads"] == 2);
+  CHECK(record["model_seeds"].size() == 2);
+  const fs::path again = scratch() / "again.csv";
+  REQUIRE(run_cli("bench --suite " + (scratch() / "two.suite.json").string() + " --agents random,flat,oracle --out " + again.string())
+              .status == 0);
+  CHECK(untimed_rows(again) == rows);
+
+  // JSON output: the same episodes plus the summary.
+  REQUIRE(run_cli(common + " --out " + as_json.string()).status == 0);
+  const json j = json::parse(slurp(as_json));
+  CHECK(j["format"] == "hjepa-bench/1");
+  CHECK(j["episodes"].size() == 24);
+  CHECK(j["episodes"][0]["task"].get<std::string>() == column(one, 1, "task"));
+  CHECK(j["summary"]["groups"].size() == 6);
+
+  // Another seed, other episodes.
+  const fs::path other = scratch() / "other.csv";
+  REQUIRE(run_cli(common + " --seed 2 --out " + other.string()).status == 0);
+  CHECK(untimed_rows(other) != rows);
+}
+
+TEST_CASE("bench: bad suites, shards, agents and merges are refused with a clear message") {
+  const std::string tiny = write_tiny_suite().string();
+  auto suite_file = [](const std::string& name, const std::string& text) {
+    const fs::path file = scratch() / name;
+    std::ofstream(file) << text;
+    return file.string();
+  };
+  const std::string head = R"({"format": "hjepa-suite/1", "maps": {"seeds": [3]}, )";
+  check_refused("bench --suite " + suite_file("unknown_key.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "colour": 1})"),
+                "unknown_key.json: $.colour: unknown key");
+  check_refused("bench --suite " + suite_file("long.json", head + R"("tasks": [{"length": 9, "per_map": 1}]})"),
+                "$.tasks[0].length: 9 is out of range; expected an integer from 1 to 6");
+  check_refused("bench --suite " + suite_file("noise.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "noise": [{"motion": -0.1}]})"),
+                "$.noise[0].motion");
+  check_refused("bench --suite " + suite_file("seeds.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "model_seeds": ["a"]})"),
+                "$.model_seeds[0]");
+  check_refused("bench --suite " + suite_file("twice.json", head + R"("tasks": [], "tasks": []})"), "twice");
+  check_refused("bench --suite " + suite_file("format.json", R"({"format": "hjepa-suite/9", "maps": {"seeds": [3]}})"), "$.format");
+  check_refused("bench --suite " + suite_file("nomap.json", R"({"format": "hjepa-suite/1", "maps": {"files": ["gone.json"]},
+                "tasks": [{"length": 1, "per_map": 1}]})"), "gone.json");
+  {
+    std::ofstream(scratch() / "two_colours.json") << R"({"format": "hjepa-map/1", "size": [20, 10],
+      "regions": [{"site": [5, 5], "color": "red"}, {"site": [15, 5], "color": "blue"}], "obstacles": []})";
+    check_refused("bench --suite " + suite_file("absent.json", R"({"format": "hjepa-suite/1", "maps": {"files": ["two_colours.json"]},
+                  "tasks": [{"colors": "red,green"}]})"), "\"green\" is not on map two_colours.json");
+  }
+  check_refused("bench --suite no_such_suite", "no suite named");
+  check_refused("bench --suite " + tiny + " --shard 2/2", "--shard");
+  check_refused("bench --suite " + tiny + " --shard two/3", "--shard");
+  check_refused("bench --suite " + tiny + " --agents random,dog", "\"dog\" is not an agent");
+  check_refused("bench --suite " + tiny + " --agents random,random", "twice");
+  check_refused("bench --suite " + tiny + " --out " + (scratch() / "rows.txt").string(), ".csv or .json");
+  check_refused("bench --suite " + tiny + " --out " + (scratch() / "no_dir" / "rows.csv").string(), "no_dir");
+  ::setenv("SLURM_ARRAY_TASK_ID", "1", 1);  // an array task id without the array size
+  check_refused("bench --suite " + tiny + " --agents random", "SLURM_ARRAY_TASK_ID");
+  ::unsetenv("SLURM_ARRAY_TASK_ID");
+
+  const fs::path a = scratch() / "m_a.csv", b = scratch() / "m_b.csv";
+  REQUIRE(run_cli("bench --suite " + tiny + " --agents random,oracle --out " + a.string()).status == 0);
+  REQUIRE(run_cli("bench --suite " + tiny + " --agents random --out " + b.string()).status == 0);
+  check_refused("bench merge " + a.string() + " " + a.string(), "do not overlap");
+  check_refused("bench merge " + a.string() + " " + b.string(), "do not match");
+  check_refused("bench merge " + tiny, "not a .csv file");
+  {
+    std::ofstream(scratch() / "bad_rows.csv") << slurp(a).substr(0, slurp(a).find('\n') + 1) << "x,y\n";
+    check_refused("bench merge " + (scratch() / "bad_rows.csv").string(), "bad_rows.csv: line 2");
+  }
 }

@@ -1,0 +1,48 @@
+// Every agent the headless commands can run, made by name in one place: `hjepa run`, `hjepa bench`
+// (and later the GUI) build agents through make_agent, so an agent added here is available to all.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/agent.hpp"
+#include "agent/jepa/flat_agent.hpp"
+#include "agent/jepa/hjepa_agent.hpp"
+#include "agent/jepa/model_file.hpp"
+#include "agent/oracle_agent.hpp"
+
+namespace hjepa {
+
+// What an agent may be built from. The references must outlive the agent (the oracle reads `env`,
+// model-based agents read `model`).
+struct AgentSetup {
+  AgentSetup(const Env& env, const Task& task, const EnvParams& env_params, uint64_t episode_seed,
+             const ModelFile* model = nullptr, std::string planner = "gradient")
+      : env(env), task(task), env_params(env_params), episode_seed(episode_seed), model(model), planner(std::move(planner)) {}
+
+  const Env& env;                    // the episode's env, already reset (the oracle reads its true state)
+  const Task& task;                  // the task being run
+  const EnvParams& env_params;       // the env's parameters (rays, range scale)
+  uint64_t episode_seed;             // the agent's own randomness is derived from it
+  const ModelFile* model;            // required when agent_needs_model(name); ignored otherwise
+  std::string planner;               // low-level planner of model-based agents: "gradient" or "cem"
+  PlannerParams planner_params;      // its parameters
+  BeliefParams belief_params;        // latent belief of model-based agents
+  HJepaParams hjepa_params;          // the hierarchical agent (its belief comes from belief_params)
+  OracleAgentParams oracle_params;   // the oracle agent's replanning and grid
+};
+
+// "random", "oracle", "flat" (in that order).
+const std::vector<std::string>& agent_names();
+// "random, oracle, flat"
+std::string agent_name_list();
+bool is_agent_name(const std::string& name);
+// True for agents built on a trained model (ModelFile): they need AgentSetup::model.
+bool agent_needs_model(const std::string& name);
+
+// Builds the agent. Throws UsageError when the model does not fit the env (observation features)
+// or the planner name is unknown; a missing model for a model-based agent or an unknown agent name
+// is a programmer error (std::logic_error): check with is_agent_name / agent_needs_model first.
+std::unique_ptr<Agent> make_agent(const std::string& name, const AgentSetup& setup);
+
+}  // namespace hjepa

@@ -1,0 +1,226 @@
+// Summary statistics and the table (see summary.hpp).
+#include "app/bench/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "app/agent_factory.hpp"
+
+namespace hjepa {
+
+namespace {
+
+int agent_rank(const std::string& agent) {
+  const auto& names = agent_names();
+  return static_cast<int>(std::find(names.begin(), names.end(), agent) - names.begin());
+}
+
+using GroupKey = std::tuple<int, std::string, double, double, double, int>;
+
+GroupKey key_of(const EpisodeRow& r) {
+  return {agent_rank(r.agent), r.agent, r.noise_motion, r.noise_perception, r.noise_range, r.length};
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
+  SummaryGroup g;
+  const EpisodeRow& first = *rows.front();
+  g.agent = first.agent;
+  g.noise_motion = first.noise_motion, g.noise_perception = first.noise_perception, g.noise_range = first.noise_range;
+  g.length = first.length;
+  std::map<uint64_t, std::pair<int64_t, int64_t>> per_seed;  // model seed -> (successes, episodes)
+  std::map<std::string, double> models;                      // model -> training seconds
+  std::vector<double> ratios;
+  double total_ms = 0, total_steps = 0;
+  for (const EpisodeRow* r : rows) {
+    ++g.episodes;
+    g.successes += r->success;
+    if (r->model_seed) {
+      per_seed[*r->model_seed].first += r->success;
+      ++per_seed[*r->model_seed].second;
+    }
+    if (!r->model.empty()) models[r->model] = r->train_seconds;
+    if (r->success && r->oracle_steps > 0) ratios.push_back(static_cast<double>(r->steps) / r->oracle_steps);
+    total_ms += r->ms_per_step * r->steps;
+    total_steps += r->steps;
+    g.parameters = std::max(g.parameters, r->parameters);
+  }
+  g.model_seeds = static_cast<int>(per_seed.size());
+  g.se_over_model_seeds = per_seed.size() >= 2;
+  if (g.se_over_model_seeds) {
+    std::vector<double> rates;
+    for (const auto& [seed, counts] : per_seed) rates.push_back(static_cast<double>(counts.first) / counts.second);
+    double mean = 0, var = 0;
+    for (double x : rates) mean += x / rates.size();
+    for (double x : rates) var += (x - mean) * (x - mean) / (rates.size() - 1);
+    g.success_rate = mean;
+    g.success_se = std::sqrt(var / rates.size());
+  } else {
+    g.success_rate = static_cast<double>(g.successes) / g.episodes;
+    g.success_se = std::sqrt(g.success_rate * (1 - g.success_rate) / g.episodes);
+  }
+  g.ratio_count = static_cast<int64_t>(ratios.size());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  g.ratio_median = ratios.empty() ? nan : median(ratios);
+  g.ratio_mean = nan;
+  if (!ratios.empty()) {
+    double sum = 0;
+    for (double x : ratios) sum += x;
+    g.ratio_mean = sum / ratios.size();
+  }
+  g.ms_per_step = total_steps > 0 ? total_ms / total_steps : 0;
+  g.models = static_cast<int>(models.size());
+  double train_total = 0;
+  for (const auto& [model, seconds] : models)
+    if (seconds > 0) ++g.models_trained, train_total += seconds;
+  g.train_seconds = g.models_trained ? train_total / g.models_trained : 0;
+  return g;
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string fmt_ratio(double v) { return std::isnan(v) ? "-" : fmt("%.2f", v); }
+
+std::string noise_text(const SummaryGroup& g) {
+  return fmt("%g", g.noise_motion) + "/" + fmt("%g", g.noise_perception) + "/" + fmt("%g", g.noise_range);
+}
+
+std::vector<std::vector<std::string>> table_cells(const BenchSummary& s) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head = {"agent"};
+  if (s.noise_varies) head.push_back("noise m/p/r");
+  for (const char* h : {"colours", "episodes", "success", "± s.e.", "s.e. over", "steps/oracle median", "steps/oracle mean",
+                        "ms/step", "train s/model", "parameters"})
+    head.push_back(h);
+  rows.push_back(head);
+  for (const SummaryGroup& g : s.groups) {
+    std::vector<std::string> row = {g.agent};
+    if (s.noise_varies) row.push_back(noise_text(g));
+    row.push_back(std::to_string(g.length));
+    row.push_back(std::to_string(g.episodes));
+    row.push_back(fmt("%.1f%%", 100 * g.success_rate));
+    row.push_back(fmt("%.1f%%", 100 * g.success_se));
+    row.push_back(g.se_over_model_seeds ? std::to_string(g.model_seeds) + " model seeds" : "episodes");
+    row.push_back(fmt_ratio(g.ratio_median));
+    row.push_back(fmt_ratio(g.ratio_mean));
+    row.push_back(fmt("%.3f", g.ms_per_step));
+    row.push_back(g.models == 0 ? "-" : g.models_trained == 0 ? "cached" : fmt("%.1f", g.train_seconds));
+    row.push_back(g.parameters > 0 ? std::to_string(g.parameters) : "-");
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// Display width: "±" is one column but two bytes.
+size_t width_of(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+std::string pad(const std::string& s, size_t width) { return s + std::string(width - width_of(s), ' '); }
+
+}  // namespace
+
+BenchSummary summarize(const std::vector<EpisodeRow>& rows) {
+  BenchSummary s;
+  if (rows.empty()) return s;
+  s.suite = rows.front().suite;
+  s.config = rows.front().config;
+  s.suite_episodes = rows.front().suite_episodes;
+  s.episodes = static_cast<int64_t>(rows.size());
+  std::map<GroupKey, std::vector<const EpisodeRow*>> groups;
+  std::set<std::tuple<double, double, double>> noises;
+  for (const EpisodeRow& r : rows) {
+    groups[key_of(r)].push_back(&r);
+    noises.insert({r.noise_motion, r.noise_perception, r.noise_range});
+  }
+  s.noise_varies = noises.size() > 1;
+  for (const auto& [key, members] : groups) s.groups.push_back(summarize_group(members));
+  return s;
+}
+
+std::string format_summary(const BenchSummary& s, bool markdown) {
+  std::string out = "hjepa bench: suite " + s.suite + ", " +
+                    (s.episodes == s.suite_episodes ? std::to_string(s.episodes)
+                                                    : std::to_string(s.episodes) + " of " + std::to_string(s.suite_episodes)) +
+                    " episodes (config " + s.config + ")" +
+                    (s.episodes == s.suite_episodes ? "" : " - a part of the run (one shard, or shards missing)") + "\n";
+  std::vector<std::string> legend = {
+      "success ± s.e.: standard error over model seeds (model-based agents with several), else over episodes",
+      "steps/oracle: steps / oracle_steps, successful episodes only; ms/step: agent decision + env step, wall time",
+      "train s/model: mean training time of the models this run trained (\"cached\": all loaded from the model cache)"};
+  if (s.noise_varies) legend.push_back("noise m/p/r: sigma of the motion / perception / range noise");
+  if (markdown) out += "\n";
+  for (const std::string& line : legend) out += (markdown ? "* " : "  ") + line + "\n";
+  if (markdown) out += "\n";
+  const auto cells = table_cells(s);
+  std::vector<size_t> widths(cells.front().size(), 0);
+  for (const auto& row : cells)
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], width_of(row[c]));
+  for (size_t r = 0; r < cells.size(); ++r) {
+    std::string line;
+    for (size_t c = 0; c < cells[r].size(); ++c) {
+      if (markdown) line += "| " + cells[r][c] + " ";
+      else line += (c ? "  " : "") + (c + 1 < cells[r].size() ? pad(cells[r][c], widths[c]) : cells[r][c]);
+    }
+    out += line + (markdown ? "|" : "") + "\n";
+    if (markdown && r == 0) {
+      for (const std::string& head : cells[0]) {
+        const bool text = head == "agent" || head == "noise m/p/r" || head == "s.e. over";
+        out += text ? "|---" : "|--:";
+      }
+      out += "|\n";
+    }
+  }
+  return out;
+}
+
+std::string summary_to_json(const BenchSummary& s) {
+  using Json = nlohmann::ordered_json;
+  auto number = [](double v) { return std::isnan(v) ? Json(nullptr) : Json(v); };
+  Json groups = Json::array();
+  for (const SummaryGroup& g : s.groups)
+    groups.push_back({{"agent", g.agent},
+                      {"noise_motion", g.noise_motion},
+                      {"noise_perception", g.noise_perception},
+                      {"noise_range", g.noise_range},
+                      {"length", g.length},
+                      {"episodes", g.episodes},
+                      {"successes", g.successes},
+                      {"success_rate", g.success_rate},
+                      {"success_se", g.success_se},
+                      {"se_over", g.se_over_model_seeds ? "model_seeds" : "episodes"},
+                      {"model_seeds", g.model_seeds},
+                      {"ratio_count", g.ratio_count},
+                      {"steps_per_oracle_median", number(g.ratio_median)},
+                      {"steps_per_oracle_mean", number(g.ratio_mean)},
+                      {"ms_per_step", g.ms_per_step},
+                      {"models", g.models},
+                      {"models_trained", g.models_trained},
+                      {"train_seconds", g.train_seconds},
+                      {"parameters", g.parameters}});
+  Json doc = {{"suite", s.suite},
+              {"config", s.config},
+              {"episodes", s.episodes},
+              {"suite_episodes", s.suite_episodes},
+              {"groups", std::move(groups)}};
+  return doc.dump();
+}
+
+}  // namespace hjepa

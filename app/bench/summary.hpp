@@ -1,0 +1,44 @@
+// The benchmark table: per agent (and noise setting, when a suite has several) and task length —
+// success rate with its standard error, steps / oracle_steps, planning time, training time and
+// model size. Computed from the per-episode rows alone, so a merge of shard files prints exactly
+// the table one run would.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/bench/results.hpp"
+
+namespace hjepa {
+
+struct SummaryGroup {
+  std::string agent;
+  double noise_motion = 0, noise_perception = 0, noise_range = 0;
+  int length = 0;                // task colours
+  int64_t episodes = 0, successes = 0;
+  double success_rate = 0;       // mean over model seeds when se_over_model_seeds, else successes / episodes
+  double success_se = 0;         // standard error of success_rate
+  int model_seeds = 0;           // distinct model seeds among the rows (0 without a model)
+  bool se_over_model_seeds = false;  // spread over >= 2 model seeds; otherwise binomial over episodes
+  int64_t ratio_count = 0;       // successful episodes with oracle_steps > 0
+  double ratio_median = 0, ratio_mean = 0;  // steps / oracle_steps over those; NaN when ratio_count = 0
+  double ms_per_step = 0;        // total milliseconds / total steps
+  int models = 0, models_trained = 0;  // distinct models used; how many were trained (not loaded) by the run
+  double train_seconds = 0;      // mean training seconds over the trained ones
+  int64_t parameters = 0;        // largest model among the rows (0 without a model)
+};
+
+struct BenchSummary {
+  std::string suite, config;
+  int64_t episodes = 0, suite_episodes = 0;
+  bool noise_varies = false;     // more than one noise setting: the table has noise columns
+  std::vector<SummaryGroup> groups;
+};
+
+// Rows of one run (or merged shards). Groups are ordered by agent (agent_names() order), noise, length.
+BenchSummary summarize(const std::vector<EpisodeRow>& rows);
+// The table as aligned text or as Markdown, with a title line and a legend.
+std::string format_summary(const BenchSummary& summary, bool markdown);
+std::string summary_to_json(const BenchSummary& summary);
+
+}  // namespace hjepa

@@ -1,0 +1,121 @@
+// The model cache (see model_cache.hpp). The key hashes a canonical text of the inputs; training
+// config is taken from the CONF section model files write, so every recorded training field is in
+// the key without listing the fields twice. All cache-filling calls to train_model live here.
+#include "app/model_cache.hpp"
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "agent/jepa/features.hpp"
+#include "app/cli_common.hpp"
+
+namespace hjepa {
+
+namespace {
+
+// Bump when training code changes in a way the recorded config does not show, so old cache
+// entries are no longer used.
+constexpr int kTrainingCodeVersion = 1;
+
+uint64_t fnv1a64(const std::string& s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string hex(uint64_t v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%0*" PRIx64, digits, v);
+  return buf;
+}
+
+// The training config exactly as a model file records it (the CONF section).
+std::string training_config_text(const Level1TrainParams& tp, uint64_t seed) {
+  ModelFile probe;
+  probe.train = tp;
+  probe.train_seed = seed;
+  for (const ModelSection& s : model_sections(probe))
+    if (s.tag == "CONF") return s.payload;
+  return "";
+}
+
+std::string key_text(const World& world, const EnvParams& e, const Level1TrainParams& tp, uint64_t seed) {
+  const Level1Arch arch;
+  char env[512];
+  std::snprintf(env, sizeof env,
+                "env step_length=%.17g noise_motion=%.17g noise_perception=%.17g noise_range=%.17g num_rays=%d ray_max=%.17g\n"
+                "arch features=%d latent=%d hidden=%d head_hidden=%d probe_hidden=%d\n",
+                e.step_length, e.noise_motion, e.noise_perception, e.noise_range, e.num_rays, e.ray_max,
+                feature_size(e.num_rays), arch.latent, arch.hidden, arch.head_hidden, arch.probe_hidden);
+  return "model_format=" + std::to_string(kModelFormatVersion) + " training_code=" + std::to_string(kTrainingCodeVersion) +
+         "\nmap=" + hex(world.fingerprint(), 16) + "\n" + env + "seed=" + std::to_string(seed) + "\n" +
+         training_config_text(tp, seed);
+}
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+std::string model_cache_dir() {
+  if (const std::string dir = env_or_empty("HJEPA_CACHE_DIR"); !dir.empty()) return dir;
+  if (const std::string xdg = env_or_empty("XDG_CACHE_HOME"); !xdg.empty()) return xdg + "/hjepa/models";
+  if (const std::string home = env_or_empty("HOME"); !home.empty()) return home + "/.cache/hjepa/models";
+  return "";
+}
+
+std::string model_cache_name(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed) {
+  return "level1-map" + hex(world.fingerprint(), 16) + "-seed" + std::to_string(seed) + "-" +
+         hex(fnv1a64(key_text(world, env_params, tp, seed)), 16) + ".bin";
+}
+
+ModelFile cached_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed,
+                       const std::string& created_by, ModelCacheResult* result, const ProgressFn& progress) {
+  ModelCacheResult local;
+  ModelCacheResult& r = result ? *result : local;
+  r = ModelCacheResult{};
+  const std::string dir = model_cache_dir();
+  if (!dir.empty()) r.path = dir + "/" + model_cache_name(world, env_params, tp, seed);
+
+  std::error_code ec;
+  if (!r.path.empty() && std::filesystem::exists(r.path, ec)) {
+    try {
+      ModelFile mf = load_model(r.path, world.fingerprint());
+      if (mf.train_seed != seed || mf.level1.arch.features != feature_size(env_params.num_rays))
+        throw ModelError(r.path + ": trained with seed " + std::to_string(mf.train_seed) + " and " +
+                         std::to_string(mf.level1.arch.features) + " features; expected seed " + std::to_string(seed) +
+                         " and " + std::to_string(feature_size(env_params.num_rays)));
+      r.from_cache = true;
+      return mf;
+    } catch (const ModelError& e) {
+      std::fprintf(stderr, "note: cached model unusable (%s); retraining and overwriting it\n", e.what());
+    }
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  ModelFile mf = train_model(world, env_params, tp, seed, created_by, r.report, progress);
+  r.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!r.report.finite)
+    throw UsageError("training on map " + hex(world.fingerprint(), 16) + " with seed " + std::to_string(seed) +
+                     " stopped: " + r.report.message);
+  if (r.path.empty()) {
+    std::fprintf(stderr, "note: no cache directory (set HJEPA_CACHE_DIR, XDG_CACHE_HOME or HOME); the model is not cached\n");
+    return mf;
+  }
+  std::filesystem::create_directories(dir, ec);
+  try {
+    save_model(mf, r.path);
+  } catch (const ModelError& e) {
+    std::fprintf(stderr, "note: could not cache the model (%s)\n", e.what());
+    r.path.clear();
+  }
+  return mf;
+}
+
+}  // namespace hjepa

@@ -113,18 +113,35 @@ uint64_t fnv1a64(const std::string& s) {
 
 // What makes two runs' rows comparable: the suite (map files by name and content, not by path), the
 // seed, the agents and the planner.
-std::string config_hash(const Suite& suite, const BenchPlan& plan, const std::vector<std::string>& agents, const std::string& planner) {
+std::string config_hash(const Suite& suite, const BenchPlan& plan, const std::vector<std::string>& agents, const RunConfig& config) {
   Suite portable = suite;
   for (SuiteMap& m : portable.maps)
     if (!m.file.empty()) m.file = fs::path(m.file).filename().string();
   std::string text = "hjepa-bench/1\n" + suite_to_json(portable) + "\nagents";
   for (const std::string& name : agent_names())
     if (std::find(agents.begin(), agents.end(), name) != agents.end()) text += " " + name;
-  text += "\nplanner " + planner + "\nmaps";
+  text += "\nconfig " + config_to_json(config).dump() + "\nmaps";
   for (const BenchMap& m : plan.maps) text += " " + std::to_string(m.world.fingerprint());
   char buf[32];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
   return buf;
+}
+
+// Every parameter --config and --set accept: name, default, valid range, meaning.
+std::string config_help() {
+  const RunConfig defaults;
+  std::string out = "Parameters for --config FILE (nested JSON objects, e.g. {\"agent\": {\"planner\": {\"horizon\": 12}}}) "
+                    "and --set NAME=VALUE (a suite's noise levels and step limit override env.*):\n";
+  for (const ParamSpec& p : run_params()) {
+    char line[512];
+    const std::string value = !p.choices.empty() ? p.get_text(defaults)
+                              : p.integer        ? std::to_string(static_cast<long long>(p.get(defaults)))
+                                                 : nlohmann::json(p.get(defaults)).dump();
+    std::snprintf(line, sizeof line, "  %-32s default %-10s %s; %s\n", p.name.c_str(), value.c_str(), p.range_text().c_str(),
+                  p.help.c_str());
+    out += line;
+  }
+  return out;
 }
 
 // results.csv -> results.suite.json
@@ -212,9 +229,35 @@ int cmd_bench(int argc, char** argv) {
   app.add_option("--out", out, "Write one row per episode to FILE.csv or FILE.json (and the effective suite to FILE.suite.json)");
   app.add_flag("--markdown", markdown, "Print the table as Markdown");
   app.add_option("--seed", seed, "Base seed of the episode seeds (default: the suite's \"seed\")");
-  app.add_option("--planner", planner, "Low-level planner of model-based agents: gradient or cem (default gradient)")
+  auto* planner_opt = app.add_option("--planner", planner, "Low-level planner of model-based agents: gradient or cem (default gradient; same as --set agent.planner.type=...)")
       ->check(CLI::IsMember({"gradient", "cem"}));
+  std::string config_path;
+  std::vector<std::string> settings;
+  bool help_config = false;
+  app.add_option("--config", config_path, "JSON config of env and agent parameters (names as --help-config lists them)");
+  app.add_option("--set", settings, "Override one parameter, e.g. --set agent.planner.horizon=12 (repeatable; after --config)");
+  app.add_flag("--help-config", help_config, "List every env and agent parameter with its default and valid range, then exit");
+  if (argc >= 2 && std::string(argv[1]) == "--help-config") {
+    std::fputs(config_help().c_str(), stdout);
+    return 0;
+  }
   return run_command(app, argc, argv, [&] {
+    if (help_config) {
+      std::fputs(config_help().c_str(), stdout);
+      return 0;
+    }
+    RunConfig run_config;
+    try {
+      if (!config_path.empty()) apply_config_file(run_config, config_path);
+    } catch (const ConfigError& e) {
+      throw UsageError(std::string("--config: ") + e.what());
+    }
+    try {
+      for (const std::string& s : settings) apply_setting(run_config, s, "--set");
+    } catch (const ConfigError& e) {
+      throw UsageError(e.what());
+    }
+    if (planner_opt->count() > 0) run_config.planner_type = planner;
     const std::vector<std::string> agents = parse_agents(agents_text);
     const Shard shard = choose_shard(shard_text);
     check_out_path(out);
@@ -227,8 +270,8 @@ int cmd_bench(int argc, char** argv) {
       if (e.index % shard.count == shard.index) mine.push_back(e);
     BenchRunOptions options;
     options.threads = threads;
-    options.planner = planner;
-    options.config = config_hash(suite, plan, agents, planner);
+    options.run_config = run_config;
+    options.config = config_hash(suite, plan, agents, run_config);
     options.suite_episodes = static_cast<int64_t>(plan.episodes.size());
     auto count = [](size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); };
     std::fprintf(stderr, "bench: suite %s (%s): %s, %s, %s; running %zu (shard %lld/%lld) on %s, seed %llu\n", suite.name.c_str(),
@@ -242,7 +285,7 @@ int cmd_bench(int argc, char** argv) {
     BenchModels models;
     std::vector<EpisodeRow> rows;
     try {
-      models = prepare_models(suite, plan, mine, threads, shard.index, shard.count);
+      models = prepare_models(suite, plan, mine, threads, run_config.env, shard.index, shard.count);
       rows = run_episodes(suite, plan, mine, models, options);
     } catch (const UsageError&) {
       throw;
@@ -253,7 +296,8 @@ int cmd_bench(int argc, char** argv) {
     const BenchSummary summary = summarize(rows);
     if (!out.empty()) {
       write_results(out, rows, summary);
-      nlohmann::ordered_json run = {{"agents", agents},       {"planner", planner}, {"seed", suite.seed},
+      nlohmann::ordered_json run = {{"agents", agents},       {"planner", run_config.planner_type}, {"seed", suite.seed},
+                                    {"run_config", config_to_json(run_config)},
                                     {"shard", std::to_string(shard.index) + "/" + std::to_string(shard.count)},
                                     {"threads", threads},     {"episodes", plan.episodes.size()},
                                     {"episodes_in_shard", mine.size()}, {"config", options.config},

@@ -339,6 +339,25 @@ TEST_CASE("bench: bad suites, shards, agents and merges are refused with a clear
   check_refused("bench --suite " + tiny + " --agents random,random", "twice");
   check_refused("bench --suite " + tiny + " --out " + (scratch() / "rows.txt").string(), ".csv or .json");
   check_refused("bench --suite " + tiny + " --out " + (scratch() / "no_dir" / "rows.csv").string(), "no_dir");
+  check_refused("bench --suite " + tiny + " --agents random --set agent.planner.horizon=0",
+                "--set agent.planner.horizon: 0 is out of range; expected an integer in [1, 64]");
+  check_refused("bench --suite " + tiny + " --agents random --set agent.planner.horizons=3", "unknown parameter");
+  check_refused("bench --suite " + tiny + " --agents random --config " + suite_file("cfg.json", R"({"agent": {"belief": {"gain": 2}}})"),
+                "--config: " + (scratch() / "cfg.json").string() + ": agent.belief.gain: 2 is out of range; expected a number in [0, 1]");
+  check_refused("bench --suite " + tiny + " --agents random --config " + (scratch() / "absent_cfg.json").string(), "cannot open file");
+  {  // a valid config and --set run, are recorded beside the rows, and change the run's identity
+    const fs::path plain = scratch() / "cfg_plain.csv", tuned = scratch() / "cfg_tuned.csv";
+    REQUIRE(run_cli("bench --suite " + tiny + " --agents random --out " + plain.string()).status == 0);
+    REQUIRE(run_cli("bench --suite " + tiny + " --agents random --config " +
+                    suite_file("cfg_ok.json", R"({"agent": {"planner": {"horizon": 4}}})") +
+                    " --set agent.high.replan_period=3 --out " + tuned.string())
+                .status == 0);
+    const auto record = nlohmann::json::parse(slurp(scratch() / "cfg_tuned.suite.json"));
+    CHECK(record["run"]["run_config"]["agent"]["planner"]["horizon"] == 4);
+    CHECK(record["run"]["run_config"]["agent"]["high"]["replan_period"] == 3);
+    check_refused("bench merge " + plain.string() + " " + tuned.string(), "do not match");
+  }
+  CHECK(has(run_cli("bench --help-config").out, "agent.planner.horizon"));
   ::setenv("SLURM_ARRAY_TASK_ID", "1", 1);  // an array task id without the array size
   check_refused("bench --suite " + tiny + " --agents random", "SLURM_ARRAY_TASK_ID");
   ::unsetenv("SLURM_ARRAY_TASK_ID");

@@ -43,8 +43,8 @@ void parallel_for(int64_t n, int threads, const std::function<void(int64_t)>& bo
   if (error) std::rethrow_exception(error);
 }
 
-EnvParams training_env_params(const Suite& suite, const BenchModelKey& key) {
-  EnvParams ep = bench_env_params(suite, std::max(std::get<1>(key), 0));
+EnvParams training_env_params(const Suite& suite, const BenchModelKey& key, const EnvParams& base) {
+  EnvParams ep = bench_env_params(suite, std::max(std::get<1>(key), 0), base);
   if (std::get<1>(key) < 0) {
     ep.noise_motion = suite.train_noise->motion;
     ep.noise_perception = suite.train_noise->perception;
@@ -66,7 +66,7 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
                        const BenchRunOptions& options) {
   const BenchCase& c = plan.cases[e.case_index];
   const BenchMap& map = plan.maps[c.map];
-  const EnvParams ep = bench_env_params(suite, e.noise);
+  const EnvParams ep = bench_env_params(suite, e.noise, options.run_config.env);
   Env env(map.world, c.task, ep);
   const Vec2 start = case_start(env, c);
   Observation obs = env.reset(c.seed, start);
@@ -94,11 +94,15 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
   if (model) {
     row.model_seed = suite.model_seeds[e.model_seed];
     row.model = model->name;
-    row.parameters = model->model.level1.num_parameters();
+    row.parameters = model->model.level1.num_parameters() + model->model.level2.num_parameters();
     row.train_seconds = model->train_seconds;
   }
 
-  const AgentSetup setup(env, c.task, ep, c.seed, model ? &model->model : nullptr, options.planner);
+  AgentSetup setup(env, c.task, ep, c.seed, model ? &model->model : nullptr, options.run_config.planner_type);
+  setup.planner_params = options.run_config.planner;
+  setup.belief_params = options.run_config.hjepa.belief;
+  setup.hjepa_params = options.run_config.hjepa;
+  setup.oracle_params = options.run_config.oracle;
   const auto agent = make_agent(e.agent, setup);
   const auto t0 = std::chrono::steady_clock::now();
   agent->reset(obs);
@@ -119,12 +123,12 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
 
 }  // namespace
 
-EnvParams bench_env_params(const Suite& suite, int noise) {
-  EnvParams ep;
+EnvParams bench_env_params(const Suite& suite, int noise, const EnvParams& base) {
+  EnvParams ep = base;
   ep.noise_motion = suite.noise[noise].motion;
   ep.noise_perception = suite.noise[noise].perception;
   ep.noise_range = suite.noise[noise].range;
-  ep.max_steps = suite.max_steps;
+  if (suite.max_steps > 0) ep.max_steps = suite.max_steps;
   return ep;
 }
 
@@ -133,7 +137,7 @@ BenchModelKey model_key(const Suite& suite, const BenchPlan& plan, const BenchEp
 }
 
 BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes, int threads,
-                           int64_t shard_index, int64_t shard_count) {
+                           const EnvParams& base_env, int64_t shard_index, int64_t shard_count) {
   BenchModels models;
   for (const BenchEpisode& e : episodes)
     if (agent_needs_model(e.agent)) models[model_key(suite, plan, e)];
@@ -146,7 +150,7 @@ BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std:
     const BenchModelKey& key = todo[i]->first;
     BenchModel& m = todo[i]->second;
     const World& world = plan.maps[std::get<0>(key)].world;
-    const EnvParams ep = training_env_params(suite, key);
+    const EnvParams ep = training_env_params(suite, key, base_env);
     const uint64_t seed = suite.model_seeds[std::get<2>(key)];
     ModelCacheResult cache;
     m.model = cached_model(world, ep, suite.train, seed, "hjepa bench", &cache);

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include "agent/config.hpp"
 #include "agent/jepa/model_file.hpp"
 #include "app/bench/plan.hpp"
 #include "app/bench/results.hpp"
@@ -27,13 +28,14 @@ using BenchModels = std::map<BenchModelKey, BenchModel>;
 
 struct BenchRunOptions {
   int threads = 1;                   // worker threads, >= 1
-  std::string planner = "gradient";  // low-level planner of model-based agents
+  RunConfig run_config;              // env base values and every agent parameter (--config, --set, --planner)
   std::string config;                // EpisodeRow::config
   int64_t suite_episodes = 0;        // EpisodeRow::suite_episodes
 };
 
-// The env parameters of a noise setting (and the suite's step limit).
-EnvParams bench_env_params(const Suite& suite, int noise);
+// The env parameters of a noise setting: `base` (the run config's env) with the setting's noise
+// levels and, when the suite sets one, its step limit.
+EnvParams bench_env_params(const Suite& suite, int noise, const EnvParams& base);
 // The key of the model an episode uses (only for agents that need one).
 BenchModelKey model_key(const Suite& suite, const BenchPlan& plan, const BenchEpisode& episode);
 
@@ -41,7 +43,7 @@ BenchModelKey model_key(const Suite& suite, const BenchPlan& plan, const BenchEp
 // model i/n of the way through the list, so shards sharing a cache directory mostly train
 // different models and load the others' (the cache is checked just before each model).
 BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes, int threads,
-                           int64_t shard_index = 0, int64_t shard_count = 1);
+                           const EnvParams& base_env, int64_t shard_index = 0, int64_t shard_count = 1);
 // Runs `episodes`; progress on stderr. Rows are rounded as files keep them (round_for_output).
 std::vector<EpisodeRow> run_episodes(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes,
                                      const BenchModels& models, const BenchRunOptions& options);

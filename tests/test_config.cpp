@@ -1,0 +1,87 @@
+// The parameter table behind --config, --set and the app's settings: every default lies in its
+// declared range, values round-trip through JSON, and bad keys or values are refused with a message
+// naming the source, the key and the valid range.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "agent/config.hpp"
+
+using namespace hjepa;
+
+namespace {
+
+std::string refusal(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("every parameter has a unique name and its default inside its range") {
+  const RunConfig defaults;
+  std::set<std::string> names;
+  for (const ParamSpec& p : run_params()) {
+    CAPTURE(p.name);
+    CHECK(names.insert(p.name).second);
+    CHECK_FALSE(p.help.empty());
+    if (!p.choices.empty()) {
+      CHECK(std::find(p.choices.begin(), p.choices.end(), p.get_text(defaults)) != p.choices.end());
+    } else {
+      CHECK(p.lo <= p.hi);
+      CHECK(p.get(defaults) >= p.lo);
+      CHECK(p.get(defaults) <= p.hi);
+    }
+  }
+  CHECK(find_run_param("agent.planner.horizon") != nullptr);
+  CHECK(find_run_param("agent.planner") == nullptr);
+}
+
+TEST_CASE("--set and config JSON change exactly the named parameter, and round-trip") {
+  RunConfig c;
+  apply_setting(c, "agent.planner.horizon=12", "--set");
+  apply_setting(c, "env.noise_motion=0.2", "--set");
+  apply_setting(c, "agent.planner.type=cem", "--set");
+  CHECK(c.planner.horizon == 12);
+  CHECK(c.env.noise_motion == 0.2);
+  CHECK(c.planner_type == "cem");
+  CHECK(c.planner.iterations == PlannerParams{}.iterations);
+
+  RunConfig d;
+  apply_config_json(d, config_to_json(c), "test");
+  CHECK(config_to_json(d) == config_to_json(c));
+  RunConfig e;  // dotted keys work as well as nested objects
+  apply_config_json(e, nlohmann::json{{"agent.high.replan_period", 3}, {"agent", {{"belief", {{"gain", 0.25}}}}}}, "test");
+  CHECK(e.hjepa.high.replan_period == 3);
+  CHECK(e.hjepa.belief.gain == 0.25);
+}
+
+TEST_CASE("unknown keys, wrong types and values out of range are refused") {
+  RunConfig c;
+  std::string m = refusal([&] { apply_setting(c, "agent.planner.horizon=0", "--set"); });
+  CHECK(m.find("--set agent.planner.horizon: 0 is out of range; expected an integer in [1, 64]") != std::string::npos);
+  m = refusal([&] { apply_setting(c, "agent.planner.horizon=2.5", "--set"); });
+  CHECK(m.find("is not an integer") != std::string::npos);
+  m = refusal([&] { apply_setting(c, "agent.planner.horizon=many", "--set"); });
+  CHECK(m.find("\"many\" is not a number") != std::string::npos);
+  m = refusal([&] { apply_setting(c, "agent.planner.type=adam", "--set"); });
+  CHECK(m.find("expected one of gradient, cem") != std::string::npos);
+  m = refusal([&] { apply_setting(c, "horizon", "--set"); });
+  CHECK(m.find("expected KEY=VALUE") != std::string::npos);
+  m = refusal([&] { apply_config_json(c, nlohmann::json{{"agent", {{"planer", {{"horizon", 3}}}}}}, "cfg.json"); });
+  CHECK(m.find("cfg.json: agent.planer.horizon: unknown parameter") != std::string::npos);
+  m = refusal([&] { apply_config_json(c, nlohmann::json{{"env", {{"noise_motion", -1}}}}, "cfg.json"); });
+  CHECK(m.find("env.noise_motion: -1 is out of range; expected a number in [0, 10]") != std::string::npos);
+  m = refusal([&] { apply_config_json(c, nlohmann::json::array(), "cfg.json"); });
+  CHECK(m.find("expected a JSON object") != std::string::npos);
+  m = refusal([&] { apply_config_file(c, "/nonexistent/cfg.json"); });
+  CHECK(m.find("/nonexistent/cfg.json: cannot open file") != std::string::npos);
+  m = refusal([&] { apply_config_json(c, nlohmann::json{{"agent.planner.horizon", 5}, {"env.ray_max", 0}}, "cfg.json"); });
+  CHECK(m.find("env.ray_max") != std::string::npos);
+  CHECK(config_to_json(c) == config_to_json(RunConfig{}));  // a refused file changes nothing
+}

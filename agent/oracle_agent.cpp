@@ -48,10 +48,13 @@ double OracleAgent::act(const Observation&) {
   // Track the nearest segment a little ahead of the current one (never beyond the next stage point).
   double best = kNoHit;
   int best_seg = segment_;
+  // A segment counts only if its closest point is in sight: across a thin wall, the path's way
+  // back is near but not reachable (a hairpin around a wall's end).
+  const World& world = env_->world();
   for (int k = segment_; k < std::min(stage_vertex, segment_ + 4); ++k) {
-    const Vec2 a = path_.points[k], b = path_.points[k + 1];
-    const double d = dist(p, a + (b - a) * project(p, a, b));
-    if (d < best) best = d, best_seg = k;
+    const Vec2 a = path_.points[k], b = path_.points[k + 1], q = a + (b - a) * project(p, a, b);
+    const double d = dist(p, q);
+    if (d < best && (k == segment_ || world.segment_free(p, q))) best = d, best_seg = k;
   }
   segment_ = best_seg;
   const bool passed_stage = segment_ >= stage_vertex && s.progress < task.size();
@@ -85,12 +88,31 @@ double OracleAgent::act(const Observation&) {
 
   // Pure pursuit: a carrot 1.5 steps ahead along the path (never past the next colour point);
   // take the heading whose actual landing point (walls and obstacles included) is nearest to it.
+  // If that heading barely moves (the carrot is behind a wall's end, at a hairpin), pursue the
+  // farthest point of the path that is in sight instead.
+  double best_heading = pursue(p, stage_vertex, false);
+  if (dist(env_->move(p, heading_dir(best_heading), step), p) < 0.3 * step) best_heading = pursue(p, stage_vertex, true);
+  return best_heading;
+}
+
+double OracleAgent::pursue(Vec2 p, int stage_vertex, bool in_sight) const {
+  const World& world = env_->world();
+  const double step = env_->params().step_length;
   const Vec2 a = path_.points[segment_], b = path_.points[segment_ + 1];
   Vec2 carrot = a + (b - a) * project(p, a, b);
   double remaining = 1.5 * step;
   for (int k = segment_ + 1; k <= stage_vertex && remaining > 0; ++k) {
     const double len = dist(carrot, path_.points[k]);
     const Vec2 next = len > remaining ? carrot + (path_.points[k] - carrot) * (remaining / len) : path_.points[k];
+    if (in_sight && !world.segment_free(p, next)) {  // the last visible point of this stretch
+      double lo = 0, hi = 1;
+      for (int it = 0; it < 12; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (world.segment_free(p, carrot + (next - carrot) * mid) ? lo : hi) = mid;
+      }
+      carrot = carrot + (next - carrot) * lo;
+      break;
+    }
     remaining -= std::min(len, remaining);
     carrot = next;
   }

@@ -1,5 +1,6 @@
-// `hjepa train`: collect exploration data on a map, train level 1 of the H-JEPA, write a model
-// file; progress on stderr, a summary (or one JSON object with --json) on stdout.
+// `hjepa train`: collect exploration data on a map, train both levels of the H-JEPA, write a model
+// file; progress on stderr, a summary (or one JSON object with --json) on stdout. Training that
+// goes non-finite stops with the guard's message (term and step), exit status 1 and no file.
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -18,9 +19,15 @@ ProgressFn progress_lines() {
   };
 }
 
-void add_train_options(CLI::App& app, Level1TrainParams& tp) {
+void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& tp2) {
   app.add_option("--steps", tp.steps, "Optimiser steps for the encoder and predictor (default 2500)")->check(CLI::Range(1, 1000000));
   app.add_option("--sequences", tp.exploration.sequences, "Exploration sequences collected (default 600)")->check(CLI::Range(10, 1000000));
+  app.add_option("--lr", tp.lr, "Level-1 Adam learning rate (default 0.002); a run that diverges stops with a message")
+      ->check(CLI::Range(1e-6, 1e6));
+  app.add_option("--head-steps", tp.head_steps, "Optimiser steps for the colour head and position probe (default 6000)")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--level2-steps", tp2.steps, "Optimiser steps for level 2's encoder and predictor (default 1500)")
+      ->check(CLI::Range(1, 1000000));
 }
 
 int cmd_train(int argc, char** argv) {
@@ -31,24 +38,27 @@ int cmd_train(int argc, char** argv) {
   bool json = false;
   EnvParams env_params;
   Level1TrainParams tp;
+  Level2TrainParams tp2;
   add_map_options(app, map, true);
   app.add_option("--out", out, "Model file to write")->required();
   app.add_option("--seed", seed, "Training seed (data, initialisation, batches); default 1");
-  add_train_options(app, tp);
+  add_train_options(app, tp, tp2);
   add_env_options(app, env_params);
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");
   return run_command(app, argc, argv, [&] {
     const World world = make_world(map);
     Level1Report r;
     Level2Report r2;
-    const ModelFile mf = train_model(world, env_params, tp, Level2TrainParams{}, seed, "hjepa train", r, r2, progress_lines(),
+    const ModelFile mf = train_model(world, env_params, tp, tp2, seed, "hjepa train", r, r2, progress_lines(),
                                      [](int step, int steps, const Level2Report& l2) {
                                        if (step % 500 == 0 || step == steps - 1)
                                          std::fprintf(stderr, "train level 2: step %d/%d  prediction %.4f  variance %.4f\n",
                                                       step + 1, steps, l2.loss_pred.back(), l2.loss_var.back());
                                      });
-    if (!r.finite) throw UsageError("training stopped: " + r.message);
-    if (!r2.finite) throw UsageError("training stopped: " + r2.message);
+    if (!r.finite || !r2.finite) {  // not a usage error: the run itself failed (exit status 1)
+      std::fprintf(stderr, "hjepa train: %s; no model written to %s\n", (!r.finite ? r.message : r2.message).c_str(), out.c_str());
+      return 1;
+    }
     const long parameters = r.parameters + r2.parameters;
     const double seconds = r.seconds + r2.seconds;
     try {

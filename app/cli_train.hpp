@@ -9,6 +9,6 @@ namespace hjepa {
 
 // Progress on stderr every 500 steps.
 ProgressFn progress_lines();
-void add_train_options(CLI::App& app, Level1TrainParams& tp);
+void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& tp2);
 
 }  // namespace hjepa

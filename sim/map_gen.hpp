@@ -7,11 +7,17 @@
 
 namespace hjepa {
 
+// The declared ranges of the generator's size, region and obstacle counts, shared by `hjepa map`,
+// suite files and the tests (map files accept sides up to the same 200).
+constexpr double kMapSideMin = 5, kMapSideMax = 200;
+constexpr int kMapRegionsMin = 6, kMapRegionsMax = 16;
+constexpr int kMapObstaclesMax = 60;
+
 struct MapParams {
-  double width = 40;           // map width, world units, > 0
-  double height = 30;          // map height, world units, > 0
-  int num_regions = 10;        // Voronoi sites, 6..16
-  int num_obstacles = 20;      // obstacles placed (fewer only if they cannot fit), 0..60
+  double width = 40;           // map width, world units, kMapSideMin..kMapSideMax
+  double height = 30;          // map height, world units, kMapSideMin..kMapSideMax
+  int num_regions = 10;        // Voronoi sites, kMapRegionsMin..kMapRegionsMax
+  int num_obstacles = 20;      // obstacles placed (fewer only if they cannot fit), 0..kMapObstaclesMax
   double circle_fraction = 0.5;  // share of obstacles that are circles (rest are boxes), 0..1
   double min_radius = 0.5;     // circle radius range, units
   double max_radius = 1.3;

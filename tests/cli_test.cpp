@@ -134,7 +134,8 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
 
 TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged models are refused") {
   const fs::path model = scratch() / "model.bin";
-  const Result t = run_cli("train --map-seed 2 --out " + model.string() + " --steps 150 --sequences 60 --json");
+  const Result t = run_cli("train --map-seed 2 --out " + model.string() +
+                           " --steps 150 --sequences 60 --head-steps 400 --level2-steps 200 --json");
   REQUIRE(t.status == 0);
   const json j = json::parse(t.out);
   for (const char* key : {"parameters", "seconds", "probe_r2", "min_latent_std", "kstep_probe_error"}) CHECK(j.contains(key));
@@ -152,6 +153,22 @@ TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged mod
   check_refused("run --map-seed 2 --task red --agent flat --model " + (scratch() / "cut.bin").string(), "truncated");
   check_refused("train --map-seed 2 --out " + (scratch() / "nodir" / "m.bin").string() + " --steps 1", "nodir");
   CHECK_FALSE(fs::exists(scratch() / "nodir" / "m.bin"));
+}
+
+TEST_CASE("train: a diverging run names the term and the step, exits 1 and writes no model") {
+  const fs::path model = scratch() / "diverged.bin";
+  fs::remove(model);
+  const Result r = run_cli("train --map-seed 2 --out " + model.string() + " --steps 40 --sequences 20 --head-steps 50 --lr 1e6");
+  CAPTURE(r.err);
+  CHECK(r.status == 1);
+  CHECK(r.out.empty());
+  CHECK(has(r.err, "hjepa train: level 1: non-finite "));
+  CHECK(has(r.err, " loss ("));
+  CHECK(has(r.err, ") at step "));
+  CHECK(has(r.err, "; training stopped, keeping the model of step "));
+  CHECK(has(r.err, "no model written to " + model.string()));
+  CHECK_FALSE(fs::exists(model));
+  check_refused("train --map-seed 2 --out " + model.string() + " --lr 0", "--lr");
 }
 
 TEST_CASE("user errors: clear message, exit status 2, nothing written") {
@@ -178,6 +195,7 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   CHECK_FALSE(fs::exists(target));
   check_refused("map --out x.json", "--map-seed");
   check_refused("map --map-seed 1 --out x.json --regions 40", "--regions");
+  check_refused("map --map-seed 1 --out x.json --width 500", "--width");  // map files refuse sides > 200
   check_refused("perf", "subcommand");
   check_refused("gui --screenshot x.png", "--frames");
 }
@@ -323,6 +341,8 @@ TEST_CASE("bench: bad suites, shards, agents and merges are refused with a clear
   check_refused("bench --suite " + suite_file("seeds.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "model_seeds": ["a"]})"),
                 "$.model_seeds[0]");
   check_refused("bench --suite " + suite_file("twice.json", head + R"("tasks": [], "tasks": []})"), "twice");
+  check_refused("bench --suite " + suite_file("overflow.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "seed": 1e999})"),
+                "overflow.json: $: not valid JSON");  // used to abort: nlohmann's out_of_range escaped the reader
   check_refused("bench --suite " + suite_file("format.json", R"({"format": "hjepa-suite/9", "maps": {"seeds": [3]}})"), "$.format");
   check_refused("bench --suite " + suite_file("nomap.json", R"({"format": "hjepa-suite/1", "maps": {"files": ["gone.json"]},
                 "tasks": [{"length": 1, "per_map": 1}]})"), "gone.json");

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -442,6 +443,16 @@ TEST_CASE("malformed sections are refused naming the section") {
     write_sections(edited);
     check_refusal(path, {"section \"CONF\"", "$.level2.min_transitions: missing"});
   }
+  SUBCASE("a non-finite parameter value") {
+    ModelFile bad = small_model();
+    bad.level1.predictor.layers[1].W.value(2) = std::numeric_limits<float>::quiet_NaN();
+    write_sections(hjepa::model_sections(bad));
+    check_refusal(path, {"section \"PARM\"", "parameter 'P1.1.W' holds nan at index 2", "expected finite numbers"});
+    bad = small_model();
+    bad.level2.centroids.value(0) = -std::numeric_limits<float>::infinity();
+    write_sections(hjepa::model_sections(bad));
+    check_refusal(path, {"section \"L2PM\"", "parameter 'places.centroids' holds -inf at index 0"});
+  }
   SUBCASE("a map section of the wrong size") {
     auto sections = good;
     section(sections, "MAP ").payload += '\0';
@@ -472,6 +483,18 @@ TEST_CASE("a failed save leaves no file and an existing file untouched") {
     fs::create_directory(path + ".tmp." + std::to_string(::getpid()));
     CHECK_THROWS_AS(hjepa::save_model(model, path), ModelError);
     CHECK(read_bytes(path) == "previous contents");
+  }
+  SUBCASE("a model with a non-finite parameter is not saved") {
+    const std::string path = dir.file("model.hjm");
+    ModelFile bad = model;
+    bad.level1.encoder.layers[0].b.value(1) = std::numeric_limits<float>::infinity();
+    try {
+      hjepa::save_model(bad, path);
+      FAIL("save_model did not throw");
+    } catch (const ModelError& e) {
+      CHECK(std::string(e.what()) == path + ": cannot save model: parameter 'E1.0.b' holds inf at index 1; expected finite numbers");
+    }
+    CHECK_FALSE(fs::exists(path));
   }
   SUBCASE("the target cannot be replaced") {
     const std::string path = dir.file("model.hjm");

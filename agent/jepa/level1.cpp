@@ -8,6 +8,7 @@
 
 #include "agent/jepa/features.hpp"
 #include "agent/jepa/level1_loss.hpp"
+#include "agent/jepa/train_guard.hpp"
 #include "agent/nn/loss.hpp"
 #include "agent/nn/optim.hpp"
 
@@ -157,12 +158,13 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   trained.insert(trained.end(), other_params.begin(), other_params.end());
   nn::Adam<float> adam(nn::AdamParams{tp.lr}), enc_adam(nn::AdamParams{tp.lr * tp.encoder_lr_scale});
   nn::zero_grad(trained);
-  std::vector<MatF> last_good;
-  auto snapshot = [&] {
-    last_good.clear();
-    for (auto* p : trained) last_good.push_back(p->value);
+  Checkpoint last_good;  // parameters whose losses and gradients were finite
+  last_good.save(trained, 0);
+  auto stop = [&](const std::string& fault, int step) {
+    last_good.restore(trained);
+    report.finite = false;
+    report.message = training_stop_message("level 1", fault, "step", step, last_good.step());
   };
-  snapshot();
 
   std::vector<int> seq(B), t0(B);
   std::vector<float> headings(static_cast<size_t>(B) * k);
@@ -184,21 +186,15 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     for (int t = 1; t <= k; ++t) targets_in.middleCols(static_cast<Eigen::Index>(t - 1) * B, B) = frames[t];
     const MatF targets = (tp.target_ema > 0 ? target_encoder : model.encoder).forward(targets_in);
     const Level1LossTerms terms = level1_loss<float>(nets, frames, headings, targets, weights, true);
-    if (!std::isfinite(terms.total)) {
-      report.finite = false;
-      report.message = std::string("non-finite ") +
-                       (!std::isfinite(terms.pred) ? "prediction" : !std::isfinite(terms.var) ? "variance" : !std::isfinite(terms.cov) ? "covariance" : "inverse-dynamics") +
-                       " loss at step " + std::to_string(step) + "; kept the last good model";
-      for (size_t i = 0; i < trained.size(); ++i) trained[i]->value = last_good[i];
+    std::string fault = non_finite_loss(
+        {{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}, {"inverse-dynamics", terms.idm}});
+    if (fault.empty()) fault = non_finite_gradient(trained);
+    if (!fault.empty()) {
+      stop(fault, step);
       break;
     }
+    if (step % 50 == 0) last_good.save(trained, step);
     nn::clip_grad_norm(trained, 10.0);
-    if (!nn::all_finite(trained)) {
-      report.finite = false;
-      report.message = "non-finite gradient at step " + std::to_string(step) + "; kept the last good model";
-      for (size_t i = 0; i < trained.size(); ++i) trained[i]->value = last_good[i];
-      break;
-    }
     if (tp.encoder_lr_scale > 0) enc_adam.step(enc_params);
     if (tp.target_ema > 0) {
       const auto online = model.encoder.params();
@@ -209,6 +205,10 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     }
     adam.step(other_params);
     nn::zero_grad(trained);
+    if (const std::string bad = non_finite_value(trained); !bad.empty()) {
+      stop(bad + " after the update", step);
+      break;
+    }
 
     if (step % 50 == 0 || step == tp.steps - 1) {
       report.logged_step.push_back(step);
@@ -216,7 +216,6 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
       report.loss_var.push_back(static_cast<float>(terms.var));
       report.loss_cov.push_back(static_cast<float>(terms.cov));
       report.loss_idm.push_back(static_cast<float>(terms.idm));
-      snapshot();
       if (progress) progress(step, tp.steps, report);
     }
   }
@@ -233,6 +232,8 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   MatF s_batch(D, HB), xy_batch(2, HB);
   std::vector<int> labels(HB);
   nn::MLPCache<float> c_cache, p_cache;
+  Checkpoint heads_good;
+  heads_good.save(heads, 0);
   for (int step = 0; step < tp.head_steps; ++step) {
     head_adam.hyper.lr = 3e-3 * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.head_steps)));
     for (int b = 0; b < HB; ++b) {
@@ -246,7 +247,17 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     model.colour_head.backward(ce.grad, c_cache);
     auto pe = nn::mse<float>(model.probe.forward(s_batch, p_cache), xy_batch);
     model.probe.backward(pe.grad, p_cache);
-    head_adam.step(heads);
+    std::string fault = non_finite_loss({{"colour-head", ce.loss}, {"position-probe", pe.loss}});
+    if (fault.empty()) fault = non_finite_gradient(heads);
+    if (fault.empty() && step % 500 == 0) heads_good.save(heads, step);
+    if (fault.empty()) head_adam.step(heads);
+    if (fault.empty() && !non_finite_value(heads).empty()) fault = non_finite_value(heads) + " after the update";
+    if (!fault.empty()) {
+      heads_good.restore(heads);
+      if (report.finite) report.message = training_stop_message("level 1 heads", fault, "head step", step, heads_good.step());
+      report.finite = false;
+      break;
+    }
     nn::zero_grad(heads);
   }
 

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "agent/jepa/level2_loss.hpp"
+#include "agent/jepa/train_guard.hpp"
 #include "agent/nn/optim.hpp"
 
 namespace hjepa {
@@ -161,8 +162,8 @@ Level2Report train_level2(Level2& model, const Level1& level1, const Exploration
   nn::zero_grad(trained);
   const Level2LossWeights weights{1.0, tp.var_weight, tp.cov_weight};
   MatF s0(S.rows(), B), sk(S.rows(), B), macro(2, B);
-  std::vector<MatF> last_good;
-  for (auto* p : trained) last_good.push_back(p->value);
+  Checkpoint last_good;  // parameters whose losses and gradients were finite
+  last_good.save(trained, 0);
   for (int step = 0; step < tp.steps; ++step) {
     adam.hyper.lr = tp.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.steps)));
     for (int b = 0; b < B; ++b) {
@@ -175,24 +176,26 @@ Level2Report train_level2(Level2& model, const Level1& level1, const Exploration
     }
     const MatF target = model.encoder.forward(sk);  // stop-gradient target
     const Level2LossTerms terms = level2_loss<float>(model.encoder, model.predictor, s0, macro, target, weights, true);
-    nn::clip_grad_norm(trained, 10.0);
-    if (!std::isfinite(terms.total) || !nn::all_finite(trained)) {
+    std::string fault = non_finite_loss({{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}});
+    if (fault.empty()) fault = non_finite_gradient(trained);
+    if (fault.empty() && step % 50 == 0) last_good.save(trained, step);
+    if (fault.empty()) {
+      nn::clip_grad_norm(trained, 10.0);
+      adam.step(trained);
+      nn::zero_grad(trained);
+      if (const std::string bad = non_finite_value(trained); !bad.empty()) fault = bad + " after the update";
+    }
+    if (!fault.empty()) {
+      last_good.restore(trained);
       report.finite = false;
-      report.message = std::string("level 2: non-finite ") +
-                       (!std::isfinite(terms.pred) ? "prediction loss" : !std::isfinite(terms.var) ? "variance loss"
-                        : !std::isfinite(terms.cov) ? "covariance loss" : "gradient") +
-                       " at step " + std::to_string(step) + "; kept the last good model";
-      for (size_t i = 0; i < trained.size(); ++i) trained[i]->value = last_good[i];
+      report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
       break;
     }
-    adam.step(trained);
-    nn::zero_grad(trained);
     if (step % 50 == 0 || step == tp.steps - 1) {
       report.logged_step.push_back(step);
       report.loss_pred.push_back(static_cast<float>(terms.pred));
       report.loss_var.push_back(static_cast<float>(terms.var));
       report.loss_cov.push_back(static_cast<float>(terms.cov));
-      for (size_t i = 0; i < trained.size(); ++i) last_good[i] = trained[i]->value;
       if (progress) progress(step, tp.steps, report);
     }
   }

@@ -373,6 +373,17 @@ uint64_t read_fingerprint(const std::string& payload) {
   return pod_at<uint64_t>(payload, 0);
 }
 
+// "parameter 'E1.0.W' holds nan at index 3" for the first non-finite value; "" when all are finite.
+template <typename List>
+std::string first_non_finite(const List& params) {
+  for (const auto* p : params)
+    for (Eigen::Index i = 0; i < p->value.size(); ++i)
+      if (!std::isfinite(p->value(i)))
+        return "parameter '" + p->name + "' holds " + (std::isnan(p->value(i)) ? "nan" : p->value(i) > 0 ? "inf" : "-inf") +
+               " at index " + std::to_string(i);
+  return "";
+}
+
 void read_parameters(const std::string& payload, const nn::ParamList<float>& params) {
   std::istringstream is(payload, std::ios::binary);
   try {
@@ -384,6 +395,8 @@ void read_parameters(const std::string& payload, const nn::ParamList<float>& par
   if (consumed != payload.size())
     refuse_section(std::to_string(payload.size() - consumed) +
                    " bytes left after the last parameter; expected the section to end there");
+  if (const std::string bad = first_non_finite(params); !bad.empty())
+    refuse_section(bad + "; expected finite numbers (training stops before a model goes non-finite)");
 }
 
 // Where a file shorter than its header says ends, by walking the sections that are there.
@@ -527,6 +540,10 @@ ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
 }
 
 void save_model(const ModelFile& model, const std::string& path) {
+  for (const nn::ConstParamList<float>& params :
+       {model.level1.params(), model.level1.inverse_dynamics.params(), model.level2.params()})
+    if (const std::string bad = first_non_finite(params); !bad.empty())
+      throw ModelError(path + ": cannot save model: " + bad + "; expected finite numbers");
   const std::string error = write_file_atomically(path, pack_model_file(model_sections(model)));
   if (!error.empty()) throw ModelError(path + ": " + error + "; expected a writable location for the model file");
 }

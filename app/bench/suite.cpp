@@ -112,7 +112,7 @@ Json parse_strict(const std::string& text, const Reader& rd) {
   Json doc;
   try {
     doc = Json::parse(text, callback);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // a syntax error, or a number too large for a double (out_of_range)
     std::string what = e.what();
     if (const size_t close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
     rd.refuse("$", "not valid JSON (" + what + ")", std::string("a ") + kSuiteFormat + " JSON object");
@@ -188,10 +188,12 @@ void read_maps(const Reader& rd, const Json& j, Suite& s) {
 
 void read_map_params(const Reader& rd, const Json& j, MapParams& p) {
   rd.object(j, "$.map_params", {"width", "height", "regions", "obstacles"});
-  if (j.contains("width")) p.width = rd.number(j["width"], "$.map_params.width", 5, 200);
-  if (j.contains("height")) p.height = rd.number(j["height"], "$.map_params.height", 5, 200);
-  if (j.contains("regions")) p.num_regions = static_cast<int>(rd.integer(j["regions"], "$.map_params.regions", 6, 16));
-  if (j.contains("obstacles")) p.num_obstacles = static_cast<int>(rd.integer(j["obstacles"], "$.map_params.obstacles", 0, 60));
+  if (j.contains("width")) p.width = rd.number(j["width"], "$.map_params.width", kMapSideMin, kMapSideMax);
+  if (j.contains("height")) p.height = rd.number(j["height"], "$.map_params.height", kMapSideMin, kMapSideMax);
+  if (j.contains("regions"))
+    p.num_regions = static_cast<int>(rd.integer(j["regions"], "$.map_params.regions", kMapRegionsMin, kMapRegionsMax));
+  if (j.contains("obstacles"))
+    p.num_obstacles = static_cast<int>(rd.integer(j["obstacles"], "$.map_params.obstacles", 0, kMapObstaclesMax));
 }
 
 SuiteTasks read_task_entry(const Reader& rd, const Json& j, const std::string& path) {
@@ -323,11 +325,11 @@ std::string suite_to_json(const Suite& s, const std::string& run) {
               {"maps", maps},
               {"map_params",
                {{"width", s.map_params.width}, {"height", s.map_params.height}, {"regions", s.map_params.num_regions},
-                {"obstacles", s.map_params.num_obstacles}}},
-              {"tasks", tasks},
-              {"task_seed", s.task_seed},
-              {"starts", s.starts},
-              {"noise", noise}};
+                {"obstacles", s.map_params.num_obstacles}}}};
+  if (!tasks.empty()) doc["tasks"] = tasks;  // absent when every map file lists its own (an empty array is refused)
+  doc["task_seed"] = s.task_seed;
+  doc["starts"] = s.starts;
+  doc["noise"] = noise;
   if (s.train_noise) doc["train_noise"] = noise_json(*s.train_noise);
   doc["max_steps"] = s.max_steps;
   doc["model_seeds"] = s.model_seeds;

@@ -1,0 +1,224 @@
+// Extreme parameters: every numeric parameter of the run table (agent/config.hpp) at both ends of
+// its declared range, one at a time with the others at their defaults, runs short episodes with
+// every agent it affects (random, oracle, flat, hjepa) without a crash, a NaN in the headings or
+// the agents' beliefs, or a hang; likewise the map generator at the ends of its ranges (sizes,
+// 16 regions, 0 and 60 obstacles) and a task of kMaxTaskLength colours.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/config.hpp"
+#include "agent/jepa/features.hpp"
+#include "agent/jepa/train_model.hpp"
+#include "agent/random_agent.hpp"
+#include "sim/map_gen.hpp"
+#include "sim/map_io.hpp"
+#include "sim/oracle.hpp"
+
+using namespace hjepa;
+
+namespace {
+
+constexpr int kSteps = 4;  // steps per short episode (the step limit too, unless it is under test)
+
+const World& test_world() {
+  static const World world = generate_map(5);
+  return world;
+}
+
+// The colours of the map's first `n` regions in order, skipping repeats: a task the map offers.
+Task task_on(const World& world, int n) {
+  Task task;
+  for (const Region& r : world.regions) {
+    if (static_cast<int>(task.colors.size()) == n) break;
+    if (task.colors.empty() || task.colors.back() != r.color) task.colors.push_back(r.color);
+  }
+  return task;
+}
+
+// One tiny model per ray count, trained once (model-based agents read the ray count they were
+// trained with). Quality does not matter here, only that every code path runs on a real model.
+const ModelFile& tiny_model(int num_rays) {
+  static std::map<int, ModelFile> models;
+  auto it = models.find(num_rays);
+  if (it != models.end()) return it->second;
+  Level1TrainParams tp;
+  tp.steps = 40;
+  tp.head_steps = 40;
+  tp.exploration.sequences = 16;
+  tp.heldout_sequences = 10;
+  Level2TrainParams tp2;
+  tp2.steps = 40;
+  tp2.kmeans_iterations = 3;
+  EnvParams env;
+  env.num_rays = num_rays;
+  Level1Report r1;
+  Level2Report r2;
+  ModelFile mf = train_model(test_world(), env, tp, tp2, 11, "test_extremes", r1, r2);
+  REQUIRE(r1.finite);
+  REQUIRE(r2.finite);
+  return models.emplace(num_rays, std::move(mf)).first->second;
+}
+
+bool is_finite(const MatF& m) { return m.size() > 0 && m.allFinite(); }
+
+std::unique_ptr<Agent> make_test_agent(const std::string& name, const Env& env, const Task& task, const RunConfig& c) {
+  if (name == "random") return std::make_unique<RandomAgent>(3);
+  if (name == "oracle") return std::make_unique<OracleAgent>(env, c.oracle);
+  const ModelFile& model = tiny_model(c.env.num_rays);
+  auto planner = make_planner(c.planner_type, c.planner, 4);
+  if (name == "flat") return std::make_unique<FlatJepaAgent>(model.level1, task, c.env, std::move(planner), c.hjepa.belief);
+  return std::make_unique<HJepaAgent>(model.level1, model.level2, task, c.env, std::move(planner), c.hjepa);
+}
+
+// What the agent believes, when it has a belief (model-based agents).
+const MatF* belief_of(const Agent& agent) {
+  if (const auto* f = dynamic_cast<const FlatJepaAgent*>(&agent)) return &f->belief();
+  if (const auto* h = dynamic_cast<const HJepaAgent*>(&agent)) return &h->trace().belief;
+  return nullptr;
+}
+
+bool observation_ok(const Observation& obs, const EnvParams& p) {
+  bool ok = std::isfinite(obs.position.x) && std::isfinite(obs.position.y) && obs.num_rays == p.num_rays;
+  for (int k = 0; k < obs.num_rays; ++k) ok = ok && obs.ranges[k] >= 0 && obs.ranges[k] <= p.ray_max;
+  return ok;
+}
+
+// Runs at most `cap` steps (the env's own limit may end it sooner) and checks every step.
+void run_short(const World& world, const Task& task, const RunConfig& c, const std::string& agent_name, int cap = kSteps) {
+  CAPTURE(agent_name);
+  Env env(world, task, c.env);
+  REQUIRE(env.max_steps() > 0);
+  Observation obs = env.reset(7);
+  CHECK(observation_ok(obs, c.env));
+  const std::unique_ptr<Agent> agent = make_test_agent(agent_name, env, task, c);
+  agent->reset(obs);
+  if (const MatF* b = belief_of(*agent)) CHECK(is_finite(*b));
+  int steps = 0;
+  while (!env.done() && steps < cap) {
+    const double heading = agent->act(obs);
+    REQUIRE(std::isfinite(heading));
+    if (const MatF* b = belief_of(*agent)) REQUIRE(is_finite(*b));
+    const StepResult r = env.step(heading);
+    ++steps;
+    CHECK(r.info.step == steps);
+    CHECK(world.is_free(r.info.true_position));
+    CHECK(observation_ok(r.obs, c.env));
+    CHECK_FALSE((r.terminated && r.truncated));
+    CHECK(r.truncated == (!r.terminated && steps == env.max_steps()));
+    obs = r.obs;
+  }
+  CHECK((env.done() || steps == cap));
+}
+
+// The agents a parameter affects.
+std::vector<std::string> agents_for(const std::string& name) {
+  if (name.rfind("env.", 0) == 0) return {"random", "oracle", "flat", "hjepa"};
+  if (name.rfind("agent.oracle.", 0) == 0) return {"oracle"};
+  if (name.rfind("agent.planner.", 0) == 0 || name.rfind("agent.belief.", 0) == 0) return {"flat", "hjepa"};
+  return {"hjepa"};  // agent.high.*, agent.watch.*
+}
+
+}  // namespace
+
+TEST_CASE("every numeric parameter at both ends of its declared range: short episodes, no NaN, no hang") {
+  const World& world = test_world();
+  const Task task = task_on(world, 3);
+  REQUIRE(task.size() == 3);
+  for (const ParamSpec& p : run_params()) {
+    if (!p.choices.empty()) continue;
+    for (const double value : {p.lo, p.hi}) {
+      CAPTURE(p.name);
+      CAPTURE(value);
+      RunConfig c;
+      c.env.max_steps = kSteps;
+      p.set(c, value);
+      CHECK(p.get(c) == value);
+      for (const std::string& agent : agents_for(p.name)) run_short(world, task, c, agent);
+    }
+  }
+}
+
+TEST_CASE("both planners at extreme horizons, restarts and sample counts") {
+  const World& world = test_world();
+  const Task task = task_on(world, 2);
+  for (const std::string type : {"gradient", "cem"})
+    for (const char* setting : {"agent.planner.horizon=1", "agent.planner.horizon=64", "agent.planner.restarts=1",
+                                "agent.planner.cem_samples=2", "agent.planner.cem_elites=4096", "agent.planner.iterations=1"}) {
+      CAPTURE(type);
+      CAPTURE(setting);
+      RunConfig c;
+      c.env.max_steps = 3;
+      apply_setting(c, "agent.planner.type=" + type, "test");
+      apply_setting(c, setting, "test");
+      for (const char* agent : {"flat", "hjepa"}) run_short(world, task, c, agent, 3);
+    }
+}
+
+TEST_CASE("the automatic step limit at the extremes of step length and map size stays a positive int") {
+  MapParams mp;
+  mp.width = kMapSideMax, mp.height = kMapSideMax;
+  const World big = generate_map(2, mp);
+  Task six;
+  six.colors.assign(kMaxTaskLength, big.regions[0].color);
+  EnvParams e;
+  e.step_length = find_run_param("env.step_length")->lo;
+  const Env env(big, six, e);
+  CHECK(env.max_steps() == 2 * static_cast<int>(std::ceil((big.width + big.height) / e.step_length)) * kMaxTaskLength);
+  CHECK(env.max_steps() > 0);
+}
+
+TEST_CASE("map generator at the ends of its ranges: valid maps, and agents run on them") {
+  const std::vector<std::pair<double, double>> sizes = {
+      {kMapSideMin, kMapSideMin}, {kMapSideMax, kMapSideMax}, {kMapSideMin, kMapSideMax}, {kMapSideMax, kMapSideMin}};
+  for (const auto& [w, h] : sizes)
+    for (const int regions : {kMapRegionsMin, kMapRegionsMax})
+      for (const int obstacles : {0, kMapObstaclesMax}) {
+        CAPTURE(w);
+        CAPTURE(h);
+        CAPTURE(regions);
+        CAPTURE(obstacles);
+        MapParams mp;
+        mp.width = w, mp.height = h, mp.num_regions = regions, mp.num_obstacles = obstacles;
+        const World world = generate_map(9, mp);
+        CHECK(validate_world(world) == "");
+        CHECK(static_cast<int>(world.regions.size()) == regions);
+        CHECK(static_cast<int>(world.obstacles.size()) <= obstacles);
+        CHECK(map_from_json(map_to_json(world), "round trip").fingerprint() == world.fingerprint());
+        RunConfig c;
+        c.env.max_steps = kSteps;
+        const Task task = task_on(world, 2);
+        run_short(world, task, c, "random");
+        // The oracle plans over a grid of the whole map: on the largest maps once is enough.
+        if (w * h < 1000 || (regions == kMapRegionsMax && obstacles == kMapObstaclesMax)) run_short(world, task, c, "oracle");
+      }
+}
+
+TEST_CASE("a task of kMaxTaskLength colours: the oracle plans it, every agent runs it") {
+  const World& world = test_world();
+  Task task;
+  for (int k = 0; static_cast<int>(task.colors.size()) < kMaxTaskLength; ++k) {
+    const Color c = world.regions[k % world.regions.size()].color;
+    if (task.colors.empty() || task.colors.back() != c) task.colors.push_back(c);
+  }
+  REQUIRE(task.size() == kMaxTaskLength);
+  RunConfig full;
+  Env env(world, task, full.env);
+  Observation obs = env.reset(3);
+  const OraclePath path = plan_oracle(world, env.state().position, task);
+  CHECK(path.found);
+  CHECK(std::isfinite(path.length));
+  CHECK(path.stage_point.size() == static_cast<size_t>(kMaxTaskLength));
+  RunConfig c;
+  c.env.max_steps = kSteps;
+  for (const char* agent : {"random", "oracle", "flat", "hjepa"}) run_short(world, task, c, agent);
+  // A full episode of the oracle agent completes the six colours within the automatic limit.
+  OracleAgent oracle(env);
+  oracle.reset(obs);
+  while (!env.done()) obs = env.step(oracle.act(obs)).obs;
+  CHECK(env.state().progress == kMaxTaskLength);
+}

@@ -59,8 +59,12 @@ TEST_CASE("short training lowers the loss, keeps every latent dimension alive, a
   tp.exploration.sequences = 150;
   tp.exploration.sequence_length = 20;
   tp.heldout_sequences = 30;
+  Level2TrainParams level2;  // level 2 is not measured here: as little of it as possible
+  level2.steps = 20;
+  level2.kmeans_iterations = 2;
   Level1Report r;
-  train_model(w, EnvParams{}, tp, 5, "test", r);
+  Level2Report r2;
+  train_model(w, EnvParams{}, tp, level2, 5, "test", r, r2);
   REQUIRE(r.finite);
   REQUIRE(r.loss_pred.size() >= 3);
   CHECK(r.loss_pred.back() < 0.5 * r.loss_pred.front());

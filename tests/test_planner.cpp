@@ -66,8 +66,12 @@ const Level1& empty_map_model(World& world_out) {
     tp.exploration.sequences = 200;
     tp.exploration.sequence_length = 20;
     tp.heldout_sequences = 20;
+    Level2TrainParams level2;  // level 2 is not used here: as little of it as possible
+    level2.steps = 20;
+    level2.kmeans_iterations = 2;
     Level1Report report;
-    return train_model(world, EnvParams{}, tp, 3, "test", report).level1;
+    Level2Report report2;
+    return train_model(world, EnvParams{}, tp, level2, 3, "test", report, report2).level1;
   }();
   world_out = world;
   return model;

@@ -14,13 +14,14 @@ model=""
 if [ "$mode" = flat ]; then
   model="${shot%.png}.hjepa"
   rm -f "$model"
-  if ! "$hjepa" train --map-seed 3 --steps 300 --sequences 100 --out "$model" >/dev/null 2>&1; then
+  if ! "$hjepa" train --map-seed 3 --steps 300 --sequences 100 --head-steps 1500 --level2-steps 300 --out "$model" >/dev/null 2>&1; then
     echo "gui_smoke: 'hjepa train' failed" >&2
     exit 1
   fi
 fi
+# HJEPA_GUI_PRELOAD (sanitizer builds, see CMakeLists.txt): libraries preloaded into the app only.
 HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1600x900x24" \
-  "$hjepa" gui --map-seed 3 --frames 60 --screenshot "$shot"
+  env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} "$hjepa" gui --map-seed 3 --frames 60 --screenshot "$shot"
 status=$?
 if [ "$status" -ne 0 ]; then
   echo "gui_smoke: 'hjepa gui --frames 60' ($mode agent) exited with status $status, expected 0" >&2

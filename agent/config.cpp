@@ -92,7 +92,7 @@ std::vector<ParamSpec> make_table() {
                [](RunConfig& c) -> double& { return c.hjepa.high.colour_threshold; });
   hjepa_number("agent.high.replan_period", "level 2 replans at least every this many steps (0 = only on events)", true, 0, 10000,
                [](RunConfig& c) -> int& { return c.hjepa.high.replan_period; });
-  hjepa_number("agent.watch.stuck_window", "steps the stuck watch compares", true, 2, 16,
+  hjepa_number("agent.watch.stuck_window", "steps the stuck watch compares", true, 2, kMaxStuckWindow,
                [](RunConfig& c) -> int& { return c.hjepa.stuck_window; });
   hjepa_number("agent.watch.stuck_ratio", "stuck when readings moved less than this x the predicted motion (0 = off)", false, 0, 1,
                [](RunConfig& c) -> double& { return c.hjepa.stuck_ratio; });

@@ -138,7 +138,9 @@ TEST_CASE("every numeric parameter at both ends of its declared range: short epi
       c.env.max_steps = kSteps;
       p.set(c, value);
       CHECK(p.get(c) == value);
-      for (const std::string& agent : agents_for(p.name)) run_short(world, task, c, agent);
+      // The planner's largest iteration and restart counts cost seconds per step under the sanitizers: 2 steps.
+      const int cap = p.name.rfind("agent.planner.", 0) == 0 ? 2 : kSteps;
+      for (const std::string& agent : agents_for(p.name)) run_short(world, task, c, agent, cap);
     }
   }
 }
@@ -221,4 +223,28 @@ TEST_CASE("a task of kMaxTaskLength colours: the oracle plans it, every agent ru
   oracle.reset(obs);
   while (!env.done()) obs = env.step(oracle.act(obs)).obs;
   CHECK(env.state().progress == kMaxTaskLength);
+}
+
+TEST_CASE("the stuck watch fires at both ends of its window range") {
+  // Blocked in place: the same observation every step while P1 predicts motion. At the longest
+  // window the agent used to keep one reading too few, so the watch never fired.
+  const World& world = test_world();
+  const Task task = task_on(world, 2);
+  const ModelFile& model = tiny_model(8);
+  Env env(world, task, EnvParams{});
+  const Observation obs = env.reset(7);
+  for (const int window : {2, kMaxStuckWindow}) {
+    CAPTURE(window);
+    HJepaParams hp;
+    hp.stuck_window = window;
+    HJepaAgent agent(model.level1, model.level2, task, EnvParams{}, make_planner("gradient", PlannerParams{}, 1), hp);
+    agent.reset(obs);
+    int first_stuck = -1;
+    for (int step = 0; step < 3 * kMaxStuckWindow && first_stuck < 0; ++step) {
+      agent.act(obs);
+      if (agent.trace().stuck) first_stuck = step;
+    }
+    CHECK(first_stuck >= window);  // it needs `window` moves to compare
+    CHECK(first_stuck <= window + 1);
+  }
 }

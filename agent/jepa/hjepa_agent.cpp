@@ -1,6 +1,7 @@
 // The hierarchical agent's step: belief, progress, place, level-2 replanning, level-1 planning.
 #include "agent/jepa/hjepa_agent.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -40,7 +41,7 @@ void HJepaAgent::replan(const std::string& reason) {
 
 // True when the readings of the last stuck_window steps moved much less than P1 predicted.
 bool HJepaAgent::watch_stuck(const Observation& obs) {
-  const int w = std::max(2, params.stuck_window);
+  const int w = std::clamp(params.stuck_window, 2, kMaxStuckWindow);
   if (params.stuck_ratio <= 0 || static_cast<int>(readings_.size()) <= w) return false;
   float predicted = 0;
   for (int i = 0; i < w; ++i) predicted += predicted_moves_[predicted_moves_.size() - 1 - i];
@@ -71,7 +72,8 @@ double HJepaAgent::act(const Observation& obs) {
     predicted_moves_.push_back((expected - tr.belief).norm());
     typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back());
     readings_.push_back(reading);
-    if (readings_.size() > 16) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
+    // The watch compares a window of up to kMaxStuckWindow steps: keep that many moves (and one more reading).
+    if (readings_.size() > static_cast<size_t>(kMaxStuckWindow) + 1) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
     tr.belief = expected + static_cast<float>(params.belief.gain) * (reading - expected);
   }
   const int old_progress = tr.progress;

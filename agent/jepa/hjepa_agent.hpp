@@ -15,6 +15,8 @@
 
 namespace hjepa {
 
+constexpr int kMaxStuckWindow = 16;  // the longest stuck_window: the agent keeps this many steps of readings
+
 struct HJepaParams {
   HighLevelParams high;
   BeliefParams belief;
@@ -25,7 +27,7 @@ struct HJepaParams {
   // `stuck_ratio` x the latent motion P1 predicted -> the agent is blocked where its model says it
   // is not. It then adds `stuck_penalty` predicted steps to the place-graph edge it was following,
   // replans, and side-steps for `escape_steps` steps towards the side its range rays say is open.
-  int stuck_window = 3;        // steps, >= 2
+  int stuck_window = 3;        // steps, 2..kMaxStuckWindow
   double stuck_ratio = 0.35;   // 0 = never stuck
   double stuck_penalty = 16;   // predicted steps added to a blocked edge (this episode only)
   int escape_steps = 2;        // side steps after getting stuck

@@ -3,6 +3,7 @@
 // goes non-finite stops with the guard's message (term and step), exit status 1 and no file.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "agent/jepa/train_model.hpp"
@@ -47,6 +48,9 @@ int cmd_train(int argc, char** argv) {
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");
   return run_command(app, argc, argv, [&] {
     const World world = make_world(map);
+    // Checked before minutes of training, not after (save_model still reports any later failure).
+    if (std::error_code ec; !std::filesystem::is_directory(std::filesystem::absolute(out).parent_path(), ec))
+      throw UsageError("--out: the directory of " + out + " does not exist; expected a file in an existing directory");
     Level1Report r;
     Level2Report r2;
     const ModelFile mf = train_model(world, env_params, tp, tp2, seed, "hjepa train", r, r2, progress_lines(),

@@ -16,6 +16,7 @@ namespace hjepa::test {
 inline std::vector<std::pair<std::string, std::string>> fuzz_regressions(const std::string& reader) {
   std::vector<std::pair<std::string, std::string>> out;
   const std::filesystem::path dir = std::filesystem::path(HJEPA_TEST_DATA) / "fuzz" / reader;
+  if (!std::filesystem::is_directory(dir)) return out;  // no crash found in this reader so far
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream bytes;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "agent/config.hpp"
+#include "fuzz_regressions.hpp"
 
 using namespace hjepa;
 
@@ -84,4 +85,25 @@ TEST_CASE("unknown keys, wrong types and values out of range are refused") {
   m = refusal([&] { apply_config_json(c, nlohmann::json{{"agent.planner.horizon", 5}, {"env.ray_max", 0}}, "cfg.json"); });
   CHECK(m.find("env.ray_max") != std::string::npos);
   CHECK(config_to_json(c) == config_to_json(RunConfig{}));  // a refused file changes nothing
+}
+
+TEST_CASE("inputs found by fuzzing (tests/data/fuzz/config) are applied or refused with ConfigError") {
+  // As in tests/fuzz/fuzz_config.cpp: first byte even = a JSON config object, odd = one --set.
+  for (const auto& [name, bytes] : hjepa::test::fuzz_regressions("config")) {
+    CAPTURE(name);
+    if (bytes.empty()) continue;
+    const std::string text = bytes.substr(1);
+    RunConfig c;
+    try {
+      if (bytes[0] % 2 == 0) {
+        const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+        if (!j.is_discarded()) apply_config_json(c, j, name);
+      } else {
+        apply_setting(c, text, "--set");
+      }
+    } catch (const ConfigError&) {
+    }
+    for (const ParamSpec& p : run_params())
+      if (p.choices.empty()) CHECK((p.get(c) >= p.lo && p.get(c) <= p.hi));
+  }
 }

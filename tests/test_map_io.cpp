@@ -12,6 +12,7 @@
 #include <string>
 
 #include "sim/map_io.hpp"
+#include "fuzz_regressions.hpp"
 
 namespace fs = std::filesystem;
 using hjepa::Color;
@@ -559,4 +560,17 @@ TEST_CASE("refuses maps too large to check and repeated sites") {
   json twin = valid_map();
   twin["regions"][2]["site"] = {30, 20};
   check_map_refused(twin, "$.regions[2].site", "$.regions[1].site");
+}
+
+TEST_CASE("inputs found by fuzzing (tests/data/fuzz/map) load or are refused with MapError") {
+  for (const auto& [name, text] : hjepa::test::fuzz_regressions("map")) {
+    CAPTURE(name);
+    try {
+      const hjepa::World w = hjepa::map_from_json(text, name);
+      CHECK(hjepa::validate_world(w).empty());
+      CHECK(hjepa::map_from_json(hjepa::map_to_json(w), "round trip").fingerprint() == w.fingerprint());
+    } catch (const hjepa::MapError& e) {
+      CHECK(std::string(e.what()).rfind(name + ": ", 0) == 0);
+    }
+  }
 }

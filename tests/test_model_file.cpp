@@ -15,6 +15,8 @@
 #include <utility>
 
 #include "agent/jepa/model_file.hpp"
+#include "fuzz/model_checksums.hpp"
+#include "fuzz_regressions.hpp"
 
 namespace fs = std::filesystem;
 using hjepa::ModelError;
@@ -509,4 +511,19 @@ TEST_CASE("a failed save leaves no file and an existing file untouched") {
     CHECK(fs::is_directory(fs::path(path) / "keep"));
     CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
   }
+}
+
+TEST_CASE("inputs found by fuzzing (tests/data/fuzz/model) load or are refused with ModelError") {
+  // As in tests/fuzz/fuzz_model_file.cpp: each input as is and with its checksums recomputed.
+  for (const auto& [name, bytes] : hjepa::test::fuzz_regressions("model"))
+    for (const std::string& b : {bytes, hjepa::test::with_valid_checksums(bytes)}) {
+      CAPTURE(name);
+      try {
+        const ModelFile m = hjepa::unpack_model_file(b, name);
+        const std::string packed = hjepa::pack_model_file(hjepa::model_sections(m));
+        CHECK(hjepa::pack_model_file(hjepa::model_sections(hjepa::unpack_model_file(packed, "round trip"))) == packed);
+      } catch (const ModelError& e) {
+        CHECK(std::string(e.what()).rfind(name + ": ", 0) == 0);
+      }
+    }
 }

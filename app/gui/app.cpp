@@ -41,7 +41,9 @@ void request_stop(int) { g_stop_requested = 1; }
 
 constexpr unsigned kWindowWidth = 1600, kWindowHeight = 900;
 constexpr float kFitMargin = 16;
-constexpr float kChipsHeight = 70, kHelpHeight = 26;  // view overlays kept clear of the map by fit
+// View overlays kept clear of the map by fit: task chips, plan caption and status line above; the
+// legend strip and help line below.
+constexpr float kChipsHeight = 104, kHelpHeight = 76;
 
 // False when DISPLAY is unset, or names a local display (":N") whose X socket does not exist;
 // SFML aborts the process if it cannot open the display, so this is checked first.
@@ -101,25 +103,21 @@ int configure(const GuiOptions& options, Session& session, const std::optional<s
       session.task = saved;
   }
   if (options.agent) {
-    if (*options.agent == "oracle")
-      session.agent_kind = AgentKind::Oracle;
-    else if (*options.agent == "random")
-      session.agent_kind = AgentKind::Random;
-    else if (*options.agent == "flat")
-      session.agent_kind = AgentKind::Flat;
-    else {
-      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle, random or flat\n", options.agent->c_str());
+    const std::optional<AgentKind> kind = parse_agent_kind(*options.agent);
+    if (!kind) {
+      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle, random, flat or hjepa\n",
+                   options.agent->c_str());
       return 2;
     }
+    session.agent_kind = *kind;
   }
   session.episode_seed = options.seed;
-  // Test hook: HJEPA_GUI_MODEL=FILE loads a level-1 model at launch and, unless --agent says
-  // otherwise, selects the flat agent (for headless screenshots, which cannot click "Train level 1").
+  // Test hook: HJEPA_GUI_MODEL=FILE loads a model at launch and, unless --agent says otherwise,
+  // selects the H-JEPA agent (for headless screenshots, which cannot click "Train").
   if (const char* path = std::getenv("HJEPA_GUI_MODEL"); path && *path) {
     try {
-      session.model = std::make_shared<const ModelFile>(load_model(path, session.world->fingerprint()));
-      session.model_source = path;
-      if (!options.agent) session.agent_kind = AgentKind::Flat;
+      session.set_model(std::make_shared<const ModelFile>(load_model(path, session.world->fingerprint())), path);
+      if (!options.agent) session.agent_kind = AgentKind::HJepa;
     } catch (const ModelError& e) {
       std::fprintf(stderr, "hjepa gui: HJEPA_GUI_MODEL: %s\n", e.what());
       return 2;
@@ -201,11 +199,11 @@ int run_gui(const GuiOptions& options) {
   const ViewFonts fonts = load_fonts();
 
   app.reset_episode();
-  // Test hook: HJEPA_GUI_TRAIN=1 selects the flat agent (unless --agent says otherwise) and presses
-  // "Train level 1" at launch (headless runs cannot click).
+  // Test hook: HJEPA_GUI_TRAIN=1 selects the H-JEPA agent (unless --agent says otherwise) and
+  // presses "Train" at launch (headless runs cannot click).
   if (const char* train = std::getenv("HJEPA_GUI_TRAIN"); train && std::string(train) == "1") {
-    if (!options.agent && app.session.agent_kind != AgentKind::Flat) {
-      app.session.agent_kind = AgentKind::Flat;
+    if (!options.agent && app.session.agent_kind != AgentKind::HJepa) {
+      app.session.agent_kind = AgentKind::HJepa;
       app.reset_episode();
     }
     app.start_training();
@@ -237,7 +235,7 @@ int run_gui(const GuiOptions& options) {
 
     app.poll_training();
     app.advance(dt);
-    app.session.refresh_flat_trace();
+    app.session.refresh_traces();
     const sf::Vector2u size = window.getSize();
     last_size = size;
     app.camera.viewport = sf::FloatRect(0, 0, std::max(100.f, size.x - kPanelsWidth), static_cast<float>(size.y));

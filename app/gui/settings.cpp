@@ -11,6 +11,7 @@
 #include <system_error>
 #include <type_traits>
 
+#include "app/gui/agent_params.hpp"
 #include "sim/atomic_file.hpp"
 
 namespace hjepa {
@@ -104,6 +105,10 @@ void for_each_overlay(Overlays& o, F f) {
   f("imagined", o.imagined);
   f("candidates", o.candidates);
   f("belief", o.belief);
+  f("places", o.place_graph);
+  f("route", o.route);
+  f("subgoal", o.subgoal);
+  f("legend", o.legend);
   f("task", o.task);
   f("help", o.help);
 }
@@ -180,15 +185,23 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
   r.number("max_steps", e.max_steps, 0, 2000);
 
   if (const auto agent = r.string("agent")) {
-    if (*agent == "oracle")
-      s.agent_kind = AgentKind::Oracle;
-    else if (*agent == "random")
-      s.agent_kind = AgentKind::Random;
-    else if (*agent == "flat")
-      s.agent_kind = AgentKind::Flat;
+    if (const std::optional<AgentKind> kind = parse_agent_kind(*agent))
+      s.agent_kind = *kind;
     else
-      r.warn("agent", "expected \"oracle\", \"random\" or \"flat\", got \"" + *agent + "\"");
+      r.warn("agent", "expected \"oracle\", \"random\", \"flat\" or \"hjepa\", got \"" + *agent + "\"");
   }
+  if (const auto planner = r.string("agent.planner")) {
+    if (*planner == "gradient" || *planner == "cem")
+      s.planner_type = *planner;
+    else
+      r.warn("agent.planner", "expected \"gradient\" or \"cem\", got \"" + *planner + "\"");
+  }
+  for_each_agent_param(s, [&](const AgentParam& p) {
+    if (p.integer)
+      r.number(p.key, *p.integer, p.lo, p.hi);
+    else
+      r.number(p.key, *p.real, p.lo, p.hi);
+  });
   r.number("replan_distance", s.oracle_params.replan_distance, 0.1, 3.0);
   r.number("oracle_cell", s.oracle_params.oracle.cell, 0.05, 1.0);
 
@@ -242,7 +255,15 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
   root["format"] = kFormat;
   root["map_seed"] = s.map_seed;
   root["task"] = task_text(s.task);
-  root["agent"] = s.agent_kind == AgentKind::Oracle ? "oracle" : s.agent_kind == AgentKind::Random ? "random" : "flat";
+  root["agent"] = agent_kind_name(s.agent_kind);
+  root["agent.planner"] = s.planner_type;
+  // The table hands out pointers for editing; here they are only read.
+  for_each_agent_param(const_cast<Session&>(s), [&](const AgentParam& p) {
+    if (p.integer)
+      root[p.key] = *p.integer;
+    else
+      root[p.key] = *p.real;
+  });
   root["width"] = s.map_params.width;
   root["height"] = s.map_params.height;
   root["regions"] = s.map_params.num_regions;

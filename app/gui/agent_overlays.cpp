@@ -195,7 +195,8 @@ float draw_plan_caption(ImDrawList& list, ImVec2 pos, const Session& session, co
     const std::string name(color_name(colours[i].colour));
     const float cw = draw::colour_chip(list, small, small->FontSize, ImVec2(x, y), colours[i].colour, name.c_str(), 4);
     if (colours[i].collects)  // a colour the task needs: ringed, as its stop on the route
-      list.AddRect(ImVec2(x - 1.5f, y - 1.5f), ImVec2(x + cw + 1.5f, y + chip_h + 1.5f - 2), IM_COL32(255, 255, 255, 255), 5, 0, 2.5f);
+      list.AddRect(ImVec2(x - 1.5f, y - 1.5f), ImVec2(x + cw + 1.5f, y + chip_h - 0.5f), IM_COL32(255, 255, 255, 255), 5, 0,
+                   2.5f);
     x += cw + 4;
     const float mid = y + chip_h / 2 - 1;
     if (i + 1 < colours.size()) {
@@ -245,8 +246,9 @@ void legend_icon(ImDrawList& list, Icon icon, ImVec2 c, ImFont* font) {
     case Icon::Places:
       list.AddLine(ImVec2(c.x - 10, c.y + 3), ImVec2(c.x + 10, c.y - 3), IM_COL32(255, 255, 255, 110), 1.f);
       for (float s : {-1.f, 1.f}) {
-        list.AddCircleFilled(ImVec2(c.x + 10 * s, c.y - 3 * s), 4.2f, IM_COL32(20, 20, 30, 150), 12);
-        list.AddCircleFilled(ImVec2(c.x + 10 * s, c.y - 3 * s), 3.f, draw::region_color(s < 0 ? Color::Orange : Color::Cyan), 12);
+        const ImVec2 p(c.x + 10 * s, c.y - 3 * s);
+        list.AddCircleFilled(p, 4.2f, IM_COL32(20, 20, 30, 150), 12);
+        list.AddCircleFilled(p, 3.f, draw::region_color(s < 0 ? Color::Orange : Color::Cyan), 12);
       }
       break;
     case Icon::OraclePath: {

@@ -49,7 +49,8 @@ void high_level_section(const Session& s, const HJepaAgent& a) {
   }
   if (!h.valid) {
     ImGui::TextColored(ImVec4(1.f, 0.6f, 0.45f, 1), "no route through the task's colours in the place graph");
-    tooltip("Level 1 aims at the next colour through the colour head alone (the flat agent's behaviour) until a replan finds one");
+    tooltip("Level 1 aims at the next colour through the colour head alone (the flat agent's behaviour) until a "
+            "replan finds one");
   } else {
     colour_sequence(h.colour_sequence);
     ImGui::Text("%.0f steps predicted, %zu places to go", h.remaining_cost, h.route.size() - 1);

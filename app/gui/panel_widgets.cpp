@@ -85,7 +85,8 @@ void colour_sequence(const std::vector<Color>& colours) {
       ImDrawList* list = ImGui::GetWindowDrawList();
       const ImU32 ink = ImGui::GetColorU32(ImGuiCol_Text);
       list->AddLine(ImVec2(p.x + 1, y), ImVec2(p.x + arrow_w - 4, y), ink, 1.5f);
-      list->AddTriangleFilled(ImVec2(p.x + arrow_w - 1, y), ImVec2(p.x + arrow_w - 6, y - 4), ImVec2(p.x + arrow_w - 6, y + 4), ink);
+      const float tip = p.x + arrow_w - 1, back = p.x + arrow_w - 6;
+      list->AddTriangleFilled(ImVec2(tip, y), ImVec2(back, y - 4), ImVec2(back, y + 4), ink);
       ImGui::Dummy(ImVec2(arrow_w, h));
       ImGui::SameLine(0, 2);
     }

@@ -143,7 +143,8 @@ void view_panel(AppState& app) {
   toggle("labels", &o.labels, 1, "Colour names at the region sites");
   toggle("task chips", &o.task, 2, "The task's colours with progress, top-left");
   toggle("help line", &o.help, 0, "The shortcut line, bottom-left");
-  toggle("legend", &o.legend, 1, "What the agent's marks mean, and the H-JEPA agent's plan in words, bottom-right");
+  toggle("legend", &o.legend, 1,
+         "What the marks mean (strip above the help line) and the H-JEPA agent's plan in words (under the task chips)");
   toggle("oracle path", &o.plan, 2, "The oracle agent's planned path; numbered discs mark where each task colour is reached");
   ImGui::TextDisabled("learned agents (probe-decoded)");
   toggle("places", &o.place_graph, 0,

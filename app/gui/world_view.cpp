@@ -70,7 +70,8 @@ void draw_task_chips(ImDrawList& list, const Camera& camera, const Session& sess
   }
 
   float below = pos.y + height + 6;
-  if (caption) below = draw_plan_caption(list, ImVec2(camera.viewport.left + 14, below), session, fonts) + 6;
+  if (caption)
+    if (const float y = draw_plan_caption(list, ImVec2(camera.viewport.left + 14, below), session, fonts); y > below) below = y + 6;
 
   char status[160], note[160] = "";
   if (session.env)

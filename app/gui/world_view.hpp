@@ -38,7 +38,7 @@ struct Overlays {
   bool belief = true;        // learned agents: the belief decoded by the probe (diamond)
   bool task = true;          // task chips with progress, top-left
   bool help = true;          // shortcut line, bottom-left
-  bool legend = true;        // what the marks mean and the plan in words, bottom-right
+  bool legend = true;        // what the marks mean (bottom strip) and the H-JEPA plan in words (under the task chips)
 };
 
 struct ViewFonts {

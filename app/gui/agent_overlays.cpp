@@ -33,8 +33,9 @@ void diamond(ImDrawList& list, ImVec2 c, float r) {
 
 // A ring with four ticks: "level 1 is steering here".
 void target_mark(ImDrawList& list, ImVec2 c, float r) {
-  list.AddCircle(c, r, kInk, 32, 5.f);
-  list.AddCircle(c, r, kSubgoal, 32, 2.6f);
+  const int segments = r > 10 ? 14 : 10;
+  list.AddCircle(c, r, kInk, segments, 5.f);
+  list.AddCircle(c, r, kSubgoal, segments, 2.6f);
   for (int k = 0; k < 4; ++k) {
     const float dx = k == 0 ? 1.f : k == 1 ? -1.f : 0.f, dy = k == 2 ? 1.f : k == 3 ? -1.f : 0.f;
     const ImVec2 a(c.x + dx * (r - 4), c.y + dy * (r - 4)), b(c.x + dx * (r + 7), c.y + dy * (r + 7));
@@ -44,15 +45,16 @@ void target_mark(ImDrawList& list, ImVec2 c, float r) {
 }
 
 // A numbered stop of the route, filled with the colour the place stands for.
-void route_stop(ImDrawList& list, ImVec2 p, Color colour, const char* number, bool collects, ImFont* font) {
+void route_stop(ImDrawList& list, ImVec2 p, Color colour, const char* number, bool collects, ImFont* font,
+                int segments = 12) {
   const float r = collects ? 12.f : 9.5f;
-  list.AddCircleFilled(p, r + 2, kInk, 24);
-  list.AddCircleFilled(p, r, draw::region_color(colour), 24);
-  if (collects) list.AddCircle(p, r + 1, IM_COL32(255, 255, 255, 255), 24, 3.f);
+  list.AddCircleFilled(p, r + 2, kInk, segments);
+  draw::inner_disc(list, p, r, draw::region_color(colour), segments);
+  if (collects) list.AddCircle(p, r + 1, IM_COL32(255, 255, 255, 255), segments, 3.f);
   if (!*number) return;
   const float size = font->FontSize * (collects ? 0.9f : 0.78f);
   const float w = draw::text_width(font, size, number);
-  draw::outlined_text(list, font, size, ImVec2(p.x - w / 2, p.y - size / 2), IM_COL32(255, 255, 255, 255), number);
+  draw::shadowed_text(list, font, size, ImVec2(p.x - w / 2, p.y - size / 2), IM_COL32(255, 255, 255, 255), number);
 }
 
 void route_line(ImDrawList& list, const std::vector<ImVec2>& points) {
@@ -95,11 +97,12 @@ void add_place_graph(ImDrawList& list, const Camera& camera, const PlaceGraphVie
   list.Flags &= ~(ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedLinesUseTex | ImDrawListFlags_AntiAliasedFill);
   for (const auto& [a, b] : graph.edges)
     list.AddLine(screen(camera, graph.position[a]), screen(camera, graph.position[b]), IM_COL32(255, 255, 255, 60), 1.f);
-  for (size_t p = 0; p < graph.position.size(); ++p) {
+  for (size_t p = 0; p < graph.position.size(); ++p) {  // small squares: two triangles each
     if (graph.colour[p] < 0) continue;
     const ImVec2 c = screen(camera, graph.position[p]);
-    list.AddCircleFilled(c, 4.5f, IM_COL32(20, 20, 30, 160), 8);
-    list.AddCircleFilled(c, 3.2f, draw::region_color(static_cast<Color>(graph.colour[p])), 8);
+    list.AddRectFilled(ImVec2(c.x - 4, c.y - 4), ImVec2(c.x + 4, c.y + 4), IM_COL32(20, 20, 30, 170));
+    list.AddRectFilled(ImVec2(c.x - 2.5f, c.y - 2.5f), ImVec2(c.x + 2.5f, c.y + 2.5f),
+                       draw::region_color(static_cast<Color>(graph.colour[p])));
   }
   list.Flags = flags;
 }
@@ -152,7 +155,7 @@ void draw_level1(ImDrawList& list, const Camera& camera, const Session& session,
       if (c.size() < 2) continue;
       points.clear();
       for (Vec2 p : c) points.push_back(screen(camera, p));
-      list.AddPolyline(points.data(), static_cast<int>(points.size()), kCandidate, 0, 1.5f);
+      list.AddPolyline(points.data(), static_cast<int>(points.size()), kCandidate, 0, 1.f);  // 1 px: textured, 2 triangles a leg
     }
   if (overlays.imagined && t.plan.size() >= 2) {
     points.clear();
@@ -160,8 +163,8 @@ void draw_level1(ImDrawList& list, const Camera& camera, const Session& session,
     list.AddPolyline(points.data(), static_cast<int>(points.size()), IM_COL32(15, 15, 25, 200), 0, 5.f);
     list.AddPolyline(points.data(), static_cast<int>(points.size()), kImagined, 0, 2.5f);
     for (size_t k = 1; k < points.size(); ++k) {
-      list.AddCircleFilled(points[k], 4.5f, kInk, 12);
-      list.AddCircleFilled(points[k], 3.2f, kImagined, 12);
+      list.AddCircleFilled(points[k], 4.5f, kInk, 8);
+      draw::inner_disc(list, points[k], 3.2f, kImagined, 8);
     }
   }
   if (overlays.belief) diamond(list, screen(camera, t.belief), 7);
@@ -226,16 +229,16 @@ void legend_icon(ImDrawList& list, Icon icon, ImVec2 c, ImFont* font) {
       const ImVec2 line[2] = {ImVec2(c.x - 12, c.y), ImVec2(c.x + 4, c.y)};
       list.AddPolyline(line, 2, kInk, 0, 6.f);
       list.AddPolyline(line, 2, kRoute, 0, 2.8f);
-      route_stop(list, ImVec2(c.x + 6, c.y), Color::Blue, "1", false, font);
+      route_stop(list, ImVec2(c.x + 6, c.y), Color::Blue, "1", false, font, 10);
       break;
     }
-    case Icon::Collect: route_stop(list, c, Color::Green, "2", true, font); break;
+    case Icon::Collect: route_stop(list, c, Color::Green, "2", true, font, 10); break;
     case Icon::Subgoal: target_mark(list, c, 7); break;
     case Icon::Imagined: {
       const ImVec2 pts[3] = {ImVec2(c.x - 13, c.y + 3), ImVec2(c.x, c.y - 2), ImVec2(c.x + 13, c.y + 2)};
       list.AddPolyline(pts, 3, kInk, 0, 5.f);
       list.AddPolyline(pts, 3, kImagined, 0, 2.5f);
-      for (const ImVec2& p : pts) list.AddCircleFilled(p, 3.2f, kImagined, 10);
+      for (const ImVec2& p : pts) list.AddCircleFilled(p, 3.2f, kImagined, 6);
       break;
     }
     case Icon::Candidates:
@@ -247,8 +250,9 @@ void legend_icon(ImDrawList& list, Icon icon, ImVec2 c, ImFont* font) {
       list.AddLine(ImVec2(c.x - 10, c.y + 3), ImVec2(c.x + 10, c.y - 3), IM_COL32(255, 255, 255, 110), 1.f);
       for (float s : {-1.f, 1.f}) {
         const ImVec2 p(c.x + 10 * s, c.y - 3 * s);
-        list.AddCircleFilled(p, 4.2f, IM_COL32(20, 20, 30, 150), 12);
-        list.AddCircleFilled(p, 3.f, draw::region_color(s < 0 ? Color::Orange : Color::Cyan), 12);
+        list.AddRectFilled(ImVec2(p.x - 4, p.y - 4), ImVec2(p.x + 4, p.y + 4), IM_COL32(20, 20, 30, 170));
+        list.AddRectFilled(ImVec2(p.x - 2.5f, p.y - 2.5f), ImVec2(p.x + 2.5f, p.y + 2.5f),
+                           draw::region_color(s < 0 ? Color::Orange : Color::Cyan));
       }
       break;
     case Icon::OraclePath: {
@@ -258,12 +262,12 @@ void legend_icon(ImDrawList& list, Icon icon, ImVec2 c, ImFont* font) {
       break;
     }
     case Icon::Agent:
-      list.AddCircleFilled(c, 7, IM_COL32(0, 0, 0, 255), 20);
-      list.AddCircleFilled(c, 5.5f, draw::im_color(palette::kAgent), 20);
+      list.AddCircleFilled(c, 7, IM_COL32(0, 0, 0, 255), 10);
+      draw::inner_disc(list, c, 5.5f, draw::im_color(palette::kAgent), 10);
       break;
     case Icon::Perceived:
-      list.AddCircle(c, 6, IM_COL32(255, 255, 255, 200), 20, 3.f);
-      list.AddCircle(c, 6, IM_COL32(20, 20, 30, 255), 20, 1.4f);
+      list.AddCircle(c, 6, IM_COL32(255, 255, 255, 200), 10, 3.f);
+      list.AddCircle(c, 6, IM_COL32(20, 20, 30, 255), 10, 1.f);
       break;
   }
 }

@@ -134,6 +134,10 @@ sf::Color apply_style() {
   style.WindowRounding = 0;
   style.FrameRounding = 3;
   style.GrabRounding = 3;
+  // Panel shapes without the anti-aliased fringe (a third of their triangles, which Mesa's
+  // software renderer pays for every frame; on 3-pixel corners it does not show). The world
+  // view's background list keeps it (see the frame loop).
+  style.AntiAliasedFill = false;
   style.WindowBorderSize = 1;
   style.WindowPadding = ImVec2(8, 6);
   style.ItemSpacing = ImVec2(6, 5);
@@ -251,6 +255,7 @@ int run_gui(const GuiOptions& options) {
     const palette::Rgb bg = palette::kBackground;
     window.clear(sf::Color(bg.r, bg.g, bg.b));
     ImDrawList& background = *ImGui::GetBackgroundDrawList();
+    background.Flags |= ImDrawListFlags_AntiAliasedFill;
     view.draw_world(window, app.camera, app.session, app.overlays, fonts);
     view.draw_overlays(background, app.camera, app.session, app.overlays, fonts, input.hovered_region());
     draw_panel_backgrounds(window, panel_quads, app.panel_rects, panel_background);

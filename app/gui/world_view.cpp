@@ -56,10 +56,10 @@ void draw_task_chips(ImDrawList& list, const Camera& camera, const Session& sess
     const ImVec2 lo = pos, hi(pos.x + w, pos.y + height);
     list.AddRectFilled(lo, hi, region_color(c), 6);
     list.AddRect(lo, hi, current ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 150), 6, 0, current ? 3.f : 1.f);
-    draw::outlined_text(list, font, size, ImVec2(lo.x + pad, lo.y + pad), IM_COL32(255, 255, 255, 255), text);
+    draw::shadowed_text(list, font, size, ImVec2(lo.x + pad, lo.y + pad), IM_COL32(255, 255, 255, 255), text);
     if (done) {
       const ImVec2 centre(hi.x - pad - size * 0.5f, lo.y + height * 0.5f);
-      list.AddCircleFilled(centre, size * 0.62f, IM_COL32(255, 255, 255, 235), 20);
+      list.AddCircleFilled(centre, size * 0.62f, IM_COL32(255, 255, 255, 235), 14);
       draw::check_mark(list, centre, size * 0.75f, IM_COL32(30, 140, 50, 255));
     }
     pos.x = hi.x + 6;
@@ -333,7 +333,7 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
     points_.clear();
     for (Vec2 p : session.trail) points_.push_back(to_im(camera.to_screen(p)));
     list.AddPolyline(points_.data(), static_cast<int>(points_.size()), IM_COL32(20, 20, 30, 150), 0, 2.0f);
-    for (const ImVec2& p : points_) list.AddCircleFilled(p, 2.2f, IM_COL32(20, 20, 30, 170), 6);
+    for (const ImVec2& p : points_) draw::inner_disc(list, p, 2.2f, IM_COL32(20, 20, 30, 170), 6);  // no fringe: dots this small
   }
 
   if (overlays.plan) draw_plan(list, camera, session, fonts, points_, placed_);
@@ -355,12 +355,12 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
     if (overlays.perceived) {
       const ImVec2 seen = to_im(camera.to_screen(session.obs.position));
       const float r = std::max(7.f, 0.35f * ppu);
-      list.AddCircle(seen, r, IM_COL32(255, 255, 255, 200), 24, 3.5f);
-      list.AddCircle(seen, r, IM_COL32(20, 20, 30, 255), 24, 1.6f);
+      list.AddCircle(seen, r, IM_COL32(255, 255, 255, 200), 16, 3.5f);
+      list.AddCircle(seen, r, IM_COL32(20, 20, 30, 255), 16, 1.6f);
     }
     const float r = std::max(6.f, 0.25f * ppu);
-    list.AddCircleFilled(agent, r + 2, IM_COL32(0, 0, 0, 255), 24);
-    list.AddCircleFilled(agent, r, im_color(palette::kAgent), 24);
+    list.AddCircleFilled(agent, r + 2, IM_COL32(0, 0, 0, 255), 16);
+    draw::inner_disc(list, agent, r, im_color(palette::kAgent), 16);
   }
 
   if (overlays.help) {

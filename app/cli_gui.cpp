@@ -15,7 +15,7 @@ int cmd_gui(int argc, char** argv) {
   app.add_option("--task", task, "Colours to stand in, in order, e.g. red,green,blue");
   app.add_option("--agent", agent,
                  "Agent: oracle, random, flat or hjepa (default: the saved one, else oracle; flat and hjepa need a "
-                 "model: Training panel)")
+                 "model: Training tab)")
       ->check(CLI::IsMember({"oracle", "random", "flat", "hjepa"}));
   app.add_option("--seed", o.seed, "Episode seed (default 1)");
   app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive)")

@@ -67,9 +67,8 @@ void simulation_panel(AppState& app) {
 
   // Step, progress and status are in the view's status line; here only why nothing runs.
   if (!s.env) {
-    ImGui::TextColored(ImVec4(1.f, 0.55f, 0.47f, 1), "not running:");
-    ImGui::SameLine();
-    ImGui::TextWrapped("%s", s.problem.c_str());
+    ImGui::TextColored(ImVec4(1.f, 0.55f, 0.47f, 1), "not running (why: top of the view)");
+    tooltip(s.problem.c_str());
   }
 }
 

@@ -15,8 +15,8 @@ namespace {
 
 void summary_table(const BenchSummary& summary) {
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("bench_table", 6, flags)) return;
-  for (const char* h : {"agent", "colours", "episodes", "success", "steps/oracle", "ms/step"}) ImGui::TableSetupColumn(h);
+  if (!ImGui::BeginTable("bench_table", 5, flags)) return;
+  for (const char* h : {"agent", "n", "success", "x oracle", "ms"}) ImGui::TableSetupColumn(h);
   ImGui::TableHeadersRow();
   for (const SummaryGroup& g : summary.groups) {
     ImGui::TableNextRow();
@@ -25,9 +25,10 @@ void summary_table(const BenchSummary& summary) {
     ImGui::TableNextColumn();
     ImGui::Text("%d", g.length);
     ImGui::TableNextColumn();
-    ImGui::Text("%lld", static_cast<long long>(g.episodes));
-    ImGui::TableNextColumn();
-    ImGui::Text("%.0f%% ±%.0f", 100 * g.success_rate, 100 * g.success_se);
+    ImGui::Text("%.0f%%", 100 * g.success_rate);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("%lld episodes; standard error %.1f%% over %s", static_cast<long long>(g.episodes), 100 * g.success_se,
+                        g.se_over_model_seeds ? "model seeds" : "episodes");
     ImGui::TableNextColumn();
     if (g.ratio_count > 0 && std::isfinite(g.ratio_median)) ImGui::Text("%.2f", g.ratio_median);
     else ImGui::TextUnformatted("-");
@@ -86,7 +87,8 @@ void draw_bench_panel(BenchPanelState& state, const RunConfig& config) {
   }
   if (snap.phase == BenchJob::Phase::Failed) ImGui::TextWrapped("%s", snap.error.c_str());
   if (snap.phase == BenchJob::Phase::Done) {
-    ImGui::Text("%s: %lld episodes; steps/oracle over successes", snap.suite.c_str(), static_cast<long long>(snap.summary.episodes));
+    ImGui::TextWrapped("%s: %lld episodes. n = task colours; x oracle = median steps / oracle steps over successes; ms = per step",
+                       snap.suite.c_str(), static_cast<long long>(snap.summary.episodes));
     summary_table(snap.summary);
     if (ImGui::Button("Copy table")) ImGui::SetClipboardText(snap.table.c_str());
   }

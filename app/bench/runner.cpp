@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "agent/jepa/counters.hpp"
 #include "app/agent_factory.hpp"
 #include "app/bench/progress.hpp"
 #include "app/model_cache.hpp"
@@ -105,6 +106,7 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
   setup.oracle_params = options.run_config.oracle;
   const auto agent = make_agent(e.agent, setup);
   const auto t0 = std::chrono::steady_clock::now();
+  const uint64_t calls_before = predictor_evaluations;
   agent->reset(obs);
   bool terminated = false, truncated = false;
   while (!terminated && !truncated) {
@@ -114,6 +116,7 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
     truncated = r.truncated;
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  row.predictor_calls = static_cast<int64_t>(predictor_evaluations - calls_before);
   row.success = terminated;
   row.steps = env.state().step;
   row.ms_per_step = row.steps > 0 ? ms / row.steps : 0;

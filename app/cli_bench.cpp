@@ -213,7 +213,7 @@ int cmd_bench(int argc, char** argv) {
   CLI::App app{"Run a benchmark suite for several agents and print a table per agent and task length.\n"
                "'hjepa bench merge A.csv B.csv ...' combines the --out files of shards (see 'hjepa bench merge --help').",
                "hjepa bench"};
-  std::string suite_name, agents_text = "random,oracle,flat", shard_text, out, planner = "gradient";
+  std::string suite_name, agents_text = "random,oracle,flat,hjepa", shard_text, out, planner = "gradient";
   int threads = std::max(1u, std::thread::hardware_concurrency());
   bool markdown = false;
   std::optional<uint64_t> seed;

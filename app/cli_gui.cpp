@@ -13,8 +13,10 @@ int cmd_gui(int argc, char** argv) {
   app.add_option("--map-seed", map_seed, "Generate the map from this seed (default 1)")
       ->check(CLI::NonNegativeNumber)->excludes(file);
   app.add_option("--task", task, "Colours to stand in, in order, e.g. red,green,blue");
-  app.add_option("--agent", agent, "Agent: oracle, random or flat (default oracle; flat needs a model: Training panel)")
-      ->check(CLI::IsMember({"oracle", "random", "flat"}));
+  app.add_option("--agent", agent,
+                 "Agent: oracle, random, flat or hjepa (default: the saved one, else oracle; flat and hjepa need a "
+                 "model: Training tab)")
+      ->check(CLI::IsMember({"oracle", "random", "flat", "hjepa"}));
   app.add_option("--seed", o.seed, "Episode seed (default 1)");
   app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive)")
       ->check(CLI::Range(0, 10000000));

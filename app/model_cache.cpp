@@ -71,7 +71,7 @@ std::string model_cache_dir() {
 }
 
 std::string model_cache_name(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed) {
-  return "level1-map" + hex(world.fingerprint(), 16) + "-seed" + std::to_string(seed) + "-" +
+  return "hjepa-map" + hex(world.fingerprint(), 16) + "-seed" + std::to_string(seed) + "-" +
          hex(fnv1a64(key_text(world, env_params, tp, seed)), 16) + ".bin";
 }
 

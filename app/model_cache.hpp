@@ -26,7 +26,7 @@ ModelFile cached_model(const World& world, const EnvParams& env_params, const Le
 
 // The cache directory by the rule above ("" if none of the variables is set).
 std::string model_cache_dir();
-// The cache file name (no directory) for these arguments: "level1-map<fingerprint>-seed<seed>-<key hash>.bin".
+// The cache file name (no directory) for these arguments: "hjepa-map<fingerprint>-seed<seed>-<key hash>.bin".
 std::string model_cache_name(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed);
 
 }  // namespace hjepa

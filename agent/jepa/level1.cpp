@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "agent/jepa/counters.hpp"
 #include "agent/jepa/features.hpp"
 #include "agent/jepa/level1_loss.hpp"
 #include "agent/jepa/train_guard.hpp"
@@ -30,6 +31,7 @@ MatF Level1::encode_observation(const Observation& obs, double ray_max) const {
 }
 
 MatF Level1::predict(const MatF& s, const float* headings) const {
+  predictor_evaluations += static_cast<uint64_t>(s.cols());
   return s + predictor.forward(predictor_input<float>(s, headings));
 }
 

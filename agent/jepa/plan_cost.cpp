@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "agent/jepa/counters.hpp"
 #include "agent/jepa/level1_loss.hpp"
 
 namespace hjepa {
@@ -44,6 +45,7 @@ void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const
   for (int t = 0; t < H; ++t) {
     for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
     s[t + 1] = s[t] + predictor.forward(predictor_input<T>(s[t], h.data()), pred_cache[t]);
+    predictor_evaluations += static_cast<uint64_t>(R);
     const T w = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
     if (spec.goal) {
       const M diff = s[t + 1].colwise() - spec.goal->col(0);

@@ -38,6 +38,7 @@ void for_each_column(Row& r, Visit&& visit) {
   visit("oracle_steps", r.oracle_steps);
   visit("oracle_length", r.oracle_length);
   visit("parameters", r.parameters);
+  visit("predictor_calls", r.predictor_calls);
   visit("train_seconds", r.train_seconds);
   visit("ms_per_step", r.ms_per_step);
 }

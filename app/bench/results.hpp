@@ -31,6 +31,7 @@ struct EpisodeRow {
   int oracle_steps = 0;        // ceil(oracle length / step length)
   double oracle_length = 0;
   int64_t parameters = 0;      // trained parameters of the agent's model (0 without a model)
+  int64_t predictor_calls = 0; // single-state evaluations of the level-1 predictor this episode (0 without one)
   double train_seconds = 0;    // timing: training wall time of the agent's model, 0 when loaded from the cache
   double ms_per_step = 0;      // timing: wall milliseconds per step (agent decision + env step)
 };

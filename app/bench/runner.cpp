@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "agent/jepa/counters.hpp"
 #include "app/agent_factory.hpp"
 #include "app/bench/progress.hpp"
 #include "app/model_cache.hpp"
@@ -105,6 +106,7 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
   setup.oracle_params = options.run_config.oracle;
   const auto agent = make_agent(e.agent, setup);
   const auto t0 = std::chrono::steady_clock::now();
+  const uint64_t calls_before = predictor_evaluations;
   agent->reset(obs);
   bool terminated = false, truncated = false;
   while (!terminated && !truncated) {
@@ -114,6 +116,7 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
     truncated = r.truncated;
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  row.predictor_calls = static_cast<int64_t>(predictor_evaluations - calls_before);
   row.success = terminated;
   row.steps = env.state().step;
   row.ms_per_step = row.steps > 0 ? ms / row.steps : 0;
@@ -137,7 +140,8 @@ BenchModelKey model_key(const Suite& suite, const BenchPlan& plan, const BenchEp
 }
 
 BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes, int threads,
-                           const EnvParams& base_env, int64_t shard_index, int64_t shard_count) {
+                           const EnvParams& base_env, int64_t shard_index, int64_t shard_count, const std::atomic<bool>* stop,
+                           const std::function<void(int64_t, int64_t)>& on_progress) {
   BenchModels models;
   for (const BenchEpisode& e : episodes)
     if (agent_needs_model(e.agent)) models[model_key(suite, plan, e)];
@@ -146,7 +150,9 @@ BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std:
   for (auto& item : models) todo.push_back(&item);
   std::rotate(todo.begin(), todo.begin() + static_cast<int64_t>(todo.size()) * shard_index / shard_count, todo.end());
   Progress progress("models", static_cast<int64_t>(todo.size()));
+  std::atomic<int64_t> done{0};
   parallel_for(static_cast<int64_t>(todo.size()), threads, [&](int64_t i) {
+    if (stop && *stop) throw BenchStopped();
     const BenchModelKey& key = todo[i]->first;
     BenchModel& m = todo[i]->second;
     const World& world = plan.maps[std::get<0>(key)].world;
@@ -165,6 +171,7 @@ BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std:
       std::snprintf(note, sizeof note, "bench: model for map %s, model seed %llu: trained in %.1f s",
                     plan.maps[std::get<0>(key)].name.c_str(), static_cast<unsigned long long>(seed), cache.train_seconds);
     progress.advance(note);
+    if (on_progress) on_progress(++done, static_cast<int64_t>(todo.size()));
   });
   progress.finish();
   return models;
@@ -174,11 +181,14 @@ std::vector<EpisodeRow> run_episodes(const Suite& suite, const BenchPlan& plan, 
                                      const BenchModels& models, const BenchRunOptions& options) {
   std::vector<EpisodeRow> rows(episodes.size());
   Progress progress("episodes", static_cast<int64_t>(episodes.size()));
+  std::atomic<int64_t> done{0};
   parallel_for(static_cast<int64_t>(episodes.size()), options.threads, [&](int64_t i) {
     const BenchEpisode& e = episodes[i];
     const BenchModel* model = agent_needs_model(e.agent) ? &models.at(model_key(suite, plan, e)) : nullptr;
+    if (options.stop && *options.stop) throw BenchStopped();
     rows[i] = run_episode(suite, plan, e, model, options);
     progress.advance();
+    if (options.on_progress) options.on_progress(++done, static_cast<int64_t>(episodes.size()));
   });
   progress.finish();
   return rows;

@@ -2,7 +2,10 @@
 // each distinct model once), then the episodes, both spread over worker threads. Results land in
 // episode order, so they do not depend on the thread count.
 #pragma once
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <stdexcept>
 #include <map>
 #include <string>
 #include <tuple>
@@ -31,6 +34,13 @@ struct BenchRunOptions {
   RunConfig run_config;              // env base values and every agent parameter (--config, --set, --planner)
   std::string config;                // EpisodeRow::config
   int64_t suite_episodes = 0;        // EpisodeRow::suite_episodes
+  const std::atomic<bool>* stop = nullptr;  // when set to true, the run ends early with BenchStopped
+  std::function<void(int64_t done, int64_t total)> on_progress;  // after each episode (any thread)
+};
+
+// Thrown by prepare_models / run_episodes when their stop flag is raised.
+struct BenchStopped : std::runtime_error {
+  BenchStopped() : std::runtime_error("benchmark stopped") {}
 };
 
 // The env parameters of a noise setting: `base` (the run config's env) with the setting's noise
@@ -43,7 +53,9 @@ BenchModelKey model_key(const Suite& suite, const BenchPlan& plan, const BenchEp
 // model i/n of the way through the list, so shards sharing a cache directory mostly train
 // different models and load the others' (the cache is checked just before each model).
 BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes, int threads,
-                           const EnvParams& base_env, int64_t shard_index = 0, int64_t shard_count = 1);
+                           const EnvParams& base_env, int64_t shard_index = 0, int64_t shard_count = 1,
+                           const std::atomic<bool>* stop = nullptr,
+                           const std::function<void(int64_t done, int64_t total)>& on_progress = {});
 // Runs `episodes`; progress on stderr. Rows are rounded as files keep them (round_for_output).
 std::vector<EpisodeRow> run_episodes(const Suite& suite, const BenchPlan& plan, const std::vector<BenchEpisode>& episodes,
                                      const BenchModels& models, const BenchRunOptions& options);

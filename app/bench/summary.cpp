@@ -53,6 +53,7 @@ SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
     if (!r->model.empty()) models[r->model] = r->train_seconds;
     if (r->success && r->oracle_steps > 0) ratios.push_back(static_cast<double>(r->steps) / r->oracle_steps);
     total_ms += r->ms_per_step * r->steps;
+    g.predictor_calls += static_cast<double>(r->predictor_calls);
     total_steps += r->steps;
     g.parameters = std::max(g.parameters, r->parameters);
   }
@@ -80,6 +81,7 @@ SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
     g.ratio_mean = sum / ratios.size();
   }
   g.ms_per_step = total_steps > 0 ? total_ms / total_steps : 0;
+  g.predictor_calls = g.episodes > 0 ? g.predictor_calls / static_cast<double>(g.episodes) : 0;
   g.models = static_cast<int>(models.size());
   double train_total = 0;
   for (const auto& [model, seconds] : models)
@@ -105,7 +107,7 @@ std::vector<std::vector<std::string>> table_cells(const BenchSummary& s) {
   std::vector<std::string> head = {"agent"};
   if (s.noise_varies) head.push_back("noise m/p/r");
   for (const char* h : {"colours", "episodes", "success", "± s.e.", "s.e. over", "steps/oracle median", "steps/oracle mean",
-                        "ms/step", "train s/model", "parameters"})
+                        "ms/step", "P1 calls/episode", "train s/model", "parameters"})
     head.push_back(h);
   rows.push_back(head);
   for (const SummaryGroup& g : s.groups) {
@@ -119,6 +121,7 @@ std::vector<std::vector<std::string>> table_cells(const BenchSummary& s) {
     row.push_back(fmt_ratio(g.ratio_median));
     row.push_back(fmt_ratio(g.ratio_mean));
     row.push_back(fmt("%.3f", g.ms_per_step));
+    row.push_back(g.predictor_calls > 0 ? fmt("%.0f", g.predictor_calls) : "-");
     row.push_back(g.models == 0 ? "-" : g.models_trained == 0 ? "cached" : fmt("%.1f", g.train_seconds));
     row.push_back(g.parameters > 0 ? std::to_string(g.parameters) : "-");
     rows.push_back(row);
@@ -164,6 +167,7 @@ std::string format_summary(const BenchSummary& s, bool markdown) {
   std::vector<std::string> legend = {
       "success ± s.e.: standard error over model seeds (model-based agents with several), else over episodes",
       "steps/oracle: steps / oracle_steps, successful episodes only; ms/step: agent decision + env step, wall time",
+      "P1 calls/episode: single-state evaluations of the level-1 predictor (planning rollouts and belief updates)",
       "train s/model: mean training time of the models this run trained (\"cached\": all loaded from the model cache)"};
   if (s.noise_varies) legend.push_back("noise m/p/r: sigma of the motion / perception / range noise");
   if (markdown) out += "\n";
@@ -211,6 +215,7 @@ std::string summary_to_json(const BenchSummary& s) {
                       {"steps_per_oracle_median", number(g.ratio_median)},
                       {"steps_per_oracle_mean", number(g.ratio_mean)},
                       {"ms_per_step", g.ms_per_step},
+                      {"predictor_calls_per_episode", g.predictor_calls},
                       {"models", g.models},
                       {"models_trained", g.models_trained},
                       {"train_seconds", g.train_seconds},

@@ -23,6 +23,7 @@ struct SummaryGroup {
   int64_t ratio_count = 0;       // successful episodes with oracle_steps > 0
   double ratio_median = 0, ratio_mean = 0;  // steps / oracle_steps over those; NaN when ratio_count = 0
   double ms_per_step = 0;        // total milliseconds / total steps
+  double predictor_calls = 0;    // mean single-state predictor evaluations per episode
   int models = 0, models_trained = 0;  // distinct models used; how many were trained (not loaded) by the run
   double train_seconds = 0;      // mean training seconds over the trained ones
   int64_t parameters = 0;        // largest model among the rows (0 without a model)

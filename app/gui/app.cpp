@@ -20,6 +20,7 @@
 #endif
 #include <vector>
 
+#include "app/bench/suite.hpp"
 #include "app/gui/app_state.hpp"
 #include "app/gui/fonts.hpp"
 #include "app/gui/gui.hpp"
@@ -41,7 +42,9 @@ void request_stop(int) { g_stop_requested = 1; }
 
 constexpr unsigned kWindowWidth = 1600, kWindowHeight = 900;
 constexpr float kFitMargin = 16;
-constexpr float kChipsHeight = 70, kHelpHeight = 26;  // view overlays kept clear of the map by fit
+// View overlays kept clear of the map by fit: task chips, plan caption and status line above; the
+// legend strip and help line below.
+constexpr float kChipsHeight = 104, kHelpHeight = 76;
 
 // False when DISPLAY is unset, or names a local display (":N") whose X socket does not exist;
 // SFML aborts the process if it cannot open the display, so this is checked first.
@@ -101,25 +104,21 @@ int configure(const GuiOptions& options, Session& session, const std::optional<s
       session.task = saved;
   }
   if (options.agent) {
-    if (*options.agent == "oracle")
-      session.agent_kind = AgentKind::Oracle;
-    else if (*options.agent == "random")
-      session.agent_kind = AgentKind::Random;
-    else if (*options.agent == "flat")
-      session.agent_kind = AgentKind::Flat;
-    else {
-      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle, random or flat\n", options.agent->c_str());
+    const std::optional<AgentKind> kind = parse_agent_kind(*options.agent);
+    if (!kind) {
+      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle, random, flat or hjepa\n",
+                   options.agent->c_str());
       return 2;
     }
+    session.agent_kind = *kind;
   }
   session.episode_seed = options.seed;
-  // Test hook: HJEPA_GUI_MODEL=FILE loads a level-1 model at launch and, unless --agent says
-  // otherwise, selects the flat agent (for headless screenshots, which cannot click "Train level 1").
+  // Test hook: HJEPA_GUI_MODEL=FILE loads a model at launch and, unless --agent says otherwise,
+  // selects the H-JEPA agent (for headless screenshots, which cannot click "Train").
   if (const char* path = std::getenv("HJEPA_GUI_MODEL"); path && *path) {
     try {
-      session.model = std::make_shared<const ModelFile>(load_model(path, session.world->fingerprint()));
-      session.model_source = path;
-      if (!options.agent) session.agent_kind = AgentKind::Flat;
+      session.set_model(std::make_shared<const ModelFile>(load_model(path, session.world->fingerprint())), path);
+      if (!options.agent) session.agent_kind = AgentKind::HJepa;
     } catch (const ModelError& e) {
       std::fprintf(stderr, "hjepa gui: HJEPA_GUI_MODEL: %s\n", e.what());
       return 2;
@@ -136,6 +135,10 @@ sf::Color apply_style() {
   style.WindowRounding = 0;
   style.FrameRounding = 3;
   style.GrabRounding = 3;
+  // Panel shapes without the anti-aliased fringe (a third of their triangles, which Mesa's
+  // software renderer pays for every frame; on 3-pixel corners it does not show). The world
+  // view's background list keeps it (see the frame loop).
+  style.AntiAliasedFill = false;
   style.WindowBorderSize = 1;
   style.WindowPadding = ImVec2(8, 6);
   style.ItemSpacing = ImVec2(6, 5);
@@ -201,14 +204,23 @@ int run_gui(const GuiOptions& options) {
   const ViewFonts fonts = load_fonts();
 
   app.reset_episode();
-  // Test hook: HJEPA_GUI_TRAIN=1 selects the flat agent (unless --agent says otherwise) and presses
-  // "Train level 1" at launch (headless runs cannot click).
+  // Test hook: HJEPA_GUI_TRAIN=1 selects the H-JEPA agent (unless --agent says otherwise) and
+  // presses "Train" at launch (headless runs cannot click).
   if (const char* train = std::getenv("HJEPA_GUI_TRAIN"); train && std::string(train) == "1") {
-    if (!options.agent && app.session.agent_kind != AgentKind::Flat) {
-      app.session.agent_kind = AgentKind::Flat;
+    if (!options.agent && app.session.agent_kind != AgentKind::HJepa) {
+      app.session.agent_kind = AgentKind::HJepa;
       app.reset_episode();
     }
     app.start_training();
+  }
+  // Test hook: HJEPA_GUI_BENCH=SUITE opens the Bench tab and runs that suite with the random and
+  // oracle agents at launch (headless runs cannot click).
+  if (const char* suite = std::getenv("HJEPA_GUI_BENCH"); suite && *suite) {
+    app.show_tab = AppState::Tab::Bench;
+    app.bench.agents[2] = app.bench.agents[3] = false;
+    const auto names = suite_names();
+    if (const auto it = std::find(names.begin(), names.end(), suite); it != names.end()) app.bench.suite = static_cast<int>(it - names.begin());
+    app.bench.job.start(suite, {"random", "oracle"}, 1, RunConfig{});
   }
   if (headless) {
     app.playing = true;
@@ -237,7 +249,7 @@ int run_gui(const GuiOptions& options) {
 
     app.poll_training();
     app.advance(dt);
-    app.session.refresh_flat_trace();
+    app.session.refresh_traces();
     const sf::Vector2u size = window.getSize();
     last_size = size;
     app.camera.viewport = sf::FloatRect(0, 0, std::max(100.f, size.x - kPanelsWidth), static_cast<float>(size.y));
@@ -253,6 +265,7 @@ int run_gui(const GuiOptions& options) {
     const palette::Rgb bg = palette::kBackground;
     window.clear(sf::Color(bg.r, bg.g, bg.b));
     ImDrawList& background = *ImGui::GetBackgroundDrawList();
+    background.Flags |= ImDrawListFlags_AntiAliasedFill;
     view.draw_world(window, app.camera, app.session, app.overlays, fonts);
     view.draw_overlays(background, app.camera, app.session, app.overlays, fonts, input.hovered_region());
     draw_panel_backgrounds(window, panel_quads, app.panel_rects, panel_background);

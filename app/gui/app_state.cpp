@@ -9,8 +9,9 @@ namespace hjepa {
 
 void AppState::start_training() {
   if (!session.world || training.busy()) return;
-  training.start(*session.world, session.env_params, train_params, train_seed);
+  training.start(*session.world, session.env_params, train_params, train2_params, train_seed);
   model_message = "training on " + session.map_source + " in the background";
+  show_tab = Tab::Training;
 }
 
 void AppState::poll_training() {
@@ -27,7 +28,14 @@ void AppState::poll_training() {
   std::snprintf(text, sizeof text, "trained here (seed %llu, %d steps)", static_cast<unsigned long long>(train_seed),
                 result->train.steps);
   session.set_model(std::make_shared<const ModelFile>(std::move(*result)), text);
-  model_message = "training finished; the flat agent uses the new model";
+  model_message = "training finished; " + use_learned_agent() + " uses the new model";
+}
+
+std::string AppState::use_learned_agent() {
+  if (needs_model(session.agent_kind)) return session.agent_kind == AgentKind::HJepa ? "the H-JEPA agent" : "the flat agent";
+  session.agent_kind = AgentKind::HJepa;
+  reset_episode();
+  return "the H-JEPA agent (Agent panel) now";
 }
 
 void AppState::load_model_file() {
@@ -35,7 +43,7 @@ void AppState::load_model_file() {
   try {
     auto m = std::make_shared<const ModelFile>(load_model(model_path, session.world->fingerprint()));
     session.set_model(std::move(m), model_path);
-    model_message = "loaded " + model_path;
+    model_message = "loaded " + model_path + "; " + use_learned_agent() + " uses it";
   } catch (const ModelError& e) {
     model_message = e.what();
   } catch (const std::exception& e) {

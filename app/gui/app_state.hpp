@@ -7,6 +7,7 @@
 
 #include "app/gui/camera.hpp"
 #include "app/gui/frame_stats.hpp"
+#include "app/gui/bench_panel.hpp"
 #include "app/gui/session.hpp"
 #include "app/gui/training.hpp"
 #include "app/gui/world_view.hpp"
@@ -18,10 +19,12 @@ struct AppState {
   Camera camera;
   Overlays overlays;
   FrameStats frames;
-  TrainingJob training;          // background level-1 training (Training panel)
+  TrainingJob training;          // background training of both levels (Training panel)
   Level1TrainParams train_params;
+  Level2TrainParams train2_params;
+  BenchPanelState bench;         // background benchmark runs (Bench tab)
   uint64_t train_seed = 1;
-  std::string model_path = "level1.hjepa";  // Load / Save model text field
+  std::string model_path = "model.hjepa";  // Load / Save model text field
   std::string model_message;     // last load/save/training outcome
 
   bool playing = false;
@@ -34,6 +37,8 @@ struct AppState {
   bool save_settings_pending = false;  // the "Save settings" button (handled by the frame loop)
   bool settings_enabled = false;       // false with --frames: no settings file is read or written
   std::string message;           // last user-facing note (screenshot saved, bad start point, ...)
+  enum class Tab { Keep, Inspector, Training, Bench };
+  Tab show_tab = Tab::Keep;      // bring this tab of the second column forward on the next frame
   std::vector<sf::FloatRect> panel_rects;  // this frame's panel windows (their backgrounds are drawn by SFML)
 
   static constexpr double kAutoResetPause = 1.0;  // seconds
@@ -52,6 +57,9 @@ struct AppState {
   void poll_training();
   void load_model_file();
   void save_model_file();
+  // After a new model: selects the H-JEPA agent unless a learned agent already runs; returns its
+  // name for the message ("the H-JEPA agent").
+  std::string use_learned_agent();
 
  private:
   double step_debt_ = 0;        // fractional steps carried to the next frame

@@ -25,5 +25,6 @@ constexpr std::array<Rgb, 8> kRegionFill = {{
 constexpr Rgb kBackground = {32, 34, 40};
 constexpr Rgb kObstacle = {58, 60, 66};
 constexpr Rgb kAgent = {255, 255, 255};
+constexpr Rgb kSubgoal = {255, 70, 210};  // the H-JEPA agent's subgoal mark
 
 }  // namespace hjepa::palette

@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "agent/jepa/features.hpp"
-#include "agent/jepa/plan_cost.hpp"
 #include "agent/random_agent.hpp"
 
 namespace hjepa {
@@ -17,6 +16,22 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 
 }  // namespace
+
+const char* agent_kind_name(AgentKind k) {
+  switch (k) {
+    case AgentKind::Oracle: return "oracle";
+    case AgentKind::Random: return "random";
+    case AgentKind::Flat: return "flat";
+    case AgentKind::HJepa: return "hjepa";
+  }
+  return "?";
+}
+
+std::optional<AgentKind> parse_agent_kind(const std::string& name) {
+  for (AgentKind k : {AgentKind::Oracle, AgentKind::Random, AgentKind::Flat, AgentKind::HJepa})
+    if (name == agent_kind_name(k)) return k;
+  return std::nullopt;
+}
 
 const char* status_name(EpisodeStatus s) {
   switch (s) {
@@ -94,7 +109,7 @@ bool Session::build_env() {
 }
 
 std::string Session::model_problem() const {
-  if (!model) return "the flat agent needs a level-1 model: Training panel > Train level 1 (or Load model)";
+  if (!model) return "the flat and H-JEPA agents need a trained model: Training tab > Train levels 1 + 2 (or Load model)";
   if (world && model->map_fingerprint != world->fingerprint()) return "model trained on another map - retrain";
   if (model->level1.arch.features != feature_size(env_params.num_rays))
     return "the model expects " + std::to_string(model->level1.arch.features - feature_size(0)) + " rays; the env has " +
@@ -112,90 +127,45 @@ bool Session::make_agent() {
     agent.reset();
     problem = model_problem();
     if (!problem.empty()) return false;
-    agent = std::make_unique<FlatJepaAgent>(model->level1, task, env_params,
-                                            make_planner(planner_type, planner_params, derive_seed(episode_seed, 2)),
-                                            belief_params);
+    auto planner = make_planner(planner_type, planner_params, derive_seed(episode_seed, 2));
+    hjepa_params.belief = belief_params;
+    if (agent_kind == AgentKind::Flat)
+      agent = std::make_unique<FlatJepaAgent>(model->level1, task, env_params, std::move(planner), belief_params);
+    else
+      agent = std::make_unique<HJepaAgent>(model->level1, model->level2, task, env_params, std::move(planner), hjepa_params);
   }
   return true;
 }
 
 void Session::set_model(std::shared_ptr<const ModelFile> m, std::string source) {
-  const bool flat = agent_kind == AgentKind::Flat;
-  if (flat) agent.reset();  // it points into the old model
+  const bool learned = needs_model(agent_kind);
+  if (learned) agent.reset();  // it points into the old model
   model = std::move(m);
   model_source = std::move(source);
+  ++model_version;
   ++trace_version_;
-  if (flat) reset_episode();
+  if (learned) reset_episode();
 }
 
 void Session::apply_planner_params() {
-  FlatJepaAgent* a = flat_agent();
-  if (!a) return;
-  if (planner_type != a->planner().name()) return apply_agent_params();
-  a->planner().params = planner_params;
-  a->belief_params = belief_params;
-}
-
-void Session::refresh_flat_trace() {
-  if (traced_version_ == trace_version_) return;
-  traced_version_ = trace_version_;
-  FlatTrace& t = flat_trace;
-  t.valid = false;
-  FlatJepaAgent* a = flat_agent();
-  if (!a || !model) return;
-  const Level1& m = model->level1;
-  const PlanResult& plan = a->last_plan();
-  auto xy = [&](const MatF& s, std::vector<Vec2>& out) {
-    const MatF p = m.probe_xy(s);
-    for (Eigen::Index c = 0; c < p.cols(); ++c) out.push_back({p(0, c), p(1, c)});
-  };
-  // The encoding of the current observation (what the belief will be blended with next).
-  {
-    std::vector<Vec2> e;
-    xy(m.encode_observation(obs, env_params.ray_max), e);
-    t.encoding = e[0];
+  hjepa_params.belief = belief_params;
+  Planner* planner = nullptr;
+  if (FlatJepaAgent* f = flat_agent()) {
+    planner = &f->planner();
+    f->belief_params = belief_params;
+  } else if (HJepaAgent* h = hjepa_agent()) {
+    planner = &h->planner();
+    h->params = hjepa_params;
   }
-  if (a->belief().size() == 0) return;
-  std::vector<Vec2> b;
-  xy(a->belief(), b);
-  t.belief = b[0];
-  t.plan.clear();
-  t.candidates.clear();
-  t.candidate_costs.clear();
-  t.sweep.clear();
-  t.valid = true;
-  if (plan.headings.empty() || plan.latents.empty()) return;
-  for (const MatF& s : plan.latents) xy(s, t.plan);
-  t.chosen_heading = plan.headings.front();
-  t.target_colour = a->progress() < task.size() ? static_cast<int>(task.colors[a->progress()]) : -1;
-  const PlannerParams& pp = a->planner().params;
-  const PlanCostSpec<float> spec{nullptr, t.target_colour, pp.goal_weight, pp.colour_weight, pp.terminal_weight};
-  const int H = static_cast<int>(plan.headings.size());
-  // Candidate rollouts from the belief the plan started from (latents[0]).
-  const MatF& s0 = plan.latents.front();
-  if (plan.candidate_headings.rows() == H && plan.candidate_headings.cols() > 0) {
-    std::vector<float> costs;
-    std::vector<MatF> lat;
-    plan_cost<float>(m.predictor, m.colour_head, s0, plan.candidate_headings, spec, costs, nullptr, &lat);
-    const Eigen::Index R = plan.candidate_headings.cols();
-    t.candidates.assign(R, {});
-    for (const MatF& s : lat) {
-      const MatF p = m.probe_xy(s);
-      for (Eigen::Index r = 0; r < R && r < p.cols(); ++r) t.candidates[r].push_back({p(0, r), p(1, r)});
-    }
-    t.candidate_costs = plan.candidate_costs;
-  }
-  // Energy versus first heading, the rest of the chosen plan kept.
-  MatF sweep(H, FlatTrace::kSweep);
-  for (int k = 0; k < FlatTrace::kSweep; ++k) {
-    for (int h = 0; h < H; ++h) sweep(h, k) = plan.headings[h];
-    sweep(0, k) = static_cast<float>(-3.141592653589793 + 6.283185307179586 * k / FlatTrace::kSweep);
-  }
-  plan_cost<float>(m.predictor, m.colour_head, s0, sweep, spec, t.sweep, nullptr, nullptr);
+  if (!planner) return;
+  if (planner_type != planner->name()) return apply_agent_params();
+  planner->params = planner_params;
 }
 
 void Session::reset_episode() {
   trail.clear();
+  last_replan_step = -1;
+  last_replan_reason.clear();
   episode_reward = 0;
   reference = {};
   if (!build_env()) return;
@@ -246,11 +216,18 @@ void Session::apply_agent_params() {
 
 void Session::step_once() {
   if (!running()) return;
+  acted_on = obs;
   const auto t0 = std::chrono::steady_clock::now();
   const double heading = agent->act(obs);
   const auto t1 = std::chrono::steady_clock::now();
   const StepResult result = env->step(heading);
   last_act_ms = ms_since(t0) - ms_since(t1);
+  const HJepaAgent* h = hjepa_agent();
+  last_high_ms = h && !h->trace().replan_reason.empty() ? h->trace().high_ms : 0;
+  if (h && !h->trace().replan_reason.empty()) {
+    last_replan_step = env->state().step - 1;
+    last_replan_reason = h->trace().replan_reason;
+  }
   last_step_ms = ms_since(t1);
   obs = result.obs;
   ++trace_version_;

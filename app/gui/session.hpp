@@ -1,14 +1,17 @@
 // The desktop app's simulation: the map, task, env and agent the GUI shows, their Params structs
-// (edited directly by the panels), and the episode itself (reset, one step, live parameter edits).
-// No drawing here; the world view and the panels read it through const references.
+// (edited directly by the panels), the episode itself (reset, one step, live parameter edits) and
+// what the learned agents planned, decoded into world units for drawing (session_traces.cpp). No
+// drawing here; the world view and the panels read it through const references.
 #pragma once
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agent/agent.hpp"
 #include "agent/jepa/flat_agent.hpp"
+#include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/model_file.hpp"
 #include "agent/oracle_agent.hpp"
 #include "sim/env.hpp"
@@ -17,10 +20,15 @@
 
 namespace hjepa {
 
-enum class AgentKind { Oracle, Random, Flat };
+enum class AgentKind { Oracle, Random, Flat, HJepa };
+// "oracle", "random", "flat", "hjepa": the CLI's --agent names.
+const char* agent_kind_name(AgentKind k);
+std::optional<AgentKind> parse_agent_kind(const std::string& name);
+inline bool needs_model(AgentKind k) { return k == AgentKind::Flat || k == AgentKind::HJepa; }
 
-// What the flat JEPA agent planned at its last step, decoded for drawing (world units).
-struct FlatTrace {
+// What a level-1 planner (flat or H-JEPA agent) planned at its last step, decoded by the position
+// probe for drawing (world units). The probe is for drawing only: the agents never read it.
+struct Level1Trace {
   bool valid = false;
   std::vector<Vec2> plan;                     // H + 1 probe positions of the chosen plan (first = belief)
   std::vector<std::vector<Vec2>> candidates;  // R rollouts of the optimiser's final candidates
@@ -29,9 +37,33 @@ struct FlatTrace {
   Vec2 encoding;                              // probe on the raw encoding of the current observation
   std::vector<float> sweep;                   // energy for kSweep first headings, the rest of the plan kept
   float chosen_heading = 0;                   // first heading of the plan, radians
-  int target_colour = -1;                     // palette index the plan aims at
+  float cost = 0;                             // energy of the chosen plan
+  int target_colour = -1;                     // palette index the colour cost aims at (-1: none)
   static constexpr int kSweep = 32;
 };
+
+// The H-JEPA agent's learned place graph decoded for drawing: each place at the position probe of
+// its subgoal latent. Depends only on the model, so it is rebuilt only when the model changes.
+struct PlaceGraphView {
+  int model_version = -1;                    // Session::model_version it was decoded from
+  std::vector<Vec2> position;                // P
+  std::vector<int> colour;                   // dominant palette index; -1 for a place without members
+  int connections = 0;                       // place pairs linked in either direction
+  std::vector<std::pair<int, int>> edges;    // the ones drawn (a < b): those not implied by a shorter detour
+};
+
+// The H-JEPA agent's high-level plan at its last step, decoded for drawing and captions.
+struct HighTrace {
+  bool valid = false;                  // a plan exists
+  std::vector<int> route;              // plan places from the one the agent is in onward
+  std::vector<Color> route_colours;    // the colour each stands for (the one it achieves, else its dominant one)
+  std::vector<int> achieves;           // per route place: the task index achieved there, or -1
+  std::vector<Color> colour_sequence;  // route_colours with consecutive repeats collapsed
+  float remaining_cost = 0;            // predicted steps along the rest of the route
+  int subgoal_place = -1;              // the place handed to level 1 (-1: colour cost only)
+  Vec2 subgoal;                        // probe on its subgoal latent
+};
+
 enum class EpisodeStatus { Running, Success, Truncated, NotRunning };
 
 struct Session {
@@ -41,10 +73,12 @@ struct Session {
   EnvParams env_params;
   AgentKind agent_kind = AgentKind::Oracle;
   OracleAgentParams oracle_params;
-  std::string planner_type = "gradient";  // flat agent: "gradient" or "cem"
-  PlannerParams planner_params;           // flat agent (applied live, on the next step)
-  BeliefParams belief_params;             // flat agent
-  std::shared_ptr<const ModelFile> model; // trained level 1 (the flat agent needs one for this map)
+  std::string planner_type = "gradient";  // flat and hjepa agents: "gradient" or "cem"
+  PlannerParams planner_params;           // flat and hjepa agents (applied live, on the next step)
+  BeliefParams belief_params;             // flat and hjepa agents (copied into hjepa_params.belief)
+  HJepaParams hjepa_params;               // hjepa agent: high level and watches (applied live)
+  std::shared_ptr<const ModelFile> model; // trained levels 1 and 2 (the flat and hjepa agents need one for this map)
+  int model_version = 0;                  // bumped whenever the model changes (drawing caches key on it)
   std::string model_source;               // "trained here (seed 1)" or the file it was loaded from
   uint64_t episode_seed = 1;
   Task task;
@@ -61,11 +95,17 @@ struct Session {
   std::vector<Vec2> trail;           // true positions since reset
   double episode_reward = 0;
   EpisodeStatus status = EpisodeStatus::NotRunning;
+  Observation acted_on;              // the observation the agent acted on at the last step
   OraclePath reference;              // oracle path from the episode's start (for the inspector)
   double last_act_ms = 0;            // wall time of the agent's last act (includes any replanning)
+  double last_high_ms = 0;           // hjepa: the part of it spent in a level-2 plan (0 when it kept its plan)
+  int last_replan_step = -1;         // hjepa: env step at which level 2 last replanned (-1: not yet)
+  std::string last_replan_reason;    // hjepa: why
   double last_step_ms = 0;           // wall time of the last env step
   double last_plan_ms = 0;           // wall time of the reference plan at reset
-  FlatTrace flat_trace;              // refreshed by refresh_flat_trace()
+  Level1Trace level1_trace;          // flat or hjepa agent; refreshed by refresh_traces()
+  HighTrace high_trace;              // hjepa agent; refreshed by refresh_traces()
+  PlaceGraphView place_graph;        // the model's place graph; refreshed by refresh_traces()
 
   // Generates the map from map_seed and map_params; keeps the task.
   void regenerate_map();
@@ -80,21 +120,27 @@ struct Session {
   bool running() const { return env && status == EpisodeStatus::Running; }
   const OracleAgent* oracle_agent() const { return dynamic_cast<const OracleAgent*>(agent.get()); }
   FlatJepaAgent* flat_agent() const { return dynamic_cast<FlatJepaAgent*>(agent.get()); }
-  // Empty when the model can drive the flat agent here; else why not.
+  HJepaAgent* hjepa_agent() const { return dynamic_cast<HJepaAgent*>(agent.get()); }
+  // Empty when the model can drive the flat and hjepa agents here; else why not.
   std::string model_problem() const;
   // Replaces the model (the agent is rebuilt first, so it never points at a freed model).
   void set_model(std::shared_ptr<const ModelFile> m, std::string source);
-  // Copies planner_params / belief_params into the running flat agent; rebuilds it when the planner
-  // type changed.
+  // Copies planner_params / belief_params / hjepa_params into the running flat or hjepa agent;
+  // rebuilds it when the planner type changed.
   void apply_planner_params();
-  // Recomputes flat_trace when the agent acted since the last call (cheap: a few predictor batches).
-  void refresh_flat_trace();
+  // Recomputes level1_trace and high_trace when the agent acted since the last call (cheap: a few
+  // predictor batches), and place_graph when the model changed.
+  void refresh_traces();
   std::vector<Color> colors_on_map() const;
   bool on_map(Color c) const;
 
  private:
   bool build_env();
   bool make_agent();
+  void decode_place_graph();
+  void decode_level1(const Level1& m, const PlanResult& plan, const MatF& belief, const MatF* goal, int colour,
+                     const PlannerParams& pp);
+  void decode_high(const HJepaAgent& a);
   int trace_version_ = 0, traced_version_ = -1;
 };
 

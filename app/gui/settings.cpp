@@ -11,6 +11,8 @@
 #include <system_error>
 #include <type_traits>
 
+#include "app/gui/agent_params.hpp"
+#include "agent/config.hpp"
 #include "sim/atomic_file.hpp"
 
 namespace hjepa {
@@ -104,6 +106,10 @@ void for_each_overlay(Overlays& o, F f) {
   f("imagined", o.imagined);
   f("candidates", o.candidates);
   f("belief", o.belief);
+  f("places", o.place_graph);
+  f("route", o.route);
+  f("subgoal", o.subgoal);
+  f("legend", o.legend);
   f("task", o.task);
   f("help", o.help);
 }
@@ -115,6 +121,13 @@ std::string task_text(const Task& task) {
     out += color_name(c);
   }
   return out;
+}
+
+// A parameter agent/config.hpp declares, read with its declared range.
+template <class T>
+void declared_number(Reader& r, const char* key, T& target) {
+  const ParamSpec* spec = find_run_param(key);
+  r.number(key, target, spec ? spec->lo : 0.0, spec ? spec->hi : 0.0);
 }
 
 }  // namespace
@@ -171,26 +184,35 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
   r.number("circle_fraction", m.circle_fraction, 0, 1);
 
   EnvParams& e = s.env_params;
-  r.number("noise_motion", e.noise_motion, 0, 1);
-  r.number("noise_perception", e.noise_perception, 0, 2);
-  r.number("noise_range", e.noise_range, 0, 1);
-  r.number("num_rays", e.num_rays, 0, kMaxRays);
-  r.number("ray_max", e.ray_max, 0.5, 20);
-  r.number("step_length", e.step_length, 0.1, 3);
-  r.number("max_steps", e.max_steps, 0, 2000);
+  declared_number(r, "env.noise_motion", e.noise_motion);
+  declared_number(r, "env.noise_perception", e.noise_perception);
+  declared_number(r, "env.noise_range", e.noise_range);
+  declared_number(r, "env.num_rays", e.num_rays);
+  declared_number(r, "env.ray_max", e.ray_max);
+  declared_number(r, "env.step_length", e.step_length);
+  declared_number(r, "env.max_steps", e.max_steps);
 
   if (const auto agent = r.string("agent")) {
-    if (*agent == "oracle")
-      s.agent_kind = AgentKind::Oracle;
-    else if (*agent == "random")
-      s.agent_kind = AgentKind::Random;
-    else if (*agent == "flat")
-      s.agent_kind = AgentKind::Flat;
+    if (const std::optional<AgentKind> kind = parse_agent_kind(*agent))
+      s.agent_kind = *kind;
     else
-      r.warn("agent", "expected \"oracle\", \"random\" or \"flat\", got \"" + *agent + "\"");
+      r.warn("agent", "expected \"oracle\", \"random\", \"flat\" or \"hjepa\", got \"" + *agent + "\"");
   }
-  r.number("replan_distance", s.oracle_params.replan_distance, 0.1, 3.0);
-  r.number("oracle_cell", s.oracle_params.oracle.cell, 0.05, 1.0);
+  if (const auto planner = r.string("agent.planner")) {
+    if (*planner == "gradient" || *planner == "cem")
+      s.planner_type = *planner;
+    else
+      r.warn("agent.planner", "expected \"gradient\" or \"cem\", got \"" + *planner + "\"");
+  }
+  for_each_agent_param(s, [&](const AgentParam& p) {
+    const auto [lo, hi] = declared_range(p);  // what the CLI accepts, not just the slider's span
+    if (p.integer)
+      r.number(p.key, *p.integer, lo, hi);
+    else
+      r.number(p.key, *p.real, lo, hi);
+  });
+  declared_number(r, "agent.oracle.replan_distance", s.oracle_params.replan_distance);
+  declared_number(r, "agent.oracle.cell", s.oracle_params.oracle.cell);
 
   if (auto task = r.string("task")) {
     Task parsed;
@@ -242,21 +264,29 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
   root["format"] = kFormat;
   root["map_seed"] = s.map_seed;
   root["task"] = task_text(s.task);
-  root["agent"] = s.agent_kind == AgentKind::Oracle ? "oracle" : s.agent_kind == AgentKind::Random ? "random" : "flat";
+  root["agent"] = agent_kind_name(s.agent_kind);
+  root["agent.planner"] = s.planner_type;
+  // The table hands out pointers for editing; here they are only read.
+  for_each_agent_param(const_cast<Session&>(s), [&](const AgentParam& p) {
+    if (p.integer)
+      root[p.key] = *p.integer;
+    else
+      root[p.key] = *p.real;
+  });
   root["width"] = s.map_params.width;
   root["height"] = s.map_params.height;
   root["regions"] = s.map_params.num_regions;
   root["obstacles"] = s.map_params.num_obstacles;
   root["circle_fraction"] = s.map_params.circle_fraction;
-  root["noise_motion"] = s.env_params.noise_motion;
-  root["noise_perception"] = s.env_params.noise_perception;
-  root["noise_range"] = s.env_params.noise_range;
-  root["num_rays"] = s.env_params.num_rays;
-  root["ray_max"] = s.env_params.ray_max;
-  root["step_length"] = s.env_params.step_length;
-  root["max_steps"] = s.env_params.max_steps;
-  root["replan_distance"] = s.oracle_params.replan_distance;
-  root["oracle_cell"] = s.oracle_params.oracle.cell;
+  root["env.noise_motion"] = s.env_params.noise_motion;
+  root["env.noise_perception"] = s.env_params.noise_perception;
+  root["env.noise_range"] = s.env_params.noise_range;
+  root["env.num_rays"] = s.env_params.num_rays;
+  root["env.ray_max"] = s.env_params.ray_max;
+  root["env.step_length"] = s.env_params.step_length;
+  root["env.max_steps"] = s.env_params.max_steps;
+  root["agent.oracle.replan_distance"] = s.oracle_params.replan_distance;
+  root["agent.oracle.cell"] = s.oracle_params.oracle.cell;
   root["speed"] = app.steps_per_second;
   root["auto_reset"] = app.auto_reset;
   Json overlays = Json::object();

@@ -2,6 +2,8 @@
 // $XDG_CONFIG_HOME/hjepa/settings.json (fallback ~/.config/hjepa/settings.json) holding the panel
 // values under the CLI's parameter names where one exists (map_seed, task, agent, width, height,
 // regions, obstacles, noise_motion, noise_perception, noise_range, step_length, max_steps, ...),
+// the learned agents' parameters under dotted names after their Params structs ("agent.planner",
+// "agent.planner.horizon", "agent.high.replan_period", "agent.stuck_ratio"; see agent_params.hpp),
 // plus the speed, overlay toggles, camera and window size. Loading never fails: a missing file is
 // fine; an unreadable or invalid file, or a bad key or value, prints one warning line on stderr
 // naming the file and the key, and that key keeps its default. Saving writes a temporary file

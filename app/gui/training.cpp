@@ -1,5 +1,5 @@
-// Background level-1 training; see training.hpp. Mirrors train_model (app/cli_train.cpp): the same
-// seeds for data, initialisation and batches, so a GUI run matches `hjepa train --seed N`.
+// Background training of both levels; see training.hpp. Calls the same train_model as
+// `hjepa train`, so a GUI run with the same parameters matches `hjepa train --seed N` bit for bit.
 #include "app/gui/training.hpp"
 
 #include <chrono>
@@ -22,8 +22,10 @@ const char* train_phase_name(TrainPhase p) {
   switch (p) {
     case TrainPhase::Idle: return "not trained";
     case TrainPhase::Collecting: return "collecting exploration data";
-    case TrainPhase::Training: return "training encoder and predictor";
-    case TrainPhase::Heads: return "fitting colour head and probe, measuring";
+    case TrainPhase::Training: return "level 1: training encoder and predictor";
+    case TrainPhase::Heads: return "level 1: fitting colour head and probe, measuring";
+    case TrainPhase::Level2: return "level 2: training E2 and P2";
+    case TrainPhase::Places: return "level 2: finding places, building the place graph";
     case TrainPhase::Done: return "done";
     case TrainPhase::Stopped: return "stopped (result discarded)";
     case TrainPhase::Failed: return "failed";
@@ -36,7 +38,8 @@ TrainingJob::~TrainingJob() {
   if (thread_.joinable()) thread_.join();
 }
 
-void TrainingJob::start(const World& world, const EnvParams& env, const Level1TrainParams& tp, uint64_t seed) {
+void TrainingJob::start(const World& world, const EnvParams& env, const Level1TrainParams& tp, const Level2TrainParams& tp2,
+                        uint64_t seed) {
   if (busy_) return;
   if (thread_.joinable()) thread_.join();
   stop_ = false;
@@ -49,9 +52,10 @@ void TrainingJob::start(const World& world, const EnvParams& env, const Level1Tr
     snap_ = Snapshot{};
     snap_.phase = TrainPhase::Collecting;
     snap_.steps = tp.steps;
+    snap_.steps2 = tp2.steps;
     snap_.map_fingerprint = world.fingerprint();
   }
-  thread_ = std::thread(&TrainingJob::run, this, world, env, tp, seed);
+  thread_ = std::thread(&TrainingJob::run, this, world, env, tp, tp2, seed);
 }
 
 TrainingJob::Snapshot TrainingJob::snapshot() const {
@@ -71,10 +75,11 @@ std::optional<ModelFile> TrainingJob::take_result() {
   return out;
 }
 
-void TrainingJob::run(World world, EnvParams env, Level1TrainParams tp, uint64_t seed) {
+void TrainingJob::run(World world, EnvParams env, Level1TrainParams tp, Level2TrainParams tp2, uint64_t seed) {
   try {
     Level1Report report;
-    ModelFile mf = train_model(world, env, tp, seed, "hjepa gui", report, [&](int step, int steps, const Level1Report& r) {
+    Level2Report report2;
+    auto level1_progress = [&](int step, int steps, const Level1Report& r) {
       {
         std::lock_guard lock(mutex_);
         snap_.phase = step + 1 >= steps ? TrainPhase::Heads : TrainPhase::Training;  // data collection is done
@@ -83,15 +88,27 @@ void TrainingJob::run(World world, EnvParams env, Level1TrainParams tp, uint64_t
         snap_.report = r;
       }
       if (stop_) throw StopTraining{};
-    });
+    };
+    auto level2_progress = [&](int step, int steps, const Level2Report& r) {
+      {
+        std::lock_guard lock(mutex_);
+        snap_.phase = step + 1 >= steps ? TrainPhase::Places : TrainPhase::Level2;
+        snap_.step2 = step + 1;
+        snap_.steps2 = steps;
+        snap_.report2 = r;
+      }
+      if (stop_) throw StopTraining{};
+    };
+    ModelFile mf = train_model(world, env, tp, tp2, seed, "hjepa gui", report, report2, level1_progress, level2_progress);
     std::lock_guard lock(mutex_);
     snap_.report = report;
+    snap_.report2 = report2;
     snap_.seconds = now_seconds() - started_;
     if (stop_) {
       snap_.phase = TrainPhase::Stopped;
-    } else if (!report.finite) {
+    } else if (!report.finite || !report2.finite) {
       snap_.phase = TrainPhase::Failed;
-      snap_.error = "training stopped: " + report.message;
+      snap_.error = "training stopped: " + (report.finite ? report2.message : report.message);
     } else {
       snap_.phase = TrainPhase::Done;
       result_ = std::move(mf);

@@ -1,8 +1,8 @@
-// Level-1 training for the desktop app in a background std::thread: collects exploration data on a
-// copy of the map and runs train_level1 with a progress callback that copies the report under a
-// mutex (the Training panel reads snapshots). Stop: the callback throws at the next logged step
-// (every 50 optimiser steps); during data collection and the final head fitting it cannot stop,
-// so the panel shows "stopping…" and the result is discarded when the thread ends.
+// Model training for the desktop app in a background std::thread: train_model on a copy of the map
+// (exploration data, level 1, then level 2 and its place graph) with progress callbacks that copy
+// the reports under a mutex (the Training panel reads snapshots). Stop: a callback throws at the
+// next logged step (every 50 optimiser steps of either level); during data collection, head fitting
+// and place finding it cannot stop, so the panel shows "stopping…" and the result is discarded.
 #pragma once
 #include <atomic>
 #include <memory>
@@ -16,17 +16,19 @@
 
 namespace hjepa {
 
-enum class TrainPhase { Idle, Collecting, Training, Heads, Done, Stopped, Failed };
+enum class TrainPhase { Idle, Collecting, Training, Heads, Level2, Places, Done, Stopped, Failed };
 const char* train_phase_name(TrainPhase p);
 
 class TrainingJob {
  public:
   struct Snapshot {
     TrainPhase phase = TrainPhase::Idle;
-    int step = 0, steps = 0;    // optimiser steps done / planned
+    int step = 0, steps = 0;    // level-1 optimiser steps done / planned
+    int step2 = 0, steps2 = 0;  // level-2 optimiser steps done / planned
     double seconds = 0;         // since start (or the whole run, once finished)
     bool stop_requested = false;
     Level1Report report;        // losses so far; every diagnostic once Done
+    Level2Report report2;       // level 2: losses so far; places, graph and P2 accuracy once Done
     uint64_t map_fingerprint = 0;
     std::string error;
   };
@@ -37,7 +39,8 @@ class TrainingJob {
   TrainingJob& operator=(const TrainingJob&) = delete;
 
   // Starts a run (no-op while one is busy).
-  void start(const World& world, const EnvParams& env, const Level1TrainParams& tp, uint64_t seed);
+  void start(const World& world, const EnvParams& env, const Level1TrainParams& tp, const Level2TrainParams& tp2,
+             uint64_t seed);
   bool busy() const { return busy_; }
   void request_stop() { stop_ = true; }
   Snapshot snapshot() const;
@@ -45,7 +48,7 @@ class TrainingJob {
   std::optional<ModelFile> take_result();
 
  private:
-  void run(World world, EnvParams env, Level1TrainParams tp, uint64_t seed);
+  void run(World world, EnvParams env, Level1TrainParams tp, Level2TrainParams tp2, uint64_t seed);
   mutable std::mutex mutex_;
   Snapshot snap_;
   std::optional<ModelFile> result_;

@@ -11,6 +11,8 @@
 #include <imgui.h>
 #include <string>
 
+#include "app/gui/agent_overlays.hpp"
+#include "app/gui/draw_helpers.hpp"
 #include "app/gui/palette.hpp"
 
 namespace hjepa {
@@ -19,9 +21,10 @@ namespace {
 constexpr double kTau = 6.283185307179586;
 
 sf::Color sf_color(palette::Rgb c, uint8_t alpha = 255) { return {c.r, c.g, c.b, alpha}; }
-ImU32 im_color(palette::Rgb c, int alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
-ImU32 region_color(Color c, int alpha = 255) { return im_color(palette::kRegionFill[static_cast<int>(c)], alpha); }
-ImVec2 to_im(sf::Vector2f p) { return {p.x, p.y}; }
+using draw::im_color;
+using draw::region_color;
+using draw::text_width;
+using draw::to_im;
 
 void add_triangle(sf::VertexArray& va, Vec2 a, Vec2 b, Vec2 c, sf::Color color) {
   for (Vec2 p : {a, b, c}) va.append(sf::Vertex({static_cast<float>(p.x), static_cast<float>(p.y)}, color));
@@ -29,26 +32,8 @@ void add_triangle(sf::VertexArray& va, Vec2 a, Vec2 b, Vec2 c, sf::Color color) 
 
 int circle_segments(double radius_px) { return std::clamp(static_cast<int>(radius_px * 0.8), 12, 64); }
 
-// Text with a one-pixel dark halo so it reads on any region colour.
-void add_outlined_text(ImDrawList& list, ImFont* font, float size, ImVec2 pos, ImU32 color, const char* text,
-                       ImU32 halo = IM_COL32(0, 0, 0, 170)) {
-  for (ImVec2 d : {ImVec2(-1, 0), ImVec2(1, 0), ImVec2(0, -1), ImVec2(0, 1)})
-    list.AddText(font, size, ImVec2(pos.x + d.x, pos.y + d.y), halo, text);
-  list.AddText(font, size, pos, color, text);
-}
-
-void add_check_mark(ImDrawList& list, ImVec2 center, float size, ImU32 color) {
-  const ImVec2 points[3] = {{center.x - size * 0.5f, center.y},
-                            {center.x - size * 0.12f, center.y + size * 0.38f},
-                            {center.x + size * 0.55f, center.y - size * 0.45f}};
-  list.AddPolyline(points, 3, color, 0, size * 0.22f);
-}
-
-float text_width(ImFont* font, float size, const char* text) {
-  return font->CalcTextSizeA(size, 1e9f, 0, text).x;
-}
-
-void draw_task_chips(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts) {
+// Task chips, the H-JEPA agent's plan caption (with `caption`) and the status line, top-left.
+void draw_task_chips(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts, bool caption) {
   ImFont* font = fonts.chip;
   const float size = font->FontSize, pad = 8, height = size + 2 * pad;
   ImVec2 pos(camera.viewport.left + 14, camera.viewport.top + 12);
@@ -71,11 +56,11 @@ void draw_task_chips(ImDrawList& list, const Camera& camera, const Session& sess
     const ImVec2 lo = pos, hi(pos.x + w, pos.y + height);
     list.AddRectFilled(lo, hi, region_color(c), 6);
     list.AddRect(lo, hi, current ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 150), 6, 0, current ? 3.f : 1.f);
-    add_outlined_text(list, font, size, ImVec2(lo.x + pad, lo.y + pad), IM_COL32(255, 255, 255, 255), text);
+    draw::shadowed_text(list, font, size, ImVec2(lo.x + pad, lo.y + pad), IM_COL32(255, 255, 255, 255), text);
     if (done) {
       const ImVec2 centre(hi.x - pad - size * 0.5f, lo.y + height * 0.5f);
-      list.AddCircleFilled(centre, size * 0.62f, IM_COL32(255, 255, 255, 235), 20);
-      add_check_mark(list, centre, size * 0.75f, IM_COL32(30, 140, 50, 255));
+      list.AddCircleFilled(centre, size * 0.62f, IM_COL32(255, 255, 255, 235), 14);
+      draw::check_mark(list, centre, size * 0.75f, IM_COL32(30, 140, 50, 255));
     }
     pos.x = hi.x + 6;
   }
@@ -84,15 +69,24 @@ void draw_task_chips(ImDrawList& list, const Camera& camera, const Session& sess
     list.AddText(font, size, ImVec2(pos.x + pad, pos.y + pad), IM_COL32(235, 235, 240, 255), hint);
   }
 
-  char status[160];
+  float below = pos.y + height + 6;
+  if (caption)
+    if (const float y = draw_plan_caption(list, ImVec2(camera.viewport.left + 14, below), session, fonts); y > below) below = y + 6;
+
+  char status[160], note[160] = "";
   if (session.env)
     std::snprintf(status, sizeof status, "step %d / %d    reward %.0f    %s", session.env->state().step,
                   session.env->max_steps(), session.episode_reward, status_name(session.status));
   else
     std::snprintf(status, sizeof status, "%s", session.problem.c_str());
-  const ImVec2 spos(camera.viewport.left + 14, pos.y + height + 6);
-  const float sw = text_width(fonts.label, fonts.label->FontSize, status) + 16;
+  if (caption) format_replan_note(session, note, sizeof note);
+  const ImVec2 spos(camera.viewport.left + 14, below);
+  const float status_w = text_width(fonts.label, fonts.label->FontSize, status);
+  const float sw = status_w + 16 + (*note ? text_width(fonts.label, fonts.label->FontSize, note) + 24 : 0);
   list.AddRectFilled(spos, ImVec2(spos.x + sw, spos.y + fonts.label->FontSize + 8), IM_COL32(20, 22, 28, 200), 5);
+  if (*note)
+    list.AddText(fonts.label, fonts.label->FontSize, ImVec2(spos.x + 8 + status_w + 24, spos.y + 4), IM_COL32(175, 178, 190, 255),
+                 note);
   const ImU32 status_color = session.status == EpisodeStatus::Success     ? IM_COL32(120, 230, 120, 255)
                              : session.status == EpisodeStatus::Truncated ? IM_COL32(250, 170, 90, 255)
                              : session.env                                ? IM_COL32(230, 230, 235, 255)
@@ -172,39 +166,7 @@ void draw_plan(ImDrawList& list, const Camera& camera, const Session& session, c
     std::snprintf(number, sizeof number, "%d", stage + 1);
     const float size = fonts.chip->FontSize * 0.85f;
     const float w = text_width(fonts.chip, size, number);
-    add_outlined_text(list, fonts.chip, size, ImVec2(p.x - w / 2, p.y - size / 2), IM_COL32(255, 255, 255, 255), number);
-  }
-}
-
-// The flat agent's imagination: candidate rollouts (faint), the chosen plan (bright, with dots) and
-// the belief (diamond), all decoded by the position probe.
-void draw_flat(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
-               std::vector<ImVec2>& points) {
-  const FlatTrace& t = session.flat_trace;
-  if (!t.valid || !session.flat_agent()) return;
-  if (overlays.candidates)
-    for (const std::vector<Vec2>& c : t.candidates) {
-      if (c.size() < 2) continue;
-      points.clear();
-      for (Vec2 p : c) points.push_back(to_im(camera.to_screen(p)));
-      list.AddPolyline(points.data(), static_cast<int>(points.size()), IM_COL32(255, 255, 255, 70), 0, 1.5f);
-    }
-  if (overlays.imagined && t.plan.size() >= 2) {
-    points.clear();
-    for (Vec2 p : t.plan) points.push_back(to_im(camera.to_screen(p)));
-    list.AddPolyline(points.data(), static_cast<int>(points.size()), IM_COL32(15, 15, 25, 200), 0, 5.f);
-    list.AddPolyline(points.data(), static_cast<int>(points.size()), IM_COL32(0, 235, 255, 255), 0, 2.5f);
-    for (size_t k = 1; k < points.size(); ++k) {
-      list.AddCircleFilled(points[k], 4.5f, IM_COL32(15, 15, 25, 230), 12);
-      list.AddCircleFilled(points[k], 3.2f, IM_COL32(0, 235, 255, 255), 12);
-    }
-  }
-  if (overlays.belief) {
-    const ImVec2 c = to_im(camera.to_screen(t.belief));
-    const float r = 7;
-    const ImVec2 d[4] = {{c.x, c.y - r}, {c.x + r, c.y}, {c.x, c.y + r}, {c.x - r, c.y}};
-    list.AddConvexPolyFilled(d, 4, IM_COL32(255, 215, 60, 240));
-    list.AddPolyline(d, 4, IM_COL32(15, 15, 25, 255), ImDrawFlags_Closed, 1.6f);
+    draw::outlined_text(list, fonts.chip, size, ImVec2(p.x - w / 2, p.y - size / 2), IM_COL32(255, 255, 255, 255), number);
   }
 }
 
@@ -254,8 +216,9 @@ void WorldView::draw_fills(sf::RenderTarget& target, const Camera& camera, const
 
 // Region borders, the map frame, obstacle outlines and region labels: the parts of the static layer
 // drawn with ImGui (anti-aliased lines, ImGui's fonts).
-void WorldView::add_static_overlays(ImDrawList& list, const Camera& camera, const World& world, const Overlays& overlays,
+void WorldView::add_static_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
                                     const ViewFonts& fonts) const {
+  const World& world = *session.world;
   const float ppu = static_cast<float>(camera.pixels_per_unit);
   if (overlays.borders)
     for (size_t i = 0; i < cells_.size(); ++i) {
@@ -286,6 +249,11 @@ void WorldView::add_static_overlays(ImDrawList& list, const Camera& camera, cons
       const float w = text_width(fonts.label, size, name.c_str());
       list.AddText(fonts.label, size, ImVec2(p.x - w / 2, p.y - size / 2), IM_COL32(20, 20, 30, 120), name.c_str());
     }
+  if (shows_place_graph(session, overlays)) add_place_graph(list, camera, session.place_graph);
+}
+
+bool WorldView::shows_place_graph(const Session& session, const Overlays& overlays) {
+  return overlays.place_graph && session.hjepa_agent() && session.place_graph.model_version == session.model_version;
 }
 
 namespace {
@@ -308,14 +276,14 @@ void render_draw_list(ImDrawList& list, ImVec2 pos, ImVec2 size) {
 
 }  // namespace
 
-void WorldView::build_static_list(const Camera& camera, const World& world, const Overlays& overlays, const ViewFonts& fonts) {
+void WorldView::build_static_list(const Camera& camera, const Session& session, const Overlays& overlays, const ViewFonts& fonts) {
   const sf::FloatRect& vp = camera.viewport;
   if (!layer_list_) layer_list_ = std::make_unique<ImDrawList>(ImGui::GetDrawListSharedData());
   ImDrawList& list = *layer_list_;
   list._ResetForNewFrame();
   list.PushTextureID(ImGui::GetIO().Fonts->TexID);
   list.PushClipRect(ImVec2(vp.left, vp.top), ImVec2(vp.left + vp.width, vp.top + vp.height));
-  add_static_overlays(list, camera, world, overlays, fonts);
+  add_static_overlays(list, camera, session, overlays, fonts);
   list.PopClipRect();
   list.PopTextureID();
 }
@@ -330,10 +298,11 @@ void WorldView::draw_world(sf::RenderTarget& window, const Camera& camera, const
   }
   const sf::FloatRect& vp = camera.viewport;
   const LayerKey key{session.world_version, camera.center.x, camera.center.y, camera.pixels_per_unit, vp.left, vp.top,
-                     vp.width, vp.height, overlays.borders, overlays.labels, fonts.label};
+                     vp.width, vp.height, overlays.borders, overlays.labels, fonts.label,
+                     shows_place_graph(session, overlays) ? session.model_version : -1};
   draw_fills(window, camera, world);
   if (key != layer_key_) {
-    build_static_list(camera, world, overlays, fonts);
+    build_static_list(camera, session, overlays, fonts);
     layer_key_ = key;
     ++layer_builds_;
   }
@@ -364,11 +333,13 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
     points_.clear();
     for (Vec2 p : session.trail) points_.push_back(to_im(camera.to_screen(p)));
     list.AddPolyline(points_.data(), static_cast<int>(points_.size()), IM_COL32(20, 20, 30, 150), 0, 2.0f);
-    for (const ImVec2& p : points_) list.AddCircleFilled(p, 2.2f, IM_COL32(20, 20, 30, 170), 6);
+    for (const ImVec2& p : points_) draw::inner_disc(list, p, 2.2f, IM_COL32(20, 20, 30, 170), 6);  // no fringe: dots this small
   }
 
   if (overlays.plan) draw_plan(list, camera, session, fonts, points_, placed_);
-  draw_flat(list, camera, session, overlays, points_);
+  draw_route_line(list, camera, session, overlays, points_);
+  draw_level1(list, camera, session, overlays, points_);
+  draw_route_stops(list, camera, session, overlays, fonts);
 
   if (session.env) {
     const Vec2 truth = session.env->state().position;
@@ -384,12 +355,12 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
     if (overlays.perceived) {
       const ImVec2 seen = to_im(camera.to_screen(session.obs.position));
       const float r = std::max(7.f, 0.35f * ppu);
-      list.AddCircle(seen, r, IM_COL32(255, 255, 255, 200), 24, 3.5f);
-      list.AddCircle(seen, r, IM_COL32(20, 20, 30, 255), 24, 1.6f);
+      list.AddCircle(seen, r, IM_COL32(255, 255, 255, 200), 16, 3.5f);
+      list.AddCircle(seen, r, IM_COL32(20, 20, 30, 255), 16, 1.6f);
     }
     const float r = std::max(6.f, 0.25f * ppu);
-    list.AddCircleFilled(agent, r + 2, IM_COL32(0, 0, 0, 255), 24);
-    list.AddCircleFilled(agent, r, im_color(palette::kAgent), 24);
+    list.AddCircleFilled(agent, r + 2, IM_COL32(0, 0, 0, 255), 16);
+    draw::inner_disc(list, agent, r, im_color(palette::kAgent), 16);
   }
 
   if (overlays.help) {
@@ -397,16 +368,17 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
         "Space play/pause   S step   R reset   N new map   F fit   F12 screenshot   "
         "wheel zoom   drag pan   right-click start   ctrl+click add colour";
     const float size = fonts.label->FontSize;
-    const ImVec2 p(camera.viewport.left + 14, camera.viewport.top + camera.viewport.height - size - 12);
+    const ImVec2 p(camera.viewport.left + 16, camera.viewport.top + camera.viewport.height - size - 12);
     if (help_font_ != fonts.label) {  // the line never changes: measure it once
       help_width_ = text_width(fonts.label, size, help);
       help_font_ = fonts.label;
     }
-    list.AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + help_width_ + 6, p.y + size + 4),
+    list.AddRectFilled(ImVec2(p.x - 8, p.y - 4), ImVec2(p.x + help_width_ + 8, p.y + size + 4),
                        IM_COL32(20, 22, 28, 190), 4);
     list.AddText(fonts.label, size, p, IM_COL32(210, 212, 220, 255), help);
   }
-  if (overlays.task) draw_task_chips(list, camera, session, fonts);
+  if (overlays.legend) draw_legend(list, camera, session, overlays, fonts, overlays.help);
+  if (overlays.task) draw_task_chips(list, camera, session, fonts, overlays.legend);
   draw_outcome_banner(list, camera, session, fonts);
   list.PopClipRect();
 }

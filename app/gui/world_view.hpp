@@ -1,13 +1,14 @@
 // Draws the world view in two layers. The static layer (background, map shadow, region fills,
-// obstacles, region borders, obstacle outlines, map frame, region labels) is SFML vertex arrays
-// cached per map in world units plus an ImGui draw list cached per map, camera, viewport and
-// border/label toggles; each frame it is only submitted (flat opaque fills, then the cached list
-// through ImGui's OpenGL2 backend), never re-tessellated. (Blitting a cached sf::RenderTexture was
-// measured slower under Mesa's software renderer: a textured quad over the whole view costs more
-// than the flat fills.) The dynamic overlays (trail, rays, agent, plan, the flat agent's imagined
-// rollout, candidates and belief, task chips, banner) are
-// rebuilt every frame, anti-aliased, on ImGui's background draw list, which renders under the
-// panels. Reads the session through const references.
+// obstacles, region borders, obstacle outlines, map frame, region labels, the H-JEPA agent's
+// learned place graph) is SFML vertex arrays cached per map in world units plus an ImGui draw
+// list cached per map, model, camera, viewport and toggles; each frame it is only submitted (flat
+// opaque fills, then the cached list through ImGui's OpenGL2 backend), never re-tessellated.
+// (Blitting a cached sf::RenderTexture was measured slower under Mesa's software renderer: a
+// textured quad over the whole view costs more than the flat fills.) The dynamic overlays (trail,
+// rays, agent, the oracle's path, the learned agents' route, subgoal, imagined rollout, candidates
+// and belief (agent_overlays.hpp), task chips, plan caption, legend, banner) are rebuilt every
+// frame, anti-aliased, on ImGui's background draw list, which renders under the panels. Reads the
+// session through const references.
 #pragma once
 #include <SFML/Graphics/RenderTarget.hpp>
 #include <SFML/Graphics/VertexArray.hpp>
@@ -29,11 +30,15 @@ struct Overlays {
   bool rays = true;          // range-ring rays of the last observation
   bool perceived = true;     // perceived position (hollow ring)
   bool plan = true;          // the oracle agent's planned path and its stage points
-  bool imagined = true;      // flat agent: the chosen plan's imagined rollout, decoded by the probe
-  bool candidates = true;    // flat agent: the optimiser's candidate rollouts (faint)
-  bool belief = true;        // flat agent: the belief decoded by the probe (diamond)
+  bool place_graph = true;   // H-JEPA: the learned place graph (faint nodes and edges), decoded by the probe
+  bool route = true;         // H-JEPA: the high-level plan's places and edges, numbered along the route
+  bool subgoal = true;       // H-JEPA: the place level 1 steers to (target mark)
+  bool imagined = true;      // learned agents: the chosen plan's imagined rollout, decoded by the probe
+  bool candidates = true;    // learned agents: the optimiser's candidate rollouts (faint)
+  bool belief = true;        // learned agents: the belief decoded by the probe (diamond)
   bool task = true;          // task chips with progress, top-left
   bool help = true;          // shortcut line, bottom-left
+  bool legend = true;        // what the marks mean (bottom strip) and the H-JEPA plan in words (under the task chips)
 };
 
 struct ViewFonts {
@@ -62,12 +67,14 @@ class WorldView {
     float left = 0, top = 0, width = 0, height = 0;
     bool borders = false, labels = false;
     const ImFont* font = nullptr;
+    int place_graph = -1;  // model version of the place graph drawn, -1 when none
     bool operator==(const LayerKey&) const = default;
   };
   void rebuild(const World& world);
-  void add_static_overlays(ImDrawList& list, const Camera& camera, const World& world, const Overlays& overlays,
+  void add_static_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
                            const ViewFonts& fonts) const;
-  void build_static_list(const Camera& camera, const World& world, const Overlays& overlays, const ViewFonts& fonts);
+  void build_static_list(const Camera& camera, const Session& session, const Overlays& overlays, const ViewFonts& fonts);
+  static bool shows_place_graph(const Session& session, const Overlays& overlays);
   void draw_fills(sf::RenderTarget& target, const Camera& camera, const World& world) const;
 
   int cached_version_ = -1;

@@ -1,9 +1,11 @@
 // Checks a screenshot of the desktop app: 1600x900, at least 5 of the palette's region fill
-// colours over a visible area each, and the agent's white disc somewhere in the world view.
-// Usage: check_screenshot FILE.png; exit status 0 when every check passes.
+// colours over a visible area each, and the agent's white disc somewhere in the world view; with
+// "hjepa", also the H-JEPA agent's subgoal mark in the view.
+// Usage: check_screenshot FILE.png [hjepa]; exit status 0 when every check passes.
 #include <SFML/Graphics/Image.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "app/gui/palette.hpp"
 
@@ -15,6 +17,7 @@ constexpr int kTolerance = 6;          // per channel
 constexpr int kMinRegionPixels = 2000;
 constexpr int kMinColors = 5;
 constexpr int kAgentBlock = 7;         // side of a solid white square inside the agent's disc
+constexpr int kMinSubgoalPixels = 30;  // the subgoal mark's ring and ticks are a few hundred
 
 bool near(sf::Color c, hjepa::palette::Rgb want) {
   return std::abs(c.r - want.r) <= kTolerance && std::abs(c.g - want.g) <= kTolerance && std::abs(c.b - want.b) <= kTolerance;
@@ -35,9 +38,17 @@ bool has_white_block(const sf::Image& image) {
 
 }  // namespace
 
+int subgoal_pixels(const sf::Image& image) {
+  int n = 0;
+  for (unsigned y = 0; y < kHeight; ++y)
+    for (unsigned x = 0; x < kViewWidth; ++x) n += near(image.getPixel(x, y), hjepa::palette::kSubgoal);
+  return n;
+}
+
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: check_screenshot FILE.png\n");
+  const bool hjepa = argc == 3 && std::string(argv[2]) == "hjepa";
+  if (argc != 2 && !hjepa) {
+    std::fprintf(stderr, "usage: check_screenshot FILE.png [hjepa]\n");
     return 2;
   }
   sf::Image image;
@@ -72,6 +83,14 @@ int main(int argc, char** argv) {
                  kViewWidth);
     ok = false;
   }
-  if (ok) std::fprintf(stderr, "check_screenshot: ok (%d region colours, agent marker found)\n", shown);
+  if (hjepa) {
+    const int n = subgoal_pixels(image);
+    if (n < kMinSubgoalPixels) {
+      std::fprintf(stderr, "check_screenshot: %d pixels of the H-JEPA subgoal mark left of x=%u, expected >= %d\n", n, kViewWidth,
+                   kMinSubgoalPixels);
+      ok = false;
+    }
+  }
+  if (ok) std::fprintf(stderr, "check_screenshot: ok (%d region colours, agent marker found%s)\n", shown, hjepa ? ", subgoal mark found" : "");
   return ok ? 0 : 1;
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Renders 60 frames of `hjepa gui` under Xvfb with Mesa's software renderer, then checks the PNG.
-# With "flat", first trains a small level-1 model with `hjepa train` and loads it through the
-# HJEPA_GUI_MODEL test hook (which selects the flat JEPA agent).
-# Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [flat]
+# Renders `hjepa gui` under Xvfb with Mesa's software renderer, then checks the PNG.
+# oracle: 60 frames with the default agent. flat / hjepa: first trains a small model with
+# `hjepa train` and loads it through the HJEPA_GUI_MODEL test hook, then renders that agent
+# (hjepa: 20 frames, mid-episode, and the check also looks for its subgoal mark).
+# bench: the Bench tab runs the smoke suite (random and oracle) through the HJEPA_GUI_BENCH hook;
+# the run must finish while the app renders.
+# Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench]
 set -u
 hjepa=$1 checker=$2 shot=$3 mode=${4:-oracle}
 if ! command -v xvfb-run >/dev/null 2>&1; then
@@ -10,21 +13,35 @@ if ! command -v xvfb-run >/dev/null 2>&1; then
   exit 1
 fi
 rm -f "$shot"
-model=""
-if [ "$mode" = flat ]; then
+model="" frames=60 agent=() check=()
+bench=""
+if [ "$mode" = bench ]; then
+  bench=smoke frames=240 mode_log="${shot%.png}.log"
+elif [ "$mode" != oracle ]; then
   model="${shot%.png}.hjepa"
   rm -f "$model"
   if ! "$hjepa" train --map-seed 3 --steps 300 --sequences 100 --head-steps 1500 --level2-steps 300 --out "$model" >/dev/null 2>&1; then
     echo "gui_smoke: 'hjepa train' failed" >&2
     exit 1
   fi
+  agent=(--agent "$mode")
+fi
+if [ "$mode" = hjepa ]; then
+  frames=20
+  check=(hjepa)
 fi
 # HJEPA_GUI_PRELOAD (sanitizer builds, see CMakeLists.txt): libraries preloaded into the app only.
-HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1600x900x24" \
-  env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} "$hjepa" gui --map-seed 3 --frames 60 --screenshot "$shot"
+HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1600x900x24" \
+  env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} \
+  "$hjepa" gui --map-seed 3 "${agent[@]}" --frames "$frames" --screenshot "$shot" 2> >(tee "${shot%.png}.log" >&2)
 status=$?
+sleep 0.2  # let tee finish
 if [ "$status" -ne 0 ]; then
-  echo "gui_smoke: 'hjepa gui --frames 60' ($mode agent) exited with status $status, expected 0" >&2
+  echo "gui_smoke: 'hjepa gui --frames $frames' ($mode agent) exited with status $status, expected 0" >&2
   exit 1
 fi
-exec "$checker" "$shot"
+if [ "$mode" = bench ] && ! grep -q "episodes 100%.*done" "${shot%.png}.log"; then
+  echo "gui_smoke: the Bench tab's smoke run did not finish within $frames frames (see ${shot%.png}.log)" >&2
+  exit 1
+fi
+exec "$checker" "$shot" "${check[@]}"

@@ -1,0 +1,117 @@
+// The Agent panel: which agent drives, and every parameter of the chosen one, live. The flat and
+// H-JEPA agents' parameters come from agent_params.hpp (shared with the settings file) in three
+// tabs: planner, cost, high level (H-JEPA only). Edits reach the running agent on its next step.
+#include <imgui.h>
+
+#include "app/gui/agent_params.hpp"
+#include "app/gui/panel_widgets.hpp"
+#include "app/gui/panels.hpp"
+
+namespace hjepa {
+namespace {
+
+// One table entry as a slider; returns true when the value changed.
+bool edit(const AgentParam& p, const std::string& planner_type) {
+  const bool unused = p.planner && planner_type != p.planner;
+  ImGui::BeginDisabled(unused);
+  ImGuiSliderFlags flags = ImGuiSliderFlags_AlwaysClamp | (p.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
+  bool changed;
+  if (p.integer) {
+    changed = ImGui::SliderInt(p.label, p.integer, static_cast<int>(p.lo), static_cast<int>(p.hi), p.format, flags);
+  } else {
+    changed = ImGui::SliderScalar(p.label, ImGuiDataType_Double, p.real, &p.lo, &p.hi, p.format, flags);
+  }
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("%s\n(settings \"%s\")%s%s", p.help, p.key, unused ? "\nnot used by the " : "",
+                      unused ? planner_type.c_str() : "");
+  return changed;
+}
+
+bool planner_choice(Session& s) {
+  int type = s.planner_type == "cem" ? 1 : 0;
+  ImGui::Text("planner");
+  ImGui::SameLine();
+  bool changed = ImGui::RadioButton("gradient", &type, 0);
+  tooltip("Adam on the heading angles through P1, with batched restarts, warm-started from the last plan");
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("cem", &type, 1);
+  tooltip("Cross-entropy method: sample heading sequences, refit to the best ones (derivative-free)");
+  if (changed) s.planner_type = type == 1 ? "cem" : "gradient";
+  return changed;
+}
+
+void learned_agent_controls(Session& s) {
+  const std::string problem = s.model_problem();
+  if (problem.empty())
+    ImGui::TextDisabled("model: %s", s.model_source.c_str());
+  else
+    ImGui::TextColored(ImVec4(1.f, 0.6f, 0.45f, 1), "%s", problem.c_str());
+  bool apply = false;
+  auto tab = [&](const char* name, ParamTab which, const char* help) {
+    const bool open = ImGui::BeginTabItem(name);
+    tooltip(help);
+    if (!open) return;
+    ImGui::PushItemWidth(-110);
+    if (which == ParamTab::Planner) apply |= planner_choice(s);
+    for_each_agent_param(s, [&](const AgentParam& p) {
+      if (p.tab == which) apply |= edit(p, s.planner_type);
+    });
+    ImGui::PopItemWidth();
+    ImGui::EndTabItem();
+  };
+  if (ImGui::BeginTabBar("##agenttabs")) {
+    if (s.agent_kind == AgentKind::HJepa)
+      tab("High level", ParamTab::HighLevel, "Level 2 (which places to pass through) and the stuck and offer watches");
+    tab("Planner", ParamTab::Planner, "Level 1: the heading optimiser");
+    tab("Cost", ParamTab::Cost, "Level 1: the energy the planner descends, and the belief filter");
+    ImGui::EndTabBar();
+  }
+  if (apply) s.apply_planner_params();
+}
+
+void oracle_controls(Session& s) {
+  ImGui::BeginDisabled(s.agent_kind != AgentKind::Oracle);
+  ImGui::PushItemWidth(-110);
+  if (slider_double("replan dist", &s.oracle_params.replan_distance, 0.1, 3.0, "%.2f units",
+                    "Replan when the true position is this far from the path"))
+    s.apply_agent_params();
+  if (slider_double("grid cell", &s.oracle_params.oracle.cell, 0.05, 1.0, "%.2f units",
+                    "Oracle planner grid cell; smaller is more exact and slower", ImGuiSliderFlags_Logarithmic))
+    s.apply_agent_params();
+  ImGui::PopItemWidth();
+  if (const OracleAgent* oracle = s.oracle_agent()) ImGui::Text("replans this episode: %d", oracle->replans());
+  ImGui::EndDisabled();
+}
+
+}  // namespace
+
+void agent_panel(AppState& app) {
+  Session& s = app.session;
+  int kind = static_cast<int>(s.agent_kind);
+  auto choice = [&](const char* label, AgentKind k, const char* help) {
+    const bool changed = ImGui::RadioButton(label, &kind, static_cast<int>(k));
+    tooltip(help);
+    return changed;
+  };
+  bool changed = choice("oracle", AgentKind::Oracle, "Follows the shortest path computed with the true map (privileged)");
+  ImGui::SameLine(90);
+  changed |= choice("random", AgentKind::Random, "A uniform random heading every step");
+  ImGui::SameLine(180);
+  changed |= choice("flat", AgentKind::Flat,
+                    "Level-1 JEPA alone: latent belief + heading planner through the learned predictor, aimed at the "
+                    "next colour (needs a trained model)");
+  changed |= choice("H-JEPA (levels 1 + 2)", AgentKind::HJepa,
+                    "The hierarchical agent: level 2 plans which places (and so colours) to pass through over the place "
+                    "graph it learned; level 1 steers to the next place's subgoal latent (needs a trained model)");
+  if (changed) {
+    s.agent_kind = static_cast<AgentKind>(kind);
+    s.apply_agent_params();
+  }
+  if (needs_model(s.agent_kind))
+    learned_agent_controls(s);
+  else
+    oracle_controls(s);
+}
+
+}  // namespace hjepa

@@ -1,0 +1,183 @@
+// The Inspector panel: what the agent perceives, what the learned agents believe and plan (the
+// H-JEPA agent's high-level plan, replans, watches and timings; the belief latent; the energy
+// versus first heading), and the app's frame times.
+#include <algorithm>
+#include <cstdio>
+#include <imgui.h>
+#include <string>
+
+#include "app/gui/panel_widgets.hpp"
+#include "app/gui/panels.hpp"
+
+namespace hjepa {
+namespace {
+
+void observation_section(const Session& s) {
+  const Observation& o = s.obs;
+  const Vec2 truth = s.env->state().position;
+  ImGui::Text("perceived (%.2f, %.2f)", o.position.x, o.position.y);
+  ImGui::Text("true      (%.2f, %.2f)  err %.2f", truth.x, truth.y, dist(truth, o.position));
+  ImGui::Text("sees");
+  ImGui::SameLine();
+  color_swatch(o.color, "##obscolor");
+  if (o.num_rays > 0) {
+    char overlay[48];
+    std::snprintf(overlay, sizeof overlay, "ranges (max %.1f)", s.env->params().ray_max);
+    ImGui::PlotHistogram("##ranges", o.ranges.data(), o.num_rays, 0, overlay, 0.f, static_cast<float>(s.env->params().ray_max),
+                         ImVec2(ImGui::GetContentRegionAvail().x, 36));
+    tooltip("Range reading of each ray, from heading 0 counter-clockwise");
+  }
+  if (s.reference.found)
+    ImGui::Text("oracle from start: %d steps (%.1f units)", oracle_steps(s.reference.length, s.env->params().step_length),
+                s.reference.length);
+  else
+    ImGui::TextDisabled("oracle from start: no path");
+  tooltip("The shortest route through the task's colours from the episode's start: the yardstick");
+  if (const OracleAgent* oracle = s.oracle_agent(); oracle && oracle->path().found)
+    ImGui::Text("current plan: %.1f units", oracle->path().length);
+}
+
+// Level 2 of the H-JEPA agent: its plan (colours, places, predicted steps), why it last replanned,
+// and what the watches found this episode.
+void high_level_section(const Session& s, const HJepaAgent& a) {
+  const HJepaTrace& t = a.trace();
+  const HighTrace& h = s.high_trace;
+  section("level 2: high-level plan");
+  if (t.replans == 0) {
+    ImGui::TextDisabled("no plan yet (step once)");
+    return;
+  }
+  if (!h.valid) {
+    ImGui::TextColored(ImVec4(1.f, 0.6f, 0.45f, 1), "no route through the task's colours in the place graph");
+    tooltip("Level 1 aims at the next colour through the colour head alone (the flat agent's behaviour) until a "
+            "replan finds one");
+  } else {
+    colour_sequence(h.colour_sequence);
+    ImGui::Text("%.0f steps predicted, %zu places to go", h.remaining_cost, h.route.size() - 1);
+    tooltip("Predicted steps along the rest of the route (the place graph's edge costs, plus this episode's penalties)");
+    std::string ids;
+    for (size_t i = 0; i < h.route.size(); ++i) {
+      if (i > 0) ids += ' ';
+      ids += std::to_string(h.route[i]);
+    }
+    ImGui::TextDisabled("places: %s", ids.c_str());
+    tooltip("Place ids along the route, from the one the belief is in; numbered 1, 2, 3... in the view");
+  }
+  ImGui::TextDisabled("graph: %zu places, %d links (%zu drawn)", static_cast<size_t>(std::count_if(
+                          s.place_graph.colour.begin(), s.place_graph.colour.end(), [](int c) { return c >= 0; })),
+                      s.place_graph.connections, s.place_graph.edges.size());
+  tooltip("The place graph level 2 learned: places with members and linked place pairs; the view draws the links not "
+          "implied by a detour through a nearer place");
+  ImGui::Text("place %d", t.place);
+  ImGui::SameLine();
+  if (t.subgoal_place >= 0)
+    ImGui::Text("-> subgoal place %d", t.subgoal_place);
+  else
+    ImGui::TextDisabled("no subgoal: colour cost only");
+  tooltip("The place the belief is in, and the next place on the route whose subgoal latent level 1 steers to");
+  ImGui::Text("level-2 plans: %d", t.replans);
+  ImGui::SameLine();
+  ImGui::TextDisabled("last: %s", a.trace().replan_reason.empty() ? "(kept)" : t.replan_reason.c_str());
+  tooltip("Level 2 replans at the start, when the task progresses, when a subgoal is reached, when the belief strays "
+          "from the route, when stuck or an offered colour is not seen, and every replan period");
+  const EpisodeMemory* m = t.memory;
+  ImGui::Text("stuck %d   blocked edges %zu   refuted %zu", t.stuck_events, m ? m->edge_penalties.size() : 0,
+              m ? m->refuted_offers.size() : 0);
+  tooltip("Stuck events this episode (blocked where P1 predicted motion); place-graph edges penalised as blocked; "
+          "places found not to offer the colour the plan expected");
+  if (t.escape_left > 0) ImGui::TextColored(ImVec4(1.f, 0.8f, 0.4f, 1), "side-stepping: %d steps left", t.escape_left);
+}
+
+void belief_histogram(const MatF& b) {
+  if (b.size() == 0) return;
+  const float top = std::max(b.cwiseAbs().maxCoeff(), 1e-3f);
+  ImGui::PlotHistogram("##belief", b.data(), static_cast<int>(b.size()), 0, "belief latent", -top, top,
+                       ImVec2(ImGui::GetContentRegionAvail().x, 48));
+  tooltip("The belief s (one bar per latent dimension, symmetric scale)");
+}
+
+// Level 1 of either learned agent: belief, the chosen plan's energy and aim (the H-JEPA agent's
+// subgoal place, -1 for none), energy vs first heading.
+void level1_section(const Session& s, const MatF& belief, int subgoal_place) {
+  section("level 1: belief and heading plan");
+  belief_histogram(belief);
+  const Level1Trace& t = s.level1_trace;
+  if (!t.valid) return;
+  // The belief the last plan started from was formed before the last env step.
+  const Vec2 then = s.trail.size() >= 2 ? s.trail[s.trail.size() - 2] : s.env->state().position;
+  ImGui::Text("belief (%.2f, %.2f)  probe err %.2f", t.belief.x, t.belief.y, dist(t.belief, then));
+  tooltip("Position probe on the belief the last plan started from, and its distance to the true position at that step "
+          "(the probe is for display only)");
+  if (t.plan.empty()) {
+    ImGui::TextDisabled("no plan yet (step once)");
+    return;
+  }
+  ImGui::Text("plan energy %.3f  heading %.0f\xc2\xb0", t.cost, t.chosen_heading * 57.29578f);
+  ImGui::Text("aims at");
+  if (subgoal_place >= 0) {
+    ImGui::SameLine();
+    ImGui::Text("subgoal place %d%s", subgoal_place, t.target_colour >= 0 ? " +" : "");
+  }
+  if (t.target_colour >= 0) {
+    ImGui::SameLine();
+    color_swatch(static_cast<Color>(t.target_colour), "##target");
+  }
+  if (subgoal_place < 0 && t.target_colour < 0) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("nothing (task done)");
+  }
+  tooltip("The cost level 1 descends: the latent distance to the subgoal place's latent, and/or -log p(colour) from "
+          "the colour head (the H-JEPA agent adds the colour when the next place is where the plan collects it)");
+  if (t.sweep.empty()) return;
+  const auto [lo, hi] = std::minmax_element(t.sweep.begin(), t.sweep.end());
+  char overlay[80];
+  std::snprintf(overlay, sizeof overlay, "energy vs first heading [%.2f, %.2f]", *lo, *hi);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetContentRegionAvail().x, height = 64;
+  ImGui::PlotLines("##sweep", t.sweep.data(), static_cast<int>(t.sweep.size()), 0, overlay, *lo, *hi + 1e-6f, ImVec2(w, height));
+  tooltip("Plan energy when the first heading sweeps -180..180 deg and the rest of the chosen plan is kept; the marker is the chosen heading");
+  const float frac = static_cast<float>((t.chosen_heading + 3.141592653589793) / 6.283185307179586);
+  const float x = pos.x + std::clamp(frac, 0.f, 1.f) * w;
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(x, pos.y), ImVec2(x, pos.y + height), IM_COL32(255, 220, 80, 220), 1.5f);
+}
+
+void timing_section(AppState& app) {
+  const Session& s = app.session;
+  ImGui::Separator();
+  if (s.env) {
+    if (s.hjepa_agent())
+      ImGui::Text("act %.2f ms = L2 %.2f + L1 %.2f", s.last_act_ms, s.last_high_ms, s.last_act_ms - s.last_high_ms);
+    else
+      ImGui::Text("act %.2f ms", s.last_act_ms);
+    tooltip("Wall time of the agent's last step; for the H-JEPA agent split into the level-2 plan (0 when it kept its "
+            "plan) and the rest (belief, watches, level-1 heading optimisation)");
+    ImGui::TextDisabled("env step %.3f ms, oracle plan %.1f ms", s.last_step_ms, s.last_plan_ms);
+    tooltip("Wall time of the last env step, and of the oracle's reference plan at reset");
+  }
+  const float ms = app.frames.last(), median = app.frames.recent_median();
+  ImGui::Text("frame %.1f ms, median %.1f ms (%.0f fps)", ms, median, median > 0 ? 1000.f / median : 0.f);
+  ImGui::PlotLines("##frames", app.frames.recent_ms.data(), FrameStats::kRecent, app.frames.recent_next, nullptr, 0.f,
+                   std::max(20.f, 2 * median), ImVec2(ImGui::GetContentRegionAvail().x, 40));
+  tooltip("Recent frame times, ms (the median is over the last 240 frames)");
+}
+
+}  // namespace
+
+void inspector_panel(AppState& app) {
+  const Session& s = app.session;
+  if (!s.env) {
+    ImGui::TextDisabled("no episode");
+    timing_section(app);
+    return;
+  }
+  observation_section(s);
+  if (const HJepaAgent* h = s.hjepa_agent()) {
+    high_level_section(s, *h);
+    level1_section(s, h->trace().belief, h->trace().subgoal_place);
+  } else if (const FlatJepaAgent* f = s.flat_agent()) {
+    level1_section(s, f->belief(), -1);
+  }
+  timing_section(app);
+}
+
+}  // namespace hjepa

@@ -1,0 +1,31 @@
+// Small ImGui widgets shared by the panels: tooltips, clamped sliders, colour chips, loss plots and
+// a colour sequence drawn as chips joined by arrows.
+#pragma once
+#include <imgui.h>
+#include <string>
+#include <vector>
+
+#include "sim/color.hpp"
+
+namespace hjepa {
+
+ImVec4 region_color(Color c, float alpha = 1);
+// The tooltip for the last item while it is hovered.
+void tooltip(const char* text);
+// Clamped sliders; return true when an edit ends (the widget is released), for edits that rebuild.
+bool slider_double(const char* label, double* value, double lo, double hi, const char* format, const char* help,
+                   ImGuiSliderFlags flags = 0);
+bool slider_int(const char* label, int* value, int lo, int hi, const char* help);
+// A colour-filled button with `label`; returns true when clicked.
+bool color_chip(Color c, const char* label, ImVec2 size, bool enabled = true);
+// A small filled square in the colour, then its name, on the current line.
+void color_swatch(Color c, const char* id);
+bool input_text(const char* label, std::string& value);
+// A titled separator between sections of a panel.
+void section(const char* title);
+// A line plot across the panel with "label <last value>" over it.
+void plot(const char* label, const std::vector<float>& values, const char* help, float height = 34);
+// "red -> blue -> green" as colour chips joined by arrows, wrapping at the panel's edge.
+void colour_sequence(const std::vector<Color>& colours);
+
+}  // namespace hjepa

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sim/map_gen.hpp"
+
 namespace hjepa {
 namespace {
 
@@ -151,6 +153,40 @@ std::string ParamSpec::range_text() const {
     return out;
   }
   return std::string(integer ? "an integer" : "a number") + " in [" + num(lo) + ", " + num(hi) + "]";
+}
+
+std::string DeclaredRange::range_text() const {
+  return std::string(integer ? "an integer" : "a number") + " in [" + num(lo) + ", " + num(hi) + "]";
+}
+
+const std::vector<DeclaredRange>& map_param_ranges() {
+  static const std::vector<DeclaredRange> table = {
+      {"map.width", "map width, units", false, kMapSideMin, kMapSideMax},
+      {"map.height", "map height, units", false, kMapSideMin, kMapSideMax},
+      {"map.regions", "Voronoi regions", true, kMapRegionsMin, kMapRegionsMax},
+      {"map.obstacles", "obstacles placed (fewer only if they cannot fit)", true, 0, kMapObstaclesMax},
+      {"map.circle_fraction", "share of obstacles that are circles (the rest are boxes)", false, 0, 1},
+  };
+  return table;
+}
+
+const std::vector<DeclaredRange>& train_param_ranges() {
+  static const std::vector<DeclaredRange> table = {
+      {"train.steps", "level-1 optimiser steps (encoder and predictor)", true, 1, 1000000},
+      {"train.sequences", "exploration sequences collected", true, 10, 1000000},
+      {"train.lr", "level-1 Adam learning rate (a run that diverges stops with a message)", false, 1e-6, 1e6},
+      {"train.head_steps", "optimiser steps for the colour head and the position probe", true, 1, 1000000},
+      {"train.level2_steps", "level-2 optimiser steps (E2 and P2)", true, 1, 1000000},
+  };
+  return table;
+}
+
+DeclaredRange declared(const std::string& name) {
+  if (const ParamSpec* p = find_run_param(name); p && p->choices.empty()) return {p->name, p->help, p->integer, p->lo, p->hi};
+  for (const auto* table : {&map_param_ranges(), &train_param_ranges()})
+    for (const DeclaredRange& d : *table)
+      if (d.name == name) return d;
+  throw std::logic_error("no declared range for parameter \"" + name + "\"");
 }
 
 const std::vector<ParamSpec>& run_params() {

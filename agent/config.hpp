@@ -37,6 +37,22 @@ struct ParamSpec {
   std::string range_text() const;  // "an integer in [1, 64]" / "one of gradient, cem"
 };
 
+// A parameter outside RunConfig with a declared range: the map generator's (map.*; the bounds are
+// sim/map_gen.hpp's) and training's (train.*). `hjepa map` / `hjepa train` flags, suite files and
+// the desktop app's sliders and settings all take their bounds from here.
+struct DeclaredRange {
+  std::string name;   // dotted, e.g. "train.lr"
+  std::string help;   // one line, with the unit
+  bool integer = false;
+  double lo = 0, hi = 0;  // valid closed range
+  std::string range_text() const;  // "an integer in [1, 1e+06]"
+};
+const std::vector<DeclaredRange>& map_param_ranges();
+const std::vector<DeclaredRange>& train_param_ranges();
+// Any declared number parameter by name: run_params() (not text ones), map.* and train.*. Throws
+// std::logic_error for a name nothing declares (a programming error, not a user one).
+DeclaredRange declared(const std::string& name);
+
 // A bad key or value; what() names the source, the key, the value and what was expected.
 struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -1,6 +1,8 @@
 // Shared CLI pieces: map choice, task and point parsing, all reporting user errors clearly.
 #include "app/cli_common.hpp"
 
+#include "agent/config.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -64,15 +66,20 @@ Task make_task(const std::string& text, const World& world) {
   return task;
 }
 
+CLI::Range declared_check(const std::string& name) {
+  const DeclaredRange d = declared(name);
+  return CLI::Range(d.lo, d.hi);
+}
+
 void add_env_options(CLI::App& cmd, EnvParams& p) {
-  cmd.add_option("--noise-motion", p.noise_motion, "Std of motion noise, units (default 0.05)")->check(CLI::Range(0.0, 10.0));
+  cmd.add_option("--noise-motion", p.noise_motion, "Std of motion noise, units (default 0.05)")->check(declared_check("env.noise_motion"));
   cmd.add_option("--noise-perception", p.noise_perception, "Std of position perception noise, units (default 0.1)")
-      ->check(CLI::Range(0.0, 10.0));
-  cmd.add_option("--noise-range", p.noise_range, "Std of range-ring noise, units (default 0.05)")->check(CLI::Range(0.0, 10.0));
-  cmd.add_option("--step-length", p.step_length, "Distance moved per step, units (default 1)")->check(CLI::Range(0.01, 10.0));
+      ->check(declared_check("env.noise_perception"));
+  cmd.add_option("--noise-range", p.noise_range, "Std of range-ring noise, units (default 0.05)")->check(declared_check("env.noise_range"));
+  cmd.add_option("--step-length", p.step_length, "Distance moved per step, units (default 1)")->check(declared_check("env.step_length"));
   cmd.add_option("--max-steps", p.max_steps,
                  "Truncate after N steps (default 0 = auto: 2*ceil((W+H)/step_length)*task length)")
-      ->check(CLI::Range(0, 1000000));
+      ->check(declared_check("env.max_steps"));
 }
 
 Vec2 parse_point(const std::string& text, const std::string& flag) {

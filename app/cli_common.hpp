@@ -36,6 +36,8 @@ Vec2 parse_point(const std::string& text, const std::string& flag);
 int run_command(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
 // Adds the EnvParams flags (--noise-motion, --noise-perception, --max-steps, ...).
 void add_env_options(CLI::App& cmd, EnvParams& params);
+// The CLI check for a flag bound to a declared parameter (agent/config.hpp's declared(name)).
+CLI::Range declared_check(const std::string& name);
 
 int cmd_run(int argc, char** argv);
 int cmd_map(int argc, char** argv);

@@ -21,14 +21,14 @@ ProgressFn progress_lines() {
 }
 
 void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& tp2) {
-  app.add_option("--steps", tp.steps, "Optimiser steps for the encoder and predictor (default 2500)")->check(CLI::Range(1, 1000000));
-  app.add_option("--sequences", tp.exploration.sequences, "Exploration sequences collected (default 600)")->check(CLI::Range(10, 1000000));
+  app.add_option("--steps", tp.steps, "Optimiser steps for the encoder and predictor (default 2500)")->check(declared_check("train.steps"));
+  app.add_option("--sequences", tp.exploration.sequences, "Exploration sequences collected (default 600)")->check(declared_check("train.sequences"));
   app.add_option("--lr", tp.lr, "Level-1 Adam learning rate (default 0.002); a run that diverges stops with a message")
-      ->check(CLI::Range(1e-6, 1e6));
+      ->check(declared_check("train.lr"));
   app.add_option("--head-steps", tp.head_steps, "Optimiser steps for the colour head and position probe (default 6000)")
-      ->check(CLI::Range(1, 1000000));
+      ->check(declared_check("train.head_steps"));
   app.add_option("--level2-steps", tp2.steps, "Optimiser steps for level 2's encoder and predictor (default 1500)")
-      ->check(CLI::Range(1, 1000000));
+      ->check(declared_check("train.level2_steps"));
 }
 
 int cmd_train(int argc, char** argv) {

@@ -7,6 +7,9 @@
 #include <set>
 
 #include "agent/config.hpp"
+#include "agent/jepa/level1.hpp"
+#include "agent/jepa/level2.hpp"
+#include "sim/map_gen.hpp"
 #include "fuzz_regressions.hpp"
 
 using namespace hjepa;
@@ -106,4 +109,39 @@ TEST_CASE("inputs found by fuzzing (tests/data/fuzz/config) are applied or refus
     for (const ParamSpec& p : run_params())
       if (p.choices.empty()) CHECK((p.get(c) >= p.lo && p.get(c) <= p.hi));
   }
+}
+
+TEST_CASE("map.* and train.* are declared once, with their defaults inside their ranges") {
+  const MapParams mp;
+  const Level1TrainParams tp;
+  const Level2TrainParams tp2;
+  const std::vector<std::pair<std::string, double>> defaults = {
+      {"map.width", mp.width}, {"map.height", mp.height}, {"map.regions", mp.num_regions},
+      {"map.obstacles", mp.num_obstacles}, {"map.circle_fraction", mp.circle_fraction}, {"train.steps", tp.steps},
+      {"train.sequences", tp.exploration.sequences}, {"train.lr", tp.lr}, {"train.head_steps", tp.head_steps},
+      {"train.level2_steps", tp2.steps}};
+  std::set<std::string> names;
+  for (const ParamSpec& p : run_params()) names.insert(p.name);
+  size_t declared_count = 0;
+  for (const auto* table : {&map_param_ranges(), &train_param_ranges()})
+    for (const DeclaredRange& d : *table) {
+      CAPTURE(d.name);
+      CHECK(names.insert(d.name).second);  // unique across every table
+      CHECK(d.lo < d.hi);
+      ++declared_count;
+    }
+  CHECK(declared_count == defaults.size());
+  for (const auto& [name, value] : defaults) {
+    CAPTURE(name);
+    const DeclaredRange d = declared(name);
+    CHECK(d.name == name);
+    CHECK((value >= d.lo && value <= d.hi));
+  }
+  // run_params' numbers are found through the same lookup, with the same bounds.
+  const DeclaredRange h = declared("agent.planner.horizon");
+  CHECK(h.integer);
+  CHECK(h.lo == find_run_param("agent.planner.horizon")->lo);
+  CHECK(declared("map.regions").range_text() == "an integer in [6, 16]");
+  CHECK_THROWS_AS(declared("no.such.parameter"), std::logic_error);
+  CHECK_THROWS_AS(declared("agent.planner"), std::logic_error);  // a text parameter has no number range
 }

@@ -1,6 +1,7 @@
 // The Agent panel: which agent drives, and every parameter of the chosen one, live. The flat and
 // H-JEPA agents' parameters come from agent_params.hpp (shared with the settings file) in three
 // tabs: planner, cost, high level (H-JEPA only). Edits reach the running agent on its next step.
+#include <algorithm>
 #include <imgui.h>
 
 #include "app/gui/agent_params.hpp"
@@ -14,17 +15,26 @@ namespace {
 bool edit(const AgentParam& p, const std::string& planner_type) {
   const bool unused = p.planner && planner_type != p.planner;
   ImGui::BeginDisabled(unused);
-  ImGuiSliderFlags flags = ImGuiSliderFlags_AlwaysClamp | (p.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
+  // Dragging covers the panel's range (already clipped to the declared one); Ctrl+click types any
+  // value in the declared range.
+  ImGuiSliderFlags flags = p.logarithmic ? ImGuiSliderFlags_Logarithmic : 0;
+  const auto [lo, hi] = declared_range(p);
   bool changed;
   if (p.integer) {
+    const int before = *p.integer;
     changed = ImGui::SliderInt(p.label, p.integer, static_cast<int>(p.lo), static_cast<int>(p.hi), p.format, flags);
+    *p.integer = std::clamp(*p.integer, static_cast<int>(lo), static_cast<int>(hi));
+    changed = changed && *p.integer != before;
   } else {
+    const double before = *p.real;
     changed = ImGui::SliderScalar(p.label, ImGuiDataType_Double, p.real, &p.lo, &p.hi, p.format, flags);
+    *p.real = clamp_typed(*p.real, before, lo, hi);
+    changed = changed && *p.real != before;
   }
   ImGui::EndDisabled();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("%s\n(settings \"%s\")%s%s", p.help, p.key, unused ? "\nnot used by the " : "",
-                      unused ? planner_type.c_str() : "");
+    ImGui::SetTooltip("%s\n(settings \"%s\"; Ctrl+click to type %s)%s%s", p.help, p.key, declared(p.key).range_text().c_str(),
+                      unused ? "\nnot used by the " : "", unused ? planner_type.c_str() : "");
   return changed;
 }
 
@@ -73,10 +83,10 @@ void learned_agent_controls(Session& s) {
 void oracle_controls(Session& s) {
   ImGui::BeginDisabled(s.agent_kind != AgentKind::Oracle);
   ImGui::PushItemWidth(-110);
-  if (slider_double("replan dist", &s.oracle_params.replan_distance, 0.1, 3.0, "%.2f units",
+  if (declared_slider("agent.oracle.replan_distance", "replan dist", &s.oracle_params.replan_distance, 0.1, 3.0, "%.2f units",
                     "Replan when the true position is this far from the path"))
     s.apply_agent_params();
-  if (slider_double("grid cell", &s.oracle_params.oracle.cell, 0.05, 1.0, "%.2f units",
+  if (declared_slider("agent.oracle.cell", "grid cell", &s.oracle_params.oracle.cell, 0.05, 1.0, "%.2f units",
                     "Oracle planner grid cell; smaller is more exact and slower", ImGuiSliderFlags_Logarithmic))
     s.apply_agent_params();
   ImGui::PopItemWidth();

@@ -177,6 +177,16 @@ int run_gui(const GuiOptions& options) {
   const std::filesystem::path settings_file = headless ? std::filesystem::path() : settings_path();
   const LoadedSettings saved = load_settings(settings_file, app);
   if (const int status = configure(options, app.session, saved.task); status != 0) return status;
+  // Test hook: HJEPA_GUI_TRAIN=1 presses "Train" at launch (below); HJEPA_GUI_TRAIN="train.lr=1e6
+  // train.steps=40" sets training parameters first (e.g. to watch a diverging run stop with its message).
+  const char* train_env = std::getenv("HJEPA_GUI_TRAIN");
+  const bool train_hook = train_env && *train_env && std::string(train_env) != "0";
+  if (train_hook && std::string(train_env) != "1") {
+    if (const std::string error = apply_train_settings(app, train_env); !error.empty()) {
+      std::fprintf(stderr, "hjepa gui: HJEPA_GUI_TRAIN %s\n", error.c_str());
+      return 2;
+    }
+  }
   if (!display_available()) return no_display();
   if (saved.camera && !options.map_file && !options.map_seed) app.fit_pending = false;
 
@@ -206,7 +216,7 @@ int run_gui(const GuiOptions& options) {
   app.reset_episode();
   // Test hook: HJEPA_GUI_TRAIN=1 selects the H-JEPA agent (unless --agent says otherwise) and
   // presses "Train" at launch (headless runs cannot click).
-  if (const char* train = std::getenv("HJEPA_GUI_TRAIN"); train && std::string(train) == "1") {
+  if (train_hook) {
     if (!options.agent && app.session.agent_kind != AgentKind::HJepa) {
       app.session.agent_kind = AgentKind::HJepa;
       app.reset_episode();

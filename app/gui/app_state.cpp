@@ -20,7 +20,9 @@ void AppState::poll_training() {
   if (!result) {
     if (!training.busy()) {  // ended without a model
       const TrainingJob::Snapshot snap = training.snapshot();
-      model_message = snap.phase == TrainPhase::Failed ? snap.error : "training stopped; the result was discarded";
+      model_message = snap.phase == TrainPhase::Failed ? snap.error + "; the app did not use it and keeps the model it had"
+                                                       : "training stopped; the result was discarded";
+      std::fprintf(stderr, "hjepa gui: %s\n", model_message.c_str());
     }
     return;
   }
@@ -29,6 +31,7 @@ void AppState::poll_training() {
                 result->train.steps);
   session.set_model(std::make_shared<const ModelFile>(std::move(*result)), text);
   model_message = "training finished; " + use_learned_agent() + " uses the new model";
+  std::fprintf(stderr, "hjepa gui: %s\n", model_message.c_str());
 }
 
 std::string AppState::use_learned_agent() {

@@ -1,9 +1,12 @@
 // Widgets shared by the panels; see panel_widgets.hpp.
 #include "app/gui/panel_widgets.hpp"
 
+#include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
 
+#include "agent/config.hpp"
 #include "app/gui/palette.hpp"
 
 namespace hjepa {
@@ -27,6 +30,39 @@ bool slider_double(const char* label, double* value, double lo, double hi, const
 bool slider_int(const char* label, int* value, int lo, int hi, const char* help) {
   ImGui::SliderInt(label, value, lo, hi, "%d", ImGuiSliderFlags_AlwaysClamp);
   tooltip(help);
+  return ImGui::IsItemDeactivatedAfterEdit();
+}
+
+double clamp_typed(double value, double before, double lo, double hi) {
+  if (!std::isfinite(value)) return before;
+  return std::clamp(value, lo, hi);
+}
+
+namespace {
+
+void declared_tooltip(const DeclaredRange& d, const char* help) {
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("%s\n(settings \"%s\"; Ctrl+click to type %s)", help, d.name.c_str(), d.range_text().c_str());
+}
+
+}  // namespace
+
+bool declared_slider(const char* key, const char* label, double* value, double lo, double hi, const char* format,
+                     const char* help, ImGuiSliderFlags flags) {
+  const DeclaredRange d = declared(key);
+  const double before = *value, slo = std::max(lo, d.lo), shi = std::min(hi, d.hi);
+  ImGui::SliderScalar(label, ImGuiDataType_Double, value, &slo, &shi, format, flags);
+  *value = clamp_typed(*value, before, d.lo, d.hi);
+  declared_tooltip(d, help);
+  return ImGui::IsItemDeactivatedAfterEdit();
+}
+
+bool declared_slider(const char* key, const char* label, int* value, int lo, int hi, const char* help, ImGuiSliderFlags flags) {
+  const DeclaredRange d = declared(key);
+  const int slo = std::max(lo, static_cast<int>(d.lo)), shi = std::min(hi, static_cast<int>(d.hi));
+  ImGui::SliderInt(label, value, slo, shi, "%d", flags);
+  *value = std::clamp(*value, static_cast<int>(d.lo), static_cast<int>(d.hi));
+  declared_tooltip(d, help);
   return ImGui::IsItemDeactivatedAfterEdit();
 }
 

@@ -16,6 +16,16 @@ void tooltip(const char* text);
 bool slider_double(const char* label, double* value, double lo, double hi, const char* format, const char* help,
                    ImGuiSliderFlags flags = 0);
 bool slider_int(const char* label, int* value, int lo, int hi, const char* help);
+// Sliders for a declared parameter (agent/config.hpp's declared(key)): dragging covers the panel's
+// comfortable [lo, hi] clipped to the declared range; Ctrl+click types any value in the declared
+// range (values outside it, or not finite, are clamped / refused). The tooltip names the settings
+// key and the declared range. Return true when an edit ends, like the sliders above.
+bool declared_slider(const char* key, const char* label, double* value, double lo, double hi, const char* format,
+                     const char* help, ImGuiSliderFlags flags = 0);
+bool declared_slider(const char* key, const char* label, int* value, int lo, int hi, const char* help,
+                     ImGuiSliderFlags flags = 0);
+// Clamps a typed value into [lo, hi]; a non-finite one reverts to `before`.
+double clamp_typed(double value, double before, double lo, double hi);
 // A colour-filled button with `label`; returns true when clicked.
 bool color_chip(Color c, const char* label, ImVec2 size, bool enabled = true);
 // A small filled square in the colour, then its name, on the current line.

@@ -173,11 +173,12 @@ void environment_panel(AppState& app) {
   MapParams& m = s.map_params;
   ImGui::TextDisabled("map (applied by Regenerate)");
   ImGui::PushItemWidth(-110);
-  slider_double("width", &m.width, 10, 120, "%.0f units", "Map width, world units");
-  slider_double("height", &m.height, 10, 90, "%.0f units", "Map height, world units");
-  slider_int("regions", &m.num_regions, 6, 16, "Number of Voronoi regions, 6..16");
-  slider_int("obstacles", &m.num_obstacles, 0, 60, "Obstacles placed (fewer if they cannot fit), 0..60");
-  slider_double("circle share", &m.circle_fraction, 0, 1, "%.2f", "Share of obstacles that are circles; the rest are boxes");
+  declared_slider("map.width", "width", &m.width, 10, 120, "%.0f units", "Map width, world units");
+  declared_slider("map.height", "height", &m.height, 10, 90, "%.0f units", "Map height, world units");
+  declared_slider("map.regions", "regions", &m.num_regions, 6, 16, "Number of Voronoi regions");
+  declared_slider("map.obstacles", "obstacles", &m.num_obstacles, 0, 60, "Obstacles placed (fewer if they cannot fit)");
+  declared_slider("map.circle_fraction", "circle share", &m.circle_fraction, 0, 1, "%.2f",
+                  "Share of obstacles that are circles; the rest are boxes");
   ImGui::PopItemWidth();
   if (ImGui::Button("Regenerate map", ImVec2(-1, 0))) app.regenerate_map();
   tooltip("Generate the map for the current map seed with these settings, and restart the episode");
@@ -187,13 +188,15 @@ void environment_panel(AppState& app) {
   EnvParams& e = s.env_params;
   bool apply = false;
   ImGui::PushItemWidth(-110);
-  apply |= slider_double("sigma motion", &e.noise_motion, 0, 1, "%.3f", "Std of the noise on the landing point, units");
-  apply |= slider_double("sigma percept", &e.noise_perception, 0, 2, "%.3f", "Std of the noise on the perceived position, units");
-  apply |= slider_double("sigma range", &e.noise_range, 0, 1, "%.3f", "Std of the noise on each range reading, units");
-  apply |= slider_int("rays", &e.num_rays, 0, kMaxRays, "Range-ring rays, evenly spaced from heading 0");
-  apply |= slider_double("ray max", &e.ray_max, 0.5, 20, "%.1f units", "Range-ring maximum reading, units");
-  apply |= slider_double("step length", &e.step_length, 0.1, 3, "%.2f units", "Distance moved per unobstructed step");
-  apply |= slider_int("max steps", &e.max_steps, 0, 2000, "Truncation limit; 0 = auto from map size and task length");
+  apply |= declared_slider("env.noise_motion", "sigma motion", &e.noise_motion, 0, 1, "%.3f",
+                           "Std of the noise on the landing point, units");
+  apply |= declared_slider("env.noise_perception", "sigma percept", &e.noise_perception, 0, 2, "%.3f",
+                           "Std of the noise on the perceived position, units");
+  apply |= declared_slider("env.noise_range", "sigma range", &e.noise_range, 0, 1, "%.3f", "Std of the noise on each range reading, units");
+  apply |= declared_slider("env.num_rays", "rays", &e.num_rays, 0, kMaxRays, "Range-ring rays, evenly spaced from heading 0");
+  apply |= declared_slider("env.ray_max", "ray max", &e.ray_max, 0.5, 20, "%.1f units", "Range-ring maximum reading, units");
+  apply |= declared_slider("env.step_length", "step length", &e.step_length, 0.1, 3, "%.2f units", "Distance moved per unobstructed step");
+  apply |= declared_slider("env.max_steps", "max steps", &e.max_steps, 0, 2000, "Truncation limit; 0 = auto from map size and task length");
   ImGui::PopItemWidth();
   if (apply) s.apply_env_params();
 }

@@ -1,6 +1,7 @@
 // Settings file of the desktop app; see settings.hpp.
 #include "app/gui/settings.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -123,14 +124,60 @@ std::string task_text(const Task& task) {
   return out;
 }
 
-// A parameter agent/config.hpp declares, read with its declared range.
-template <class T>
-void declared_number(Reader& r, const char* key, T& target) {
-  const ParamSpec* spec = find_run_param(key);
-  r.number(key, target, spec ? spec->lo : 0.0, spec ? spec->hi : 0.0);
+// The settings outside the Agent panel's table that agent/config.hpp declares (map.*, env.*,
+// agent.oracle.*, train.*): f(key, field) for each, read and written under the declared name.
+template <class F>
+void for_each_declared_setting(AppState& app, F&& f) {
+  Session& s = app.session;
+  f("map.width", s.map_params.width);
+  f("map.height", s.map_params.height);
+  f("map.regions", s.map_params.num_regions);
+  f("map.obstacles", s.map_params.num_obstacles);
+  f("map.circle_fraction", s.map_params.circle_fraction);
+  f("env.noise_motion", s.env_params.noise_motion);
+  f("env.noise_perception", s.env_params.noise_perception);
+  f("env.noise_range", s.env_params.noise_range);
+  f("env.num_rays", s.env_params.num_rays);
+  f("env.ray_max", s.env_params.ray_max);
+  f("env.step_length", s.env_params.step_length);
+  f("env.max_steps", s.env_params.max_steps);
+  f("agent.oracle.replan_distance", s.oracle_params.replan_distance);
+  f("agent.oracle.cell", s.oracle_params.oracle.cell);
+  f("train.steps", app.train_params.steps);
+  f("train.sequences", app.train_params.exploration.sequences);
+  f("train.lr", app.train_params.lr);
+  f("train.head_steps", app.train_params.head_steps);
+  f("train.level2_steps", app.train2_params.steps);
 }
 
 }  // namespace
+
+std::string apply_train_settings(AppState& app, const std::string& assignments) {
+  std::string text = assignments;
+  std::replace(text.begin(), text.end(), ',', ' ');
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    const size_t eq = word.find('=');
+    const std::string key = word.substr(0, eq);
+    bool found = false;
+    std::string error;
+    for_each_declared_setting(app, [&](const char* name, auto& field) {
+      if (key != name || key.rfind("train.", 0) != 0) return;
+      found = true;
+      const DeclaredRange d = declared(name);
+      char* end = nullptr;
+      const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
+      const double x = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || !(x >= d.lo && x <= d.hi) || (d.integer && x != std::floor(x)))
+        error = "\"" + word + "\": expected " + d.range_text();
+      else
+        field = static_cast<std::remove_reference_t<decltype(field)>>(x);
+    });
+    if (!found) return "\"" + word + "\": expected train.NAME=VALUE with one of train.steps, train.sequences, train.lr, train.head_steps, train.level2_steps";
+    if (!error.empty()) return error;
+  }
+  return "";
+}
 
 std::filesystem::path settings_path() {
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg && std::filesystem::path(xdg).is_absolute())
@@ -176,21 +223,10 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
   uint64_t map_seed = s.map_seed;
   r.number("map_seed", map_seed, 0, 1e18);
   s.map_seed = map_seed;
-  MapParams& m = s.map_params;
-  r.number("width", m.width, 10, 120);
-  r.number("height", m.height, 10, 90);
-  r.number("regions", m.num_regions, 6, 16);
-  r.number("obstacles", m.num_obstacles, 0, 60);
-  r.number("circle_fraction", m.circle_fraction, 0, 1);
-
-  EnvParams& e = s.env_params;
-  declared_number(r, "env.noise_motion", e.noise_motion);
-  declared_number(r, "env.noise_perception", e.noise_perception);
-  declared_number(r, "env.noise_range", e.noise_range);
-  declared_number(r, "env.num_rays", e.num_rays);
-  declared_number(r, "env.ray_max", e.ray_max);
-  declared_number(r, "env.step_length", e.step_length);
-  declared_number(r, "env.max_steps", e.max_steps);
+  for_each_declared_setting(app, [&](const char* key, auto& field) {
+    const DeclaredRange d = declared(key);
+    r.number(key, field, d.lo, d.hi);
+  });
 
   if (const auto agent = r.string("agent")) {
     if (const std::optional<AgentKind> kind = parse_agent_kind(*agent))
@@ -211,8 +247,6 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
     else
       r.number(p.key, *p.real, lo, hi);
   });
-  declared_number(r, "agent.oracle.replan_distance", s.oracle_params.replan_distance);
-  declared_number(r, "agent.oracle.cell", s.oracle_params.oracle.cell);
 
   if (auto task = r.string("task")) {
     Task parsed;
@@ -273,20 +307,7 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
     else
       root[p.key] = *p.real;
   });
-  root["width"] = s.map_params.width;
-  root["height"] = s.map_params.height;
-  root["regions"] = s.map_params.num_regions;
-  root["obstacles"] = s.map_params.num_obstacles;
-  root["circle_fraction"] = s.map_params.circle_fraction;
-  root["env.noise_motion"] = s.env_params.noise_motion;
-  root["env.noise_perception"] = s.env_params.noise_perception;
-  root["env.noise_range"] = s.env_params.noise_range;
-  root["env.num_rays"] = s.env_params.num_rays;
-  root["env.ray_max"] = s.env_params.ray_max;
-  root["env.step_length"] = s.env_params.step_length;
-  root["env.max_steps"] = s.env_params.max_steps;
-  root["agent.oracle.replan_distance"] = s.oracle_params.replan_distance;
-  root["agent.oracle.cell"] = s.oracle_params.oracle.cell;
+  for_each_declared_setting(const_cast<AppState&>(app), [&](const char* key, const auto& field) { root[key] = field; });
   root["speed"] = app.steps_per_second;
   root["auto_reset"] = app.auto_reset;
   Json overlays = Json::object();

@@ -1,7 +1,7 @@
 // Settings of the desktop app remembered between launches: a JSON file at
 // $XDG_CONFIG_HOME/hjepa/settings.json (fallback ~/.config/hjepa/settings.json) holding the panel
-// values under the CLI's parameter names where one exists (map_seed, task, agent, width, height,
-// regions, obstacles, noise_motion, noise_perception, noise_range, step_length, max_steps, ...),
+// values under the names agent/config.hpp declares with their ranges (map.width, map.regions, env.noise_motion,
+// train.lr, ...; map_seed, task and agent as the CLI spells them),
 // the learned agents' parameters under dotted names after their Params structs ("agent.planner",
 // "agent.planner.horizon", "agent.high.replan_period", "agent.stuck_ratio"; see agent_params.hpp),
 // plus the speed, overlay toggles, camera and window size. Loading never fails: a missing file is
@@ -31,6 +31,11 @@ std::filesystem::path settings_path();
 // Reads `path` into app.session's parameters (map, env, agent, map seed), app's speed, auto reset,
 // overlays and camera. Warnings go to stderr.
 LoadedSettings load_settings(const std::filesystem::path& path, AppState& app);
+
+// Applies "train.lr=1e6 train.steps=40" (assignments separated by spaces or commas) to the
+// Training tab's parameters, each checked against its declared range; returns an error message
+// naming the bad assignment, empty on success. Used by the HJEPA_GUI_TRAIN test hook.
+std::string apply_train_settings(AppState& app, const std::string& assignments);
 
 // Writes the current values atomically; returns an error message, empty on success.
 std::string save_settings(const std::filesystem::path& path, const AppState& app, sf::Vector2u window_size);

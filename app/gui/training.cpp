@@ -108,7 +108,7 @@ void TrainingJob::run(World world, EnvParams env, Level1TrainParams tp, Level2Tr
       snap_.phase = TrainPhase::Stopped;
     } else if (!report.finite || !report2.finite) {
       snap_.phase = TrainPhase::Failed;
-      snap_.error = "training stopped: " + (report.finite ? report2.message : report.message);
+      snap_.error = report.finite ? report2.message : report.message;
     } else {
       snap_.phase = TrainPhase::Done;
       result_ = std::move(mf);

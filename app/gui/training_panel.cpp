@@ -15,11 +15,16 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
   const bool busy = app.training.busy();
   ImGui::BeginDisabled(busy);
   ImGui::PushItemWidth(-110);
-  ImGui::SliderInt("steps", &app.train_params.steps, 100, 20000, "%d", ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
-  tooltip("Level-1 optimiser steps for the encoder and predictor (CLI --steps)");
-  ImGui::SliderInt("sequences", &app.train_params.exploration.sequences, 10, 5000, "%d",
-                   ImGuiSliderFlags_AlwaysClamp | ImGuiSliderFlags_Logarithmic);
-  tooltip("Exploration sequences collected (CLI --sequences)");
+  const ImGuiSliderFlags log = ImGuiSliderFlags_Logarithmic;
+  declared_slider("train.steps", "steps", &app.train_params.steps, 100, 20000, "Level-1 optimiser steps for the encoder and predictor (CLI --steps)", log);
+  declared_slider("train.sequences", "sequences", &app.train_params.exploration.sequences, 10, 5000,
+                  "Exploration sequences collected (CLI --sequences)", log);
+  declared_slider("train.lr", "learning rate", &app.train_params.lr, 1e-4, 0.1, "%.4g",
+                  "Level-1 Adam learning rate (CLI --lr); a run that diverges stops with a message and keeps the current model", log);
+  declared_slider("train.head_steps", "head steps", &app.train_params.head_steps, 100, 20000,
+                  "Optimiser steps for the colour head and the position probe (CLI --head-steps)", log);
+  declared_slider("train.level2_steps", "level-2 steps", &app.train2_params.steps, 100, 20000,
+                  "Level-2 optimiser steps for E2 and P2 (CLI --level2-steps)", log);
   const uint64_t one = 1;
   ImGui::InputScalar("train seed", ImGuiDataType_U64, &app.train_seed, &one, nullptr, "%llu");
   tooltip("Training seed (data, initialisation, batches); CLI --seed");

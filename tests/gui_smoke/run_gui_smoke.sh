@@ -5,7 +5,9 @@
 # (hjepa: 20 frames, mid-episode, and the check also looks for its subgoal mark).
 # bench: the Bench tab runs the smoke suite (random and oracle) through the HJEPA_GUI_BENCH hook;
 # the run must finish while the app renders.
-# Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench]
+# diverge: the HJEPA_GUI_TRAIN hook trains with a diverging learning rate; the app must report the
+# training guard's message and keep running.
+# Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench|diverge]
 set -u
 hjepa=$1 checker=$2 shot=$3 mode=${4:-oracle}
 if ! command -v xvfb-run >/dev/null 2>&1; then
@@ -14,9 +16,14 @@ if ! command -v xvfb-run >/dev/null 2>&1; then
 fi
 rm -f "$shot"
 model="" frames=60 agent=() check=()
-bench=""
+bench="" train=""
 if [ "$mode" = bench ]; then
   bench=smoke frames=240 mode_log="${shot%.png}.log"
+elif [ "$mode" = diverge ]; then
+  # The Training tab trains with a learning rate that diverges at once: the app must show the
+  # guard's message (term and step) and go on with the model it had (none here).
+  train="train.lr=1e6 train.steps=40 train.sequences=20 train.head_steps=50 train.level2_steps=50" frames=120
+  agent=(--agent oracle)  # the oracle drives meanwhile (the hook would pick H-JEPA, which has no model)
 elif [ "$mode" != oracle ]; then
   model="${shot%.png}.hjepa"
   rm -f "$model"
@@ -31,7 +38,7 @@ if [ "$mode" = hjepa ]; then
   check=(hjepa)
 fi
 # HJEPA_GUI_PRELOAD (sanitizer builds, see CMakeLists.txt): libraries preloaded into the app only.
-HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1600x900x24" \
+HJEPA_GUI_TRAIN="$train" HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1600x900x24" \
   env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} \
   "$hjepa" gui --map-seed 3 "${agent[@]}" --frames "$frames" --screenshot "$shot" 2> >(tee "${shot%.png}.log" >&2)
 status=$?
@@ -42,6 +49,10 @@ if [ "$status" -ne 0 ]; then
 fi
 if [ "$mode" = bench ] && ! grep -q "episodes 100%.*done" "${shot%.png}.log"; then
   echo "gui_smoke: the Bench tab's smoke run did not finish within $frames frames (see ${shot%.png}.log)" >&2
+  exit 1
+fi
+if [ "$mode" = diverge ] && ! grep -q "hjepa gui: level 1: non-finite .* at step [0-9]*; training stopped" "${shot%.png}.log"; then
+  echo "gui_smoke: the diverging training run did not end with the guard's message within $frames frames (see ${shot%.png}.log)" >&2
   exit 1
 fi
 exec "$checker" "$shot" "${check[@]}"

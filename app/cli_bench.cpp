@@ -223,12 +223,12 @@ int cmd_bench(int argc, char** argv) {
     return names;
   }() + ") or a suite file (hjepa-suite/1 JSON)")->required();
   app.add_option("--agents", agents_text, "Comma-separated agents among " + agent_name_list() + " (default: all)");
-  app.add_option("--threads", threads, "Worker threads (default: the number of cores)")->check(CLI::Range(1, 256));
+  app.add_option("--threads", threads, "Worker threads (default: the number of cores)")->check(number_check(true, 1, 256));
   app.add_option("--shard", shard_text,
                  "Run only episodes with index % n == i (default: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else 0/1)");
   app.add_option("--out", out, "Write one row per episode to FILE.csv or FILE.json (and the effective suite to FILE.suite.json)");
   app.add_flag("--markdown", markdown, "Print the table as Markdown");
-  app.add_option("--seed", seed, "Base seed of the episode seeds (default: the suite's \"seed\")");
+  app.add_option("--seed", seed, "Base seed of the episode seeds (default: the suite's \"seed\")")->check(number_check(true, 0, 1e19));
   auto* planner_opt = app.add_option("--planner", planner, "Low-level planner of model-based agents: gradient or cem (default gradient; same as --set agent.planner.type=...)")
       ->check(CLI::IsMember({"gradient", "cem"}));
   std::string config_path;

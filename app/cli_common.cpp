@@ -14,7 +14,7 @@ namespace hjepa {
 void add_map_options(CLI::App& cmd, MapChoice& choice, bool required) {
   auto* file = cmd.add_option("--map", choice.file, "Map file (hjepa-map/1 JSON)");
   auto* seed = cmd.add_option("--map-seed", choice.seed, "Generate the map from this seed (>= 0)")
-                   ->check(CLI::NonNegativeNumber);
+                   ->check(number_check(true, 0, 1e19));
   file->excludes(seed);
   (void)required;  // make_world reports a missing map with a clearer message than CLI11's
 }
@@ -66,9 +66,31 @@ Task make_task(const std::string& text, const World& world) {
   return task;
 }
 
-CLI::Range declared_check(const std::string& name) {
+CLI::Validator number_check(bool integer, double lo, double hi) {
+  std::string expected = integer ? "an integer" : "a number";
+  char bounds[96];
+  if (hi >= 1e18) {
+    if (integer && lo == 0) expected = "a non-negative integer";
+    else std::snprintf(bounds, sizeof bounds, " >= %g", lo), expected += bounds;
+  } else {
+    std::snprintf(bounds, sizeof bounds, " in [%g, %g]", lo, hi);
+    expected += bounds;
+  }
+  return CLI::Validator(
+      [integer, lo, hi, expected](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double x = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || std::isnan(x)) return "\"" + text + "\" is not a number; expected " + expected;
+        if (integer && x != std::floor(x)) return text + " is not an integer; expected " + expected;
+        if (!(x >= lo && x <= hi)) return text + " is out of range; expected " + expected;
+        return "";
+      },
+      expected);
+}
+
+CLI::Validator declared_check(const std::string& name) {
   const DeclaredRange d = declared(name);
-  return CLI::Range(d.lo, d.hi);
+  return number_check(d.integer, d.lo, d.hi);
 }
 
 void add_env_options(CLI::App& cmd, EnvParams& p) {

@@ -36,8 +36,12 @@ Vec2 parse_point(const std::string& text, const std::string& flag);
 int run_command(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
 // Adds the EnvParams flags (--noise-motion, --noise-perception, --max-steps, ...).
 void add_env_options(CLI::App& cmd, EnvParams& params);
-// The CLI check for a flag bound to a declared parameter (agent/config.hpp's declared(name)).
-CLI::Range declared_check(const std::string& name);
+// A flag's number check with one wording everywhere: "\"x\" is not a number; expected an integer
+// in [1, 256]" / "-1 is out of range; expected a number in [0, 10]". An upper bound of 1e18 or more
+// reads "a non-negative integer" / "a number >= lo".
+CLI::Validator number_check(bool integer, double lo, double hi);
+// The check for a flag bound to a declared parameter (agent/config.hpp's declared(name)).
+CLI::Validator declared_check(const std::string& name);
 
 int cmd_run(int argc, char** argv);
 int cmd_map(int argc, char** argv);

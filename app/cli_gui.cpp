@@ -11,15 +11,15 @@ int cmd_gui(int argc, char** argv) {
   int64_t map_seed = -1;
   auto* file = app.add_option("--map", map_file, "Map file (hjepa-map/1 JSON)");
   app.add_option("--map-seed", map_seed, "Generate the map from this seed (default 1)")
-      ->check(CLI::NonNegativeNumber)->excludes(file);
+      ->check(number_check(true, 0, 1e19))->excludes(file);
   app.add_option("--task", task, "Colours to stand in, in order, e.g. red,green,blue");
   app.add_option("--agent", agent,
                  "Agent: oracle, random, flat or hjepa (default: the saved one, else oracle; flat and hjepa need a "
                  "model: Training tab)")
       ->check(CLI::IsMember({"oracle", "random", "flat", "hjepa"}));
-  app.add_option("--seed", o.seed, "Episode seed (default 1)");
+  app.add_option("--seed", o.seed, "Episode seed (default 1)")->check(number_check(true, 0, 1e19));
   app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive)")
-      ->check(CLI::Range(0, 10000000));
+      ->check(number_check(true, 0, 10000000));
   app.add_option("--screenshot", o.screenshot, "PNG written after the last frame (with --frames)");
   return run_command(app, argc, argv, [&] {
     if (!map_file.empty()) o.map_file = map_file;

@@ -173,15 +173,15 @@ int cmd_perf(int argc, char** argv) {
   int rounds = 7, steps = 1000000, plans = 30;
   auto* env = app.add_subcommand("env", "Env steps per second: default map, range ring on, default noise");
   env->add_flag("--json", json, "Print {\"steps_per_second\": ...}");
-  env->add_option("--rounds", rounds, "Timed rounds; the median is reported (default 7)")->check(CLI::Range(1, 1000));
-  env->add_option("--steps", steps, "Steps per round (default 1000000)")->check(CLI::Range(1, 100000000));
+  env->add_option("--rounds", rounds, "Timed rounds; the median is reported (default 7)")->check(number_check(true, 1, 1000));
+  env->add_option("--steps", steps, "Steps per round (default 1000000)")->check(number_check(true, 1, 100000000));
   auto* oracle = app.add_subcommand("oracle", "Milliseconds per oracle plan, 3-colour tasks on default maps");
   oracle->add_flag("--json", json, "Print {\"ms_per_plan\": ...}");
-  oracle->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(CLI::Range(1, 100000));
+  oracle->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(number_check(true, 1, 100000));
   std::string planner_name = "gradient";
   auto* plan = app.add_subcommand("plan", "Milliseconds per agent step of the low-level planner (default settings)");
   plan->add_flag("--json", json, "Print {\"ms_per_step\": ...}");
-  plan->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(CLI::Range(1, 100000));
+  plan->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(number_check(true, 1, 100000));
   plan->add_option("--planner", planner_name, "gradient or cem (default gradient)")->check(CLI::IsMember({"gradient", "cem"}));
   auto* agent = app.add_subcommand("agent", "The whole H-JEPA agent: mean ms per step and level-2 replanning ms on one map");
   agent->add_flag("--json", json, "Print {\"ms_per_step\": ..., \"high_level_ms_median\": ...}");
@@ -190,7 +190,14 @@ int cmd_perf(int argc, char** argv) {
   std::string model_path;
   add_map_options(*agent, map, false);
   agent->add_option("--model", model_path, "Model file for this map (without it, trains one first)");
-  agent->add_option("--episodes", episodes, "3-colour episodes run (default 20)")->check(CLI::Range(1, 100000));
+  agent->add_option("--episodes", episodes, "3-colour episodes run (default 20)")->check(number_check(true, 1, 100000));
+  // CLI11 reads an unknown word as a stray argument and says only "A subcommand is required".
+  const std::vector<CLI::App*> subcommands = app.get_subcommands({});
+  if (argc >= 2 && argv[1][0] != '-' &&
+      std::none_of(subcommands.begin(), subcommands.end(), [&](const CLI::App* sub) { return sub->get_name() == argv[1]; })) {
+    std::fprintf(stderr, "hjepa perf: unknown subcommand \"%s\"; expected one of env, oracle, plan, agent\n", argv[1]);
+    return 2;
+  }
   return run_command(app, argc, argv, [&] {
     if (env->parsed()) return perf_env(json, rounds, steps);
     if (agent->parsed()) {

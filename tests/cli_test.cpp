@@ -183,7 +183,10 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   check_refused("run --map-seed 1 --map x.json --task red --agent oracle", "--map");
   check_refused("run --map-seed -4 --task red --agent oracle", "--map-seed");
   check_refused("run --map-seed 1 --task red --agent oracle --noise-motion -1", "--noise-motion");
-  check_refused("run --map-seed 1 --task red --agent oracle --max-steps x", "--max-steps");
+  check_refused("run --map-seed 1 --task red --agent oracle --max-steps x", "--max-steps: \"x\" is not a number; expected an integer in [0, 1e+06]");
+  check_refused("run --map-seed 1 --task red --agent oracle --max-steps 1.5", "--max-steps: 1.5 is not an integer");
+  check_refused("run --map-seed 1 --task red --agent oracle --seed -3", "--seed: -3 is out of range; expected a non-negative integer");
+  check_refused("run --map-seed 1 --task red --agent oracle --noise-perception 11", "--noise-perception: 11 is out of range; expected a number in [0, 10]");
   check_refused("run --map " + (scratch() / "missing.json").string() + " --task red --agent oracle", "missing.json");
   {
     const fs::path bad = scratch() / "bad.json";
@@ -197,6 +200,7 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   check_refused("map --map-seed 1 --out x.json --regions 40", "--regions");
   check_refused("map --map-seed 1 --out x.json --width 500", "--width");  // map files refuse sides > 200
   check_refused("perf", "subcommand");
+  check_refused("perf warp", "unknown subcommand \"warp\"; expected one of env, oracle, plan, agent");
   check_refused("gui --screenshot x.png", "--frames");
 }
 

@@ -81,7 +81,9 @@ case_row() {
   stdout=$(env "$@" bash -c "\"$hjepa\" $args" 2>err.txt) || status=$?
   err=$(sed -e "s#$scratch/##g" -e "s#$repo#<repo>#g" err.txt | grep -v '^bench: suite\|^train: step\|^train level 2: step' || true)
   [ -z "$stdout" ] || err="$err (and stdout was not empty)"
-  printf '| %s | `hjepa %s` | %s | %s |\n' "$what" "$(printf '%s' "$args" | md_cell)" "$status" "$(printf '%s' "$err" | md_cell)"
+  local prefix=""
+  [ $# -eq 0 ] || prefix="$* "
+  printf '| %s | `%shjepa %s` | %s | %s |\n' "$what" "$(printf '%s' "$prefix" | md_cell)" "$(printf '%s' "$args" | md_cell)" "$status" "$(printf '%s' "$err" | md_cell)"
 }
 
 {
@@ -106,6 +108,9 @@ case_row "two maps" "run --map two_colours.json --map-seed 1 --task red --agent 
 case_row "negative map seed" "run --map-seed -4 --task red --agent oracle"
 case_row "map seed not a number" "run --map-seed one --task red --agent oracle"
 case_row "a value that is not a number" "run --map-seed 1 --task red --agent oracle --max-steps x"
+case_row "a fraction where an integer is expected" "run --map-seed 1 --task red --agent oracle --max-steps 1.5"
+case_row "negative episode seed" "run --map-seed 1 --task red --agent oracle --seed -3"
+case_row "seed too large" "run --map-seed 1 --task red --agent oracle --seed 99999999999999999999"
 case_row "noise out of range" "run --map-seed 1 --task red --agent oracle --noise-motion -1"
 case_row "noise out of range" "run --map-seed 1 --task red --agent oracle --noise-perception 11"
 case_row "range noise out of range" "run --map-seed 1 --task red --agent oracle --noise-range 20"
@@ -213,5 +218,6 @@ case_row "rounds out of range" "perf env --rounds 0"
 case_row "screenshot without frames" "gui --screenshot x.png"
 case_row "unknown agent" "gui --agent dog --frames 1"
 case_row "no display" "gui --frames 1"
+case_row "bad training parameter in the test hook" "gui --frames 1" HJEPA_GUI_TRAIN=train.lr=0
 } > "$out"
 echo "wrote $out" >&2

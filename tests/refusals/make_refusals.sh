@@ -82,8 +82,8 @@ case_row() {
   err=$(sed -e "s#$scratch/##g" -e "s#$repo#<repo>#g" err.txt | grep -v '^bench: suite\|^train: step\|^train level 2: step' || true)
   [ -z "$stdout" ] || err="$err (and stdout was not empty)"
   local prefix=""
-  [ $# -eq 0 ] || prefix="$* "
-  printf '| %s | `%shjepa %s` | %s | %s |\n' "$what" "$(printf '%s' "$prefix" | md_cell)" "$(printf '%s' "$args" | md_cell)" "$status" "$(printf '%s' "$err" | md_cell)"
+  [ $# -eq 0 ] || prefix="$(printf '%s' "$*" | md_cell) "
+  printf '| %s | `%shjepa %s` | %s | %s |\n' "$what" "$prefix" "$(printf '%s' "$args" | md_cell)" "$status" "$(printf '%s' "$err" | md_cell)"
 }
 
 {

@@ -13,6 +13,7 @@
 
 #include "agent/config.hpp"
 #include "agent/jepa/features.hpp"
+#include "agent/jepa/model_file.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "agent/random_agent.hpp"
 #include "sim/map_gen.hpp"
@@ -66,10 +67,11 @@ const ModelFile& tiny_model(int num_rays) {
 
 bool is_finite(const MatF& m) { return m.size() > 0 && m.allFinite(); }
 
-std::unique_ptr<Agent> make_test_agent(const std::string& name, const Env& env, const Task& task, const RunConfig& c) {
+std::unique_ptr<Agent> make_test_agent(const std::string& name, const Env& env, const Task& task, const RunConfig& c,
+                                       const ModelFile* given = nullptr) {
   if (name == "random") return std::make_unique<RandomAgent>(3);
   if (name == "oracle") return std::make_unique<OracleAgent>(env, c.oracle);
-  const ModelFile& model = tiny_model(c.env.num_rays);
+  const ModelFile& model = given ? *given : tiny_model(c.env.num_rays);
   auto planner = make_planner(c.planner_type, c.planner, 4);
   if (name == "flat") return std::make_unique<FlatJepaAgent>(model.level1, task, c.env, std::move(planner), c.hjepa.belief);
   return std::make_unique<HJepaAgent>(model.level1, model.level2, task, c.env, std::move(planner), c.hjepa);
@@ -89,13 +91,14 @@ bool observation_ok(const Observation& obs, const EnvParams& p) {
 }
 
 // Runs at most `cap` steps (the env's own limit may end it sooner) and checks every step.
-void run_short(const World& world, const Task& task, const RunConfig& c, const std::string& agent_name, int cap = kSteps) {
+void run_short(const World& world, const Task& task, const RunConfig& c, const std::string& agent_name, int cap = kSteps,
+               const ModelFile* model = nullptr) {
   CAPTURE(agent_name);
   Env env(world, task, c.env);
   REQUIRE(env.max_steps() > 0);
   Observation obs = env.reset(7);
   CHECK(observation_ok(obs, c.env));
-  const std::unique_ptr<Agent> agent = make_test_agent(agent_name, env, task, c);
+  const std::unique_ptr<Agent> agent = make_test_agent(agent_name, env, task, c, model);
   agent->reset(obs);
   if (const MatF* b = belief_of(*agent)) CHECK(is_finite(*b));
   int steps = 0;
@@ -246,5 +249,46 @@ TEST_CASE("the stuck watch fires at both ends of its window range") {
     }
     CHECK(first_stuck >= window);  // it needs `window` moves to compare
     CHECK(first_stuck <= window + 1);
+  }
+}
+
+TEST_CASE("training at the low ends of train.* and at both ends of train.lr: finite models the agents run") {
+  // The high ends of the step and sequence counts only cost time (a million steps), so they are not
+  // run here; the learning rate's high end diverges at once and must stop with the guard's message.
+  const World& world = test_world();
+  const std::vector<std::pair<const char*, bool>> ends = {{"train.steps", false},     {"train.sequences", false},
+                                                          {"train.head_steps", false}, {"train.level2_steps", false},
+                                                          {"train.lr", false},         {"train.lr", true}};
+  for (const auto& [name, high] : ends) {
+    const DeclaredRange d = declared(name);
+    const double value = high ? d.hi : d.lo;
+    CAPTURE(name);
+    CAPTURE(value);
+    Level1TrainParams tp;
+    tp.steps = 40, tp.head_steps = 40, tp.exploration.sequences = 16, tp.heldout_sequences = 10;
+    Level2TrainParams tp2;
+    tp2.steps = 40, tp2.kmeans_iterations = 3;
+    const std::string n = name;
+    if (n == "train.steps") tp.steps = static_cast<int>(value);
+    if (n == "train.sequences") tp.exploration.sequences = static_cast<int>(value);
+    if (n == "train.head_steps") tp.head_steps = static_cast<int>(value);
+    if (n == "train.level2_steps") tp2.steps = static_cast<int>(value);
+    if (n == "train.lr") tp.lr = value;
+    Level1Report r1;
+    Level2Report r2;
+    const ModelFile mf = train_model(world, EnvParams{}, tp, tp2, 13, "test_extremes", r1, r2);
+    if (high) {
+      CHECK_FALSE(r1.finite);
+      CHECK(r1.message.find(" at step ") != std::string::npos);
+    } else {
+      CHECK(r1.finite);
+      CHECK(r2.finite);
+    }
+    // Whatever happened, the model in hand has finite parameters (model files refuse any other)...
+    CHECK_NOTHROW(unpack_model_file(pack_model_file(model_sections(mf)), "round trip"));
+    // ...and both learned agents run on it.
+    RunConfig c;
+    const Task task = task_on(world, 2);
+    for (const char* agent : {"flat", "hjepa"}) run_short(world, task, c, agent, kSteps, &mf);
   }
 }

@@ -32,8 +32,8 @@ HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& 
                               const HighLevelParams& params, const EpisodeMemory* memory) {
   HighLevelPlan plan;
   const int P = model.arch.places, L = task.size() + 1;
-  if (start_place < 0 || start_place >= P) return plan;
   const auto& graph = model.graph();
+  if (start_place < 0 || start_place >= P || static_cast<int>(graph.size()) != P) return plan;
   auto node = [L](int place, int k) { return place * L + k; };
   std::vector<float> dist(static_cast<size_t>(P) * L, std::numeric_limits<float>::infinity());
   std::vector<int> parent(dist.size(), -1);

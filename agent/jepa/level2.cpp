@@ -32,6 +32,7 @@ Level2::Level2(const Level2Arch& a, uint64_t seed) : arch(a) {
   subgoals = nn::Parameter<float>("places.subgoals", a.input, a.places, false);
   colours = nn::Parameter<float>("places.colours", kNumColors, a.places, false);
   edge_table = nn::Parameter<float>("places.edges", 3, a.edges, false);
+  graph_.assign(a.places, {});  // no edges until trained or loaded (an untrained level 2 plans nothing)
 }
 
 MatF Level2::predict(const MatF& h, const MatF& macro) const {

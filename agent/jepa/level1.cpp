@@ -225,10 +225,14 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   // Heads on the frozen encoder: colour (cross-entropy) and position probe (MSE in [-1, 1]).
   const MatF s_all = model.encode(all_frames(data));
   const Eigen::Index n = s_all.cols();
-  nn::ParamList<float> heads;
-  for (auto* p : model.colour_head.params()) heads.push_back(p);
-  for (auto* p : model.probe.params()) heads.push_back(p);
-  nn::Adam<float> head_adam(nn::AdamParams{3e-3});
+  // The probe has its own optimiser at a higher rate: at 3e-3 it was under-fitted (held-out encoding
+  // error 0.24 units on map 101 against 0.19 at 1e-2 with the same steps; 20000 steps at 3e-3: 0.16).
+  // Same batches, so the colour head (used in planning) is bit-identical either way.
+  constexpr double kColourLr = 3e-3, kProbeLr = 1e-2;
+  nn::ParamList<float> colour_params = model.colour_head.params(), probe_params = model.probe.params();
+  nn::Adam<float> colour_adam(nn::AdamParams{kColourLr}), probe_adam(nn::AdamParams{kProbeLr});
+  nn::ParamList<float> heads = colour_params;  // both, for the guards
+  heads.insert(heads.end(), probe_params.begin(), probe_params.end());
   nn::zero_grad(heads);
   const int HB = 256;
   MatF s_batch(D, HB), xy_batch(2, HB);
@@ -237,7 +241,9 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   Checkpoint heads_good;
   heads_good.save(heads, 0);
   for (int step = 0; step < tp.head_steps; ++step) {
-    head_adam.hyper.lr = 3e-3 * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.head_steps)));
+    const double decay = 0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.head_steps));
+    colour_adam.hyper.lr = kColourLr * decay;
+    probe_adam.hyper.lr = kProbeLr * decay;
     for (int b = 0; b < HB; ++b) {
       const Eigen::Index j = static_cast<Eigen::Index>(rng.below(n));
       s_batch.col(b) = s_all.col(j);
@@ -252,7 +258,7 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     std::string fault = non_finite_loss({{"colour-head", ce.loss}, {"position-probe", pe.loss}});
     if (fault.empty()) fault = non_finite_gradient(heads);
     if (fault.empty() && step % 500 == 0) heads_good.save(heads, step);
-    if (fault.empty()) head_adam.step(heads);
+    if (fault.empty()) colour_adam.step(colour_params), probe_adam.step(probe_params);
     if (fault.empty() && !non_finite_value(heads).empty()) fault = non_finite_value(heads) + " after the update";
     if (!fault.empty()) {
       heads_good.restore(heads);

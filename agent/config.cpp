@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -179,6 +180,15 @@ const std::vector<DeclaredRange>& train_param_ranges() {
       {"train.level2_steps", "level-2 optimiser steps (E2 and P2)", true, 1, 1000000},
   };
   return table;
+}
+
+std::string number_text_problem(const std::string& text, bool integer, double lo, double hi) {
+  char* end = nullptr;
+  const double x = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || std::isnan(x)) return "\"" + text + "\" is not a number";
+  if (integer && x != std::floor(x)) return text + " is not an integer";
+  if (!(x >= lo && x <= hi)) return text + " is out of range";
+  return "";
 }
 
 DeclaredRange declared(const std::string& name) {

@@ -49,6 +49,11 @@ struct DeclaredRange {
 };
 const std::vector<DeclaredRange>& map_param_ranges();
 const std::vector<DeclaredRange>& train_param_ranges();
+// "" when `text` is a number in [lo, hi] (an integer if `integer`), else what is wrong with it:
+// "\"x\" is not a number", "1.5 is not an integer", "-3 is out of range". The CLI's flag checks
+// and the app's test hook word their refusals with it.
+std::string number_text_problem(const std::string& text, bool integer, double lo, double hi);
+
 // Any declared number parameter by name: run_params() (not text ones), map.* and train.*. Throws
 // std::logic_error for a name nothing declares (a programming error, not a user one).
 DeclaredRange declared(const std::string& name);

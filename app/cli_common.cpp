@@ -78,12 +78,8 @@ CLI::Validator number_check(bool integer, double lo, double hi) {
   }
   return CLI::Validator(
       [integer, lo, hi, expected](std::string& text) -> std::string {
-        char* end = nullptr;
-        const double x = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || std::isnan(x)) return "\"" + text + "\" is not a number; expected " + expected;
-        if (integer && x != std::floor(x)) return text + " is not an integer; expected " + expected;
-        if (!(x >= lo && x <= hi)) return text + " is out of range; expected " + expected;
-        return "";
+        const std::string problem = number_text_problem(text, integer, lo, hi);
+        return problem.empty() ? "" : problem + "; expected " + expected;
       },
       expected);
 }

@@ -19,6 +19,7 @@
 #include "sim/map_gen.hpp"
 #include "sim/map_io.hpp"
 #include "sim/oracle.hpp"
+#include "tiny_training.hpp"
 
 using namespace hjepa;
 
@@ -47,14 +48,8 @@ const ModelFile& tiny_model(int num_rays) {
   static std::map<int, ModelFile> models;
   auto it = models.find(num_rays);
   if (it != models.end()) return it->second;
-  Level1TrainParams tp;
-  tp.steps = 40;
-  tp.head_steps = 40;
-  tp.exploration.sequences = 16;
-  tp.heldout_sequences = 10;
-  Level2TrainParams tp2;
-  tp2.steps = 40;
-  tp2.kmeans_iterations = 3;
+  const Level1TrainParams tp = test::tiny_level1(40, 16);
+  const Level2TrainParams tp2 = test::tiny_level2(40, 3);
   EnvParams env;
   env.num_rays = num_rays;
   Level1Report r1;
@@ -264,10 +259,8 @@ TEST_CASE("training at the low ends of train.* and at both ends of train.lr: fin
     const double value = high ? d.hi : d.lo;
     CAPTURE(name);
     CAPTURE(value);
-    Level1TrainParams tp;
-    tp.steps = 40, tp.head_steps = 40, tp.exploration.sequences = 16, tp.heldout_sequences = 10;
-    Level2TrainParams tp2;
-    tp2.steps = 40, tp2.kmeans_iterations = 3;
+    Level1TrainParams tp = test::tiny_level1(40, 16);  // as tiny_model's, then one value at its end
+    Level2TrainParams tp2 = test::tiny_level2(40, 3);
     const std::string n = name;
     if (n == "train.steps") tp.steps = static_cast<int>(value);
     if (n == "train.sequences") tp.exploration.sequences = static_cast<int>(value);

@@ -10,26 +10,14 @@
 #include "agent/jepa/train_guard.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "sim/map_gen.hpp"
+#include "tiny_training.hpp"
 
 using namespace hjepa;
 
 namespace {
 
-Level1TrainParams tiny_training() {
-  Level1TrainParams tp;
-  tp.steps = 60;
-  tp.head_steps = 60;
-  tp.exploration.sequences = 20;
-  tp.heldout_sequences = 10;
-  return tp;
-}
-
-Level2TrainParams tiny_level2() {
-  Level2TrainParams tp;
-  tp.steps = 60;
-  tp.kmeans_iterations = 3;
-  return tp;
-}
+Level1TrainParams tiny_training() { return test::tiny_level1(60, 20); }
+Level2TrainParams tiny_level2() { return test::tiny_level2(60, 3); }
 
 template <typename List>
 bool every_value_finite(const List& params) {

@@ -165,13 +165,11 @@ std::string apply_train_settings(AppState& app, const std::string& assignments) 
       if (key != name || key.rfind("train.", 0) != 0) return;
       found = true;
       const DeclaredRange d = declared(name);
-      char* end = nullptr;
       const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
-      const double x = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || !(x >= d.lo && x <= d.hi) || (d.integer && x != std::floor(x)))
+      if (!number_text_problem(value, d.integer, d.lo, d.hi).empty())
         error = "\"" + word + "\": expected " + d.range_text();
       else
-        field = static_cast<std::remove_reference_t<decltype(field)>>(x);
+        field = static_cast<std::remove_reference_t<decltype(field)>>(std::strtod(value.c_str(), nullptr));
     });
     if (!found) return "\"" + word + "\": expected train.NAME=VALUE with one of train.steps, train.sequences, train.lr, train.head_steps, train.level2_steps";
     if (!error.empty()) return error;

@@ -21,6 +21,7 @@
 #include "agent/random_agent.hpp"
 #include "sim/map_gen.hpp"
 #include "sim/map_io.hpp"
+#include "tiny_training.hpp"
 
 namespace fs = std::filesystem;
 using namespace hjepa;
@@ -86,14 +87,8 @@ EnvParams round_env(Rng& rng) {
 
 // A tiny model for the map, through a model file on disk and back.
 ModelFile round_model(const World& world, const EnvParams& env, uint64_t seed, const fs::path& file) {
-  Level1TrainParams tp;
-  tp.steps = 80;
-  tp.head_steps = 80;
-  tp.exploration.sequences = 24;
-  tp.heldout_sequences = 10;
-  Level2TrainParams tp2;
-  tp2.steps = 80;
-  tp2.kmeans_iterations = 4;
+  const Level1TrainParams tp = test::tiny_level1(80, 24);
+  const Level2TrainParams tp2 = test::tiny_level2(80, 4);
   Level1Report r1;
   Level2Report r2;
   const ModelFile trained = train_model(world, env, tp, tp2, seed, "hjepa_soak", r1, r2);

@@ -1,0 +1,27 @@
+// Training parameters for a tiny model, trained in a second or two: every training, planning and
+// model-file code path runs on a real model; its quality does not matter. Shared by the tests that
+// need such a model (test_extremes, test_train_guard) and the soak.
+#pragma once
+#include "agent/jepa/level1.hpp"
+#include "agent/jepa/level2.hpp"
+
+namespace hjepa::test {
+
+// `steps` for the encoder and predictor and for the heads, `sequences` of exploration, 10 held out.
+inline Level1TrainParams tiny_level1(int steps, int sequences) {
+  Level1TrainParams tp;
+  tp.steps = steps;
+  tp.head_steps = steps;
+  tp.exploration.sequences = sequences;
+  tp.heldout_sequences = 10;
+  return tp;
+}
+
+inline Level2TrainParams tiny_level2(int steps, int kmeans_iterations) {
+  Level2TrainParams tp;
+  tp.steps = steps;
+  tp.kmeans_iterations = kmeans_iterations;
+  return tp;
+}
+
+}  // namespace hjepa::test

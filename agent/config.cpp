@@ -178,6 +178,7 @@ const std::vector<DeclaredRange>& train_param_ranges() {
       {"train.lr", "level-1 Adam learning rate (a run that diverges stops with a message)", false, 1e-6, 1e6},
       {"train.head_steps", "optimiser steps for the colour head and the position probe", true, 1, 1000000},
       {"train.level2_steps", "level-2 optimiser steps (E2 and P2)", true, 1, 1000000},
+      {"train.heldout_sequences", "held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on", true, 10, 100000},
   };
   return table;
 }

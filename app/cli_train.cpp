@@ -29,6 +29,10 @@ void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& 
       ->check(declared_check("train.head_steps"));
   app.add_option("--level2-steps", tp2.steps, "Optimiser steps for level 2's encoder and predictor (default 1500)")
       ->check(declared_check("train.level2_steps"));
+  app.add_option("--heldout-sequences", tp.heldout_sequences,
+                 "Held-out exploration sequences the diagnostics are measured on (default 100; more gives a steadier "
+                 "k-step probe error and costs a little time, never changes the model)")
+      ->check(declared_check("train.heldout_sequences"));
 }
 
 int cmd_train(int argc, char** argv) {

@@ -148,6 +148,7 @@ void for_each_declared_setting(AppState& app, F&& f) {
   f("train.lr", app.train_params.lr);
   f("train.head_steps", app.train_params.head_steps);
   f("train.level2_steps", app.train2_params.steps);
+  f("train.heldout_sequences", app.train_params.heldout_sequences);
 }
 
 }  // namespace
@@ -171,7 +172,7 @@ std::string apply_train_settings(AppState& app, const std::string& assignments) 
       else
         field = static_cast<std::remove_reference_t<decltype(field)>>(std::strtod(value.c_str(), nullptr));
     });
-    if (!found) return "\"" + word + "\": expected train.NAME=VALUE with one of train.steps, train.sequences, train.lr, train.head_steps, train.level2_steps";
+    if (!found) return "\"" + word + "\": expected train.NAME=VALUE with one of train.steps, train.sequences, train.lr, train.head_steps, train.level2_steps, train.heldout_sequences";
     if (!error.empty()) return error;
   }
   return "";

@@ -25,6 +25,9 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
                   "Optimiser steps for the colour head and the position probe (CLI --head-steps)", log);
   declared_slider("train.level2_steps", "level-2 steps", &app.train2_params.steps, 100, 20000,
                   "Level-2 optimiser steps for E2 and P2 (CLI --level2-steps)", log);
+  declared_slider("train.heldout_sequences", "held-out seqs", &app.train_params.heldout_sequences, 10, 2000,
+                  "Held-out exploration sequences the diagnostics below are measured on (CLI --heldout-sequences); "
+                  "more gives a steadier k-step probe error and never changes the model", log);
   const uint64_t one = 1;
   ImGui::InputScalar("train seed", ImGuiDataType_U64, &app.train_seed, &one, nullptr, "%llu");
   tooltip("Training seed (data, initialisation, batches); CLI --seed");

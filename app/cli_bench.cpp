@@ -228,7 +228,7 @@ int cmd_bench(int argc, char** argv) {
                  "Run only episodes with index % n == i (default: from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, else 0/1)");
   app.add_option("--out", out, "Write one row per episode to FILE.csv or FILE.json (and the effective suite to FILE.suite.json)");
   app.add_flag("--markdown", markdown, "Print the table as Markdown");
-  app.add_option("--seed", seed, "Base seed of the episode seeds (default: the suite's \"seed\")")->check(number_check(true, 0, 1e19));
+  app.add_option("--seed", seed, "Base seed of the episode seeds (default: the suite's \"seed\")")->check(seed_check());
   auto* planner_opt = app.add_option("--planner", planner, "Low-level planner of model-based agents: gradient or cem (default gradient; same as --set agent.planner.type=...)")
       ->check(CLI::IsMember({"gradient", "cem"}));
   std::string config_path;

@@ -14,7 +14,7 @@ namespace hjepa {
 void add_map_options(CLI::App& cmd, MapChoice& choice, bool required) {
   auto* file = cmd.add_option("--map", choice.file, "Map file (hjepa-map/1 JSON)");
   auto* seed = cmd.add_option("--map-seed", choice.seed, "Generate the map from this seed (>= 0)")
-                   ->check(number_check(true, 0, 1e19));
+                   ->check(seed_check());
   file->excludes(seed);
   (void)required;  // make_world reports a missing map with a clearer message than CLI11's
 }

@@ -40,6 +40,8 @@ void add_env_options(CLI::App& cmd, EnvParams& params);
 // in [1, 256]" / "-1 is out of range; expected a number in [0, 10]". An upper bound of 1e18 or more
 // reads "a non-negative integer" / "a number >= lo".
 CLI::Validator number_check(bool integer, double lo, double hi);
+// A seed flag: any non-negative integer ("a non-negative integer").
+inline CLI::Validator seed_check() { return number_check(true, 0, 1e19); }
 // The check for a flag bound to a declared parameter (agent/config.hpp's declared(name)).
 CLI::Validator declared_check(const std::string& name);
 

@@ -11,13 +11,13 @@ int cmd_gui(int argc, char** argv) {
   int64_t map_seed = -1;
   auto* file = app.add_option("--map", map_file, "Map file (hjepa-map/1 JSON)");
   app.add_option("--map-seed", map_seed, "Generate the map from this seed (default 1)")
-      ->check(number_check(true, 0, 1e19))->excludes(file);
+      ->check(seed_check())->excludes(file);
   app.add_option("--task", task, "Colours to stand in, in order, e.g. red,green,blue");
   app.add_option("--agent", agent,
                  "Agent: oracle, random, flat or hjepa (default: the saved one, else oracle; flat and hjepa need a "
                  "model: Training tab)")
       ->check(CLI::IsMember({"oracle", "random", "flat", "hjepa"}));
-  app.add_option("--seed", o.seed, "Episode seed (default 1)")->check(number_check(true, 0, 1e19));
+  app.add_option("--seed", o.seed, "Episode seed (default 1)")->check(seed_check());
   app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive)")
       ->check(number_check(true, 0, 10000000));
   app.add_option("--screenshot", o.screenshot, "PNG written after the last frame (with --frames)");

@@ -11,7 +11,7 @@ int cmd_map(int argc, char** argv) {
   int64_t seed = 0;
   std::string out;
   MapParams mp;
-  app.add_option("--map-seed", seed, "Generator seed (>= 0)")->required()->check(number_check(true, 0, 1e19));
+  app.add_option("--map-seed", seed, "Generator seed (>= 0)")->required()->check(seed_check());
   app.add_option("--out", out, "File to write")->required();
   // The generator's declared ranges (map.*, agent/config.hpp); map files refuse sides above kMapSideMax.
   app.add_option("--width", mp.width, "Map width, units (default 40)")->check(declared_check("map.width"));

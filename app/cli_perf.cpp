@@ -195,7 +195,9 @@ int cmd_perf(int argc, char** argv) {
   const std::vector<CLI::App*> subcommands = app.get_subcommands({});
   if (argc >= 2 && argv[1][0] != '-' &&
       std::none_of(subcommands.begin(), subcommands.end(), [&](const CLI::App* sub) { return sub->get_name() == argv[1]; })) {
-    std::fprintf(stderr, "hjepa perf: unknown subcommand \"%s\"; expected one of env, oracle, plan, agent\n", argv[1]);
+    std::string names;
+    for (const CLI::App* sub : subcommands) names += (names.empty() ? "" : ", ") + sub->get_name();
+    std::fprintf(stderr, "hjepa perf: unknown subcommand \"%s\"; expected one of %s\n", argv[1], names.c_str());
     return 2;
   }
   return run_command(app, argc, argv, [&] {

@@ -30,7 +30,7 @@ int cmd_run(int argc, char** argv) {
                  "Model file from hjepa train (flat and hjepa agents; without it, uses the model cache or trains one first)");
   app.add_option("--planner", planner_name, "Low-level planner: gradient or cem (default gradient)")
       ->check(CLI::IsMember({"gradient", "cem"}));
-  app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1")->check(number_check(true, 0, 1e19));
+  app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1")->check(seed_check());
   add_env_options(app, env_params);
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");
 

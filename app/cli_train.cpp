@@ -46,7 +46,7 @@ int cmd_train(int argc, char** argv) {
   Level2TrainParams tp2;
   add_map_options(app, map, true);
   app.add_option("--out", out, "Model file to write")->required();
-  app.add_option("--seed", seed, "Training seed (data, initialisation, batches); default 1")->check(number_check(true, 0, 1e19));
+  app.add_option("--seed", seed, "Training seed (data, initialisation, batches); default 1")->check(seed_check());
   add_train_options(app, tp, tp2);
   add_env_options(app, env_params);
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");

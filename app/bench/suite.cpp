@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "agent/config.hpp"
 #include "app/cli_common.hpp"
 
 namespace hjepa {
@@ -215,12 +216,16 @@ SuiteTasks read_task_entry(const Reader& rd, const Json& j, const std::string& p
 
 void read_train(const Reader& rd, const Json& j, Level1TrainParams& tp) {
   rd.object(j, "$.train", {"steps", "sequences", "head_steps", "heldout_sequences"});
-  if (j.contains("steps")) tp.steps = static_cast<int>(rd.integer(j["steps"], "$.train.steps", 1, 1000000));
-  if (j.contains("sequences"))
-    tp.exploration.sequences = static_cast<int>(rd.integer(j["sequences"], "$.train.sequences", 10, 1000000));
-  if (j.contains("head_steps")) tp.head_steps = static_cast<int>(rd.integer(j["head_steps"], "$.train.head_steps", 1, 1000000));
-  if (j.contains("heldout_sequences"))
-    tp.heldout_sequences = static_cast<int>(rd.integer(j["heldout_sequences"], "$.train.heldout_sequences", 10, 100000));
+  // Bounds from the declared train.* ranges (agent/config.hpp), as the CLI flags and the app use.
+  auto read = [&](const char* key, int& field) {
+    if (!j.contains(key)) return;
+    const DeclaredRange d = declared(std::string("train.") + key);
+    field = static_cast<int>(rd.integer(j[key], std::string("$.train.") + key, static_cast<int64_t>(d.lo), static_cast<int64_t>(d.hi)));
+  };
+  read("steps", tp.steps);
+  read("sequences", tp.exploration.sequences);
+  read("head_steps", tp.head_steps);
+  read("heldout_sequences", tp.heldout_sequences);
 }
 
 Json noise_json(const SuiteNoise& n) { return {{"motion", n.motion}, {"perception", n.perception}, {"range", n.range}}; }

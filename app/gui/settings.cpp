@@ -172,7 +172,11 @@ std::string apply_train_settings(AppState& app, const std::string& assignments) 
       else
         field = static_cast<std::remove_reference_t<decltype(field)>>(std::strtod(value.c_str(), nullptr));
     });
-    if (!found) return "\"" + word + "\": expected train.NAME=VALUE with one of train.steps, train.sequences, train.lr, train.head_steps, train.level2_steps, train.heldout_sequences";
+    if (!found) {
+      std::string names;
+      for (const DeclaredRange& d : train_param_ranges()) names += (names.empty() ? "" : ", ") + d.name;
+      return "\"" + word + "\": expected train.NAME=VALUE with one of " + names;
+    }
     if (!error.empty()) return error;
   }
   return "";

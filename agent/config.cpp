@@ -176,7 +176,9 @@ const std::vector<DeclaredRange>& train_param_ranges() {
       {"train.steps", "level-1 optimiser steps (encoder and predictor)", true, 1, 1000000},
       {"train.sequences", "exploration sequences collected", true, 10, 1000000},
       {"train.lr", "level-1 Adam learning rate (a run that diverges stops with a message)", false, 1e-6, 1e6},
-      {"train.head_steps", "optimiser steps for the colour head and the position probe", true, 1, 1000000},
+      {"train.polish_steps", "level-1 predictor-only optimiser steps on the frozen encoder after the joint phase (0 = none)", true, 0, 1000000},
+      {"train.head_steps", "optimiser steps for the colour head", true, 1, 1000000},
+      {"train.probe_steps", "optimiser steps for the position probe (drawing and measuring only)", true, 1, 1000000},
       {"train.level2_steps", "level-2 optimiser steps (E2 and P2)", true, 1, 1000000},
       {"train.heldout_sequences", "held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on", true, 10, 100000},
   };

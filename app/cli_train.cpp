@@ -14,7 +14,11 @@ namespace hjepa {
 
 ProgressFn progress_lines() {
   return [](int step, int steps, const Level1Report& r) {
-    if (step % 500 == 0 || step == steps - 1)
+    if (step % 500 != 0 && step != steps - 1) return;
+    if (!r.loss_polish.empty())  // the predictor polish, after the joint phase
+      std::fprintf(stderr, "train: step %d/%d  predictor polish %d  prediction %.4f\n", step + 1, steps,
+                   r.polish_logged_step.back() + 1, r.loss_polish.back());
+    else
       std::fprintf(stderr, "train: step %d/%d  prediction %.4f  variance %.4f  covariance %.4f  inverse-dynamics %.4f\n", step + 1,
                    steps, r.loss_pred.back(), r.loss_var.back(), r.loss_cov.back(), r.loss_idm.back());
   };
@@ -25,8 +29,13 @@ void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& 
   app.add_option("--sequences", tp.exploration.sequences, "Exploration sequences collected (default 600)")->check(declared_check("train.sequences"));
   app.add_option("--lr", tp.lr, "Level-1 Adam learning rate (default 0.002); a run that diverges stops with a message")
       ->check(declared_check("train.lr"));
-  app.add_option("--head-steps", tp.head_steps, "Optimiser steps for the colour head and position probe (default 6000)")
+  app.add_option("--polish-steps", tp.polish_steps,
+                 "Predictor-only optimiser steps on the frozen encoder after the joint phase (default 4000; 0 = none)")
+      ->check(declared_check("train.polish_steps"));
+  app.add_option("--head-steps", tp.head_steps, "Optimiser steps for the colour head (default 6000)")
       ->check(declared_check("train.head_steps"));
+  app.add_option("--probe-steps", tp.probe_steps, "Optimiser steps for the position probe, used for drawing and measuring only (default 24000)")
+      ->check(declared_check("train.probe_steps"));
   app.add_option("--level2-steps", tp2.steps, "Optimiser steps for level 2's encoder and predictor (default 1500)")
       ->check(declared_check("train.level2_steps"));
   app.add_option("--heldout-sequences", tp.heldout_sequences,
@@ -89,7 +98,8 @@ int cmd_train(int argc, char** argv) {
                           {"belief", {{"gain", r.belief_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
                                       {"perception_error", r.perception_error}}},
                           {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
-                                            {"covariance", r.loss_cov.back()}, {"inverse_dynamics", r.loss_idm.back()}}},
+                                            {"covariance", r.loss_cov.back()}, {"inverse_dynamics", r.loss_idm.back()},
+                                            {"polish_prediction", r.loss_polish.empty() ? nlohmann::json() : nlohmann::json(r.loss_polish.back())}}},
                           {"level2", {{"parameters", r2.parameters},
                                       {"seconds", r2.seconds},
                                       {"min_latent_std", min_std2},

@@ -135,7 +135,7 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
 TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged models are refused") {
   const fs::path model = scratch() / "model.bin";
   const Result t = run_cli("train --map-seed 2 --out " + model.string() +
-                           " --steps 150 --sequences 60 --head-steps 400 --level2-steps 200 --json");
+                           " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --level2-steps 200 --json");
   REQUIRE(t.status == 0);
   const json j = json::parse(t.out);
   for (const char* key : {"parameters", "seconds", "probe_r2", "min_latent_std", "kstep_probe_error"}) CHECK(j.contains(key));
@@ -158,7 +158,7 @@ TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged mod
 TEST_CASE("train: a diverging run names the term and the step, exits 1 and writes no model") {
   const fs::path model = scratch() / "diverged.bin";
   fs::remove(model);
-  const Result r = run_cli("train --map-seed 2 --out " + model.string() + " --steps 40 --sequences 20 --head-steps 50 --lr 1e6");
+  const Result r = run_cli("train --map-seed 2 --out " + model.string() + " --steps 40 --sequences 20 --polish-steps 50 --head-steps 50 --probe-steps 50 --lr 1e6");
   CAPTURE(r.err);
   CHECK(r.status == 1);
   CHECK(r.out.empty());
@@ -253,7 +253,7 @@ fs::path write_tiny_suite() {
   const fs::path file = scratch() / "tiny.json";
   std::ofstream(file) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [3]},
     "tasks": [{"length": 1, "per_map": 2}, {"length": 2, "per_map": 1}], "starts": 2, "max_steps": 30,
-    "model_seeds": [1, 2], "train": {"steps": 60, "sequences": 20, "head_steps": 100, "heldout_sequences": 10}})";
+    "model_seeds": [1, 2], "train": {"steps": 60, "sequences": 20, "polish_steps": 50, "head_steps": 100, "probe_steps": 100, "heldout_sequences": 10}})";
   return file;
 }
 

@@ -130,7 +130,9 @@ const World& walled_world() {
 Level1TrainParams small_training() {
   Level1TrainParams tp;
   tp.steps = 1200;
+  tp.polish_steps = 600;
   tp.head_steps = 2500;
+  tp.probe_steps = 2500;
   tp.exploration.sequences = 400;
   tp.heldout_sequences = 40;
   return tp;

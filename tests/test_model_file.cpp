@@ -60,6 +60,8 @@ ModelFile small_model() {
   t.pred_weight = 2.0 / 3.0;
   t.idm_weight = 0;
   t.head_steps = 99;
+  t.polish_steps = 7;
+  t.probe_steps = 98;
   t.exploration.sequences = 11;
   t.exploration.sequence_length = 13;
   t.exploration.turn_sigma = 0.123456789012345678;
@@ -168,7 +170,7 @@ constexpr size_t field_count() {
 
 TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
-  CHECK(field_count<hjepa::Level1TrainParams>() == 13);
+  CHECK(field_count<hjepa::Level1TrainParams>() == 15);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
   CHECK(field_count<hjepa::Level2TrainParams>() == 8);
 }
@@ -220,6 +222,8 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(b.pred_weight == a.pred_weight);
   CHECK(b.idm_weight == a.idm_weight);
   CHECK(b.head_steps == a.head_steps);
+  CHECK(b.polish_steps == a.polish_steps);
+  CHECK(b.probe_steps == a.probe_steps);
   CHECK(b.exploration.sequences == a.exploration.sequences);
   CHECK(b.exploration.sequence_length == a.exploration.sequence_length);
   CHECK(b.exploration.turn_sigma == a.exploration.turn_sigma);
@@ -258,10 +262,12 @@ TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
 
   hjepa::save_model(small_model(), path);
   std::string bytes = read_bytes(path);
-  for (const uint32_t version : {1u, 3u}) {  // 1: a level-1-only file from before level 2
+  // 1: a level-1-only file from before level 2; 2: P1 without the heading products and no polish
+  // or probe step counts; 4: a file from a later hjepa.
+  for (const uint32_t version : {1u, 2u, 4u}) {
     std::memcpy(&bytes[8], &version, sizeof version);
     write_bytes(path, bytes);
-    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 2",
+    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 3",
                          "retrain"});
   }
 }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "agent/jepa/level1_loss.hpp"
 #include "agent/jepa/plan_cost.hpp"
 #include "agent/jepa/planner.hpp"
 #include "agent/jepa/train_model.hpp"
@@ -14,7 +15,7 @@ TEST_CASE("d cost / d heading matches finite differences (goal, colour and obsta
   using M = nn::Mat<double>;
   Rng rng(9);
   const int D = 4, H = 5, R = 3;
-  nn::MLP<double> pred({D + 2, 9, D}, nn::Activation::GELU, rng, "P"), head({D, 6, kNumColors}, nn::Activation::Tanh, rng, "C");
+  nn::MLP<double> pred({predictor_input_size(D), 9, D}, nn::Activation::GELU, rng, "P"), head({D, 6, kNumColors}, nn::Activation::Tanh, rng, "C");
   const M s0 = M::Random(D, 1), goal = M::Random(D, 1);
   M headings(H, R);
   for (Eigen::Index i = 0; i < headings.size(); ++i) headings(i) = rng.uniform(-3, 3);
@@ -62,7 +63,9 @@ const Level1& empty_map_model(World& world_out) {
     Level1TrainParams tp;
     tp.steps = 800;
     tp.batch = 64;
+    tp.polish_steps = 400;
     tp.head_steps = 1500;
+    tp.probe_steps = 1500;
     tp.exploration.sequences = 200;
     tp.exploration.sequence_length = 20;
     tp.heldout_sequences = 20;

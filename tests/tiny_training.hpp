@@ -7,11 +7,14 @@
 
 namespace hjepa::test {
 
-// `steps` for the encoder and predictor and for the heads, `sequences` of exploration, 10 held out.
+// `steps` for the encoder and predictor, the predictor polish and the heads, `sequences` of
+// exploration, 10 held out.
 inline Level1TrainParams tiny_level1(int steps, int sequences) {
   Level1TrainParams tp;
   tp.steps = steps;
+  tp.polish_steps = steps;
   tp.head_steps = steps;
+  tp.probe_steps = steps;
   tp.exploration.sequences = sequences;
   tp.heldout_sequences = 10;
   return tp;

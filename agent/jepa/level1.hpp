@@ -34,7 +34,9 @@ struct Level1TrainParams {
   double cov_weight = 0.0;      // VICReg covariance weight (off by default: it raised the 8-step error here)
   double pred_weight = 1.0;     // latent prediction weight
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
-  int head_steps = 6000;        // steps for the colour head and the probe (encoder frozen)
+  int polish_steps = 4000;      // predictor-only steps on the frozen encoder after the joint phase
+  int head_steps = 6000;        // steps for the colour head (encoder frozen)
+  int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
   ExplorationParams exploration;  // training data
   int heldout_sequences = 100;  // held-out exploration sequences for diagnostics
 };
@@ -43,6 +45,8 @@ struct Level1TrainParams {
 struct Level1Report {
   std::vector<float> loss_pred, loss_var, loss_cov, loss_idm;  // per logged step
   std::vector<int> logged_step;
+  std::vector<float> loss_polish;       // the predictor polish's prediction loss, per logged polish step
+  std::vector<int> polish_logged_step;
   std::vector<float> latent_std;        // per dimension, held-out
   double probe_r2 = 0;                  // position probe R^2 on held-out observations
   double colour_accuracy = 0;           // colour head accuracy on held-out observations

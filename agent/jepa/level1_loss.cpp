@@ -9,13 +9,30 @@ namespace hjepa {
 
 template <typename T>
 nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings) {
-  nn::Mat<T> in(s.rows() + 2, s.cols());
-  in.topRows(s.rows()) = s;
-  for (Eigen::Index b = 0; b < s.cols(); ++b) {
-    in(s.rows(), b) = std::cos(headings[b]);
-    in(s.rows() + 1, b) = std::sin(headings[b]);
+  const Eigen::Index D = s.rows(), B = s.cols();
+  nn::Mat<T> in(3 * D + 2, B);
+  in.topRows(D) = s;
+  for (Eigen::Index b = 0; b < B; ++b) {
+    const T c = std::cos(headings[b]), sn = std::sin(headings[b]);
+    in(D, b) = c;
+    in(D + 1, b) = sn;
+    in.col(b).segment(D + 2, D) = s.col(b) * c;
+    in.col(b).segment(2 * D + 2, D) = s.col(b) * sn;
   }
   return in;
+}
+
+template <typename T>
+nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const T* headings, T* d_heading) {
+  const Eigen::Index D = s.rows(), B = s.cols();
+  nn::Mat<T> ds = d_in.topRows(D);
+  for (Eigen::Index b = 0; b < B; ++b) {
+    const T c = std::cos(headings[b]), sn = std::sin(headings[b]);
+    const auto d_sc = d_in.col(b).segment(D + 2, D), d_ss = d_in.col(b).segment(2 * D + 2, D);
+    ds.col(b) += d_sc * c + d_ss * sn;
+    if (d_heading) d_heading[b] = -sn * (d_in(D, b) + s.col(b).dot(d_sc)) + c * (d_in(D + 1, b) + s.col(b).dot(d_ss));
+  }
+  return ds;
 }
 
 template <typename T>
@@ -68,7 +85,7 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
   // Backward through the unrolled residual predictor: ds_t = ds_t+1 + dP/ds_t.
   for (int t = k - 1; t >= 0; --t) {
     const M d_in = nets.predictor->backward(d_hat[t + 1], pred_cache[t]);
-    d_hat[t] += d_hat[t + 1] + d_in.topRows(D);
+    d_hat[t] += d_hat[t + 1] + predictor_input_backward<T>(d_in, s_hat[t], &headings[t * B], nullptr);
   }
   d_hat[0] += var.grad * static_cast<T>(w.var) + cov.grad * static_cast<T>(w.cov);
   nets.encoder->backward(d_hat[0], enc_cache);
@@ -78,6 +95,8 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
 
 template nn::Mat<float> predictor_input<float>(const nn::Mat<float>&, const float*);
 template nn::Mat<double> predictor_input<double>(const nn::Mat<double>&, const double*);
+template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const float*, float*);
+template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const double*, double*);
 template Level1LossTerms level1_loss<float>(const Level1Nets<float>&, const std::vector<nn::Mat<float>>&,
                                             const std::vector<float>&, const nn::Mat<float>&, const Level1LossWeights&, bool);
 template Level1LossTerms level1_loss<double>(const Level1Nets<double>&, const std::vector<nn::Mat<double>>&,

@@ -112,7 +112,9 @@ void for_each_train_field(Params& p, Visit&& visit) {
   visit("cov_weight", p.cov_weight);
   visit("pred_weight", p.pred_weight);
   visit("idm_weight", p.idm_weight);
+  visit("polish_steps", p.polish_steps);
   visit("head_steps", p.head_steps);
+  visit("probe_steps", p.probe_steps);
   visit("heldout_sequences", p.heldout_sequences);
 }
 

@@ -81,11 +81,10 @@ void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const
       ds += colour_head.backward_input(dlogits * (w * static_cast<T>(spec.colour_weight)), head_cache[t]);
     }
     const M d_in = predictor.backward_input(ds, pred_cache[t]);
-    for (Eigen::Index r = 0; r < R; ++r) {
-      const T th = headings(t, r);
-      (*grad)(t, r) = -std::sin(th) * d_in(D, r) + std::cos(th) * d_in(D + 1, r);
-    }
-    ds += d_in.topRows(D);
+    std::vector<T> dh(R);
+    for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
+    ds += predictor_input_backward<T>(d_in, s[t], h.data(), dh.data());
+    for (Eigen::Index r = 0; r < R; ++r) (*grad)(t, r) = dh[r];
   }
   if (obstacles)
     for (Eigen::Index r = 0; r < R; ++r) {

@@ -215,7 +215,7 @@ SuiteTasks read_task_entry(const Reader& rd, const Json& j, const std::string& p
 }
 
 void read_train(const Reader& rd, const Json& j, Level1TrainParams& tp) {
-  rd.object(j, "$.train", {"steps", "sequences", "head_steps", "heldout_sequences"});
+  rd.object(j, "$.train", {"steps", "sequences", "polish_steps", "head_steps", "probe_steps", "heldout_sequences"});
   // Bounds from the declared train.* ranges (agent/config.hpp), as the CLI flags and the app use.
   auto read = [&](const char* key, int& field) {
     if (!j.contains(key)) return;
@@ -224,7 +224,9 @@ void read_train(const Reader& rd, const Json& j, Level1TrainParams& tp) {
   };
   read("steps", tp.steps);
   read("sequences", tp.exploration.sequences);
+  read("polish_steps", tp.polish_steps);
   read("head_steps", tp.head_steps);
+  read("probe_steps", tp.probe_steps);
   read("heldout_sequences", tp.heldout_sequences);
 }
 
@@ -340,7 +342,9 @@ std::string suite_to_json(const Suite& s, const std::string& run) {
   doc["model_seeds"] = s.model_seeds;
   doc["train"] = {{"steps", s.train.steps},
                   {"sequences", s.train.exploration.sequences},
+                  {"polish_steps", s.train.polish_steps},
                   {"head_steps", s.train.head_steps},
+                  {"probe_steps", s.train.probe_steps},
                   {"heldout_sequences", s.train.heldout_sequences}};
   doc["seed"] = s.seed;
   if (!run.empty()) doc["run"] = Json::parse(run);

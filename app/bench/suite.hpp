@@ -49,7 +49,7 @@ struct Suite {
   std::optional<SuiteNoise> train_noise;  // models are trained at this noise; unset: at each episode's noise
   int max_steps = 0;        // step limit, 0 = the env's automatic limit, else 1..1000000
   std::vector<uint64_t> model_seeds{1};  // one model per (map, training noise, seed) for model-based agents
-  Level1TrainParams train;  // level-1 training (suite key "train": steps, sequences, head_steps, heldout_sequences)
+  Level1TrainParams train;  // level-1 training (suite key "train": steps, sequences, polish_steps, head_steps, probe_steps, heldout_sequences)
   uint64_t seed = 1;        // base seed of episode seeds (--seed overrides it)
 };
 

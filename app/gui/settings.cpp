@@ -146,7 +146,9 @@ void for_each_declared_setting(AppState& app, F&& f) {
   f("train.steps", app.train_params.steps);
   f("train.sequences", app.train_params.exploration.sequences);
   f("train.lr", app.train_params.lr);
+  f("train.polish_steps", app.train_params.polish_steps);
   f("train.head_steps", app.train_params.head_steps);
+  f("train.probe_steps", app.train_params.probe_steps);
   f("train.level2_steps", app.train2_params.steps);
   f("train.heldout_sequences", app.train_params.heldout_sequences);
 }

@@ -21,8 +21,12 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
                   "Exploration sequences collected (CLI --sequences)", log);
   declared_slider("train.lr", "learning rate", &app.train_params.lr, 1e-4, 0.1, "%.4g",
                   "Level-1 Adam learning rate (CLI --lr); a run that diverges stops with a message and keeps the current model", log);
+  declared_slider("train.polish_steps", "polish steps", &app.train_params.polish_steps, 0, 20000,
+                  "Predictor-only optimiser steps on the frozen encoder after the joint phase (CLI --polish-steps; 0 = none)");
   declared_slider("train.head_steps", "head steps", &app.train_params.head_steps, 100, 20000,
-                  "Optimiser steps for the colour head and the position probe (CLI --head-steps)", log);
+                  "Optimiser steps for the colour head (CLI --head-steps)", log);
+  declared_slider("train.probe_steps", "probe steps", &app.train_params.probe_steps, 100, 100000,
+                  "Optimiser steps for the position probe, which only draws and measures (CLI --probe-steps)", log);
   declared_slider("train.level2_steps", "level-2 steps", &app.train2_params.steps, 100, 20000,
                   "Level-2 optimiser steps for E2 and P2 (CLI --level2-steps)", log);
   declared_slider("train.heldout_sequences", "held-out seqs", &app.train_params.heldout_sequences, 10, 2000,
@@ -62,6 +66,8 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
 void level1_figures(const Level1Report& r) {
   if (!r.loss_pred.empty()) {
     plot("prediction", r.loss_pred, "Latent prediction loss (k-step, against the stop-gradient encoder), every 50 steps");
+    if (!r.loss_polish.empty())
+      plot("polish", r.loss_polish, "Predictor polish: the same k-step prediction loss, P1 alone on the frozen encoder, every 50 steps");
     plot("variance", r.loss_var, "VICReg variance hinge on s0 (0 = no collapse)");
     plot("inverse dyn", r.loss_idm, "Inverse dynamics: (s_t, s_t+1) -> heading");
   }

@@ -37,7 +37,7 @@ echo "{$map_head, $regions, \"obstacles\": [{\"type\": \"box\", \"min\": [9, -1]
 echo "{$map_head, $regions, \"obstacles\": [], \"obstacles\": []}" > duplicate_key.json
 
 suite_head='"format": "hjepa-suite/1", "maps": {"seeds": [3]}'
-echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"max_steps\": 20, \"train\": {\"steps\": 20, \"sequences\": 10, \"head_steps\": 20, \"heldout_sequences\": 10}}" > tiny.json
+echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"max_steps\": 20, \"train\": {\"steps\": 20, \"sequences\": 10, \"polish_steps\": 20, \"head_steps\": 20, \"probe_steps\": 20, \"heldout_sequences\": 10}}" > tiny.json
 echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"colour\": 1}" > suite_unknown_key.json
 echo "{$suite_head, \"tasks\": [{\"length\": 9, \"per_map\": 1}]}" > suite_long_task.json
 echo "{$suite_head, \"tasks\": [{\"colors\": \"red,teal\"}]}" > suite_bad_colour.json
@@ -56,7 +56,7 @@ echo '{"agent": {"planner": {"type": 3}}}' > config_type.json
 echo '[1, 2]' > config_array.json
 echo '{"agent": ' > config_broken.json
 
-"$hjepa" train --map-seed 2 --out model.hjepa --steps 20 --sequences 10 --head-steps 20 --level2-steps 20 >/dev/null 2>&1
+"$hjepa" train --map-seed 2 --out model.hjepa --steps 20 --sequences 10 --polish-steps 20 --head-steps 20 --probe-steps 20 --level2-steps 20 >/dev/null 2>&1
 head -c 1000 model.hjepa > model_truncated.hjepa
 cp model.hjepa model_flipped.hjepa
 printf '\x55' | dd of=model_flipped.hjepa bs=1 seek=2000 conv=notrunc status=none
@@ -162,7 +162,7 @@ case_row "directory does not exist" "train --map-seed 2 --out no_dir/m.hjepa --s
 case_row "steps out of range" "train --map-seed 1 --out m.hjepa --steps 0"
 case_row "too few sequences" "train --map-seed 1 --out m.hjepa --sequences 5"
 case_row "learning rate out of range" "train --map-seed 1 --out m.hjepa --lr 0"
-case_row "training diverges (no file written)" "train --map-seed 2 --out diverged.hjepa --steps 40 --sequences 20 --head-steps 20 --lr 1e6"
+case_row "training diverges (no file written)" "train --map-seed 2 --out diverged.hjepa --steps 40 --sequences 20 --polish-steps 20 --head-steps 20 --probe-steps 20 --lr 1e6"
 
 table_head "bench: suites"
 case_row "no such suite" "bench --suite no_such_suite"

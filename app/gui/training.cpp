@@ -23,7 +23,8 @@ const char* train_phase_name(TrainPhase p) {
     case TrainPhase::Idle: return "not trained";
     case TrainPhase::Collecting: return "collecting exploration data";
     case TrainPhase::Training: return "level 1: training encoder and predictor";
-    case TrainPhase::Heads: return "level 1: fitting colour head and probe, measuring";
+    case TrainPhase::Polish: return "level 1: polishing the predictor; colour head and probe alongside";
+    case TrainPhase::Heads: return "level 1: finishing the colour head and probe, measuring";
     case TrainPhase::Level2: return "level 2: training E2 and P2";
     case TrainPhase::Places: return "level 2: finding places, building the place graph";
     case TrainPhase::Done: return "done";
@@ -82,7 +83,9 @@ void TrainingJob::run(World world, EnvParams env, Level1TrainParams tp, Level2Tr
     auto level1_progress = [&](int step, int steps, const Level1Report& r) {
       {
         std::lock_guard lock(mutex_);
-        snap_.phase = step + 1 >= steps ? TrainPhase::Heads : TrainPhase::Training;  // data collection is done
+        snap_.phase = step + 1 >= steps      ? TrainPhase::Heads  // data collection is done
+                      : r.loss_polish.empty() ? TrainPhase::Training
+                                              : TrainPhase::Polish;
         snap_.step = step + 1;
         snap_.steps = steps;
         snap_.report = r;

@@ -16,7 +16,7 @@
 
 namespace hjepa {
 
-enum class TrainPhase { Idle, Collecting, Training, Heads, Level2, Places, Done, Stopped, Failed };
+enum class TrainPhase { Idle, Collecting, Training, Polish, Heads, Level2, Places, Done, Stopped, Failed };
 const char* train_phase_name(TrainPhase p);
 
 class TrainingJob {

@@ -48,25 +48,34 @@ TEST_CASE("level-1 loss: every parameter gradient matches finite differences") {
   CHECK(worst < 1e-5);
 }
 
-TEST_CASE("short training lowers the loss, keeps every latent dimension alive, and the probe reads position") {
+namespace {
+
+// A short level-1 training on a small map (level 2 as little as possible: not measured here).
+ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_steps, int heldout, Level1Report& r) {
   MapParams mp;
   mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
   const World w = generate_map(4, mp);
   Level1TrainParams tp;
-  tp.steps = 400;
+  tp.steps = steps;
   tp.batch = 64;
-  tp.polish_steps = 200;
-  tp.head_steps = 600;
-  tp.probe_steps = 600;
+  tp.polish_steps = polish_steps;
+  tp.head_steps = head_steps;
+  tp.probe_steps = probe_steps;
   tp.exploration.sequences = 150;
   tp.exploration.sequence_length = 20;
-  tp.heldout_sequences = 30;
-  Level2TrainParams level2;  // level 2 is not measured here: as little of it as possible
+  tp.heldout_sequences = heldout;
+  Level2TrainParams level2;
   level2.steps = 20;
   level2.kmeans_iterations = 2;
-  Level1Report r;
   Level2Report r2;
-  train_model(w, EnvParams{}, tp, level2, 5, "test", r, r2);
+  return train_model(w, EnvParams{}, tp, level2, 5, "test", r, r2);
+}
+
+}  // namespace
+
+TEST_CASE("short training lowers the loss, keeps every latent dimension alive, and the probe reads position") {
+  Level1Report r;
+  train_small(400, 200, 600, 600, 30, r);
   REQUIRE(r.finite);
   REQUIRE(r.loss_pred.size() >= 3);
   CHECK(r.loss_pred.back() < 0.5 * r.loss_pred.front());
@@ -79,27 +88,8 @@ TEST_CASE("short training lowers the loss, keeps every latent dimension alive, a
 }
 
 TEST_CASE("the predictor polish lowers the k-step probe error and leaves the encoder and heads alone") {
-  MapParams mp;
-  mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
-  const World w = generate_map(4, mp);
-  Level1TrainParams tp;
-  tp.steps = 300;
-  tp.batch = 64;
-  tp.head_steps = 300;
-  tp.probe_steps = 1500;
-  tp.exploration.sequences = 150;
-  tp.exploration.sequence_length = 20;
-  tp.heldout_sequences = 60;
-  Level2TrainParams level2;  // not measured here
-  level2.steps = 20;
-  level2.kmeans_iterations = 2;
-  auto train = [&](int polish_steps, Level1Report& r) {
-    tp.polish_steps = polish_steps;
-    Level2Report r2;
-    return train_model(w, EnvParams{}, tp, level2, 5, "test", r, r2);
-  };
   Level1Report without, with;
-  const ModelFile a = train(0, without), b = train(800, with);
+  const ModelFile a = train_small(300, 0, 300, 1500, 60, without), b = train_small(300, 800, 300, 1500, 60, with);
   REQUIRE(without.finite);
   REQUIRE(with.finite);
   CHECK(without.loss_polish.empty());

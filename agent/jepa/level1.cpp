@@ -84,15 +84,11 @@ MatF all_frames(const ExplorationData& d) {
 // Position of frame t of sequence q in the all_frames() column order.
 Eigen::Index frame_column(const ExplorationData& d, int q, int t) { return static_cast<Eigen::Index>(q) * (d.length + 1) + t; }
 
-struct HeadsResult {
-  std::string message;  // why head training stopped early, if it did
-};
-
 // The colour head (cross-entropy; planning uses it) and the position probe (MSE in [-1, 1]; drawing
 // and measuring only) on the frozen encodings s_all, each with its own batches and optimiser.
-HeadsResult train_heads(Level1& model, const ExplorationData& data, const MatF& s_all, const Level1TrainParams& tp,
+// Returns why training stopped early, or "".
+std::string train_heads(Level1& model, const ExplorationData& data, const MatF& s_all, const Level1TrainParams& tp,
                         uint64_t seed, const std::atomic<bool>& stop) {
-  HeadsResult result;
   const Eigen::Index n = s_all.cols();
   const int D = model.arch.latent, HB = 256;
   // The probe has a higher rate and more steps than the colour head: at 3e-3 and 6000 steps it read
@@ -109,7 +105,7 @@ HeadsResult train_heads(Level1& model, const ExplorationData& data, const MatF& 
   };
   const Head jobs[] = {{"colour-head", &model.colour_head, tp.head_steps, kColourLr, true},
                        {"position-probe", &model.probe, tp.probe_steps, kProbeLr, false}};
-  for (int j = 0; j < 2 && result.message.empty(); ++j) {
+  for (int j = 0; j < 2; ++j) {
     const Head& h = jobs[j];
     Rng rng(derive_seed(seed, static_cast<uint64_t>(j)));
     nn::ParamList<float> params = h.net->params();
@@ -121,7 +117,7 @@ HeadsResult train_heads(Level1& model, const ExplorationData& data, const MatF& 
     Checkpoint good;
     good.save(params, 0);
     for (int step = 0; step < h.steps; ++step) {
-      if (stop) return result;
+      if (stop) return "";
       adam.hyper.lr = h.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / h.steps)));
       for (int b = 0; b < HB; ++b) {
         const Eigen::Index c = static_cast<Eigen::Index>(rng.below(n));
@@ -151,13 +147,12 @@ HeadsResult train_heads(Level1& model, const ExplorationData& data, const MatF& 
       if (fault.empty() && !non_finite_value(params).empty()) fault = non_finite_value(params) + " after the update";
       if (!fault.empty()) {
         good.restore(params);
-        result.message = training_stop_message("level 1 heads", fault, "head step", step, good.step());
-        break;
+        return training_stop_message("level 1 heads", fault, "head step", step, good.step());
       }
       nn::zero_grad(params);
     }
   }
-  return result;
+  return "";
 }
 
 // The predictor polish: P1 alone on the frozen encodings, the same unrolled latent loss with a fresh
@@ -174,35 +169,19 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   nn::zero_grad(params);
   Checkpoint good;
   good.save(params, 0);
-  std::vector<nn::MLPCache<float>> cache(k);
-  std::vector<MatF> s_hat(k + 1), d_hat(k + 1);
   std::vector<float> headings(static_cast<size_t>(PB) * k);
-  std::vector<int> seq(PB), t0(PB);
-  MatF target(D, PB);
+  MatF s0(D, PB), targets(D, static_cast<Eigen::Index>(PB) * k);
   for (int step = 0; step < steps; ++step) {
     adam.hyper.lr = kPolishLr * (0.05 + 0.95 * 0.5 * (1 + std::cos(3.141592653589793 * step / steps)));
-    s_hat[0].resize(D, PB);
     for (int b = 0; b < PB; ++b) {
-      seq[b] = static_cast<int>(rng.below(data.sequences));
-      t0[b] = static_cast<int>(rng.below(data.length - k + 1));
-      s_hat[0].col(b) = s_all.col(frame_column(data, seq[b], t0[b]));
-      for (int t = 0; t < k; ++t) headings[static_cast<size_t>(t) * PB + b] = data.heading_at(seq[b], t0[b] + t);
+      const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - k + 1));
+      s0.col(b) = s_all.col(frame_column(data, q, t0));
+      for (int t = 0; t < k; ++t) {
+        headings[static_cast<size_t>(t) * PB + b] = data.heading_at(q, t0 + t);
+        targets.col(static_cast<Eigen::Index>(t) * PB + b) = s_all.col(frame_column(data, q, t0 + t + 1));
+      }
     }
-    // Same scale as the joint phase's prediction term: squared distance per sample, averaged over k.
-    double loss = 0;
-    for (int t = 0; t < k; ++t) {
-      const float* h = &headings[static_cast<size_t>(t) * PB];
-      s_hat[t + 1] = s_hat[t] + model.predictor.forward(predictor_input<float>(s_hat[t], h), cache[t]);
-      for (int b = 0; b < PB; ++b) target.col(b) = s_all.col(frame_column(data, seq[b], t0[b] + t + 1));
-      d_hat[t + 1] = s_hat[t + 1] - target;
-      loss += static_cast<double>(d_hat[t + 1].squaredNorm()) / (static_cast<double>(PB) * k);
-      d_hat[t + 1] *= 2.0f / static_cast<float>(PB * k);
-    }
-    d_hat[0] = MatF::Zero(D, PB);
-    for (int t = k - 1; t >= 0; --t) {
-      const MatF d_in = model.predictor.backward(d_hat[t + 1], cache[t]);
-      d_hat[t] += d_hat[t + 1] + predictor_input_backward<float>(d_in, s_hat[t], &headings[static_cast<size_t>(t) * PB], nullptr);
-    }
+    const double loss = unrolled_prediction<float>(model.predictor, s0, headings.data(), k, targets, 1.0, true).loss;
     std::string fault = non_finite_loss({{"polish prediction", loss}});
     if (fault.empty()) fault = non_finite_gradient(params);
     if (fault.empty() && step % 50 == 0) good.save(params, step);
@@ -376,11 +355,11 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   // so the result does not depend on scheduling.
   const MatF s_all = model.encode(all_frames(data));
   std::atomic<bool> stop_heads{false};
-  HeadsResult heads;
+  std::string heads_message;
   std::exception_ptr heads_error;
   std::thread heads_thread([&] {
     try {
-      heads = train_heads(model, data, s_all, tp, derive_seed(seed, 78), stop_heads);
+      heads_message = train_heads(model, data, s_all, tp, derive_seed(seed, 78), stop_heads);
     } catch (...) {
       heads_error = std::current_exception();
     }
@@ -394,8 +373,8 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   }
   heads_thread.join();
   if (heads_error) std::rethrow_exception(heads_error);
-  if (!heads.message.empty()) {
-    if (report.finite) report.message = heads.message;
+  if (!heads_message.empty()) {
+    if (report.finite) report.message = heads_message;
     report.finite = false;
   }
 

@@ -36,6 +36,35 @@ nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s,
 }
 
 template <typename T>
+UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const nn::Mat<T>& s0, const T* headings, int k,
+                                          const nn::Mat<T>& targets, double weight, bool backward) {
+  using M = nn::Mat<T>;
+  const Eigen::Index D = s0.rows(), B = s0.cols();
+  std::vector<nn::MLPCache<T>> cache(k);
+  std::vector<M> s_hat(k + 1);
+  s_hat[0] = s0;
+  for (int t = 0; t < k; ++t)
+    s_hat[t + 1] = s_hat[t] + predictor.forward(predictor_input<T>(s_hat[t], &headings[t * B]), cache[t]);
+
+  UnrolledPrediction<T> out;
+  std::vector<M> d_hat(k + 1, M::Zero(D, B));
+  const T scale = static_cast<T>(weight * static_cast<double>(D) / k);
+  for (int t = 1; t <= k; ++t) {
+    auto l = nn::mse<T>(s_hat[t], targets.middleCols((t - 1) * B, B));
+    out.loss += static_cast<double>(l.loss) * static_cast<double>(D) / k;
+    d_hat[t] = l.grad * scale;
+  }
+  if (!backward) return out;
+  // Backward through the unrolled residual predictor: ds_t = ds_t+1 + dP/ds_t.
+  for (int t = k - 1; t >= 0; --t) {
+    const M d_in = predictor.backward(d_hat[t + 1], cache[t]);
+    d_hat[t] += d_hat[t + 1] + predictor_input_backward<T>(d_in, s_hat[t], &headings[t * B], nullptr);
+  }
+  out.d_s0 = std::move(d_hat[0]);
+  return out;
+}
+
+template <typename T>
 Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat<T>>& frames,
                             const std::vector<T>& headings, const nn::Mat<T>& targets,
                             const Level1LossWeights& w, bool backward) {
@@ -45,22 +74,13 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
   Level1LossTerms terms;
 
   nn::MLPCache<T> enc_cache, enc1_cache, idm_cache;
-  std::vector<nn::MLPCache<T>> pred_cache(k);
-  std::vector<M> s_hat(k + 1);
-  s_hat[0] = nets.encoder->forward(frames[0], enc_cache);
-  const Eigen::Index D = s_hat[0].rows();
-  for (int t = 0; t < k; ++t)
-    s_hat[t + 1] = s_hat[t] + nets.predictor->forward(predictor_input<T>(s_hat[t], &headings[t * B]), pred_cache[t]);
-
-  std::vector<M> d_hat(k + 1, M::Zero(D, B));
-  const T scale = static_cast<T>(w.pred * static_cast<double>(D) / k);
-  for (int t = 1; t <= k; ++t) {
-    auto l = nn::mse<T>(s_hat[t], targets.middleCols((t - 1) * B, B));
-    terms.pred += static_cast<double>(l.loss) * scale / w.pred;
-    d_hat[t] = l.grad * scale;
-  }
-  auto var = nn::vicreg_variance<T>(s_hat[0]);
-  auto cov = nn::vicreg_covariance<T>(s_hat[0]);
+  const M s0 = nets.encoder->forward(frames[0], enc_cache);
+  const Eigen::Index D = s0.rows();
+  UnrolledPrediction<T> pred = unrolled_prediction<T>(*nets.predictor, s0, headings.data(), k, targets, w.pred, backward);
+  terms.pred = pred.loss;
+  M& d_s0 = pred.d_s0;  // empty without backward
+  auto var = nn::vicreg_variance<T>(s0);
+  auto cov = nn::vicreg_covariance<T>(s0);
   terms.var = var.loss;
   terms.cov = cov.loss;
 
@@ -68,7 +88,7 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
   if (w.idm > 0) {
     s1 = nets.encoder->forward(frames[1], enc1_cache);
     M pair(2 * D, B), dir(2, B);
-    pair.topRows(D) = s_hat[0];
+    pair.topRows(D) = s0;
     pair.bottomRows(D) = s1;
     for (Eigen::Index b = 0; b < B; ++b) dir(0, b) = std::cos(headings[b]), dir(1, b) = std::sin(headings[b]);
     auto l = nn::mse<T>(nets.inverse_dynamics->forward(pair, idm_cache), dir);
@@ -76,19 +96,14 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
     if (backward) {
       const M d_pair = nets.inverse_dynamics->backward(l.grad * static_cast<T>(w.idm), idm_cache);
       d_s1 = d_pair.bottomRows(D);
-      d_hat[0] += d_pair.topRows(D);
+      d_s0 += d_pair.topRows(D);
     }
   }
   terms.total = w.pred * terms.pred + w.var * terms.var + w.cov * terms.cov + w.idm * terms.idm;
   if (!backward) return terms;
 
-  // Backward through the unrolled residual predictor: ds_t = ds_t+1 + dP/ds_t.
-  for (int t = k - 1; t >= 0; --t) {
-    const M d_in = nets.predictor->backward(d_hat[t + 1], pred_cache[t]);
-    d_hat[t] += d_hat[t + 1] + predictor_input_backward<T>(d_in, s_hat[t], &headings[t * B], nullptr);
-  }
-  d_hat[0] += var.grad * static_cast<T>(w.var) + cov.grad * static_cast<T>(w.cov);
-  nets.encoder->backward(d_hat[0], enc_cache);
+  d_s0 += var.grad * static_cast<T>(w.var) + cov.grad * static_cast<T>(w.cov);
+  nets.encoder->backward(d_s0, enc_cache);
   if (w.idm > 0) nets.encoder->backward(d_s1, enc1_cache);
   return terms;
 }
@@ -97,6 +112,10 @@ template nn::Mat<float> predictor_input<float>(const nn::Mat<float>&, const floa
 template nn::Mat<double> predictor_input<double>(const nn::Mat<double>&, const double*);
 template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const float*, float*);
 template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const double*, double*);
+template UnrolledPrediction<float> unrolled_prediction<float>(nn::MLP<float>&, const nn::Mat<float>&, const float*, int,
+                                                             const nn::Mat<float>&, double, bool);
+template UnrolledPrediction<double> unrolled_prediction<double>(nn::MLP<double>&, const nn::Mat<double>&, const double*, int,
+                                                               const nn::Mat<double>&, double, bool);
 template Level1LossTerms level1_loss<float>(const Level1Nets<float>&, const std::vector<nn::Mat<float>>&,
                                             const std::vector<float>&, const nn::Mat<float>&, const Level1LossWeights&, bool);
 template Level1LossTerms level1_loss<double>(const Level1Nets<double>&, const std::vector<nn::Mat<double>>&,

@@ -38,6 +38,20 @@ nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings);
 template <typename T>
 nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const T* headings, T* d_heading);
 
+template <typename T>
+struct UnrolledPrediction {
+  double loss = 0;  // mean over samples of |s_t - target_t|^2, averaged over t = 1..k
+  nn::Mat<T> d_s0;  // with backward: d (weight x loss) / d s0, D x B
+};
+
+// The prediction term on its own: s_t+1 = s_t + P1(predictor_input(s_t, h_t)) for k steps from s0
+// (D x B); headings: k * B, step-major; targets: D x (k * B), step-major blocks for t = 1..k. With
+// backward = true, accumulates (+=) weight x the loss's gradients into P1. The joint phase calls it
+// from level1_loss; the polish calls it alone on frozen encodings.
+template <typename T>
+UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const nn::Mat<T>& s0, const T* headings, int k,
+                                          const nn::Mat<T>& targets, double weight, bool backward);
+
 // frames: k + 1 matrices F x B (observations t = 0..k); headings: k * B, step-major;
 // targets: D x (k * B), the stop-gradient encodings of frames 1..k (step-major blocks).
 // With backward = true, accumulates (+=) the gradients of `total` into all three networks.

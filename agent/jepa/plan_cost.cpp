@@ -72,6 +72,7 @@ void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const
   // Backward: ds_t collects the cost terms at t and flows back through the residual steps.
   grad->resize(H, R);
   M ds = M::Zero(D, R);
+  std::vector<T> dh(R);  // one step's heading gradients
   for (int t = H - 1; t >= 0; --t) {
     const T w = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
     if (spec.goal) ds += (s[t + 1].colwise() - spec.goal->col(0)) * (2 * w * static_cast<T>(spec.goal_weight));
@@ -81,7 +82,6 @@ void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const
       ds += colour_head.backward_input(dlogits * (w * static_cast<T>(spec.colour_weight)), head_cache[t]);
     }
     const M d_in = predictor.backward_input(ds, pred_cache[t]);
-    std::vector<T> dh(R);
     for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
     ds += predictor_input_backward<T>(d_in, s[t], h.data(), dh.data());
     for (Eigen::Index r = 0; r < R; ++r) (*grad)(t, r) = dh[r];

@@ -26,11 +26,11 @@ ProgressFn progress_lines() {
 
 void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& tp2) {
   app.add_option("--steps", tp.steps, "Optimiser steps for the encoder and predictor (default 2500)")->check(declared_check("train.steps"));
-  app.add_option("--sequences", tp.exploration.sequences, "Exploration sequences collected (default 600)")->check(declared_check("train.sequences"));
+  app.add_option("--sequences", tp.exploration.sequences, "Exploration sequences collected (default 3000)")->check(declared_check("train.sequences"));
   app.add_option("--lr", tp.lr, "Level-1 Adam learning rate (default 0.002); a run that diverges stops with a message")
       ->check(declared_check("train.lr"));
   app.add_option("--polish-steps", tp.polish_steps,
-                 "Predictor-only optimiser steps on the frozen encoder after the joint phase (default 4000; 0 = none)")
+                 "Predictor-only optimiser steps on the frozen encoder after the joint phase (default 10000; 0 = none)")
       ->check(declared_check("train.polish_steps"));
   app.add_option("--head-steps", tp.head_steps, "Optimiser steps for the colour head (default 6000)")
       ->check(declared_check("train.head_steps"));

@@ -16,9 +16,11 @@ TEST_CASE("level-1 loss: every parameter gradient matches finite differences") {
   using M = nn::Mat<double>;
   Rng rng(3);
   const int F = 5, D = 3, B = 6, k = 3;
-  nn::MLP<double> enc({F, 7, D}, nn::Activation::GELU, rng, "E"), pred({predictor_input_size(D), 7, D}, nn::Activation::GELU, rng, "P"),
+  const FourierBasis<double> fourier = make_fourier_basis<double>(D, 5, 0.8);  // its backward is checked too
+  nn::MLP<double> enc({F, 7, D}, nn::Activation::GELU, rng, "E"),
+      pred({predictor_input_size(D, fourier.size()), 7, 6, D}, nn::Activation::GELU, rng, "P"),
       idm({2 * D, 5, 2}, nn::Activation::Tanh, rng, "I");
-  const Level1Nets<double> nets{&enc, &pred, &idm};
+  const Level1Nets<double> nets{&enc, &pred, &fourier, &idm};
   std::vector<M> frames(k + 1);
   for (auto& f : frames) f = M::Random(F, B) * 2.0;
   std::vector<double> headings(k * B);

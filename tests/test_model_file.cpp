@@ -263,11 +263,11 @@ TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
   hjepa::save_model(small_model(), path);
   std::string bytes = read_bytes(path);
   // 1: a level-1-only file from before level 2; 2: P1 without the heading products and no polish
-  // or probe step counts; 4: a file from a later hjepa.
-  for (const uint32_t version : {1u, 2u, 4u}) {
+  // or probe step counts; 3: P1 with two hidden layers and no Fourier inputs; 5: a later hjepa.
+  for (const uint32_t version : {1u, 2u, 3u, 5u}) {
     std::memcpy(&bytes[8], &version, sizeof version);
     write_bytes(path, bytes);
-    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 3",
+    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 4",
                          "retrain"});
   }
 }

@@ -15,7 +15,9 @@ TEST_CASE("d cost / d heading matches finite differences (goal, colour and obsta
   using M = nn::Mat<double>;
   Rng rng(9);
   const int D = 4, H = 5, R = 3;
-  nn::MLP<double> pred({predictor_input_size(D), 9, D}, nn::Activation::GELU, rng, "P"), head({D, 6, kNumColors}, nn::Activation::Tanh, rng, "C");
+  const FourierBasis<double> fourier = make_fourier_basis<double>(D, 6, 0.8);
+  nn::MLP<double> pred({predictor_input_size(D, fourier.size()), 9, 8, D}, nn::Activation::GELU, rng, "P"),
+      head({D, 6, kNumColors}, nn::Activation::Tanh, rng, "C");
   const M s0 = M::Random(D, 1), goal = M::Random(D, 1);
   M headings(H, R);
   for (Eigen::Index i = 0; i < headings.size(); ++i) headings(i) = rng.uniform(-3, 3);
@@ -26,12 +28,12 @@ TEST_CASE("d cost / d heading matches finite differences (goal, colour and obsta
   headings(0, 0) = 0.3, headings(0, 1) = 1.4, headings(0, 2) = -2.2;
   std::vector<double> costs;
   M grad;
-  plan_cost<double>(pred, head, s0, headings, spec, costs, &grad);
+  plan_cost<double>(pred, fourier, head, s0, headings, spec, costs, &grad);
   {  // the obstacle term is there: the same plans cost more than without it
     PlanCostSpec<double> free = spec;
     free.obstacle_weight = 0;
     std::vector<double> free_costs;
-    plan_cost<double>(pred, head, s0, headings, free, free_costs, nullptr);
+    plan_cost<double>(pred, fourier, head, s0, headings, free, free_costs, nullptr);
     for (int r = 0; r < R; ++r) CHECK(costs[r] > free_costs[r] + 0.1);
   }
   double worst = 0;
@@ -41,8 +43,8 @@ TEST_CASE("d cost / d heading matches finite differences (goal, colour and obsta
       up(t, r) += 1e-6;
       down(t, r) -= 1e-6;
       std::vector<double> cu, cd;
-      plan_cost<double>(pred, head, s0, up, spec, cu, nullptr);
-      plan_cost<double>(pred, head, s0, down, spec, cd, nullptr);
+      plan_cost<double>(pred, fourier, head, s0, up, spec, cu, nullptr);
+      plan_cost<double>(pred, fourier, head, s0, down, spec, cd, nullptr);
       const double numeric = (cu[r] - cd[r]) / 2e-6;
       worst = std::max(worst, std::fabs(numeric - grad(t, r)) / std::max(1.0, std::fabs(numeric)));
     }
@@ -99,7 +101,7 @@ TEST_CASE("both planners lower the energy below the average random plan") {
     for (Eigen::Index i = 0; i < random.size(); ++i) random(i) = static_cast<float>(rng.uniform(-3.14, 3.14));
     std::vector<float> costs;
     PlanCostSpec<float> spec{nullptr, static_cast<int>(Color::Blue), 1, 1, 2};
-    plan_cost<float>(model.predictor, model.colour_head, s0, random, spec, costs, nullptr);
+    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, random, spec, costs, nullptr);
     double mean = 0;
     for (float c : costs) mean += c / costs.size();
     CHECK(r.cost < 0.5 * mean);

@@ -10,7 +10,7 @@
 namespace hjepa {
 
 struct ExplorationParams {
-  int sequences = 600;          // number of sequences collected, >= 1
+  int sequences = 3000;         // number of sequences collected, >= 1
   int sequence_length = 40;     // steps per sequence (observations = steps + 1), >= 2
   double turn_sigma = 0.35;     // std of the per-step heading change, radians (persistence)
   double switch_prob = 0.08;    // chance per step of a fresh uniform heading, 0..1

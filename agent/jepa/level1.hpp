@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/jepa/exploration.hpp"
+#include "agent/jepa/level1_loss.hpp"
 #include "agent/nn/mlp.hpp"
 
 namespace hjepa {
@@ -34,7 +35,7 @@ struct Level1TrainParams {
   double cov_weight = 0.0;      // VICReg covariance weight (off by default: it raised the 8-step error here)
   double pred_weight = 1.0;     // latent prediction weight
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
-  int polish_steps = 4000;      // predictor-only steps on the frozen encoder after the joint phase
+  int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
   int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
   ExplorationParams exploration;  // training data
@@ -82,6 +83,7 @@ class Level1 {
 
   Level1Arch arch;
   nn::MLP<float> encoder, predictor, colour_head, probe;
+  FourierBasis<float> fourier;      // P1's fixed input basis (make_fourier_basis(latent)), not trained
   nn::MLP<float> inverse_dynamics;  // training-time regulariser only: (s_t, s_t+1) -> (cos h, sin h)
   double width = 40, height = 30;  // probe outputs are scaled to the map
 };

@@ -4,13 +4,25 @@
 #include <cmath>
 
 #include "agent/nn/loss.hpp"
+#include "sim/rng.hpp"
 
 namespace hjepa {
 
 template <typename T>
-nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings) {
+FourierBasis<T> make_fourier_basis(int latent, int features, double scale) {
+  Rng rng(0x46'4f55'5249'4552ULL);  // fixed: the basis belongs to the architecture, not to a training run
+  FourierBasis<T> f{nn::Mat<T>(features, latent), nn::Mat<T>(features, 1)};
+  for (Eigen::Index j = 0; j < f.W.cols(); ++j)
+    for (Eigen::Index i = 0; i < f.W.rows(); ++i) f.W(i, j) = static_cast<T>(scale * rng.normal());
+  for (Eigen::Index i = 0; i < f.b.rows(); ++i) f.b(i) = static_cast<T>(rng.uniform(0, 6.283185307179586));
+  return f;
+}
+
+template <typename T>
+nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier) {
   const Eigen::Index D = s.rows(), B = s.cols();
-  nn::Mat<T> in(3 * D + 2, B);
+  nn::Mat<T> in(3 * D + 2 + fourier.size(), B);
+  in.bottomRows(fourier.size()) = ((fourier.W * s).colwise() + fourier.b.col(0)).array().cos().matrix();
   in.topRows(D) = s;
   for (Eigen::Index b = 0; b < B; ++b) {
     const T c = std::cos(headings[b]), sn = std::sin(headings[b]);
@@ -23,9 +35,15 @@ nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings) {
 }
 
 template <typename T>
-nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const T* headings, T* d_heading) {
+nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const T* headings,
+                                    const FourierBasis<T>& fourier, T* d_heading) {
   const Eigen::Index D = s.rows(), B = s.cols();
   nn::Mat<T> ds = d_in.topRows(D);
+  if (fourier.size() > 0) {  // d cos(z) = -sin(z) dz, z = W s + b
+    const nn::Mat<T> z = (fourier.W * s).colwise() + fourier.b.col(0);
+    const nn::Mat<T> dz = (d_in.bottomRows(fourier.size()).array() * -z.array().sin()).matrix();
+    ds.noalias() += fourier.W.transpose() * dz;
+  }
   for (Eigen::Index b = 0; b < B; ++b) {
     const T c = std::cos(headings[b]), sn = std::sin(headings[b]);
     const auto d_sc = d_in.col(b).segment(D + 2, D), d_ss = d_in.col(b).segment(2 * D + 2, D);
@@ -36,15 +54,15 @@ nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s,
 }
 
 template <typename T>
-UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const nn::Mat<T>& s0, const T* headings, int k,
-                                          const nn::Mat<T>& targets, double weight, bool backward) {
+UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::Mat<T>& s0,
+                                          const T* headings, int k, const nn::Mat<T>& targets, double weight, bool backward) {
   using M = nn::Mat<T>;
   const Eigen::Index D = s0.rows(), B = s0.cols();
   std::vector<nn::MLPCache<T>> cache(k);
   std::vector<M> s_hat(k + 1);
   s_hat[0] = s0;
   for (int t = 0; t < k; ++t)
-    s_hat[t + 1] = s_hat[t] + predictor.forward(predictor_input<T>(s_hat[t], &headings[t * B]), cache[t]);
+    s_hat[t + 1] = s_hat[t] + predictor.forward(predictor_input<T>(s_hat[t], &headings[t * B], fourier), cache[t]);
 
   UnrolledPrediction<T> out;
   std::vector<M> d_hat(k + 1, M::Zero(D, B));
@@ -58,7 +76,7 @@ UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const nn::Mat<T
   // Backward through the unrolled residual predictor: ds_t = ds_t+1 + dP/ds_t.
   for (int t = k - 1; t >= 0; --t) {
     const M d_in = predictor.backward(d_hat[t + 1], cache[t]);
-    d_hat[t] += d_hat[t + 1] + predictor_input_backward<T>(d_in, s_hat[t], &headings[t * B], nullptr);
+    d_hat[t] += d_hat[t + 1] + predictor_input_backward<T>(d_in, s_hat[t], &headings[t * B], fourier, nullptr);
   }
   out.d_s0 = std::move(d_hat[0]);
   return out;
@@ -76,7 +94,7 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
   nn::MLPCache<T> enc_cache, enc1_cache, idm_cache;
   const M s0 = nets.encoder->forward(frames[0], enc_cache);
   const Eigen::Index D = s0.rows();
-  UnrolledPrediction<T> pred = unrolled_prediction<T>(*nets.predictor, s0, headings.data(), k, targets, w.pred, backward);
+  UnrolledPrediction<T> pred = unrolled_prediction<T>(*nets.predictor, *nets.fourier, s0, headings.data(), k, targets, w.pred, backward);
   terms.pred = pred.loss;
   M& d_s0 = pred.d_s0;  // empty without backward
   auto var = nn::vicreg_variance<T>(s0);
@@ -108,13 +126,18 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
   return terms;
 }
 
-template nn::Mat<float> predictor_input<float>(const nn::Mat<float>&, const float*);
-template nn::Mat<double> predictor_input<double>(const nn::Mat<double>&, const double*);
-template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const float*, float*);
-template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const double*, double*);
-template UnrolledPrediction<float> unrolled_prediction<float>(nn::MLP<float>&, const nn::Mat<float>&, const float*, int,
-                                                             const nn::Mat<float>&, double, bool);
-template UnrolledPrediction<double> unrolled_prediction<double>(nn::MLP<double>&, const nn::Mat<double>&, const double*, int,
+template FourierBasis<float> make_fourier_basis<float>(int, int, double);
+template FourierBasis<double> make_fourier_basis<double>(int, int, double);
+template nn::Mat<float> predictor_input<float>(const nn::Mat<float>&, const float*, const FourierBasis<float>&);
+template nn::Mat<double> predictor_input<double>(const nn::Mat<double>&, const double*, const FourierBasis<double>&);
+template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const float*,
+                                                        const FourierBasis<float>&, float*);
+template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const double*,
+                                                          const FourierBasis<double>&, double*);
+template UnrolledPrediction<float> unrolled_prediction<float>(nn::MLP<float>&, const FourierBasis<float>&, const nn::Mat<float>&,
+                                                             const float*, int, const nn::Mat<float>&, double, bool);
+template UnrolledPrediction<double> unrolled_prediction<double>(nn::MLP<double>&, const FourierBasis<double>&,
+                                                               const nn::Mat<double>&, const double*, int,
                                                                const nn::Mat<double>&, double, bool);
 template Level1LossTerms level1_loss<float>(const Level1Nets<float>&, const std::vector<nn::Mat<float>>&,
                                             const std::vector<float>&, const nn::Mat<float>&, const Level1LossWeights&, bool);

@@ -17,7 +17,7 @@
 
 namespace hjepa {
 
-constexpr uint32_t kModelFormatVersion = 3;
+constexpr uint32_t kModelFormatVersion = 4;
 
 struct ModelFile {
   Level1 level1;             // architecture, map size and every trained parameter

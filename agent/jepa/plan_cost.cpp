@@ -30,7 +30,7 @@ T obstacle_cost(const PlanCostSpec<T>& spec, T heading, T* d_heading) {
 }  // namespace
 
 template <typename T>
-void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
+void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
                const nn::Mat<T>& headings, const PlanCostSpec<T>& spec, std::vector<T>& costs, nn::Mat<T>* grad,
                std::vector<nn::Mat<T>>* latents) {
   using M = nn::Mat<T>;
@@ -44,7 +44,7 @@ void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const
   std::vector<T> h(R);
   for (int t = 0; t < H; ++t) {
     for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
-    s[t + 1] = s[t] + predictor.forward(predictor_input<T>(s[t], h.data()), pred_cache[t]);
+    s[t + 1] = s[t] + predictor.forward(predictor_input<T>(s[t], h.data(), fourier), pred_cache[t]);
     predictor_evaluations += static_cast<uint64_t>(R);
     const T w = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
     if (spec.goal) {
@@ -83,7 +83,7 @@ void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const
     }
     const M d_in = predictor.backward_input(ds, pred_cache[t]);
     for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
-    ds += predictor_input_backward<T>(d_in, s[t], h.data(), dh.data());
+    ds += predictor_input_backward<T>(d_in, s[t], h.data(), fourier, dh.data());
     for (Eigen::Index r = 0; r < R; ++r) (*grad)(t, r) = dh[r];
   }
   if (obstacles)
@@ -94,9 +94,9 @@ void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const
     }
 }
 
-template void plan_cost<float>(const nn::MLP<float>&, const nn::MLP<float>&, const nn::Mat<float>&, const nn::Mat<float>&,
+template void plan_cost<float>(const nn::MLP<float>&, const FourierBasis<float>&, const nn::MLP<float>&, const nn::Mat<float>&, const nn::Mat<float>&,
                                const PlanCostSpec<float>&, std::vector<float>&, nn::Mat<float>*, std::vector<nn::Mat<float>>*);
-template void plan_cost<double>(const nn::MLP<double>&, const nn::MLP<double>&, const nn::Mat<double>&, const nn::Mat<double>&,
+template void plan_cost<double>(const nn::MLP<double>&, const FourierBasis<double>&, const nn::MLP<double>&, const nn::Mat<double>&, const nn::Mat<double>&,
                                 const PlanCostSpec<double>&, std::vector<double>&, nn::Mat<double>*, std::vector<nn::Mat<double>>*);
 
 }  // namespace hjepa

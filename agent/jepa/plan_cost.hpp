@@ -5,6 +5,7 @@
 #pragma once
 #include <vector>
 
+#include "agent/jepa/level1_loss.hpp"
 #include "agent/nn/mlp.hpp"
 
 namespace hjepa {
@@ -29,7 +30,7 @@ struct PlanCostSpec {
 // grad (H x R), if given, receives d costs[r] / d headings(t, r). latents, if given, receives the
 // H + 1 rolled-out states (D x R each, latents[0] = s0 broadcast).
 template <typename T>
-void plan_cost(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
+void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
                const nn::Mat<T>& headings, const PlanCostSpec<T>& spec, std::vector<T>& costs, nn::Mat<T>* grad,
                std::vector<nn::Mat<T>>* latents = nullptr);
 

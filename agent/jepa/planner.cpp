@@ -36,7 +36,7 @@ void Planner::finish(const Level1& model, const MatF& s0, const MatF& candidates
   std::vector<MatF> lat;
   MatF one(H, 1);
   one.col(0) = candidates.col(best);
-  plan_cost<float>(model.predictor, model.colour_head, s0, one, sp, c1, nullptr, &lat);
+  plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, one, sp, c1, nullptr, &lat);
   out.latents = lat;
   warm_ = out.headings;
 }
@@ -48,13 +48,13 @@ PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF
   std::vector<float> costs;
   const float b1 = 0.9f, b2 = 0.999f, lr = static_cast<float>(params.lr);
   for (int it = 1; it <= params.iterations; ++it) {
-    plan_cost<float>(model.predictor, model.colour_head, s0, theta, sp, costs, &g);
+    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, &g);
     m = b1 * m + (1 - b1) * g;
     v = b2 * v + (1 - b2) * g.cwiseProduct(g);
     const float c1 = 1 - std::pow(b1, it), c2 = 1 - std::pow(b2, it);
     theta.array() -= lr * (m.array() / c1) / ((v.array() / c2).sqrt() + 1e-6f);
   }
-  plan_cost<float>(model.predictor, model.colour_head, s0, theta, sp, costs, nullptr);
+  plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, nullptr);
   PlanResult out;
   finish(model, s0, theta, costs, sp, out);
   return out;
@@ -73,7 +73,7 @@ PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goa
   for (int it = 0; it < params.iterations; ++it) {
     for (int n = 0; n < N; ++n)
       for (int t = 0; t < H; ++t) samples(t, n) = mean[t] + spread[t] * static_cast<float>(rng_.normal());
-    plan_cost<float>(model.predictor, model.colour_head, s0, samples, sp, costs, nullptr);
+    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, samples, sp, costs, nullptr);
     std::iota(order.begin(), order.end(), 0);
     std::partial_sort(order.begin(), order.begin() + E, order.end(), [&](int a, int b) { return costs[a] < costs[b]; });
     for (int t = 0; t < H; ++t) {  // circular mean and spread of the elites

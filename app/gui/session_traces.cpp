@@ -111,7 +111,7 @@ void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF&
   if (plan.candidate_headings.rows() == H && plan.candidate_headings.cols() > 0) {
     std::vector<float> costs;
     std::vector<MatF> lat;
-    plan_cost<float>(m.predictor, m.colour_head, s0, plan.candidate_headings, spec, costs, nullptr, &lat);
+    plan_cost<float>(m.predictor, m.fourier, m.colour_head, s0, plan.candidate_headings, spec, costs, nullptr, &lat);
     const Eigen::Index R = plan.candidate_headings.cols();
     t.candidates.assign(R, {});
     for (const MatF& s : lat) {
@@ -125,7 +125,7 @@ void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF&
     for (int h = 0; h < H; ++h) sweep(h, k) = plan.headings[h];
     sweep(0, k) = static_cast<float>(-3.141592653589793 + 6.283185307179586 * k / Level1Trace::kSweep);
   }
-  plan_cost<float>(m.predictor, m.colour_head, s0, sweep, spec, t.sweep, nullptr, nullptr);
+  plan_cost<float>(m.predictor, m.fourier, m.colour_head, s0, sweep, spec, t.sweep, nullptr, nullptr);
 }
 
 namespace {

@@ -108,3 +108,14 @@ TEST_CASE("the predictor polish lowers the k-step probe error and leaves the enc
   CAPTURE(e1);
   CHECK(e1 < 0.8 * e0);  // 0.61 when written
 }
+
+TEST_CASE("the two-thread predictor polish gives the same model every run") {
+  Level1Report r1, r2;
+  const ModelFile a = train_small(50, 200, 10, 10, 10, r1), b = train_small(50, 200, 10, 10, 10, r2);
+  REQUIRE(r1.finite);
+  REQUIRE(r2.finite);
+  const auto pa = a.level1.predictor.params(), pb = b.level1.predictor.params();
+  REQUIRE(pa.size() == pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) CHECK(pa[i]->value == pb[i]->value);
+  CHECK(r1.loss_polish == r2.loss_polish);
+}

@@ -103,7 +103,7 @@ std::vector<ParamSpec> make_table() {
                [](RunConfig& c) -> double& { return c.hjepa.stuck_penalty; });
   hjepa_number("agent.watch.escape_steps", "side steps after getting stuck", true, 0, 50,
                [](RunConfig& c) -> int& { return c.hjepa.escape_steps; });
-  hjepa_number("agent.watch.offer_patience", "steps in a place that should show the next colour before the offer is refuted", true, 1,
+  hjepa_number("agent.watch.offer_patience", "steps in a place that should show the next colour before the offer is refuted (0 = off)", true, 0,
                1000, [](RunConfig& c) -> int& { return c.hjepa.offer_patience; });
   // the oracle agent
   hjepa_number("agent.oracle.replan_distance", "the oracle agent replans this far off its path, units", false, 0.05, 10,

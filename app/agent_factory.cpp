@@ -31,9 +31,50 @@ std::unique_ptr<Planner> planner_for(const AgentSetup& s) {
 
 }  // namespace
 
+namespace {
+
+// One row per agent: its name, what it is, whether it reads a model, and how the hierarchical
+// variants differ from "hjepa" (ablations: each switches one part off).
+struct AgentEntry {
+  const char* name;
+  const char* about;
+  bool needs_model;
+  void (*variant)(HJepaParams&, PlannerParams&);  // hjepa variants only
+};
+
+const std::vector<AgentEntry>& agent_table() {
+  static const std::vector<AgentEntry> table = {
+      {"random", "uniform random headings", false, nullptr},
+      {"oracle", "privileged: follows the oracle's shortest path with the true position", false, nullptr},
+      {"flat", "level 1 alone: the planner aims at the next colour through the colour head", true, nullptr},
+      {"hjepa", "both levels: temporal places, the P2 place graph, watches, obstacle term", true,
+       [](HJepaParams&, PlannerParams&) {}},
+      {"hjepa-no-p2", "hjepa with the place graph from experienced transitions only (no P2)", true,
+       [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Experience; }},
+      {"hjepa-no-watch", "hjepa with the stuck and offer watches off", true,
+       [](HJepaParams& h, PlannerParams&) { h.stuck_ratio = 0, h.offer_patience = 0; }},
+      {"hjepa-no-obstacle", "hjepa with the planner's first-heading obstacle term off", true,
+       [](HJepaParams&, PlannerParams& p) { p.obstacle_weight = 0; }},
+      {"hjepa-euclid", "hjepa over model format 4's places: k-means in s, P2 edges filtered by experience", true,
+       [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Euclid; }},
+  };
+  return table;
+}
+
+const AgentEntry* find_agent(const std::string& name) {
+  for (const AgentEntry& e : agent_table())
+    if (name == e.name) return &e;
+  return nullptr;
+}
+
+}  // namespace
+
 const std::vector<std::string>& agent_names() {
-  // A new agent: add its name here (and to agent_needs_model if it reads a ModelFile).
-  static const std::vector<std::string> names = {"random", "oracle", "flat", "hjepa"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const AgentEntry& e : agent_table()) out.push_back(e.name);
+    return out;
+  }();
   return names;
 }
 
@@ -43,27 +84,32 @@ std::string agent_name_list() {
   return out;
 }
 
-bool is_agent_name(const std::string& name) {
-  const auto& names = agent_names();
-  return std::find(names.begin(), names.end(), name) != names.end();
+std::string agent_about(const std::string& name) {
+  const AgentEntry* e = find_agent(name);
+  return e ? e->about : "";
 }
 
-bool agent_needs_model(const std::string& name) { return name == "flat" || name == "hjepa"; }
+bool is_agent_name(const std::string& name) { return find_agent(name) != nullptr; }
+
+bool agent_needs_model(const std::string& name) {
+  const AgentEntry* e = find_agent(name);
+  return e && e->needs_model;
+}
 
 std::unique_ptr<Agent> make_agent(const std::string& name, const AgentSetup& s) {
+  const AgentEntry* entry = find_agent(name);
+  if (!entry) throw std::logic_error("make_agent: unknown agent \"" + name + "\"");
   if (name == "random") return std::make_unique<RandomAgent>(derive_seed(s.episode_seed, 1));
   if (name == "oracle") return std::make_unique<OracleAgent>(s.env, s.oracle_params);
-  if (!is_agent_name(name)) throw std::logic_error("make_agent: unknown agent \"" + name + "\"");
   if (!s.model) throw std::logic_error("make_agent: agent \"" + name + "\" needs a model");
   check_model_fits(*s.model, s.env_params);
   if (name == "flat")
     return std::make_unique<FlatJepaAgent>(s.model->level1, s.task, s.env_params, planner_for(s), s.belief_params);
-  if (name == "hjepa") {
-    HJepaParams p = s.hjepa_params;
-    p.belief = s.belief_params;
-    return std::make_unique<HJepaAgent>(s.model->level1, s.model->level2, s.task, s.env_params, planner_for(s), p);
-  }
-  throw std::logic_error("make_agent: agent \"" + name + "\" is listed but not built");
+  HJepaParams p = s.hjepa_params;
+  p.belief = s.belief_params;
+  AgentSetup varied = s;
+  entry->variant(p, varied.planner_params);
+  return std::make_unique<HJepaAgent>(s.model->level1, s.model->level2, s.task, s.env_params, planner_for(varied), p);
 }
 
 }  // namespace hjepa

@@ -32,8 +32,11 @@ struct AgentSetup {
   OracleAgentParams oracle_params;   // the oracle agent's replanning and grid
 };
 
-// "random", "oracle", "flat" (in that order).
+// Every agent, in table order: "random", "oracle", "flat", "hjepa", then the hjepa ablations
+// ("hjepa-no-p2", "hjepa-no-watch", "hjepa-no-obstacle", "hjepa-euclid").
 const std::vector<std::string>& agent_names();
+// One line on what the agent is ("" for an unknown name).
+std::string agent_about(const std::string& name);
 // "random, oracle, flat"
 std::string agent_name_list();
 bool is_agent_name(const std::string& name);

@@ -69,8 +69,8 @@ int cmd_train(int argc, char** argv) {
     const ModelFile mf = train_model(world, env_params, tp, tp2, seed, "hjepa train", r, r2, progress_lines(),
                                      [](int step, int steps, const Level2Report& l2) {
                                        if (step % 500 == 0 || step == steps - 1)
-                                         std::fprintf(stderr, "train level 2: step %d/%d  prediction %.4f  variance %.4f\n",
-                                                      step + 1, steps, l2.loss_pred.back(), l2.loss_var.back());
+                                         std::fprintf(stderr, "train level 2: step %d/%d  distance bound %.4f  spread %.4f  P2 prediction %.4f\n",
+                                                      step + 1, steps, l2.loss_var.back(), l2.loss_cov.back(), l2.loss_pred.back());
                                      });
     if (!r.finite || !r2.finite) {  // not a usage error: the run itself failed (exit status 1)
       std::fprintf(stderr, "hjepa train: %s; no model written to %s\n", (!r.finite ? r.message : r2.message).c_str(), out.c_str());
@@ -105,11 +105,15 @@ int cmd_train(int argc, char** argv) {
                                       {"min_latent_std", min_std2},
                                       {"latent_std", r2.latent_std},
                                       {"final_prediction_loss", r2.loss_pred.back()},
+                                      {"final_distance_bound_loss", r2.loss_var.back()},
+                                      {"final_distance_spread_loss", r2.loss_cov.back()},
+                                      {"distance_per_step", r2.bound_ratio},
                                       {"p2_place_accuracy", r2.p2_place_accuracy},
                                       {"stay_place_accuracy", r2.stay_place_accuracy},
                                       {"places", r2.places},
                                       {"proposed_edges", r2.proposed_edges},
                                       {"edges", r2.edges},
+                                      {"experience_edges", r2.experience_edges},
                                       {"reachable_pairs", r2.reachable_pairs}}},
                           {"model", out}};
       std::printf("%s\n", j.dump().c_str());
@@ -122,8 +126,10 @@ int cmd_train(int argc, char** argv) {
                   r.belief_error, r.encoding_error, r.perception_error);
       std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",
                   r2.seconds, r2.parameters, 100 * r2.p2_place_accuracy, 100 * r2.stay_place_accuracy);
-      std::printf("place graph: %d places, %d edges kept of %d proposed by P2, %.1f%% of place pairs connected\n", r2.places,
-                  r2.edges, r2.proposed_edges, 100 * r2.reachable_pairs);
+      std::printf("distance in h per step apart (held-out, 1..K steps in one sequence): %.3f\n", r2.bound_ratio);
+      std::printf("place graph: %d places, %d P2 edges (of %d place pairs P2 landed on), %.1f%% of place pairs connected; "
+                  "%d edges experienced\n",
+                  r2.places, r2.edges, r2.proposed_edges, 100 * r2.reachable_pairs, r2.experience_edges);
       std::printf("total: %ld parameters, %.1f s\n", parameters, seconds);
       std::printf("wrote %s\n", out.c_str());
     }

@@ -10,36 +10,61 @@
 
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/level2_loss.hpp"
+#include "agent/jepa/temporal_distance.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "agent/nn/optim.hpp"
 
 using namespace hjepa;
 
-TEST_CASE("level-2 loss: every parameter gradient matches finite differences") {
-  using M = nn::Mat<double>;
-  Rng rng(4);
-  const int D = 5, d = 3, B = 7;
-  nn::MLP<double> enc({D, 6, d}, nn::Activation::GELU, rng, "E2"), pred({d + 2, 6, d}, nn::Activation::GELU, rng, "P2");
-  const M s0 = M::Random(D, B), macro = M::Random(2, B) * 0.7, target = M::Random(d, B);
-  const Level2LossWeights w{1.0, 1.3, 0.2};
-  nn::ParamList<double> params = enc.params();
-  for (auto* p : pred.params()) params.push_back(p);
-  nn::zero_grad(params);
-  const double total = level2_loss<double>(enc, pred, s0, macro, target, w, true).total;
-  CHECK(total > 0);
+namespace {
+
+// Largest relative gap between the analytic gradient in `params` (filled by one backward call
+// before this) and central differences of `loss`.
+template <typename Loss>
+double worst_gradient_error(const nn::ParamList<double>& params, Loss&& loss) {
   double worst = 0;
   for (auto* p : params)
     for (Eigen::Index i = 0; i < p->value.size(); ++i) {
       const double keep = p->value(i);
       p->value(i) = keep + 1e-6;
-      const double up = level2_loss<double>(enc, pred, s0, macro, target, w, false).total;
+      const double up = loss();
       p->value(i) = keep - 1e-6;
-      const double down = level2_loss<double>(enc, pred, s0, macro, target, w, false).total;
+      const double down = loss();
       p->value(i) = keep;
       const double numeric = (up - down) / 2e-6;
       worst = std::max(worst, std::fabs(numeric - p->grad(i)) / std::max(1.0, std::fabs(numeric)));
     }
-  CHECK(worst < 1e-6);
+  return worst;
+}
+
+}  // namespace
+
+TEST_CASE("P2's prediction loss: every parameter gradient matches finite differences") {
+  using M = nn::Mat<double>;
+  Rng rng(4);
+  const int d = 3, B = 7;
+  nn::MLP<double> pred({d + 2, 6, d}, nn::Activation::GELU, rng, "P2");
+  const M h0 = M::Random(d, B), macro = M::Random(2, B) * 0.7, target = M::Random(d, B);
+  nn::zero_grad(pred.params());
+  CHECK(level2_prediction_loss<double>(pred, h0, macro, target, true) > 0);
+  CHECK(worst_gradient_error(pred.params(), [&] { return level2_prediction_loss<double>(pred, h0, macro, target, false); }) < 1e-6);
+}
+
+TEST_CASE("temporal-distance loss: every encoder gradient matches finite differences, both terms active") {
+  using M = nn::Mat<double>;
+  Rng rng(5);
+  const int D = 4, B = 8;
+  const FourierBasis<double> fourier = make_fourier_basis<double>(D, 5, 0.5);
+  nn::MLP<double> enc({D + 5, 7, 3}, nn::Activation::GELU, rng, "E2");
+  const M xa = level2_encoder_input<double>(M::Random(D, B) * 2, fourier), xb = level2_encoder_input<double>(M::Random(D, B) * 2, fourier);
+  // Bound pairs with small step counts (so the hinge is active), spread pairs with a wide margin.
+  const std::vector<double> steps = {0.05, 0.1, 1, 0.02, 0, 0, 0, 0};
+  const DistanceLossWeights w{3.0, 1.5, 4.0};
+  nn::zero_grad(enc.params());
+  const DistanceLossTerms t = temporal_distance_loss<double>(enc, xa, xb, steps, w, true);
+  CHECK(t.bound > 0);
+  CHECK(t.spread > 0);
+  CHECK(worst_gradient_error(enc.params(), [&] { return temporal_distance_loss<double>(enc, xa, xb, steps, w, false).total; }) < 1e-6);
 }
 
 TEST_CASE("macro-action: mean direction, length = straightness") {
@@ -55,29 +80,33 @@ TEST_CASE("macro-action: mean direction, length = straightness") {
 namespace {
 
 // Places 0 red, 1 blue, 2 green, 3 green; edges 0->1 (3), 1->2 (3), 0->3 (20), 2->0 (4), 3->1 (2).
-Level2 hand_made_graph() {
-  Level2Arch a;
-  a.input = 2, a.latent = 2, a.hidden = 4, a.places = 4, a.edges = 5;
-  Level2 l2(a, 1);
-  l2.colours.value.setConstant(0.01f);
-  l2.colours.value(static_cast<int>(Color::Red), 0) = 0.9f;
-  l2.colours.value(static_cast<int>(Color::Blue), 1) = 0.9f;
-  l2.colours.value(static_cast<int>(Color::Green), 2) = 0.9f;
-  l2.colours.value(static_cast<int>(Color::Green), 3) = 0.9f;
-  l2.edge_table.value << 0, 1, 0, 2, 3,  //
-      1, 2, 3, 0, 1,                       //
+struct HandMade {
+  Places places{"places", 2, 2, 4};
+  PlaceGraph graph;
+};
+
+HandMade hand_made_graph() {
+  HandMade g;
+  g.places.colours.value.setConstant(0.01f);
+  g.places.colours.value(static_cast<int>(Color::Red), 0) = 0.9f;
+  g.places.colours.value(static_cast<int>(Color::Blue), 1) = 0.9f;
+  g.places.colours.value(static_cast<int>(Color::Green), 2) = 0.9f;
+  g.places.colours.value(static_cast<int>(Color::Green), 3) = 0.9f;
+  MatF table(3, 5);
+  table << 0, 1, 0, 2, 3,  //
+      1, 2, 3, 0, 1,       //
       3, 3, 20, 4, 2;
-  l2.rebuild_graph();
-  return l2;
+  g.graph = graph_from_table(table, 4);
+  return g;
 }
 
 }  // namespace
 
 TEST_CASE("high-level planner: cheapest place path over (place, progress)") {
-  const Level2 l2 = hand_made_graph();
+  const HandMade g = hand_made_graph();
   const HighLevelParams hp;
   SUBCASE("routes through an intermediate colour when the target is not adjacent") {
-    const HighLevelPlan plan = plan_high_level(l2, 0, Task{{Color::Green}}, 0, hp);
+    const HighLevelPlan plan = plan_high_level(g.places, g.graph, 0, Task{{Color::Green}}, 0, hp);
     REQUIRE(plan.found);
     CHECK(plan.places == std::vector<int>{0, 1, 2});
     CHECK(plan.cost == doctest::Approx(6));
@@ -85,7 +114,7 @@ TEST_CASE("high-level planner: cheapest place path over (place, progress)") {
     CHECK(colour_sequence_text(plan_colour_sequence(plan)) == "red -> blue -> green");
   }
   SUBCASE("colour order, a return visit and consecutive repeats") {
-    const HighLevelPlan plan = plan_high_level(l2, 1, Task{{Color::Green, Color::Red, Color::Red, Color::Blue}}, 0, hp);
+    const HighLevelPlan plan = plan_high_level(g.places, g.graph, 1, Task{{Color::Green, Color::Red, Color::Red, Color::Blue}}, 0, hp);
     REQUIRE(plan.found);
     CHECK(plan.places == std::vector<int>{1, 2, 0, 1});
     CHECK(plan.progress == std::vector<int>{0, 1, 3, 4});
@@ -94,20 +123,20 @@ TEST_CASE("high-level planner: cheapest place path over (place, progress)") {
   SUBCASE("an offer found false and a blocked edge are avoided") {
     EpisodeMemory memory;
     memory.refuted_offers.insert({2, static_cast<int>(Color::Green)});
-    HighLevelPlan plan = plan_high_level(l2, 0, Task{{Color::Green}}, 0, hp, &memory);
+    HighLevelPlan plan = plan_high_level(g.places, g.graph, 0, Task{{Color::Green}}, 0, hp, &memory);
     REQUIRE(plan.found);
     CHECK(plan.places == std::vector<int>{0, 3});
     memory.refuted_offers.clear();
     memory.edge_penalties[{1, 2}] = 30;
-    plan = plan_high_level(l2, 0, Task{{Color::Green}}, 0, hp, &memory);
+    plan = plan_high_level(g.places, g.graph, 0, Task{{Color::Green}}, 0, hp, &memory);
     CHECK(plan.places == std::vector<int>{0, 3});
   }
   SUBCASE("already there, and no path") {
-    HighLevelPlan plan = plan_high_level(l2, 0, Task{{Color::Red}}, 0, hp);
+    HighLevelPlan plan = plan_high_level(g.places, g.graph, 0, Task{{Color::Red}}, 0, hp);
     REQUIRE(plan.found);
     CHECK(plan.places == std::vector<int>{0});
     CHECK(plan.first_advance() == 0);
-    plan = plan_high_level(l2, 0, Task{{Color::Yellow}}, 0, hp);
+    plan = plan_high_level(g.places, g.graph, 0, Task{{Color::Yellow}}, 0, hp);
     CHECK_FALSE(plan.found);
   }
 }
@@ -149,7 +178,7 @@ const ModelFile& walled_model() {
 
 }  // namespace
 
-TEST_CASE("place graph on a walled map: no edge through the wall") {
+TEST_CASE("places on a walled map: no place on both sides of the wall, no P2 edge through it") {
   const World& world = walled_world();
   const ModelFile& model = walled_model();
   const Level2& l2 = model.level2;
@@ -159,14 +188,27 @@ TEST_CASE("place graph on a walled map: no edge through the wall") {
   const ExplorationData data = collect_exploration(world, EnvParams{}, ep, 99);
   const MatF frames = Eigen::Map<const MatF>(data.obs.data(), data.features, static_cast<Eigen::Index>(data.obs.size() / data.features));
   const MatF s = model.level1.encode(frames);
-  std::vector<double> sx(l2.arch.places, 0), sy(l2.arch.places, 0), n(l2.arch.places, 0);
+  const std::vector<int> place = nearest_columns(l2.places.centres.value, l2.encode(s));
+  const int P = l2.places.size();
+  std::vector<double> sx(P, 0), sy(P, 0), n(P, 0);
+  // Members well left of the gap (x < 12) above and below the wall: going round takes > 10 steps.
+  std::vector<int> above(P, 0), below(P, 0);
   for (Eigen::Index i = 0; i < s.cols(); ++i) {
-    const int p = l2.place_of(s.col(i));
-    sx[p] += data.true_xy[2 * i], sy[p] += data.true_xy[2 * i + 1], ++n[p];
+    const int p = place[i];
+    const double x = data.true_xy[2 * i], y = data.true_xy[2 * i + 1];
+    sx[p] += x, sy[p] += y, ++n[p];
+    if (x < 12) (y > 8 ? above : below)[p]++;
   }
+  int straddling = 0;
+  for (int p = 0; p < P; ++p)
+    if (above[p] > 0 && below[p] > 0) {
+      ++straddling;
+      MESSAGE("place " << p << ": " << above[p] << " members above the wall, " << below[p] << " below");
+    }
+  CHECK(straddling == 0);
   int edges = 0, through_wall = 0;
-  for (int a = 0; a < l2.arch.places; ++a)
-    for (const PlaceEdge& e : l2.graph()[a]) {
+  for (int a = 0; a < P; ++a)
+    for (const PlaceEdge& e : l2.graph(PlaceGraphKind::P2)[a]) {
       ++edges;
       if (n[a] == 0 || n[e.to] == 0) continue;
       const double ax = sx[a] / n[a], ay = sy[a] / n[a], bx = sx[e.to] / n[e.to], by = sy[e.to] / n[e.to];
@@ -176,7 +218,7 @@ TEST_CASE("place graph on a walled map: no edge through the wall") {
         MESSAGE("edge " << a << " (" << ax << ", " << ay << ") -> " << e.to << " (" << bx << ", " << by << ")");
       }
     }
-  CHECK(edges > l2.arch.places);  // a real graph, not an empty one
+  CHECK(edges > P);  // a real graph, not an empty one
   CHECK(through_wall == 0);
 }
 
@@ -202,7 +244,7 @@ TEST_CASE("hierarchical agent: a plan around the wall, recovery after a push, a 
     if (tr.high.found && tr.subgoal_place >= 0) {
       CHECK(tr.high.places.size() > 1);
       CHECK(tr.subgoal_place == tr.high.places[1]);
-      CHECK(tr.subgoal.isApprox(model.level2.subgoals.value.col(tr.subgoal_place)));
+      CHECK(tr.subgoal.isApprox(model.level2.places.subgoals.value.col(tr.subgoal_place)));
     }
     if (agent.trace().replans == 1) {  // the first plan goes around the wall through green
       const std::vector<Color> colours = plan_colour_sequence(agent.first_plan());

@@ -69,19 +69,27 @@ ModelFile small_model() {
   t.exploration.blocked_fraction = 0.75;
   t.heldout_sequences = 5;
   hjepa::Level2Arch a2;
-  a2.input = 4, a2.latent = 3, a2.hidden = 5, a2.horizon = 6, a2.places = 5, a2.edges = 3;
+  a2.input = 4, a2.latent = 3, a2.hidden = 5, a2.horizon = 6, a2.places = 5, a2.euclid_places = 5, a2.euclid_edges = 2, a2.experience_edges = 3;
   model.level2 = hjepa::Level2(a2, 9);
-  model.level2.centroids.value.setRandom();
-  model.level2.subgoals.value.setRandom();
-  model.level2.colours.value.setConstant(0.125f);
-  model.level2.edge_table.value << 0, 1, 4, 1, 2, 0, 3.5f, 8, 2.25f;
-  model.level2.rebuild_graph();
+  for (hjepa::Places* p : {&model.level2.places, &model.level2.euclid}) {
+    p->centres.value.setRandom();
+    p->subgoals.value.setRandom();
+    p->colours.value.setConstant(0.125f);
+  }
+  model.level2.experience_edges.value << 0, 1, 4, 1, 2, 0, 3.5f, 8, 2.25f;
+  model.level2.euclid_edges.value << 0, 1, 1, 2, 4, 6;
+  model.level2.rebuild_graphs();
   hjepa::Level2TrainParams& t2 = model.train2;
   t2.steps = 77;
   t2.batch = 9;
   t2.lr = 1.0 / 3.0;
-  t2.var_weight = 0.5;
-  t2.cov_weight = 1e-7;
+  t2.bound_weight = 0.5;
+  t2.spread_weight = 1e-7;
+  t2.margin = 7.25;
+  t2.bound_steps = 5;
+  t2.place_radius = 2.5;
+  t2.max_places = 99;
+  t2.euclid_places = 5;
   t2.kmeans_iterations = 4;
   t2.query_directions = 12;
   t2.min_transitions = 3;
@@ -172,7 +180,7 @@ TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
   CHECK(field_count<hjepa::Level1TrainParams>() == 15);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
-  CHECK(field_count<hjepa::Level2TrainParams>() == 8);
+  CHECK(field_count<hjepa::Level2TrainParams>() == 13);
 }
 
 TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file") {
@@ -195,17 +203,22 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.level2.arch.latent == 3);
   CHECK(loaded.level2.arch.horizon == 6);
   CHECK(loaded.level2.arch.places == 5);
-  REQUIRE(loaded.level2.graph().size() == 5);
-  REQUIRE(loaded.level2.graph()[0].size() == 1);
-  CHECK(loaded.level2.graph()[0][0].to == 1);
-  CHECK(loaded.level2.graph()[0][0].cost == 3.5f);
-  CHECK(loaded.level2.graph()[4][0].to == 0);
+  const hjepa::PlaceGraph& experienced = loaded.level2.graph(hjepa::PlaceGraphKind::Experience);
+  REQUIRE(experienced.size() == 5);
+  REQUIRE(experienced[0].size() == 1);
+  CHECK(experienced[0][0].to == 1);
+  CHECK(experienced[0][0].cost == 3.5f);
+  CHECK(experienced[4][0].to == 0);
+  CHECK(loaded.level2.graph(hjepa::PlaceGraphKind::Euclid)[1][0].cost == 6);
   const hjepa::Level2TrainParams &a2 = saved.train2, &b2 = loaded.train2;
   CHECK(b2.steps == a2.steps);
   CHECK(b2.batch == a2.batch);
   CHECK(b2.lr == a2.lr);
-  CHECK(b2.var_weight == a2.var_weight);
-  CHECK(b2.cov_weight == a2.cov_weight);
+  CHECK(b2.bound_weight == a2.bound_weight);
+  CHECK(b2.spread_weight == a2.spread_weight);
+  CHECK(b2.margin == a2.margin);
+  CHECK(b2.place_radius == a2.place_radius);
+  CHECK(b2.euclid_places == a2.euclid_places);
   CHECK(b2.kmeans_iterations == a2.kmeans_iterations);
   CHECK(b2.query_directions == a2.query_directions);
   CHECK(b2.min_transitions == a2.min_transitions);
@@ -263,11 +276,12 @@ TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
   hjepa::save_model(small_model(), path);
   std::string bytes = read_bytes(path);
   // 1: a level-1-only file from before level 2; 2: P1 without the heading products and no polish
-  // or probe step counts; 3: P1 with two hidden layers and no Fourier inputs; 5: a later hjepa.
-  for (const uint32_t version : {1u, 2u, 3u, 5u}) {
+  // or probe step counts; 3: P1 with two hidden layers and no Fourier inputs; 4: level 2 with
+  // k-means places in s and no temporal distance; 6: a later hjepa.
+  for (const uint32_t version : {1u, 2u, 3u, 4u, 6u}) {
     std::memcpy(&bytes[8], &version, sizeof version);
     write_bytes(path, bytes);
-    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 4",
+    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 5",
                          "retrain"});
   }
 }
@@ -431,16 +445,16 @@ TEST_CASE("malformed sections are refused naming the section") {
 
     sections = good;
     const int32_t edges = 2;  // the table holds 3
-    std::memcpy(&section(sections, "L2AR").payload[20], &edges, sizeof edges);
+    std::memcpy(&section(sections, "L2AR").payload[28], &edges, sizeof edges);
     write_sections(sections);
     check_refusal(path, {"section \"L2PM\"", "expected shape"});
 
     ModelFile bad = small_model();
-    bad.level2.edge_table.value(1, 2) = 5;  // no place 5
+    bad.level2.experience_edges.value(1, 2) = 5;  // no place 5
     write_sections(hjepa::model_sections(bad));
-    check_refusal(path, {"section \"L2PM\"", "edge 2", "malformed", "place indices in [0, 5)"});
+    check_refusal(path, {"section \"L2PM\"", "'places.experience_edges' edge 2", "malformed", "place indices in [0, 5)"});
     bad = small_model();
-    bad.level2.edge_table.value(2, 0) = -1;
+    bad.level2.experience_edges.value(2, 0) = -1;
     write_sections(hjepa::model_sections(bad));
     check_refusal(path, {"section \"L2PM\"", "edge 0", "finite cost >= 0"});
 
@@ -457,9 +471,9 @@ TEST_CASE("malformed sections are refused naming the section") {
     write_sections(hjepa::model_sections(bad));
     check_refusal(path, {"section \"PARM\"", "parameter 'P1.1.W' holds nan at index 2", "expected finite numbers"});
     bad = small_model();
-    bad.level2.centroids.value(0) = -std::numeric_limits<float>::infinity();
+    bad.level2.places.centres.value(0) = -std::numeric_limits<float>::infinity();
     write_sections(hjepa::model_sections(bad));
-    check_refusal(path, {"section \"L2PM\"", "parameter 'places.centroids' holds -inf at index 0"});
+    check_refusal(path, {"section \"L2PM\"", "parameter 'places.centres' holds -inf at index 0"});
   }
   SUBCASE("a map section of the wrong size") {
     auto sections = good;

@@ -11,7 +11,7 @@ namespace {
 
 // Progress after standing in `place`: the next required colour (and its consecutive repeats) is
 // achieved when the place offers it; one colour per place.
-int advance_at(const Level2& model, int place, const Task& task, int progress, double threshold,
+int advance_at(const Places& model, int place, const Task& task, int progress, double threshold,
                const EpisodeMemory* memory) {
   if (progress >= task.size()) return progress;
   const Color c = task.colors[progress];
@@ -28,11 +28,10 @@ int HighLevelPlan::first_advance() const {
   return -1;
 }
 
-HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& task, int progress,
+HighLevelPlan plan_high_level(const Places& model, const PlaceGraph& graph, int start_place, const Task& task, int progress,
                               const HighLevelParams& params, const EpisodeMemory* memory) {
   HighLevelPlan plan;
-  const int P = model.arch.places, L = task.size() + 1;
-  const auto& graph = model.graph();
+  const int P = model.size(), L = task.size() + 1;
   if (start_place < 0 || start_place >= P || static_cast<int>(graph.size()) != P) return plan;
   auto node = [L](int place, int k) { return place * L + k; };
   std::vector<float> dist(static_cast<size_t>(P) * L, std::numeric_limits<float>::infinity());

@@ -38,7 +38,7 @@ struct EpisodeMemory {
 };
 
 // progress: colours already achieved. Returns found = false when the graph has no such path.
-HighLevelPlan plan_high_level(const Level2& model, int start_place, const Task& task, int progress,
+HighLevelPlan plan_high_level(const Places& places, const PlaceGraph& graph, int start_place, const Task& task, int progress,
                               const HighLevelParams& params, const EpisodeMemory* memory = nullptr);
 
 // Regions the plan passes through, consecutive repeats collapsed: "red -> blue -> green".

@@ -30,7 +30,7 @@ void HJepaAgent::reset(const Observation& obs) {
 
 void HJepaAgent::replan(const std::string& reason) {
   const auto t0 = std::chrono::steady_clock::now();
-  trace_.high = plan_high_level(*level2_, trace_.place, task_, trace_.progress, params.high, &memory_);
+  trace_.high = plan_high_level(places(), graph(), trace_.place, task_, trace_.progress, params.high, &memory_);
   trace_.high_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   trace_.plan_index = 0;
   trace_.replan_reason = reason;
@@ -78,7 +78,7 @@ double HJepaAgent::act(const Observation& obs) {
   }
   const int old_progress = tr.progress;
   tr.progress = advance_progress(task_, tr.progress, obs.color);
-  tr.place = level2_->place_of(tr.belief);
+  tr.place = level2_->place_of(tr.belief, params.graph);
   tr.replan_reason.clear();
   tr.stuck = tr.escape_left == 0 && tr.progress == old_progress && watch_stuck(obs);
   if (tr.stuck) {
@@ -88,9 +88,9 @@ double HJepaAgent::act(const Observation& obs) {
   }
   // Offer watch: standing in the place that should give the next colour, without seeing it.
   bool refuted = false;
-  if (tr.high.found && tr.progress == old_progress && tr.progress < task_.size() && tr.high.first_advance() == 0 &&
-      tr.place == tr.high.places.front()) {
-    if (++steps_in_achiever_ >= std::max(1, params.offer_patience)) {
+  if (params.offer_patience > 0 && tr.high.found && tr.progress == old_progress && tr.progress < task_.size() &&
+      tr.high.first_advance() == 0 && tr.place == tr.high.places.front()) {
+    if (++steps_in_achiever_ >= params.offer_patience) {
       memory_.refuted_offers.insert({tr.place, static_cast<int>(task_.colors[tr.progress])});
       refuted = true;
       steps_in_achiever_ = 0;
@@ -137,7 +137,7 @@ double HJepaAgent::act(const Observation& obs) {
     const int advance = tr.high.first_advance();
     if (advance != 0) {
       tr.subgoal_place = tr.high.places[std::min<size_t>(tr.plan_index + 1, tr.high.places.size() - 1)];
-      tr.subgoal = level2_->subgoals.value.col(tr.subgoal_place);
+      tr.subgoal = places().subgoals.value.col(tr.subgoal_place);
       if (advance != tr.plan_index + 1) tr.target_colour = -1;
     }
   }

@@ -19,10 +19,11 @@ constexpr int kMaxStuckWindow = 16;  // the longest stuck_window: the agent keep
 
 struct HJepaParams {
   HighLevelParams high;
+  PlaceGraphKind graph = PlaceGraphKind::P2;  // which places and graph level 2 plans over (agent variants)
   BeliefParams belief;
   // Offer watch: after `offer_patience` steps in a place the plan says offers the next colour
   // without seeing that colour, the agent marks the offer false for the episode and replans.
-  int offer_patience = 3;      // steps, >= 1
+  int offer_patience = 3;      // steps, 0 = off
   // Stuck watch: over the last `stuck_window` steps the encoder's readings moved less than
   // `stuck_ratio` x the latent motion P1 predicted -> the agent is blocked where its model says it
   // is not. It then adds `stuck_penalty` predicted steps to the place-graph edge it was following,
@@ -63,6 +64,9 @@ class HJepaAgent : public Agent {
   double act(const Observation& obs) override;
 
   const HJepaTrace& trace() const { return trace_; }
+  // The places and graph this agent plans over (they depend on params.graph).
+  const Places& places() const { return level2_->places_for(params.graph); }
+  const PlaceGraph& graph() const { return level2_->graph(params.graph); }
   // The first high-level plan of the episode (what `hjepa run --json` reports as high_level_plan).
   const HighLevelPlan& first_plan() const { return first_plan_; }
   Planner& planner() { return *planner_; }

@@ -1,21 +1,28 @@
-// Level-2 training: E2/P2 on the frozen level-1 latents at the coarse time scale (stop-gradient
-// target, VICReg on h), then k-means places in s-space, then the place graph from P2 queries,
-// pruned by the transitions the exploration actually saw. D = level-1 latent, d = h, P = places.
+// Level-2 training: E2 by the temporal-distance objective on the frozen level-1 latents, then P2 on
+// the frozen E2 at the coarse time scale, then the places (a cover in h, and k-means in s for the
+// Euclidean variant) and the place graphs. D = level-1 latent, d = h, P = places, N = frames.
 #include "agent/jepa/level2.hpp"
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <map>
 
 #include "agent/jepa/level2_loss.hpp"
+#include "agent/jepa/temporal_distance.hpp"
 #include "agent/jepa/train_guard.hpp"
 #include "agent/nn/optim.hpp"
 
 namespace hjepa {
+
+namespace {
+constexpr int kEncoderFourierFeatures = 32;
+constexpr double kEncoderFourierScale = 0.5;
+constexpr float kStraightness[] = {0.35f, 0.7f, 1.0f};  // macro-action lengths asked of P2
+constexpr double kPi = 3.141592653589793;
+}  // namespace
 
 void macro_action(const float* headings, int count, float out[2]) {
   double c = 0, s = 0;
@@ -26,212 +33,239 @@ void macro_action(const float* headings, int count, float out[2]) {
 
 Level2::Level2(const Level2Arch& a, uint64_t seed) : arch(a) {
   Rng rng(seed);
-  encoder = nn::MLP<float>({a.input, a.hidden, a.latent}, nn::Activation::GELU, rng, "E2");
+  fourier = make_fourier_basis<float>(a.input, kEncoderFourierFeatures, kEncoderFourierScale);
+  encoder = nn::MLP<float>({a.input + kEncoderFourierFeatures, a.hidden, a.hidden, a.latent}, nn::Activation::GELU, rng, "E2");
   predictor = nn::MLP<float>({a.latent + 2, a.hidden, a.hidden, a.latent}, nn::Activation::GELU, rng, "P2");
-  centroids = nn::Parameter<float>("places.centroids", a.input, a.places, false);
-  subgoals = nn::Parameter<float>("places.subgoals", a.input, a.places, false);
-  colours = nn::Parameter<float>("places.colours", kNumColors, a.places, false);
-  edge_table = nn::Parameter<float>("places.edges", 3, a.edges, false);
-  graph_.assign(a.places, {});  // no edges until trained or loaded (an untrained level 2 plans nothing)
+  places = Places("places", a.latent, a.input, a.places);
+  euclid = Places("euclid", a.input, a.input, a.euclid_places);
+  euclid_edges = nn::Parameter<float>("euclid.edges", 3, a.euclid_edges, false);
+  experience_edges = nn::Parameter<float>("places.experience_edges", 3, a.experience_edges, false);
+  // No edges until trained or loaded: an untrained level 2 plans nothing.
+  p2_graph_.assign(a.places, {}), experience_graph_.assign(a.places, {}), euclid_graph_.assign(a.euclid_places, {});
 }
+
+MatF Level2::encode(const MatF& s) const { return encoder.forward(level2_encoder_input<float>(s, fourier)); }
 
 MatF Level2::predict(const MatF& h, const MatF& macro) const {
   return h + predictor.forward(level2_predictor_input<float>(h, macro));
 }
 
-namespace {
-
-// Index of the column of `centres` nearest to each column of x (squared Euclidean).
-std::vector<int> nearest_columns(const MatF& centres, const MatF& x) {
-  const Eigen::VectorXf cn = centres.colwise().squaredNorm().transpose();
-  const MatF cross = centres.transpose() * x;  // P x N
-  std::vector<int> out(x.cols());
-  for (Eigen::Index j = 0; j < x.cols(); ++j) {
-    Eigen::Index best;
-    (cn - 2 * cross.col(j)).minCoeff(&best);
-    out[j] = static_cast<int>(best);
+const PlaceGraph& Level2::graph(PlaceGraphKind kind) const {
+  switch (kind) {
+    case PlaceGraphKind::Experience: return experience_graph_;
+    case PlaceGraphKind::Euclid: return euclid_graph_;
+    default: return p2_graph_;
   }
-  return out;
 }
 
-MatF all_frames(const ExplorationData& d) {
-  return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
+int Level2::place_of(const MatF& s, PlaceGraphKind kind) const {
+  return kind == PlaceGraphKind::Euclid ? euclid.nearest(s) : places.nearest(encode(s.col(0)));
 }
 
-size_t frame_index(const ExplorationData& d, int s, int t) { return static_cast<size_t>(s) * (d.length + 1) + t; }
-
-// k-means++ initialisation then Lloyd iterations; empty clusters are re-seeded on the worst-fit point.
-MatF kmeans(const MatF& x, int k, int iterations, Rng& rng) {
-  const Eigen::Index n = x.cols();
-  MatF c(x.rows(), k);
-  c.col(0) = x.col(static_cast<Eigen::Index>(rng.below(n)));
-  Eigen::VectorXf d2 = (x.colwise() - c.col(0)).colwise().squaredNorm().transpose();
-  for (int j = 1; j < k; ++j) {
-    const double total = d2.cast<double>().sum();
-    double r = rng.uniform() * total;
-    Eigen::Index pick = n - 1;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      r -= d2(i);
-      if (r <= 0) {
-        pick = i;
-        break;
-      }
+PlaceGraph p2_place_graph(const Level2& l2, int query_directions, int* proposed) {
+  const int P = l2.places.size(), Q = query_directions * 3, K = l2.arch.horizon;
+  const MatF& c = l2.places.centres.value;
+  MatF hq(c.rows(), static_cast<Eigen::Index>(P) * Q), mq(2, hq.cols());
+  for (int p = 0; p < P; ++p)
+    for (int q = 0; q < Q; ++q) {
+      const double angle = 2 * kPi * (q % query_directions) / query_directions;
+      const float len = kStraightness[q / query_directions];
+      const Eigen::Index col = static_cast<Eigen::Index>(p) * Q + q;
+      hq.col(col) = c.col(p);
+      mq(0, col) = len * static_cast<float>(std::cos(angle));
+      mq(1, col) = len * static_cast<float>(std::sin(angle));
     }
-    c.col(j) = x.col(pick);
-    d2 = d2.cwiseMin((x.colwise() - c.col(j)).colwise().squaredNorm().transpose());
-  }
-  for (int it = 0; it < iterations; ++it) {
-    const std::vector<int> a = nearest_columns(c, x);
-    MatF sum = MatF::Zero(x.rows(), k);
-    std::vector<int> count(k, 0);
-    for (Eigen::Index i = 0; i < n; ++i) sum.col(a[i]) += x.col(i), ++count[a[i]];
-    for (int j = 0; j < k; ++j) {
-      if (count[j] > 0) {
-        c.col(j) = sum.col(j) / static_cast<float>(count[j]);
-      } else {
-        Eigen::Index worst;
-        Eigen::VectorXf fit(n);
-        for (Eigen::Index i = 0; i < n; ++i) fit(i) = (x.col(i) - c.col(a[i])).squaredNorm();
-        fit.maxCoeff(&worst);
-        c.col(j) = x.col(worst);
-      }
+  const MatF landed_h = P > 0 ? l2.predict(hq, mq) : MatF(c.rows(), 0);
+  const std::vector<int> landed = nearest_columns(c, landed_h);
+  PlaceGraph graph(P);
+  int pairs = 0;
+  for (int p = 0; p < P; ++p) {
+    std::vector<char> seen(P, 0), asked(P, 0);
+    for (int q = 0; q < Q; ++q) {
+      const Eigen::Index col = static_cast<Eigen::Index>(p) * Q + q;
+      const int to = landed[col];
+      if (to == p || seen[to]) continue;
+      if (!asked[to]) asked[to] = 1, ++pairs;
+      // P2 must land in the place (within two radii of its prototype), and the learned distance
+      // must fit in the macro-action's K steps: a prediction through a wall fails one or the other.
+      if ((landed_h.col(col) - c.col(to)).norm() > 2 * l2.arch.place_radius) continue;
+      const float steps = (c.col(p) - c.col(to)).norm();
+      if (steps > K * kStraightness[q / query_directions] + l2.arch.place_radius) continue;
+      seen[to] = 1;
+      graph[p].push_back({to, std::max(1.f, steps)});
     }
   }
-  return c;
+  if (proposed) *proposed = pairs;
+  return graph;
 }
 
-MatF softmax_columns(const MatF& logits) {
-  MatF p = logits;
-  for (Eigen::Index j = 0; j < p.cols(); ++j) {
-    p.col(j).array() -= p.col(j).maxCoeff();
-    p.col(j) = p.col(j).array().exp();
-    p.col(j) /= p.col(j).sum();
-  }
-  return p;
-}
-
-}  // namespace
-
-int Level2::place_of(const MatF& s) const { return nearest_columns(centroids.value, s.col(0))[0]; }
-
-int Level2::dominant_colour(int place) const {
-  Eigen::Index best;
-  colours.value.col(place).maxCoeff(&best);
-  return static_cast<int>(best);
-}
-
-void Level2::rebuild_graph() {
-  graph_.assign(arch.places, {});
-  for (Eigen::Index e = 0; e < edge_table.value.cols(); ++e) {
-    const int from = static_cast<int>(edge_table.value(0, e)), to = static_cast<int>(edge_table.value(1, e));
-    if (from < 0 || from >= arch.places || to < 0 || to >= arch.places) continue;
-    graph_[from].push_back({to, edge_table.value(2, e)});
-  }
+void Level2::rebuild_graphs() {
+  p2_graph_ = p2_place_graph(*this);
+  experience_graph_ = graph_from_table(experience_edges.value, places.size());
+  euclid_graph_ = graph_from_table(euclid_edges.value, euclid.size());
 }
 
 long Level2::num_parameters() const {
-  return static_cast<long>(encoder.num_parameters() + predictor.num_parameters() + centroids.size() + subgoals.size() +
-                           colours.size());
+  long n = static_cast<long>(encoder.num_parameters() + predictor.num_parameters());
+  for (const Places* p : {&places, &euclid}) n += p->centres.size() + p->subgoals.size() + p->colours.size();
+  return n;
 }
 
 nn::ParamList<float> Level2::params() {
   nn::ParamList<float> all = encoder.params();
   for (auto* p : predictor.params()) all.push_back(p);
-  for (auto* p : {&centroids, &subgoals, &colours, &edge_table}) all.push_back(p);
+  for (Places* pl : {&places, &euclid})
+    for (auto* p : {&pl->centres, &pl->subgoals, &pl->colours}) all.push_back(p);
+  all.push_back(&euclid_edges), all.push_back(&experience_edges);
   return all;
 }
 
 nn::ConstParamList<float> Level2::params() const {
-  nn::ConstParamList<float> all = encoder.params();
-  for (const auto* p : predictor.params()) all.push_back(p);
-  for (const auto* p : {&centroids, &subgoals, &colours, &edge_table}) all.push_back(p);
+  nn::ConstParamList<float> all;
+  for (auto* p : const_cast<Level2*>(this)->params()) all.push_back(p);
   return all;
 }
 
-Level2Report train_level2(Level2& model, const Level1& level1, const ExplorationData& data, const ExplorationData& heldout,
-                          const Level2TrainParams& tp, uint64_t seed, const Level2ProgressFn& progress) {
-  const auto t_start = std::chrono::steady_clock::now();
-  Level2Report report;
-  Rng rng(derive_seed(seed, 1));
-  const int K = std::min(model.arch.horizon, data.length), B = tp.batch, P = model.arch.places;
-  const MatF S = level1.encode(all_frames(data));  // D x N, frozen level 1
+namespace {
 
-  // ---- E2 / P2 ----
+MatF all_frames(const ExplorationData& d) {
+  return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
+}
+
+Eigen::Index frame_index(const ExplorationData& d, int s, int t) { return static_cast<Eigen::Index>(s) * (d.length + 1) + t; }
+
+// The learning rate of a cosine schedule from lr to 10% of it.
+double cosine_lr(double lr, int step, int steps) { return lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(kPi * step / steps))); }
+
+// One guarded optimiser step over `trained`: returns the fault ("" when the step was taken).
+std::string guarded_step(nn::ParamList<float>& trained, nn::Adam<float>& adam, const std::string& loss_fault,
+                         Checkpoint& last_good, int step) {
+  std::string fault = loss_fault;
+  if (fault.empty()) fault = non_finite_gradient(trained);
+  if (fault.empty() && step % 50 == 0) last_good.save(trained, step);
+  if (fault.empty()) {
+    nn::clip_grad_norm(trained, 10.0);
+    adam.step(trained);
+    nn::zero_grad(trained);
+    if (const std::string bad = non_finite_value(trained); !bad.empty()) fault = bad + " after the update";
+  }
+  return fault;
+}
+
+// A batch of E2 pairs: half bound pairs (one sequence, 1..bound_steps apart), a quarter random
+// frames, a quarter "near" frames (the nearest in s of 16 candidates from other sequences).
+void sample_pairs(const ExplorationData& d, const MatF& S, const MatF& X, int bound_steps, Rng& rng, MatF& xa, MatF& xb,
+                  std::vector<float>& steps) {
+  const int B = static_cast<int>(xa.cols()), seq_frames = d.length + 1;
+  const Eigen::Index N = S.cols();
+  for (int b = 0; b < B; ++b) {
+    const int s = static_cast<int>(rng.below(d.sequences));
+    Eigen::Index a = 0, other = 0;
+    steps[b] = 0;
+    if (b < B / 2) {
+      const int k = 1 + static_cast<int>(rng.below(std::min(bound_steps, d.length)));
+      const int t = static_cast<int>(rng.below(d.length - k + 1));
+      a = frame_index(d, s, t), other = frame_index(d, s, t + k), steps[b] = static_cast<float>(k);
+    } else {
+      a = frame_index(d, s, static_cast<int>(rng.below(seq_frames)));
+      other = static_cast<Eigen::Index>(rng.below(N));
+      if (b >= 3 * B / 4) {
+        float best = std::numeric_limits<float>::infinity();
+        for (int c = 0; c < 16; ++c) {
+          const Eigen::Index cand = static_cast<Eigen::Index>(rng.below(N));
+          if (cand / seq_frames == s) continue;
+          const float d2 = (S.col(cand) - S.col(a)).squaredNorm();
+          if (d2 < best) best = d2, other = cand;
+        }
+      }
+    }
+    xa.col(b) = X.col(a), xb.col(b) = X.col(other);
+  }
+}
+
+// E2 by the temporal-distance objective. Returns false (with report.message) when training stopped.
+bool train_encoder(Level2& model, const ExplorationData& data, const MatF& S, const MatF& X, const Level2TrainParams& tp,
+                   Rng& rng, Level2Report& report, const Level2ProgressFn& progress) {
   nn::ParamList<float> trained = model.encoder.params();
-  for (auto* p : model.predictor.params()) trained.push_back(p);
   nn::Adam<float> adam(nn::AdamParams{tp.lr});
   nn::zero_grad(trained);
-  const Level2LossWeights weights{1.0, tp.var_weight, tp.cov_weight};
-  MatF s0(S.rows(), B), sk(S.rows(), B), macro(2, B);
-  Checkpoint last_good;  // parameters whose losses and gradients were finite
+  const DistanceLossWeights w{tp.bound_weight, tp.spread_weight, tp.margin};
+  MatF xa(X.rows(), tp.batch), xb(X.rows(), tp.batch);
+  std::vector<float> steps(tp.batch);
+  Checkpoint last_good;
   last_good.save(trained, 0);
   for (int step = 0; step < tp.steps; ++step) {
-    adam.hyper.lr = tp.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.steps)));
+    adam.hyper.lr = cosine_lr(tp.lr, step, tp.steps);
+    sample_pairs(data, S, X, tp.bound_steps, rng, xa, xb, steps);
+    const DistanceLossTerms t = temporal_distance_loss<float>(model.encoder, xa, xb, steps, w, true);
+    const std::string fault = guarded_step(trained, adam, non_finite_loss({{"distance bound", t.bound}, {"distance spread", t.spread}}),
+                                           last_good, step);
+    if (!fault.empty()) {
+      last_good.restore(trained);
+      report.finite = false;
+      report.message = training_stop_message("level 2 (E2)", fault, "step", step, last_good.step());
+      return false;
+    }
+    if (step % 50 == 0 || step == tp.steps - 1) {
+      report.logged_step.push_back(step);
+      report.loss_pred.push_back(report.loss_pred.empty() ? 0.f : report.loss_pred.back());
+      report.loss_var.push_back(static_cast<float>(t.bound));
+      report.loss_cov.push_back(static_cast<float>(t.spread));
+      if (progress) progress(step, 2 * tp.steps, report);
+    }
+  }
+  return true;
+}
+
+// P2 on the frozen E2's latents H (d x N). Returns false (with report.message) when training stopped.
+bool train_predictor(Level2& model, const ExplorationData& data, const MatF& H, const Level2TrainParams& tp, Rng& rng,
+                     Level2Report& report, const Level2ProgressFn& progress) {
+  const int K = std::min(model.arch.horizon, data.length), B = tp.batch;
+  nn::ParamList<float> trained = model.predictor.params();
+  nn::Adam<float> adam(nn::AdamParams{tp.lr});
+  nn::zero_grad(trained);
+  MatF h0(H.rows(), B), hk(H.rows(), B), macro(2, B);
+  Checkpoint last_good;
+  last_good.save(trained, 0);
+  for (int step = 0; step < tp.steps; ++step) {
+    adam.hyper.lr = cosine_lr(tp.lr, step, tp.steps);
     for (int b = 0; b < B; ++b) {
       const int s = static_cast<int>(rng.below(data.sequences)), t = static_cast<int>(rng.below(data.length - K + 1));
-      s0.col(b) = S.col(static_cast<Eigen::Index>(frame_index(data, s, t)));
-      sk.col(b) = S.col(static_cast<Eigen::Index>(frame_index(data, s, t + K)));
+      h0.col(b) = H.col(frame_index(data, s, t));
+      hk.col(b) = H.col(frame_index(data, s, t + K));
       float m[2];
       macro_action(&data.headings[static_cast<size_t>(s) * data.length + t], K, m);
       macro(0, b) = m[0], macro(1, b) = m[1];
     }
-    const MatF target = model.encoder.forward(sk);  // stop-gradient target
-    const Level2LossTerms terms = level2_loss<float>(model.encoder, model.predictor, s0, macro, target, weights, true);
-    std::string fault = non_finite_loss({{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}});
-    if (fault.empty()) fault = non_finite_gradient(trained);
-    if (fault.empty() && step % 50 == 0) last_good.save(trained, step);
-    if (fault.empty()) {
-      nn::clip_grad_norm(trained, 10.0);
-      adam.step(trained);
-      nn::zero_grad(trained);
-      if (const std::string bad = non_finite_value(trained); !bad.empty()) fault = bad + " after the update";
-    }
+    const double loss = level2_prediction_loss<float>(model.predictor, h0, macro, hk, true);
+    const std::string fault = guarded_step(trained, adam, non_finite_loss({{"prediction", loss}}), last_good, step);
     if (!fault.empty()) {
       last_good.restore(trained);
       report.finite = false;
-      report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
-      break;
+      report.message = training_stop_message("level 2 (P2)", fault, "step", step, last_good.step());
+      return false;
     }
     if (step % 50 == 0 || step == tp.steps - 1) {
-      report.logged_step.push_back(step);
-      report.loss_pred.push_back(static_cast<float>(terms.pred));
-      report.loss_var.push_back(static_cast<float>(terms.var));
-      report.loss_cov.push_back(static_cast<float>(terms.cov));
-      if (progress) progress(step, tp.steps, report);
+      report.logged_step.push_back(tp.steps + step);
+      report.loss_pred.push_back(static_cast<float>(loss));
+      report.loss_var.push_back(report.loss_var.empty() ? 0.f : report.loss_var.back());
+      report.loss_cov.push_back(report.loss_cov.empty() ? 0.f : report.loss_cov.back());
+      if (progress) progress(tp.steps + step, 2 * tp.steps, report);
     }
   }
+  return true;
+}
 
-  // ---- places: k-means in s-space on a sample of the experience ----
-  const Eigen::Index n = S.cols(), sample = std::min<Eigen::Index>(n, 16000);
-  MatF xs(S.rows(), sample);
-  for (Eigen::Index i = 0; i < sample; ++i) xs.col(i) = S.col(sample == n ? i : static_cast<Eigen::Index>(rng.below(n)));
-  model.centroids.value = kmeans(xs, P, tp.kmeans_iterations, rng);
-  const std::vector<int> place = nearest_columns(model.centroids.value, S);  // every frame
-  const MatF probs = softmax_columns(level1.colour_logits(S));
-  const MatF H = model.encode(S);
-  MatF h_place = MatF::Zero(model.arch.latent, P);
-  model.colours.value.setZero();
-  std::vector<int> members(P, 0);
-  std::vector<float> best_fit(P, std::numeric_limits<float>::infinity());
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const int p = place[i];
-    ++members[p];
-    model.colours.value.col(p) += probs.col(i);
-    h_place.col(p) += H.col(i);
-    const float fit = (S.col(i) - model.centroids.value.col(p)).squaredNorm();
-    if (fit < best_fit[p]) best_fit[p] = fit, model.subgoals.value.col(p) = S.col(i);
-  }
-  for (int p = 0; p < P; ++p) {
-    if (members[p] == 0) {
-      model.subgoals.value.col(p) = model.centroids.value.col(p);
-      continue;
-    }
-    ++report.places;
-    model.colours.value.col(p) /= static_cast<float>(members[p]);
-    h_place.col(p) /= static_cast<float>(members[p]);
-  }
+// Up to `limit` columns of x, drawn at random when there are more.
+MatF sample_columns(const MatF& x, Eigen::Index limit, Rng& rng) {
+  if (x.cols() <= limit) return x;
+  MatF out(x.rows(), limit);
+  for (Eigen::Index i = 0; i < limit; ++i) out.col(i) = x.col(static_cast<Eigen::Index>(rng.below(x.cols())));
+  return out;
+}
 
-  // ---- experienced transitions within K steps ----
+// Place pairs (a != b) some frame of one sequence moved between within K steps, with their counts.
+std::map<std::pair<int, int>, int> experienced_transitions(const ExplorationData& data, const std::vector<int>& place, int K) {
   std::map<std::pair<int, int>, int> seen;
   for (int s = 0; s < data.sequences; ++s)
     for (int t = 0; t < data.length; ++t)
@@ -239,95 +273,146 @@ Level2Report train_level2(Level2& model, const Level1& level1, const Exploration
         const int a = place[frame_index(data, s, t)], b = place[frame_index(data, s, t + dt)];
         if (a != b) ++seen[{a, b}];
       }
+  return seen;
+}
 
-  // ---- the place graph from P2: every place x directions x straightness ----
-  const float straightness[] = {0.35f, 0.7f, 1.0f};
-  const int Q = tp.query_directions * 3;
-  MatF hq(model.arch.latent, static_cast<Eigen::Index>(P) * Q), mq(2, static_cast<Eigen::Index>(P) * Q);
+MatF edge_table(const std::vector<std::array<float, 3>>& edges) {
+  MatF table(3, static_cast<Eigen::Index>(edges.size()));
+  for (size_t e = 0; e < edges.size(); ++e)
+    for (int r = 0; r < 3; ++r) table(r, static_cast<Eigen::Index>(e)) = edges[e][r];
+  return table;
+}
+
+// The format-4 graph over the Euclidean places: P2 asked from each place's mean h, the nearest
+// place mean is an edge costing K x straightness, kept where experience saw the transition.
+MatF euclid_graph_table(const Level2& model, const MatF& H, const std::vector<int>& place, const std::vector<int>& members,
+                        const std::map<std::pair<int, int>, int>& seen, const Level2TrainParams& tp, int K) {
+  const int P = model.euclid.size(), Q = tp.query_directions * 3;
+  MatF h_place = MatF::Zero(H.rows(), P);
+  for (Eigen::Index i = 0; i < H.cols(); ++i) h_place.col(place[i]) += H.col(i);
+  for (int p = 0; p < P; ++p)
+    if (members[p] > 0) h_place.col(p) /= static_cast<float>(members[p]);
+  MatF hq(H.rows(), static_cast<Eigen::Index>(P) * Q), mq(2, hq.cols());
   for (int p = 0; p < P; ++p)
     for (int q = 0; q < Q; ++q) {
-      const double angle = 2 * 3.141592653589793 * (q % tp.query_directions) / tp.query_directions;
-      const float len = straightness[q / tp.query_directions];
+      const double angle = 2 * kPi * (q % tp.query_directions) / tp.query_directions;
       const Eigen::Index col = static_cast<Eigen::Index>(p) * Q + q;
       hq.col(col) = h_place.col(p);
-      mq(0, col) = len * static_cast<float>(std::cos(angle));
-      mq(1, col) = len * static_cast<float>(std::sin(angle));
+      mq.col(col) << kStraightness[q / tp.query_directions] * static_cast<float>(std::cos(angle)),
+          kStraightness[q / tp.query_directions] * static_cast<float>(std::sin(angle));
     }
   const std::vector<int> landed = nearest_columns(h_place, model.predict(hq, mq));
   std::map<std::pair<int, int>, float> proposed;
-  for (int p = 0; p < P; ++p) {
-    if (members[p] == 0) continue;
-    for (int q = 0; q < Q; ++q) {
+  for (int p = 0; p < P; ++p)
+    for (int q = 0; q < Q && members[p] > 0; ++q) {
       const int to = landed[static_cast<size_t>(p) * Q + q];
       if (to == p || members[to] == 0) continue;
-      const float cost = static_cast<float>(K) * straightness[q / tp.query_directions];
+      const float cost = static_cast<float>(K) * kStraightness[q / tp.query_directions];
       auto [it, fresh] = proposed.emplace(std::make_pair(p, to), cost);
       if (!fresh) it->second = std::min(it->second, cost);
     }
-  }
-  report.proposed_edges = static_cast<int>(proposed.size());
   std::vector<std::array<float, 3>> kept;
   for (const auto& [key, cost] : proposed) {
     const auto it = seen.find(key);
     if (tp.min_transitions > 0 && (it == seen.end() || it->second < tp.min_transitions)) continue;
     kept.push_back({static_cast<float>(key.first), static_cast<float>(key.second), cost});
   }
-  model.arch.edges = static_cast<int>(kept.size());
-  model.edge_table = nn::Parameter<float>("places.edges", 3, model.arch.edges, false);
-  for (size_t e = 0; e < kept.size(); ++e)
-    for (int r = 0; r < 3; ++r) model.edge_table.value(r, static_cast<Eigen::Index>(e)) = kept[e][r];
-  model.rebuild_graph();
-  report.edges = model.arch.edges;
+  return edge_table(kept);
+}
 
-  // Fraction of ordered pairs of populated places connected by a path.
-  long pairs = 0, connected = 0;
-  for (int a = 0; a < P; ++a) {
-    if (members[a] == 0) continue;
-    std::vector<char> reached(P, 0);
-    std::deque<int> queue{a};
-    reached[a] = 1;
-    while (!queue.empty()) {
-      const int u = queue.front();
-      queue.pop_front();
-      for (const PlaceEdge& e : model.graph()[u])
-        if (!reached[e.to]) reached[e.to] = 1, queue.push_back(e.to);
-    }
-    for (int b = 0; b < P; ++b)
-      if (b != a && members[b] > 0) ++pairs, connected += reached[b];
-  }
-  report.reachable_pairs = pairs > 0 ? static_cast<double>(connected) / pairs : 0;
+// Both place sets and the stored graphs (the experience graph and the Euclidean one).
+std::vector<int> learn_places(Level2& model, const Level1& level1, const ExplorationData& data, const MatF& S, const MatF& H,
+                              const Level2TrainParams& tp, Rng& rng) {
+  const int K = std::min(model.arch.horizon, data.length);
+  const MatF probs = softmax_columns(level1.colour_logits(S));
+  const MatF centres = cover(sample_columns(H, 16000, rng), static_cast<float>(tp.place_radius), tp.max_places,
+                             tp.kmeans_iterations, rng);
+  model.arch.places = static_cast<int>(centres.cols());
+  model.places = Places("places", model.arch.latent, model.arch.input, model.arch.places);
+  model.places.centres.value = centres;
+  const std::vector<int> members = model.places.fill(H, S, probs);
+  const std::vector<int> place = nearest_columns(centres, H);
+  std::vector<std::array<float, 3>> experienced;
+  for (const auto& [key, count] : experienced_transitions(data, place, K))
+    experienced.push_back({static_cast<float>(key.first), static_cast<float>(key.second),
+                           std::max(1.f, (centres.col(key.first) - centres.col(key.second)).norm())});
+  model.experience_edges = nn::Parameter<float>("places.experience_edges", 3, 0, false);
+  model.experience_edges.value = edge_table(experienced);
+  model.arch.experience_edges = static_cast<int>(experienced.size());
 
-  // ---- held-out diagnostics ----
-  {
-    const MatF Sh = level1.encode(all_frames(heldout));
-    const MatF Hh = model.encode(Sh);
-    report.latent_std.assign(Hh.rows(), 0);
-    for (Eigen::Index i = 0; i < Hh.rows(); ++i) {
-      const double mean = Hh.row(i).mean();
-      report.latent_std[i] = static_cast<float>(
-          std::sqrt((Hh.row(i).array() - mean).square().sum() / std::max<Eigen::Index>(1, Hh.cols() - 1)));
-    }
-    const std::vector<int> hp = nearest_columns(model.centroids.value, Sh);
-    const int Kh = std::min(K, heldout.length);
-    const int windows_per_seq = heldout.length - Kh + 1;
-    MatF h0(model.arch.latent, static_cast<Eigen::Index>(heldout.sequences) * windows_per_seq), m0(2, h0.cols());
-    std::vector<int> truth(h0.cols()), stay(h0.cols());
-    for (int s = 0; s < heldout.sequences; ++s)
-      for (int t = 0; t < windows_per_seq; ++t) {
-        const Eigen::Index c = static_cast<Eigen::Index>(s) * windows_per_seq + t;
-        h0.col(c) = Hh.col(static_cast<Eigen::Index>(frame_index(heldout, s, t)));
-        float m[2];
-        macro_action(&heldout.headings[static_cast<size_t>(s) * heldout.length + t], Kh, m);
-        m0(0, c) = m[0], m0(1, c) = m[1];
-        truth[c] = hp[frame_index(heldout, s, t + Kh)];
-        stay[c] = hp[frame_index(heldout, s, t)];
-      }
-    const std::vector<int> predicted = nearest_columns(h_place, model.predict(h0, m0));
-    long hit = 0, stay_hit = 0;
-    for (size_t c = 0; c < truth.size(); ++c) hit += predicted[c] == truth[c], stay_hit += stay[c] == truth[c];
-    report.p2_place_accuracy = truth.empty() ? 0 : static_cast<double>(hit) / truth.size();
-    report.stay_place_accuracy = truth.empty() ? 0 : static_cast<double>(stay_hit) / truth.size();
+  model.arch.euclid_places = tp.euclid_places;
+  model.euclid = Places("euclid", model.arch.input, model.arch.input, tp.euclid_places);
+  model.euclid.centres.value = kmeans(sample_columns(S, 16000, rng), tp.euclid_places, tp.kmeans_iterations, rng);
+  const std::vector<int> euclid_members = model.euclid.fill(S, S, probs);
+  for (int p = 0; p < model.euclid.size(); ++p)
+    if (euclid_members[p] == 0) model.euclid.subgoals.value.col(p) = model.euclid.centres.value.col(p);
+  const std::vector<int> euclid_place = nearest_columns(model.euclid.centres.value, S);
+  model.euclid_edges = nn::Parameter<float>("euclid.edges", 3, 0, false);
+  model.euclid_edges.value =
+      euclid_graph_table(model, H, euclid_place, euclid_members, experienced_transitions(data, euclid_place, K), tp, K);
+  model.arch.euclid_edges = static_cast<int>(model.euclid_edges.value.cols());
+  model.arch.place_radius = static_cast<float>(tp.place_radius);
+  model.rebuild_graphs();
+  return members;
+}
+
+// Held-out diagnostics: latent spread, distance / steps on one-sequence pairs, P2's place accuracy.
+void measure_heldout(const Level2& model, const Level1& level1, const ExplorationData& heldout, Level2Report& report) {
+  const MatF Sh = level1.encode(all_frames(heldout));
+  const MatF Hh = model.encode(Sh);
+  report.latent_std.assign(Hh.rows(), 0);
+  for (Eigen::Index i = 0; i < Hh.rows(); ++i) {
+    const double mean = Hh.row(i).mean();
+    report.latent_std[i] = static_cast<float>(
+        std::sqrt((Hh.row(i).array() - mean).square().sum() / std::max<Eigen::Index>(1, Hh.cols() - 1)));
   }
+  const int K = std::min(model.arch.horizon, heldout.length);
+  double ratio = 0;
+  long pairs = 0;
+  for (int s = 0; s < heldout.sequences; ++s)
+    for (int k = 1; k <= K; ++k)
+      for (int t = 0; t + k <= heldout.length; t += K)
+        ratio += (Hh.col(frame_index(heldout, s, t)) - Hh.col(frame_index(heldout, s, t + k))).norm() / k, ++pairs;
+  report.bound_ratio = pairs > 0 ? ratio / pairs : 0;
+  const std::vector<int> hp = nearest_columns(model.places.centres.value, Hh);
+  const int windows_per_seq = heldout.length - K + 1;
+  MatF h0(model.arch.latent, static_cast<Eigen::Index>(heldout.sequences) * windows_per_seq), m0(2, h0.cols());
+  std::vector<int> truth(h0.cols()), stay(h0.cols());
+  for (int s = 0; s < heldout.sequences; ++s)
+    for (int t = 0; t < windows_per_seq; ++t) {
+      const Eigen::Index c = static_cast<Eigen::Index>(s) * windows_per_seq + t;
+      h0.col(c) = Hh.col(frame_index(heldout, s, t));
+      float m[2];
+      macro_action(&heldout.headings[static_cast<size_t>(s) * heldout.length + t], K, m);
+      m0(0, c) = m[0], m0(1, c) = m[1];
+      truth[c] = hp[frame_index(heldout, s, t + K)];
+      stay[c] = hp[frame_index(heldout, s, t)];
+    }
+  const std::vector<int> predicted = nearest_columns(model.places.centres.value, model.predict(h0, m0));
+  long hit = 0, stay_hit = 0;
+  for (size_t c = 0; c < truth.size(); ++c) hit += predicted[c] == truth[c], stay_hit += stay[c] == truth[c];
+  report.p2_place_accuracy = truth.empty() ? 0 : static_cast<double>(hit) / truth.size();
+  report.stay_place_accuracy = truth.empty() ? 0 : static_cast<double>(stay_hit) / truth.size();
+}
+
+}  // namespace
+
+Level2Report train_level2(Level2& model, const Level1& level1, const ExplorationData& data, const ExplorationData& heldout,
+                          const Level2TrainParams& tp, uint64_t seed, const Level2ProgressFn& progress) {
+  const auto t_start = std::chrono::steady_clock::now();
+  Level2Report report;
+  Rng rng(derive_seed(seed, 1));
+  const MatF S = level1.encode(all_frames(data));  // D x N, frozen level 1
+  if (!train_encoder(model, data, S, level2_encoder_input<float>(S, model.fourier), tp, rng, report, progress)) return report;
+  const MatF H = model.encode(S);
+  if (!train_predictor(model, data, H, tp, rng, report, progress)) return report;
+  const std::vector<int> members = learn_places(model, level1, data, S, H, tp, rng);
+  report.places = model.places.size();
+  report.edges = edge_count(model.graph(PlaceGraphKind::P2));
+  p2_place_graph(model, tp.query_directions, &report.proposed_edges);
+  report.experience_edges = model.arch.experience_edges;
+  report.reachable_pairs = reachable_pairs(model.graph(PlaceGraphKind::P2), members);
+  measure_heldout(model, level1, heldout, report);
   report.parameters = model.num_parameters();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return report;

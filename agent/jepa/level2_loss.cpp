@@ -1,4 +1,4 @@
-// The level-2 batch objective and its backward pass (see level2_loss.hpp).
+// P2's prediction loss and its backward pass (see level2_loss.hpp).
 #include "agent/jepa/level2_loss.hpp"
 
 #include "agent/nn/loss.hpp"
@@ -14,34 +14,21 @@ nn::Mat<T> level2_predictor_input(const nn::Mat<T>& h, const nn::Mat<T>& macro) 
 }
 
 template <typename T>
-Level2LossTerms level2_loss(nn::MLP<T>& encoder, nn::MLP<T>& predictor, const nn::Mat<T>& s0, const nn::Mat<T>& macro,
-                            const nn::Mat<T>& target, const Level2LossWeights& w, bool backward) {
-  using M = nn::Mat<T>;
-  nn::MLPCache<T> enc_cache, pred_cache;
-  const M h = encoder.forward(s0, enc_cache);
-  const Eigen::Index d = h.rows();
-  const M h_next = h + predictor.forward(level2_predictor_input<T>(h, macro), pred_cache);
-  Level2LossTerms terms;
-  auto pred = nn::mse<T>(h_next, target);
-  auto var = nn::vicreg_variance<T>(h);
-  auto cov = nn::vicreg_covariance<T>(h);
-  terms.pred = static_cast<double>(pred.loss) * static_cast<double>(d);  // per-sample squared distance
-  terms.var = var.loss;
-  terms.cov = cov.loss;
-  terms.total = w.pred * terms.pred + w.var * terms.var + w.cov * terms.cov;
-  if (!backward) return terms;
-  const M d_next = pred.grad * static_cast<T>(w.pred * static_cast<double>(d));
-  const M d_in = predictor.backward(d_next, pred_cache);
-  M d_h = d_next + d_in.topRows(d) + var.grad * static_cast<T>(w.var) + cov.grad * static_cast<T>(w.cov);
-  encoder.backward(d_h, enc_cache);
-  return terms;
+double level2_prediction_loss(nn::MLP<T>& predictor, const nn::Mat<T>& h0, const nn::Mat<T>& macro,
+                              const nn::Mat<T>& target, bool backward) {
+  nn::MLPCache<T> cache;
+  const nn::Mat<T> next = h0 + predictor.forward(level2_predictor_input<T>(h0, macro), cache);
+  const auto pred = nn::mse<T>(next, target);
+  const double d = static_cast<double>(h0.rows());
+  if (backward) predictor.backward(pred.grad * static_cast<T>(d), cache);
+  return static_cast<double>(pred.loss) * d;  // per-sample squared distance
 }
 
 template nn::Mat<float> level2_predictor_input<float>(const nn::Mat<float>&, const nn::Mat<float>&);
 template nn::Mat<double> level2_predictor_input<double>(const nn::Mat<double>&, const nn::Mat<double>&);
-template Level2LossTerms level2_loss<float>(nn::MLP<float>&, nn::MLP<float>&, const nn::Mat<float>&, const nn::Mat<float>&,
-                                            const nn::Mat<float>&, const Level2LossWeights&, bool);
-template Level2LossTerms level2_loss<double>(nn::MLP<double>&, nn::MLP<double>&, const nn::Mat<double>&,
-                                             const nn::Mat<double>&, const nn::Mat<double>&, const Level2LossWeights&, bool);
+template double level2_prediction_loss<float>(nn::MLP<float>&, const nn::Mat<float>&, const nn::Mat<float>&,
+                                              const nn::Mat<float>&, bool);
+template double level2_prediction_loss<double>(nn::MLP<double>&, const nn::Mat<double>&, const nn::Mat<double>&,
+                                               const nn::Mat<double>&, bool);
 
 }  // namespace hjepa

@@ -49,7 +49,7 @@ constexpr const char* kLevel2ArchTag = "L2AR";
 constexpr const char* kLevel2ParamsTag = "L2PM";
 constexpr const char* kRequiredTags[] = {kArchTag,           kConfigTag,     kMapTag,         kParamsTag,
                                          kInverseDynamicsTag, kLevel2ArchTag, kLevel2ParamsTag};
-constexpr size_t kLevel2ArchSize = 6 * 4;
+constexpr size_t kLevel2ArchSize = 9 * 4;
 constexpr int kMaxPlaces = 4096;
 constexpr int kMaxEdges = 1 << 20;
 
@@ -132,9 +132,14 @@ void for_each_level2_field(Params& p, Visit&& visit) {
   visit("steps", p.steps);
   visit("batch", p.batch);
   visit("lr", p.lr);
-  visit("var_weight", p.var_weight);
-  visit("cov_weight", p.cov_weight);
+  visit("bound_weight", p.bound_weight);
+  visit("spread_weight", p.spread_weight);
+  visit("margin", p.margin);
+  visit("bound_steps", p.bound_steps);
+  visit("place_radius", p.place_radius);
+  visit("max_places", p.max_places);
   visit("kmeans_iterations", p.kmeans_iterations);
+  visit("euclid_places", p.euclid_places);
   visit("query_directions", p.query_directions);
   visit("min_transitions", p.min_transitions);
 }
@@ -183,7 +188,9 @@ std::string config_payload(const ModelFile& model) {
 std::string level2_arch_payload(const Level2& level2) {
   std::string out;
   const Level2Arch& a = level2.arch;
-  for (int32_t v : {a.input, a.latent, a.hidden, a.horizon, a.places, a.edges}) append_pod(out, v);
+  for (int32_t v : {a.input, a.latent, a.hidden, a.horizon, a.places, a.euclid_places, a.euclid_edges, a.experience_edges})
+    append_pod(out, v);
+  append_pod(out, a.place_radius);
   return out;
 }
 
@@ -331,14 +338,18 @@ void read_config(const std::string& payload, ModelFile& model) {
 Level2 read_level2_arch(const std::string& payload, const Level1Arch& level1) {
   if (payload.size() != kLevel2ArchSize)
     refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(kLevel2ArchSize) +
-                   " (input, latent, hidden, horizon, places, edges as i32)");
+                   " (input, latent, hidden, horizon, places, euclid_places, euclid_edges, experience_edges as i32, "
+                   "place_radius as f32)");
   Level2Arch a;
   a.input = pod_at<int32_t>(payload, 0);
   a.latent = pod_at<int32_t>(payload, 4);
   a.hidden = pod_at<int32_t>(payload, 8);
   a.horizon = pod_at<int32_t>(payload, 12);
   a.places = pod_at<int32_t>(payload, 16);
-  a.edges = pod_at<int32_t>(payload, 20);
+  a.euclid_places = pod_at<int32_t>(payload, 20);
+  a.euclid_edges = pod_at<int32_t>(payload, 24);
+  a.experience_edges = pod_at<int32_t>(payload, 28);
+  a.place_radius = pod_at<float>(payload, 32);
   auto check_range = [](const char* name, int32_t v, int32_t lo, int32_t max) {
     if (v < lo || v > max)
       refuse_section(std::string(name) + " = " + std::to_string(v) + " is out of range; expected " + std::to_string(lo) +
@@ -352,20 +363,24 @@ Level2 read_level2_arch(const std::string& payload, const Level1Arch& level1) {
   check_range("hidden", a.hidden, 1, kMaxHidden);
   check_range("horizon", a.horizon, 1, 1024);
   check_range("places", a.places, 1, kMaxPlaces);
-  check_range("edges", a.edges, 0, kMaxEdges);
+  check_range("euclid_places", a.euclid_places, 1, kMaxPlaces);
+  check_range("euclid_edges", a.euclid_edges, 0, kMaxEdges);
+  check_range("experience_edges", a.experience_edges, 0, kMaxEdges);
+  if (!(std::isfinite(a.place_radius) && a.place_radius > 0 && a.place_radius <= 1000))
+    refuse_section("place_radius = " + std::to_string(a.place_radius) + " is out of range; expected 0 < place_radius <= 1000");
   return Level2(a, 0);
 }
 
-// Every edge joins two places and costs a finite, non-negative number of steps.
-void check_edges(const Level2& level2) {
-  const MatF& e = level2.edge_table.value;
+// Every edge of a stored graph joins two places and costs a finite, non-negative number of steps.
+void check_edges(const nn::Parameter<float>& table, int places) {
+  const MatF& e = table.value;
   for (Eigen::Index j = 0; j < e.cols(); ++j) {
     const float from = e(0, j), to = e(1, j), cost = e(2, j);
-    auto is_place = [&](float v) { return v >= 0 && v < level2.arch.places && v == static_cast<float>(static_cast<int>(v)); };
+    auto is_place = [&](float v) { return v >= 0 && v < places && v == static_cast<float>(static_cast<int>(v)); };
     if (!is_place(from) || !is_place(to) || !(std::isfinite(cost) && cost >= 0))
-      refuse_section("edge " + std::to_string(j) + " (" + std::to_string(from) + " -> " + std::to_string(to) + ", cost " +
-                     std::to_string(cost) + ") is malformed; expected place indices in [0, " +
-                     std::to_string(level2.arch.places) + ") and a finite cost >= 0");
+      refuse_section("'" + table.name + "' edge " + std::to_string(j) + " (" + std::to_string(from) + " -> " +
+                     std::to_string(to) + ", cost " + std::to_string(cost) + ") is malformed; expected place indices in [0, " +
+                     std::to_string(places) + ") and a finite cost >= 0");
   }
 }
 
@@ -529,8 +544,9 @@ ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
     model.level2 = read_level2_arch(sections[kLevel2ArchTag], model.level1.arch);
     current_tag = kLevel2ParamsTag;
     read_parameters(sections[kLevel2ParamsTag], model.level2.params());
-    check_edges(model.level2);
-    model.level2.rebuild_graph();
+    check_edges(model.level2.euclid_edges, model.level2.arch.euclid_places);
+    check_edges(model.level2.experience_edges, model.level2.arch.places);
+    model.level2.rebuild_graphs();
   } catch (const SectionError& e) {
     throw ModelError(source + ": section " + quoted_tag(current_tag) + ": " + e.message);
   }
@@ -570,7 +586,8 @@ std::string describe_model(const ModelFile& model) {
          std::to_string(l1.num_parameters()) + " parameters (" +
          std::to_string(l1.inverse_dynamics.num_parameters()) + " of them inverse dynamics) | Level2 d=" +
          std::to_string(model.level2.arch.latent) + " K=" + std::to_string(model.level2.arch.horizon) + " places=" +
-         std::to_string(model.level2.arch.places) + " edges=" + std::to_string(model.level2.arch.edges) + " | " +
+         std::to_string(model.level2.arch.places) + " P2 edges=" +
+         std::to_string(edge_count(model.level2.graph(PlaceGraphKind::P2))) + " | " +
          std::to_string(model.level2.num_parameters()) + " parameters | map " +
          hex64(model.map_fingerprint);
 }

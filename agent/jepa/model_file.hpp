@@ -17,7 +17,7 @@
 
 namespace hjepa {
 
-constexpr uint32_t kModelFormatVersion = 4;
+constexpr uint32_t kModelFormatVersion = 5;
 
 struct ModelFile {
   Level1 level1;             // architecture, map size and every trained parameter

@@ -82,8 +82,8 @@ void for_each_agent_param(Session& s, F&& raw) {
                T::HighLevel, &h.high.replan_period, nullptr, 0, 100});
   f(AgentParam{"agent.watch.offer_patience", "offer patience",
                "Steps in a place the plan says offers the next colour, without seeing it, before that offer is marked "
-               "false for the episode",
-               T::HighLevel, &h.offer_patience, nullptr, 1, 20});
+               "false for the episode (0 = off)",
+               T::HighLevel, &h.offer_patience, nullptr, 0, 20});
   f(AgentParam{"agent.watch.stuck_window", "stuck window", "Stuck watch: steps over which real and predicted motion are compared",
                T::HighLevel, &h.stuck_window, nullptr, 2, 15});
   f(AgentParam{"agent.watch.stuck_ratio", "stuck ratio",

@@ -69,10 +69,11 @@ void Session::decode_place_graph() {
   g.model_version = model_version;
   if (!model) return;
   const Level2& l2 = model->level2;
-  const int P = static_cast<int>(l2.subgoals.value.cols());
+  const Places& places = l2.places;
+  const int P = places.size();
   if (P == 0 || static_cast<int>(l2.graph().size()) != P) return;
-  append_probe(model->level1, l2.subgoals.value, g.position);
-  for (int p = 0; p < P; ++p) g.colour.push_back(l2.colours.value.col(p).sum() > 0.5f ? l2.dominant_colour(p) : -1);
+  append_probe(model->level1, places.subgoals.value, g.position);
+  for (int p = 0; p < P; ++p) g.colour.push_back(places.colours.value.col(p).sum() > 0.5f ? places.dominant_colour(p) : -1);
   std::vector<std::pair<int, int>> all;
   for (int a = 0; a < P; ++a)
     for (const PlaceEdge& e : l2.graph()[a])
@@ -131,9 +132,9 @@ void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF&
 namespace {
 
 // Predicted steps of the edge a -> b in the place graph, with this episode's penalty.
-float edge_cost(const Level2& l2, const EpisodeMemory* memory, int a, int b) {
+float edge_cost(const PlaceGraph& graph, const EpisodeMemory* memory, int a, int b) {
   float cost = 0;
-  for (const PlaceEdge& e : l2.graph()[a])
+  for (const PlaceEdge& e : graph[a])
     if (e.to == b) cost = e.cost;
   if (memory)
     if (const auto it = memory->edge_penalties.find({a, b}); it != memory->edge_penalties.end()) cost += it->second;
@@ -161,14 +162,13 @@ void Session::decode_high(const HJepaAgent& a) {
       from = i;
       break;
     }
-  const Level2& l2 = model->level2;
   for (size_t i = from; i < plan.places.size(); ++i) {
     const int before = i == 0 ? plan.start_progress : plan.progress[i - 1];
     h.route.push_back(plan.places[i]);
     h.route_colours.push_back(plan.colours[i]);
     h.achieves.push_back(plan.progress[i] > before ? before : -1);
     if (h.colour_sequence.empty() || h.colour_sequence.back() != plan.colours[i]) h.colour_sequence.push_back(plan.colours[i]);
-    if (i > from) h.remaining_cost += edge_cost(l2, t.memory, plan.places[i - 1], plan.places[i]);
+    if (i > from) h.remaining_cost += edge_cost(a.graph(), t.memory, plan.places[i - 1], plan.places[i]);
   }
   h.valid = true;
 }

@@ -51,6 +51,8 @@ const std::vector<AgentEntry>& agent_table() {
        [](HJepaParams&, PlannerParams&) {}},
       {"hjepa-no-p2", "hjepa with the place graph from experienced transitions only (no P2)", true,
        [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Experience; }},
+      {"hjepa-distance", "hjepa with the place graph from the learned distance alone (places <= K steps apart, no P2)", true,
+       [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Distance; }},
       {"hjepa-no-watch", "hjepa with the stuck and offer watches off", true,
        [](HJepaParams& h, PlannerParams&) { h.stuck_ratio = 0, h.offer_patience = 0; }},
       {"hjepa-no-obstacle", "hjepa with the planner's first-heading obstacle term off", true,

@@ -266,3 +266,36 @@ TEST_CASE("hierarchical agent: a plan around the wall, recovery after a push, a 
   CHECK(replanned_after_push);
   CHECK(env.state().progress == 1);  // it reached blue, around the wall
 }
+
+namespace {
+
+// Steps the hierarchical agent takes from (x, y) above the wall to blue (below it); a failure
+// counts as the steps it was given plus 1000.
+int steps_to_blue(const ModelFile& model, const Level2& level2, Vec2 start, uint64_t seed) {
+  const Task task{{Color::Blue}};
+  Env env(walled_world(), task, EnvParams{});
+  Observation obs = env.reset(seed, start);
+  HJepaAgent agent(model.level1, level2, task, EnvParams{}, make_planner("gradient", PlannerParams{}, seed));
+  agent.reset(obs);
+  while (!env.done()) obs = env.step(agent.act(obs)).obs;
+  return env.state().step + (env.state().progress == 1 ? 0 : 1000);
+}
+
+}  // namespace
+
+TEST_CASE("the learned P2 earns its place: an untrained P2 routes measurably worse on the walled map") {
+  const ModelFile& model = walled_model();
+  Level2 untrained = model.level2;
+  Rng rng(11);
+  untrained.predictor = nn::MLP<float>({untrained.arch.latent + 2, untrained.arch.hidden, untrained.arch.hidden, untrained.arch.latent},
+                                       nn::Activation::GELU, rng, "P2");
+  untrained.rebuild_graphs();
+  CHECK(edge_count(untrained.graph()) < edge_count(model.level2.graph()) / 2);
+  int trained_steps = 0, untrained_steps = 0;
+  for (const Vec2 start : {Vec2{3, 12}, Vec2{8, 14}, Vec2{12, 10}}) {
+    trained_steps += steps_to_blue(model, model.level2, start, 21);
+    untrained_steps += steps_to_blue(model, untrained, start, 21);
+  }
+  MESSAGE("steps to blue from three starts: trained P2 " << trained_steps << ", untrained " << untrained_steps);
+  CHECK(untrained_steps > trained_steps + 20);
+}

@@ -34,11 +34,16 @@ HighLevelPlan plan_high_level(const Places& model, const PlaceGraph& graph, int 
   const int P = model.size(), L = task.size() + 1;
   if (start_place < 0 || start_place >= P || static_cast<int>(graph.size()) != P) return plan;
   auto node = [L](int place, int k) { return place * L + k; };
+  // Progress after standing in each place at each progress, computed once per plan.
+  std::vector<int> advance(static_cast<size_t>(P) * L);
+  for (int p = 0; p < P; ++p)
+    for (int k = 0; k < L; ++k) advance[node(p, k)] = advance_at(model, p, task, k, params.colour_threshold, memory);
+  const bool penalties = memory && !memory->edge_penalties.empty();
   std::vector<float> dist(static_cast<size_t>(P) * L, std::numeric_limits<float>::infinity());
   std::vector<int> parent(dist.size(), -1);
   using Item = std::pair<float, int>;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> open;
-  const int k0 = advance_at(model, start_place, task, progress, params.colour_threshold, memory);
+  const int k0 = advance[node(start_place, progress)];
   dist[node(start_place, k0)] = 0;
   open.push({0.f, node(start_place, k0)});
   int goal = -1;
@@ -52,9 +57,9 @@ HighLevelPlan plan_high_level(const Places& model, const PlaceGraph& graph, int 
       break;
     }
     for (const PlaceEdge& e : graph[place]) {
-      const int v = node(e.to, advance_at(model, e.to, task, k, params.colour_threshold, memory));
+      const int v = node(e.to, advance[node(e.to, k)]);
       float cost = e.cost;
-      if (memory)
+      if (penalties)
         if (const auto it = memory->edge_penalties.find({place, e.to}); it != memory->edge_penalties.end()) cost += it->second;
       if (d + cost < dist[v]) {
         dist[v] = d + cost;

@@ -53,6 +53,7 @@ MatF Level2::predict(const MatF& h, const MatF& macro) const {
 const PlaceGraph& Level2::graph(PlaceGraphKind kind) const {
   switch (kind) {
     case PlaceGraphKind::Experience: return experience_graph_;
+    case PlaceGraphKind::Distance: return distance_graph_;
     case PlaceGraphKind::Euclid: return euclid_graph_;
     default: return p2_graph_;
   }
@@ -99,8 +100,25 @@ PlaceGraph p2_place_graph(const Level2& l2, int query_directions, int* proposed)
   return graph;
 }
 
+PlaceGraph distance_place_graph(const Level2& l2) {
+  const MatF& c = l2.places.centres.value;
+  const int P = l2.places.size();
+  const Eigen::VectorXf n2 = c.colwise().squaredNorm().transpose();
+  const MatF d2 = (-2 * (c.transpose() * c)).colwise() + n2;  // P x P, minus |c_b|^2 per column
+  PlaceGraph graph(P);
+  const float reach = static_cast<float>(l2.arch.horizon);
+  for (int a = 0; a < P; ++a)
+    for (int b = 0; b < P; ++b) {
+      if (a == b) continue;
+      const float steps = std::sqrt(std::max(0.f, d2(a, b) + n2(b)));
+      if (steps <= reach) graph[a].push_back({b, std::max(1.f, steps)});
+    }
+  return graph;
+}
+
 void Level2::rebuild_graphs() {
   p2_graph_ = p2_place_graph(*this);
+  distance_graph_ = distance_place_graph(*this);
   experience_graph_ = graph_from_table(experience_edges.value, places.size());
   euclid_graph_ = graph_from_table(euclid_edges.value, euclid.size());
 }
@@ -198,12 +216,12 @@ bool train_encoder(Level2& model, const ExplorationData& data, const MatF& S, co
     adam.hyper.lr = cosine_lr(tp.lr, step, tp.steps);
     sample_pairs(data, S, X, tp.bound_steps, rng, xa, xb, steps);
     const DistanceLossTerms t = temporal_distance_loss<float>(model.encoder, xa, xb, steps, w, true);
-    const std::string fault = guarded_step(trained, adam, non_finite_loss({{"distance bound", t.bound}, {"distance spread", t.spread}}),
+    const std::string fault = guarded_step(trained, adam, non_finite_loss({{"E2 distance bound", t.bound}, {"E2 distance spread", t.spread}}),
                                            last_good, step);
     if (!fault.empty()) {
       last_good.restore(trained);
       report.finite = false;
-      report.message = training_stop_message("level 2 (E2)", fault, "step", step, last_good.step());
+      report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
       return false;
     }
     if (step % 50 == 0 || step == tp.steps - 1) {
@@ -238,11 +256,11 @@ bool train_predictor(Level2& model, const ExplorationData& data, const MatF& H, 
       macro(0, b) = m[0], macro(1, b) = m[1];
     }
     const double loss = level2_prediction_loss<float>(model.predictor, h0, macro, hk, true);
-    const std::string fault = guarded_step(trained, adam, non_finite_loss({{"prediction", loss}}), last_good, step);
+    const std::string fault = guarded_step(trained, adam, non_finite_loss({{"P2 prediction", loss}}), last_good, step);
     if (!fault.empty()) {
       last_good.restore(trained);
       report.finite = false;
-      report.message = training_stop_message("level 2 (P2)", fault, "step", step, last_good.step());
+      report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
       return false;
     }
     if (step % 50 == 0 || step == tp.steps - 1) {

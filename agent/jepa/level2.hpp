@@ -7,7 +7,8 @@
 //     48 macro-actions leads; the place it lands in is an edge whose cost is the learned distance
 //     in steps, if that distance fits in K steps. Built from the model after training or loading;
 //   - the experience graph over the same places (pairs seen within K steps), for the ablation
-//     `hjepa-no-p2`; and the format-4 Euclidean places (k-means in s, P2 proposals kept where
+//     `hjepa-no-p2`; the distance graph (every pair of places at most K steps apart by the learned
+//     distance, no P2) for `hjepa-distance`; and the format-4 Euclidean places (k-means in s, P2 proposals kept where
 //     experience saw them, K x straightness costs) for `hjepa-euclid`.
 // Shapes: D = level-1 latent, d = level-2 latent, P = places, C = palette colours, E = edges.
 #pragma once
@@ -49,7 +50,7 @@ struct Level2TrainParams {
 };
 
 // Which place graph the high-level planner searches (agent variants).
-enum class PlaceGraphKind { P2, Experience, Euclid };
+enum class PlaceGraphKind { P2, Experience, Distance, Euclid };
 
 // The macro-action of a run of headings: the mean of (cos h, sin h). Its direction is the mean
 // direction and its length the straightness (1 = all the same heading).
@@ -84,7 +85,7 @@ class Level2 {
   const Places& places_for(PlaceGraphKind kind) const { return kind == PlaceGraphKind::Euclid ? euclid : places; }
   const PlaceGraph& graph(PlaceGraphKind kind = PlaceGraphKind::P2) const;
   int place_of(const MatF& s, PlaceGraphKind kind = PlaceGraphKind::P2) const;
-  // Rebuilds the three graphs: the P2 graph from P2 queries, the others from their tables.
+  // Rebuilds the graphs: the P2 and distance graphs from the model, the others from their tables.
   void rebuild_graphs();
 
   long num_parameters() const;  // E2, P2 and the place tables (not the edge lists)
@@ -100,12 +101,15 @@ class Level2 {
   nn::Parameter<float> experience_edges;   // 3 x E
 
  private:
-  PlaceGraph p2_graph_, experience_graph_, euclid_graph_;
+  PlaceGraph p2_graph_, experience_graph_, distance_graph_, euclid_graph_;
 };
 
 // The P2 graph over `level2.places` (see the header comment); `proposed` gets the distinct pairs P2
 // landed on before the distance check.
 PlaceGraph p2_place_graph(const Level2& level2, int query_directions = 16, int* proposed = nullptr);
+
+// Every pair of places whose learned distance is at most K steps (cost: that distance).
+PlaceGraph distance_place_graph(const Level2& level2);
 
 using Level2ProgressFn = std::function<void(int step, int steps, const Level2Report&)>;
 

@@ -86,15 +86,21 @@ int cmd_run(int argc, char** argv) {
     bool terminated = env.state().progress >= task.size(), truncated = false;
     double total_reward = 0;
     nlohmann::json step_trace = nlohmann::json::array();  // hjepa: what both levels decided at each step
+    nlohmann::json corrections = nlohmann::json::array();  // hjepa: each step where the world refuted the model
     const auto t1 = std::chrono::steady_clock::now();
     while (!terminated && !truncated) {
       const double heading = agent->act(obs);
+      if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get()); h && !h->trace().correction.empty()) {
+        corrections.push_back({{"step", env.state().step}, {"correction", h->trace().correction}});
+        if (!json) std::fprintf(stderr, "step %d: %s\n", env.state().step, h->trace().correction.c_str());
+      }
       if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get()); h && json) {
         const HJepaTrace& tr = h->trace();
         step_trace.push_back({{"place", tr.place},
                               {"subgoal_place", tr.subgoal_place},
                               {"target_colour", tr.target_colour >= 0 ? std::string(color_name(static_cast<Color>(tr.target_colour))) : ""},
                               {"replan", tr.replan_reason},
+                              {"correction", tr.correction},
                               {"plan_places", tr.high.places},
                               {"plan_cost", tr.high.cost},
                               {"low_cost", tr.low.cost},
@@ -143,6 +149,7 @@ int cmd_run(int argc, char** argv) {
         j["high_level_plan_places"] = h->first_plan().places;
         j["high_level_plan_cost"] = h->first_plan().cost;
         j["high_level_replans"] = h->trace().replans;
+        j["corrections"] = corrections;
         j["trace"] = step_trace;
       }
       std::printf("%s\n", j.dump().c_str());

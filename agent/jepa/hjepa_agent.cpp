@@ -80,11 +80,16 @@ double HJepaAgent::act(const Observation& obs) {
   tr.progress = advance_progress(task_, tr.progress, obs.color);
   tr.place = level2_->place_of(tr.belief, params.graph);
   tr.replan_reason.clear();
+  tr.correction.clear();
   tr.stuck = tr.escape_left == 0 && tr.progress == old_progress && watch_stuck(obs);
   if (tr.stuck) {
     ++tr.stuck_events;
     tr.escape_left = params.escape_steps;
-    if (tr.subgoal_place >= 0) memory_.edge_penalties[{tr.place, tr.subgoal_place}] += static_cast<float>(params.stuck_penalty);
+    if (tr.subgoal_place >= 0 && tr.subgoal_place != tr.place) {
+      memory_.edge_penalties[{tr.place, tr.subgoal_place}] += static_cast<float>(params.stuck_penalty);
+      tr.correction = "edge " + std::to_string(tr.place) + " -> " + std::to_string(tr.subgoal_place) + " blocked: +" +
+                      std::to_string(static_cast<int>(params.stuck_penalty)) + " predicted steps";
+    }
   }
   // Offer watch: standing in the place that should give the next colour, without seeing it.
   bool refuted = false;
@@ -92,6 +97,7 @@ double HJepaAgent::act(const Observation& obs) {
       tr.high.first_advance() == 0 && tr.place == tr.high.places.front()) {
     if (++steps_in_achiever_ >= params.offer_patience) {
       memory_.refuted_offers.insert({tr.place, static_cast<int>(task_.colors[tr.progress])});
+      tr.correction = "place " + std::to_string(tr.place) + " does not offer " + std::string(color_name(task_.colors[tr.progress]));
       refuted = true;
       steps_in_achiever_ = 0;
     }

@@ -45,6 +45,9 @@ struct HJepaTrace {
   MatF subgoal;               // its latent (D x 1), empty when none
   int target_colour = -1;     // the colour level 1 aims at through the colour head (-1: none)
   std::string replan_reason;  // why level 2 replanned at this step ("" when it did not)
+  // What the world told the agent its model got wrong at this step ("" when nothing): a place-graph
+  // edge found blocked ("edge 12 -> 15 blocked: +16 predicted steps") or a colour offer found false.
+  std::string correction;
   int replans = 0;            // level-2 plans made this episode
   double high_ms = 0;         // time of the last level-2 plan
   PlanResult low;             // the level-1 plan: headings, imagined latents, candidates and energies

@@ -22,6 +22,7 @@ constexpr ImU32 kBelief = IM_COL32(255, 215, 60, 240);       // the belief diamo
 constexpr ImU32 kPanel = IM_COL32(20, 22, 28, 215);          // caption and legend backgrounds
 constexpr ImU32 kText = IM_COL32(235, 235, 240, 255);
 constexpr ImU32 kDimText = IM_COL32(190, 192, 200, 255);
+constexpr ImU32 kCorrection = IM_COL32(255, 70, 60, 240);    // what the world refuted: blocked edges, false offers
 
 ImVec2 screen(const Camera& camera, Vec2 p) { return to_im(camera.to_screen(p)); }
 
@@ -215,7 +216,42 @@ float draw_plan_caption(ImDrawList& list, ImVec2 pos, const Session& session, co
 void format_replan_note(const Session& session, char* out, size_t size) {
   *out = 0;
   if (!session.hjepa_agent() || !session.env || session.last_replan_step < 0) return;
-  std::snprintf(out, size, "level 2 replanned at step %d: %s", session.last_replan_step, session.last_replan_reason.c_str());
+  const int n = std::snprintf(out, size, "level 2 replanned at step %d: %s", session.last_replan_step,
+                              session.last_replan_reason.c_str());
+  if (!session.last_correction.empty() && n >= 0 && static_cast<size_t>(n) < size)
+    std::snprintf(out + n, size - n, "  |  corrected at %s", session.last_correction.c_str());
+}
+
+void draw_corrections(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts) {
+  const HJepaAgent* agent = session.hjepa_agent();
+  const PlaceGraphView& g = session.place_graph;
+  if (!agent || !session.running() || g.position.empty() || !agent->trace().memory) return;
+  const EpisodeMemory& m = *agent->trace().memory;
+  const int P = static_cast<int>(g.position.size());
+  // An edge the agent found blocked: a red dashed line with a cross, and the steps it added.
+  for (const auto& [edge, penalty] : m.edge_penalties) {
+    if (edge.first >= P || edge.second >= P) continue;
+    const ImVec2 a = screen(camera, g.position[edge.first]), b = screen(camera, g.position[edge.second]);
+    for (int k = 0; k < 6; k += 2)
+      list.AddLine(ImVec2(a.x + (b.x - a.x) * k / 6, a.y + (b.y - a.y) * k / 6),
+                   ImVec2(a.x + (b.x - a.x) * (k + 1) / 6, a.y + (b.y - a.y) * (k + 1) / 6), kCorrection, 3.f);
+    const ImVec2 mid((a.x + b.x) / 2, (a.y + b.y) / 2);
+    list.AddLine(ImVec2(mid.x - 6, mid.y - 6), ImVec2(mid.x + 6, mid.y + 6), kCorrection, 3.f);
+    list.AddLine(ImVec2(mid.x - 6, mid.y + 6), ImVec2(mid.x + 6, mid.y - 6), kCorrection, 3.f);
+    char text[32];
+    std::snprintf(text, sizeof text, "+%.0f steps", penalty);
+    list.AddText(fonts.label, fonts.label->FontSize, ImVec2(mid.x + 9, mid.y - 8), kCorrection, text);
+  }
+  // A colour offer found false: the place crossed out, "no <colour>".
+  for (const auto& [place, colour] : m.refuted_offers) {
+    if (place >= P) continue;
+    const ImVec2 c = screen(camera, g.position[place]);
+    list.AddCircle(c, 11, kCorrection, 16, 3.f);
+    list.AddLine(ImVec2(c.x - 8, c.y - 8), ImVec2(c.x + 8, c.y + 8), kCorrection, 3.f);
+    char text[32];
+    std::snprintf(text, sizeof text, "no %s", std::string(color_name(static_cast<Color>(colour))).c_str());
+    list.AddText(fonts.label, fonts.label->FontSize, ImVec2(c.x + 13, c.y + 2), kCorrection, text);
+  }
 }
 
 namespace {

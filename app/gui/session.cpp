@@ -166,6 +166,7 @@ void Session::reset_episode() {
   trail.clear();
   last_replan_step = -1;
   last_replan_reason.clear();
+  last_correction.clear();
   episode_reward = 0;
   reference = {};
   if (!build_env()) return;
@@ -227,6 +228,7 @@ void Session::step_once() {
   if (h && !h->trace().replan_reason.empty()) {
     last_replan_step = env->state().step - 1;
     last_replan_reason = h->trace().replan_reason;
+    if (!h->trace().correction.empty()) last_correction = "step " + std::to_string(env->state().step - 1) + ": " + h->trace().correction;
   }
   last_step_ms = ms_since(t1);
   obs = result.obs;

@@ -101,6 +101,7 @@ struct Session {
   double last_high_ms = 0;           // hjepa: the part of it spent in a level-2 plan (0 when it kept its plan)
   int last_replan_step = -1;         // hjepa: env step at which level 2 last replanned (-1: not yet)
   std::string last_replan_reason;    // hjepa: why
+  std::string last_correction;       // hjepa: the last thing the world showed its model got wrong, with its step
   double last_step_ms = 0;           // wall time of the last env step
   double last_plan_ms = 0;           // wall time of the reference plan at reset
   Level1Trace level1_trace;          // flat or hjepa agent; refreshed by refresh_traces()

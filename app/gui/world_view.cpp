@@ -340,6 +340,7 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
   draw_route_line(list, camera, session, overlays, points_);
   draw_level1(list, camera, session, overlays, points_);
   draw_route_stops(list, camera, session, overlays, fonts);
+  if (overlays.route) draw_corrections(list, camera, session, fonts);
 
   if (session.env) {
     const Vec2 truth = session.env->state().position;

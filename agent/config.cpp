@@ -157,6 +157,11 @@ std::string ParamSpec::range_text() const {
 }
 
 std::string DeclaredRange::range_text() const {
+  if (!choices.empty()) {
+    std::string out = "one of ";
+    for (size_t i = 0; i < choices.size(); ++i) out += (i ? ", " : "") + choices[i];
+    return out;
+  }
   return std::string(integer ? "an integer" : "a number") + " in [" + num(lo) + ", " + num(hi) + "]";
 }
 
@@ -167,6 +172,8 @@ const std::vector<DeclaredRange>& map_param_ranges() {
       {"map.regions", "Voronoi regions", true, kMapRegionsMin, kMapRegionsMax},
       {"map.obstacles", "obstacles placed (fewer only if they cannot fit)", true, 0, kMapObstaclesMax},
       {"map.circle_fraction", "share of obstacles that are circles (the rest are boxes)", false, 0, 1},
+      {"map.style", "layout: open (regions and scattered obstacles) or maze (walled rooms joined by doors)", false, 0, 0,
+       std::vector<std::string>(std::begin(kMapStyleNames), std::end(kMapStyleNames))},
   };
   return table;
 }

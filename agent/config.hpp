@@ -44,8 +44,9 @@ struct DeclaredRange {
   std::string name;   // dotted, e.g. "train.lr"
   std::string help;   // one line, with the unit
   bool integer = false;
-  double lo = 0, hi = 0;  // valid closed range
-  std::string range_text() const;  // "an integer in [1, 1e+06]"
+  double lo = 0, hi = 0;  // valid closed range (numbers)
+  std::vector<std::string> choices = {};  // non-empty: a text parameter with these values (map.style)
+  std::string range_text() const;  // "an integer in [1, 1e+06]" / "one of open, maze"
 };
 const std::vector<DeclaredRange>& map_param_ranges();
 const std::vector<DeclaredRange>& train_param_ranges();
@@ -54,7 +55,7 @@ const std::vector<DeclaredRange>& train_param_ranges();
 // and the app's test hook word their refusals with it.
 std::string number_text_problem(const std::string& text, bool integer, double lo, double hi);
 
-// Any declared number parameter by name: run_params() (not text ones), map.* and train.*. Throws
+// Any declared parameter by name: run_params() (not text ones), map.* and train.*. Throws
 // std::logic_error for a name nothing declares (a programming error, not a user one).
 DeclaredRange declared(const std::string& name);
 

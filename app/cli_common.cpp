@@ -16,6 +16,7 @@ void add_map_options(CLI::App& cmd, MapChoice& choice, bool required) {
   auto* seed = cmd.add_option("--map-seed", choice.seed, "Generate the map from this seed (>= 0)")
                    ->check(seed_check());
   file->excludes(seed);
+  add_style_option(cmd, choice.params)->excludes(file);
   (void)required;  // make_world reports a missing map with a clearer message than CLI11's
 }
 
@@ -87,6 +88,21 @@ CLI::Validator number_check(bool integer, double lo, double hi) {
 CLI::Validator declared_check(const std::string& name) {
   const DeclaredRange d = declared(name);
   return number_check(d.integer, d.lo, d.hi);
+}
+
+CLI::Option* add_style_option(CLI::App& cmd, MapParams& params) {
+  const DeclaredRange d = declared("map.style");
+  const CLI::Validator known(
+      [d](std::string& text) -> std::string {
+        const bool ok = std::find(d.choices.begin(), d.choices.end(), text) != d.choices.end();
+        return ok ? "" : "\"" + text + "\" is not a map style; expected " + d.range_text();
+      },
+      d.range_text());
+  return cmd
+      .add_option_function<std::string>(
+          "--style", [&params](const std::string& name) { params.style = *parse_map_style(name); },
+          "Generated map layout: open (default) or maze (walled rooms joined by doors)")
+      ->check(known);
 }
 
 void add_env_options(CLI::App& cmd, EnvParams& p) {

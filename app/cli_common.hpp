@@ -44,6 +44,8 @@ CLI::Validator number_check(bool integer, double lo, double hi);
 inline CLI::Validator seed_check() { return number_check(true, 0, 1e19); }
 // The check for a flag bound to a declared parameter (agent/config.hpp's declared(name)).
 CLI::Validator declared_check(const std::string& name);
+// --style (map.style): the generator's layout, open or maze.
+CLI::Option* add_style_option(CLI::App& cmd, MapParams& params);
 
 int cmd_run(int argc, char** argv);
 int cmd_map(int argc, char** argv);

@@ -18,6 +18,7 @@ int cmd_map(int argc, char** argv) {
   app.add_option("--height", mp.height, "Map height, units (default 30)")->check(declared_check("map.height"));
   app.add_option("--regions", mp.num_regions, "Number of regions (default 10)")->check(declared_check("map.regions"));
   app.add_option("--obstacles", mp.num_obstacles, "Number of obstacles (default 20)")->check(declared_check("map.obstacles"));
+  add_style_option(app, mp);
   return run_command(app, argc, argv, [&] {
     const World world = generate_map(static_cast<uint64_t>(seed), mp);
     try {
@@ -25,8 +26,8 @@ int cmd_map(int argc, char** argv) {
     } catch (const MapError& e) {
       throw UsageError(e.what());
     }
-    std::fprintf(stderr, "wrote %s: %g x %g, %zu regions, %zu obstacles\n", out.c_str(), world.width, world.height,
-                 world.regions.size(), world.obstacles.size());
+    std::fprintf(stderr, "wrote %s: %g x %g %s map, %zu regions, %zu obstacles\n", out.c_str(), world.width, world.height,
+                 map_style_name(mp.style), world.regions.size(), world.obstacles.size());
     return 0;
   });
 }

@@ -1,12 +1,16 @@
 // Procedural map generation: spaced Voronoi sites, a colouring with distinct neighbours and at
 // least one non-adjacent colour pair, and obstacles separated by a clearance (so free space is
-// connected by construction; it is still verified, and obstacles are dropped until it is).
+// connected by construction; it is still verified, and obstacles are dropped until it is). Maze
+// maps draw their walls first (a spanning tree of doors keeps every room reachable), then the same
+// regions, colours and obstacles, kept clear of the walls.
 #include "sim/map_gen.hpp"
 #include "sim/voronoi.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
+#include <utility>
 
 #include "sim/free_space.hpp"
 #include "sim/rng.hpp"
@@ -35,7 +39,11 @@ double distance_to(const Obstacle& o, Vec2 p) {
                                           : point_box_distance(p, o.min, o.max);
 }
 
-std::vector<Vec2> place_sites(Rng& rng, const MapParams& mp) {
+// Keeps every site (and a little room around it) free of obstacles, units.
+constexpr double kSiteClearance = 0.8;
+
+// Sites at least `spacing` apart (relaxed while they do not fit) and kSiteClearance from every wall.
+std::vector<Vec2> place_sites(Rng& rng, const MapParams& mp, const std::vector<Obstacle>& walls) {
   std::vector<Vec2> sites;
   double spacing = 0.6 * std::sqrt(mp.width * mp.height / mp.num_regions);
   const double margin = std::min({1.0, mp.width / 4, mp.height / 4});
@@ -43,7 +51,8 @@ std::vector<Vec2> place_sites(Rng& rng, const MapParams& mp) {
     bool placed = false;
     for (int attempt = 0; attempt < 500 && !placed; ++attempt) {
       const Vec2 p{rng.uniform(margin, mp.width - margin), rng.uniform(margin, mp.height - margin)};
-      placed = std::all_of(sites.begin(), sites.end(), [&](Vec2 s) { return dist(s, p) >= spacing; });
+      placed = std::all_of(sites.begin(), sites.end(), [&](Vec2 s) { return dist(s, p) >= spacing; }) &&
+               std::all_of(walls.begin(), walls.end(), [&](const Obstacle& o) { return distance_to(o, p) >= kSiteClearance; });
       if (placed) sites.push_back(p);
     }
     if (!placed) spacing *= 0.9;
@@ -106,17 +115,106 @@ Obstacle random_obstacle(Rng& rng, const MapParams& mp) {
   return Obstacle::box(lo, {lo.x + sx, lo.y + sy});
 }
 
+// Maze walls: a grid of nx x ny rooms whose shared sides are walls. A randomised depth-first
+// search opens a door in the walls of a spanning tree (every room reachable, long dead-end
+// branches); each other wall gets a door with probability extra_doors (loops) or is removed with
+// probability removed_walls. Each interior cell line becomes the boxes between its openings.
+std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp) {
+  const double side = rng.uniform(mp.maze_cell_min, mp.maze_cell_max);
+  const int nx = std::max(1, static_cast<int>(std::lround(mp.width / side)));
+  const int ny = std::max(1, static_cast<int>(std::lround(mp.height / side)));
+  const double cw = mp.width / nx, ch = mp.height / ny;
+  // Walls: vertical ones east of room (i, j), index j * (nx - 1) + i; horizontal ones north of it, j * nx + i.
+  enum Wall : uint8_t { Closed, Door, Removed };
+  std::vector<Wall> east(static_cast<size_t>(std::max(0, nx - 1)) * ny, Closed), north(static_cast<size_t>(nx) * std::max(0, ny - 1), Closed);
+  auto wall_between = [&](int a, int b) -> Wall& {  // rooms a < b, neighbours
+    const int ai = a % nx, aj = a / nx;
+    return b == a + 1 ? east[aj * (nx - 1) + ai] : north[aj * nx + ai];
+  };
+
+  std::vector<uint8_t> visited(static_cast<size_t>(nx) * ny, 0);
+  std::vector<int> stack = {static_cast<int>(rng.below(visited.size()))};
+  visited[stack.back()] = 1;
+  while (!stack.empty()) {
+    const int c = stack.back(), i = c % nx, j = c / nx;
+    int next[4], count = 0;
+    if (i > 0 && !visited[c - 1]) next[count++] = c - 1;
+    if (i + 1 < nx && !visited[c + 1]) next[count++] = c + 1;
+    if (j > 0 && !visited[c - nx]) next[count++] = c - nx;
+    if (j + 1 < ny && !visited[c + nx]) next[count++] = c + nx;
+    if (count == 0) {
+      stack.pop_back();
+      continue;
+    }
+    const int n = next[rng.below(count)];
+    wall_between(std::min(c, n), std::max(c, n)) = Door;
+    visited[n] = 1;
+    stack.push_back(n);
+  }
+  for (auto* walls : {&east, &north})
+    for (Wall& w : *walls)
+      if (w == Closed) {
+        const double u = rng.uniform();
+        w = u < mp.extra_doors ? Door : u < mp.extra_doors + mp.removed_walls ? Removed : Closed;
+      }
+
+  // A door keeps `margin` from the room corners so the crossing walls never narrow it.
+  const double margin = mp.wall_thickness / 2 + 0.5;
+  auto opening = [&](Wall w, double lo, double hi) -> std::pair<double, double> {
+    if (w == Removed) return {lo, hi};
+    const double room = hi - lo - 2 * margin;
+    const double width = std::min(rng.uniform(mp.door_min, mp.door_max), room);
+    const double at = lo + margin + rng.uniform(0, room - width);
+    return {at, at + width};
+  };
+  std::vector<Obstacle> boxes;
+  const double half = mp.wall_thickness / 2;
+  // One interior cell line: the boxes between its openings, along [0, length].
+  auto line = [&](const std::vector<std::pair<double, double>>& openings, double length, auto&& make_box) {
+    double from = 0;
+    for (const auto& [a, b] : openings) {
+      if (a > from) boxes.push_back(make_box(from, a));
+      from = b;
+    }
+    if (from < length) boxes.push_back(make_box(from, length));
+  };
+  for (int i = 0; i + 1 < nx; ++i) {
+    const double x = (i + 1) * cw;
+    std::vector<std::pair<double, double>> openings;
+    for (int j = 0; j < ny; ++j)
+      if (const Wall w = east[j * (nx - 1) + i]; w != Closed) openings.push_back(opening(w, j * ch, (j + 1) * ch));
+    line(openings, mp.height, [&](double a, double b) { return Obstacle::box({x - half, a}, {x + half, b}); });
+  }
+  for (int j = 0; j + 1 < ny; ++j) {
+    const double y = (j + 1) * ch;
+    std::vector<std::pair<double, double>> openings;
+    for (int i = 0; i < nx; ++i)
+      if (const Wall w = north[j * nx + i]; w != Closed) openings.push_back(opening(w, i * cw, (i + 1) * cw));
+    line(openings, mp.width, [&](double a, double b) { return Obstacle::box({a, y - half}, {b, y + half}); });
+  }
+  return boxes;
+}
+
 }  // namespace
+
+const char* map_style_name(MapStyle style) { return kMapStyleNames[static_cast<int>(style)]; }
+
+std::optional<MapStyle> parse_map_style(const std::string& name) {
+  for (int k = 0; k < static_cast<int>(std::size(kMapStyleNames)); ++k)
+    if (name == kMapStyleNames[k]) return static_cast<MapStyle>(k);
+  return std::nullopt;
+}
 
 World generate_map(uint64_t seed, const MapParams& mp) {
   Rng rng(seed);
   World w;
   w.width = mp.width;
   w.height = mp.height;
-  for (Vec2 s : place_sites(rng, mp)) w.regions.push_back({s, Color::Red});
+  if (mp.style == MapStyle::Maze) w.obstacles = maze_walls(rng, mp);
+  const size_t walls = w.obstacles.size();
+  for (Vec2 s : place_sites(rng, mp, w.obstacles)) w.regions.push_back({s, Color::Red});
   assign_colors(rng, w);
 
-  const double site_clearance = 0.8;  // keeps every site (and a little room around it) free
   for (int k = 0; k < mp.num_obstacles; ++k) {
     for (int attempt = 0; attempt < 300; ++attempt) {
       const Obstacle o = random_obstacle(rng, mp);
@@ -124,7 +222,7 @@ World generate_map(uint64_t seed, const MapParams& mp) {
           o.max.y > mp.height - mp.clearance)
         continue;
       bool ok = std::all_of(w.regions.begin(), w.regions.end(),
-                            [&](const Region& r) { return distance_to(o, r.site) >= site_clearance; });
+                            [&](const Region& r) { return distance_to(o, r.site) >= kSiteClearance; });
       ok = ok && std::all_of(w.obstacles.begin(), w.obstacles.end(),
                              [&](const Obstacle& other) { return gap(o, other) >= mp.clearance; });
       if (ok) {
@@ -133,7 +231,8 @@ World generate_map(uint64_t seed, const MapParams& mp) {
       }
     }
   }
-  while (!w.obstacles.empty() && !free_space_connected(w, 0.1)) w.obstacles.pop_back();
+  while (w.obstacles.size() > walls && !free_space_connected(w, 0.1)) w.obstacles.pop_back();
+  // (Maze walls alone are connected by construction: the spanning tree's doors join every room.)
   return w;
 }
 

@@ -127,6 +127,24 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
   const Result perf = run_cli("perf env --json --rounds 1 --steps 1000");
   REQUIRE(perf.status == 0);
   CHECK(json::parse(perf.out)["steps_per_second"].get<double>() > 0);
+  // --style maze: walls and doors, the same file for the same seed; open is the default map.
+  const fs::path maze = scratch() / "maze.json", maze_again = scratch() / "maze_again.json", open = scratch() / "open.json";
+  REQUIRE(run_cli("map --map-seed 8 --style maze --out " + maze.string()).status == 0);
+  REQUIRE(run_cli("map --map-seed 8 --style maze --out " + maze_again.string()).status == 0);
+  REQUIRE(run_cli("map --map-seed 8 --style open --out " + open.string()).status == 0);
+  CHECK(slurp(maze) == slurp(maze_again));
+  CHECK(slurp(open) == slurp(file));
+  CHECK(slurp(maze) != slurp(file));
+  const hjepa::World mw = hjepa::load_map(maze.string());
+  CHECK(mw.obstacles.size() > w.obstacles.size());
+  // run and train generate the same maze from --map-seed N --style maze.
+  const std::string task(hjepa::color_name(mw.regions[0].color));
+  const Result in_maze = run_cli("run --map-seed 8 --style maze --task " + task + " --agent oracle --json");
+  REQUIRE(in_maze.status == 0);
+  const Result from_file = run_cli("run --map " + maze.string() + " --task " + task + " --agent oracle --json");
+  REQUIRE(from_file.status == 0);
+  CHECK(json::parse(in_maze.out)["oracle_length"] == json::parse(from_file.out)["oracle_length"]);
+  CHECK(json::parse(in_maze.out)["trajectory"] == json::parse(from_file.out)["trajectory"]);
   const Result oracle = run_cli("perf oracle --json --plans 1");
   REQUIRE(oracle.status == 0);
   CHECK(json::parse(oracle.out)["ms_per_plan"].get<double>() > 0);
@@ -199,6 +217,9 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   check_refused("map --out x.json", "--map-seed");
   check_refused("map --map-seed 1 --out x.json --regions 40", "--regions");
   check_refused("map --map-seed 1 --out x.json --width 500", "--width");  // map files refuse sides > 200
+  check_refused("map --map-seed 1 --out x.json --style labyrinth",
+                "--style: \"labyrinth\" is not a map style; expected one of open, maze");
+  check_refused("run --map x.json --style maze --task red --agent oracle", "--map excludes --style");
   check_refused("perf", "subcommand");
   check_refused("perf warp", "unknown subcommand \"warp\"; expected one of env, oracle, plan, agent");
   check_refused("gui --screenshot x.png", "--frames");
@@ -296,7 +317,8 @@ TEST_CASE("bench: the same rows whatever the threads or shards; merge prints the
 
   // The table: one line per agent and task length, spread over model seeds for flat; merge of a
   // run's own file prints exactly what the run printed.
-  for (const char* part : {"suite tiny, 24 episodes", "random ", "oracle ", "flat ", "2 model seeds", "steps/oracle"}) {
+  for (const char* part : {"suite tiny, 24 episodes", "random ", "oracle ", "flat ", "2 model seeds", "steps/oracle",
+                           "success  ± s.e.  success ≤2× oracle  ≤2× ± s.e.  s.e. over"}) {
     CAPTURE(part);
     CHECK(has(r2.out, part));
   }
@@ -304,6 +326,7 @@ TEST_CASE("bench: the same rows whatever the threads or shards; merge prints the
   CHECK(has(run_cli("bench merge " + s0.string()).out, "12 of 24 episodes"));
   const Result md = run_cli("bench merge " + merged.string() + " --markdown");
   CHECK(has(md.out, "| agent |"));
+  CHECK(has(md.out, "| success | ± s.e. | success ≤2× oracle | ≤2× ± s.e. | s.e. over |"));
 
   // The effective suite is saved beside the results and reads back as a suite.
   const json record = json::parse(slurp(scratch() / "two.suite.json"));
@@ -321,11 +344,53 @@ TEST_CASE("bench: the same rows whatever the threads or shards; merge prints the
   CHECK(j["episodes"].size() == 24);
   CHECK(j["episodes"][0]["task"].get<std::string>() == column(one, 1, "task"));
   CHECK(j["summary"]["groups"].size() == 6);
+  // Success within 2x the oracle's steps, counted from the rows: the oracle agent's episodes all
+  // qualify; any agent's count is at most its successes and equals the rows that qualify.
+  for (const json& g : j["summary"]["groups"]) {
+    CAPTURE(g.dump());
+    int64_t quick = 0;
+    for (const json& e : j["episodes"])
+      if (e["agent"] == g["agent"] && e["length"] == g["length"])
+        quick += e["success"].get<bool>() && e["steps"].get<int>() <= 2 * e["oracle_steps"].get<int>();
+    CHECK(g["successes_within_2x_oracle"].get<int64_t>() == quick);
+    CHECK(g["successes_within_2x_oracle"].get<int64_t>() <= g["successes"].get<int64_t>());
+    if (g["agent"] == "oracle") CHECK(g["successes_within_2x_oracle"] == g["successes"]);
+    if (g["se_over"] == "episodes") {
+      const double p = g["success_within_2x_oracle_rate"].get<double>(), n = g["episodes"].get<double>();
+      CHECK(g["success_within_2x_oracle_se"].get<double>() == doctest::Approx(std::sqrt(p * (1 - p) / n)));
+    }
+  }
 
   // Another seed, other episodes.
   const fs::path other = scratch() / "other.csv";
   REQUIRE(run_cli(common + " --seed 2 --out " + other.string()).status == 0);
   CHECK(untimed_rows(other) != rows);
+}
+
+TEST_CASE("bench: maze maps from map_params.style; seeded_only task entries skip map files") {
+  std::ofstream(scratch() / "pair.json") << R"({"format": "hjepa-map/1", "size": [20, 10],
+    "regions": [{"site": [5, 5], "color": "red"}, {"site": [15, 5], "color": "blue"}], "obstacles": []})";
+  const fs::path suite = scratch() / "maze_mix.json", rows = scratch() / "maze_mix.csv";
+  std::ofstream(suite) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [2001], "files": [{"file": "pair.json", "tasks": ["red,blue"]}]},
+    "map_params": {"style": "maze"}, "tasks": [{"length": 2, "per_map": 2, "seeded_only": true}], "max_steps": 300})";
+  const Result r = run_cli("bench --suite " + suite.string() + " --agents random,oracle --out " + rows.string());
+  CAPTURE(r.err);
+  REQUIRE(r.status == 0);
+  const auto csv = parse_csv(slurp(rows));
+  REQUIRE(csv.size() == 1 + 3 * 2);  // (2 drawn tasks on the maze + pair.json's own) x 2 agents
+  CHECK(column(rows, 1, "map") == "2001");
+  CHECK(column(rows, 5, "map") == "pair.json");
+  CHECK(column(rows, 5, "task") == "red,blue");
+  // The maze is the one `hjepa map --style maze` writes: the oracle's length from the same start agrees.
+  const fs::path maze = scratch() / "maze2001.json";
+  REQUIRE(run_cli("map --map-seed 2001 --style maze --out " + maze.string()).status == 0);
+  const Result one = run_cli("run --map " + maze.string() + " --task " + column(rows, 2, "task") + " --agent oracle --json --start " +
+                             column(rows, 2, "start_x") + "," + column(rows, 2, "start_y"));
+  REQUIRE(one.status == 0);
+  CHECK(json::parse(one.out)["oracle_steps"].get<int>() == std::stoi(column(rows, 2, "oracle_steps")));
+  const json record = json::parse(slurp(scratch() / "maze_mix.suite.json"));
+  CHECK(record["map_params"]["style"] == "maze");
+  CHECK(record["tasks"][0]["seeded_only"] == true);
 }
 
 TEST_CASE("bench: bad suites, shards, agents and merges are refused with a clear message") {
@@ -347,6 +412,8 @@ TEST_CASE("bench: bad suites, shards, agents and merges are refused with a clear
   check_refused("bench --suite " + suite_file("twice.json", head + R"("tasks": [], "tasks": []})"), "twice");
   check_refused("bench --suite " + suite_file("overflow.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "seed": 1e999})"),
                 "overflow.json: $: not valid JSON");  // used to abort: nlohmann's out_of_range escaped the reader
+  check_refused("bench --suite " + suite_file("style.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "map_params": {"style": "rooms"}})"),
+                "style.json: $.map_params.style: \"rooms\" is not a map style; expected one of open, maze");
   check_refused("bench --suite " + suite_file("format.json", R"({"format": "hjepa-suite/9", "maps": {"seeds": [3]}})"), "$.format");
   check_refused("bench --suite " + suite_file("nomap.json", R"({"format": "hjepa-suite/1", "maps": {"files": ["gone.json"]},
                 "tasks": [{"length": 1, "per_map": 1}]})"), "gone.json");

@@ -3,7 +3,9 @@
 // reads back from the effective suite hjepa bench writes beside its results (suite_to_json).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <optional>
+#include <string>
 
 #include "app/bench/suite.hpp"
 #include "app/cli_common.hpp"
@@ -56,4 +58,58 @@ TEST_CASE("every shipped suite reads back from its effective suite (one with tas
     CHECK(again.maps.size() == s.maps.size());
     CHECK(again.tasks.size() == s.tasks.size());
   }
+}
+
+namespace {
+
+// The message of the UsageError reading `text` throws ("" when it is read).
+std::string refusal(const std::string& text, const std::string& source) {
+  try {
+    suite_from_json(text, source);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("map_params.style: read, written back only when not open, and a bad value refused") {
+  const std::string head = R"({"format": "hjepa-suite/1", "maps": {"seeds": [2001]}, "tasks": [{"length": 2, "per_map": 1}], )";
+  const Suite maze = suite_from_json(head + R"("map_params": {"style": "maze", "width": 80, "height": 60}})", "maze.json");
+  CHECK(maze.map_params.style == MapStyle::Maze);
+  CHECK(maze.map_params.width == 80);
+  CHECK(suite_to_json(maze).find(R"("style": "maze")") != std::string::npos);
+  CHECK(suite_from_json(suite_to_json(maze), "again.json").map_params.style == MapStyle::Maze);
+
+  const Suite open = suite_from_json(head + R"("map_params": {"style": "open"}})", "open.json");
+  CHECK(open.map_params.style == MapStyle::Open);
+  CHECK(suite_to_json(open).find("style") == std::string::npos);  // as every suite was written before the key
+  CHECK(suite_from_json(head + R"("seed": 1})", "plain.json").map_params.style == MapStyle::Open);
+
+  CHECK(refusal(head + R"("map_params": {"style": "labyrinth"}})", "bad.json") ==
+        R"(bad.json: $.map_params.style: "labyrinth" is not a map style; expected one of open, maze)");
+  CHECK(refusal(head + R"("map_params": {"style": 2}})", "num.json") ==
+        "num.json: $.map_params.style: 2 is not a string; expected one of open, maze");
+  CHECK(refusal(head + R"("map_params": {"styles": "maze"}})", "key.json").rfind("key.json: $.map_params.styles: unknown key", 0) == 0);
+}
+
+TEST_CASE("tasks entries with seeded_only skip map files; a file left without tasks is refused") {
+  const std::string maps = R"("maps": {"seeds": [2001], "files": [{"file": "../maps/detour.json", "tasks": ["red,blue"]}]}, )";
+  const Suite s = load_suite("ablations");
+  CHECK(std::any_of(s.tasks.begin(), s.tasks.end(), [](const SuiteTasks& t) { return t.seeded_only; }));
+  const Suite read = suite_from_json(R"({"format": "hjepa-suite/1", )" + maps +
+                                         R"("tasks": [{"length": 2, "per_map": 1, "seeded_only": true}, {"colors": "red"}]})",
+                                     std::string(HJEPA_ASSETS_DIR) + "/suites/x.json");
+  REQUIRE(read.tasks.size() == 2);
+  CHECK(read.tasks[0].seeded_only);
+  CHECK_FALSE(read.tasks[1].seeded_only);
+  CHECK(suite_to_json(suite_from_json(suite_to_json(read), read.path)) == suite_to_json(read));
+
+  const std::string bare = R"("maps": {"seeds": [2001], "files": ["../maps/detour.json"]}, )";
+  CHECK(refusal(R"({"format": "hjepa-suite/1", )" + bare + R"("tasks": [{"length": 2, "per_map": 1, "seeded_only": true}]})",
+                std::string(HJEPA_ASSETS_DIR) + "/suites/y.json")
+            .find("$.tasks: every entry is seeded_only and map file detour.json lists no tasks; expected") != std::string::npos);
+  CHECK(refusal(R"({"format": "hjepa-suite/1", )" + maps + R"("tasks": [{"length": 2, "per_map": 1, "seeded_only": 1}]})", "z.json") ==
+        "z.json: $.tasks[0].seeded_only: 1 is not a boolean; expected true or false");
 }

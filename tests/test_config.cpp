@@ -128,10 +128,16 @@ TEST_CASE("map.* and train.* are declared once, with their defaults inside their
     for (const DeclaredRange& d : *table) {
       CAPTURE(d.name);
       CHECK(names.insert(d.name).second);  // unique across every table
-      CHECK(d.lo < d.hi);
-      ++declared_count;
+      CHECK((d.choices.empty() ? d.lo < d.hi : !d.integer));
+      declared_count += d.choices.empty();
     }
   CHECK(declared_count == defaults.size());
+  // The one text parameter among them: map.style, whose default is the first choice.
+  const DeclaredRange style = declared("map.style");
+  REQUIRE(style.choices.size() == 2);
+  CHECK(style.choices[0] == map_style_name(mp.style));
+  CHECK(style.choices[1] == "maze");
+  CHECK(style.range_text() == "one of open, maze");
   for (const auto& [name, value] : defaults) {
     CAPTURE(name);
     const DeclaredRange d = declared(name);

@@ -78,7 +78,8 @@ std::vector<Task> map_tasks(const Suite& suite, const BenchPlan& plan, size_t mi
   }
   const uint64_t map_key = spec.file.empty() ? static_cast<uint64_t>(spec.seed) : plan.maps[mi].world.fingerprint();
   for (size_t entry = 0; entry < suite.tasks.size(); ++entry)
-    for (const Task& t : tasks_for(suite, entry, plan.maps[mi], map_key)) tasks.push_back(t);
+    if (spec.file.empty() || !suite.tasks[entry].seeded_only)
+      for (const Task& t : tasks_for(suite, entry, plan.maps[mi], map_key)) tasks.push_back(t);
   return tasks;
 }
 

@@ -92,6 +92,11 @@ struct Reader {
     return v;
   }
 
+  bool boolean(const Json& j, const std::string& path) const {
+    if (!j.is_boolean()) refuse(path, describe(j) + " is not a boolean", "true or false");
+    return j.get<bool>();
+  }
+
   std::string string(const Json& j, const std::string& path, const std::string& expected) const {
     if (!j.is_string()) refuse(path, describe(j) + " is not a string", expected);
     return j.get<std::string>();
@@ -188,7 +193,14 @@ void read_maps(const Reader& rd, const Json& j, Suite& s) {
 }
 
 void read_map_params(const Reader& rd, const Json& j, MapParams& p) {
-  rd.object(j, "$.map_params", {"width", "height", "regions", "obstacles"});
+  rd.object(j, "$.map_params", {"style", "width", "height", "regions", "obstacles"});
+  if (j.contains("style")) {
+    const DeclaredRange d = declared("map.style");
+    const std::string name = rd.string(j["style"], "$.map_params.style", d.range_text());
+    const std::optional<MapStyle> style = parse_map_style(name);
+    if (!style) rd.refuse("$.map_params.style", describe(j["style"]) + " is not a map style", d.range_text());
+    p.style = *style;
+  }
   if (j.contains("width")) p.width = rd.number(j["width"], "$.map_params.width", kMapSideMin, kMapSideMax);
   if (j.contains("height")) p.height = rd.number(j["height"], "$.map_params.height", kMapSideMin, kMapSideMax);
   if (j.contains("regions"))
@@ -198,9 +210,10 @@ void read_map_params(const Reader& rd, const Json& j, MapParams& p) {
 }
 
 SuiteTasks read_task_entry(const Reader& rd, const Json& j, const std::string& path) {
-  rd.object(j, path, {"colors", "length", "per_map"});
+  rd.object(j, path, {"colors", "length", "per_map", "seeded_only"});
   SuiteTasks t;
-  const std::string expected = R"({"colors": "red,green"} or {"length": L, "per_map": N})";
+  if (j.contains("seeded_only")) t.seeded_only = rd.boolean(j["seeded_only"], path + ".seeded_only");
+  const std::string expected = R"({"colors": "red,green"} or {"length": L, "per_map": N}, either with "seeded_only": true)";
   if (j.contains("colors")) {
     if (j.contains("length") || j.contains("per_map")) rd.refuse(path, "both explicit colours and generated tasks", expected);
     const std::string text = rd.string(j["colors"], path + ".colors", "a task such as \"red,green,blue\"");
@@ -274,6 +287,11 @@ Suite suite_from_json(const std::string& text, const std::string& source) {
   if (doc.contains("tasks")) {
     const Json& tasks = rd.array(doc["tasks"], "$.tasks", "task entries", 1000);
     for (size_t i = 0; i < tasks.size(); ++i) s.tasks.push_back(read_task_entry(rd, tasks[i], "$.tasks[" + std::to_string(i) + "]"));
+    const bool files_get_tasks = std::any_of(s.tasks.begin(), s.tasks.end(), [](const SuiteTasks& t) { return !t.seeded_only; });
+    for (const SuiteMap& m : s.maps)
+      if (!files_get_tasks && !m.file.empty() && m.tasks.empty())
+        rd.refuse("$.tasks", "every entry is seeded_only and map file " + fs::path(m.file).filename().string() + " lists no tasks",
+                  "tasks for every map: list them under that map file, or an entry without \"seeded_only\"");
   }
   if (doc.contains("task_seed")) s.task_seed = rd.seed(doc["task_seed"], "$.task_seed");
   if (doc.contains("starts")) s.starts = static_cast<int>(rd.integer(doc["starts"], "$.starts", 1, 1000));
@@ -321,18 +339,20 @@ std::string suite_to_json(const Suite& s, const std::string& run) {
   if (!files.empty()) maps["files"] = files;
   Json tasks = Json::array();
   for (const SuiteTasks& t : s.tasks) {
-    if (!t.colors.colors.empty()) tasks.push_back({{"colors", task_to_string(t.colors)}});
-    else tasks.push_back({{"length", t.length}, {"per_map", t.per_map}});
+    Json entry = t.colors.colors.empty() ? Json{{"length", t.length}, {"per_map", t.per_map}} : Json{{"colors", task_to_string(t.colors)}};
+    if (t.seeded_only) entry["seeded_only"] = true;  // left out when false, as in the files before the key existed
+    tasks.push_back(entry);
   }
   Json noise = Json::array();
   for (const SuiteNoise& n : s.noise) noise.push_back(noise_json(n));
-  Json doc = {{"format", kSuiteFormat},
-              {"name", s.name},
-              {"description", s.description},
-              {"maps", maps},
-              {"map_params",
-               {{"width", s.map_params.width}, {"height", s.map_params.height}, {"regions", s.map_params.num_regions},
-                {"obstacles", s.map_params.num_obstacles}}}};
+  Json map_params = Json::object();
+  // The default style is left out, so the effective suites (and run hashes) of open-map suites are as before.
+  if (s.map_params.style != MapStyle::Open) map_params["style"] = map_style_name(s.map_params.style);
+  map_params["width"] = s.map_params.width;
+  map_params["height"] = s.map_params.height;
+  map_params["regions"] = s.map_params.num_regions;
+  map_params["obstacles"] = s.map_params.num_obstacles;
+  Json doc = {{"format", kSuiteFormat}, {"name", s.name}, {"description", s.description}, {"maps", maps}, {"map_params", map_params}};
   if (!tasks.empty()) doc["tasks"] = tasks;  // absent when every map file lists its own (an empty array is refused)
   doc["task_seed"] = s.task_seed;
   doc["starts"] = s.starts;

@@ -28,6 +28,7 @@ struct SuiteTasks {
   Task colors;      // explicit task (empty when generated)
   int length = 0;   // generated: colours per task, 1..kMaxTaskLength
   int per_map = 0;  // generated: tasks per map, 1..1000
+  bool seeded_only = false;  // key "seeded_only": only on the generated (seeded) maps; map files keep to their own tasks
 };
 
 struct SuiteNoise {

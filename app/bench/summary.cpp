@@ -39,16 +39,23 @@ SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
   g.agent = first.agent;
   g.noise_motion = first.noise_motion, g.noise_perception = first.noise_perception, g.noise_range = first.noise_range;
   g.length = first.length;
-  std::map<uint64_t, std::pair<int64_t, int64_t>> per_seed;  // model seed -> (successes, episodes)
+  struct Counts {
+    int64_t successes = 0, quick = 0, episodes = 0;
+  };
+  std::map<uint64_t, Counts> per_seed;  // model seed -> counts
   std::map<std::string, double> models;                      // model -> training seconds
   std::vector<double> ratios;
   double total_ms = 0, total_steps = 0;
   for (const EpisodeRow* r : rows) {
+    const bool quick = r->success && r->steps <= static_cast<int64_t>(kOracleStepFactor) * r->oracle_steps;
     ++g.episodes;
     g.successes += r->success;
+    g.quick_successes += quick;
     if (r->model_seed) {
-      per_seed[*r->model_seed].first += r->success;
-      ++per_seed[*r->model_seed].second;
+      Counts& c = per_seed[*r->model_seed];
+      c.successes += r->success;
+      c.quick += quick;
+      ++c.episodes;
     }
     if (!r->model.empty()) models[r->model] = r->train_seconds;
     if (r->success && r->oracle_steps > 0) ratios.push_back(static_cast<double>(r->steps) / r->oracle_steps);
@@ -59,18 +66,23 @@ SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
   }
   g.model_seeds = static_cast<int>(per_seed.size());
   g.se_over_model_seeds = per_seed.size() >= 2;
-  if (g.se_over_model_seeds) {
-    std::vector<double> rates;
-    for (const auto& [seed, counts] : per_seed) rates.push_back(static_cast<double>(counts.first) / counts.second);
-    double mean = 0, var = 0;
-    for (double x : rates) mean += x / rates.size();
-    for (double x : rates) var += (x - mean) * (x - mean) / (rates.size() - 1);
-    g.success_rate = mean;
-    g.success_se = std::sqrt(var / rates.size());
-  } else {
-    g.success_rate = static_cast<double>(g.successes) / g.episodes;
-    g.success_se = std::sqrt(g.success_rate * (1 - g.success_rate) / g.episodes);
-  }
+  // A rate and its standard error: mean and spread of the per-seed rates, else binomial over episodes.
+  auto rate = [&](int64_t Counts::*hits, int64_t total_hits, double& mean, double& se) {
+    if (g.se_over_model_seeds) {
+      std::vector<double> rates;
+      for (const auto& [seed, counts] : per_seed) rates.push_back(static_cast<double>(counts.*hits) / counts.episodes);
+      double var = 0;
+      mean = 0;
+      for (double x : rates) mean += x / rates.size();
+      for (double x : rates) var += (x - mean) * (x - mean) / (rates.size() - 1);
+      se = std::sqrt(var / rates.size());
+    } else {
+      mean = static_cast<double>(total_hits) / g.episodes;
+      se = std::sqrt(mean * (1 - mean) / g.episodes);
+    }
+  };
+  rate(&Counts::successes, g.successes, g.success_rate, g.success_se);
+  rate(&Counts::quick, g.quick_successes, g.quick_rate, g.quick_se);
   g.ratio_count = static_cast<int64_t>(ratios.size());
   const double nan = std::numeric_limits<double>::quiet_NaN();
   g.ratio_median = ratios.empty() ? nan : median(ratios);
@@ -106,7 +118,8 @@ std::vector<std::vector<std::string>> table_cells(const BenchSummary& s) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head = {"agent"};
   if (s.noise_varies) head.push_back("noise m/p/r");
-  for (const char* h : {"colours", "episodes", "success", "± s.e.", "s.e. over", "steps/oracle median", "steps/oracle mean",
+  for (const char* h : {"colours", "episodes", "success", "± s.e.", "success ≤2× oracle", "≤2× ± s.e.", "s.e. over",
+                        "steps/oracle median", "steps/oracle mean",
                         "ms/step", "P1 calls/episode", "train s/model", "parameters"})
     head.push_back(h);
   rows.push_back(head);
@@ -117,6 +130,8 @@ std::vector<std::vector<std::string>> table_cells(const BenchSummary& s) {
     row.push_back(std::to_string(g.episodes));
     row.push_back(fmt("%.1f%%", 100 * g.success_rate));
     row.push_back(fmt("%.1f%%", 100 * g.success_se));
+    row.push_back(fmt("%.1f%%", 100 * g.quick_rate));
+    row.push_back(fmt("%.1f%%", 100 * g.quick_se));
     row.push_back(g.se_over_model_seeds ? std::to_string(g.model_seeds) + " model seeds" : "episodes");
     row.push_back(fmt_ratio(g.ratio_median));
     row.push_back(fmt_ratio(g.ratio_mean));
@@ -166,6 +181,7 @@ std::string format_summary(const BenchSummary& s, bool markdown) {
                     (s.episodes == s.suite_episodes ? "" : " - a part of the run (one shard, or shards missing)") + "\n";
   std::vector<std::string> legend = {
       "success ± s.e.: standard error over model seeds (model-based agents with several), else over episodes",
+      "success ≤2× oracle: succeeded in at most 2 × oracle_steps steps (its s.e. as success's)",
       "steps/oracle: steps / oracle_steps, successful episodes only; ms/step: agent decision + env step, wall time",
       "P1 calls/episode: single-state evaluations of the level-1 predictor (planning rollouts and belief updates)",
       "train s/model: mean training time of the models this run trained (\"cached\": all loaded from the model cache)"};
@@ -209,6 +225,9 @@ std::string summary_to_json(const BenchSummary& s) {
                       {"successes", g.successes},
                       {"success_rate", g.success_rate},
                       {"success_se", g.success_se},
+                      {"successes_within_2x_oracle", g.quick_successes},
+                      {"success_within_2x_oracle_rate", g.quick_rate},
+                      {"success_within_2x_oracle_se", g.quick_se},
                       {"se_over", g.se_over_model_seeds ? "model_seeds" : "episodes"},
                       {"model_seeds", g.model_seeds},
                       {"ratio_count", g.ratio_count},

@@ -1,5 +1,5 @@
 // The benchmark table: per agent (and noise setting, when a suite has several) and task length —
-// success rate with its standard error, steps / oracle_steps, planning time, training time and
+// success rate with its standard error, the same for success within 2x the oracle's steps, steps / oracle_steps, planning time, training time and
 // model size. Computed from the per-episode rows alone, so a merge of shard files prints exactly
 // the table one run would.
 #pragma once
@@ -11,6 +11,9 @@
 
 namespace hjepa {
 
+// "Success within 2x the oracle": an episode that succeeded in at most this many times oracle_steps.
+constexpr int kOracleStepFactor = 2;
+
 struct SummaryGroup {
   std::string agent;
   double noise_motion = 0, noise_perception = 0, noise_range = 0;
@@ -20,6 +23,8 @@ struct SummaryGroup {
   double success_se = 0;         // standard error of success_rate
   int model_seeds = 0;           // distinct model seeds among the rows (0 without a model)
   bool se_over_model_seeds = false;  // spread over >= 2 model seeds; otherwise binomial over episodes
+  int64_t quick_successes = 0;   // successes with steps <= kOracleStepFactor x oracle_steps
+  double quick_rate = 0, quick_se = 0;  // their rate and its standard error, computed as success_rate's
   int64_t ratio_count = 0;       // successful episodes with oracle_steps > 0
   double ratio_median = 0, ratio_mean = 0;  // steps / oracle_steps over those; NaN when ratio_count = 0
   double ms_per_step = 0;        // total milliseconds / total steps

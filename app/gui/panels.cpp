@@ -6,6 +6,7 @@
 #include <cfloat>
 #include <cstdio>
 #include <imgui.h>
+#include <iterator>
 #include <string>
 
 #include "app/gui/panel_widgets.hpp"
@@ -173,6 +174,10 @@ void environment_panel(AppState& app) {
   MapParams& m = s.map_params;
   ImGui::TextDisabled("map (applied by Regenerate)");
   ImGui::PushItemWidth(-110);
+  int style = static_cast<int>(m.style);
+  ImGui::Combo("style", &style, kMapStyleNames, static_cast<int>(std::size(kMapStyleNames)));
+  m.style = static_cast<MapStyle>(style);
+  tooltip("open: regions with scattered obstacles; maze: walled rooms of 8-12 units joined by doors\n(settings \"map.style\")");
   declared_slider("map.width", "width", &m.width, 10, 120, "%.0f units", "Map width, world units");
   declared_slider("map.height", "height", &m.height, 10, 90, "%.0f units", "Map height, world units");
   declared_slider("map.regions", "regions", &m.num_regions, 6, 16, "Number of Voronoi regions");

@@ -239,6 +239,12 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
     else
       r.warn("agent", "expected \"oracle\", \"random\", \"flat\" or \"hjepa\", got \"" + *agent + "\"");
   }
+  if (const auto style = r.string("map.style")) {
+    if (const std::optional<MapStyle> parsed = parse_map_style(*style))
+      s.map_params.style = *parsed;
+    else
+      r.warn("map.style", "expected " + declared("map.style").range_text() + ", got \"" + *style + "\"");
+  }
   if (const auto planner = r.string("agent.planner")) {
     if (*planner == "gradient" || *planner == "cem")
       s.planner_type = *planner;
@@ -305,6 +311,7 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
   root["task"] = task_text(s.task);
   root["agent"] = agent_kind_name(s.agent_kind);
   root["agent.planner"] = s.planner_type;
+  root["map.style"] = map_style_name(s.map_params.style);
   // The table hands out pointers for editing; here they are only read.
   for_each_agent_param(const_cast<Session&>(s), [&](const AgentParam& p) {
     if (p.integer)

@@ -50,6 +50,7 @@ echo '{"format": "hjepa-suite/1", "maps": {"files": ["gone.json"]}, "tasks": [{"
 echo '{"format": "hjepa-suite/1", "maps": {"files": ["two_colours.json"]}, "tasks": [{"colors": "red,green"}]}' > suite_absent_colour.json
 echo '{"format": "hjepa-suite/1", "maps": {"seeds": [3]}}' > suite_no_tasks.json
 echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"map_params\": {\"regions\": 40}}" > suite_regions.json
+echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"map_params\": {\"style\": \"rooms\"}}" > suite_style.json
 echo '{"agent": {"belief": {"gain": 2}}}' > config_range.json
 echo '{"agent": {"planner": {"horizons": 3}}}' > config_unknown.json
 echo '{"agent": {"planner": {"type": 3}}}' > config_type.json
@@ -155,6 +156,8 @@ case_row "too few regions" "map --map-seed 1 --out x.json --regions 2"
 case_row "too many obstacles" "map --map-seed 1 --out x.json --obstacles 61"
 case_row "too wide (map files allow 200)" "map --map-seed 1 --out x.json --width 500"
 case_row "too narrow" "map --map-seed 1 --out x.json --height 1"
+case_row "unknown map style" "map --map-seed 1 --out x.json --style labyrinth"
+case_row "a style for a map file" "run --map two_colours.json --style maze --task red --agent oracle"
 
 table_head "train"
 case_row "no output" "train --map-seed 1"
@@ -177,6 +180,7 @@ case_row "key twice" "bench --suite suite_twice.json"
 case_row "wrong format tag" "bench --suite suite_format.json"
 case_row "no tasks" "bench --suite suite_no_tasks.json"
 case_row "map params out of range" "bench --suite suite_regions.json"
+case_row "unknown map style" "bench --suite suite_style.json"
 case_row "map file missing" "bench --suite suite_missing_map.json"
 case_row "colour not on a map file" "bench --suite suite_absent_colour.json"
 

@@ -23,9 +23,9 @@ class OracleAgent : public Agent {
 
  private:
   void replan();
-  // The heading whose landing point is nearest a carrot 1.5 steps ahead on the path (with
-  // in_sight, the carrot stops at the last point visible from p).
-  double pursue(Vec2 p, int stage_vertex, bool in_sight) const;
+  // The heading whose landing point (walls and obstacles included) has the least cost to go
+  // along the path up to its point stage_vertex (see the .cpp).
+  double step_along_path(Vec2 p, int stage_vertex) const;
   const Env* env_;
   OracleAgentParams params_;
   OraclePath path_;

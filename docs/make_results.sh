@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Regenerates every results table of README.md and docs/BENCHMARK.md from the real binary: each
+# table stands between <!-- results:NAME --> and <!-- /results:NAME --> and is replaced whole, with
+# a line that says when, with which model format and commit, and on what machine it was measured.
+# Usage: docs/make_results.sh [NAME ...]   (default: every table below; build/app/hjepa must exist)
+#   HJEPA=path/to/hjepa   THREADS=2   OUT=results/   (raw CSV and suite files of each run)
+# Not part of CI: the whole set takes about an hour on a 2-core machine (models are cached, so a
+# second run takes minutes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HJEPA=${HJEPA:-./build/app/hjepa}
+THREADS=${THREADS:-2}
+OUT=${OUT:-results}
+mkdir -p "$OUT"
+
+# name | suite | agents  (the agents in table order)
+RUNS=(
+  "hard|hard|random,flat,hjepa,oracle"
+  "heldout|heldout|random,flat,hjepa,oracle"
+  "maze|maze|random,flat,hjepa,oracle"
+  "big80|big80|flat,hjepa,oracle"
+  "big160|big160|flat,hjepa,oracle"
+  "ablations|ablations|flat,hjepa,hjepa-no-p2,hjepa-distance,hjepa-no-watch,hjepa-no-obstacle,hjepa-euclid,oracle"
+)
+
+format=$(grep -o 'kModelFormatVersion = [0-9]*' agent/jepa/model_file.hpp | grep -o '[0-9]*$')
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- agent sim app || echo "+changes")
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+machine="$(nproc)-core ${cpu}, $(. /etc/os-release && echo "$PRETTY_NAME"), $(g++ --version | head -1 | sed 's/ (.*)//')"
+
+# Replaces the block NAME in FILE with the contents of BODY_FILE.
+splice() {
+  local file=$1 name=$2 body=$3
+  grep -q "<!-- results:$name -->" "$file" || return 0
+  awk -v name="$name" -v body="$body" '
+    $0 == "<!-- results:" name " -->" { print; while ((getline line < body) > 0) print line; skip = 1; next }
+    $0 == "<!-- /results:" name " -->" { skip = 0 }
+    !skip { print }' "$file" > "$file.tmp" && mv "$file.tmp" "$file"
+}
+
+wanted=("$@")
+for run in "${RUNS[@]}"; do
+  IFS='|' read -r name suite agents <<< "$run"
+  if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $name " ]]; then continue; fi
+  echo "== $name: hjepa bench --suite $suite --agents $agents" >&2
+  start=$(date +%s)
+  "$HJEPA" bench --suite "$suite" --agents "$agents" --threads "$THREADS" --markdown --out "$OUT/$name.csv" > "$OUT/$name.md"
+  seconds=$(( $(date +%s) - start ))
+  body=$(mktemp)
+  {
+    echo
+    echo "Measured $(date -u +%Y-%m-%d) with model format $format at commit $commit on a $machine:"
+    echo "\`hjepa bench --suite $suite --agents $agents --threads $THREADS --markdown\` ($(( seconds / 60 )) min $(( seconds % 60 )) s, training included unless the models were cached)."
+    echo
+    grep '^|' "$OUT/$name.md"
+    echo
+  } > "$body"
+  splice README.md "$name" "$body"
+  splice docs/BENCHMARK.md "$name" "$body"
+  rm -f "$body"
+done

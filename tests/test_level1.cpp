@@ -68,6 +68,7 @@ ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_ste
   tp.heldout_sequences = heldout;
   Level2TrainParams level2;
   level2.steps = 20;
+  level2.distance_steps = 20;
   level2.kmeans_iterations = 2;
   Level2Report r2;
   return train_model(w, EnvParams{}, tp, level2, 5, "test", r, r2);

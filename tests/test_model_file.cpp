@@ -81,6 +81,7 @@ ModelFile small_model() {
   model.level2.rebuild_graphs();
   hjepa::Level2TrainParams& t2 = model.train2;
   t2.steps = 77;
+  t2.distance_steps = 78;
   t2.batch = 9;
   t2.lr = 1.0 / 3.0;
   t2.bound_weight = 0.5;
@@ -180,7 +181,7 @@ TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
   CHECK(field_count<hjepa::Level1TrainParams>() == 15);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
-  CHECK(field_count<hjepa::Level2TrainParams>() == 13);
+  CHECK(field_count<hjepa::Level2TrainParams>() == 14);
 }
 
 TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file") {
@@ -212,6 +213,7 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.level2.graph(hjepa::PlaceGraphKind::Euclid)[1][0].cost == 6);
   const hjepa::Level2TrainParams &a2 = saved.train2, &b2 = loaded.train2;
   CHECK(b2.steps == a2.steps);
+  CHECK(b2.distance_steps == a2.distance_steps);
   CHECK(b2.batch == a2.batch);
   CHECK(b2.lr == a2.lr);
   CHECK(b2.bound_weight == a2.bound_weight);

@@ -73,6 +73,7 @@ const Level1& empty_map_model(World& world_out) {
     tp.heldout_sequences = 20;
     Level2TrainParams level2;  // level 2 is not used here: as little of it as possible
     level2.steps = 20;
+    level2.distance_steps = 20;
     level2.kmeans_iterations = 2;
     Level1Report report;
     Level2Report report2;

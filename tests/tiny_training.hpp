@@ -23,6 +23,7 @@ inline Level1TrainParams tiny_level1(int steps, int sequences) {
 inline Level2TrainParams tiny_level2(int steps, int kmeans_iterations) {
   Level2TrainParams tp;
   tp.steps = steps;
+  tp.distance_steps = steps;
   tp.kmeans_iterations = kmeans_iterations;
   return tp;
 }

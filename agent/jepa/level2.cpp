@@ -212,8 +212,8 @@ bool train_encoder(Level2& model, const ExplorationData& data, const MatF& S, co
   std::vector<float> steps(tp.batch);
   Checkpoint last_good;
   last_good.save(trained, 0);
-  for (int step = 0; step < tp.steps; ++step) {
-    adam.hyper.lr = cosine_lr(tp.lr, step, tp.steps);
+  for (int step = 0; step < tp.distance_steps; ++step) {
+    adam.hyper.lr = cosine_lr(tp.lr, step, tp.distance_steps);
     sample_pairs(data, S, X, tp.bound_steps, rng, xa, xb, steps);
     const DistanceLossTerms t = temporal_distance_loss<float>(model.encoder, xa, xb, steps, w, true);
     const std::string fault = guarded_step(trained, adam, non_finite_loss({{"E2 distance bound", t.bound}, {"E2 distance spread", t.spread}}),
@@ -224,12 +224,12 @@ bool train_encoder(Level2& model, const ExplorationData& data, const MatF& S, co
       report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
       return false;
     }
-    if (step % 50 == 0 || step == tp.steps - 1) {
+    if (step % 50 == 0 || step == tp.distance_steps - 1) {
       report.logged_step.push_back(step);
       report.loss_pred.push_back(report.loss_pred.empty() ? 0.f : report.loss_pred.back());
       report.loss_var.push_back(static_cast<float>(t.bound));
       report.loss_cov.push_back(static_cast<float>(t.spread));
-      if (progress) progress(step, 2 * tp.steps, report);
+      if (progress) progress(step, tp.distance_steps + tp.steps, report);
     }
   }
   return true;
@@ -264,11 +264,11 @@ bool train_predictor(Level2& model, const ExplorationData& data, const MatF& H, 
       return false;
     }
     if (step % 50 == 0 || step == tp.steps - 1) {
-      report.logged_step.push_back(tp.steps + step);
+      report.logged_step.push_back(tp.distance_steps + step);
       report.loss_pred.push_back(static_cast<float>(loss));
       report.loss_var.push_back(report.loss_var.empty() ? 0.f : report.loss_var.back());
       report.loss_cov.push_back(report.loss_cov.empty() ? 0.f : report.loss_cov.back());
-      if (progress) progress(tp.steps + step, 2 * tp.steps, report);
+      if (progress) progress(tp.distance_steps + step, tp.distance_steps + tp.steps, report);
     }
   }
   return true;

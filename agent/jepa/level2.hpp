@@ -34,7 +34,8 @@ struct Level2Arch {
 };
 
 struct Level2TrainParams {
-  int steps = 1500;             // optimiser steps for E2, then as many for P2
+  int distance_steps = 4500;    // E2's optimiser steps (temporal distance); 1500 left more edges through thin walls
+  int steps = 1500;             // P2's optimiser steps (on the frozen E2)
   int batch = 256;              // pairs (E2) or windows (P2) per step
   double lr = 3e-3;             // Adam learning rate (cosine-decayed to 10%)
   double bound_weight = 10.0;   // E2: squared hinge on distance - steps for pairs seen in one sequence

@@ -129,6 +129,7 @@ void for_each_exploration_field(Params& p, Visit&& visit) {
 
 template <typename Params, typename Visit>
 void for_each_level2_field(Params& p, Visit&& visit) {
+  visit("distance_steps", p.distance_steps);
   visit("steps", p.steps);
   visit("batch", p.batch);
   visit("lr", p.lr);

@@ -17,6 +17,7 @@ mkdir -p "$OUT"
 RUNS=(
   "hard|hard|random,flat,hjepa,oracle"
   "heldout|heldout|random,flat,hjepa,oracle"
+  "noise|noise|flat,hjepa,oracle"
   "maze|maze|random,flat,hjepa,oracle"
   "big80|big80|flat,hjepa,oracle"
   "big160|big160|flat,hjepa,oracle"

@@ -87,15 +87,16 @@ int cmd_run(int argc, char** argv) {
     double total_reward = 0;
     nlohmann::json step_trace = nlohmann::json::array();  // hjepa: what both levels decided at each step
     nlohmann::json corrections = nlohmann::json::array();  // hjepa: each step where the world refuted the model
+    const auto* hjepa_agent = dynamic_cast<const HJepaAgent*>(agent.get());  // null for the other agents
     const auto t1 = std::chrono::steady_clock::now();
     while (!terminated && !truncated) {
       const double heading = agent->act(obs);
-      if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get()); h && !h->trace().correction.empty()) {
-        corrections.push_back({{"step", env.state().step}, {"correction", h->trace().correction}});
-        if (!json) std::fprintf(stderr, "step %d: %s\n", env.state().step, h->trace().correction.c_str());
+      if (hjepa_agent && !hjepa_agent->trace().correction.empty()) {
+        corrections.push_back({{"step", env.state().step}, {"correction", hjepa_agent->trace().correction}});
+        if (!json) std::fprintf(stderr, "step %d: %s\n", env.state().step, hjepa_agent->trace().correction.c_str());
       }
-      if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get()); h && json) {
-        const HJepaTrace& tr = h->trace();
+      if (hjepa_agent && json) {
+        const HJepaTrace& tr = hjepa_agent->trace();
         step_trace.push_back({{"place", tr.place},
                               {"subgoal_place", tr.subgoal_place},
                               {"target_colour", tr.target_colour >= 0 ? std::string(color_name(static_cast<Color>(tr.target_colour))) : ""},
@@ -142,7 +143,7 @@ int cmd_run(int argc, char** argv) {
                           {"progress_steps", progress_steps},
                           {"trajectory", points(trajectory)},
                           {"observations", points(observed)}};
-      if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get())) {
+      if (const HJepaAgent* h = hjepa_agent) {
         nlohmann::json colours = nlohmann::json::array();
         for (Color c : plan_colour_sequence(h->first_plan())) colours.push_back(std::string(color_name(c)));
         j["high_level_plan"] = colours;
@@ -156,7 +157,7 @@ int cmd_run(int argc, char** argv) {
     } else {
       std::printf("agent %s, task %s, start (%.2f, %.2f), seed %llu\n", agent->name().c_str(),
                   task_to_string(task).c_str(), start_pos.x, start_pos.y, static_cast<unsigned long long>(seed));
-      if (const auto* h = dynamic_cast<const HJepaAgent*>(agent.get()))
+      if (const HJepaAgent* h = hjepa_agent)
         std::printf("high-level plan at the start: %s (%zu places, predicted %.0f steps); %d level-2 plans\n",
                     colour_sequence_text(plan_colour_sequence(h->first_plan())).c_str(), h->first_plan().places.size(),
                     h->first_plan().cost, h->trace().replans);

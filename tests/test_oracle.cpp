@@ -108,6 +108,20 @@ TEST_CASE("on generated maps the default grid agrees with a 3x finer one within 
   }
 }
 
+namespace {
+
+// Runs the oracle agent from the env's current state to the end of the episode; the last step's result.
+StepResult run_oracle_agent(Env& env, Observation obs) {
+  OracleAgent agent(env);
+  agent.reset(obs);
+  StepResult r;
+  do r = env.step(agent.act(obs)), obs = r.obs;
+  while (!r.terminated && !r.truncated);
+  return r;
+}
+
+}  // namespace
+
 TEST_CASE("the oracle agent completes tasks close to the oracle's step count") {
   for (uint64_t seed = 1; seed <= 10; ++seed) {
     CAPTURE(seed);
@@ -116,11 +130,7 @@ TEST_CASE("the oracle agent completes tasks close to the oracle's step count") {
     Env env(w, t);
     Observation obs = env.reset(seed);
     const OraclePath plan = plan_oracle(w, env.state().position, t);
-    OracleAgent agent(env);
-    agent.reset(obs);
-    StepResult r;
-    do r = env.step(agent.act(obs)), obs = r.obs;
-    while (!r.terminated && !r.truncated);
+    const StepResult r = run_oracle_agent(env, obs);
     CHECK(r.terminated);
     // A step ends in one region, so each colour can cost up to one step beyond the continuous bound
     // (three colours meeting at one corner take three steps to stand in).
@@ -164,11 +174,7 @@ TEST_CASE("with no noise the oracle agent follows every hard-suite path around c
         Observation obs = env.reset(seed, from);
         const OraclePath plan = plan_oracle(world, from, task);
         REQUIRE(plan.found);
-        OracleAgent agent(env);
-        agent.reset(obs);
-        StepResult r;
-        do r = env.step(agent.act(obs)), obs = r.obs;
-        while (!r.terminated && !r.truncated);
+        const StepResult r = run_oracle_agent(env, obs);
         CAPTURE(from.x);
         CAPTURE(from.y);
         CHECK(r.terminated);

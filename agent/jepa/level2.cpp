@@ -63,20 +63,30 @@ int Level2::place_of(const MatF& s, PlaceGraphKind kind) const {
   return kind == PlaceGraphKind::Euclid ? euclid.nearest(s) : places.nearest(encode(s.col(0)));
 }
 
+namespace {
+
+// Where P2 says each of `directions` x 3 macro-actions (the directions at straightness 0.35, 0.7
+// and 1) leads from each column of h: column p * Q + q answers query q from h.col(p).
+MatF ask_p2(const Level2& l2, const MatF& h, int directions) {
+  const int Q = directions * 3;
+  MatF hq(h.rows(), h.cols() * Q), mq(2, hq.cols());
+  for (Eigen::Index p = 0; p < h.cols(); ++p)
+    for (int q = 0; q < Q; ++q) {
+      const double angle = 2 * kPi * (q % directions) / directions;
+      const float len = kStraightness[q / directions];
+      const Eigen::Index col = p * Q + q;
+      hq.col(col) = h.col(p);
+      mq.col(col) << len * static_cast<float>(std::cos(angle)), len * static_cast<float>(std::sin(angle));
+    }
+  return h.cols() > 0 ? l2.predict(hq, mq) : MatF(h.rows(), 0);
+}
+
+}  // namespace
+
 PlaceGraph p2_place_graph(const Level2& l2, int query_directions, int* proposed) {
   const int P = l2.places.size(), Q = query_directions * 3, K = l2.arch.horizon;
   const MatF& c = l2.places.centres.value;
-  MatF hq(c.rows(), static_cast<Eigen::Index>(P) * Q), mq(2, hq.cols());
-  for (int p = 0; p < P; ++p)
-    for (int q = 0; q < Q; ++q) {
-      const double angle = 2 * kPi * (q % query_directions) / query_directions;
-      const float len = kStraightness[q / query_directions];
-      const Eigen::Index col = static_cast<Eigen::Index>(p) * Q + q;
-      hq.col(col) = c.col(p);
-      mq(0, col) = len * static_cast<float>(std::cos(angle));
-      mq(1, col) = len * static_cast<float>(std::sin(angle));
-    }
-  const MatF landed_h = P > 0 ? l2.predict(hq, mq) : MatF(c.rows(), 0);
+  const MatF landed_h = ask_p2(l2, c, query_directions);
   const std::vector<int> landed = nearest_columns(c, landed_h);
   PlaceGraph graph(P);
   int pairs = 0;
@@ -116,8 +126,8 @@ PlaceGraph distance_place_graph(const Level2& l2) {
   return graph;
 }
 
-void Level2::rebuild_graphs() {
-  p2_graph_ = p2_place_graph(*this);
+void Level2::rebuild_graphs(int* proposed) {
+  p2_graph_ = p2_place_graph(*this, kQueryDirections, proposed);
   distance_graph_ = distance_place_graph(*this);
   experience_graph_ = graph_from_table(experience_edges.value, places.size());
   euclid_graph_ = graph_from_table(euclid_edges.value, euclid.size());
@@ -139,8 +149,11 @@ nn::ParamList<float> Level2::params() {
 }
 
 nn::ConstParamList<float> Level2::params() const {
-  nn::ConstParamList<float> all;
-  for (auto* p : const_cast<Level2*>(this)->params()) all.push_back(p);
+  nn::ConstParamList<float> all = encoder.params();
+  for (const auto* p : predictor.params()) all.push_back(p);
+  for (const Places* pl : {&places, &euclid})
+    for (const auto* p : {&pl->centres, &pl->subgoals, &pl->colours}) all.push_back(p);
+  all.push_back(&euclid_edges), all.push_back(&experience_edges);
   return all;
 }
 
@@ -168,6 +181,14 @@ std::string guarded_step(nn::ParamList<float>& trained, nn::Adam<float>& adam, c
     if (const std::string bad = non_finite_value(trained); !bad.empty()) fault = bad + " after the update";
   }
   return fault;
+}
+
+// Restores the last good parameters and says why training stopped; false, for `return stop(...)`.
+bool stop(nn::ParamList<float>& trained, const Checkpoint& last_good, const std::string& fault, int step, Level2Report& report) {
+  last_good.restore(trained);
+  report.finite = false;
+  report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
+  return false;
 }
 
 // A batch of E2 pairs: half bound pairs (one sequence, 1..bound_steps apart), a quarter random
@@ -218,12 +239,7 @@ bool train_encoder(Level2& model, const ExplorationData& data, const MatF& S, co
     const DistanceLossTerms t = temporal_distance_loss<float>(model.encoder, xa, xb, steps, w, true);
     const std::string fault = guarded_step(trained, adam, non_finite_loss({{"E2 distance bound", t.bound}, {"E2 distance spread", t.spread}}),
                                            last_good, step);
-    if (!fault.empty()) {
-      last_good.restore(trained);
-      report.finite = false;
-      report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
-      return false;
-    }
+    if (!fault.empty()) return stop(trained, last_good, fault, step, report);
     if (step % 50 == 0 || step == tp.distance_steps - 1) {
       report.logged_step.push_back(step);
       report.loss_pred.push_back(report.loss_pred.empty() ? 0.f : report.loss_pred.back());
@@ -257,12 +273,7 @@ bool train_predictor(Level2& model, const ExplorationData& data, const MatF& H, 
     }
     const double loss = level2_prediction_loss<float>(model.predictor, h0, macro, hk, true);
     const std::string fault = guarded_step(trained, adam, non_finite_loss({{"P2 prediction", loss}}), last_good, step);
-    if (!fault.empty()) {
-      last_good.restore(trained);
-      report.finite = false;
-      report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
-      return false;
-    }
+    if (!fault.empty()) return stop(trained, last_good, fault, step, report);
     if (step % 50 == 0 || step == tp.steps - 1) {
       report.logged_step.push_back(tp.distance_steps + step);
       report.loss_pred.push_back(static_cast<float>(loss));
@@ -310,16 +321,7 @@ MatF euclid_graph_table(const Level2& model, const MatF& H, const std::vector<in
   for (Eigen::Index i = 0; i < H.cols(); ++i) h_place.col(place[i]) += H.col(i);
   for (int p = 0; p < P; ++p)
     if (members[p] > 0) h_place.col(p) /= static_cast<float>(members[p]);
-  MatF hq(H.rows(), static_cast<Eigen::Index>(P) * Q), mq(2, hq.cols());
-  for (int p = 0; p < P; ++p)
-    for (int q = 0; q < Q; ++q) {
-      const double angle = 2 * kPi * (q % tp.query_directions) / tp.query_directions;
-      const Eigen::Index col = static_cast<Eigen::Index>(p) * Q + q;
-      hq.col(col) = h_place.col(p);
-      mq.col(col) << kStraightness[q / tp.query_directions] * static_cast<float>(std::cos(angle)),
-          kStraightness[q / tp.query_directions] * static_cast<float>(std::sin(angle));
-    }
-  const std::vector<int> landed = nearest_columns(h_place, model.predict(hq, mq));
+  const std::vector<int> landed = nearest_columns(h_place, ask_p2(model, h_place, tp.query_directions));
   std::map<std::pair<int, int>, float> proposed;
   for (int p = 0; p < P; ++p)
     for (int q = 0; q < Q && members[p] > 0; ++q) {
@@ -348,8 +350,8 @@ std::vector<int> learn_places(Level2& model, const Level1& level1, const Explora
   model.arch.places = static_cast<int>(centres.cols());
   model.places = Places("places", model.arch.latent, model.arch.input, model.arch.places);
   model.places.centres.value = centres;
-  const std::vector<int> members = model.places.fill(H, S, probs);
-  const std::vector<int> place = nearest_columns(centres, H);
+  std::vector<int> place;
+  const std::vector<int> members = model.places.fill(H, S, probs, &place);
   std::vector<std::array<float, 3>> experienced;
   for (const auto& [key, count] : experienced_transitions(data, place, K))
     experienced.push_back({static_cast<float>(key.first), static_cast<float>(key.second),
@@ -361,16 +363,15 @@ std::vector<int> learn_places(Level2& model, const Level1& level1, const Explora
   model.arch.euclid_places = tp.euclid_places;
   model.euclid = Places("euclid", model.arch.input, model.arch.input, tp.euclid_places);
   model.euclid.centres.value = kmeans(sample_columns(S, 16000, rng), tp.euclid_places, tp.kmeans_iterations, rng);
-  const std::vector<int> euclid_members = model.euclid.fill(S, S, probs);
+  std::vector<int> euclid_place;
+  const std::vector<int> euclid_members = model.euclid.fill(S, S, probs, &euclid_place);
   for (int p = 0; p < model.euclid.size(); ++p)
     if (euclid_members[p] == 0) model.euclid.subgoals.value.col(p) = model.euclid.centres.value.col(p);
-  const std::vector<int> euclid_place = nearest_columns(model.euclid.centres.value, S);
   model.euclid_edges = nn::Parameter<float>("euclid.edges", 3, 0, false);
   model.euclid_edges.value =
       euclid_graph_table(model, H, euclid_place, euclid_members, experienced_transitions(data, euclid_place, K), tp, K);
   model.arch.euclid_edges = static_cast<int>(model.euclid_edges.value.cols());
   model.arch.place_radius = static_cast<float>(tp.place_radius);
-  model.rebuild_graphs();
   return members;
 }
 
@@ -425,9 +426,9 @@ Level2Report train_level2(Level2& model, const Level1& level1, const Exploration
   const MatF H = model.encode(S);
   if (!train_predictor(model, data, H, tp, rng, report, progress)) return report;
   const std::vector<int> members = learn_places(model, level1, data, S, H, tp, rng);
+  model.rebuild_graphs(&report.proposed_edges);
   report.places = model.places.size();
   report.edges = edge_count(model.graph(PlaceGraphKind::P2));
-  p2_place_graph(model, tp.query_directions, &report.proposed_edges);
   report.experience_edges = model.arch.experience_edges;
   report.reachable_pairs = reachable_pairs(model.graph(PlaceGraphKind::P2), members);
   measure_heldout(model, level1, heldout, report);

@@ -50,6 +50,8 @@ struct Level2TrainParams {
   int min_transitions = 1;      // Euclidean graph: P2 edges kept only if experience saw them this often
 };
 
+constexpr int kQueryDirections = 16;  // macro-action directions asked of P2 per place for the P2 graph (x 3 straightness)
+
 // Which place graph the high-level planner searches (agent variants).
 enum class PlaceGraphKind { P2, Experience, Distance, Euclid };
 
@@ -87,7 +89,8 @@ class Level2 {
   const PlaceGraph& graph(PlaceGraphKind kind = PlaceGraphKind::P2) const;
   int place_of(const MatF& s, PlaceGraphKind kind = PlaceGraphKind::P2) const;
   // Rebuilds the graphs: the P2 and distance graphs from the model, the others from their tables.
-  void rebuild_graphs();
+  // `proposed` (optional) gets the place pairs P2 landed on before the P2 graph's checks.
+  void rebuild_graphs(int* proposed = nullptr);
 
   long num_parameters() const;  // E2, P2 and the place tables (not the edge lists)
   nn::ParamList<float> params();
@@ -107,7 +110,7 @@ class Level2 {
 
 // The P2 graph over `level2.places` (see the header comment); `proposed` gets the distinct pairs P2
 // landed on before the distance check.
-PlaceGraph p2_place_graph(const Level2& level2, int query_directions = 16, int* proposed = nullptr);
+PlaceGraph p2_place_graph(const Level2& level2, int query_directions = kQueryDirections, int* proposed = nullptr);
 
 // Every pair of places whose learned distance is at most K steps (cost: that distance).
 PlaceGraph distance_place_graph(const Level2& level2);

@@ -21,9 +21,11 @@ int Places::dominant_colour(int place) const {
 
 int Places::nearest(const MatF& x) const { return size() == 0 ? -1 : nearest_columns(centres.value, x.col(0))[0]; }
 
-std::vector<int> Places::fill(const MatF& points, const MatF& latents, const MatF& colour_probs) {
+std::vector<int> Places::fill(const MatF& points, const MatF& latents, const MatF& colour_probs,
+                              std::vector<int>* assignment) {
   const int P = size();
   const std::vector<int> place = nearest_columns(centres.value, points);
+  if (assignment) *assignment = place;
   std::vector<int> members(P, 0);
   std::vector<float> best_fit(P, std::numeric_limits<float>::infinity());
   colours.value.setZero();

@@ -34,8 +34,10 @@ struct Places {
   int dominant_colour(int place) const;
   int nearest(const MatF& x) const;  // x: S x 1
   // Fills colours and subgoals from every frame's point in the assignment space (S x N), its
-  // level-1 latent (D x N) and colour probabilities (C x N). Returns each place's member count.
-  std::vector<int> fill(const MatF& points, const MatF& latents, const MatF& colour_probs);
+  // level-1 latent (D x N) and colour probabilities (C x N). Returns each place's member count;
+  // `assignment` (optional) gets every frame's place.
+  std::vector<int> fill(const MatF& points, const MatF& latents, const MatF& colour_probs,
+                        std::vector<int>* assignment = nullptr);
 };
 
 // Index of the column of `centres` nearest to each column of x (squared Euclidean).

@@ -27,7 +27,7 @@ int cmd_run(int argc, char** argv) {
   app.add_option("--agent", agent_name, "Agent: " + agent_name_list() + " (flat = level 1 alone, hjepa = both levels)")->required()
       ->check(CLI::IsMember(agent_names()));
   app.add_option("--model", model_path,
-                 "Model file from hjepa train (flat and hjepa agents; without it, uses the model cache or trains one first)");
+                 "Model file from hjepa train (flat, hjepa and the hjepa-* variants; without it, uses the model cache or trains one first)");
   app.add_option("--planner", planner_name, "Low-level planner: gradient or cem (default gradient)")
       ->check(CLI::IsMember({"gradient", "cem"}));
   app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1")->check(seed_check());

@@ -43,8 +43,11 @@ void HJepaAgent::replan(const std::string& reason) {
 bool HJepaAgent::watch_stuck(const Observation& obs) {
   const int w = std::clamp(params.stuck_window, 2, kMaxStuckWindow);
   if (params.stuck_ratio <= 0 || static_cast<int>(readings_.size()) <= w) return false;
-  float predicted = 0;
-  for (int i = 0; i < w; ++i) predicted += predicted_moves_[predicted_moves_.size() - 1 - i];
+  // Net displacement against net displacement: a plan that turns back (a colour reached, the next
+  // one behind) predicts little net motion and is not stuck for realising little.
+  MatF net = predicted_moves_.back();
+  for (int i = 1; i < w; ++i) net += predicted_moves_[predicted_moves_.size() - 1 - i];
+  float predicted = net.norm();
   // A plan that expects to stand still (a local minimum of the energy) is stuck too: compare with
   // the latent distance of a typical step of this episode.
   predicted = std::max(predicted, 0.5f * static_cast<float>(w) * typical_move_);
@@ -69,8 +72,8 @@ double HJepaAgent::act(const Observation& obs) {
   if (has_last_) {  // Kalman-like blend of what P1 expected with what E1 reads
     const MatF expected = level1_->predict(tr.belief, &last_heading_);
     const MatF reading = level1_->encode_observation(obs, env_.ray_max);
-    predicted_moves_.push_back((expected - tr.belief).norm());
-    typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back());
+    predicted_moves_.push_back(expected - tr.belief);
+    typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back().norm());
     readings_.push_back(reading);
     // The watch compares a window of up to kMaxStuckWindow steps: keep that many moves (and one more reading).
     if (readings_.size() > static_cast<size_t>(kMaxStuckWindow) + 1) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
@@ -78,6 +81,10 @@ double HJepaAgent::act(const Observation& obs) {
   }
   const int old_progress = tr.progress;
   tr.progress = advance_progress(task_, tr.progress, obs.color);
+  if (tr.progress != old_progress) {  // a new target: watch afresh, the heading may turn back
+    readings_.erase(readings_.begin(), readings_.end() - 1);
+    predicted_moves_.clear();
+  }
   tr.place = level2_->place_of(tr.belief, params.graph);
   tr.replan_reason.clear();
   tr.correction.clear();

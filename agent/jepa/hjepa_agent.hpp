@@ -24,9 +24,9 @@ struct HJepaParams {
   // Offer watch: after `offer_patience` steps in a place the plan says offers the next colour
   // without seeing that colour, the agent marks the offer false for the episode and replans.
   int offer_patience = 3;      // steps, 0 = off
-  // Stuck watch: over the last `stuck_window` steps the encoder's readings moved less than
-  // `stuck_ratio` x the latent motion P1 predicted -> the agent is blocked where its model says it
-  // is not. It then adds `stuck_penalty` predicted steps to the place-graph edge it was following,
+  // Stuck watch: over the last `stuck_window` steps (since the last progress) the encoder's
+  // readings moved a net latent distance less than `stuck_ratio` x the net motion P1 predicted ->
+  // the agent is blocked where its model says it is not. It then adds `stuck_penalty` predicted steps to the place-graph edge it was following,
   // replans, and side-steps for `escape_steps` steps towards the side its range rays say is open.
   int stuck_window = 3;        // steps, 2..kMaxStuckWindow
   double stuck_ratio = 0.35;   // 0 = never stuck
@@ -89,7 +89,7 @@ class HJepaAgent : public Agent {
 
   int steps_since_plan_ = 0;
   std::vector<MatF> readings_;        // the encoder's last readings (stuck watch)
-  std::vector<float> predicted_moves_;  // |P1(b, h) - b| of the last steps
+  std::vector<MatF> predicted_moves_;   // P1(b, h) - b of the last steps
   EpisodeMemory memory_;                  // blocked edges and false colour offers found this episode
   float typical_move_ = 0;                // running typical latent distance of one step
   int steps_in_achiever_ = 0;             // steps spent in a place the plan says offers the next colour

@@ -69,10 +69,6 @@ std::vector<ParamSpec> make_table() {
   t.push_back(number("agent.planner.colour_weight", "weight of -log p(next colour)", 0, 1000, &C::planner, &PlannerParams::colour_weight));
   t.push_back(number("agent.planner.terminal_weight", "extra multiple of the cost at the last step", 0, 1000, &C::planner,
                      &PlannerParams::terminal_weight));
-  t.push_back(number("agent.planner.obstacle_weight", "weight of the first heading's perceived-obstacle cost (0 = off)", 0, 10000,
-                     &C::planner, &PlannerParams::obstacle_weight));
-  t.push_back(number("agent.planner.clearance", "a range ray shorter than this marks its direction blocked, units", 0, 20, &C::planner,
-                     &PlannerParams::clearance));
   t.push_back(integer("agent.planner.cem_samples", "CEM: samples per iteration", 2, 4096, &C::planner, &PlannerParams::cem_samples));
   t.push_back(integer("agent.planner.cem_elites", "CEM: elites kept per iteration", 1, 4096, &C::planner, &PlannerParams::cem_elites));
   // belief, level 2 and the watches

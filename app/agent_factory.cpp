@@ -55,8 +55,6 @@ const std::vector<AgentEntry>& agent_table() {
        [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Distance; }},
       {"hjepa-no-watch", "hjepa with the stuck and offer watches off", true,
        [](HJepaParams& h, PlannerParams&) { h.stuck_ratio = 0, h.offer_patience = 0; }},
-      {"hjepa-no-obstacle", "hjepa with the planner's first-heading obstacle term off", true,
-       [](HJepaParams&, PlannerParams& p) { p.obstacle_weight = 0; }},
       {"hjepa-euclid", "hjepa over model format 4's places: k-means in s, P2 edges filtered by experience", true,
        [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Euclid; }},
   };

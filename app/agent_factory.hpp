@@ -33,7 +33,7 @@ struct AgentSetup {
 };
 
 // Every agent, in table order: "random", "oracle", "flat", "hjepa", then the hjepa ablations
-// ("hjepa-no-p2", "hjepa-distance", "hjepa-no-watch", "hjepa-no-obstacle", "hjepa-euclid").
+// ("hjepa-no-p2", "hjepa-distance", "hjepa-no-watch", "hjepa-euclid").
 const std::vector<std::string>& agent_names();
 // One line on what the agent is ("" for an unknown name).
 std::string agent_about(const std::string& name);

@@ -21,7 +21,7 @@ RUNS=(
   "maze|maze|random,flat,hjepa,oracle"
   "big80|big80|flat,hjepa,oracle"
   "big160|big160|flat,hjepa,oracle"
-  "ablations|ablations|flat,hjepa,hjepa-no-p2,hjepa-distance,hjepa-no-watch,hjepa-no-obstacle,hjepa-euclid,oracle"
+  "ablations|ablations|flat,hjepa,hjepa-no-p2,hjepa-distance,hjepa-no-watch,hjepa-euclid,oracle"
 )
 
 format=$(grep -o 'kModelFormatVersion = [0-9]*' agent/jepa/model_file.hpp | grep -o '[0-9]*$')

@@ -22,7 +22,7 @@ double FlatJepaAgent::act(const Observation& obs) {
   }
   progress_ = advance_progress(task_, progress_, obs.color);
   const int colour = progress_ < task_.size() ? static_cast<int>(task_.colors[progress_]) : -1;
-  plan_ = planner_->plan(*model_, belief_, nullptr, colour, &obs);
+  plan_ = planner_->plan(*model_, belief_, nullptr, colour);
   last_heading_ = plan_.headings.front();
   has_last_ = true;
   return last_heading_;

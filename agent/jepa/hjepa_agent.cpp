@@ -154,7 +154,7 @@ double HJepaAgent::act(const Observation& obs) {
       if (advance != tr.plan_index + 1) tr.target_colour = -1;
     }
   }
-  tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour, &obs);
+  tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour);
   last_heading_ = tr.low.headings.front();
   if (tr.escape_left > 0) {  // side-stepping: the plan above is kept for the trace and the warm start
     --tr.escape_left;

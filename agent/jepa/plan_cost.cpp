@@ -1,33 +1,10 @@
 // Rollout energy and its backward pass through the residual predictor and the colour head.
 #include "agent/jepa/plan_cost.hpp"
 
-#include <cmath>
-
 #include "agent/jepa/counters.hpp"
 #include "agent/jepa/level1_loss.hpp"
 
 namespace hjepa {
-
-namespace {
-
-// The first heading's perceived-obstacle term and its derivative.
-template <typename T>
-T obstacle_cost(const PlanCostSpec<T>& spec, T heading, T* d_heading) {
-  T cost = 0, d = 0;
-  for (int k = 0; k < spec.num_rays; ++k) {
-    const T depth = static_cast<T>(spec.clearance) - static_cast<T>(spec.ranges[k]);
-    if (depth <= 0) continue;
-    const T delta = heading - static_cast<T>(2 * 3.141592653589793 * k / spec.num_rays);
-    const T c = std::cos(delta);
-    if (c <= 0) continue;
-    cost += depth * c * c * c * c;
-    d += depth * 4 * c * c * c * -std::sin(delta);
-  }
-  if (d_heading) *d_heading = d * static_cast<T>(spec.obstacle_weight);
-  return cost * static_cast<T>(spec.obstacle_weight);
-}
-
-}  // namespace
 
 template <typename T>
 void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
@@ -63,9 +40,6 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
       }
     }
   }
-  const bool obstacles = spec.ranges && spec.num_rays > 0 && spec.obstacle_weight > 0 && H > 0;
-  if (obstacles)
-    for (Eigen::Index r = 0; r < R; ++r) costs[r] += obstacle_cost(spec, headings(0, r), static_cast<T*>(nullptr));
   if (latents) *latents = s;
   if (!grad) return;
 
@@ -86,12 +60,6 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
     ds += predictor_input_backward<T>(d_in, s[t], h.data(), fourier, dh.data());
     for (Eigen::Index r = 0; r < R; ++r) (*grad)(t, r) = dh[r];
   }
-  if (obstacles)
-    for (Eigen::Index r = 0; r < R; ++r) {
-      T d = 0;
-      obstacle_cost(spec, headings(0, r), &d);
-      (*grad)(0, r) += d;
-    }
 }
 
 template void plan_cost<float>(const nn::MLP<float>&, const FourierBasis<float>&, const nn::MLP<float>&, const nn::Mat<float>&, const nn::Mat<float>&,

@@ -17,16 +17,10 @@ struct PlanCostSpec {
   double goal_weight = 1.0;          // weight of |s_t - goal|^2 at every step
   double colour_weight = 1.0;        // weight of -log p(colour | s_t) at every step
   double terminal_weight = 2.0;      // extra multiple of both terms at the last step
-  // Perceived obstacles: the current observation's range ring (ray k points at 2 pi k / num_rays).
-  // The first heading pays obstacle_weight * sum_k relu(clearance - range_k) * max(0, cos(h - ray_k))^4.
-  const float* ranges = nullptr;
-  int num_rays = 0;
-  double obstacle_weight = 0.0;
-  double clearance = 1.3;
 };
 
-// costs[r] = sum_t w_t (goal_weight |s_t - g|^2 + colour_weight (-log p_colour(s_t))), t = 1..H,
-//            + the first heading's obstacle term (above).
+// costs[r] = sum_t w_t (goal_weight |s_t - g|^2 + colour_weight (-log p_colour(s_t))), t = 1..H.
+// Obstacles enter only through P1: it reads the range ring in s and learned where motion stops.
 // grad (H x R), if given, receives d costs[r] / d headings(t, r). latents, if given, receives the
 // H + 1 rolled-out states (D x R each, latents[0] = s0 broadcast).
 template <typename T>

@@ -41,9 +41,9 @@ void Planner::finish(const Level1& model, const MatF& s0, const MatF& candidates
   warm_ = out.headings;
 }
 
-PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const Observation* obs) {
+PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) {
   const int H = params.horizon, R = params.restarts;
-  const PlanCostSpec<float> sp = spec(goal, colour, obs);
+  const PlanCostSpec<float> sp = spec(goal, colour);
   MatF theta = initial_candidates(warm_, H, R, rng_), g, m = MatF::Zero(H, R), v = MatF::Zero(H, R);
   std::vector<float> costs;
   const float b1 = 0.9f, b2 = 0.999f, lr = static_cast<float>(params.lr);
@@ -60,9 +60,9 @@ PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF
   return out;
 }
 
-PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const Observation* obs) {
+PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) {
   const int H = params.horizon, N = std::max(params.cem_samples, 2), E = std::clamp(params.cem_elites, 1, N);
-  const PlanCostSpec<float> sp = spec(goal, colour, obs);
+  const PlanCostSpec<float> sp = spec(goal, colour);
   // Per-step von-Mises-like proposal kept as mean angle + spread; starts wide, or at the warm plan.
   std::vector<float> mean(H, 0), spread(H, static_cast<float>(kPi));
   if (!warm_.empty())

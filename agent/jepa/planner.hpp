@@ -19,8 +19,6 @@ struct PlannerParams {
   double goal_weight = 1.0;   // weight of the squared latent distance to the subgoal
   double colour_weight = 1.0; // weight of -log p(next colour)
   double terminal_weight = 2.0;  // extra multiple of the cost at the last step
-  double obstacle_weight = 30.0;  // weight of the first heading's perceived-obstacle cost (0 = off)
-  double clearance = 1.3;     // a range ray shorter than this marks its direction as blocked, units
   int cem_samples = 64;       // CEM: samples per iteration
   int cem_elites = 8;         // CEM: elites kept per iteration
 };
@@ -38,21 +36,15 @@ class Planner {
  public:
   virtual ~Planner() = default;
   virtual const char* name() const = 0;
-  // s0: D x 1 belief; goal: D x 1 or null; colour: palette index or -1; obs: the current
-  // observation, whose range ring gives the first heading's obstacle cost (null: none).
-  virtual PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour,
-                          const Observation* obs = nullptr) = 0;
+  // s0: D x 1 belief; goal: D x 1 or null; colour: palette index or -1.
+  virtual PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) = 0;
   virtual void reset() { warm_.clear(); }
   PlannerParams params;
 
  protected:
   std::vector<float> warm_;  // previous plan, for warm starts
-  PlanCostSpec<float> spec(const MatF* goal, int colour, const Observation* obs) const {
-    PlanCostSpec<float> sp{goal, colour, params.goal_weight, params.colour_weight, params.terminal_weight};
-    if (obs) sp.ranges = obs->ranges.data(), sp.num_rays = obs->num_rays;
-    sp.obstacle_weight = params.obstacle_weight;
-    sp.clearance = params.clearance;
-    return sp;
+  PlanCostSpec<float> spec(const MatF* goal, int colour) const {
+    return {goal, colour, params.goal_weight, params.colour_weight, params.terminal_weight};
   }
   void finish(const Level1& model, const MatF& s0, const MatF& candidates, const std::vector<float>& costs,
               const PlanCostSpec<float>& spec, PlanResult& out);
@@ -62,8 +54,7 @@ class GradientPlanner : public Planner {
  public:
   explicit GradientPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
   const char* name() const override { return "gradient"; }
-  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour,
-                  const Observation* obs = nullptr) override;
+  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) override;
 
  private:
   Rng rng_;
@@ -73,8 +64,7 @@ class CemPlanner : public Planner {
  public:
   explicit CemPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
   const char* name() const override { return "cem"; }
-  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour,
-                  const Observation* obs = nullptr) override;
+  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) override;
 
  private:
   Rng rng_;

@@ -64,12 +64,6 @@ void for_each_agent_param(Session& s, F&& raw) {
                T::Cost, nullptr, &p.colour_weight, 0, 10, "%.2f"});
   f(AgentParam{"agent.planner.terminal_weight", "terminal wt", "Extra multiple of the goal and colour costs at the last step",
                T::Cost, nullptr, &p.terminal_weight, 0, 10, "%.2f"});
-  f(AgentParam{"agent.planner.obstacle_weight", "obstacle wt",
-               "Weight of the first heading's perceived-obstacle cost from the range rays (0 = off)", T::Cost, nullptr,
-               &p.obstacle_weight, 0, 100, "%.1f"});
-  f(AgentParam{"agent.planner.clearance", "clearance",
-               "A range ray shorter than this marks its direction as blocked, units", T::Cost, nullptr, &p.clearance, 0, 5,
-               "%.2f units"});
   f(AgentParam{"agent.belief.gain", "belief gain",
                "Weight of the encoder's reading against the predictor's expectation, 0..1 (1 = trust the observation)",
                T::Cost, nullptr, &s.belief_params.gain, 0, 1, "%.2f"});

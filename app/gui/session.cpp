@@ -217,7 +217,6 @@ void Session::apply_agent_params() {
 
 void Session::step_once() {
   if (!running()) return;
-  acted_on = obs;
   const auto t0 = std::chrono::steady_clock::now();
   const double heading = agent->act(obs);
   const auto t1 = std::chrono::steady_clock::now();

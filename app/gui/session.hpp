@@ -95,7 +95,6 @@ struct Session {
   std::vector<Vec2> trail;           // true positions since reset
   double episode_reward = 0;
   EpisodeStatus status = EpisodeStatus::NotRunning;
-  Observation acted_on;              // the observation the agent acted on at the last step
   OraclePath reference;              // oracle path from the episode's start (for the inspector)
   double last_act_ms = 0;            // wall time of the agent's last act (includes any replanning)
   double last_high_ms = 0;           // hjepa: the part of it spent in a level-2 plan (0 when it kept its plan)

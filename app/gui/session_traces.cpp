@@ -102,11 +102,7 @@ void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF&
   for (const MatF& s : plan.latents) append_probe(m, s, t.plan);
   t.chosen_heading = plan.headings.front();
   t.cost = plan.cost;
-  PlanCostSpec<float> spec{goal, colour, pp.goal_weight, pp.colour_weight, pp.terminal_weight};
-  spec.ranges = acted_on.ranges.data();
-  spec.num_rays = acted_on.num_rays;
-  spec.obstacle_weight = pp.obstacle_weight;
-  spec.clearance = pp.clearance;
+  const PlanCostSpec<float> spec{goal, colour, pp.goal_weight, pp.colour_weight, pp.terminal_weight};
   const int H = static_cast<int>(plan.headings.size());
   const MatF& s0 = plan.latents.front();  // the belief the plan started from
   if (plan.candidate_headings.rows() == H && plan.candidate_headings.cols() > 0) {

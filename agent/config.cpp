@@ -182,7 +182,8 @@ const std::vector<DeclaredRange>& train_param_ranges() {
       {"train.polish_steps", "level-1 predictor-only optimiser steps on the frozen encoder after the joint phase (0 = none)", true, 0, 1000000},
       {"train.head_steps", "optimiser steps for the colour head", true, 1, 1000000},
       {"train.probe_steps", "optimiser steps for the position probe (drawing and measuring only)", true, 1, 1000000},
-      {"train.level2_steps", "level-2 P2 optimiser steps (E2, the temporal distance, trains 4500 steps of its own)", true, 1, 1000000},
+      {"train.distance_steps", "level-2 E2 optimiser steps (the temporal distance, before P2)", true, 1, 1000000},
+      {"train.level2_steps", "level-2 P2 optimiser steps (on the frozen E2)", true, 1, 1000000},
       {"train.heldout_sequences", "held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on", true, 10, 100000},
   };
   return table;

@@ -64,7 +64,7 @@ int cmd_run(int argc, char** argv) {
       } else {
         std::fprintf(stderr, "hjepa run: no --model given: using the cached model for this map, or training one\n");
         ModelCacheResult cache;
-        model = cached_model(world, env_params, Level1TrainParams{}, 1, "hjepa run", &cache);
+        model = cached_model(world, env_params, Level1TrainParams{}, Level2TrainParams{}, 1, "hjepa run", &cache);
         if (cache.from_cache)
           std::fprintf(stderr, "hjepa run: loaded from the cache (0 s training): %s\n", cache.path.c_str());
         else

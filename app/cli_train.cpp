@@ -36,7 +36,10 @@ void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& 
       ->check(declared_check("train.head_steps"));
   app.add_option("--probe-steps", tp.probe_steps, "Optimiser steps for the position probe, used for drawing and measuring only (default 24000)")
       ->check(declared_check("train.probe_steps"));
-  app.add_option("--level2-steps", tp2.steps, "Optimiser steps for level 2's predictor P2 (default 1500; the encoder E2 trains 4500 of its own)")
+  app.add_option("--distance-steps", tp2.distance_steps,
+                 "Optimiser steps for level 2's encoder E2, the learned temporal distance (default 4500)")
+      ->check(declared_check("train.distance_steps"));
+  app.add_option("--level2-steps", tp2.steps, "Optimiser steps for level 2's predictor P2 on the frozen E2 (default 1500)")
       ->check(declared_check("train.level2_steps"));
   app.add_option("--heldout-sequences", tp.heldout_sequences,
                  "Held-out exploration sequences the diagnostics are measured on (default 100; more gives a steadier "

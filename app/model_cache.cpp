@@ -34,16 +34,18 @@ std::string hex(uint64_t v, int digits) {
 }
 
 // The training config exactly as a model file records it (the CONF section).
-std::string training_config_text(const Level1TrainParams& tp, uint64_t seed) {
+std::string training_config_text(const Level1TrainParams& tp, const Level2TrainParams& tp2, uint64_t seed) {
   ModelFile probe;
   probe.train = tp;
+  probe.train2 = tp2;
   probe.train_seed = seed;
   for (const ModelSection& s : model_sections(probe))
     if (s.tag == "CONF") return s.payload;
   return "";
 }
 
-std::string key_text(const World& world, const EnvParams& e, const Level1TrainParams& tp, uint64_t seed) {
+std::string key_text(const World& world, const EnvParams& e, const Level1TrainParams& tp, const Level2TrainParams& tp2,
+                     uint64_t seed) {
   const Level1Arch arch;
   char env[512];
   std::snprintf(env, sizeof env,
@@ -53,7 +55,7 @@ std::string key_text(const World& world, const EnvParams& e, const Level1TrainPa
                 feature_size(e.num_rays), arch.latent, arch.hidden, arch.head_hidden, arch.probe_hidden);
   return "model_format=" + std::to_string(kModelFormatVersion) + " training_code=" + std::to_string(kTrainingCodeVersion) +
          "\nmap=" + hex(world.fingerprint(), 16) + "\n" + env + "seed=" + std::to_string(seed) + "\n" +
-         training_config_text(tp, seed);
+         training_config_text(tp, tp2, seed);
 }
 
 std::string env_or_empty(const char* name) {
@@ -70,18 +72,19 @@ std::string model_cache_dir() {
   return "";
 }
 
-std::string model_cache_name(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed) {
+std::string model_cache_name(const World& world, const EnvParams& env_params, const Level1TrainParams& tp,
+                             const Level2TrainParams& tp2, uint64_t seed) {
   return "hjepa-map" + hex(world.fingerprint(), 16) + "-seed" + std::to_string(seed) + "-" +
-         hex(fnv1a64(key_text(world, env_params, tp, seed)), 16) + ".bin";
+         hex(fnv1a64(key_text(world, env_params, tp, tp2, seed)), 16) + ".bin";
 }
 
-ModelFile cached_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed,
-                       const std::string& created_by, ModelCacheResult* result, const ProgressFn& progress) {
+ModelFile cached_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, const Level2TrainParams& tp2,
+                       uint64_t seed, const std::string& created_by, ModelCacheResult* result, const ProgressFn& progress) {
   ModelCacheResult local;
   ModelCacheResult& r = result ? *result : local;
   r = ModelCacheResult{};
   const std::string dir = model_cache_dir();
-  if (!dir.empty()) r.path = dir + "/" + model_cache_name(world, env_params, tp, seed);
+  if (!dir.empty()) r.path = dir + "/" + model_cache_name(world, env_params, tp, tp2, seed);
 
   std::error_code ec;
   if (!r.path.empty() && std::filesystem::exists(r.path, ec)) {
@@ -99,7 +102,8 @@ ModelFile cached_model(const World& world, const EnvParams& env_params, const Le
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  ModelFile mf = train_model(world, env_params, tp, seed, created_by, r.report, progress);
+  Level2Report report2;
+  ModelFile mf = train_model(world, env_params, tp, tp2, seed, created_by, r.report, report2, progress);
   r.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!r.report.finite)
     throw UsageError("training on map " + hex(world.fingerprint(), 16) + " with seed " + std::to_string(seed) +

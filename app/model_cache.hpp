@@ -18,15 +18,17 @@ struct ModelCacheResult {
   Level1Report report;       // training diagnostics (left default when loaded)
 };
 
-// The model for (world, env_params, tp, seed): loaded from the cache, or trained with train_model
+// The model for (world, env_params, tp, tp2, seed): loaded from the cache, or trained with train_model
 // and saved there atomically. Notes (a damaged cache file, an unwritable cache) go to stderr.
 // Throws UsageError if training stops on a non-finite loss.
-ModelFile cached_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed,
-                       const std::string& created_by, ModelCacheResult* result = nullptr, const ProgressFn& progress = {});
+ModelFile cached_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, const Level2TrainParams& tp2,
+                       uint64_t seed, const std::string& created_by, ModelCacheResult* result = nullptr,
+                       const ProgressFn& progress = {});
 
 // The cache directory by the rule above ("" if none of the variables is set).
 std::string model_cache_dir();
 // The cache file name (no directory) for these arguments: "hjepa-map<fingerprint>-seed<seed>-<key hash>.bin".
-std::string model_cache_name(const World& world, const EnvParams& env_params, const Level1TrainParams& tp, uint64_t seed);
+std::string model_cache_name(const World& world, const EnvParams& env_params, const Level1TrainParams& tp,
+                             const Level2TrainParams& tp2, uint64_t seed);
 
 }  // namespace hjepa

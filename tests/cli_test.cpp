@@ -153,7 +153,7 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
 TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged models are refused") {
   const fs::path model = scratch() / "model.bin";
   const Result t = run_cli("train --map-seed 2 --out " + model.string() +
-                           " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --level2-steps 200 --json");
+                           " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --distance-steps 300 --level2-steps 200 --json");
   REQUIRE(t.status == 0);
   const json j = json::parse(t.out);
   for (const char* key : {"parameters", "seconds", "probe_r2", "min_latent_std", "kstep_probe_error"}) CHECK(j.contains(key));
@@ -274,7 +274,8 @@ fs::path write_tiny_suite() {
   const fs::path file = scratch() / "tiny.json";
   std::ofstream(file) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [3]},
     "tasks": [{"length": 1, "per_map": 2}, {"length": 2, "per_map": 1}], "starts": 2, "max_steps": 30,
-    "model_seeds": [1, 2], "train": {"steps": 60, "sequences": 20, "polish_steps": 50, "head_steps": 100, "probe_steps": 100, "heldout_sequences": 10}})";
+    "model_seeds": [1, 2], "train": {"steps": 60, "sequences": 20, "polish_steps": 50, "head_steps": 100, "probe_steps": 100, "heldout_sequences": 10,
+              "distance_steps": 100, "level2_steps": 50}})";
   return file;
 }
 
@@ -332,6 +333,8 @@ TEST_CASE("bench: the same rows whatever the threads or shards; merge prints the
   const json record = json::parse(slurp(scratch() / "two.suite.json"));
   CHECK(record["run"]["threads"] == 2);
   CHECK(record["model_seeds"].size() == 2);
+  CHECK(record["train"]["distance_steps"] == 100);  // level 2's training is the suite's too (and in the cache key)
+  CHECK(record["train"]["level2_steps"] == 50);
   const fs::path again = scratch() / "again.csv";
   REQUIRE(run_cli("bench --suite " + (scratch() / "two.suite.json").string() + " --agents random,flat,oracle --out " + again.string())
               .status == 0);

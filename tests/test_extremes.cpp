@@ -254,7 +254,7 @@ TEST_CASE("training at the low ends of train.* and at both ends of train.lr: fin
   const std::vector<std::pair<const char*, bool>> ends = {{"train.steps", false},     {"train.sequences", false},
                                                           {"train.head_steps", false}, {"train.level2_steps", false},
                                                           {"train.heldout_sequences", false}, {"train.polish_steps", false},
-                                                          {"train.probe_steps", false},
+                                                          {"train.probe_steps", false},        {"train.distance_steps", false},
                                                           {"train.lr", false},         {"train.lr", true}};
   for (const auto& [name, high] : ends) {
     const DeclaredRange d = declared(name);
@@ -268,6 +268,7 @@ TEST_CASE("training at the low ends of train.* and at both ends of train.lr: fin
     if (n == "train.sequences") tp.exploration.sequences = static_cast<int>(value);
     if (n == "train.head_steps") tp.head_steps = static_cast<int>(value);
     if (n == "train.level2_steps") tp2.steps = static_cast<int>(value);
+    if (n == "train.distance_steps") tp2.distance_steps = static_cast<int>(value);
     if (n == "train.heldout_sequences") tp.heldout_sequences = static_cast<int>(value);
     if (n == "train.polish_steps") tp.polish_steps = static_cast<int>(value);
     if (n == "train.probe_steps") tp.probe_steps = static_cast<int>(value);

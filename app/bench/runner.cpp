@@ -159,8 +159,8 @@ BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std:
     const EnvParams ep = training_env_params(suite, key, base_env);
     const uint64_t seed = suite.model_seeds[std::get<2>(key)];
     ModelCacheResult cache;
-    m.model = cached_model(world, ep, suite.train, seed, "hjepa bench", &cache);
-    m.name = model_cache_name(world, ep, suite.train, seed);
+    m.model = cached_model(world, ep, suite.train, suite.train2, seed, "hjepa bench", &cache);
+    m.name = model_cache_name(world, ep, suite.train, suite.train2, seed);
     m.from_cache = cache.from_cache;
     m.train_seconds = cache.train_seconds;
     char note[256];

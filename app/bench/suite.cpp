@@ -227,8 +227,9 @@ SuiteTasks read_task_entry(const Reader& rd, const Json& j, const std::string& p
   return t;
 }
 
-void read_train(const Reader& rd, const Json& j, Level1TrainParams& tp) {
-  rd.object(j, "$.train", {"steps", "sequences", "polish_steps", "head_steps", "probe_steps", "heldout_sequences"});
+void read_train(const Reader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
+  rd.object(j, "$.train",
+            {"steps", "sequences", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps", "level2_steps"});
   // Bounds from the declared train.* ranges (agent/config.hpp), as the CLI flags and the app use.
   auto read = [&](const char* key, int& field) {
     if (!j.contains(key)) return;
@@ -241,6 +242,8 @@ void read_train(const Reader& rd, const Json& j, Level1TrainParams& tp) {
   read("head_steps", tp.head_steps);
   read("probe_steps", tp.probe_steps);
   read("heldout_sequences", tp.heldout_sequences);
+  read("distance_steps", tp2.distance_steps);
+  read("level2_steps", tp2.steps);
 }
 
 Json noise_json(const SuiteNoise& n) { return {{"motion", n.motion}, {"perception", n.perception}, {"range", n.range}}; }
@@ -313,7 +316,7 @@ Suite suite_from_json(const std::string& text, const std::string& source) {
       s.model_seeds.push_back(seed);
     }
   }
-  if (doc.contains("train")) read_train(rd, doc["train"], s.train);
+  if (doc.contains("train")) read_train(rd, doc["train"], s.train, s.train2);
   if (doc.contains("seed")) s.seed = rd.seed(doc["seed"], "$.seed");
   return s;
 }
@@ -365,7 +368,9 @@ std::string suite_to_json(const Suite& s, const std::string& run) {
                   {"polish_steps", s.train.polish_steps},
                   {"head_steps", s.train.head_steps},
                   {"probe_steps", s.train.probe_steps},
-                  {"heldout_sequences", s.train.heldout_sequences}};
+                  {"heldout_sequences", s.train.heldout_sequences},
+                  {"distance_steps", s.train2.distance_steps},
+                  {"level2_steps", s.train2.steps}};
   doc["seed"] = s.seed;
   if (!run.empty()) doc["run"] = Json::parse(run);
   return doc.dump(2);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/jepa/level1.hpp"
+#include "agent/jepa/level2.hpp"
 #include "sim/map_gen.hpp"
 #include "sim/task.hpp"
 
@@ -50,7 +51,10 @@ struct Suite {
   std::optional<SuiteNoise> train_noise;  // models are trained at this noise; unset: at each episode's noise
   int max_steps = 0;        // step limit, 0 = the env's automatic limit, else 1..1000000
   std::vector<uint64_t> model_seeds{1};  // one model per (map, training noise, seed) for model-based agents
-  Level1TrainParams train;  // level-1 training (suite key "train": steps, sequences, polish_steps, head_steps, probe_steps, heldout_sequences)
+  // Training (suite key "train"): level 1's steps, sequences, polish_steps, head_steps, probe_steps,
+  // heldout_sequences; level 2's distance_steps (E2) and level2_steps (P2).
+  Level1TrainParams train;
+  Level2TrainParams train2;
   uint64_t seed = 1;        // base seed of episode seeds (--seed overrides it)
 };
 

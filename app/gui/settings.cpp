@@ -149,6 +149,7 @@ void for_each_declared_setting(AppState& app, F&& f) {
   f("train.polish_steps", app.train_params.polish_steps);
   f("train.head_steps", app.train_params.head_steps);
   f("train.probe_steps", app.train_params.probe_steps);
+  f("train.distance_steps", app.train2_params.distance_steps);
   f("train.level2_steps", app.train2_params.steps);
   f("train.heldout_sequences", app.train_params.heldout_sequences);
 }

@@ -27,8 +27,10 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
                   "Optimiser steps for the colour head (CLI --head-steps)", log);
   declared_slider("train.probe_steps", "probe steps", &app.train_params.probe_steps, 100, 100000,
                   "Optimiser steps for the position probe, which only draws and measures (CLI --probe-steps)", log);
+  declared_slider("train.distance_steps", "distance steps", &app.train2_params.distance_steps, 100, 20000,
+                  "Optimiser steps for level 2's encoder E2, the learned temporal distance (CLI --distance-steps)", log);
   declared_slider("train.level2_steps", "level-2 steps", &app.train2_params.steps, 100, 20000,
-                  "Level-2 optimiser steps for E2 and P2 (CLI --level2-steps)", log);
+                  "Optimiser steps for level 2's predictor P2 on the frozen E2 (CLI --level2-steps)", log);
   declared_slider("train.heldout_sequences", "held-out seqs", &app.train_params.heldout_sequences, 10, 2000,
                   "Held-out exploration sequences the diagnostics below are measured on (CLI --heldout-sequences); "
                   "more gives a steadier k-step probe error and never changes the model", log);

@@ -22,12 +22,12 @@ if [ "$mode" = bench ]; then
 elif [ "$mode" = diverge ]; then
   # The Training tab trains with a learning rate that diverges at once: the app must show the
   # guard's message (term and step) and go on with the model it had (none here).
-  train="train.lr=1e6 train.steps=40 train.sequences=20 train.polish_steps=50 train.head_steps=50 train.probe_steps=50 train.level2_steps=50" frames=120
+  train="train.lr=1e6 train.steps=40 train.sequences=20 train.polish_steps=50 train.head_steps=50 train.probe_steps=50 train.distance_steps=50 train.level2_steps=50" frames=120
   agent=(--agent oracle)  # the oracle drives meanwhile (the hook would pick H-JEPA, which has no model)
 elif [ "$mode" != oracle ]; then
   model="${shot%.png}.hjepa"
   rm -f "$model"
-  if ! "$hjepa" train --map-seed 3 --steps 300 --sequences 100 --polish-steps 300 --head-steps 1500 --probe-steps 1500 --level2-steps 300 --out "$model" >/dev/null 2>&1; then
+  if ! "$hjepa" train --map-seed 3 --steps 300 --sequences 100 --polish-steps 300 --head-steps 1500 --probe-steps 1500 --distance-steps 600 --level2-steps 300 --out "$model" >/dev/null 2>&1; then
     echo "gui_smoke: 'hjepa train' failed" >&2
     exit 1
   fi

@@ -57,7 +57,7 @@ echo '{"agent": {"planner": {"type": 3}}}' > config_type.json
 echo '[1, 2]' > config_array.json
 echo '{"agent": ' > config_broken.json
 
-"$hjepa" train --map-seed 2 --out model.hjepa --steps 20 --sequences 10 --polish-steps 20 --head-steps 20 --probe-steps 20 --level2-steps 20 >/dev/null 2>&1
+"$hjepa" train --map-seed 2 --out model.hjepa --steps 20 --sequences 10 --polish-steps 20 --head-steps 20 --probe-steps 20 --distance-steps 20 --level2-steps 20 >/dev/null 2>&1
 head -c 1000 model.hjepa > model_truncated.hjepa
 cp model.hjepa model_flipped.hjepa
 printf '\x55' | dd of=model_flipped.hjepa bs=1 seek=2000 conv=notrunc status=none

@@ -21,6 +21,7 @@
 
 #include "agent/nn/param_io.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/fnv1a.hpp"
 
 namespace hjepa {
 
@@ -54,12 +55,6 @@ constexpr int kMaxPlaces = 4096;
 constexpr int kMaxEdges = 1 << 20;
 
 constexpr const char* kExpectedModelFile = "a hjepa model file (saved by hjepa train)";
-
-uint64_t fnv1a64(const char* data, size_t size) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < size; ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 1099511628211ull;
-  return h;
-}
 
 std::string hex64(uint64_t v) {
   char buf[32];

@@ -582,14 +582,9 @@ void save_model(const ModelFile& model, const std::string& path) {
 }
 
 ModelFile load_model(const std::string& path, std::optional<uint64_t> expected_fingerprint) {
-  using FileHandle = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
-  const std::string expected = std::string("; expected ") + kExpectedModelFile;
-  FileHandle file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw ModelError(path + ": cannot open file (" + std::strerror(errno) + ")" + expected);
   std::string bytes;
-  char buf[1 << 16];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, file.get())) > 0;) bytes.append(buf, n);
-  if (std::ferror(file.get())) throw ModelError(path + ": cannot read file (" + std::strerror(errno) + ")" + expected);
+  if (const std::string error = read_whole_file(path, bytes); !error.empty())
+    throw ModelError(path + ": " + error + "; expected " + kExpectedModelFile);
   return unpack_model_file(bytes, path, expected_fingerprint);
 }
 

@@ -1,4 +1,4 @@
-// Temp file + fsync + rename (see atomic_file.hpp).
+// Temp file + fsync + rename, and whole-file reads (see atomic_file.hpp).
 #include "sim/atomic_file.hpp"
 
 #include <unistd.h>
@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 namespace hjepa {
 
@@ -24,6 +25,17 @@ std::string write_file_atomically(const std::string& path, const std::string& by
   if (written && !closed) err = errno;
   if (!written || !closed) return failure("cannot write file", err, true);
   if (std::rename(temp.c_str(), path.c_str()) != 0) return failure("cannot replace file", errno, true);
+  return "";
+}
+
+std::string read_whole_file(const std::string& path, std::string& bytes) {
+  using FileHandle = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+  FileHandle file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) return std::string("cannot open file (") + std::strerror(errno) + ")";
+  bytes.clear();
+  char buf[1 << 16];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, file.get())) > 0;) bytes.append(buf, n);
+  if (std::ferror(file.get())) return std::string("cannot read file (") + std::strerror(errno) + ")";
   return "";
 }
 

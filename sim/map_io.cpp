@@ -385,8 +385,6 @@ std::string json_obstacle(const Obstacle& ob) {
   return R"({"type": "box", "min": )" + json_point(ob.min) + R"(, "max": )" + json_point(ob.max) + "}";
 }
 
-using FileHandle = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
-
 }  // namespace
 
 std::string validate_world(const World& world) {
@@ -412,14 +410,9 @@ World map_from_json(const std::string& text, const std::string& source) {
 }
 
 World load_map(const std::string& path) {
-  const std::string expected = "; expected a readable hjepa-map/1 JSON file";
-  FileHandle file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw MapError(path + ": cannot open file (" + std::strerror(errno) + ")" + expected);
   std::string text;
-  char buf[1 << 16];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, file.get())) > 0;) text.append(buf, n);
-  if (std::ferror(file.get())) throw MapError(path + ": cannot read file (" + std::strerror(errno) + ")" + expected);
-  file.reset();
+  if (const std::string error = read_whole_file(path, text); !error.empty())
+    throw MapError(path + ": " + error + "; expected a readable hjepa-map/1 JSON file");
   return map_from_json(text, path);
 }
 

@@ -30,6 +30,123 @@ std::optional<Vec2> first_point_of_color(const World& w, Vec2 a, Vec2 b, Color c
   return std::nullopt;
 }
 
+// The best replacement found so far for vertex V between its neighbours P and Q (no Q at the end of
+// the path); a colour point must stay in its colour.
+struct VertexMove {
+  const World& w;
+  Vec2 P, Q;
+  bool has_q;
+  bool is_stage;
+  Color need;  // the colour a colour point must stay in
+  Vec2 best;
+  double best_cost;
+
+  // The length of P -> s -> Q.
+  double cost(Vec2 s) const { return dist(P, s) + (has_q ? dist(s, Q) : 0.0); }
+  // Takes s when it is shorter, keeps the colour and (as asked) the segments to P and Q stay free.
+  bool consider(std::optional<Vec2> s, bool check_p, bool check_q) {
+    if (!s || cost(*s) >= best_cost - 1e-12) return false;
+    if (is_stage && w.color_at(*s) != need) return false;
+    if (check_p && !w.segment_free(P, *s)) return false;
+    if (check_q && has_q && !w.segment_free(*s, Q)) return false;
+    best = *s, best_cost = cost(*s);
+    return true;
+  }
+};
+
+// A colour point enters its colour where the straight lines around it do, or at the exact
+// minimiser over the border of its region (the cost is convex on each edge).
+void enter_colour(const std::vector<VoronoiCell>& cells, Vec2 V, VertexMove& move) {
+  const World& w = move.w;
+  const Vec2 P = move.P, Q = move.Q;
+  if (move.has_q) move.consider(first_point_of_color(w, P, Q, move.need), true, true);
+  move.consider(first_point_of_color(w, P, V, move.need), false, true);
+  if (move.has_q) move.consider(first_point_of_color(w, Q, V, move.need), true, false);
+  const int r = w.region_at(V);
+  const std::vector<Vec2>& poly = cells[r].points;
+  for (size_t e = 0; e < poly.size(); ++e) {
+    const Vec2 a = poly[e], b = poly[(e + 1) % poly.size()];
+    double lo = 0, hi = 1;
+    for (int it = 0; it < 60; ++it) {  // golden-section search on the edge
+      const double m1 = lo + 0.381966 * (hi - lo), m2 = hi - 0.381966 * (hi - lo);
+      if (move.cost(a + (b - a) * m1) < move.cost(a + (b - a) * m2)) hi = m2;
+      else lo = m1;
+    }
+    const Vec2 x = a + (b - a) * (0.5 * (lo + hi));
+    move.consider(x + (w.regions[r].site - x) * 1e-9, true, true);  // a hair inside the region
+  }
+}
+
+// Any other vertex moves toward the chord P-Q, as far as the segments stay free.
+void toward_chord(Vec2 V, VertexMove& move) {
+  const Vec2 PQ = move.Q - move.P;
+  const double l2 = norm2(PQ);
+  const Vec2 M = l2 > 0 ? move.P + PQ * std::clamp(dot(V - move.P, PQ) / l2, 0.0, 1.0) : move.P;
+  for (double a = 1; a > 1e-3; a *= 0.5)
+    if (move.consider(V + (M - V) * a, true, true)) break;
+}
+
+// One pass over the vertices: each moves as enter_colour or toward_chord says, and a vertex that
+// ends on its chord is dropped (with its pattern step). Adds the length gained to `gained`.
+void tighten_vertices(const World& w, const std::vector<VoronoiCell>& cells, const Task& task, int p0, std::vector<Vec2>& pts,
+                      std::vector<int>& stage, std::vector<double>& step, double& gained) {
+  for (int i = 1; i < static_cast<int>(pts.size()); ++i) {
+    const Vec2 P = pts[i - 1], V = pts[i];
+    const bool has_q = i + 1 < static_cast<int>(pts.size());
+    int first_stage = -1;
+    for (int k = 0; k < static_cast<int>(stage.size()); ++k)
+      if (stage[k] == i) { first_stage = k; break; }
+    const bool is_stage = first_stage >= 0;
+    VertexMove move{w, P, has_q ? pts[i + 1] : V, has_q, is_stage, is_stage ? task.colors[p0 + first_stage] : Color::Red, V, 0};
+    move.best_cost = move.cost(V);
+    if (is_stage) enter_colour(cells, V, move);
+    else if (has_q) toward_chord(V, move);
+    gained += move.cost(V) - move.best_cost;
+    pts[i] = move.best;
+    if (!is_stage && has_q && move.best_cost <= dist(P, move.Q) + 1e-12) {  // on the chord: drop the vertex
+      pts.erase(pts.begin() + i);
+      step.erase(step.begin() + i);
+      for (int& sp : stage) sp -= sp > i;
+      --i;
+    }
+  }
+}
+
+// Pattern search on runs of 1-3 consecutive vertices translated together: slides vertices along
+// obstacle boundaries and region borders, and moves clusters of colour points jointly. A vertex
+// whose moves all fail halves its step. Adds the length gained to `gained`.
+void pattern_search(const World& w, const Task& task, int p0, std::vector<Vec2>& pts, const std::vector<int>& stage,
+                    std::vector<double>& step, double& gained) {
+  const int n = static_cast<int>(pts.size());
+  for (int i = 1; i < n; ++i) {
+    if (step[i] <= 1e-4) continue;
+    bool moved = false;
+    for (int g = 1; g <= 3 && i + g <= n && !moved; ++g)
+      for (int k = 0; k < 8 && !moved; ++k) {
+        const Vec2 d = heading_dir(0.7853981633974483 * k) * step[i];
+        const int last = std::min(n - 1, i + g);  // the polyline pts[i-1 .. last] changes
+        double before = 0, after = 0;
+        std::vector<Vec2> trial(pts.begin() + (i - 1), pts.begin() + last + 1);
+        for (int m = 1; m <= g; ++m) trial[m] = trial[m] + d;
+        for (size_t m = 1; m < trial.size(); ++m) {
+          before += dist(pts[i - 1 + m - 1], pts[i - 1 + m]);
+          after += dist(trial[m - 1], trial[m]);
+        }
+        if (after >= before - 1e-12) continue;
+        bool ok = true;
+        for (int m = 1; m <= g && ok; ++m)
+          for (int s = 0; s < static_cast<int>(stage.size()); ++s)
+            if (stage[s] == i - 1 + m && w.color_at(trial[m]) != task.colors[p0 + s]) ok = false;
+        for (size_t m = 1; m < trial.size() && ok; ++m) ok = w.segment_free(trial[m - 1], trial[m]);
+        if (!ok) continue;
+        for (int m = 1; m <= g; ++m) pts[i - 1 + m] = trial[m];
+        gained += before - after;
+        moved = true;
+      }
+    if (!moved) step[i] *= 0.5;
+  }
+}
+
 // Local continuous improvement of a feasible path: each colour-achieving vertex slides to where
 // the straight lines around it enter its colour, and every other vertex moves toward the chord of
 // its neighbours while both segments stay free (the path tightens around obstacle corners and
@@ -40,91 +157,9 @@ void tighten(const World& w, const std::vector<VoronoiCell>& cells, const Task& 
   double gained_since_reset = 0;
   for (int pass = 0, resets = 0; pass < 400; ++pass) {
     double gained = 0;
-    for (int i = 1; i < static_cast<int>(pts.size()); ++i) {
-      const Vec2 P = pts[i - 1], V = pts[i];
-      const bool has_q = i + 1 < static_cast<int>(pts.size());
-      const Vec2 Q = has_q ? pts[i + 1] : V;
-      auto cost = [&](Vec2 s) { return dist(P, s) + (has_q ? dist(s, Q) : 0.0); };
-      int first_stage = -1;
-      for (int k = 0; k < static_cast<int>(stage.size()); ++k)
-        if (stage[k] == i) { first_stage = k; break; }
-      const bool is_stage = first_stage >= 0;
-      const Color need = is_stage ? task.colors[p0 + first_stage] : Color::Red;
-      Vec2 best = V;
-      double best_cost = cost(V);
-      auto consider = [&](std::optional<Vec2> s, bool check_p, bool check_q) {
-        if (!s || cost(*s) >= best_cost - 1e-12) return false;
-        if (is_stage && w.color_at(*s) != need) return false;
-        if (check_p && !w.segment_free(P, *s)) return false;
-        if (check_q && has_q && !w.segment_free(*s, Q)) return false;
-        best = *s, best_cost = cost(*s);
-        return true;
-      };
-      if (is_stage) {  // enter the colour where the straight lines around this vertex do
-        if (has_q) consider(first_point_of_color(w, P, Q, need), true, true);
-        consider(first_point_of_color(w, P, V, need), false, true);
-        if (has_q) consider(first_point_of_color(w, Q, V, need), true, false);
-        // The exact minimiser over the border of this vertex's region (convex cost on each edge).
-        const int r = w.region_at(V);
-        const std::vector<Vec2>& poly = cells[r].points;
-        for (size_t e = 0; e < poly.size(); ++e) {
-          const Vec2 a = poly[e], b = poly[(e + 1) % poly.size()];
-          double lo = 0, hi = 1;
-          for (int it = 0; it < 60; ++it) {  // golden-section search on the edge
-            const double m1 = lo + 0.381966 * (hi - lo), m2 = hi - 0.381966 * (hi - lo);
-            if (cost(a + (b - a) * m1) < cost(a + (b - a) * m2)) hi = m2;
-            else lo = m1;
-          }
-          const Vec2 x = a + (b - a) * (0.5 * (lo + hi));
-          consider(x + (w.regions[r].site - x) * 1e-9, true, true);  // a hair inside the region
-        }
-      } else if (has_q) {  // move toward the chord P-Q
-        const Vec2 PQ = Q - P;
-        const double l2 = norm2(PQ);
-        const Vec2 M = l2 > 0 ? P + PQ * std::clamp(dot(V - P, PQ) / l2, 0.0, 1.0) : P;
-        for (double a = 1; a > 1e-3; a *= 0.5)
-          if (consider(V + (M - V) * a, true, true)) break;
-      }
-      gained += cost(V) - best_cost;
-      pts[i] = best;
-      if (!is_stage && has_q && best_cost <= dist(P, Q) + 1e-12) {  // on the chord: drop the vertex
-        pts.erase(pts.begin() + i);
-        step.erase(step.begin() + i);
-        for (int& sp : stage) sp -= sp > i;
-        --i;
-      }
-    }
-    // Pattern search on runs of 1-3 consecutive vertices translated together: slides vertices
-    // along obstacle boundaries and region borders, and moves clusters of colour points jointly.
+    tighten_vertices(w, cells, task, p0, pts, stage, step, gained);
     if (static_cast<int>(step.size()) != static_cast<int>(pts.size())) step.assign(pts.size(), 0.2);
-    const int n = static_cast<int>(pts.size());
-    for (int i = 1; i < n; ++i) {
-      if (step[i] <= 1e-4) continue;
-      bool moved = false;
-      for (int g = 1; g <= 3 && i + g <= n && !moved; ++g)
-        for (int k = 0; k < 8 && !moved; ++k) {
-          const Vec2 d = heading_dir(0.7853981633974483 * k) * step[i];
-          const int last = std::min(n - 1, i + g);  // the polyline pts[i-1 .. last] changes
-          double before = 0, after = 0;
-          std::vector<Vec2> trial(pts.begin() + (i - 1), pts.begin() + last + 1);
-          for (int m = 1; m <= g; ++m) trial[m] = trial[m] + d;
-          for (size_t m = 1; m < trial.size(); ++m) {
-            before += dist(pts[i - 1 + m - 1], pts[i - 1 + m]);
-            after += dist(trial[m - 1], trial[m]);
-          }
-          if (after >= before - 1e-12) continue;
-          bool ok = true;
-          for (int m = 1; m <= g && ok; ++m)
-            for (int s = 0; s < static_cast<int>(stage.size()); ++s)
-              if (stage[s] == i - 1 + m && w.color_at(trial[m]) != task.colors[p0 + s]) ok = false;
-          for (size_t m = 1; m < trial.size() && ok; ++m) ok = w.segment_free(trial[m - 1], trial[m]);
-          if (!ok) continue;
-          for (int m = 1; m <= g; ++m) pts[i - 1 + m] = trial[m];
-          gained += before - after;
-          moved = true;
-        }
-      if (!moved) step[i] *= 0.5;
-    }
+    pattern_search(w, task, p0, pts, stage, step, gained);
     gained_since_reset += gained;
     if (gained < 1e-10 && *std::max_element(step.begin() + 1, step.end()) <= 1e-4) {
       // Converged at this scale; other vertices may have moved since a step shrank, so restart
@@ -192,155 +227,177 @@ ColourHeuristic make_heuristic(const World& w, const std::vector<VoronoiCell>& c
   return h;
 }
 
-}  // namespace
+// Per-thread search buffers reused across calls: fresh multi-megabyte arrays cost more in page
+// faults than the search itself.
+struct SearchBuffers {
+  std::vector<float> h_cache;  // heuristic per node, -1 until computed
+  std::vector<double> g;       // best known cost from the start
+  std::vector<int> parent;
+  std::vector<uint8_t> closed;
+};
 
-OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int progress, const OracleParams& params) {
-  OraclePath out;
-  const int K = task.size();
-  const int p0 = advance_progress(task, progress, world.color_at(start));
-  out.points.push_back(start);
-  if (p0 >= K) {
-    out.found = true;
-    return out;
+// A* with lazy Theta* parents over the product graph (grid cell, task layer): node = layer * N +
+// cell for layers 0 .. L-1 (progress p0 .. K), and the exact start as node L * N. A cell whose
+// centre lies in the next colour moves to the next layer at zero cost.
+class ProductSearch {
+ public:
+  ProductSearch(const World& world, Vec2 start, const Task& task, int p0, const FreeGrid& grid, const ColourHeuristic& heuristic)
+      : world_(world), start_(start), task_(task), p0_(p0), grid_(grid), heuristic_(heuristic), N_(grid.nx * grid.ny),
+        L_(task.size() - p0 + 1), start_node_(L_ * N_), cell_color_(N_) {
+    for (int j = 0; j < grid_.ny; ++j)
+      for (int i = 0; i < grid_.nx; ++i) cell_color_[grid_.index(i, j)] = world_.color_at(grid_.center(i, j));
+    thread_local SearchBuffers buffers;
+    b_ = &buffers;
+    b_->h_cache.assign(L_ * N_ + 1, -1.0f);
+    b_->g.assign(L_ * N_ + 1, kNoHit);
+    b_->parent.assign(L_ * N_ + 1, -1);
+    b_->closed.assign(L_ * N_ + 1, 0);
   }
 
-  const FreeGrid grid = make_free_grid(world, params.cell);
-  const int N = grid.nx * grid.ny, L = K - p0 + 1;  // layers: progress p0 .. K
-  std::vector<Color> cell_color(N);
-  for (int j = 0; j < grid.ny; ++j)
-    for (int i = 0; i < grid.nx; ++i) cell_color[grid.index(i, j)] = world.color_at(grid.center(i, j));
+  int layer_of(int node) const { return node == start_node_ ? 0 : node / N_; }
+  Vec2 pos(int node) const { return node == start_node_ ? start_ : grid_.center((node % N_) % grid_.nx, (node % N_) / grid_.nx); }
+  int parent(int node) const { return b_->parent[node]; }
 
-  const int start_node = L * N;
-  auto layer_of = [&](int node) { return node == start_node ? 0 : node / N; };
-  auto pos = [&](int node) { return node == start_node ? start : grid.center((node % N) % grid.nx, (node % N) / grid.nx); };
-
-  for (int l = 0; l + 1 < L; ++l)  // a required colour with no region at all: nothing to search
-    if (std::none_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return r.color == task.colors[p0 + l]; }))
-      return out;
-  const std::vector<VoronoiCell> cells = voronoi_cells(world);
-  const ColourHeuristic heuristic = make_heuristic(world, cells, task, p0);
-  // Per-thread buffers reused across calls: fresh multi-megabyte arrays cost more in page faults
-  // than the search itself.
-  thread_local std::vector<float> h_cache;
-  thread_local std::vector<double> g;
-  thread_local std::vector<int> parent;
-  thread_local std::vector<uint8_t> closed;
-  h_cache.assign(L * N + 1, -1.0f);
-  g.assign(L * N + 1, kNoHit);
-  parent.assign(L * N + 1, -1);
-  closed.assign(L * N + 1, 0);
-  auto h = [&](int node) -> double {
-    if (node == start_node) return heuristic.at(world, start, 0, world.color_at(start));
-    float& v = h_cache[node];
-    if (v < 0) v = static_cast<float>(heuristic.at(world, pos(node), layer_of(node), cell_color[node % N]) * (1 - 1e-6));
-    return v;
-  };
-
-  using Item = std::pair<double, int>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> open;
-  g[start_node] = 0;
-  open.push({h(start_node), start_node});
-
-  const int di[8] = {1, -1, 0, 0, 1, 1, -1, -1}, dj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
-  auto relax = [&](int s, int n) {
-    // Lazy Theta*: assume the grandparent sees n; verified when n is expanded.
-    const int p = parent[s];
-    const int via = (p >= 0 && layer_of(p) == layer_of(n)) ? p : s;
-    const double cand = g[via] + dist(pos(via), pos(n));
-    if (cand < g[n]) {
-      g[n] = cand;
-      parent[n] = via;
-      open.push({cand + h(n), n});
+  // The goal node (a node of the last layer), or -1 when no route exists.
+  int run() {
+    b_->g[start_node_] = 0;
+    open_.push({h(start_node_), start_node_});
+    while (!open_.empty()) {
+      const auto [fs, s] = open_.top();
+      open_.pop();
+      const double gs = b_->g[s];
+      if (b_->closed[s] || fs > gs + h(s) + 1e-9) continue;  // closed, or a stale entry
+      if (s != start_node_ && !world_.segment_free(pos(parent(s)), pos(s)) && !repair_parent(s, gs)) continue;
+      b_->closed[s] = 1;
+      const int l = layer_of(s);
+      if (l == L_ - 1) return s;
+      if (s == start_node_) connect_start();
+      else if (!advance_layer(s, l)) expand(s, l);
     }
-  };
+    return -1;
+  }
 
-  int goal = -1;
-  while (!open.empty()) {
-    const auto [fs, s] = open.top();
-    open.pop();
-    const double gs = g[s];
-    if (closed[s] || fs > gs + h(s) + 1e-9) continue;  // closed, or a stale entry
+ private:
+  static constexpr int kDi[8] = {1, -1, 0, 0, 1, 1, -1, -1}, kDj[8] = {0, 0, 1, -1, 1, -1, 1, -1};
+
+  // The heuristic, cached per node (shrunk a hair so float rounding never overestimates).
+  double h(int node) {
+    if (node == start_node_) return heuristic_.at(world_, start_, 0, world_.color_at(start_));
+    float& v = b_->h_cache[node];
+    if (v < 0) v = static_cast<float>(heuristic_.at(world_, pos(node), layer_of(node), cell_color_[node % N_]) * (1 - 1e-6));
+    return v;
+  }
+
+  // Lazy Theta*: assume the grandparent sees n; verified when n is expanded.
+  void relax(int s, int n) {
+    const int p = b_->parent[s];
+    const int via = (p >= 0 && layer_of(p) == layer_of(n)) ? p : s;
+    const double cand = b_->g[via] + dist(pos(via), pos(n));
+    if (cand < b_->g[n]) {
+      b_->g[n] = cand;
+      b_->parent[n] = via;
+      open_.push({cand + h(n), n});
+    }
+  }
+
+  // The assumed line of sight to s's parent failed: take the best closed neighbour with a free
+  // edge. True when s can be closed now; false when it is unreachable this way (another push may
+  // still reach it) or was pushed again at its higher cost.
+  bool repair_parent(int s, double gs) {
     const int l = layer_of(s);
     const Vec2 ps = pos(s);
-    if (s != start_node && !world.segment_free(pos(parent[s]), ps)) {
-      // The assumed line of sight failed: take the best closed neighbour with a free edge.
-      g[s] = kNoHit;
-      const int c = s % N, ci = c % grid.nx, cj = c / grid.nx;
-      for (int k = 0; k < 8; ++k) {
-        const int ni = ci + di[k], nj = cj + dj[k];
-        if (ni < 0 || nj < 0 || ni >= grid.nx || nj >= grid.ny) continue;
-        const int n = l * N + grid.index(ni, nj);
-        if (!closed[n]) continue;
-        const double cand = g[n] + dist(pos(n), ps);
-        if (cand < g[s] && world.segment_free(pos(n), ps)) g[s] = cand, parent[s] = n;
-      }
-      if (g[s] == kNoHit) continue;  // unreachable this way; another push may still reach it
-      if (g[s] > gs) {
-        open.push({g[s] + h(s), s});
-        continue;
-      }
-    }
-    closed[s] = 1;
-    if (l == L - 1) {
-      goal = s;
-      break;
-    }
-    if (s != start_node) {
-      const int c = s % N;
-      const int next = advance_progress(task, p0 + l, cell_color[c]);
-      if (next > p0 + l) {  // standing in the next colour: progress is achieved here, at no cost
-        const int n = (next - p0) * N + c;
-        if (g[s] < g[n]) g[n] = g[s], parent[n] = s, open.push({g[s] + h(n), n});
-        continue;
-      }
-    }
-    if (s == start_node) {
-      // Connect the exact start to the free cells around it.
-      const int ci = std::min(grid.nx - 1, static_cast<int>(start.x / grid.cell));
-      const int cj = std::min(grid.ny - 1, static_cast<int>(start.y / grid.cell));
-      for (int dj2 = -1; dj2 <= 1; ++dj2)
-        for (int di2 = -1; di2 <= 1; ++di2) {
-          const int ni = ci + di2, nj = cj + dj2;
-          if (ni < 0 || nj < 0 || ni >= grid.nx || nj >= grid.ny || !grid.free[grid.index(ni, nj)]) continue;
-          const int n = grid.index(ni, nj);
-          if (!world.segment_free(start, pos(n))) continue;
-          const double cand = dist(start, pos(n));
-          if (cand < g[n]) g[n] = cand, parent[n] = start_node, open.push({cand + h(n), n});
-        }
-      continue;
-    }
-    const int c = s % N, ci = c % grid.nx, cj = c / grid.nx;
+    b_->g[s] = kNoHit;
+    const int c = s % N_, ci = c % grid_.nx, cj = c / grid_.nx;
     for (int k = 0; k < 8; ++k) {
-      const int ni = ci + di[k], nj = cj + dj[k];
-      if (ni < 0 || nj < 0 || ni >= grid.nx || nj >= grid.ny) continue;
-      const int nc = grid.index(ni, nj);
-      const int n = l * N + nc;
-      if (!grid.free[nc] || closed[n]) continue;
+      const int ni = ci + kDi[k], nj = cj + kDj[k];
+      if (ni < 0 || nj < 0 || ni >= grid_.nx || nj >= grid_.ny) continue;
+      const int n = l * N_ + grid_.index(ni, nj);
+      if (!b_->closed[n]) continue;
+      const double cand = b_->g[n] + dist(pos(n), ps);
+      if (cand < b_->g[s] && world_.segment_free(pos(n), ps)) b_->g[s] = cand, b_->parent[s] = n;
+    }
+    if (b_->g[s] == kNoHit) return false;
+    if (b_->g[s] > gs) {
+      open_.push({b_->g[s] + h(s), s});
+      return false;
+    }
+    return true;
+  }
+
+  // Connects the exact start to the free cells around it that it sees.
+  void connect_start() {
+    const int ci = std::min(grid_.nx - 1, static_cast<int>(start_.x / grid_.cell));
+    const int cj = std::min(grid_.ny - 1, static_cast<int>(start_.y / grid_.cell));
+    for (int dj = -1; dj <= 1; ++dj)
+      for (int di = -1; di <= 1; ++di) {
+        const int ni = ci + di, nj = cj + dj;
+        if (ni < 0 || nj < 0 || ni >= grid_.nx || nj >= grid_.ny || !grid_.free[grid_.index(ni, nj)]) continue;
+        const int n = grid_.index(ni, nj);
+        if (!world_.segment_free(start_, pos(n))) continue;
+        const double cand = dist(start_, pos(n));
+        if (cand < b_->g[n]) b_->g[n] = cand, b_->parent[n] = start_node_, open_.push({cand + h(n), n});
+      }
+  }
+
+  // Standing in the next colour, progress is achieved here at no cost: s's cell in the next layer.
+  // True when it is (s then has no neighbours of its own).
+  bool advance_layer(int s, int l) {
+    const int c = s % N_;
+    const int next = advance_progress(task_, p0_ + l, cell_color_[c]);
+    if (next <= p0_ + l) return false;
+    const int n = (next - p0_) * N_ + c;
+    if (b_->g[s] < b_->g[n]) b_->g[n] = b_->g[s], b_->parent[n] = s, open_.push({b_->g[s] + h(n), n});
+    return true;
+  }
+
+  // Relaxes s's free, open 8-neighbours in its layer.
+  void expand(int s, int l) {
+    const int c = s % N_, ci = c % grid_.nx, cj = c / grid_.nx;
+    for (int k = 0; k < 8; ++k) {
+      const int ni = ci + kDi[k], nj = cj + kDj[k];
+      if (ni < 0 || nj < 0 || ni >= grid_.nx || nj >= grid_.ny) continue;
+      const int nc = grid_.index(ni, nj);
+      const int n = l * N_ + nc;
+      if (!grid_.free[nc] || b_->closed[n]) continue;
       relax(s, n);
     }
   }
-  if (goal < 0) return out;
 
-  // Walk back to the start; layer changes mark where each colour is achieved.
+  const World& world_;
+  const Vec2 start_;
+  const Task& task_;
+  const int p0_;
+  const FreeGrid& grid_;
+  const ColourHeuristic& heuristic_;
+  const int N_, L_, start_node_;
+  std::vector<Color> cell_color_;
+  SearchBuffers* b_ = nullptr;
+  using Item = std::pair<double, int>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> open_;
+};
+
+// Walks back from the goal to the start: the points in order, and per task colour the index of
+// the point where it is achieved (the layer changes).
+void trace_back(const ProductSearch& search, int goal, std::vector<Vec2>& pts, std::vector<int>& stage_pts) {
   std::vector<int> chain;
-  for (int n = goal; n != -1; n = parent[n]) chain.push_back(n);
-  std::vector<Vec2> pts;
-  std::vector<int> fixed;  // indices into pts that string pulling must keep
+  for (int n = goal; n != -1; n = search.parent(n)) chain.push_back(n);
   int layer = 0;
   for (int k = static_cast<int>(chain.size()) - 1; k >= 0; --k) {
     const int n = chain[k];
-    const Vec2 p = pos(n);
+    const Vec2 p = search.pos(n);
     if (pts.empty() || !(pts.back() == p)) pts.push_back(p);
-    const int nl = layer_of(n);
-    for (; layer < nl; ++layer) out.stage_point.push_back(static_cast<int>(pts.size()) - 1);
+    const int nl = search.layer_of(n);
+    for (; layer < nl; ++layer) stage_pts.push_back(static_cast<int>(pts.size()) - 1);
   }
-  const std::vector<int> stage_pts = std::move(out.stage_point);
-  fixed.push_back(0);
+}
+
+// String pulling: between consecutive fixed vertices (start, colour points, end), jump to the
+// farthest visible vertex. Fills out.points and out.stage_point.
+void string_pull(const World& world, const std::vector<Vec2>& pts, const std::vector<int>& stage_pts, OraclePath& out) {
+  std::vector<int> fixed{0};  // indices into pts that string pulling must keep
   for (int sp : stage_pts)
     if (sp != fixed.back()) fixed.push_back(sp);
   if (fixed.back() != static_cast<int>(pts.size()) - 1) fixed.push_back(static_cast<int>(pts.size()) - 1);
-
-  // String pulling: between consecutive fixed vertices, jump to the farthest visible vertex.
   std::vector<int> new_index(pts.size(), 0);
   out.points.assign(1, pts[0]);
   out.stage_point.clear();
@@ -354,6 +411,33 @@ OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int pro
     }
   }
   for (int sp : stage_pts) out.stage_point.push_back(new_index[sp]);
+}
+
+}  // namespace
+
+OraclePath plan_oracle(const World& world, Vec2 start, const Task& task, int progress, const OracleParams& params) {
+  OraclePath out;
+  const int K = task.size();
+  const int p0 = advance_progress(task, progress, world.color_at(start));
+  out.points.push_back(start);
+  if (p0 >= K) {
+    out.found = true;
+    return out;
+  }
+  for (int l = p0; l < K; ++l)  // a required colour with no region at all: nothing to search
+    if (std::none_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return r.color == task.colors[l]; }))
+      return out;
+
+  const FreeGrid grid = make_free_grid(world, params.cell);
+  const std::vector<VoronoiCell> cells = voronoi_cells(world);
+  const ColourHeuristic heuristic = make_heuristic(world, cells, task, p0);
+  ProductSearch search(world, start, task, p0, grid, heuristic);
+  const int goal = search.run();
+  if (goal < 0) return out;
+  std::vector<Vec2> pts;
+  std::vector<int> stage_pts;
+  trace_back(search, goal, pts, stage_pts);
+  string_pull(world, pts, stage_pts, out);
   tighten(world, cells, task, p0, out.points, out.stage_point);
   for (size_t k = 1; k < out.points.size(); ++k) out.length += dist(out.points[k - 1], out.points[k]);
   out.found = true;

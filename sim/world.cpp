@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "sim/fnv1a.hpp"
+
 namespace hjepa {
 
 int World::region_at(Vec2 p) const {
@@ -46,11 +48,11 @@ bool World::segment_free(Vec2 a, Vec2 b) const {
 
 uint64_t World::fingerprint() const {
   // FNV-1a over the exact bit patterns of every number.
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = kFnv1aOffset;
   auto mix = [&](double v) {
     uint64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    for (int k = 0; k < 8; ++k) h = (h ^ ((bits >> (8 * k)) & 0xff)) * 1099511628211ull;
+    for (int k = 0; k < 8; ++k) h = fnv1a64_byte(h, static_cast<unsigned char>(bits >> (8 * k)));  // little-endian order
   };
   mix(width), mix(height);
   for (const auto& r : regions) mix(r.site.x), mix(r.site.y), mix(static_cast<int>(r.color));

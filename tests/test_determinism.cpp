@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "agent/random_agent.hpp"
+#include "sim/fnv1a.hpp"
 #include "sim/map_gen.hpp"
 
 using namespace hjepa;
@@ -14,11 +15,8 @@ static uint64_t episode_hash(uint64_t map_seed, uint64_t episode_seed) {
   RandomAgent agent(episode_seed + 1000);
   Observation obs = env.reset(episode_seed);
   agent.reset(obs);
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&](const void* p, size_t n) {
-    const auto* b = static_cast<const unsigned char*>(p);
-    for (size_t k = 0; k < n; ++k) h = (h ^ b[k]) * 1099511628211ull;
-  };
+  uint64_t h = kFnv1aOffset;
+  auto mix = [&](const void* p, size_t n) { h = fnv1a64(p, n, h); };
   for (int k = 0; k < 300 && !env.done(); ++k) {
     const StepResult r = env.step(agent.act(obs));
     obs = r.obs;

@@ -2,6 +2,7 @@
 // policy, stored as observation-feature / heading sequences (plus true positions, used only to
 // fit and score the position probe, never by the encoder or predictor losses).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct ExplorationData {
   float heading_at(int s, int t) const { return headings[static_cast<size_t>(s) * length + t]; }
   const float* xy_at(int s, int t) const { return &true_xy[(static_cast<size_t>(s) * (length + 1) + t) * 2]; }
   int color_at(int s, int t) const { return colors[static_cast<size_t>(s) * (length + 1) + t]; }
+  // The position of frame t of sequence s among all frames (the column in all_frames()).
+  std::ptrdiff_t frame_index(int s, int t) const { return static_cast<std::ptrdiff_t>(s) * (length + 1) + t; }
 };
 
 // Collects data on `world` with the env's noise settings; deterministic in `seed`.

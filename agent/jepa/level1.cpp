@@ -71,6 +71,10 @@ nn::ConstParamList<float> Level1::params() const {
   return all;
 }
 
+MatF all_frames(const ExplorationData& d) {
+  return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
+}
+
 namespace {
 
 // Columns of observation features for frames (s, t) of the data set.
@@ -82,14 +86,6 @@ MatF gather(const ExplorationData& d, const std::vector<int>& seq, const std::ve
   }
   return x;
 }
-
-// Every frame of the data set as columns (F x S*(L+1)).
-MatF all_frames(const ExplorationData& d) {
-  return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
-}
-
-// Position of frame t of sequence q in the all_frames() column order.
-Eigen::Index frame_column(const ExplorationData& d, int q, int t) { return static_cast<Eigen::Index>(q) * (d.length + 1) + t; }
 
 // The colour head (cross-entropy; planning uses it) and the position probe (MSE in [-1, 1]; drawing
 // and measuring only) on the frozen encodings s_all, each with its own batches and optimiser.
@@ -125,7 +121,7 @@ std::string train_heads(Level1& model, const ExplorationData& data, const MatF& 
     good.save(params, 0);
     for (int step = 0; step < h.steps; ++step) {
       if (stop) return "";
-      adam.hyper.lr = h.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / h.steps)));
+      adam.hyper.lr = nn::cosine_lr(h.lr, step, h.steps);
       for (int b = 0; b < HB; ++b) {
         const Eigen::Index c = static_cast<Eigen::Index>(rng.below(n));
         s_batch.col(b) = s_all.col(c);
@@ -147,16 +143,9 @@ std::string train_heads(Level1& model, const ExplorationData& data, const MatF& 
         h.net->backward(pe.grad, cache);
         loss = pe.loss;
       }
-      std::string fault = non_finite_loss({{h.name, loss}});
-      if (fault.empty()) fault = non_finite_gradient(params);
-      if (fault.empty() && step % 500 == 0) good.save(params, step);
-      if (fault.empty()) adam.step(params);
-      if (fault.empty() && !non_finite_value(params).empty()) fault = non_finite_value(params) + " after the update";
-      if (!fault.empty()) {
-        good.restore(params);
-        return training_stop_message("level 1 heads", fault, "head step", step, good.step());
-      }
-      nn::zero_grad(params);
+      const std::string fault = guarded_step(params, non_finite_loss({{h.name, loss}}), good, step, [&] { adam.step(params); },
+                                             {.checkpoint_every = 500, .clip_norm = 0});
+      if (!fault.empty()) return stop_training(params, good, "level 1 heads", fault, "head step", step);
     }
   }
   return "";
@@ -239,8 +228,7 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   const int D = model.arch.latent, PB = 256, half = PB / 2, k = std::min(tp.unroll, data.length), steps = tp.polish_steps;
   Rng rng(seed);
   nn::ParamList<float> params = model.predictor.params();
-  for (auto* p : params) p->adam_m.resize(0, 0), p->adam_v.resize(0, 0);  // a fresh optimiser
-  nn::Adam<float> adam(nn::AdamParams{kPolishLr});
+  nn::Adam<float> adam(nn::AdamParams{kPolishLr});  // a fresh optimiser: its moments start at zero
   nn::zero_grad(params);
   nn::MLP<float> replica = model.predictor;
   SideThread side;
@@ -252,14 +240,14 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   MatF s0[2] = {MatF(D, half), MatF(D, half)};
   MatF targets[2] = {MatF(D, static_cast<Eigen::Index>(half) * k), MatF(D, static_cast<Eigen::Index>(half) * k)};
   for (int step = 0; step < steps; ++step) {
-    adam.hyper.lr = kPolishLr * (0.05 + 0.95 * 0.5 * (1 + std::cos(3.141592653589793 * step / steps)));
+    adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
     for (int w = 0; w < PB; ++w) {
       const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - k + 1));
       const int h = w / half, b = w % half;
-      s0[h].col(b) = s_all.col(frame_column(data, q, t0));
+      s0[h].col(b) = s_all.col(data.frame_index(q, t0));
       for (int t = 0; t < k; ++t) {
         headings[h][static_cast<size_t>(t) * half + b] = data.heading_at(q, t0 + t);
-        targets[h].col(static_cast<Eigen::Index>(t) * half + b) = s_all.col(frame_column(data, q, t0 + t + 1));
+        targets[h].col(static_cast<Eigen::Index>(t) * half + b) = s_all.col(data.frame_index(q, t0 + t + 1));
       }
     }
     double half_loss[2] = {0, 0};
@@ -267,21 +255,12 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
              [&] { half_loss[1] = unrolled_prediction<float>(replica, model.fourier, s0[1], headings[1].data(), k, targets[1], 0.5, true).loss; });
     for (size_t i = 0; i < params.size(); ++i) params[i]->grad += replica_params[i]->grad;
     const double loss = 0.5 * (half_loss[0] + half_loss[1]);
-    std::string fault = non_finite_loss({{"polish prediction", loss}});
-    if (fault.empty()) fault = non_finite_gradient(params);
-    if (fault.empty() && step % 50 == 0) good.save(params, step);
-    if (fault.empty()) {
-      nn::clip_grad_norm(params, 10.0);
-      adam.step(params);
-      if (const std::string bad = non_finite_value(params); !bad.empty()) fault = bad + " after the update";
-    }
+    const std::string fault = guarded_step(params, non_finite_loss({{"polish prediction", loss}}), good, step, [&] { adam.step(params); });
     if (!fault.empty()) {
-      good.restore(params);
       report.finite = false;
-      report.message = training_stop_message("level 1 predictor polish", fault, "polish step", step, good.step());
+      report.message = stop_training(params, good, "level 1 predictor polish", fault, "polish step", step);
       return;
     }
-    nn::zero_grad(params);
     nn::zero_grad(replica_params);
     for (size_t i = 0; i < params.size(); ++i) replica_params[i]->value = params[i]->value;
     if (step % 50 == 0 || step == steps - 1) {
@@ -359,14 +338,46 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
   }
 }
 
-Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
-                          const Level1TrainParams& tp, uint64_t seed, const ProgressFn& progress) {
-  const auto t_start = std::chrono::steady_clock::now();
-  Level1Report report;
-  report.parameters = model.num_parameters();
+namespace {
+
+// B windows of k steps: their sequences, first frames and headings (step-major: t * B + b).
+void sample_windows(const ExplorationData& data, int k, Rng& rng, std::vector<int>& seq, std::vector<int>& t0,
+                    std::vector<float>& headings) {
+  const int B = static_cast<int>(seq.size());
+  for (int b = 0; b < B; ++b) {
+    seq[b] = static_cast<int>(rng.below(data.sequences));
+    t0[b] = static_cast<int>(rng.below(data.length - k + 1));
+    for (int t = 0; t < k; ++t) headings[static_cast<size_t>(t) * B + b] = data.heading_at(seq[b], t0[b] + t);
+  }
+}
+
+// target <- momentum target + (1 - momentum) online, parameter by parameter.
+void ema_update(nn::MLP<float>& target, nn::MLP<float>& online, double momentum) {
+  const auto online_params = online.params();
+  const auto target_params = target.params();
+  for (size_t i = 0; i < online_params.size(); ++i)
+    target_params[i]->value = static_cast<float>(momentum) * target_params[i]->value +
+                              static_cast<float>(1 - momentum) * online_params[i]->value;
+}
+
+// Keeps every 50th step's loss terms (and the last) and reports progress.
+void log_joint_step(const Level1LossTerms& terms, int step, const Level1TrainParams& tp, Level1Report& report,
+                    const ProgressFn& progress) {
+  if (step % 50 != 0 && step != tp.steps - 1) return;
+  report.logged_step.push_back(step);
+  report.loss_pred.push_back(static_cast<float>(terms.pred));
+  report.loss_var.push_back(static_cast<float>(terms.var));
+  report.loss_cov.push_back(static_cast<float>(terms.cov));
+  report.loss_idm.push_back(static_cast<float>(terms.idm));
+  if (progress) progress(step, tp.steps + tp.polish_steps, report);
+}
+
+// The joint phase: E1, P1 and the inverse dynamics on the unrolled latent loss against the
+// stop-gradient (or EMA) encoder, with VICReg on s0. A non-finite step stops it with report.message.
+void train_joint(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
+                 Level1Report& report, const ProgressFn& progress) {
   Rng rng(derive_seed(seed, 77));
   const int B = tp.batch, k = std::min(tp.unroll, data.length);
-
   nn::ParamList<float> trained, enc_params = model.encoder.params(), other_params = model.predictor.params();
   if (tp.idm_weight > 0)
     for (auto* p : model.inverse_dynamics.params()) other_params.push_back(p);
@@ -376,11 +387,6 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   nn::zero_grad(trained);
   Checkpoint last_good;  // parameters whose losses and gradients were finite
   last_good.save(trained, 0);
-  auto stop = [&](const std::string& fault, int step) {
-    last_good.restore(trained);
-    report.finite = false;
-    report.message = training_stop_message("level 1", fault, "step", step, last_good.step());
-  };
 
   std::vector<int> seq(B), t0(B);
   std::vector<float> headings(static_cast<size_t>(B) * k);
@@ -389,57 +395,38 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   nn::MLP<float> target_encoder = model.encoder;  // used when target_ema > 0
   const Level1LossWeights weights{tp.pred_weight, tp.var_weight, tp.cov_weight, tp.idm_weight};
   for (int step = 0; step < tp.steps; ++step) {
-    adam.hyper.lr = tp.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(3.141592653589793 * step / tp.steps)));
+    adam.hyper.lr = nn::cosine_lr(tp.lr, step, tp.steps);
     enc_adam.hyper.lr = adam.hyper.lr * tp.encoder_lr_scale;
-    for (int b = 0; b < B; ++b) {
-      seq[b] = static_cast<int>(rng.below(data.sequences));
-      t0[b] = static_cast<int>(rng.below(data.length - k + 1));
-      for (int t = 0; t < k; ++t) headings[static_cast<size_t>(t) * B + b] = data.heading_at(seq[b], t0[b] + t);
-    }
+    sample_windows(data, k, rng, seq, t0, headings);
     for (int t = 0; t <= k; ++t) frames[t] = gather(data, seq, t0, t);
     // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
     MatF targets_in(data.features, static_cast<Eigen::Index>(B) * k);
     for (int t = 1; t <= k; ++t) targets_in.middleCols(static_cast<Eigen::Index>(t - 1) * B, B) = frames[t];
     const MatF targets = (tp.target_ema > 0 ? target_encoder : model.encoder).forward(targets_in);
     const Level1LossTerms terms = level1_loss<float>(nets, frames, headings, targets, weights, true);
-    std::string fault = non_finite_loss(
-        {{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}, {"inverse-dynamics", terms.idm}});
-    if (fault.empty()) fault = non_finite_gradient(trained);
+    const std::string fault = guarded_step(
+        trained,
+        non_finite_loss({{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}, {"inverse-dynamics", terms.idm}}),
+        last_good, step, [&] {
+          if (tp.encoder_lr_scale > 0) enc_adam.step(enc_params);
+          if (tp.target_ema > 0) ema_update(target_encoder, model.encoder, tp.target_ema);
+          adam.step(other_params);
+        });
     if (!fault.empty()) {
-      stop(fault, step);
-      break;
+      report.finite = false;
+      report.message = stop_training(trained, last_good, "level 1", fault, "step", step);
+      return;
     }
-    if (step % 50 == 0) last_good.save(trained, step);
-    nn::clip_grad_norm(trained, 10.0);
-    if (tp.encoder_lr_scale > 0) enc_adam.step(enc_params);
-    if (tp.target_ema > 0) {
-      const auto online = model.encoder.params();
-      const auto target = target_encoder.params();
-      for (size_t i = 0; i < online.size(); ++i)
-        target[i]->value = static_cast<float>(tp.target_ema) * target[i]->value +
-                           static_cast<float>(1 - tp.target_ema) * online[i]->value;
-    }
-    adam.step(other_params);
-    nn::zero_grad(trained);
-    if (const std::string bad = non_finite_value(trained); !bad.empty()) {
-      stop(bad + " after the update", step);
-      break;
-    }
-
-    if (step % 50 == 0 || step == tp.steps - 1) {
-      report.logged_step.push_back(step);
-      report.loss_pred.push_back(static_cast<float>(terms.pred));
-      report.loss_var.push_back(static_cast<float>(terms.var));
-      report.loss_cov.push_back(static_cast<float>(terms.cov));
-      report.loss_idm.push_back(static_cast<float>(terms.idm));
-      if (progress) progress(step, tp.steps + tp.polish_steps, report);
-    }
+    log_joint_step(terms, step, tp, report, progress);
   }
+}
 
-  // After the joint phase the encoder is frozen. Two independent jobs run on its cached encodings
-  // of every training frame, one per core: the predictor polish (this thread) and the colour head
-  // and position probe (a second thread). They touch disjoint networks and own their random streams,
-  // so the result does not depend on scheduling.
+// After the joint phase the encoder is frozen. Two independent jobs run on its cached encodings
+// of every training frame, one per core: the predictor polish (this thread) and the colour head
+// and position probe (a second thread). They touch disjoint networks and own their random streams,
+// so the result does not depend on scheduling.
+void train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
+                             Level1Report& report, const ProgressFn& progress) {
   const MatF s_all = model.encode(all_frames(data));
   std::atomic<bool> stop_heads{false};
   std::string heads_message;
@@ -464,7 +451,17 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     if (report.finite) report.message = heads_message;
     report.finite = false;
   }
+}
 
+}  // namespace
+
+Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
+                          const Level1TrainParams& tp, uint64_t seed, const ProgressFn& progress) {
+  const auto t_start = std::chrono::steady_clock::now();
+  Level1Report report;
+  report.parameters = model.num_parameters();
+  train_joint(model, data, tp, seed, report, progress);
+  train_on_frozen_encoder(model, data, tp, seed, report, progress);
   measure_level1(model, heldout, report);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return report;

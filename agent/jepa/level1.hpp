@@ -16,6 +16,9 @@ namespace hjepa {
 
 using MatF = nn::Mat<float>;
 
+// Every frame of the data set as columns (F x S*(L+1)), in ExplorationData::frame_index order.
+MatF all_frames(const ExplorationData& d);
+
 struct Level1Arch {
   int features = 18;       // F: observation features (feature_size(num_rays))
   int latent = 16;         // D: dimension of s

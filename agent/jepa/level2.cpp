@@ -13,6 +13,7 @@
 #include "agent/jepa/level2_loss.hpp"
 #include "agent/jepa/temporal_distance.hpp"
 #include "agent/jepa/train_guard.hpp"
+#include "agent/nn/loss.hpp"
 #include "agent/nn/optim.hpp"
 
 namespace hjepa {
@@ -159,35 +160,10 @@ nn::ConstParamList<float> Level2::params() const {
 
 namespace {
 
-MatF all_frames(const ExplorationData& d) {
-  return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
-}
-
-Eigen::Index frame_index(const ExplorationData& d, int s, int t) { return static_cast<Eigen::Index>(s) * (d.length + 1) + t; }
-
-// The learning rate of a cosine schedule from lr to 10% of it.
-double cosine_lr(double lr, int step, int steps) { return lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(kPi * step / steps))); }
-
-// One guarded optimiser step over `trained`: returns the fault ("" when the step was taken).
-std::string guarded_step(nn::ParamList<float>& trained, nn::Adam<float>& adam, const std::string& loss_fault,
-                         Checkpoint& last_good, int step) {
-  std::string fault = loss_fault;
-  if (fault.empty()) fault = non_finite_gradient(trained);
-  if (fault.empty() && step % 50 == 0) last_good.save(trained, step);
-  if (fault.empty()) {
-    nn::clip_grad_norm(trained, 10.0);
-    adam.step(trained);
-    nn::zero_grad(trained);
-    if (const std::string bad = non_finite_value(trained); !bad.empty()) fault = bad + " after the update";
-  }
-  return fault;
-}
-
 // Restores the last good parameters and says why training stopped; false, for `return stop(...)`.
 bool stop(nn::ParamList<float>& trained, const Checkpoint& last_good, const std::string& fault, int step, Level2Report& report) {
-  last_good.restore(trained);
   report.finite = false;
-  report.message = training_stop_message("level 2", fault, "step", step, last_good.step());
+  report.message = stop_training(trained, last_good, "level 2", fault, "step", step);
   return false;
 }
 
@@ -204,9 +180,9 @@ void sample_pairs(const ExplorationData& d, const MatF& S, const MatF& X, int bo
     if (b < B / 2) {
       const int k = 1 + static_cast<int>(rng.below(std::min(bound_steps, d.length)));
       const int t = static_cast<int>(rng.below(d.length - k + 1));
-      a = frame_index(d, s, t), other = frame_index(d, s, t + k), steps[b] = static_cast<float>(k);
+      a = d.frame_index(s, t), other = d.frame_index(s, t + k), steps[b] = static_cast<float>(k);
     } else {
-      a = frame_index(d, s, static_cast<int>(rng.below(seq_frames)));
+      a = d.frame_index(s, static_cast<int>(rng.below(seq_frames)));
       other = static_cast<Eigen::Index>(rng.below(N));
       if (b >= 3 * B / 4) {
         float best = std::numeric_limits<float>::infinity();
@@ -234,11 +210,11 @@ bool train_encoder(Level2& model, const ExplorationData& data, const MatF& S, co
   Checkpoint last_good;
   last_good.save(trained, 0);
   for (int step = 0; step < tp.distance_steps; ++step) {
-    adam.hyper.lr = cosine_lr(tp.lr, step, tp.distance_steps);
+    adam.hyper.lr = nn::cosine_lr(tp.lr, step, tp.distance_steps);
     sample_pairs(data, S, X, tp.bound_steps, rng, xa, xb, steps);
     const DistanceLossTerms t = temporal_distance_loss<float>(model.encoder, xa, xb, steps, w, true);
-    const std::string fault = guarded_step(trained, adam, non_finite_loss({{"E2 distance bound", t.bound}, {"E2 distance spread", t.spread}}),
-                                           last_good, step);
+    const std::string fault = guarded_step(trained, non_finite_loss({{"E2 distance bound", t.bound}, {"E2 distance spread", t.spread}}),
+                                           last_good, step, [&] { adam.step(trained); });
     if (!fault.empty()) return stop(trained, last_good, fault, step, report);
     if (step % 50 == 0 || step == tp.distance_steps - 1) {
       report.logged_step.push_back(step);
@@ -262,17 +238,18 @@ bool train_predictor(Level2& model, const ExplorationData& data, const MatF& H, 
   Checkpoint last_good;
   last_good.save(trained, 0);
   for (int step = 0; step < tp.steps; ++step) {
-    adam.hyper.lr = cosine_lr(tp.lr, step, tp.steps);
+    adam.hyper.lr = nn::cosine_lr(tp.lr, step, tp.steps);
     for (int b = 0; b < B; ++b) {
       const int s = static_cast<int>(rng.below(data.sequences)), t = static_cast<int>(rng.below(data.length - K + 1));
-      h0.col(b) = H.col(frame_index(data, s, t));
-      hk.col(b) = H.col(frame_index(data, s, t + K));
+      h0.col(b) = H.col(data.frame_index(s, t));
+      hk.col(b) = H.col(data.frame_index(s, t + K));
       float m[2];
       macro_action(&data.headings[static_cast<size_t>(s) * data.length + t], K, m);
       macro(0, b) = m[0], macro(1, b) = m[1];
     }
     const double loss = level2_prediction_loss<float>(model.predictor, h0, macro, hk, true);
-    const std::string fault = guarded_step(trained, adam, non_finite_loss({{"P2 prediction", loss}}), last_good, step);
+    const std::string fault =
+        guarded_step(trained, non_finite_loss({{"P2 prediction", loss}}), last_good, step, [&] { adam.step(trained); });
     if (!fault.empty()) return stop(trained, last_good, fault, step, report);
     if (step % 50 == 0 || step == tp.steps - 1) {
       report.logged_step.push_back(tp.distance_steps + step);
@@ -299,7 +276,7 @@ std::map<std::pair<int, int>, int> experienced_transitions(const ExplorationData
   for (int s = 0; s < data.sequences; ++s)
     for (int t = 0; t < data.length; ++t)
       for (int dt = 1; dt <= K && t + dt <= data.length; ++dt) {
-        const int a = place[frame_index(data, s, t)], b = place[frame_index(data, s, t + dt)];
+        const int a = place[data.frame_index(s, t)], b = place[data.frame_index(s, t + dt)];
         if (a != b) ++seen[{a, b}];
       }
   return seen;
@@ -344,7 +321,7 @@ MatF euclid_graph_table(const Level2& model, const MatF& H, const std::vector<in
 std::vector<int> learn_places(Level2& model, const Level1& level1, const ExplorationData& data, const MatF& S, const MatF& H,
                               const Level2TrainParams& tp, Rng& rng) {
   const int K = std::min(model.arch.horizon, data.length);
-  const MatF probs = softmax_columns(level1.colour_logits(S));
+  const MatF probs = nn::softmax_columns<float>(level1.colour_logits(S));
   const MatF centres = cover(sample_columns(H, 16000, rng), static_cast<float>(tp.place_radius), tp.max_places,
                              tp.kmeans_iterations, rng);
   model.arch.places = static_cast<int>(centres.cols());
@@ -391,7 +368,7 @@ void measure_heldout(const Level2& model, const Level1& level1, const Exploratio
   for (int s = 0; s < heldout.sequences; ++s)
     for (int k = 1; k <= K; ++k)
       for (int t = 0; t + k <= heldout.length; t += K)
-        ratio += (Hh.col(frame_index(heldout, s, t)) - Hh.col(frame_index(heldout, s, t + k))).norm() / k, ++pairs;
+        ratio += (Hh.col(heldout.frame_index(s, t)) - Hh.col(heldout.frame_index(s, t + k))).norm() / k, ++pairs;
   report.bound_ratio = pairs > 0 ? ratio / pairs : 0;
   const std::vector<int> hp = nearest_columns(model.places.centres.value, Hh);
   const int windows_per_seq = heldout.length - K + 1;
@@ -400,12 +377,12 @@ void measure_heldout(const Level2& model, const Level1& level1, const Exploratio
   for (int s = 0; s < heldout.sequences; ++s)
     for (int t = 0; t < windows_per_seq; ++t) {
       const Eigen::Index c = static_cast<Eigen::Index>(s) * windows_per_seq + t;
-      h0.col(c) = Hh.col(frame_index(heldout, s, t));
+      h0.col(c) = Hh.col(heldout.frame_index(s, t));
       float m[2];
       macro_action(&heldout.headings[static_cast<size_t>(s) * heldout.length + t], K, m);
       m0(0, c) = m[0], m0(1, c) = m[1];
-      truth[c] = hp[frame_index(heldout, s, t + K)];
-      stay[c] = hp[frame_index(heldout, s, t)];
+      truth[c] = hp[heldout.frame_index(s, t + K)];
+      stay[c] = hp[heldout.frame_index(s, t)];
     }
   const std::vector<int> predicted = nearest_columns(model.places.centres.value, model.predict(h0, m0));
   long hit = 0, stay_hit = 0;

@@ -21,6 +21,7 @@
 
 #include "agent/nn/param_io.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/fnv1a.hpp"
 
 namespace hjepa {
 
@@ -54,12 +55,6 @@ constexpr int kMaxPlaces = 4096;
 constexpr int kMaxEdges = 1 << 20;
 
 constexpr const char* kExpectedModelFile = "a hjepa model file (saved by hjepa train)";
-
-uint64_t fnv1a64(const char* data, size_t size) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < size; ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 1099511628211ull;
-  return h;
-}
 
 std::string hex64(uint64_t v) {
   char buf[32];
@@ -436,44 +431,15 @@ std::string truncation_point(const std::string& bytes, uint64_t declared_size) {
   }
 }
 
-}  // namespace
-
-std::vector<ModelSection> model_sections(const ModelFile& model) {
-  std::string fingerprint;
-  append_pod(fingerprint, model.map_fingerprint);
-  return {{kArchTag, arch_payload(model.level1)},
-          {kConfigTag, config_payload(model)},
-          {kMapTag, fingerprint},
-          {kParamsTag, parameter_blob(model.level1.params())},
-          {kInverseDynamicsTag, parameter_blob(model.level1.inverse_dynamics.params())},
-          {kLevel2ArchTag, level2_arch_payload(model.level2)},
-          {kLevel2ParamsTag, parameter_blob(model.level2.params())}};
+// Refuses the whole file: "<source>: <what>; expected <expected>".
+[[noreturn]] void refuse_file(const std::string& source, const std::string& what, const std::string& expected) {
+  throw ModelError(source + ": " + what + "; expected " + expected);
 }
 
-std::string pack_model_file(const std::vector<ModelSection>& sections, uint32_t version) {
-  size_t total = kHeaderSize + kChecksumSize;
-  for (const ModelSection& s : sections) total += kSectionHeaderSize + s.payload.size();
-  std::string out;
-  out.reserve(total);
-  out.append(kMagic, sizeof kMagic);
-  append_pod(out, version);
-  append_pod(out, static_cast<uint64_t>(total));
-  append_pod(out, fnv1a64(out.data(), out.size()));
-  for (const ModelSection& s : sections) {
-    if (s.tag.size() != 4) throw std::invalid_argument("model section tag '" + s.tag + "' is not 4 bytes");
-    out += s.tag;
-    append_pod(out, static_cast<uint64_t>(s.payload.size()));
-    out += s.payload;
-  }
-  append_pod(out, fnv1a64(out.data(), out.size()));
-  return out;
-}
-
-ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
-                            std::optional<uint64_t> expected_fingerprint) {
-  auto refuse = [&](const std::string& what, const std::string& expected) -> void {
-    throw ModelError(source + ": " + what + "; expected " + expected);
-  };
+// The container's checks in order: magic, version, header checksum, length (truncated or with
+// bytes after the checksum), checksum of the whole file.
+void check_container(const std::string& bytes, const std::string& source) {
+  auto refuse = [&](const std::string& what, const std::string& expected) { refuse_file(source, what, expected); };
   const size_t size = bytes.size();
   const size_t magic_bytes = std::min(size, sizeof kMagic);
   if (std::memcmp(bytes.data(), kMagic, magic_bytes) != 0) {
@@ -509,25 +475,33 @@ ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
       stored != computed)
     refuse("checksum mismatch (corrupted: expected " + hex64(stored) + ", found " + hex64(computed) + ")",
            "an intact model file (save it again)");
+}
 
+// The sections of a checked container by tag: each within the file, none twice, every required one.
+std::map<std::string, std::string> split_sections(const std::string& bytes, const std::string& source) {
+  const size_t checksum_at = bytes.size() - kChecksumSize;
   std::map<std::string, std::string> sections;
   for (size_t offset = kHeaderSize; offset < checksum_at;) {
     if (checksum_at - offset < kSectionHeaderSize)
-      refuse("malformed: a section header at byte " + std::to_string(offset) + " runs into the checksum",
-             kExpectedModelFile);
+      refuse_file(source, "malformed: a section header at byte " + std::to_string(offset) + " runs into the checksum",
+                  kExpectedModelFile);
     const std::string tag = bytes.substr(offset, 4);
     const auto length = pod_at<uint64_t>(bytes, offset + 4);
     offset += kSectionHeaderSize;
     if (length > checksum_at - offset)
-      refuse("malformed: section " + quoted_tag(tag) + " of " + std::to_string(length) + " bytes runs into the checksum",
-             kExpectedModelFile);
+      refuse_file(source, "malformed: section " + quoted_tag(tag) + " of " + std::to_string(length) + " bytes runs into the checksum",
+                  kExpectedModelFile);
     if (!sections.emplace(tag, bytes.substr(offset, length)).second)
-      refuse("malformed: section " + quoted_tag(tag) + " appears twice", "each section at most once");
+      refuse_file(source, "malformed: section " + quoted_tag(tag) + " appears twice", "each section at most once");
     offset += length;
   }
   for (const char* tag : kRequiredTags)
-    if (!sections.contains(tag)) refuse("missing section " + quoted_tag(tag), "sections " + required_tag_list());
+    if (!sections.contains(tag)) refuse_file(source, "missing section " + quoted_tag(tag), "sections " + required_tag_list());
+  return sections;
+}
 
+// The model from its sections, each read and checked in turn; a refusal names the section.
+ModelFile read_sections(std::map<std::string, std::string> sections, const std::string& source) {
   ModelFile model;
   std::string current_tag;
   try {
@@ -551,10 +525,50 @@ ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
   } catch (const SectionError& e) {
     throw ModelError(source + ": section " + quoted_tag(current_tag) + ": " + e.message);
   }
+  return model;
+}
 
+}  // namespace
+
+std::vector<ModelSection> model_sections(const ModelFile& model) {
+  std::string fingerprint;
+  append_pod(fingerprint, model.map_fingerprint);
+  return {{kArchTag, arch_payload(model.level1)},
+          {kConfigTag, config_payload(model)},
+          {kMapTag, fingerprint},
+          {kParamsTag, parameter_blob(model.level1.params())},
+          {kInverseDynamicsTag, parameter_blob(model.level1.inverse_dynamics.params())},
+          {kLevel2ArchTag, level2_arch_payload(model.level2)},
+          {kLevel2ParamsTag, parameter_blob(model.level2.params())}};
+}
+
+std::string pack_model_file(const std::vector<ModelSection>& sections, uint32_t version) {
+  size_t total = kHeaderSize + kChecksumSize;
+  for (const ModelSection& s : sections) total += kSectionHeaderSize + s.payload.size();
+  std::string out;
+  out.reserve(total);
+  out.append(kMagic, sizeof kMagic);
+  append_pod(out, version);
+  append_pod(out, static_cast<uint64_t>(total));
+  append_pod(out, fnv1a64(out.data(), out.size()));
+  for (const ModelSection& s : sections) {
+    if (s.tag.size() != 4) throw std::invalid_argument("model section tag '" + s.tag + "' is not 4 bytes");
+    out += s.tag;
+    append_pod(out, static_cast<uint64_t>(s.payload.size()));
+    out += s.payload;
+  }
+  append_pod(out, fnv1a64(out.data(), out.size()));
+  return out;
+}
+
+ModelFile unpack_model_file(const std::string& bytes, const std::string& source,
+                            std::optional<uint64_t> expected_fingerprint) {
+  check_container(bytes, source);
+  ModelFile model = read_sections(split_sections(bytes, source), source);
   if (expected_fingerprint && *expected_fingerprint != model.map_fingerprint)
-    refuse("model was trained on map " + hex64(model.map_fingerprint) + ", this map is " + hex64(*expected_fingerprint),
-           "a model trained on this map (train one with hjepa train)");
+    refuse_file(source,
+                "model was trained on map " + hex64(model.map_fingerprint) + ", this map is " + hex64(*expected_fingerprint),
+                "a model trained on this map (train one with hjepa train)");
   return model;
 }
 
@@ -568,14 +582,9 @@ void save_model(const ModelFile& model, const std::string& path) {
 }
 
 ModelFile load_model(const std::string& path, std::optional<uint64_t> expected_fingerprint) {
-  using FileHandle = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
-  const std::string expected = std::string("; expected ") + kExpectedModelFile;
-  FileHandle file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!file) throw ModelError(path + ": cannot open file (" + std::strerror(errno) + ")" + expected);
   std::string bytes;
-  char buf[1 << 16];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, file.get())) > 0;) bytes.append(buf, n);
-  if (std::ferror(file.get())) throw ModelError(path + ": cannot read file (" + std::strerror(errno) + ")" + expected);
+  if (const std::string error = read_whole_file(path, bytes); !error.empty())
+    throw ModelError(path + ": " + error + "; expected " + kExpectedModelFile);
   return unpack_model_file(bytes, path, expected_fingerprint);
 }
 

@@ -167,14 +167,4 @@ double reachable_pairs(const PlaceGraph& graph, const std::vector<int>& members)
   return pairs > 0 ? static_cast<double>(connected) / pairs : 0;
 }
 
-MatF softmax_columns(const MatF& logits) {
-  MatF p = logits;
-  for (Eigen::Index j = 0; j < p.cols(); ++j) {
-    p.col(j).array() -= p.col(j).maxCoeff();
-    p.col(j) = p.col(j).array().exp();
-    p.col(j) /= p.col(j).sum();
-  }
-  return p;
-}
-
 }  // namespace hjepa

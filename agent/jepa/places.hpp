@@ -60,7 +60,5 @@ int edge_count(const PlaceGraph& graph);
 // Fraction of ordered pairs of populated places (members > 0) joined by a path.
 double reachable_pairs(const PlaceGraph& graph, const std::vector<int>& members);
 
-// Column-wise softmax.
-MatF softmax_columns(const MatF& logits);
 
 }  // namespace hjepa

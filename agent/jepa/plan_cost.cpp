@@ -3,6 +3,7 @@
 
 #include "agent/jepa/counters.hpp"
 #include "agent/jepa/level1_loss.hpp"
+#include "agent/nn/loss.hpp"
 
 namespace hjepa {
 
@@ -18,7 +19,7 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
   std::vector<M> probs(H);
   s[0] = s0.replicate(1, R);
   costs.assign(R, T(0));
-  std::vector<T> h(R);
+  std::vector<T> h(R), top, sum;
   for (int t = 0; t < H; ++t) {
     for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
     s[t + 1] = s[t] + predictor.forward(predictor_input<T>(s[t], h.data(), fourier), pred_cache[t]);
@@ -30,14 +31,9 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
     }
     if (spec.colour >= 0) {
       const M logits = colour_head.forward(s[t + 1], head_cache[t]);
-      probs[t] = M(logits.rows(), R);
-      for (Eigen::Index r = 0; r < R; ++r) {
-        const T mx = logits.col(r).maxCoeff();
-        const auto e = (logits.col(r).array() - mx).exp();
-        const T z = e.sum();
-        probs[t].col(r) = e / z;
-        costs[r] += w * static_cast<T>(spec.colour_weight) * (std::log(z) + mx - logits(spec.colour, r));
-      }
+      nn::softmax_columns(logits, probs[t], &top, &sum);
+      for (Eigen::Index r = 0; r < R; ++r)  // -log p(colour) = log-sum-exp - logit
+        costs[r] += w * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - logits(spec.colour, r));
     }
   }
   if (latents) *latents = s;

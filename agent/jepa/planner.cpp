@@ -6,6 +6,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "agent/nn/optim.hpp"
+
 namespace hjepa {
 namespace {
 
@@ -49,10 +51,8 @@ PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF
   const float b1 = 0.9f, b2 = 0.999f, lr = static_cast<float>(params.lr);
   for (int it = 1; it <= params.iterations; ++it) {
     plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, &g);
-    m = b1 * m + (1 - b1) * g;
-    v = b2 * v + (1 - b2) * g.cwiseProduct(g);
     const float c1 = 1 - std::pow(b1, it), c2 = 1 - std::pow(b2, it);
-    theta.array() -= lr * (m.array() / c1) / ((v.array() / c2).sqrt() + 1e-6f);
+    nn::adam_update<float>(theta, m, v, g, lr, b1, b2, c1, c2, 1e-6f);
   }
   plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, nullptr);
   PlanResult out;

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "agent/nn/optim.hpp"
+
 namespace hjepa {
 
 std::string non_finite_loss(std::initializer_list<LossTerm> terms) {
@@ -41,6 +43,25 @@ std::string training_stop_message(const std::string& stage, const std::string& f
   return stage + ": non-finite " + fault + " at " + step_name + " " + std::to_string(step) +
          "; training stopped, keeping the model of " + step_name + " " + std::to_string(kept) +
          " (the last with finite losses and gradients)";
+}
+
+std::string stop_training(const nn::ParamList<float>& params, const Checkpoint& last_good, const std::string& stage,
+                          const std::string& fault, const std::string& step_name, int step) {
+  last_good.restore(params);
+  return training_stop_message(stage, fault, step_name, step, last_good.step());
+}
+
+std::string guarded_step(const nn::ParamList<float>& trained, const std::string& loss_fault, Checkpoint& last_good, int step,
+                         const std::function<void()>& update, const StepGuard& guard) {
+  std::string fault = loss_fault;
+  if (fault.empty()) fault = non_finite_gradient(trained);
+  if (!fault.empty()) return fault;
+  if (step % guard.checkpoint_every == 0) last_good.save(trained, step);
+  if (guard.clip_norm > 0) nn::clip_grad_norm(trained, guard.clip_norm);
+  update();
+  nn::zero_grad(trained);
+  if (const std::string bad = non_finite_value(trained); !bad.empty()) return bad + " after the update";
+  return "";
 }
 
 }  // namespace hjepa

@@ -1,7 +1,9 @@
 // Training guards shared by level-1 and level-2 training: the first non-finite loss term, gradient
 // or parameter value, by name, and a checkpoint of the last parameters whose losses and gradients
-// were finite, so a diverging run stops with a message and keeps a usable model.
+// were finite, so a diverging run stops with a message and keeps a usable model; and the guarded
+// optimiser step every training loop takes.
 #pragma once
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -37,5 +39,21 @@ class Checkpoint {
 // "<stage>: non-finite <fault> at step <step>; training stopped, keeping the model of step <kept>"
 std::string training_stop_message(const std::string& stage, const std::string& fault, const std::string& step_name,
                                   int step, int kept);
+
+// "<stage>: non-finite ..." after restoring `params` from `last_good`: how a training loop stops.
+std::string stop_training(const nn::ParamList<float>& params, const Checkpoint& last_good, const std::string& stage,
+                          const std::string& fault, const std::string& step_name, int step);
+
+struct StepGuard {
+  int checkpoint_every = 50;  // steps between checkpoints of the last good parameters, >= 1
+  double clip_norm = 10.0;    // the gradients' global L2 norm is clipped to this before the update; 0: not clipped
+};
+
+// One guarded optimiser step over `trained`: a loss fault, or else the first non-finite gradient,
+// stops it before anything changes; otherwise a checkpoint (every guard.checkpoint_every steps), the
+// clipped gradients, update() (the optimiser steps), the gradients cleared, and the values checked.
+// Returns the fault ("... after the update" for a value), "" when the step was taken.
+std::string guarded_step(const nn::ParamList<float>& trained, const std::string& loss_fault, Checkpoint& last_good, int step,
+                         const std::function<void()>& update, const StepGuard& guard = {});
 
 }  // namespace hjepa

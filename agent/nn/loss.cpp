@@ -1,4 +1,4 @@
-// MSE, softmax cross-entropy and the VICReg variance/covariance terms with their gradients.
+// MSE, softmax (and its cross-entropy) and the VICReg variance/covariance terms with their gradients.
 // B = batch (columns), D = embedding dim, K = classes. Z: D x B, Zc = Z - row means.
 #include "agent/nn/loss.hpp"
 
@@ -19,19 +19,38 @@ LossGrad<T> mse(const Mat<T>& pred, const Mat<T>& target) {
 }
 
 template <typename T>
+void softmax_columns(const Mat<T>& logits, Mat<T>& probs, std::vector<T>* top, std::vector<T>* sum) {
+  probs.resize(logits.rows(), logits.cols());
+  if (top) top->resize(logits.cols());
+  if (sum) sum->resize(logits.cols());
+  for (Eigen::Index j = 0; j < logits.cols(); ++j) {
+    const T column_top = logits.col(j).maxCoeff();
+    probs.col(j) = (logits.col(j).array() - column_top).exp().matrix();
+    const T column_sum = probs.col(j).sum();
+    probs.col(j) /= column_sum;
+    if (top) (*top)[j] = column_top;
+    if (sum) (*sum)[j] = column_sum;
+  }
+}
+
+template <typename T>
+Mat<T> softmax_columns(const Mat<T>& logits) {
+  Mat<T> probs;
+  softmax_columns(logits, probs);
+  return probs;
+}
+
+template <typename T>
 LossGrad<T> softmax_cross_entropy(const Mat<T>& logits, const std::vector<int>& labels) {
-  const Eigen::Index k = logits.rows(), b = logits.cols();
+  const Eigen::Index b = logits.cols();
   assert(static_cast<Eigen::Index>(labels.size()) == b && b > 0);
   LossGrad<T> out;
-  out.grad.resize(k, b);
+  std::vector<T> top, sum;
+  softmax_columns(logits, out.grad, &top, &sum);
   double total = 0;
   for (Eigen::Index j = 0; j < b; ++j) {
-    assert(labels[j] >= 0 && labels[j] < k);
-    const T top = logits.col(j).maxCoeff();
-    out.grad.col(j) = (logits.col(j).array() - top).exp().matrix();
-    const T sum = out.grad.col(j).sum();
-    total += std::log(double(sum)) + double(top) - double(logits(labels[j], j));
-    out.grad.col(j) /= sum;
+    assert(labels[j] >= 0 && labels[j] < logits.rows());
+    total += std::log(double(sum[j])) + double(top[j]) - double(logits(labels[j], j));
     out.grad(labels[j], j) -= T(1);
   }
   out.grad /= T(b);
@@ -81,6 +100,8 @@ LossGrad<T> vicreg_covariance(const Mat<T>& z) {
 
 #define HJEPA_NN_INSTANTIATE(T)                                                         \
   template LossGrad<T> mse<T>(const Mat<T>&, const Mat<T>&);                            \
+  template void softmax_columns<T>(const Mat<T>&, Mat<T>&, std::vector<T>*, std::vector<T>*); \
+  template Mat<T> softmax_columns<T>(const Mat<T>&);                                    \
   template LossGrad<T> softmax_cross_entropy<T>(const Mat<T>&, const std::vector<int>&); \
   template LossGrad<T> vicreg_variance<T>(const Mat<T>&, double, double);               \
   template LossGrad<T> vicreg_covariance<T>(const Mat<T>&);

@@ -1,4 +1,5 @@
-// Losses and regularisers, each returning the scalar and its gradient with respect to the input.
+// Losses and regularisers, each returning the scalar and its gradient with respect to the input;
+// and the column-wise softmax they and the planner share.
 // B = batch (columns), D = embedding dim, K = classes. pred/target: D x B, logits: K x B,
 // labels: B, Z: D x B. Gradients are fresh (not accumulated): dL/dinput, same shape as the input.
 #pragma once
@@ -17,6 +18,13 @@ struct LossGrad {
 // mean over all D*B entries of (pred - target)^2; grad is dL/dpred (dL/dtarget = -grad).
 template <typename T>
 LossGrad<T> mse(const Mat<T>& pred, const Mat<T>& target);
+
+// Column-wise softmax of logits (K x B) into probs: exp(logit - column max) / its sum. When given,
+// top and sum receive each column's max and sum of exp(logit - max): log-sum-exp = log(sum) + top.
+template <typename T>
+void softmax_columns(const Mat<T>& logits, Mat<T>& probs, std::vector<T>* top = nullptr, std::vector<T>* sum = nullptr);
+template <typename T>
+Mat<T> softmax_columns(const Mat<T>& logits);
 
 // mean over columns of -log softmax(logits)[label]; labels[b] in [0, K).
 template <typename T>

@@ -1,5 +1,5 @@
 // Adam/AdamW steps with bias correction, gradient clipping by global norm, finiteness checks.
-// Shapes: each Parameter's value, grad and moments share one shape (rows x cols).
+// Shapes: each Parameter's value and grad, and its moments, share one shape (rows x cols).
 #include "agent/nn/optim.hpp"
 
 #include <cmath>
@@ -30,6 +30,18 @@ bool all_finite(const ParamList<T>& params) {
   return true;
 }
 
+double cosine_lr(double lr, int step, int steps, double final_fraction) {
+  constexpr double kPi = 3.141592653589793;
+  return lr * (final_fraction + (1 - final_fraction) * 0.5 * (1 + std::cos(kPi * step / steps)));
+}
+
+template <typename T>
+void adam_update(Mat<T>& value, Mat<T>& m, Mat<T>& v, const Mat<T>& g, T lr, T b1, T b2, T c1, T c2, T eps) {
+  m.array() = b1 * m.array() + (T(1) - b1) * g.array();
+  v.array() = b2 * v.array() + (T(1) - b2) * g.array().square();
+  value.array() -= lr * (m.array() / c1) / ((v.array() / c2).sqrt() + eps);
+}
+
 template <typename T>
 void Adam<T>::step(const ParamList<T>& params) {
   ++steps_;
@@ -37,20 +49,19 @@ void Adam<T>::step(const ParamList<T>& params) {
   const T wd = T(hyper.weight_decay);
   const T correction1 = T(1 - std::pow(hyper.beta1, double(steps_)));
   const T correction2 = T(1 - std::pow(hyper.beta2, double(steps_)));
-  for (Parameter<T>* p : params) {
-    if (p->adam_m.size() != p->value.size()) {
-      p->adam_m.setZero(p->value.rows(), p->value.cols());
-      p->adam_v.setZero(p->value.rows(), p->value.cols());
+  m_.resize(params.size()), v_.resize(params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
+    Parameter<T>* p = params[i];
+    if (m_[i].size() != p->value.size()) {
+      m_[i].setZero(p->value.rows(), p->value.cols());
+      v_[i].setZero(p->value.rows(), p->value.cols());
     }
     const bool decay = p->decay && wd != T(0);
     if (decay && decoupled_) p->value *= T(1) - lr * wd;
     Mat<T> grad_with_l2;
     const Mat<T>* g = &p->grad;
     if (decay && !decoupled_) grad_with_l2 = p->grad + wd * p->value, g = &grad_with_l2;
-    p->adam_m.array() = b1 * p->adam_m.array() + (T(1) - b1) * g->array();
-    p->adam_v.array() = b2 * p->adam_v.array() + (T(1) - b2) * g->array().square();
-    p->value.array() -= lr * (p->adam_m.array() / correction1) /
-                        ((p->adam_v.array() / correction2).sqrt() + eps);
+    adam_update(p->value, m_[i], v_[i], *g, lr, b1, b2, correction1, correction2, eps);
   }
 }
 
@@ -58,6 +69,7 @@ void Adam<T>::step(const ParamList<T>& params) {
   template void zero_grad<T>(const ParamList<T>&);             \
   template double clip_grad_norm<T>(const ParamList<T>&, double); \
   template bool all_finite<T>(const ParamList<T>&);            \
+  template void adam_update<T>(Mat<T>&, Mat<T>&, Mat<T>&, const Mat<T>&, T, T, T, T, T, T); \
   template class Adam<T>;
 HJEPA_NN_INSTANTIATE(float)
 HJEPA_NN_INSTANTIATE(double)

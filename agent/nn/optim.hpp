@@ -1,7 +1,10 @@
 // Optimisers over a list of Parameters: Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter
 // 2019, decoupled weight decay on weight matrices only), plus the training-loop helpers
-// zero_grad, clip_grad_norm and all_finite. Moments live in each Parameter; the step count here.
+// zero_grad, clip_grad_norm, all_finite and the cosine learning-rate schedule. The moments and the
+// step count live in the optimiser (a fresh optimiser starts from zero moments).
 #pragma once
+#include <vector>
+
 #include "agent/nn/parameter.hpp"
 
 namespace hjepa::nn {
@@ -23,6 +26,16 @@ double clip_grad_norm(const ParamList<T>& params, double max_norm);
 template <typename T>
 bool all_finite(const ParamList<T>& params);
 
+// The learning rate at `step` of a cosine schedule from lr (step 0) down to final_fraction * lr (step `steps`).
+double cosine_lr(double lr, int step, int steps, double final_fraction = 0.1);
+
+// One Adam update of `value` from the gradient g: the moments m and v move towards g and g^2, and
+// value -= lr (m / c1) / (sqrt(v / c2) + eps), where c1 and c2 are the bias corrections
+// 1 - beta^t. Shared by Adam::step and the planner's Adam on heading angles.
+template <typename T>
+void adam_update(Mat<T>& value, Mat<T>& m, Mat<T>& v, const Mat<T>& g, T lr, T b1, T b2, T c1, T c2, T eps);
+
+// step(params) must get the same list (same order) every time: moments are kept by position.
 template <typename T>
 class Adam {
  public:
@@ -39,6 +52,7 @@ class Adam {
  private:
   bool decoupled_;
   long steps_ = 0;
+  std::vector<Mat<T>> m_, v_;  // first and second moments, one per parameter (sized on the first step)
 };
 
 template <typename T>

@@ -1,6 +1,6 @@
 // The tensor types and the trainable Parameter shared by every layer of the nn kit.
 // Column-major Eigen matrices; a batch is columns: an activation is (features x batch).
-// A Parameter carries its value, its accumulated gradient and its Adam moments.
+// A Parameter carries its value and its accumulated gradient (optimisers keep their own state).
 #pragma once
 #include <Eigen/Core>
 #include <string>
@@ -16,8 +16,6 @@ struct Parameter {
   std::string name;  // unique within a module, e.g. "predictor.1.W"; checked by load()
   Mat<T> value;
   Mat<T> grad;     // accumulated by backward (+=); cleared by zero_grad
-  Mat<T> adam_m;   // Adam first moment (sized on the first step)
-  Mat<T> adam_v;   // Adam second moment
   bool decay = true;  // AdamW applies weight decay (true for weight matrices, false for biases)
 
   Parameter() = default;

@@ -6,22 +6,18 @@
 #include <cstring>
 #include <string>
 
-namespace hjepa::test {
+#include "sim/fnv1a.hpp"
 
-inline uint64_t model_fnv1a64(const char* data, size_t size) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < size; ++i) h = (h ^ static_cast<unsigned char>(data[i])) * 1099511628211ull;
-  return h;
-}
+namespace hjepa::test {
 
 // Header: magic (8), version (4), file length (8), checksum of those 20 bytes (8); trailer: checksum.
 inline std::string with_valid_checksums(std::string bytes) {
   if (bytes.size() < 36) return bytes;
   const uint64_t length = bytes.size();
   std::memcpy(&bytes[12], &length, 8);
-  const uint64_t header = model_fnv1a64(bytes.data(), 20);
+  const uint64_t header = fnv1a64(bytes.data(), 20);
   std::memcpy(&bytes[20], &header, 8);
-  const uint64_t all = model_fnv1a64(bytes.data(), bytes.size() - 8);
+  const uint64_t all = fnv1a64(bytes.data(), bytes.size() - 8);
   std::memcpy(&bytes[bytes.size() - 8], &all, 8);
   return bytes;
 }

@@ -90,7 +90,7 @@ void oracle_controls(Session& s) {
                     "Oracle planner grid cell; smaller is more exact and slower", ImGuiSliderFlags_Logarithmic))
     s.apply_agent_params();
   ImGui::PopItemWidth();
-  if (const OracleAgent* oracle = s.oracle_agent()) ImGui::Text("replans this episode: %d", oracle->replans());
+  if (const AgentTrace t = s.agent_trace(); t.oracle_path) ImGui::Text("replans this episode: %d", t.oracle_replans);
   ImGui::EndDisabled();
 }
 

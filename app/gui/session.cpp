@@ -133,6 +133,7 @@ bool Session::make_agent() {
       agent = std::make_unique<FlatJepaAgent>(model->level1, task, env_params, std::move(planner), belief_params);
     else
       agent = std::make_unique<HJepaAgent>(model->level1, model->level2, task, env_params, std::move(planner), hjepa_params);
+    agent_planner_type_ = planner_type;
   }
   return true;
 }
@@ -149,17 +150,9 @@ void Session::set_model(std::shared_ptr<const ModelFile> m, std::string source) 
 
 void Session::apply_planner_params() {
   hjepa_params.belief = belief_params;
-  Planner* planner = nullptr;
-  if (FlatJepaAgent* f = flat_agent()) {
-    planner = &f->planner();
-    f->belief_params = belief_params;
-  } else if (HJepaAgent* h = hjepa_agent()) {
-    planner = &h->planner();
-    h->params = hjepa_params;
-  }
-  if (!planner) return;
-  if (planner_type != planner->name()) return apply_agent_params();
-  planner->params = planner_params;
+  if (!agent || !agent->trace().plan) return;  // only the agents with a level-1 planner take these
+  if (planner_type != agent_planner_type_) return apply_agent_params();
+  agent->set_params({&planner_params, &belief_params, &hjepa_params});
 }
 
 void Session::reset_episode() {
@@ -222,12 +215,12 @@ void Session::step_once() {
   const auto t1 = std::chrono::steady_clock::now();
   const StepResult result = env->step(heading);
   last_act_ms = ms_since(t0) - ms_since(t1);
-  const HJepaAgent* h = hjepa_agent();
-  last_high_ms = h && !h->trace().replan_reason.empty() ? h->trace().high_ms : 0;
-  if (h && !h->trace().replan_reason.empty()) {
+  const HJepaTrace* h = agent->trace().hierarchy;
+  last_high_ms = h && !h->replan_reason.empty() ? h->high_ms : 0;
+  if (h && !h->replan_reason.empty()) {
     last_replan_step = env->state().step - 1;
-    last_replan_reason = h->trace().replan_reason;
-    if (!h->trace().correction.empty()) last_correction = "step " + std::to_string(env->state().step - 1) + ": " + h->trace().correction;
+    last_replan_reason = h->replan_reason;
+    if (!h->correction.empty()) last_correction = "step " + std::to_string(env->state().step - 1) + ": " + h->correction;
   }
   last_step_ms = ms_since(t1);
   obs = result.obs;

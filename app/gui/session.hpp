@@ -118,14 +118,13 @@ struct Session {
   // One env step; no-op when no episode is running.
   void step_once();
   bool running() const { return env && status == EpisodeStatus::Running; }
-  const OracleAgent* oracle_agent() const { return dynamic_cast<const OracleAgent*>(agent.get()); }
-  FlatJepaAgent* flat_agent() const { return dynamic_cast<FlatJepaAgent*>(agent.get()); }
-  HJepaAgent* hjepa_agent() const { return dynamic_cast<HJepaAgent*>(agent.get()); }
+  // What the agent believes and planned (empty when there is no agent).
+  AgentTrace agent_trace() const { return agent ? agent->trace() : AgentTrace{}; }
   // Empty when the model can drive the flat and hjepa agents here; else why not.
   std::string model_problem() const;
   // Replaces the model (the agent is rebuilt first, so it never points at a freed model).
   void set_model(std::shared_ptr<const ModelFile> m, std::string source);
-  // Copies planner_params / belief_params / hjepa_params into the running flat or hjepa agent;
+  // Hands planner_params / belief_params / hjepa_params to the running agent (Agent::set_params);
   // rebuilds it when the planner type changed.
   void apply_planner_params();
   // Recomputes level1_trace and high_trace when the agent acted since the last call (cheap: a few
@@ -140,7 +139,8 @@ struct Session {
   void decode_place_graph();
   void decode_level1(const Level1& m, const PlanResult& plan, const MatF& belief, const MatF* goal, int colour,
                      const PlannerParams& pp);
-  void decode_high(const HJepaAgent& a);
+  void decode_high(const AgentTrace& a);
+  std::string agent_planner_type_;  // the planner type the current agent was built with
   int trace_version_ = 0, traced_version_ = -1;
 };
 

@@ -3,6 +3,7 @@
 // subgoal; the place graph once per model. The probe is for drawing only: no agent reads it.
 #include <algorithm>
 
+#include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/plan_cost.hpp"
 #include "app/gui/session.hpp"
 
@@ -51,15 +52,15 @@ void Session::refresh_traces() {
   level1_trace.valid = false;
   high_trace.valid = false;
   high_trace.subgoal_place = -1;
-  if (!model) return;
-  if (FlatJepaAgent* f = flat_agent()) {
-    const int colour = f->progress() < task.size() ? static_cast<int>(task.colors[f->progress()]) : -1;
-    decode_level1(model->level1, f->last_plan(), f->belief(), nullptr, colour, f->planner().params);
-  } else if (HJepaAgent* h = hjepa_agent()) {
-    const HJepaTrace& t = h->trace();
-    decode_level1(model->level1, t.low, t.belief, t.subgoal.size() > 0 ? &t.subgoal : nullptr, t.target_colour,
-                  h->planner().params);
-    decode_high(*h);
+  const AgentTrace a = agent_trace();
+  if (!model || !a.belief || !a.plan || !a.planner) return;
+  if (const HJepaTrace* t = a.hierarchy) {
+    decode_level1(model->level1, *a.plan, *a.belief, t->subgoal.size() > 0 ? &t->subgoal : nullptr, t->target_colour,
+                  *a.planner);
+    decode_high(a);
+  } else {  // the flat agent aims at the next colour
+    const int colour = a.progress >= 0 && a.progress < task.size() ? static_cast<int>(task.colors[a.progress]) : -1;
+    decode_level1(model->level1, *a.plan, *a.belief, nullptr, colour, *a.planner);
   }
 }
 
@@ -140,8 +141,8 @@ float edge_cost(const PlaceGraph& graph, const EpisodeMemory* memory, int a, int
 }  // namespace
 
 // The rest of the high-level route from the place the agent is in, and its subgoal.
-void Session::decode_high(const HJepaAgent& a) {
-  const HJepaTrace& t = a.trace();
+void Session::decode_high(const AgentTrace& a) {
+  const HJepaTrace& t = *a.hierarchy;
   HighTrace& h = high_trace;
   h.route.clear();
   h.route_colours.clear();
@@ -164,7 +165,7 @@ void Session::decode_high(const HJepaAgent& a) {
     h.route_colours.push_back(plan.colours[i]);
     h.achieves.push_back(plan.progress[i] > before ? before : -1);
     if (h.colour_sequence.empty() || h.colour_sequence.back() != plan.colours[i]) h.colour_sequence.push_back(plan.colours[i]);
-    if (i > from) h.remaining_cost += edge_cost(a.graph(), t.memory, plan.places[i - 1], plan.places[i]);
+    if (i > from) h.remaining_cost += edge_cost(*a.place_graph, t.memory, plan.places[i - 1], plan.places[i]);
   }
   h.valid = true;
 }

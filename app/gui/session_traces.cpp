@@ -46,13 +46,13 @@ std::vector<std::pair<int, int>> skeleton(const std::vector<std::pair<int, int>>
 }  // namespace
 
 void Session::refresh_traces() {
-  if (place_graph.model_version != model_version) decode_place_graph();
+  const AgentTrace a = agent_trace();
+  if (place_graph.model_version != model_version || place_graph.graph != a.place_graph) decode_place_graph(a);
   if (traced_version_ == trace_version_) return;
   traced_version_ = trace_version_;
   level1_trace.valid = false;
   high_trace.valid = false;
   high_trace.subgoal_place = -1;
-  const AgentTrace a = agent_trace();
   if (!model || !a.belief || !a.plan || !a.planner) return;
   if (const HJepaTrace* t = a.hierarchy) {
     decode_level1(model->level1, *a.plan, *a.belief, t->subgoal.size() > 0 ? &t->subgoal : nullptr, t->target_colour,
@@ -64,20 +64,25 @@ void Session::refresh_traces() {
   }
 }
 
-void Session::decode_place_graph() {
+// The places and graph the agent plans over (a hierarchical agent's, else the model's P2 graph).
+void Session::decode_place_graph(const AgentTrace& trace) {
   PlaceGraphView& g = place_graph;
+  const int version = g.version + 1;
   g = PlaceGraphView{};
   g.model_version = model_version;
+  g.graph = trace.place_graph;
+  g.version = version;
   if (!model) return;
   const Level2& l2 = model->level2;
-  const Places& places = l2.places;
+  const Places& places = trace.places ? *trace.places : l2.places;
+  const PlaceGraph& graph = trace.place_graph ? *trace.place_graph : l2.graph();
   const int P = places.size();
-  if (P == 0 || static_cast<int>(l2.graph().size()) != P) return;
+  if (P == 0 || static_cast<int>(graph.size()) != P) return;
   append_probe(model->level1, places.subgoals.value, g.position);
   for (int p = 0; p < P; ++p) g.colour.push_back(places.colours.value.col(p).sum() > 0.5f ? places.dominant_colour(p) : -1);
   std::vector<std::pair<int, int>> all;
   for (int a = 0; a < P; ++a)
-    for (const PlaceEdge& e : l2.graph()[a])
+    for (const PlaceEdge& e : graph[a])
       if (g.colour[a] >= 0 && g.colour[e.to] >= 0) all.emplace_back(std::min(a, e.to), std::max(a, e.to));
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());

@@ -299,7 +299,7 @@ void WorldView::draw_world(sf::RenderTarget& window, const Camera& camera, const
   const sf::FloatRect& vp = camera.viewport;
   const LayerKey key{session.world_version, camera.center.x, camera.center.y, camera.pixels_per_unit, vp.left, vp.top,
                      vp.width, vp.height, overlays.borders, overlays.labels, fonts.label,
-                     shows_place_graph(session, overlays) ? session.model_version : -1};
+                     shows_place_graph(session, overlays) ? session.place_graph.version : -1};
   draw_fills(window, camera, world);
   if (key != layer_key_) {
     build_static_list(camera, session, overlays, fonts);

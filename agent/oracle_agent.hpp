@@ -18,6 +18,12 @@ class OracleAgent : public Agent {
   std::string name() const override { return "oracle"; }
   void reset(const Observation& obs) override;
   double act(const Observation& obs) override;
+  AgentTrace trace() const override {
+    AgentTrace t;
+    t.oracle_path = &path_;
+    t.oracle_replans = replans_;
+    return t;
+  }
   const OraclePath& path() const { return path_; }  // the current plan (for drawing)
   int replans() const { return replans_; }
 

@@ -33,30 +33,33 @@ std::unique_ptr<Planner> planner_for(const AgentSetup& s) {
 
 namespace {
 
-// One row per agent: its name, what it is, whether it reads a model, and how the hierarchical
+// One row per agent: what the commands and the app show (AgentInfo), and how the hierarchical
 // variants differ from "hjepa" (ablations: each switches one part off).
 struct AgentEntry {
   const char* name;
+  const char* label;
   const char* about;
   bool needs_model;
-  void (*variant)(HJepaParams&, PlannerParams&);  // hjepa variants only
+  bool ablation;
+  void (*variant)(HJepaParams&, PlannerParams&);  // hjepa and its variants only
 };
 
 const std::vector<AgentEntry>& agent_table() {
   static const std::vector<AgentEntry> table = {
-      {"random", "uniform random headings", false, nullptr},
-      {"oracle", "privileged: follows the oracle's shortest path with the true position", false, nullptr},
-      {"flat", "level 1 alone: the planner aims at the next colour through the colour head", true, nullptr},
-      {"hjepa", "both levels: temporal places, the P2 place graph, watches, obstacle term", true,
-       [](HJepaParams&, PlannerParams&) {}},
-      {"hjepa-no-p2", "hjepa with the place graph from experienced transitions only (no P2)", true,
+      {"random", "random", "uniform random headings", false, false, nullptr},
+      {"oracle", "oracle", "privileged: follows the oracle's shortest path with the true position", false, false, nullptr},
+      {"flat", "flat", "level 1 alone: the planner aims at the next colour through the colour head", true, false, nullptr},
+      {"hjepa", "H-JEPA (levels 1 + 2)", "both levels: temporal places, the P2 place graph, the stuck and offer watches",
+       true, false, [](HJepaParams&, PlannerParams&) {}},
+      {"hjepa-no-p2", "hjepa-no-p2", "hjepa with the place graph from experienced transitions only (no P2)", true, true,
        [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Experience; }},
-      {"hjepa-distance", "hjepa with the place graph from the learned distance alone (places <= K steps apart, no P2)", true,
+      {"hjepa-distance", "hjepa-distance",
+       "hjepa with the place graph from the learned distance alone (places <= K steps apart, no P2)", true, true,
        [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Distance; }},
-      {"hjepa-no-watch", "hjepa with the stuck and offer watches off", true,
+      {"hjepa-no-watch", "hjepa-no-watch", "hjepa with the stuck and offer watches off", true, true,
        [](HJepaParams& h, PlannerParams&) { h.stuck_ratio = 0, h.offer_patience = 0; }},
-      {"hjepa-euclid", "hjepa over model format 4's places: k-means in s, P2 edges filtered by experience", true,
-       [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Euclid; }},
+      {"hjepa-euclid", "hjepa-euclid", "hjepa over model format 4's places: k-means in s, P2 edges filtered by experience",
+       true, true, [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Euclid; }},
   };
   return table;
 }
@@ -67,15 +70,41 @@ const AgentEntry* find_agent(const std::string& name) {
   return nullptr;
 }
 
+// The hierarchy and planner parameters a hierarchical agent is built with: the setup's, its belief
+// from belief_params, then the variant's changes.
+HJepaParams hjepa_params_for(const AgentEntry& entry, const AgentSetup& s, PlannerParams& planner) {
+  HJepaParams p = s.hjepa_params;
+  p.belief = s.belief_params;
+  planner = s.planner_params;
+  entry.variant(p, planner);
+  return p;
+}
+
 }  // namespace
+
+const std::vector<AgentInfo>& agent_infos() {
+  static const std::vector<AgentInfo> infos = [] {
+    std::vector<AgentInfo> out;
+    for (const AgentEntry& e : agent_table())
+      out.push_back({e.name, e.label, e.about, e.needs_model, e.variant != nullptr, e.ablation});
+    return out;
+  }();
+  return infos;
+}
 
 const std::vector<std::string>& agent_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    for (const AgentEntry& e : agent_table()) out.push_back(e.name);
+    for (const AgentInfo& a : agent_infos()) out.push_back(a.name);
     return out;
   }();
   return names;
+}
+
+const AgentInfo* agent_info(const std::string& name) {
+  for (const AgentInfo& a : agent_infos())
+    if (name == a.name) return &a;
+  return nullptr;
 }
 
 std::string agent_name_list() {
@@ -85,15 +114,15 @@ std::string agent_name_list() {
 }
 
 std::string agent_about(const std::string& name) {
-  const AgentEntry* e = find_agent(name);
-  return e ? e->about : "";
+  const AgentInfo* a = agent_info(name);
+  return a ? a->about : "";
 }
 
 bool is_agent_name(const std::string& name) { return find_agent(name) != nullptr; }
 
 bool agent_needs_model(const std::string& name) {
-  const AgentEntry* e = find_agent(name);
-  return e && e->needs_model;
+  const AgentInfo* a = agent_info(name);
+  return a && a->needs_model;
 }
 
 std::unique_ptr<Agent> make_agent(const std::string& name, const AgentSetup& s) {
@@ -105,11 +134,18 @@ std::unique_ptr<Agent> make_agent(const std::string& name, const AgentSetup& s) 
   check_model_fits(*s.model, s.env_params);
   if (name == "flat")
     return std::make_unique<FlatJepaAgent>(s.model->level1, s.task, s.env_params, planner_for(s), s.belief_params);
-  HJepaParams p = s.hjepa_params;
-  p.belief = s.belief_params;
   AgentSetup varied = s;
-  entry->variant(p, varied.planner_params);
+  const HJepaParams p = hjepa_params_for(*entry, s, varied.planner_params);
   return std::make_unique<HJepaAgent>(s.model->level1, s.model->level2, s.task, s.env_params, planner_for(varied), p);
+}
+
+void set_agent_params(const std::string& name, Agent& agent, const AgentSetup& s) {
+  const AgentEntry* entry = find_agent(name);
+  if (!entry) throw std::logic_error("set_agent_params: unknown agent \"" + name + "\"");
+  if (!entry->variant) return agent.set_params({&s.planner_params, &s.belief_params, nullptr});
+  PlannerParams planner;
+  const HJepaParams p = hjepa_params_for(*entry, s, planner);
+  agent.set_params({&planner, &p.belief, &p});
 }
 
 }  // namespace hjepa

@@ -1,5 +1,6 @@
-// Every agent the headless commands can run, made by name in one place: `hjepa run`, `hjepa bench`
-// (and later the GUI) build agents through make_agent, so an agent added here is available to all.
+// Every agent, made by name in one place: `hjepa run`, `hjepa bench` and the desktop app (its
+// Agent and Bench panels, `hjepa gui --agent`, the settings file) build agents through make_agent and
+// list them from this table, so an agent added here is available to all.
 #pragma once
 #include <memory>
 #include <string>
@@ -32,9 +33,22 @@ struct AgentSetup {
   OracleAgentParams oracle_params;   // the oracle agent's replanning and grid
 };
 
+// One row of the agent table, as the commands and the app list it.
+struct AgentInfo {
+  const char* name;   // --agent, the settings file's "agent", the bench CSV's agent column
+  const char* label;  // the app's Agent panel
+  const char* about;  // one line: what it is
+  bool needs_model;   // built on a trained model (AgentSetup::model)
+  bool hierarchical;  // plans with level 2 (hjepa and its ablations): takes HJepaParams
+  bool ablation;      // a variant with one part switched off (left out of the app's default bench selection)
+};
+
 // Every agent, in table order: "random", "oracle", "flat", "hjepa", then the hjepa ablations
 // ("hjepa-no-p2", "hjepa-distance", "hjepa-no-watch", "hjepa-euclid").
+const std::vector<AgentInfo>& agent_infos();
 const std::vector<std::string>& agent_names();
+// Its row; null for an unknown name.
+const AgentInfo* agent_info(const std::string& name);
 // One line on what the agent is ("" for an unknown name).
 std::string agent_about(const std::string& name);
 // "random, oracle, flat"
@@ -47,5 +61,9 @@ bool agent_needs_model(const std::string& name);
 // or the planner name is unknown; a missing model for a model-based agent or an unknown agent name
 // is a programmer error (std::logic_error): check with is_agent_name / agent_needs_model first.
 std::unique_ptr<Agent> make_agent(const std::string& name, const AgentSetup& setup);
+// Hands `agent`, built by make_agent(name, ...), the planner, belief and hierarchy parameters of
+// `setup` (with the variant's changes, as make_agent applies them) between steps, without a reset:
+// the app's live edits. The planner type, env, task and model stay; rebuild the agent for those.
+void set_agent_params(const std::string& name, Agent& agent, const AgentSetup& setup);
 
 }  // namespace hjepa

@@ -1,4 +1,5 @@
 // `hjepa gui` (and `hjepa` alone): parse the app's flags into GuiOptions and open the window.
+#include "app/agent_factory.hpp"
 #include "app/cli_common.hpp"
 #include "app/gui/gui.hpp"
 
@@ -14,9 +15,9 @@ int cmd_gui(int argc, char** argv) {
       ->check(seed_check())->excludes(file);
   app.add_option("--task", task, "Colours to stand in, in order, e.g. red,green,blue");
   app.add_option("--agent", agent,
-                 "Agent: oracle, random, flat or hjepa (default: the saved one, else oracle; flat and hjepa need a "
+                 "Agent: " + agent_name_list() + " (default: the saved one, else oracle; flat and the hjepa agents need a "
                  "model: Training tab)")
-      ->check(CLI::IsMember({"oracle", "random", "flat", "hjepa"}));
+      ->check(CLI::IsMember(agent_names()));
   app.add_option("--seed", o.seed, "Episode seed (default 1)")->check(seed_check());
   app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive)")
       ->check(number_check(true, 0, 10000000));

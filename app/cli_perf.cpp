@@ -145,7 +145,7 @@ int perf_agent(bool json, int episodes, const MapChoice& map, const std::string&
       const double heading = agent.act(obs);
       act_seconds += seconds_since(t0);
       ++steps;
-      if (!agent.trace().replan_reason.empty()) high_ms.push_back(agent.trace().high_ms);
+      if (!agent.hjepa_trace().replan_reason.empty()) high_ms.push_back(agent.hjepa_trace().high_ms);
       obs = env.step(heading).obs;
     }
     successes += env.state().progress >= task.size();

@@ -87,16 +87,17 @@ int cmd_run(int argc, char** argv) {
     double total_reward = 0;
     nlohmann::json step_trace = nlohmann::json::array();  // hjepa: what both levels decided at each step
     nlohmann::json corrections = nlohmann::json::array();  // hjepa: each step where the world refuted the model
-    const auto* hjepa_agent = dynamic_cast<const HJepaAgent*>(agent.get());  // null for the other agents
+    const bool hierarchical = agent->trace().hierarchy != nullptr;
     const auto t1 = std::chrono::steady_clock::now();
     while (!terminated && !truncated) {
       const double heading = agent->act(obs);
-      if (hjepa_agent && !hjepa_agent->trace().correction.empty()) {
-        corrections.push_back({{"step", env.state().step}, {"correction", hjepa_agent->trace().correction}});
-        if (!json) std::fprintf(stderr, "step %d: %s\n", env.state().step, hjepa_agent->trace().correction.c_str());
+      const HJepaTrace* hierarchy = agent->trace().hierarchy;  // null for the agents without level 2
+      if (hierarchy && !hierarchy->correction.empty()) {
+        corrections.push_back({{"step", env.state().step}, {"correction", hierarchy->correction}});
+        if (!json) std::fprintf(stderr, "step %d: %s\n", env.state().step, hierarchy->correction.c_str());
       }
-      if (hjepa_agent && json) {
-        const HJepaTrace& tr = hjepa_agent->trace();
+      if (hierarchy && json) {
+        const HJepaTrace& tr = *hierarchy;
         step_trace.push_back({{"place", tr.place},
                               {"subgoal_place", tr.subgoal_place},
                               {"target_colour", tr.target_colour >= 0 ? std::string(color_name(static_cast<Color>(tr.target_colour))) : ""},
@@ -143,13 +144,15 @@ int cmd_run(int argc, char** argv) {
                           {"progress_steps", progress_steps},
                           {"trajectory", points(trajectory)},
                           {"observations", points(observed)}};
-      if (const HJepaAgent* h = hjepa_agent) {
+      if (hierarchical) {
+        const AgentTrace t = agent->trace();
+        const HighLevelPlan& first = *t.first_high_plan;
         nlohmann::json colours = nlohmann::json::array();
-        for (Color c : plan_colour_sequence(h->first_plan())) colours.push_back(std::string(color_name(c)));
+        for (Color c : plan_colour_sequence(first)) colours.push_back(std::string(color_name(c)));
         j["high_level_plan"] = colours;
-        j["high_level_plan_places"] = h->first_plan().places;
-        j["high_level_plan_cost"] = h->first_plan().cost;
-        j["high_level_replans"] = h->trace().replans;
+        j["high_level_plan_places"] = first.places;
+        j["high_level_plan_cost"] = first.cost;
+        j["high_level_replans"] = t.hierarchy->replans;
         j["corrections"] = corrections;
         j["trace"] = step_trace;
       }
@@ -157,10 +160,12 @@ int cmd_run(int argc, char** argv) {
     } else {
       std::printf("agent %s, task %s, start (%.2f, %.2f), seed %llu\n", agent->name().c_str(),
                   task_to_string(task).c_str(), start_pos.x, start_pos.y, static_cast<unsigned long long>(seed));
-      if (const HJepaAgent* h = hjepa_agent)
+      if (hierarchical) {
+        const AgentTrace t = agent->trace();
         std::printf("high-level plan at the start: %s (%zu places, predicted %.0f steps); %d level-2 plans\n",
-                    colour_sequence_text(plan_colour_sequence(h->first_plan())).c_str(), h->first_plan().places.size(),
-                    h->first_plan().cost, h->trace().replans);
+                    colour_sequence_text(plan_colour_sequence(*t.first_high_plan)).c_str(), t.first_high_plan->places.size(),
+                    t.first_high_plan->cost, t.hierarchy->replans);
+      }
       std::printf("%s after %d steps (limit %d); colours achieved at steps:", terminated ? "success" : "truncated",
                   steps, env.max_steps());
       for (size_t k = 0; k < progress_steps.size(); ++k)

@@ -68,6 +68,22 @@ void check_refused(const std::string& args, const std::string& mentions) {
 
 }  // namespace
 
+// The desktop app offers every agent `hjepa run` does (both read the one agent table).
+TEST_CASE("hjepa gui --agent takes the same agents as hjepa run") {
+  auto agent_list = [](const std::string& help) {
+    const size_t at = help.find("Agent: ");
+    REQUIRE(at != std::string::npos);
+    const size_t end = help.find(" (", at);
+    REQUIRE(end != std::string::npos);
+    return help.substr(at, end - at);
+  };
+  const Result run = run_cli("run --help"), gui = run_cli("gui --help");
+  REQUIRE(run.status == 0);
+  REQUIRE(gui.status == 0);
+  CHECK(agent_list(gui.out) == agent_list(run.out));
+  for (const char* name : {"oracle", "random", "flat", "hjepa", "hjepa-euclid"}) CHECK(has(agent_list(gui.out), name));
+}
+
 TEST_CASE("--help works on every command") {
   for (const char* cmd : {"--help", "run --help", "map --help", "train --help", "perf --help", "perf env --help",
                           "perf oracle --help", "perf plan --help", "gui --help", "bench --help", "bench merge --help"}) {

@@ -72,13 +72,6 @@ std::unique_ptr<Agent> make_test_agent(const std::string& name, const Env& env, 
   return std::make_unique<HJepaAgent>(model.level1, model.level2, task, c.env, std::move(planner), c.hjepa);
 }
 
-// What the agent believes, when it has a belief (model-based agents).
-const MatF* belief_of(const Agent& agent) {
-  if (const auto* f = dynamic_cast<const FlatJepaAgent*>(&agent)) return &f->belief();
-  if (const auto* h = dynamic_cast<const HJepaAgent*>(&agent)) return &h->trace().belief;
-  return nullptr;
-}
-
 bool observation_ok(const Observation& obs, const EnvParams& p) {
   bool ok = std::isfinite(obs.position.x) && std::isfinite(obs.position.y) && obs.num_rays == p.num_rays;
   for (int k = 0; k < obs.num_rays; ++k) ok = ok && obs.ranges[k] >= 0 && obs.ranges[k] <= p.ray_max;
@@ -95,12 +88,12 @@ void run_short(const World& world, const Task& task, const RunConfig& c, const s
   CHECK(observation_ok(obs, c.env));
   const std::unique_ptr<Agent> agent = make_test_agent(agent_name, env, task, c, model);
   agent->reset(obs);
-  if (const MatF* b = belief_of(*agent)) CHECK(is_finite(*b));
+  if (const MatF* b = agent->trace().belief) CHECK(is_finite(*b));
   int steps = 0;
   while (!env.done() && steps < cap) {
     const double heading = agent->act(obs);
     REQUIRE(std::isfinite(heading));
-    if (const MatF* b = belief_of(*agent)) REQUIRE(is_finite(*b));
+    if (const MatF* b = agent->trace().belief) REQUIRE(is_finite(*b));
     const StepResult r = env.step(heading);
     ++steps;
     CHECK(r.info.step == steps);
@@ -240,7 +233,7 @@ TEST_CASE("the stuck watch fires at both ends of its window range") {
     int first_stuck = -1;
     for (int step = 0; step < 3 * kMaxStuckWindow && first_stuck < 0; ++step) {
       agent.act(obs);
-      if (agent.trace().stuck) first_stuck = step;
+      if (agent.hjepa_trace().stuck) first_stuck = step;
     }
     CHECK(first_stuck >= window);  // it needs `window` moves to compare
     CHECK(first_stuck <= window + 1);

@@ -236,7 +236,7 @@ TEST_CASE("hierarchical agent: a plan around the wall, recovery after a push, a 
   int steps_after_push = 0;
   while (!env.done()) {
     const double heading = agent.act(obs);
-    const HJepaTrace& tr = agent.trace();
+    const HJepaTrace& tr = agent.hjepa_trace();
     // The trace describes the action just taken.
     CHECK(tr.heading == heading);
     if (tr.escape_left == 0 && !tr.stuck) CHECK(heading == doctest::Approx(tr.low.headings.front()));
@@ -248,7 +248,7 @@ TEST_CASE("hierarchical agent: a plan around the wall, recovery after a push, a 
       CHECK(tr.subgoal_place == tr.high.places[1]);
       CHECK(tr.subgoal.isApprox(model.level2.places.subgoals.value.col(tr.subgoal_place)));
     }
-    if (agent.trace().replans == 1) {  // the first plan goes around the wall through green
+    if (agent.hjepa_trace().replans == 1) {  // the first plan goes around the wall through green
       const std::vector<Color> colours = plan_colour_sequence(agent.first_plan());
       CHECK(colours.front() == Color::Red);
       CHECK(colours.back() == Color::Blue);

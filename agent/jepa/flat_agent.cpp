@@ -28,4 +28,9 @@ double FlatJepaAgent::act(const Observation& obs) {
   return last_heading_;
 }
 
+void FlatJepaAgent::set_params(const LiveAgentParams& p) {
+  if (p.planner) planner_->params = *p.planner;
+  if (p.belief) belief_params = *p.belief;
+}
+
 }  // namespace hjepa

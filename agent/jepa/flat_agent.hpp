@@ -20,6 +20,8 @@ class FlatJepaAgent : public Agent {
   std::string name() const override { return "flat"; }
   void reset(const Observation& obs) override;
   double act(const Observation& obs) override;
+  AgentTrace trace() const override { return {&belief_, &plan_, &planner_->params, progress_}; }
+  void set_params(const LiveAgentParams& p) override;
 
   // Read-only trace for the GUI and tests.
   const MatF& belief() const { return belief_; }

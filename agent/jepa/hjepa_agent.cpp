@@ -165,4 +165,22 @@ double HJepaAgent::act(const Observation& obs) {
   return last_heading_;
 }
 
+AgentTrace HJepaAgent::trace() const {
+  AgentTrace t;
+  t.belief = &trace_.belief;
+  t.plan = &trace_.low;
+  t.planner = &planner_->params;
+  t.progress = trace_.progress;
+  t.hierarchy = &trace_;
+  t.places = &places();
+  t.place_graph = &graph();
+  t.first_high_plan = &first_plan_;
+  return t;
+}
+
+void HJepaAgent::set_params(const LiveAgentParams& p) {
+  if (p.planner) planner_->params = *p.planner;
+  if (p.hjepa) params = *p.hjepa;
+}
+
 }  // namespace hjepa

@@ -65,8 +65,10 @@ class HJepaAgent : public Agent {
   std::string name() const override { return "hjepa"; }
   void reset(const Observation& obs) override;
   double act(const Observation& obs) override;
+  AgentTrace trace() const override;
+  void set_params(const LiveAgentParams& p) override;
 
-  const HJepaTrace& trace() const { return trace_; }
+  const HJepaTrace& hjepa_trace() const { return trace_; }
   // The places and graph this agent plans over (they depend on params.graph).
   const Places& places() const { return level2_->places_for(params.graph); }
   const PlaceGraph& graph() const { return level2_->graph(params.graph); }

@@ -112,7 +112,7 @@ void draw_route_line(ImDrawList& list, const Camera& camera, const Session& sess
                      std::vector<ImVec2>& points) {
   const HighTrace& h = session.high_trace;
   const PlaceGraphView& g = session.place_graph;
-  if (!overlays.route || !session.hjepa_agent() || !session.running() || g.position.empty() || !h.valid || h.route.size() < 2)
+  if (!overlays.route || !session.agent_trace().hierarchy || !session.running() || g.position.empty() || !h.valid || h.route.size() < 2)
     return;
   // From the belief (where the agent thinks it is) through the places still ahead.
   points.clear();
@@ -125,7 +125,7 @@ void draw_route_stops(ImDrawList& list, const Camera& camera, const Session& ses
                       const ViewFonts& fonts) {
   const HighTrace& h = session.high_trace;
   const PlaceGraphView& g = session.place_graph;
-  if (!session.hjepa_agent() || !session.running() || g.position.empty()) return;  // a finished episode has no plan ahead
+  if (!session.agent_trace().hierarchy || !session.running() || g.position.empty()) return;  // a finished episode has no plan ahead
   if (overlays.subgoal && h.subgoal_place >= 0) target_mark(list, screen(camera, h.subgoal), 17);
   if (!overlays.route || !h.valid || h.route.empty()) return;
   // The current place (stop 0) is drawn only when the plan collects a colour there.
@@ -150,7 +150,7 @@ void draw_route_stops(ImDrawList& list, const Camera& camera, const Session& ses
 void draw_level1(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
                  std::vector<ImVec2>& points) {
   const Level1Trace& t = session.level1_trace;
-  if (!t.valid || !(session.flat_agent() || session.hjepa_agent())) return;
+  if (!t.valid || !session.agent_trace().plan) return;
   if (overlays.candidates)
     for (const std::vector<Vec2>& c : t.candidates) {
       if (c.size() < 2) continue;
@@ -172,7 +172,7 @@ void draw_level1(ImDrawList& list, const Camera& camera, const Session& session,
 }
 
 float draw_plan_caption(ImDrawList& list, ImVec2 pos, const Session& session, const ViewFonts& fonts) {
-  if (!session.hjepa_agent() || !session.running() || session.env->state().step == 0) return pos.y;
+  if (!session.agent_trace().hierarchy || !session.running() || session.env->state().step == 0) return pos.y;
   const HighTrace& h = session.high_trace;
   ImFont* font = fonts.chip;
   ImFont* small = fonts.label;
@@ -215,7 +215,7 @@ float draw_plan_caption(ImDrawList& list, ImVec2 pos, const Session& session, co
 
 void format_replan_note(const Session& session, char* out, size_t size) {
   *out = 0;
-  if (!session.hjepa_agent() || !session.env || session.last_replan_step < 0) return;
+  if (!session.agent_trace().hierarchy || !session.env || session.last_replan_step < 0) return;
   const int n = std::snprintf(out, size, "level 2 replanned at step %d: %s", session.last_replan_step,
                               session.last_replan_reason.c_str());
   if (!session.last_correction.empty() && n >= 0 && static_cast<size_t>(n) < size)
@@ -223,10 +223,10 @@ void format_replan_note(const Session& session, char* out, size_t size) {
 }
 
 void draw_corrections(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts) {
-  const HJepaAgent* agent = session.hjepa_agent();
+  const HJepaTrace* t = session.agent_trace().hierarchy;
   const PlaceGraphView& g = session.place_graph;
-  if (!agent || !session.running() || g.position.empty() || !agent->trace().memory) return;
-  const EpisodeMemory& m = *agent->trace().memory;
+  if (!t || !session.running() || g.position.empty() || !t->memory) return;
+  const EpisodeMemory& m = *t->memory;
   const int P = static_cast<int>(g.position.size());
   // An edge the agent found blocked: a red dashed line with a cross, and the steps it added.
   for (const auto& [edge, penalty] : m.edge_penalties) {
@@ -319,7 +319,8 @@ void draw_legend(ImDrawList& list, const Camera& camera, const Session& session,
   };
   Entry entries[10];
   int n = 0;
-  const bool hjepa = session.hjepa_agent() != nullptr, learned = hjepa || session.flat_agent() != nullptr;
+  const AgentTrace trace = session.agent_trace();
+  const bool hjepa = trace.hierarchy != nullptr, learned = trace.plan != nullptr;
   if (hjepa && overlays.route) {
     entries[n++] = {Icon::Route, "level-2 route (places 1, 2, 3...)"};
     entries[n++] = {Icon::Collect, "gets a task colour"};
@@ -329,7 +330,7 @@ void draw_legend(ImDrawList& list, const Camera& camera, const Session& session,
   if (learned && overlays.candidates) entries[n++] = {Icon::Candidates, "other candidates"};
   if (learned && overlays.belief) entries[n++] = {Icon::Belief, "belief (where it thinks it is)"};
   if (hjepa && overlays.place_graph) entries[n++] = {Icon::Places, "place graph it learned"};
-  if (session.oracle_agent() && overlays.plan) entries[n++] = {Icon::OraclePath, "oracle's shortest path (knows the map)"};
+  if (trace.oracle_path && overlays.plan) entries[n++] = {Icon::OraclePath, "oracle's shortest path (knows the map)"};
   entries[n++] = {Icon::Agent, "agent"};
   if (overlays.perceived) entries[n++] = {Icon::Perceived, "perceived position"};
 

@@ -1,8 +1,11 @@
-// The Agent panel: which agent drives, and every parameter of the chosen one, live. The flat and
-// H-JEPA agents' parameters come from agent_params.hpp (shared with the settings file) in three
-// tabs: planner, cost, high level (H-JEPA only). Edits reach the running agent on its next step.
+// The Agent panel: which agent drives (every row of app/agent_factory's table), and every parameter
+// of the chosen one, live. The learned agents' parameters come from agent_params.hpp (shared with
+// the settings file) in three tabs: planner, cost, high level (H-JEPA and its variants only). Edits
+// reach the running agent on its next step.
 #include <algorithm>
+#include <cmath>
 #include <imgui.h>
+#include <string>
 
 #include "app/gui/agent_params.hpp"
 #include "app/gui/panel_widgets.hpp"
@@ -71,7 +74,7 @@ void learned_agent_controls(Session& s) {
     ImGui::EndTabItem();
   };
   if (ImGui::BeginTabBar("##agenttabs")) {
-    if (s.agent_kind == AgentKind::HJepa)
+    if (const AgentInfo* a = agent_info(s.agent_name); a && a->hierarchical)
       tab("High level", ParamTab::HighLevel, "Level 2 (which places to pass through) and the stuck and offer watches");
     tab("Planner", ParamTab::Planner, "Level 1: the heading optimiser");
     tab("Cost", ParamTab::Cost, "Level 1: the energy the planner descends, and the belief filter");
@@ -81,7 +84,7 @@ void learned_agent_controls(Session& s) {
 }
 
 void oracle_controls(Session& s) {
-  ImGui::BeginDisabled(s.agent_kind != AgentKind::Oracle);
+  ImGui::BeginDisabled(s.agent_name != "oracle");
   ImGui::PushItemWidth(-110);
   if (declared_slider("agent.oracle.replan_distance", "replan dist", &s.oracle_params.replan_distance, 0.1, 3.0, "%.2f units",
                     "Replan when the true position is this far from the path"))
@@ -90,35 +93,42 @@ void oracle_controls(Session& s) {
                     "Oracle planner grid cell; smaller is more exact and slower", ImGuiSliderFlags_Logarithmic))
     s.apply_agent_params();
   ImGui::PopItemWidth();
-  if (const OracleAgent* oracle = s.oracle_agent()) ImGui::Text("replans this episode: %d", oracle->replans());
+  if (const AgentTrace t = s.agent_trace(); t.oracle_path) ImGui::Text("replans this episode: %d", t.oracle_replans);
   ImGui::EndDisabled();
+}
+
+// One radio button per row of the agent table, flowed on a grid of kColumn-pixel columns (a long
+// label takes several); returns true when one was pressed.
+bool agent_choice(Session& s) {
+  constexpr float kColumn = 45;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  bool changed = false;
+  float column = 0;  // where the next button starts, from the window's left edge (0: a new line)
+  for (const AgentInfo& a : agent_infos()) {
+    const float w = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(a.label).x;
+    if (column > 0 && column + w <= right)
+      ImGui::SameLine(column);
+    else
+      column = 0;
+    if (ImGui::RadioButton(a.label, s.agent_name == a.name)) {  // pressing the chosen one rebuilds it
+      s.agent_name = a.name;
+      changed = true;
+    }
+    const std::string help = std::string(a.about) + (a.needs_model ? " (needs a trained model)" : "");
+    tooltip(help.c_str());
+    const float end = (column > 0 ? column : style.WindowPadding.x) + w + style.ItemSpacing.x;
+    column = std::ceil(end / kColumn) * kColumn;
+  }
+  return changed;
 }
 
 }  // namespace
 
 void agent_panel(AppState& app) {
   Session& s = app.session;
-  int kind = static_cast<int>(s.agent_kind);
-  auto choice = [&](const char* label, AgentKind k, const char* help) {
-    const bool changed = ImGui::RadioButton(label, &kind, static_cast<int>(k));
-    tooltip(help);
-    return changed;
-  };
-  bool changed = choice("oracle", AgentKind::Oracle, "Follows the shortest path computed with the true map (privileged)");
-  ImGui::SameLine(90);
-  changed |= choice("random", AgentKind::Random, "A uniform random heading every step");
-  ImGui::SameLine(180);
-  changed |= choice("flat", AgentKind::Flat,
-                    "Level-1 JEPA alone: latent belief + heading planner through the learned predictor, aimed at the "
-                    "next colour (needs a trained model)");
-  changed |= choice("H-JEPA (levels 1 + 2)", AgentKind::HJepa,
-                    "The hierarchical agent: level 2 plans which places (and so colours) to pass through over the place "
-                    "graph it learned; level 1 steers to the next place's subgoal latent (needs a trained model)");
-  if (changed) {
-    s.agent_kind = static_cast<AgentKind>(kind);
-    s.apply_agent_params();
-  }
-  if (needs_model(s.agent_kind))
+  if (agent_choice(s)) s.apply_agent_params();
+  if (agent_needs_model(s.agent_name))
     learned_agent_controls(s);
   else
     oracle_controls(s);

@@ -104,13 +104,12 @@ int configure(const GuiOptions& options, Session& session, const std::optional<s
       session.task = saved;
   }
   if (options.agent) {
-    const std::optional<AgentKind> kind = parse_agent_kind(*options.agent);
-    if (!kind) {
-      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected oracle, random, flat or hjepa\n",
-                   options.agent->c_str());
+    if (!is_agent_name(*options.agent)) {
+      std::fprintf(stderr, "hjepa gui: --agent \"%s\": unknown agent; expected one of %s\n", options.agent->c_str(),
+                   agent_name_list().c_str());
       return 2;
     }
-    session.agent_kind = *kind;
+    session.agent_name = *options.agent;
   }
   session.episode_seed = options.seed;
   // Test hook: HJEPA_GUI_MODEL=FILE loads a model at launch and, unless --agent says otherwise,
@@ -118,7 +117,7 @@ int configure(const GuiOptions& options, Session& session, const std::optional<s
   if (const char* path = std::getenv("HJEPA_GUI_MODEL"); path && *path) {
     try {
       session.set_model(std::make_shared<const ModelFile>(load_model(path, session.world->fingerprint())), path);
-      if (!options.agent) session.agent_kind = AgentKind::HJepa;
+      if (!options.agent) session.agent_name = "hjepa";
     } catch (const ModelError& e) {
       std::fprintf(stderr, "hjepa gui: HJEPA_GUI_MODEL: %s\n", e.what());
       return 2;
@@ -217,8 +216,8 @@ int run_gui(const GuiOptions& options) {
   // Test hook: HJEPA_GUI_TRAIN=1 selects the H-JEPA agent (unless --agent says otherwise) and
   // presses "Train" at launch (headless runs cannot click).
   if (train_hook) {
-    if (!options.agent && app.session.agent_kind != AgentKind::HJepa) {
-      app.session.agent_kind = AgentKind::HJepa;
+    if (!options.agent && app.session.agent_name != "hjepa") {
+      app.session.agent_name = "hjepa";
       app.reset_episode();
     }
     app.start_training();
@@ -227,7 +226,7 @@ int run_gui(const GuiOptions& options) {
   // oracle agents at launch (headless runs cannot click).
   if (const char* suite = std::getenv("HJEPA_GUI_BENCH"); suite && *suite) {
     app.show_tab = AppState::Tab::Bench;
-    app.bench.agents[2] = app.bench.agents[3] = false;
+    app.bench.agents = {"random", "oracle"};
     const auto names = suite_names();
     if (const auto it = std::find(names.begin(), names.end(), suite); it != names.end()) app.bench.suite = static_cast<int>(it - names.begin());
     app.bench.job.start(suite, {"random", "oracle"}, 1, RunConfig{});

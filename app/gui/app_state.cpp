@@ -35,8 +35,9 @@ void AppState::poll_training() {
 }
 
 std::string AppState::use_learned_agent() {
-  if (needs_model(session.agent_kind)) return session.agent_kind == AgentKind::HJepa ? "the H-JEPA agent" : "the flat agent";
-  session.agent_kind = AgentKind::HJepa;
+  if (agent_needs_model(session.agent_name))
+    return session.agent_name == "hjepa" ? "the H-JEPA agent" : "the " + session.agent_name + " agent";
+  session.agent_name = "hjepa";
   reset_episode();
   return "the H-JEPA agent (Agent panel) now";
 }

@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -11,7 +12,35 @@
 
 namespace hjepa {
 
+std::vector<std::string> default_bench_agents() {
+  std::vector<std::string> out;
+  for (const AgentInfo& a : agent_infos())
+    if (!a.ablation) out.push_back(a.name);
+  return out;
+}
+
 namespace {
+
+// A checkbox per agent of the table (its name, as the CSV writes it), flowed into rows.
+void agent_checkboxes(std::vector<std::string>& ticked) {
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float end = 0;  // right edge of the last box on this line, from the window's left edge (0: none)
+  for (const AgentInfo& a : agent_infos()) {
+    const float w = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(a.name).x;
+    if (end > 0 && end + style.ItemSpacing.x + w <= right) ImGui::SameLine();
+    const auto it = std::find(ticked.begin(), ticked.end(), a.name);
+    bool on = it != ticked.end();
+    if (ImGui::Checkbox(a.name, &on)) {
+      if (on)
+        ticked.push_back(a.name);
+      else
+        ticked.erase(it);
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", a.about);
+    end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  }
+}
 
 void summary_table(const BenchSummary& summary) {
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
@@ -55,18 +84,14 @@ void draw_bench_panel(BenchPanelState& state, const RunConfig& config) {
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("assets/suites/<name>.json; 'smoke' takes seconds, 'standard' hours");
-  static const char* kAgents[4] = {"random", "oracle", "flat", "hjepa"};
-  for (int i = 0; i < 4; ++i) {
-    if (i > 0) ImGui::SameLine();
-    ImGui::Checkbox(kAgents[i], &state.agents[i]);
-  }
+  agent_checkboxes(state.agents);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   ImGui::SliderInt("threads", &state.threads, 1, cores);
   ImGui::EndDisabled();
 
-  std::vector<std::string> agents;
-  for (int i = 0; i < 4; ++i)
-    if (state.agents[i]) agents.push_back(kAgents[i]);
+  std::vector<std::string> agents;  // table order
+  for (const std::string& name : agent_names())
+    if (std::find(state.agents.begin(), state.agents.end(), name) != state.agents.end()) agents.push_back(name);
   if (!busy) {
     ImGui::BeginDisabled(agents.empty());
     if (ImGui::Button("Run suite")) state.job.start(suites[state.suite], agents, state.threads, config);

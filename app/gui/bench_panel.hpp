@@ -8,9 +8,12 @@
 
 namespace hjepa {
 
+// The agents the Bench panel starts with ticked: every agent of the table but the ablations.
+std::vector<std::string> default_bench_agents();
+
 struct BenchPanelState {
   int suite = 0;                      // index into suite_names()
-  bool agents[4] = {true, true, true, true};  // random, oracle, flat, hjepa
+  std::vector<std::string> agents = default_bench_agents();  // ticked, any order (the run uses the table's)
   int threads = 1;
   BenchJob job;
 };

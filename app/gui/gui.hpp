@@ -11,7 +11,7 @@ struct GuiOptions {
   std::optional<std::string> map_file;   // --map FILE
   std::optional<uint64_t> map_seed;      // --map-seed N (default map seed when neither is given)
   std::optional<std::string> task;       // --task red,green
-  std::optional<std::string> agent;      // --agent oracle|random|flat|hjepa
+  std::optional<std::string> agent;      // --agent: one of agent_names() (app/agent_factory.hpp)
   uint64_t seed = 1;                     // --seed N: episode seed
   int frames = 0;                        // --frames N: render N frames then exit (0 = interactive)
   std::string screenshot;                // --screenshot FILE: PNG written after the last frame

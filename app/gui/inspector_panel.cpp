@@ -6,6 +6,7 @@
 #include <imgui.h>
 #include <string>
 
+#include "agent/jepa/hjepa_agent.hpp"
 #include "app/gui/panel_widgets.hpp"
 #include "app/gui/panels.hpp"
 
@@ -33,14 +34,13 @@ void observation_section(const Session& s) {
   else
     ImGui::TextDisabled("oracle from start: no path");
   tooltip("The shortest route through the task's colours from the episode's start: the yardstick");
-  if (const OracleAgent* oracle = s.oracle_agent(); oracle && oracle->path().found)
-    ImGui::Text("current plan: %.1f units", oracle->path().length);
+  if (const OraclePath* path = s.agent_trace().oracle_path; path && path->found)
+    ImGui::Text("current plan: %.1f units", path->length);
 }
 
 // Level 2 of the H-JEPA agent: its plan (colours, places, predicted steps), why it last replanned,
 // and what the watches found this episode.
-void high_level_section(const Session& s, const HJepaAgent& a) {
-  const HJepaTrace& t = a.trace();
+void high_level_section(const Session& s, const HJepaTrace& t) {
   const HighTrace& h = s.high_trace;
   section("level 2: high-level plan");
   if (t.replans == 0) {
@@ -77,7 +77,7 @@ void high_level_section(const Session& s, const HJepaAgent& a) {
   tooltip("The place the belief is in, and the next place on the route whose subgoal latent level 1 steers to");
   ImGui::Text("level-2 plans: %d", t.replans);
   ImGui::SameLine();
-  ImGui::TextDisabled("last: %s", a.trace().replan_reason.empty() ? "(kept)" : t.replan_reason.c_str());
+  ImGui::TextDisabled("last: %s", t.replan_reason.empty() ? "(kept)" : t.replan_reason.c_str());
   tooltip("Level 2 replans at the start, when the task progresses, when a subgoal is reached, when the belief strays "
           "from the route, when stuck or an offered colour is not seen, and every replan period");
   const EpisodeMemory* m = t.memory;
@@ -145,7 +145,7 @@ void timing_section(AppState& app) {
   const Session& s = app.session;
   ImGui::Separator();
   if (s.env) {
-    if (s.hjepa_agent())
+    if (s.agent_trace().hierarchy)
       ImGui::Text("act %.2f ms = L2 %.2f + L1 %.2f", s.last_act_ms, s.last_high_ms, s.last_act_ms - s.last_high_ms);
     else
       ImGui::Text("act %.2f ms", s.last_act_ms);
@@ -171,11 +171,12 @@ void inspector_panel(AppState& app) {
     return;
   }
   observation_section(s);
-  if (const HJepaAgent* h = s.hjepa_agent()) {
-    high_level_section(s, *h);
-    level1_section(s, h->trace().belief, h->trace().subgoal_place);
-  } else if (const FlatJepaAgent* f = s.flat_agent()) {
-    level1_section(s, f->belief(), -1);
+  const AgentTrace a = s.agent_trace();
+  if (a.hierarchy) {
+    high_level_section(s, *a.hierarchy);
+    level1_section(s, a.hierarchy->belief, a.hierarchy->subgoal_place);
+  } else if (a.belief) {
+    level1_section(s, *a.belief, -1);
   }
   timing_section(app);
 }

@@ -6,7 +6,8 @@
 #include <stdexcept>
 
 #include "agent/jepa/features.hpp"
-#include "agent/random_agent.hpp"
+#include "agent/jepa/hjepa_agent.hpp"
+#include "app/cli_common.hpp"
 
 namespace hjepa {
 namespace {
@@ -16,22 +17,6 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 
 }  // namespace
-
-const char* agent_kind_name(AgentKind k) {
-  switch (k) {
-    case AgentKind::Oracle: return "oracle";
-    case AgentKind::Random: return "random";
-    case AgentKind::Flat: return "flat";
-    case AgentKind::HJepa: return "hjepa";
-  }
-  return "?";
-}
-
-std::optional<AgentKind> parse_agent_kind(const std::string& name) {
-  for (AgentKind k : {AgentKind::Oracle, AgentKind::Random, AgentKind::Flat, AgentKind::HJepa})
-    if (name == agent_kind_name(k)) return k;
-  return std::nullopt;
-}
 
 const char* status_name(EpisodeStatus s) {
   switch (s) {
@@ -117,28 +102,39 @@ std::string Session::model_problem() const {
   return "";
 }
 
+AgentSetup Session::agent_setup() const {
+  AgentSetup setup(*env, task, env_params, episode_seed, model.get(), planner_type);
+  setup.planner_params = planner_params;
+  setup.belief_params = belief_params;
+  setup.hjepa_params = hjepa_params;
+  setup.oracle_params = oracle_params;
+  return setup;
+}
+
 bool Session::make_agent() {
   ++trace_version_;
-  if (agent_kind == AgentKind::Oracle) {
-    agent = std::make_unique<OracleAgent>(*env, oracle_params);
-  } else if (agent_kind == AgentKind::Random) {
-    agent = std::make_unique<RandomAgent>(derive_seed(episode_seed, 1));
-  } else {
-    agent.reset();
+  agent.reset();
+  hjepa_params.belief = belief_params;
+  if (!is_agent_name(agent_name)) {  // the CLI and the settings file check names first
+    problem = "unknown agent \"" + agent_name + "\"; expected one of " + agent_name_list();
+    return false;
+  }
+  if (agent_needs_model(agent_name)) {
     problem = model_problem();
     if (!problem.empty()) return false;
-    auto planner = make_planner(planner_type, planner_params, derive_seed(episode_seed, 2));
-    hjepa_params.belief = belief_params;
-    if (agent_kind == AgentKind::Flat)
-      agent = std::make_unique<FlatJepaAgent>(model->level1, task, env_params, std::move(planner), belief_params);
-    else
-      agent = std::make_unique<HJepaAgent>(model->level1, model->level2, task, env_params, std::move(planner), hjepa_params);
   }
+  try {
+    agent = hjepa::make_agent(agent_name, agent_setup());
+  } catch (const UsageError& e) {
+    problem = e.what();
+    return false;
+  }
+  agent_planner_type_ = planner_type;
   return true;
 }
 
 void Session::set_model(std::shared_ptr<const ModelFile> m, std::string source) {
-  const bool learned = needs_model(agent_kind);
+  const bool learned = agent_needs_model(agent_name);
   if (learned) agent.reset();  // it points into the old model
   model = std::move(m);
   model_source = std::move(source);
@@ -149,17 +145,9 @@ void Session::set_model(std::shared_ptr<const ModelFile> m, std::string source) 
 
 void Session::apply_planner_params() {
   hjepa_params.belief = belief_params;
-  Planner* planner = nullptr;
-  if (FlatJepaAgent* f = flat_agent()) {
-    planner = &f->planner();
-    f->belief_params = belief_params;
-  } else if (HJepaAgent* h = hjepa_agent()) {
-    planner = &h->planner();
-    h->params = hjepa_params;
-  }
-  if (!planner) return;
-  if (planner_type != planner->name()) return apply_agent_params();
-  planner->params = planner_params;
+  if (!agent || !agent->trace().plan) return;  // only the agents with a level-1 planner take these
+  if (planner_type != agent_planner_type_) return apply_agent_params();
+  set_agent_params(agent_name, *agent, agent_setup());
 }
 
 void Session::reset_episode() {
@@ -222,12 +210,12 @@ void Session::step_once() {
   const auto t1 = std::chrono::steady_clock::now();
   const StepResult result = env->step(heading);
   last_act_ms = ms_since(t0) - ms_since(t1);
-  const HJepaAgent* h = hjepa_agent();
-  last_high_ms = h && !h->trace().replan_reason.empty() ? h->trace().high_ms : 0;
-  if (h && !h->trace().replan_reason.empty()) {
+  const HJepaTrace* h = agent->trace().hierarchy;
+  last_high_ms = h && !h->replan_reason.empty() ? h->high_ms : 0;
+  if (h && !h->replan_reason.empty()) {
     last_replan_step = env->state().step - 1;
-    last_replan_reason = h->trace().replan_reason;
-    if (!h->trace().correction.empty()) last_correction = "step " + std::to_string(env->state().step - 1) + ": " + h->trace().correction;
+    last_replan_reason = h->replan_reason;
+    if (!h->correction.empty()) last_correction = "step " + std::to_string(env->state().step - 1) + ": " + h->correction;
   }
   last_step_ms = ms_since(t1);
   obs = result.obs;

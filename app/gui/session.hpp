@@ -1,7 +1,8 @@
 // The desktop app's simulation: the map, task, env and agent the GUI shows, their Params structs
 // (edited directly by the panels), the episode itself (reset, one step, live parameter edits) and
-// what the learned agents planned, decoded into world units for drawing (session_traces.cpp). No
-// drawing here; the world view and the panels read it through const references.
+// what the learned agents planned, decoded into world units for drawing (session_traces.cpp). The
+// agent is built by name through app/agent_factory's make_agent and read only through its trace().
+// No drawing here; the world view and the panels read it through const references.
 #pragma once
 #include <memory>
 #include <optional>
@@ -10,21 +11,13 @@
 #include <vector>
 
 #include "agent/agent.hpp"
-#include "agent/jepa/flat_agent.hpp"
-#include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/model_file.hpp"
-#include "agent/oracle_agent.hpp"
+#include "app/agent_factory.hpp"
 #include "sim/env.hpp"
 #include "sim/map_gen.hpp"
 #include "sim/oracle.hpp"
 
 namespace hjepa {
-
-enum class AgentKind { Oracle, Random, Flat, HJepa };
-// "oracle", "random", "flat", "hjepa": the CLI's --agent names.
-const char* agent_kind_name(AgentKind k);
-std::optional<AgentKind> parse_agent_kind(const std::string& name);
-inline bool needs_model(AgentKind k) { return k == AgentKind::Flat || k == AgentKind::HJepa; }
 
 // What a level-1 planner (flat or H-JEPA agent) planned at its last step, decoded by the position
 // probe for drawing (world units). The probe is for drawing only: the agents never read it.
@@ -43,9 +36,12 @@ struct Level1Trace {
 };
 
 // The H-JEPA agent's learned place graph decoded for drawing: each place at the position probe of
-// its subgoal latent. Depends only on the model, so it is rebuilt only when the model changes.
+// its subgoal latent. Depends only on the model and the places and graph the agent plans over (they
+// differ by variant), so it is rebuilt only when one of those changes.
 struct PlaceGraphView {
   int model_version = -1;                    // Session::model_version it was decoded from
+  const PlaceGraph* graph = nullptr;         // the agent's graph it was decoded from (null: the model's P2 graph)
+  int version = 0;                           // bumped at every decode (drawing caches key on it)
   std::vector<Vec2> position;                // P
   std::vector<int> colour;                   // dominant palette index; -1 for a place without members
   int connections = 0;                       // place pairs linked in either direction
@@ -71,7 +67,7 @@ struct Session {
   MapParams map_params;
   uint64_t map_seed = 1;
   EnvParams env_params;
-  AgentKind agent_kind = AgentKind::Oracle;
+  std::string agent_name = "oracle";      // one of agent_names() (the CLI's --agent names)
   OracleAgentParams oracle_params;
   std::string planner_type = "gradient";  // flat and hjepa agents: "gradient" or "cem"
   PlannerParams planner_params;           // flat and hjepa agents (applied live, on the next step)
@@ -105,7 +101,7 @@ struct Session {
   double last_plan_ms = 0;           // wall time of the reference plan at reset
   Level1Trace level1_trace;          // flat or hjepa agent; refreshed by refresh_traces()
   HighTrace high_trace;              // hjepa agent; refreshed by refresh_traces()
-  PlaceGraphView place_graph;        // the model's place graph; refreshed by refresh_traces()
+  PlaceGraphView place_graph;        // the place graph the agent plans over; refreshed by refresh_traces()
 
   // Generates the map from map_seed and map_params; keeps the task.
   void regenerate_map();
@@ -118,18 +114,17 @@ struct Session {
   // One env step; no-op when no episode is running.
   void step_once();
   bool running() const { return env && status == EpisodeStatus::Running; }
-  const OracleAgent* oracle_agent() const { return dynamic_cast<const OracleAgent*>(agent.get()); }
-  FlatJepaAgent* flat_agent() const { return dynamic_cast<FlatJepaAgent*>(agent.get()); }
-  HJepaAgent* hjepa_agent() const { return dynamic_cast<HJepaAgent*>(agent.get()); }
+  // What the agent believes and planned (empty when there is no agent).
+  AgentTrace agent_trace() const { return agent ? agent->trace() : AgentTrace{}; }
   // Empty when the model can drive the flat and hjepa agents here; else why not.
   std::string model_problem() const;
   // Replaces the model (the agent is rebuilt first, so it never points at a freed model).
   void set_model(std::shared_ptr<const ModelFile> m, std::string source);
-  // Copies planner_params / belief_params / hjepa_params into the running flat or hjepa agent;
+  // Hands planner_params / belief_params / hjepa_params to the running agent (set_agent_params);
   // rebuilds it when the planner type changed.
   void apply_planner_params();
   // Recomputes level1_trace and high_trace when the agent acted since the last call (cheap: a few
-  // predictor batches), and place_graph when the model changed.
+  // predictor batches), and place_graph when the model or the agent's graph changed.
   void refresh_traces();
   std::vector<Color> colors_on_map() const;
   bool on_map(Color c) const;
@@ -137,10 +132,12 @@ struct Session {
  private:
   bool build_env();
   bool make_agent();
-  void decode_place_graph();
+  AgentSetup agent_setup() const;  // what make_agent builds from: env, task, model and the Params structs
+  void decode_place_graph(const AgentTrace& trace);
   void decode_level1(const Level1& m, const PlanResult& plan, const MatF& belief, const MatF* goal, int colour,
                      const PlannerParams& pp);
-  void decode_high(const HJepaAgent& a);
+  void decode_high(const AgentTrace& a);
+  std::string agent_planner_type_;  // the planner type the current agent was built with
   int trace_version_ = 0, traced_version_ = -1;
 };
 

@@ -3,6 +3,7 @@
 // subgoal; the place graph once per model. The probe is for drawing only: no agent reads it.
 #include <algorithm>
 
+#include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/plan_cost.hpp"
 #include "app/gui/session.hpp"
 
@@ -45,38 +46,43 @@ std::vector<std::pair<int, int>> skeleton(const std::vector<std::pair<int, int>>
 }  // namespace
 
 void Session::refresh_traces() {
-  if (place_graph.model_version != model_version) decode_place_graph();
+  const AgentTrace a = agent_trace();
+  if (place_graph.model_version != model_version || place_graph.graph != a.place_graph) decode_place_graph(a);
   if (traced_version_ == trace_version_) return;
   traced_version_ = trace_version_;
   level1_trace.valid = false;
   high_trace.valid = false;
   high_trace.subgoal_place = -1;
-  if (!model) return;
-  if (FlatJepaAgent* f = flat_agent()) {
-    const int colour = f->progress() < task.size() ? static_cast<int>(task.colors[f->progress()]) : -1;
-    decode_level1(model->level1, f->last_plan(), f->belief(), nullptr, colour, f->planner().params);
-  } else if (HJepaAgent* h = hjepa_agent()) {
-    const HJepaTrace& t = h->trace();
-    decode_level1(model->level1, t.low, t.belief, t.subgoal.size() > 0 ? &t.subgoal : nullptr, t.target_colour,
-                  h->planner().params);
-    decode_high(*h);
+  if (!model || !a.belief || !a.plan || !a.planner) return;
+  if (const HJepaTrace* t = a.hierarchy) {
+    decode_level1(model->level1, *a.plan, *a.belief, t->subgoal.size() > 0 ? &t->subgoal : nullptr, t->target_colour,
+                  *a.planner);
+    decode_high(a);
+  } else {  // the flat agent aims at the next colour
+    const int colour = a.progress >= 0 && a.progress < task.size() ? static_cast<int>(task.colors[a.progress]) : -1;
+    decode_level1(model->level1, *a.plan, *a.belief, nullptr, colour, *a.planner);
   }
 }
 
-void Session::decode_place_graph() {
+// The places and graph the agent plans over (a hierarchical agent's, else the model's P2 graph).
+void Session::decode_place_graph(const AgentTrace& trace) {
   PlaceGraphView& g = place_graph;
+  const int version = g.version + 1;
   g = PlaceGraphView{};
   g.model_version = model_version;
+  g.graph = trace.place_graph;
+  g.version = version;
   if (!model) return;
   const Level2& l2 = model->level2;
-  const Places& places = l2.places;
+  const Places& places = trace.places ? *trace.places : l2.places;
+  const PlaceGraph& graph = trace.place_graph ? *trace.place_graph : l2.graph();
   const int P = places.size();
-  if (P == 0 || static_cast<int>(l2.graph().size()) != P) return;
+  if (P == 0 || static_cast<int>(graph.size()) != P) return;
   append_probe(model->level1, places.subgoals.value, g.position);
   for (int p = 0; p < P; ++p) g.colour.push_back(places.colours.value.col(p).sum() > 0.5f ? places.dominant_colour(p) : -1);
   std::vector<std::pair<int, int>> all;
   for (int a = 0; a < P; ++a)
-    for (const PlaceEdge& e : l2.graph()[a])
+    for (const PlaceEdge& e : graph[a])
       if (g.colour[a] >= 0 && g.colour[e.to] >= 0) all.emplace_back(std::min(a, e.to), std::max(a, e.to));
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
@@ -140,8 +146,8 @@ float edge_cost(const PlaceGraph& graph, const EpisodeMemory* memory, int a, int
 }  // namespace
 
 // The rest of the high-level route from the place the agent is in, and its subgoal.
-void Session::decode_high(const HJepaAgent& a) {
-  const HJepaTrace& t = a.trace();
+void Session::decode_high(const AgentTrace& a) {
+  const HJepaTrace& t = *a.hierarchy;
   HighTrace& h = high_trace;
   h.route.clear();
   h.route_colours.clear();
@@ -164,7 +170,7 @@ void Session::decode_high(const HJepaAgent& a) {
     h.route_colours.push_back(plan.colours[i]);
     h.achieves.push_back(plan.progress[i] > before ? before : -1);
     if (h.colour_sequence.empty() || h.colour_sequence.back() != plan.colours[i]) h.colour_sequence.push_back(plan.colours[i]);
-    if (i > from) h.remaining_cost += edge_cost(a.graph(), t.memory, plan.places[i - 1], plan.places[i]);
+    if (i > from) h.remaining_cost += edge_cost(*a.place_graph, t.memory, plan.places[i - 1], plan.places[i]);
   }
   h.valid = true;
 }

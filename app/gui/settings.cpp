@@ -235,10 +235,10 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
   });
 
   if (const auto agent = r.string("agent")) {
-    if (const std::optional<AgentKind> kind = parse_agent_kind(*agent))
-      s.agent_kind = *kind;
+    if (is_agent_name(*agent))
+      s.agent_name = *agent;
     else
-      r.warn("agent", "expected \"oracle\", \"random\", \"flat\" or \"hjepa\", got \"" + *agent + "\"");
+      r.warn("agent", "expected one of " + agent_name_list() + ", got \"" + *agent + "\"");
   }
   if (const auto style = r.string("map.style")) {
     if (const std::optional<MapStyle> parsed = parse_map_style(*style))
@@ -310,7 +310,7 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
   root["format"] = kFormat;
   root["map_seed"] = s.map_seed;
   root["task"] = task_text(s.task);
-  root["agent"] = agent_kind_name(s.agent_kind);
+  root["agent"] = s.agent_name;
   root["agent.planner"] = s.planner_type;
   root["map.style"] = map_style_name(s.map_params.style);
   // The table hands out pointers for editing; here they are only read.

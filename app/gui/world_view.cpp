@@ -138,9 +138,9 @@ size_t segment_near(const std::vector<Vec2>& points, Vec2 p, Vec2& projected) {
 
 void draw_plan(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts,
                std::vector<ImVec2>& ahead, std::vector<ImVec2>& placed) {
-  const OracleAgent* oracle = session.oracle_agent();
-  if (!oracle || !session.env || !oracle->path().found || oracle->path().points.size() < 2) return;
-  const OraclePath& path = oracle->path();
+  const OraclePath* oracle = session.agent_trace().oracle_path;
+  if (!oracle || !session.env || !oracle->found || oracle->points.size() < 2) return;
+  const OraclePath& path = *oracle;
   Vec2 here;
   const size_t segment = segment_near(path.points, session.env->state().position, here);
   ahead.clear();
@@ -253,7 +253,7 @@ void WorldView::add_static_overlays(ImDrawList& list, const Camera& camera, cons
 }
 
 bool WorldView::shows_place_graph(const Session& session, const Overlays& overlays) {
-  return overlays.place_graph && session.hjepa_agent() && session.place_graph.model_version == session.model_version;
+  return overlays.place_graph && session.agent_trace().hierarchy && session.place_graph.model_version == session.model_version;
 }
 
 namespace {
@@ -299,7 +299,7 @@ void WorldView::draw_world(sf::RenderTarget& window, const Camera& camera, const
   const sf::FloatRect& vp = camera.viewport;
   const LayerKey key{session.world_version, camera.center.x, camera.center.y, camera.pixels_per_unit, vp.left, vp.top,
                      vp.width, vp.height, overlays.borders, overlays.labels, fonts.label,
-                     shows_place_graph(session, overlays) ? session.model_version : -1};
+                     shows_place_graph(session, overlays) ? session.place_graph.version : -1};
   draw_fills(window, camera, world);
   if (key != layer_key_) {
     build_static_list(camera, session, overlays, fonts);

@@ -67,7 +67,7 @@ class WorldView {
     float left = 0, top = 0, width = 0, height = 0;
     bool borders = false, labels = false;
     const ImFont* font = nullptr;
-    int place_graph = -1;  // model version of the place graph drawn, -1 when none
+    int place_graph = -1;  // PlaceGraphView::version of the place graph drawn, -1 when none
     bool operator==(const LayerKey&) const = default;
   };
   void rebuild(const World& world);

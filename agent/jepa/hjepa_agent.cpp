@@ -67,27 +67,23 @@ bool HJepaAgent::watch_stuck(const Observation& obs) {
   return true;
 }
 
-double HJepaAgent::act(const Observation& obs) {
+// Kalman-like blend of what P1 expected with what E1 reads; keeps the stuck watch's window.
+void HJepaAgent::update_belief(const Observation& obs) {
   HJepaTrace& tr = trace_;
-  if (has_last_) {  // Kalman-like blend of what P1 expected with what E1 reads
-    const MatF expected = level1_->predict(tr.belief, &last_heading_);
-    const MatF reading = level1_->encode_observation(obs, env_.ray_max);
-    predicted_moves_.push_back(expected - tr.belief);
-    typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back().norm());
-    readings_.push_back(reading);
-    // The watch compares a window of up to kMaxStuckWindow steps: keep that many moves (and one more reading).
-    if (readings_.size() > static_cast<size_t>(kMaxStuckWindow) + 1) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
-    tr.belief = expected + static_cast<float>(params.belief.gain) * (reading - expected);
-  }
-  const int old_progress = tr.progress;
-  tr.progress = advance_progress(task_, tr.progress, obs.color);
-  if (tr.progress != old_progress) {  // a new target: watch afresh, the heading may turn back
-    readings_.erase(readings_.begin(), readings_.end() - 1);
-    predicted_moves_.clear();
-  }
-  tr.place = level2_->place_of(tr.belief, params.graph);
-  tr.replan_reason.clear();
-  tr.correction.clear();
+  const MatF expected = level1_->predict(tr.belief, &last_heading_);
+  const MatF reading = level1_->encode_observation(obs, env_.ray_max);
+  predicted_moves_.push_back(expected - tr.belief);
+  typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back().norm());
+  readings_.push_back(reading);
+  // The watch compares a window of up to kMaxStuckWindow steps: keep that many moves (and one more reading).
+  if (readings_.size() > static_cast<size_t>(kMaxStuckWindow) + 1) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
+  tr.belief = expected + static_cast<float>(params.belief.gain) * (reading - expected);
+}
+
+// The stuck and offer watches: what the world refuted at this step goes into the episode's memory
+// and the trace's correction. Returns true when a colour offer was refuted.
+bool HJepaAgent::run_watches(const Observation& obs, int old_progress) {
+  HJepaTrace& tr = trace_;
   tr.stuck = tr.escape_left == 0 && tr.progress == old_progress && watch_stuck(obs);
   if (tr.stuck) {
     ++tr.stuck_events;
@@ -99,20 +95,24 @@ double HJepaAgent::act(const Observation& obs) {
     }
   }
   // Offer watch: standing in the place that should give the next colour, without seeing it.
-  bool refuted = false;
   if (params.offer_patience > 0 && tr.high.found && tr.progress == old_progress && tr.progress < task_.size() &&
       tr.high.first_advance() == 0 && tr.place == tr.high.places.front()) {
     if (++steps_in_achiever_ >= params.offer_patience) {
       memory_.refuted_offers.insert({tr.place, static_cast<int>(task_.colors[tr.progress])});
       tr.correction = "place " + std::to_string(tr.place) + " does not offer " + std::string(color_name(task_.colors[tr.progress]));
-      refuted = true;
       steps_in_achiever_ = 0;
+      return true;
     }
   } else {
     steps_in_achiever_ = 0;
   }
+  return false;
+}
 
-  // Level 2: replan on events (start, progress, subgoal reached, strayed) or periodically.
+// Level 2 replans on events (start, stuck, refuted offer, progress, no plan, strayed, subgoal
+// reached) or periodically.
+void HJepaAgent::replan_on_events(int old_progress, bool refuted) {
+  HJepaTrace& tr = trace_;
   int at = -1;
   if (tr.high.found)
     for (size_t i = tr.plan_index; i < tr.high.places.size(); ++i)
@@ -138,22 +138,39 @@ double HJepaAgent::act(const Observation& obs) {
     replan("periodic");
   }
   ++steps_since_plan_;
+}
 
-  // Level 1: aim at the next place's subgoal latent; add the colour cost when the next place is
-  // where the plan achieves the next colour; colour cost alone when the current place offers it
-  // (or when level 2 found no plan: the flat agent's behaviour).
-  const int next_colour = tr.progress < task_.size() ? static_cast<int>(task_.colors[tr.progress]) : -1;
+// Level 1's target: the next place's subgoal latent; plus the colour cost when the next place is
+// where the plan achieves the next colour; the colour cost alone when the current place offers it
+// (or when level 2 found no plan: the flat agent's behaviour).
+void HJepaAgent::aim_level1() {
+  HJepaTrace& tr = trace_;
   tr.subgoal_place = -1;
   tr.subgoal.resize(0, 0);
-  tr.target_colour = next_colour;
-  if (tr.high.found && tr.high.places.size() > 1) {
-    const int advance = tr.high.first_advance();
-    if (advance != 0) {
-      tr.subgoal_place = tr.high.places[std::min<size_t>(tr.plan_index + 1, tr.high.places.size() - 1)];
-      tr.subgoal = places().subgoals.value.col(tr.subgoal_place);
-      if (advance != tr.plan_index + 1) tr.target_colour = -1;
-    }
+  tr.target_colour = tr.progress < task_.size() ? static_cast<int>(task_.colors[tr.progress]) : -1;
+  if (!tr.high.found || tr.high.places.size() <= 1) return;
+  const int advance = tr.high.first_advance();
+  if (advance == 0) return;
+  tr.subgoal_place = tr.high.places[std::min<size_t>(tr.plan_index + 1, tr.high.places.size() - 1)];
+  tr.subgoal = places().subgoals.value.col(tr.subgoal_place);
+  if (advance != tr.plan_index + 1) tr.target_colour = -1;
+}
+
+double HJepaAgent::act(const Observation& obs) {
+  HJepaTrace& tr = trace_;
+  if (has_last_) update_belief(obs);
+  const int old_progress = tr.progress;
+  tr.progress = advance_progress(task_, tr.progress, obs.color);
+  if (tr.progress != old_progress) {  // a new target: watch afresh, the heading may turn back
+    readings_.erase(readings_.begin(), readings_.end() - 1);
+    predicted_moves_.clear();
   }
+  tr.place = level2_->place_of(tr.belief, params.graph);
+  tr.replan_reason.clear();
+  tr.correction.clear();
+  const bool refuted = run_watches(obs, old_progress);
+  replan_on_events(old_progress, refuted);
+  aim_level1();
   tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour);
   last_heading_ = tr.low.headings.front();
   if (tr.escape_left > 0) {  // side-stepping: the plan above is kept for the trace and the warm start

@@ -79,6 +79,10 @@ class HJepaAgent : public Agent {
 
  private:
   void replan(const std::string& reason);
+  void update_belief(const Observation& obs);
+  bool run_watches(const Observation& obs, int old_progress);
+  void replan_on_events(int old_progress, bool refuted);
+  void aim_level1();
 
   const Level1* level1_;
   const Level2* level2_;

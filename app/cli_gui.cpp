@@ -22,6 +22,10 @@ int cmd_gui(int argc, char** argv) {
   app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive)")
       ->check(number_check(true, 0, 10000000));
   app.add_option("--screenshot", o.screenshot, "PNG written after the last frame (with --frames)");
+  app.add_flag("--first-launch", o.first_launch,
+               "Behave as the first launch does (no settings file yet): choose the H-JEPA, load its model from the cache "
+               "or train it in the background while the oracle drives (for tests; with --frames, frames count once "
+               "training is done)");
   return run_command(app, argc, argv, [&] {
     if (!map_file.empty()) o.map_file = map_file;
     if (map_seed >= 0) o.map_seed = static_cast<uint64_t>(map_seed);

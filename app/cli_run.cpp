@@ -66,10 +66,10 @@ int cmd_run(int argc, char** argv) {
         ModelCacheResult cache;
         model = cached_model(world, env_params, Level1TrainParams{}, Level2TrainParams{}, 1, "hjepa run", &cache);
         if (cache.from_cache)
-          std::fprintf(stderr, "hjepa run: loaded from the cache (0 s training): %s\n", cache.path.c_str());
+          std::fprintf(stderr, "hjepa run: model: from cache %s\n", cache.path.c_str());
         else
-          std::fprintf(stderr, "hjepa run: trained in %.1f s (probe R^2 %.4f)%s%s\n", cache.train_seconds,
-                       cache.report.probe_r2, cache.path.empty() ? "" : ", cached as ", cache.path.c_str());
+          std::fprintf(stderr, "hjepa run: model: trained in %.1f s (probe R^2 %.4f)%s%s\n", cache.train_seconds,
+                       cache.report.probe_r2, cache.path.empty() ? ", not cached" : ", cached as ", cache.path.c_str());
       }
     }
     const AgentSetup setup(env, task, env_params, seed, &model, planner_name);

@@ -329,8 +329,8 @@ TEST_CASE("bench: the same rows whatever the threads or shards; merge prints the
   CHECK(column(one, 1, "model").empty());                       // random needs none
   CHECK(std::stod(column(one, 3, "train_seconds")) > 0);
   CHECK(std::stod(column(two, 3, "train_seconds")) == 0);
-  CHECK(has(r1.err, "trained in"));
-  CHECK(has(r2.err, "loaded from the cache"));
+  CHECK(has(r1.err, "model: trained in"));
+  CHECK(has(r2.err, "model: from cache"));
 
   // The table: one line per agent and task length, spread over model seeds for flat; merge of a
   // run's own file prints exactly what the run printed.

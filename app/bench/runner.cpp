@@ -163,13 +163,14 @@ BenchModels prepare_models(const Suite& suite, const BenchPlan& plan, const std:
     m.name = model_cache_name(world, ep, suite.train, suite.train2, seed);
     m.from_cache = cache.from_cache;
     m.train_seconds = cache.train_seconds;
-    char note[256];
+    char note[512];
     if (cache.from_cache)
-      std::snprintf(note, sizeof note, "bench: model for map %s, model seed %llu: loaded from the cache (0 s training)",
-                    plan.maps[std::get<0>(key)].name.c_str(), static_cast<unsigned long long>(seed));
+      std::snprintf(note, sizeof note, "bench: map %s, model seed %llu: model: from cache %s",
+                    plan.maps[std::get<0>(key)].name.c_str(), static_cast<unsigned long long>(seed), m.name.c_str());
     else
-      std::snprintf(note, sizeof note, "bench: model for map %s, model seed %llu: trained in %.1f s",
-                    plan.maps[std::get<0>(key)].name.c_str(), static_cast<unsigned long long>(seed), cache.train_seconds);
+      std::snprintf(note, sizeof note, "bench: map %s, model seed %llu: model: trained in %.1f s, cached as %s",
+                    plan.maps[std::get<0>(key)].name.c_str(), static_cast<unsigned long long>(seed), cache.train_seconds,
+                    m.name.c_str());
     progress.advance(note);
     if (on_progress) on_progress(++done, static_cast<int64_t>(todo.size()));
   });

@@ -4,6 +4,7 @@
 // reach the running agent on its next step.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <imgui.h>
 #include <string>
 
@@ -127,7 +128,24 @@ bool agent_choice(Session& s) {
 
 void agent_panel(AppState& app) {
   Session& s = app.session;
-  if (agent_choice(s)) s.apply_agent_params();
+  if (agent_choice(s)) {
+    app.waiting_agent.clear();  // a new choice; ensure_model loads its model or trains one (auto_train)
+    app.ensure_model();
+    s.apply_agent_params();
+  }
+  if (!app.waiting_agent.empty()) {
+    ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.f, 1), "%s: its model is training; the oracle drives meanwhile",
+                       app.waiting_agent.c_str());
+  } else if (agent_needs_model(s.agent_name) && !s.model_problem().empty() && !app.training.busy()) {
+    char label[64];
+    std::snprintf(label, sizeof label, "Train now (about %.0f s)", app.expected_training_seconds());
+    if (ImGui::Button(label)) {
+      app.train_for_agent();
+      app.reset_episode();
+    }
+    tooltip("Train both levels on this map in the background (Training tab has the settings); the oracle drives "
+            "until the model is ready, then this agent takes over. The model goes into the cache hjepa run and bench use.");
+  }
   if (agent_needs_model(s.agent_name))
     learned_agent_controls(s);
   else

@@ -1,4 +1,4 @@
-// run_gui: checks the options, opens the 1600x900 window and runs the frame loop (events to ImGui
+// run_gui: checks the options, opens the window (1600x900 or the saved size, at most 90% of the desktop) and runs the frame loop (events to ImGui
 // first, then to ViewInput; playback; drawing; screenshots). With --frames N it renders N
 // frames, saves --screenshot and exits. Prints the median frame time on stderr at exit. Interactive
 // runs load the saved settings (settings.hpp) before applying the flags, and save them on exit.
@@ -7,6 +7,7 @@
 #include <SFML/System/Clock.hpp>
 #include <SFML/System/Sleep.hpp>
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -62,7 +63,7 @@ int no_display() {
       "hjepa gui: no display (DISPLAY is not set or its X server is not running).\n"
       "Headless equivalents:\n"
       "  hjepa run --map-seed 1 --task red,green,blue --agent oracle\n"
-      "  xvfb-run -a -s \"-screen 0 1600x900x24\" hjepa gui --frames 120 --screenshot shot.png\n",
+      "  xvfb-run -a -s \"-screen 0 1800x1000x24\" hjepa gui --frames 120 --screenshot shot.png\n",
       stderr);
   return 1;
 }
@@ -158,6 +159,27 @@ void draw_panel_backgrounds(sf::RenderTarget& target, sf::VertexArray& quads, co
   target.draw(quads, sf::RenderStates(sf::BlendNone));
 }
 
+// While a model trains in the background: what is training and how far, in a box over the bottom
+// of the map (the Training tab has the losses).
+void draw_training_overlay(ImDrawList& list, const Camera& camera, const AppState& app, const ViewFonts& fonts) {
+  if (!app.training.busy()) return;
+  const TrainingJob::Snapshot snap = app.training.snapshot();
+  const int done = snap.step + snap.step2, total = std::max(1, snap.steps + snap.steps2);
+  char text[200];
+  std::snprintf(text, sizeof text, "training the %s model: %s, step %d of %d, %.0f s of about %.0f s%s",
+                app.waiting_agent.empty() ? "learned agents'" : app.waiting_agent.c_str(), train_phase_name(snap.phase), done,
+                total, snap.seconds, app.expected_training_seconds(),
+                app.waiting_agent.empty() ? "" : " (the oracle drives meanwhile)");
+  ImFont* font = fonts.label;
+  const float size = font->FontSize, w = font->CalcTextSizeA(size, FLT_MAX, 0, text).x + 24;
+  const ImVec2 lo(camera.viewport.left + 14, camera.viewport.top + camera.viewport.height - kHelpHeight - size - 30);
+  const ImVec2 hi(lo.x + w, lo.y + size + 18);
+  list.AddRectFilled(lo, hi, IM_COL32(20, 22, 28, 225), 5);
+  const float fraction = std::clamp(static_cast<float>(done) / total, 0.f, 1.f);
+  list.AddRectFilled(ImVec2(lo.x, hi.y - 4), ImVec2(lo.x + w * fraction, hi.y), IM_COL32(110, 170, 250, 255), 2);
+  list.AddText(font, size, ImVec2(lo.x + 12, lo.y + 5), IM_COL32(230, 232, 240, 255), text);
+}
+
 }  // namespace
 
 int run_gui(const GuiOptions& options) {
@@ -174,8 +196,14 @@ int run_gui(const GuiOptions& options) {
   // saved values, so tests and screenshots are reproducible.
   app.settings_enabled = !headless;
   const std::filesystem::path settings_file = headless ? std::filesystem::path() : settings_path();
+  std::error_code ec;
+  // First launch (no settings file yet, or --first-launch): the H-JEPA is chosen; its model comes
+  // from the cache or trains in the background while the oracle drives (AppState::ensure_model).
+  const bool first_launch = options.first_launch || (!headless && !std::filesystem::exists(settings_file, ec));
   const LoadedSettings saved = load_settings(settings_file, app);
+  if (headless) app.auto_train = first_launch;  // reproducible runs train only when asked to
   if (const int status = configure(options, app.session, saved.task); status != 0) return status;
+  if (first_launch && !options.agent) app.session.agent_name = "hjepa";
   // Test hook: HJEPA_GUI_TRAIN=1 presses "Train" at launch (below); HJEPA_GUI_TRAIN="train.lr=1e6
   // train.steps=40" sets training parameters first (e.g. to watch a diverging run stop with its message).
   const char* train_env = std::getenv("HJEPA_GUI_TRAIN");
@@ -189,7 +217,11 @@ int run_gui(const GuiOptions& options) {
   if (!display_available()) return no_display();
   if (saved.camera && !options.map_file && !options.map_seed) app.fit_pending = false;
 
-  const sf::Vector2u window_size = saved.window_size.value_or(sf::Vector2u(kWindowWidth, kWindowHeight));
+  // The saved size (else 1600x900), at most 90% of the desktop the window opens on.
+  const sf::VideoMode desktop = sf::VideoMode::getDesktopMode();
+  sf::Vector2u window_size = saved.window_size.value_or(sf::Vector2u(kWindowWidth, kWindowHeight));
+  if (desktop.width > 0 && desktop.height > 0)
+    window_size = {std::min(window_size.x, desktop.width * 9 / 10), std::min(window_size.y, desktop.height * 9 / 10)};
   sf::RenderWindow window(sf::VideoMode(window_size.x, window_size.y), "hjepa-sim", sf::Style::Default,
                           sf::ContextSettings(0, 0, 0, 2, 1));
   if (!window.isOpen()) return no_display();
@@ -277,9 +309,12 @@ int run_gui(const GuiOptions& options) {
     background.Flags |= ImDrawListFlags_AntiAliasedFill;
     view.draw_world(window, app.camera, app.session, app.overlays, fonts);
     view.draw_overlays(background, app.camera, app.session, app.overlays, fonts, input.hovered_region());
+    draw_training_overlay(background, app.camera, app, fonts);
     draw_panel_backgrounds(window, panel_quads, app.panel_rects, panel_background);
     imgui_sfml::render();
-    ++frames_drawn;
+    // Headless runs count frames once background training is done, so --frames N shows its result.
+    if (!headless || !app.training.busy()) ++frames_drawn;
+    else sf::sleep(sf::milliseconds(5));  // leave the cores to the training threads
 
     const bool last_frame = headless && frames_drawn >= options.frames;
     if (app.screenshot_pending || (last_frame && !options.screenshot.empty())) {

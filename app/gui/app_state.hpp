@@ -36,6 +36,10 @@ struct AppState {
   bool screenshot_pending = false;
   bool save_settings_pending = false;  // the "Save settings" button (handled by the frame loop)
   bool settings_enabled = false;       // false with --frames: no settings file is read or written
+  // A learned agent chosen without a model for this map: train one in the background by itself
+  // (the oracle drives meanwhile and hands over when it is ready); off: a "Train now" button.
+  bool auto_train = true;
+  std::string waiting_agent;     // the learned agent the oracle stands in for while its model trains
   std::string message;           // last user-facing note (screenshot saved, bad start point, ...)
   enum class Tab { Keep, Inspector, Training, Bench };
   Tab show_tab = Tab::Keep;      // bring this tab of the second column forward on the next frame
@@ -55,6 +59,16 @@ struct AppState {
   // Starts background training on the current map; poll_training (every frame) installs the result.
   void start_training();
   void poll_training();
+  // The model cache file (shared with hjepa run and bench) for this map, env and training config
+  // ("" without a cache directory).
+  std::string cache_file() const;
+  // When the chosen agent needs a model the session lacks: load it from the cache, else (auto_train)
+  // start training with the oracle standing in. Called by reset_episode.
+  void ensure_model();
+  // Starts training for the chosen learned agent; the oracle drives until the model is ready.
+  void train_for_agent();
+  // Seconds a training run with the current parameters is expected to take on this machine.
+  double expected_training_seconds() const;
   void load_model_file();
   void save_model_file();
   // After a new model: selects the H-JEPA agent unless a learned agent already runs; returns its
@@ -63,6 +77,7 @@ struct AppState {
 
  private:
   double step_debt_ = 0;        // fractional steps carried to the next frame
+  double last_training_seconds_ = 0, last_training_work_ = 0;  // the last run trained in this app
   double finished_for_ = 0;     // seconds since the episode ended
 };
 

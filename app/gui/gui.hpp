@@ -15,6 +15,7 @@ struct GuiOptions {
   uint64_t seed = 1;                     // --seed N: episode seed
   int frames = 0;                        // --frames N: render N frames then exit (0 = interactive)
   std::string screenshot;                // --screenshot FILE: PNG written after the last frame
+  bool first_launch = false;             // --first-launch: behave as the first launch (no settings file yet)
 };
 
 // Runs the app; returns the process exit status. Without a display it says so on stderr,

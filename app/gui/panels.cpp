@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cstdio>
+#include <filesystem>
 #include <imgui.h>
 #include <iterator>
 #include <string>
@@ -47,17 +48,22 @@ void simulation_panel(AppState& app) {
   tooltip("Playback speed in env steps per second");
   ImGui::Checkbox("auto reset", &app.auto_reset);
   tooltip("When an episode ends, show it for 1 s, then start the next one (episode seed + 1)");
-  ImGui::SameLine();
-  ImGui::TextDisabled("map: %s", s.map_source.c_str());
 
-  ImGui::SetNextItemWidth(-90);
-  uint64_t map_seed = s.map_seed;
   const uint64_t one = 1;
-  if (ImGui::InputScalar("map seed", ImGuiDataType_U64, &map_seed, &one, nullptr, "%llu")) {
-    s.map_seed = map_seed;
-    app.regenerate_map();
+  if (s.map_source.rfind("seed ", 0) != 0) {  // a map file: name it instead of a seed it was not made from
+    ImGui::Text("map file: %s", std::filesystem::path(s.map_source).filename().string().c_str());
+    tooltip(("Loaded from " + s.map_source + "; New map [N] generates map seed " + std::to_string(s.map_seed + 1) +
+             " instead")
+                .c_str());
+  } else {
+    ImGui::SetNextItemWidth(-90);
+    uint64_t map_seed = s.map_seed;
+    if (ImGui::InputScalar("map seed", ImGuiDataType_U64, &map_seed, &one, nullptr, "%llu")) {
+      s.map_seed = map_seed;
+      app.regenerate_map();
+    }
+    tooltip("Seed of the generated map (N = next seed)");
   }
-  tooltip("Seed of the generated map (N = next seed)");
   ImGui::SetNextItemWidth(-90);
   uint64_t episode_seed = s.episode_seed;
   if (ImGui::InputScalar("episode seed", ImGuiDataType_U64, &episode_seed, &one, nullptr, "%llu")) {
@@ -247,7 +253,9 @@ void draw_panels(AppState& app, float window_width, float window_height) {
   const float x1 = window_width - kPanelsWidth, x2 = window_width - kPanelColumnWidth, w = kPanelColumnWidth;
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse;
   app.panel_rects.clear();
-  const float h1 = 186, h2 = 172, h4 = 210, h3 = window_height - h1 - h2 - h4;
+  // The View panel gives up height first on short windows (it scrolls), so the Agent panel keeps
+  // room for its tabs and sliders down to a 720-pixel screen.
+  const float h1 = 186, h2 = 172, h4 = std::clamp(window_height - h1 - h2 - 260, 110.f, 210.f), h3 = window_height - h1 - h2 - h4;
   auto panel = [&](const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra, void (*contents)(AppState&)) {
     place(pos, size);
     if (ImGui::Begin(title, nullptr, flags | extra)) contents(app);

@@ -269,6 +269,7 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
   }
   r.number("speed", app.steps_per_second, 1, 500);
   r.boolean("auto_reset", app.auto_reset);
+  r.boolean("auto_train", app.auto_train);
 
   if (const Json* overlays = r.object("overlays")) {
     Reader o(path, *overlays, "overlays.");
@@ -323,6 +324,7 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
   for_each_declared_setting(const_cast<AppState&>(app), [&](const char* key, const auto& field) { root[key] = field; });
   root["speed"] = app.steps_per_second;
   root["auto_reset"] = app.auto_reset;
+  root["auto_train"] = app.auto_train;
   Json overlays = Json::object();
   Overlays o = app.overlays;
   for_each_overlay(o, [&](const char* key, bool& value) { overlays[key] = value; });

@@ -46,6 +46,9 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
   if (ImGui::Button("Stop", ImVec2(-1, 0))) app.training.request_stop();
   ImGui::EndDisabled();
   tooltip("Stop at the next logged step and discard the result");
+  ImGui::Checkbox("train by itself", &app.auto_train);
+  tooltip("When the chosen learned agent has no model for this map (none loaded, none in the model cache), train one "
+          "in the background at once; the oracle drives until it is ready. Off: the Agent panel offers \"Train now\".");
 
   // One bar over both levels' optimiser steps.
   const int total = snap.steps + snap.steps2, done = snap.step + snap.step2;

@@ -1,7 +1,8 @@
-// Checks a screenshot of the desktop app: 1600x900, at least 5 of the palette's region fill
-// colours over a visible area each, and the agent's white disc somewhere in the world view; with
-// "hjepa", also the H-JEPA agent's subgoal mark in the view.
-// Usage: check_screenshot FILE.png [hjepa]; exit status 0 when every check passes.
+// Checks a screenshot of the desktop app: 1600x900 (with "small": at most 1280x720, the app on a
+// 1280x720 screen), at least 5 of the palette's region fill colours over a visible area each, and
+// the agent's white disc somewhere in the world view; with "hjepa", also the H-JEPA agent's
+// subgoal mark in the view.
+// Usage: check_screenshot FILE.png [hjepa|small]; exit status 0 when every check passes.
 #include <SFML/Graphics/Image.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -11,8 +12,8 @@
 
 namespace {
 
-constexpr unsigned kWidth = 1600, kHeight = 900;
-constexpr unsigned kViewWidth = 1000;  // the world view is left of the panels (two 290 px columns)
+unsigned kWidth = 1600, kHeight = 900;  // the image's size, once checked
+unsigned kViewWidth = 1000;  // the world view is left of the panels (two 290 px columns)
 constexpr int kTolerance = 6;          // per channel
 constexpr int kMinRegionPixels = 2000;
 constexpr int kMinColors = 5;
@@ -46,9 +47,9 @@ int subgoal_pixels(const sf::Image& image) {
 }
 
 int main(int argc, char** argv) {
-  const bool hjepa = argc == 3 && std::string(argv[2]) == "hjepa";
-  if (argc != 2 && !hjepa) {
-    std::fprintf(stderr, "usage: check_screenshot FILE.png [hjepa]\n");
+  const bool hjepa = argc == 3 && std::string(argv[2]) == "hjepa", small = argc == 3 && std::string(argv[2]) == "small";
+  if (argc != 2 && !hjepa && !small) {
+    std::fprintf(stderr, "usage: check_screenshot FILE.png [hjepa|small]\n");
     return 2;
   }
   sf::Image image;
@@ -57,7 +58,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   bool ok = true;
-  if (image.getSize().x != kWidth || image.getSize().y != kHeight) {
+  if (small) {
+    if (image.getSize().x > 1280 || image.getSize().y > 720 || image.getSize().x < 800 || image.getSize().y < 400) {
+      std::fprintf(stderr, "check_screenshot: size %ux%u, expected a window that fits a 1280x720 screen\n", image.getSize().x,
+                   image.getSize().y);
+      return 1;
+    }
+    kWidth = image.getSize().x, kHeight = image.getSize().y, kViewWidth = kWidth - 580;
+  } else if (image.getSize().x != kWidth || image.getSize().y != kHeight) {
     std::fprintf(stderr, "check_screenshot: size %ux%u, expected %ux%u\n", image.getSize().x, image.getSize().y, kWidth, kHeight);
     return 1;
   }

@@ -7,7 +7,11 @@
 # the run must finish while the app renders.
 # diverge: the HJEPA_GUI_TRAIN hook trains with a diverging learning rate; the app must report the
 # training guard's message and keep running.
-# Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench|diverge]
+# first_launch: an empty model cache and --first-launch: the app chooses the H-JEPA, trains its
+# (small, via HJEPA_GUI_TRAIN) model in the background while the oracle drives, hands over and
+# caches the model; `hjepa bench` with the same training then says "model: from cache".
+# small: on a 1280x720 screen the window (and so the screenshot) fits the screen.
+# Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench|diverge|first_launch|small]
 set -u
 hjepa=$1 checker=$2 shot=$3 mode=${4:-oracle}
 if ! command -v xvfb-run >/dev/null 2>&1; then
@@ -16,8 +20,15 @@ if ! command -v xvfb-run >/dev/null 2>&1; then
 fi
 rm -f "$shot"
 model="" frames=60 agent=() check=()
-bench="" train=""
-if [ "$mode" = bench ]; then
+bench="" train="" screen=1800x1000
+small_training="train.steps=200 train.sequences=100 train.polish_steps=300 train.head_steps=800 train.probe_steps=800 train.distance_steps=600 train.level2_steps=300"
+if [ "$mode" = first_launch ]; then
+  HJEPA_CACHE_DIR=$(mktemp -d /tmp/hjepa-first-launch.XXXXXX)
+  export HJEPA_CACHE_DIR
+  train="$small_training" frames=20 agent=(--first-launch) check=(hjepa)
+elif [ "$mode" = small ]; then
+  screen=1280x720 check=(small)
+elif [ "$mode" = bench ]; then
   bench=smoke frames=240 mode_log="${shot%.png}.log"
 elif [ "$mode" = diverge ]; then
   # The Training tab trains with a learning rate that diverges at once: the app must show the
@@ -38,7 +49,7 @@ if [ "$mode" = hjepa ]; then
   check=(hjepa)
 fi
 # HJEPA_GUI_PRELOAD (sanitizer builds, see CMakeLists.txt): libraries preloaded into the app only.
-HJEPA_GUI_TRAIN="$train" HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 1600x900x24" \
+HJEPA_GUI_TRAIN="$train" HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 ${screen}x24" \
   env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} \
   "$hjepa" gui --map-seed 3 "${agent[@]}" --frames "$frames" --screenshot "$shot" 2> >(tee "${shot%.png}.log" >&2)
 status=$?
@@ -54,5 +65,20 @@ fi
 if [ "$mode" = diverge ] && ! grep -q "hjepa gui: level 1: non-finite .* at step [0-9]*; training stopped" "${shot%.png}.log"; then
   echo "gui_smoke: the diverging training run did not end with the guard's message within $frames frames (see ${shot%.png}.log)" >&2
   exit 1
+fi
+if [ "$mode" = first_launch ]; then
+  if ! grep -q "training finished; the H-JEPA agent uses the new model (cached as " "${shot%.png}.log"; then
+    echo "gui_smoke: the first launch did not train and cache the H-JEPA's model (see ${shot%.png}.log)" >&2
+    exit 1
+  fi
+  suite="${shot%.png}.suite.json"
+  echo '{"format": "hjepa-suite/1", "maps": {"seeds": [3]}, "tasks": [{"length": 1, "per_map": 1}], "max_steps": 5,
+    "train": {"steps": 200, "sequences": 100, "polish_steps": 300, "head_steps": 800, "probe_steps": 800,
+              "distance_steps": 600, "level2_steps": 300}}' > "$suite"
+  if ! "$hjepa" bench --suite "$suite" --agents hjepa 2>&1 | tee "${shot%.png}.bench.log" | grep -q "model: from cache"; then
+    echo "gui_smoke: hjepa bench with the app's training did not find the app's model in the cache (see ${shot%.png}.bench.log)" >&2
+    exit 1
+  fi
+  rm -rf "$HJEPA_CACHE_DIR"
 fi
 exec "$checker" "$shot" "${check[@]}"

@@ -49,11 +49,19 @@ if [ "$mode" = hjepa ]; then
   check=(hjepa)
 fi
 # HJEPA_GUI_PRELOAD (sanitizer builds, see CMakeLists.txt): libraries preloaded into the app only.
-HJEPA_GUI_TRAIN="$train" HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 ${screen}x24" \
-  env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} \
-  "$hjepa" gui --map-seed 3 "${agent[@]}" --frames "$frames" --screenshot "$shot" 2> >(tee "${shot%.png}.log" >&2)
-status=$?
-sleep 0.2  # let tee finish
+# xvfb-run -a can lose a race for a display number to another Xvfb starting at the same moment
+# (CTest runs these tests one at a time, but other jobs on the machine may not): then the app finds
+# no display before it does anything, and the run is retried (at most three times).
+for attempt in 1 2 3; do
+  HJEPA_GUI_TRAIN="$train" HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 ${screen}x24" \
+    env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} \
+    "$hjepa" gui --map-seed 3 "${agent[@]}" --frames "$frames" --screenshot "$shot" 2> >(tee "${shot%.png}.log" >&2)
+  status=$?
+  sleep 0.2  # let tee finish
+  if [ "$status" -eq 0 ] || ! grep -q "Failed to open X11 display" "${shot%.png}.log"; then break; fi
+  echo "gui_smoke: attempt $attempt found no X display (a display-number race); retrying" >&2
+  sleep $((attempt * 2))
+done
 if [ "$status" -ne 0 ]; then
   echo "gui_smoke: 'hjepa gui --frames $frames' ($mode agent) exited with status $status, expected 0" >&2
   exit 1

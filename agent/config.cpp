@@ -5,10 +5,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "sim/atomic_file.hpp"
+#include "sim/json_reader.hpp"
 #include "sim/map_gen.hpp"
 
 namespace hjepa {
@@ -109,35 +110,35 @@ std::vector<ParamSpec> make_table() {
   return t;
 }
 
-// Checks and applies one value; `shown` is the value as the user wrote it.
-void apply_value(RunConfig& config, const ParamSpec& p, const Json& v, const std::string& where) {
-  auto refuse = [&](const std::string& got) {
-    throw ConfigError(where + p.name + ": " + got + "; expected " + p.range_text());
-  };
+// Applies one value when it suits the parameter; else returns what is wrong with it ("2 is out of range").
+std::string apply_value(RunConfig& config, const ParamSpec& p, const Json& v) {
   if (!p.choices.empty()) {
-    if (!v.is_string()) refuse(v.dump() + " is not text");
+    if (!v.is_string()) return describe_json(nlohmann::ordered_json(v)) + " is not text";
     const std::string s = v.get<std::string>();
-    if (std::find(p.choices.begin(), p.choices.end(), s) == p.choices.end()) refuse("\"" + s + "\"");
+    if (std::find(p.choices.begin(), p.choices.end(), s) == p.choices.end()) return "\"" + s + "\"";
     p.set_text(config, s);
-    return;
+    return "";
   }
-  if (!v.is_number()) refuse(v.dump() + " is not a number");
+  if (!v.is_number()) return describe_json(nlohmann::ordered_json(v)) + " is not a number";
   const double x = v.get<double>();
-  if (p.integer && (!v.is_number_integer() && !v.is_number_unsigned()) && x != std::floor(x)) refuse(num(x) + " is not an integer");
-  if (!(std::isfinite(x) && x >= p.lo && x <= p.hi)) refuse(num(x) + " is out of range");
+  if (p.integer && (!v.is_number_integer() && !v.is_number_unsigned()) && x != std::floor(x)) return num(x) + " is not an integer";
+  if (!(std::isfinite(x) && x >= p.lo && x <= p.hi)) return num(x) + " is out of range";
   p.set(config, x);
+  return "";
 }
 
-void apply_object(RunConfig& config, const Json& j, const std::string& prefix, const std::string& where) {
+// Nested objects and dotted keys, in the key order of nlohmann::json (sorted), as before the reader.
+void apply_object(RunConfig& config, const Json& j, const std::string& prefix, const std::string& path, const JsonReader& rd) {
   for (const auto& item : j.items()) {
     const std::string key = prefix + item.key();
+    const std::string at = member_path(path, item.key());
     if (item.value().is_object()) {
-      apply_object(config, item.value(), key + ".", where);
+      apply_object(config, item.value(), key + ".", at, rd);
       continue;
     }
     const ParamSpec* p = find_run_param(key);
-    if (!p) throw ConfigError(where + key + ": unknown parameter; expected one of the names `hjepa bench --help-config` lists");
-    apply_value(config, *p, item.value(), where);
+    if (!p) rd.refuse(at, "unknown parameter", "one of the names `hjepa bench --help-config` lists");
+    if (const std::string problem = apply_value(config, *p, item.value()); !problem.empty()) rd.refuse(at, problem, p->range_text());
   }
 }
 
@@ -238,24 +239,32 @@ void apply_setting(RunConfig& config, const std::string& assignment, const std::
       throw ConfigError(source + " " + key + ": \"" + text + "\" is not a number; expected " + p->range_text());
     }
   }
-  apply_value(config, *p, v, source + " ");
+  if (const std::string problem = apply_value(config, *p, v); !problem.empty())
+    throw ConfigError(source + " " + key + ": " + problem + "; expected " + p->range_text());
 }
 
 void apply_config_json(RunConfig& config, const Json& j, const std::string& source) {
-  if (!j.is_object()) throw ConfigError(source + ": expected a JSON object of parameters (e.g. {\"agent\": {\"planner\": {\"horizon\": 12}}})");
+  const JsonReader rd(source);
   RunConfig updated = config;  // all or nothing
-  apply_object(updated, j, "", source + ": ");
+  try {
+    if (!j.is_object())
+      rd.refuse("$", describe_json(nlohmann::ordered_json(j)) + " is not an object",
+                "a JSON object of parameters (e.g. {\"agent\": {\"planner\": {\"horizon\": 12}}})");
+    apply_object(updated, j, "", "$", rd);
+  } catch (const JsonError& e) {
+    throw ConfigError(e.what());
+  }
   config = updated;
 }
 
 void apply_config_file(RunConfig& config, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open file; expected a JSON config file");
+  std::string text;
+  if (!read_whole_file(path, text).empty()) throw ConfigError(path + ": cannot open file; expected a JSON config file");
   Json j;
   try {
-    j = Json::parse(in);
-  } catch (const Json::exception& e) {
-    throw ConfigError(path + ": not valid JSON (" + std::string(e.what()) + "); expected a JSON config file");
+    j = Json(JsonReader(path).parse(text, "a JSON object of parameters"));
+  } catch (const JsonError& e) {
+    throw ConfigError(e.what());
   }
   apply_config_json(config, j, path);
 }

@@ -1,22 +1,17 @@
-// Pieces shared by the CLI commands: user errors (exit status 2), map and task selection, and
-// the option groups several commands take.
+// Pieces shared by the CLI commands: user errors (UsageError, exit status 2), map and task selection,
+// and the option groups several commands take. Only the commands and main.cpp include it (CLI11).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
+#include "app/usage_error.hpp"
 #include "sim/env.hpp"
 #include "sim/map_gen.hpp"
 #include "sim/world.hpp"
 
 namespace hjepa {
-
-// A user error (file, flag, value): printed as "hjepa <command>: <message>", exit status 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 struct MapChoice {
   std::string file;    // --map FILE

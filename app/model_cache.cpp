@@ -11,7 +11,7 @@
 #include <system_error>
 
 #include "agent/jepa/features.hpp"
-#include "app/cli_common.hpp"
+#include "app/usage_error.hpp"
 
 namespace hjepa {
 

@@ -1,23 +1,21 @@
-// Map files in the "hjepa-map/1" JSON format. A path-tracking SAX builder lets every refusal name
-// the exact field at fault ("$.regions[2].color"); validate_world holds the semantic checks shared
+// Map files in the "hjepa-map/1" JSON format, read through sim/json_reader (every refusal names the
+// exact field at fault: "$.regions[2].color"); validate_world holds the semantic checks shared
 // with the generator; save_map writes a temporary file and renames it over the target.
 #include "sim/map_io.hpp"
 
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "sim/atomic_file.hpp"
 #include "sim/free_space.hpp"
+#include "sim/json_reader.hpp"
 
 namespace hjepa {
 namespace {
@@ -33,21 +31,8 @@ constexpr const char* kExpectedRegion = R"({"site": [x, y], "color": <colour nam
 constexpr const char* kExpectedObstacle =
     R"({"type": "circle", "center": [x, y], "radius": r} or {"type": "box", "min": [x, y], "max": [x, y]})";
 
-// "<json path>: <what was found>; expected <what was expected>", without the source prefix.
-struct FieldError {
-  std::string message;
-};
-
 [[noreturn]] void refuse(const std::string& path, const std::string& found, const std::string& expected) {
-  throw FieldError{path + ": " + found + "; expected " + expected};
-}
-
-std::string format_number(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
+  JsonReader("").refuse(path, found, expected);
 }
 
 // Shortest JSON text that parses back to exactly v (including the sign of zero).
@@ -65,223 +50,70 @@ std::string bracket_pair(const std::string& a, const std::string& b) {
 
 std::string format_point(Vec2 p) { return bracket_pair(format_number(p.x), format_number(p.y)); }
 
-std::string describe(const Json& j) {
-  if (j.is_number_float()) return format_number(j.get<double>());
-  const std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (text.size() <= 48) return text;
-  if (j.is_array()) return "an array of " + std::to_string(j.size()) + " items";
-  if (j.is_object()) return "an object with " + std::to_string(j.size()) + " keys";
-  return text.substr(0, 44) + (j.is_string() ? "...\"" : "...");
+Vec2 read_point(const JsonReader& rd, const Json& j, const std::string& path, const std::string& expected) {
+  if (!j.is_array() || j.size() != 2) rd.refuse(path, describe_json(j) + " is not an array of 2 numbers", expected);
+  return {rd.number(j[0], index_path(path, 0)), rd.number(j[1], index_path(path, 1))};
 }
 
-std::string member_path(const std::string& parent, const std::string& key) {
-  bool identifier = !key.empty() && !std::isdigit(static_cast<unsigned char>(key[0]));
-  for (unsigned char c : key) identifier = identifier && (std::isalnum(c) || c == '_');
-  if (identifier) return parent + "." + key;
-  return parent + "[" + Json(key).dump(-1, ' ', false, Json::error_handler_t::replace) + "]";
+Vec2 read_point_field(const JsonReader& rd, const Json& object, const std::string& path, const char* key,
+                      const std::string& expected) {
+  return read_point(rd, rd.field(object, path, key, expected), member_path(path, key), expected);
 }
 
-std::string index_path(const std::string& parent, size_t index) {
-  return parent + "[" + std::to_string(index) + "]";
-}
-
-std::string join(std::initializer_list<const char*> names) {
-  std::string out;
-  for (const char* n : names) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
-}
-
-// nlohmann "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ...; last
-// read: '{x'" becomes "parse error at byte 2, line 1, column 2: syntax error ..., last read: '{x'".
-std::string describe_parse_error(size_t byte, const std::string& what) {
-  std::string detail = what;
-  if (const size_t close = detail.find("] "); detail.rfind("[json.exception", 0) == 0 && close != std::string::npos)
-    detail.erase(0, close + 2);
-  const std::string prefix = "parse error at ";
-  if (detail.rfind(prefix, 0) == 0) detail.erase(0, prefix.size());
-  for (size_t at = detail.find("; "); at != std::string::npos; at = detail.find("; ", at)) detail.replace(at, 2, ", ");
-  return "not valid JSON (parse error at byte " + std::to_string(byte) + ", " + detail + ")";
-}
-
-// Builds the document like nlohmann's DOM parser, but knows the JSON path of the value being read,
-// so an out-of-range number or a duplicate key is reported at its exact place.
-class PathTrackingBuilder {
- public:
-  Json root;
-  std::string error;
-
-  bool null() { return add(nullptr); }
-  bool boolean(bool v) { return add(v); }
-  bool number_integer(Json::number_integer_t v) { return add(v); }
-  bool number_unsigned(Json::number_unsigned_t v) { return add(v); }
-  bool number_float(Json::number_float_t v, const Json::string_t&) { return add(v); }
-  bool string(Json::string_t& v) { return add(v); }
-  bool binary(Json::binary_t& v) { return add(Json::binary(v)); }
-  bool start_object(std::size_t) { return open(Json::object()); }
-  bool start_array(std::size_t) { return open(Json::array()); }
-  bool end_object() { return close(); }
-  bool end_array() { return close(); }
-
-  bool key(Json::string_t& k) {
-    const Frame& top = frames_.back();
-    if (top.container->contains(k)) {
-      error = member_path(top.path, k) + ": duplicate key; expected each key at most once";
-      return false;
-    }
-    pending_key_ = k;
-    return true;
-  }
-
-  bool parse_error(std::size_t position, const std::string& last_token, const Json::exception& ex) {
-    constexpr int kNumberOverflow = 406;
-    if (ex.id == kNumberOverflow)
-      error = next_path() + ": " + last_token + " is not finite; expected a finite number";
-    else
-      error = describe_parse_error(position, ex.what()) + "; expected " + kExpectedMapObject;
-    return false;
-  }
-
- private:
-  struct Frame {
-    Json* container;
-    std::string path;
-  };
-  std::vector<Frame> frames_;
-  std::string pending_key_;
-
-  std::string next_path() const {
-    if (frames_.empty()) return "$";
-    const Frame& top = frames_.back();
-    if (top.container->is_array()) return index_path(top.path, top.container->size());
-    return member_path(top.path, pending_key_);
-  }
-
-  Json* insert(Json value) {
-    if (frames_.empty()) {
-      root = std::move(value);
-      return &root;
-    }
-    Json& container = *frames_.back().container;
-    if (container.is_array()) {
-      container.push_back(std::move(value));
-      return &container.back();
-    }
-    return &(container[pending_key_] = std::move(value));
-  }
-
-  bool add(Json value) {
-    insert(std::move(value));
-    return true;
-  }
-
-  bool open(Json value) {
-    std::string path = next_path();
-    Json* slot = insert(std::move(value));
-    frames_.push_back({slot, std::move(path)});
-    return true;
-  }
-
-  bool close() {
-    frames_.pop_back();
-    return true;
-  }
-};
-
-void check_keys(const Json& object, const std::string& path, std::initializer_list<const char*> allowed) {
-  for (const auto& item : object.items()) {
-    bool known = false;
-    for (const char* name : allowed) known = known || item.key() == name;
-    if (!known) refuse(member_path(path, item.key()), "unknown key", join(allowed));
-  }
-}
-
-const Json& require_object(const Json& j, const std::string& path, const std::string& expected) {
-  if (!j.is_object()) refuse(path, describe(j) + " is not an object", expected);
-  return j;
-}
-
-const Json& require_array(const Json& j, const std::string& path, const std::string& expected) {
-  if (!j.is_array()) refuse(path, describe(j) + " is not an array", expected);
-  return j;
-}
-
-const Json& field(const Json& object, const std::string& path, const char* key, const std::string& expected) {
-  const auto it = object.find(key);
-  if (it == object.end()) refuse(member_path(path, key), "missing", expected);
-  return *it;
-}
-
-std::string require_string(const Json& j, const std::string& path, const std::string& expected) {
-  if (!j.is_string()) refuse(path, describe(j) + " is not a string", expected);
-  return j.get<std::string>();
-}
-
-double read_number(const Json& j, const std::string& path) {
-  if (!j.is_number()) refuse(path, describe(j) + " is not a number", "a number");
-  return j.get<double>();
-}
-
-Vec2 read_point(const Json& j, const std::string& path, const std::string& expected) {
-  if (!j.is_array() || j.size() != 2) refuse(path, describe(j) + " is not an array of 2 numbers", expected);
-  return {read_number(j[0], index_path(path, 0)), read_number(j[1], index_path(path, 1))};
-}
-
-Region read_region(const Json& j, const std::string& path) {
-  require_object(j, path, kExpectedRegion);
-  check_keys(j, path, {"site", "color"});
-  const Vec2 site = read_point(field(j, path, "site", "[x, y]"), member_path(path, "site"), "[x, y]");
+Region read_region(const JsonReader& rd, const Json& j, const std::string& path) {
+  rd.object(j, path, {"site", "color"}, kExpectedRegion);
+  const Vec2 site = read_point_field(rd, j, path, "site", "[x, y]");
   const std::string colour_expected = "one of " + palette_list();
   const std::string colour_path = member_path(path, "color");
-  const std::string name = require_string(field(j, path, "color", colour_expected), colour_path, colour_expected);
+  const std::string name = rd.string(rd.field(j, path, "color", colour_expected), colour_path, colour_expected);
   const auto colour = color_from_name(name);
-  if (!colour) refuse(colour_path, Json(name).dump() + " is not a colour", colour_expected);
+  if (!colour) rd.refuse(colour_path, Json(name).dump() + " is not a colour", colour_expected);
   return {site, *colour};
 }
 
-Obstacle read_obstacle(const Json& j, const std::string& path) {
-  require_object(j, path, kExpectedObstacle);
+Obstacle read_obstacle(const JsonReader& rd, const Json& j, const std::string& path) {
+  rd.object(j, path, {}, kExpectedObstacle);
   const std::string type_expected = R"("circle" or "box")";
   const std::string type_path = member_path(path, "type");
-  const std::string type = require_string(field(j, path, "type", type_expected), type_path, type_expected);
+  const std::string type = rd.string(rd.field(j, path, "type", type_expected), type_path, type_expected);
   if (type == "circle") {
-    check_keys(j, path, {"type", "center", "radius"});
-    const Vec2 center = read_point(field(j, path, "center", "[x, y]"), member_path(path, "center"), "[x, y]");
-    const double radius = read_number(field(j, path, "radius", "a number > 0"), member_path(path, "radius"));
+    rd.check_keys(j, path, {"type", "center", "radius"});
+    const Vec2 center = read_point_field(rd, j, path, "center", "[x, y]");
+    const double radius = rd.number(rd.field(j, path, "radius", "a number > 0"), member_path(path, "radius"));
     return Obstacle::circle(center, radius);
   }
   if (type == "box") {
-    check_keys(j, path, {"type", "min", "max"});
-    const Vec2 lo = read_point(field(j, path, "min", "[x, y]"), member_path(path, "min"), "[x, y]");
-    const Vec2 hi = read_point(field(j, path, "max", "[x, y]"), member_path(path, "max"), "[x, y]");
+    rd.check_keys(j, path, {"type", "min", "max"});
+    const Vec2 lo = read_point_field(rd, j, path, "min", "[x, y]");
+    const Vec2 hi = read_point_field(rd, j, path, "max", "[x, y]");
     return Obstacle::box(lo, hi);
   }
-  refuse(type_path, Json(type).dump() + " is not an obstacle type", type_expected);
+  rd.refuse(type_path, Json(type).dump() + " is not an obstacle type", type_expected);
 }
 
-World read_world(const Json& doc) {
-  require_object(doc, "$", kExpectedMapObject);
+World read_world(const JsonReader& rd, const Json& doc) {
+  rd.object(doc, "$", {}, kExpectedMapObject);
   const std::string format_expected = Json(kFormatTag).dump();
   if (const auto it = doc.find("format"); it != doc.end()) {
-    const std::string tag = require_string(*it, "$.format", format_expected);
-    if (tag != kFormatTag) refuse("$.format", Json(tag).dump() + " is not the map format tag", format_expected);
+    const std::string tag = rd.string(*it, "$.format", format_expected);
+    if (tag != kFormatTag) rd.refuse("$.format", Json(tag).dump() + " is not the map format tag", format_expected);
   }
-  check_keys(doc, "$", {"format", "size", "regions", "obstacles"});
-  field(doc, "$", "format", format_expected);
+  rd.check_keys(doc, "$", {"format", "size", "regions", "obstacles"});
+  rd.field(doc, "$", "format", format_expected);
 
   World world;
-  const Vec2 size = read_point(field(doc, "$", "size", "[width, height]"), "$.size", "[width, height]");
+  const Vec2 size = read_point_field(rd, doc, "$", "size", "[width, height]");
   world.width = size.x;
   world.height = size.y;
 
   const std::string regions_expected = std::string("an array of ") + kExpectedRegion + " objects";
-  const Json& regions = require_array(field(doc, "$", "regions", regions_expected), "$.regions", regions_expected);
-  for (size_t i = 0; i < regions.size(); ++i) world.regions.push_back(read_region(regions[i], index_path("$.regions", i)));
+  const Json& regions = rd.array(rd.field(doc, "$", "regions", regions_expected), "$.regions", regions_expected);
+  for (size_t i = 0; i < regions.size(); ++i) world.regions.push_back(read_region(rd, regions[i], index_path("$.regions", i)));
 
   const std::string obstacles_expected = "an array of obstacle objects (may be empty)";
-  const Json& obstacles =
-      require_array(field(doc, "$", "obstacles", obstacles_expected), "$.obstacles", obstacles_expected);
+  const Json& obstacles = rd.array(rd.field(doc, "$", "obstacles", obstacles_expected), "$.obstacles", obstacles_expected);
   for (size_t i = 0; i < obstacles.size(); ++i)
-    world.obstacles.push_back(read_obstacle(obstacles[i], index_path("$.obstacles", i)));
+    world.obstacles.push_back(read_obstacle(rd, obstacles[i], index_path("$.obstacles", i)));
   return world;
 }
 
@@ -390,20 +222,19 @@ std::string json_obstacle(const Obstacle& ob) {
 std::string validate_world(const World& world) {
   try {
     check_world(world);
-  } catch (const FieldError& e) {
-    return e.message;
+  } catch (const JsonError& e) {
+    return e.detail();
   }
   return "";
 }
 
 World map_from_json(const std::string& text, const std::string& source) {
-  PathTrackingBuilder builder;
-  if (!Json::sax_parse(text, &builder)) throw MapError(source + ": " + builder.error);
+  const JsonReader rd(source);
   World world;
   try {
-    world = read_world(builder.root);
-  } catch (const FieldError& e) {
-    throw MapError(source + ": " + e.message);
+    world = read_world(rd, rd.parse(text, kExpectedMapObject));
+  } catch (const JsonError& e) {
+    throw MapError(e.what());
   }
   if (const std::string problem = validate_world(world); !problem.empty()) throw MapError(source + ": " + problem);
   return world;

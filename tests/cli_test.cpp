@@ -423,14 +423,15 @@ TEST_CASE("bench: bad suites, shards, agents and merges are refused with a clear
   check_refused("bench --suite " + suite_file("unknown_key.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "colour": 1})"),
                 "unknown_key.json: $.colour: unknown key");
   check_refused("bench --suite " + suite_file("long.json", head + R"("tasks": [{"length": 9, "per_map": 1}]})"),
-                "$.tasks[0].length: 9 is out of range; expected an integer from 1 to 6");
+                "$.tasks[0].length: 9 is out of range; expected an integer in [1, 6]");
   check_refused("bench --suite " + suite_file("noise.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "noise": [{"motion": -0.1}]})"),
                 "$.noise[0].motion");
   check_refused("bench --suite " + suite_file("seeds.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "model_seeds": ["a"]})"),
                 "$.model_seeds[0]");
-  check_refused("bench --suite " + suite_file("twice.json", head + R"("tasks": [], "tasks": []})"), "twice");
+  check_refused("bench --suite " + suite_file("twice.json", head + R"("tasks": [], "tasks": []})"),
+                "twice.json: $.tasks: duplicate key; expected each key at most once");
   check_refused("bench --suite " + suite_file("overflow.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "seed": 1e999})"),
-                "overflow.json: $: not valid JSON");  // used to abort: nlohmann's out_of_range escaped the reader
+                "overflow.json: $.seed: 1e999 is not finite; expected a finite number");  // used to abort: nlohmann's out_of_range escaped the reader
   check_refused("bench --suite " + suite_file("style.json", head + R"("tasks": [{"length": 1, "per_map": 1}], "map_params": {"style": "rooms"}})"),
                 "style.json: $.map_params.style: \"rooms\" is not a map style; expected one of open, maze");
   check_refused("bench --suite " + suite_file("format.json", R"({"format": "hjepa-suite/9", "maps": {"seeds": [3]}})"), "$.format");
@@ -453,7 +454,7 @@ TEST_CASE("bench: bad suites, shards, agents and merges are refused with a clear
                 "--set agent.planner.horizon: 0 is out of range; expected an integer in [1, 64]");
   check_refused("bench --suite " + tiny + " --agents random --set agent.planner.horizons=3", "unknown parameter");
   check_refused("bench --suite " + tiny + " --agents random --config " + suite_file("cfg.json", R"({"agent": {"belief": {"gain": 2}}})"),
-                "--config: " + (scratch() / "cfg.json").string() + ": agent.belief.gain: 2 is out of range; expected a number in [0, 1]");
+                "--config: " + (scratch() / "cfg.json").string() + ": $.agent.belief.gain: 2 is out of range; expected a number in [0, 1]");
   check_refused("bench --suite " + tiny + " --agents random --config " + (scratch() / "absent_cfg.json").string(), "cannot open file");
   {  // a valid config and --set run, are recorded beside the rows, and change the run's identity
     const fs::path plain = scratch() / "cfg_plain.csv", tuned = scratch() / "cfg_tuned.csv";

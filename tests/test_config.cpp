@@ -2,7 +2,10 @@
 // declared range, values round-trip through JSON, and bad keys or values are refused with a message
 // naming the source, the key and the valid range.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -78,16 +81,37 @@ TEST_CASE("unknown keys, wrong types and values out of range are refused") {
   m = refusal([&] { apply_setting(c, "horizon", "--set"); });
   CHECK(m.find("expected KEY=VALUE") != std::string::npos);
   m = refusal([&] { apply_config_json(c, nlohmann::json{{"agent", {{"planer", {{"horizon", 3}}}}}}, "cfg.json"); });
-  CHECK(m.find("cfg.json: agent.planer.horizon: unknown parameter") != std::string::npos);
+  CHECK(m.find("cfg.json: $.agent.planer.horizon: unknown parameter") != std::string::npos);
   m = refusal([&] { apply_config_json(c, nlohmann::json{{"env", {{"noise_motion", -1}}}}, "cfg.json"); });
-  CHECK(m.find("env.noise_motion: -1 is out of range; expected a number in [0, 10]") != std::string::npos);
+  CHECK(m.find("cfg.json: $.env.noise_motion: -1 is out of range; expected a number in [0, 10]") != std::string::npos);
   m = refusal([&] { apply_config_json(c, nlohmann::json::array(), "cfg.json"); });
   CHECK(m.find("expected a JSON object") != std::string::npos);
+  m = refusal([&] { apply_config_json(c, nlohmann::json{{"agent", {{"planner", {{"type", 3}}}}}}, "cfg.json"); });
+  CHECK(m.find("cfg.json: $.agent.planner.type: 3 is not text; expected one of gradient, cem") != std::string::npos);
   m = refusal([&] { apply_config_file(c, "/nonexistent/cfg.json"); });
   CHECK(m.find("/nonexistent/cfg.json: cannot open file") != std::string::npos);
   m = refusal([&] { apply_config_json(c, nlohmann::json{{"agent.planner.horizon", 5}, {"env.ray_max", 0}}, "cfg.json"); });
-  CHECK(m.find("env.ray_max") != std::string::npos);
+  CHECK(m.find("cfg.json: $[\"env.ray_max\"]: 0 is out of range") != std::string::npos);
   CHECK(config_to_json(c) == config_to_json(RunConfig{}));  // a refused file changes nothing
+}
+
+TEST_CASE("config files: a key twice, broken JSON and a bad value are refused at their JSON path") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("hjepa_test_config_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto refusal_of_file = [&](const std::string& text) {
+    const std::string path = (dir / "cfg.json").string();
+    std::ofstream(path) << text;
+    RunConfig c;
+    const std::string m = refusal([&] { apply_config_file(c, path); });
+    CHECK(config_to_json(c) == config_to_json(RunConfig{}));
+    return m.substr(m.find("cfg.json"));
+  };
+  CHECK(refusal_of_file(R"({"agent": {"planner": {"horizon": 4, "horizon": 5}}})") ==
+        "cfg.json: $.agent.planner.horizon: duplicate key; expected each key at most once");
+  CHECK(refusal_of_file(R"({"agent": )").rfind("cfg.json: $: not valid JSON (parse error at byte ", 0) == 0);
+  CHECK(refusal_of_file(R"({"agent": {"belief": {"gain": 2}}})") ==
+        "cfg.json: $.agent.belief.gain: 2 is out of range; expected a number in [0, 1]");
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("inputs found by fuzzing (tests/data/fuzz/config) are applied or refused with ConfigError") {

@@ -279,7 +279,7 @@ TEST_CASE("refused: text that is not a JSON object") {
   SUBCASE("not valid JSON") {
     const std::string message = refusal_of(R"({"format": "hjepa-map/1", x})");
     CAPTURE(message);
-    CHECK(message.rfind(kSource + ": not valid JSON (parse error at byte ", 0) == 0);
+    CHECK(message.rfind(kSource + ": $: not valid JSON (parse error at byte ", 0) == 0);
     CHECK(has(message, "; expected a hjepa-map/1 JSON object"));
     CHECK_FALSE(has(message, "\n"));
   }
@@ -421,11 +421,11 @@ TEST_CASE("refused: unknown and duplicate keys") {
   json m = valid_map();
   SUBCASE("top level") {
     m["colour"] = "red";
-    check_map_refused(m, "$.colour", "unknown key; expected format, size, regions, obstacles");
+    check_map_refused(m, "$.colour", "unknown key; expected one of format, size, regions, obstacles");
   }
   SUBCASE("region") {
     m["regions"][0]["colour"] = "red";
-    CHECK(refusal_of(m.dump()) == kSource + ": $.regions[0].colour: unknown key; expected site, color");
+    CHECK(refusal_of(m.dump()) == kSource + ": $.regions[0].colour: unknown key; expected one of site, color");
   }
   SUBCASE("region key that is not an identifier") {
     m["regions"][0]["my key"] = 1;
@@ -433,11 +433,11 @@ TEST_CASE("refused: unknown and duplicate keys") {
   }
   SUBCASE("circle") {
     m["obstacles"][0]["centre"] = {1, 2};
-    check_map_refused(m, "$.obstacles[0].centre", "unknown key; expected type, center, radius");
+    check_map_refused(m, "$.obstacles[0].centre", "unknown key; expected one of type, center, radius");
   }
   SUBCASE("box") {
     m["obstacles"][1]["radius"] = 1;
-    check_map_refused(m, "$.obstacles[1].radius", "unknown key; expected type, min, max");
+    check_map_refused(m, "$.obstacles[1].radius", "unknown key; expected one of type, min, max");
   }
   SUBCASE("duplicate key") {
     check_refused(R"({"format": "hjepa-map/1", "size": [40, 30], "size": [50, 30], "regions": [], "obstacles": []})",

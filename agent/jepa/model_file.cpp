@@ -22,6 +22,7 @@
 #include "agent/nn/param_io.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/fnv1a.hpp"
+#include "sim/json_reader.hpp"
 
 namespace hjepa {
 
@@ -239,96 +240,66 @@ Level1 read_arch(const std::string& payload) {
   return level1;
 }
 
-class ConfigReader {
- public:
-  void read(const Json& object, const std::string& path, const char* key, int& out) const {
-    const Json& v = member(object, path, key, "an integer");
-    const std::string at = path + "." + key;
-    if (!v.is_number_integer()) refuse_section(at + ": " + describe(v) + " is not an integer; expected an integer");
-    const bool fits = v.is_number_unsigned() ? v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int>::max())
-                                             : v.get<int64_t>() >= std::numeric_limits<int>::min() &&
-                                                   v.get<int64_t>() <= std::numeric_limits<int>::max();
-    if (!fits) refuse_section(at + ": " + describe(v) + " does not fit an int; expected a 32-bit integer");
-    out = v.get<int>();
-  }
-  void read(const Json& object, const std::string& path, const char* key, double& out) const {
-    const Json& v = member(object, path, key, "a number");
-    if (!v.is_number()) refuse_section(path + "." + key + ": " + describe(v) + " is not a number; expected a number");
-    out = v.get<double>();
-  }
-  void read(const Json& object, const std::string& path, const char* key, uint64_t& out) const {
-    const Json& v = member(object, path, key, "an unsigned 64-bit integer");
-    if (!v.is_number_unsigned())
-      refuse_section(path + "." + key + ": " + describe(v) + " is not an unsigned integer; expected an unsigned 64-bit integer");
-    out = v.get<uint64_t>();
-  }
-  void read(const Json& object, const std::string& path, const char* key, std::string& out) const {
-    const Json& v = member(object, path, key, "a string");
-    if (!v.is_string()) refuse_section(path + "." + key + ": " + describe(v) + " is not a string; expected a string");
-    out = v.get<std::string>();
-  }
+// Reads one field of the config JSON into `out`, by the field's type.
+void read_field(const JsonReader& rd, const Json& object, const std::string& path, const char* key, int& out) {
+  const Json& v = rd.field(object, path, key, "a 32-bit integer");
+  out = static_cast<int>(rd.integer(v, member_path(path, key), std::numeric_limits<int>::min(), std::numeric_limits<int>::max(),
+                                    "a 32-bit integer"));
+}
+void read_field(const JsonReader& rd, const Json& object, const std::string& path, const char* key, double& out) {
+  out = rd.number(rd.field(object, path, key, "a number"), member_path(path, key));
+}
+void read_field(const JsonReader& rd, const Json& object, const std::string& path, const char* key, uint64_t& out) {
+  const char* expected = "an unsigned 64-bit integer";
+  out = rd.unsigned_integer(rd.field(object, path, key, expected), member_path(path, key), UINT64_MAX, expected);
+}
+void read_field(const JsonReader& rd, const Json& object, const std::string& path, const char* key, std::string& out) {
+  out = rd.string(rd.field(object, path, key, "a string"), member_path(path, key), "a string");
+}
 
-  static const Json& object_at(const Json& object, const std::string& path, const char* key) {
-    const Json& v = member(object, path, key, "an object");
-    if (!v.is_object()) refuse_section(path + "." + key + ": " + describe(v) + " is not an object; expected an object");
-    return v;
-  }
+const Json& read_object(const JsonReader& rd, const Json& object, const std::string& path, const char* key) {
+  return rd.object(rd.field(object, path, key, "an object"), member_path(path, key), {}, "an object");
+}
 
-  static void check_keys(const Json& object, const std::string& path, const std::vector<std::string>& allowed) {
-    for (const auto& item : object.items())
-      if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
-        refuse_section(path + "." + item.key() + ": unknown key; expected only the fields of this format version");
-  }
+void read_config_json(const JsonReader& rd, const std::string& payload, ModelFile& model) {
+  const Json conf = rd.parse(payload, "a JSON object");
+  rd.object(conf, "$", {"created_by", "train_seed", "level1", "level2"}, "a JSON object");
+  read_field(rd, conf, "$", "created_by", model.created_by);
+  read_field(rd, conf, "$", "train_seed", model.train_seed);
 
- private:
-  static std::string describe(const Json& v) {
-    const std::string text = v.dump(-1, ' ', false, Json::error_handler_t::replace);
-    return text.size() <= 40 ? text : text.substr(0, 36) + "...";
-  }
-
-  static const Json& member(const Json& object, const std::string& path, const char* key, const char* expected) {
-    const auto it = object.find(key);
-    if (it == object.end()) refuse_section(path + "." + key + ": missing; expected " + expected);
-    return *it;
-  }
-};
-
-void read_config(const std::string& payload, ModelFile& model) {
-  Json conf;
-  try {
-    conf = Json::parse(payload);
-  } catch (const Json::exception& e) {
-    refuse_section(std::string("config JSON unreadable (") + e.what() + "); expected a JSON object");
-  }
-  if (!conf.is_object()) refuse_section("config JSON is not an object; expected a JSON object");
-  const ConfigReader reader;
-  ConfigReader::check_keys(conf, "$", {"created_by", "train_seed", "level1", "level2"});
-  reader.read(conf, "$", "created_by", model.created_by);
-  reader.read(conf, "$", "train_seed", model.train_seed);
-
-  const Json& level1 = ConfigReader::object_at(conf, "$", "level1");
+  const Json& level1 = read_object(rd, conf, "$", "level1");
   std::vector<std::string> level1_keys = {"exploration"};
   for_each_train_field(model.train, [&](const char* key, auto& field) {
     level1_keys.push_back(key);
-    reader.read(level1, "$.level1", key, field);
+    read_field(rd, level1, "$.level1", key, field);
   });
-  ConfigReader::check_keys(level1, "$.level1", level1_keys);
+  rd.check_keys(level1, "$.level1", level1_keys);
 
-  const Json& exploration = ConfigReader::object_at(level1, "$.level1", "exploration");
+  const Json& exploration = read_object(rd, level1, "$.level1", "exploration");
   std::vector<std::string> exploration_keys;
   for_each_exploration_field(model.train.exploration, [&](const char* key, auto& field) {
     exploration_keys.push_back(key);
-    reader.read(exploration, "$.level1.exploration", key, field);
+    read_field(rd, exploration, "$.level1.exploration", key, field);
   });
-  ConfigReader::check_keys(exploration, "$.level1.exploration", exploration_keys);
+  rd.check_keys(exploration, "$.level1.exploration", exploration_keys);
 
-  const Json& level2 = ConfigReader::object_at(conf, "$", "level2");
+  const Json& level2 = read_object(rd, conf, "$", "level2");
   std::vector<std::string> level2_keys;
   for_each_level2_field(model.train2, [&](const char* key, auto& field) {
     level2_keys.push_back(key);
-    reader.read(level2, "$.level2", key, field);
+    read_field(rd, level2, "$.level2", key, field);
   });
-  ConfigReader::check_keys(level2, "$.level2", level2_keys);
+  rd.check_keys(level2, "$.level2", level2_keys);
+}
+
+// The CONF section through sim/json_reader; its refusals lack the source, which the caller adds
+// with the section tag.
+void read_config(const std::string& payload, ModelFile& model) {
+  try {
+    read_config_json(JsonReader(""), payload, model);
+  } catch (const JsonError& e) {
+    refuse_section(e.detail());
+  }
 }
 
 Level2 read_level2_arch(const std::string& payload, const Level1Arch& level1) {

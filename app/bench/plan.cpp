@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "app/agent_factory.hpp"
-#include "app/cli_common.hpp"
+#include "app/usage_error.hpp"
 #include "sim/map_io.hpp"
 #include "sim/oracle.hpp"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "app/cli_common.hpp"
+#include "app/usage_error.hpp"
 
 namespace hjepa {
 

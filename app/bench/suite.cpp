@@ -1,10 +1,9 @@
-// Reading and writing suite files (see suite.hpp). Every refusal reads
+// Reading and writing suite files (see suite.hpp), read through sim/json_reader: every refusal reads
 // "<file>: <json path>: <what was found>; expected <what was expected>".
 #include "app/bench/suite.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,122 +11,26 @@
 #include <sstream>
 
 #include "agent/config.hpp"
-#include "app/cli_common.hpp"
+#include "app/usage_error.hpp"
+#include "sim/json_reader.hpp"
 
 namespace hjepa {
 
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::ordered_json;
+using Json = JsonReader::Json;
 
-std::string format_number(double v) {
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
+// The shapes of the suite's arrays: "a non-empty array of <what> (at most <max_items>)".
+const Json& nonempty_array(const JsonReader& rd, const Json& j, const std::string& path, const std::string& what, size_t max_items) {
+  return rd.array(j, path, "a non-empty array of " + what + " (at most " + std::to_string(max_items) + ")", 1, max_items);
 }
 
-std::string describe(const Json& j) {
-  if (j.is_number_float()) return format_number(j.get<double>());
-  const std::string text = j.dump(-1, ' ', false, Json::error_handler_t::replace);
-  if (text.size() <= 48) return text;
-  if (j.is_array()) return "an array of " + std::to_string(j.size()) + " items";
-  if (j.is_object()) return "an object with " + std::to_string(j.size()) + " keys";
-  return text.substr(0, 44) + "...";
+uint64_t read_seed(const JsonReader& rd, const Json& j, const std::string& path) {
+  return rd.unsigned_integer(j, path, UINT64_MAX, "a seed: an integer in [0, 18446744073709551615]");
 }
 
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-// Typed access to the document, refusing with the source, the path and what was expected.
-struct Reader {
-  std::string source;
-
-  [[noreturn]] void refuse(const std::string& path, const std::string& found, const std::string& expected) const {
-    throw UsageError(source + ": " + path + ": " + found + "; expected " + expected);
-  }
-
-  const Json& object(const Json& j, const std::string& path, const std::vector<std::string>& keys) const {
-    const std::string expected = "an object with keys among " + join(keys);
-    if (!j.is_object()) refuse(path, describe(j) + " is not an object", expected);
-    for (const auto& item : j.items())
-      if (std::find(keys.begin(), keys.end(), item.key()) == keys.end())
-        refuse(path + "." + item.key(), "unknown key", "one of " + join(keys));
-    return j;
-  }
-
-  const Json& array(const Json& j, const std::string& path, const std::string& what, size_t max_items) const {
-    const std::string expected = "a non-empty array of " + what + " (at most " + std::to_string(max_items) + ")";
-    if (!j.is_array()) refuse(path, describe(j) + " is not an array", expected);
-    if (j.empty() || j.size() > max_items) refuse(path, "an array of " + std::to_string(j.size()) + " items", expected);
-    return j;
-  }
-
-  int64_t integer(const Json& j, const std::string& path, int64_t lo, int64_t hi) const {
-    const std::string expected = "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
-    if (!j.is_number_integer()) refuse(path, describe(j) + " is not an integer", expected);
-    if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(hi)) refuse(path, describe(j) + " is out of range", expected);
-    const int64_t v = j.get<int64_t>();
-    if (v < lo || v > hi) refuse(path, describe(j) + " is out of range", expected);
-    return v;
-  }
-
-  uint64_t seed(const Json& j, const std::string& path) const {
-    const std::string expected = "a seed: an integer from 0 to 18446744073709551615";
-    if (!j.is_number_integer()) refuse(path, describe(j) + " is not an integer", expected);
-    if (!j.is_number_unsigned() && j.get<int64_t>() < 0) refuse(path, describe(j) + " is negative", expected);
-    return j.get<uint64_t>();
-  }
-
-  // lo_open: lo itself is refused.
-  double number(const Json& j, const std::string& path, double lo, double hi, bool lo_open = false) const {
-    const std::string expected = "a number " + std::string(lo_open ? "> " : "from ") + format_number(lo) +
-                                 (lo_open ? " and <= " : " to ") + format_number(hi);
-    if (!j.is_number()) refuse(path, describe(j) + " is not a number", expected);
-    const double v = j.get<double>();
-    if (!(v >= lo && v <= hi) || (lo_open && v == lo)) refuse(path, describe(j) + " is out of range", expected);
-    return v;
-  }
-
-  bool boolean(const Json& j, const std::string& path) const {
-    if (!j.is_boolean()) refuse(path, describe(j) + " is not a boolean", "true or false");
-    return j.get<bool>();
-  }
-
-  std::string string(const Json& j, const std::string& path, const std::string& expected) const {
-    if (!j.is_string()) refuse(path, describe(j) + " is not a string", expected);
-    return j.get<std::string>();
-  }
-};
-
-// Parses JSON, refusing duplicate keys (nlohmann keeps the last one silently).
-Json parse_strict(const std::string& text, const Reader& rd) {
-  std::vector<std::set<std::string>> open_objects;
-  std::string duplicate;
-  auto callback = [&](int, Json::parse_event_t event, Json& parsed) {
-    if (event == Json::parse_event_t::object_start) open_objects.emplace_back();
-    if (event == Json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
-    if (event == Json::parse_event_t::key && !open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second &&
-        duplicate.empty())
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
-  Json doc;
-  try {
-    doc = Json::parse(text, callback);
-  } catch (const Json::exception& e) {  // a syntax error, or a number too large for a double (out_of_range)
-    std::string what = e.what();
-    if (const size_t close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
-    rd.refuse("$", "not valid JSON (" + what + ")", std::string("a ") + kSuiteFormat + " JSON object");
-  }
-  if (!duplicate.empty()) rd.refuse("$", "the key \"" + duplicate + "\" appears twice in one object", "each key at most once");
-  return doc;
-}
-
-SuiteNoise read_noise(const Reader& rd, const Json& j, const std::string& path) {
+SuiteNoise read_noise(const JsonReader& rd, const Json& j, const std::string& path) {
   rd.object(j, path, {"motion", "perception", "range"});
   SuiteNoise n;
   if (j.contains("motion")) n.motion = rd.number(j["motion"], path + ".motion", 0, 10);
@@ -136,7 +39,7 @@ SuiteNoise read_noise(const Reader& rd, const Json& j, const std::string& path) 
   return n;
 }
 
-void read_maps(const Reader& rd, const Json& j, Suite& s) {
+void read_maps(const JsonReader& rd, const Json& j, Suite& s) {
   rd.object(j, "$.maps", {"seeds", "seed_range", "files"});
   std::set<int64_t> seen;
   auto add_seed = [&](int64_t seed, const std::string& path) {
@@ -145,7 +48,7 @@ void read_maps(const Reader& rd, const Json& j, Suite& s) {
   };
   constexpr int64_t kMaxSeed = int64_t{1} << 53;
   if (j.contains("seeds")) {
-    const Json& seeds = rd.array(j["seeds"], "$.maps.seeds", "map seeds", 100000);
+    const Json& seeds = nonempty_array(rd, j["seeds"], "$.maps.seeds", "map seeds", 100000);
     for (size_t i = 0; i < seeds.size(); ++i) {
       const std::string path = "$.maps.seeds[" + std::to_string(i) + "]";
       add_seed(rd.integer(seeds[i], path, 0, kMaxSeed), path);
@@ -154,14 +57,14 @@ void read_maps(const Reader& rd, const Json& j, Suite& s) {
   if (j.contains("seed_range")) {
     const Json& range = j["seed_range"];
     const std::string expected = "[first, last]: two map seeds with first <= last, at most 100000 maps";
-    if (!range.is_array() || range.size() != 2) rd.refuse("$.maps.seed_range", describe(range) + " is not a pair", expected);
+    if (!range.is_array() || range.size() != 2) rd.refuse("$.maps.seed_range", describe_json(range) + " is not a pair", expected);
     const int64_t first = rd.integer(range[0], "$.maps.seed_range[0]", 0, kMaxSeed);
     const int64_t last = rd.integer(range[1], "$.maps.seed_range[1]", 0, kMaxSeed);
-    if (last < first || last - first >= 100000) rd.refuse("$.maps.seed_range", describe(range) + " is not a valid range", expected);
+    if (last < first || last - first >= 100000) rd.refuse("$.maps.seed_range", describe_json(range) + " is not a valid range", expected);
     for (int64_t seed = first; seed <= last; ++seed) add_seed(seed, "$.maps.seed_range");
   }
   if (j.contains("files")) {
-    const Json& files = rd.array(j["files"], "$.maps.files", "map files: paths relative to the suite file, or {\"file\", \"tasks\"}", 100000);
+    const Json& files = nonempty_array(rd, j["files"], "$.maps.files", "map files: paths relative to the suite file, or {\"file\", \"tasks\"}", 100000);
     const fs::path base = fs::absolute(fs::path(s.path)).parent_path();
     for (size_t i = 0; i < files.size(); ++i) {
       const std::string path = "$.maps.files[" + std::to_string(i) + "]";
@@ -169,15 +72,14 @@ void read_maps(const Reader& rd, const Json& j, Suite& s) {
       std::string name;
       if (files[i].is_object()) {
         rd.object(files[i], path, {"file", "tasks"});
-        if (!files[i].contains("file")) rd.refuse(path + ".file", "missing", "a path to a hjepa-map/1 file");
-        name = rd.string(files[i]["file"], path + ".file", "a path to a hjepa-map/1 file");
+        name = rd.string(rd.field(files[i], path, "file", "a path to a hjepa-map/1 file"), path + ".file", "a path to a hjepa-map/1 file");
         if (files[i].contains("tasks")) {
-          const Json& tasks = rd.array(files[i]["tasks"], path + ".tasks", "tasks such as \"red,green\"", 1000);
+          const Json& tasks = nonempty_array(rd, files[i]["tasks"], path + ".tasks", "tasks such as \"red,green\"", 1000);
           for (size_t k = 0; k < tasks.size(); ++k) {
             const std::string task_path = path + ".tasks[" + std::to_string(k) + "]";
             Task t;
             const std::string err = parse_task(rd.string(tasks[k], task_path, "a task such as \"red,green,blue\""), t);
-            if (!err.empty()) throw UsageError(rd.source + ": " + task_path + ": " + err);
+            if (!err.empty()) throw UsageError(rd.source() + ": " + task_path + ": " + err);
             m.tasks.push_back(t);
           }
         }
@@ -192,13 +94,13 @@ void read_maps(const Reader& rd, const Json& j, Suite& s) {
   if (s.maps.empty()) rd.refuse("$.maps", "no maps", R"(at least one map: "seeds", "seed_range" or "files")");
 }
 
-void read_map_params(const Reader& rd, const Json& j, MapParams& p) {
+void read_map_params(const JsonReader& rd, const Json& j, MapParams& p) {
   rd.object(j, "$.map_params", {"style", "width", "height", "regions", "obstacles"});
   if (j.contains("style")) {
     const DeclaredRange d = declared("map.style");
     const std::string name = rd.string(j["style"], "$.map_params.style", d.range_text());
     const std::optional<MapStyle> style = parse_map_style(name);
-    if (!style) rd.refuse("$.map_params.style", describe(j["style"]) + " is not a map style", d.range_text());
+    if (!style) rd.refuse("$.map_params.style", describe_json(j["style"]) + " is not a map style", d.range_text());
     p.style = *style;
   }
   if (j.contains("width")) p.width = rd.number(j["width"], "$.map_params.width", kMapSideMin, kMapSideMax);
@@ -209,7 +111,7 @@ void read_map_params(const Reader& rd, const Json& j, MapParams& p) {
     p.num_obstacles = static_cast<int>(rd.integer(j["obstacles"], "$.map_params.obstacles", 0, kMapObstaclesMax));
 }
 
-SuiteTasks read_task_entry(const Reader& rd, const Json& j, const std::string& path) {
+SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::string& path) {
   rd.object(j, path, {"colors", "length", "per_map", "seeded_only"});
   SuiteTasks t;
   if (j.contains("seeded_only")) t.seeded_only = rd.boolean(j["seeded_only"], path + ".seeded_only");
@@ -218,7 +120,7 @@ SuiteTasks read_task_entry(const Reader& rd, const Json& j, const std::string& p
     if (j.contains("length") || j.contains("per_map")) rd.refuse(path, "both explicit colours and generated tasks", expected);
     const std::string text = rd.string(j["colors"], path + ".colors", "a task such as \"red,green,blue\"");
     const std::string err = parse_task(text, t.colors);
-    if (!err.empty()) throw UsageError(rd.source + ": " + path + ".colors: " + err);
+    if (!err.empty()) throw UsageError(rd.source() + ": " + path + ".colors: " + err);
     return t;
   }
   if (!j.contains("length") || !j.contains("per_map")) rd.refuse(path, "an incomplete task entry", expected);
@@ -227,7 +129,7 @@ SuiteTasks read_task_entry(const Reader& rd, const Json& j, const std::string& p
   return t;
 }
 
-void read_train(const Reader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
+void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
   rd.object(j, "$.train",
             {"steps", "sequences", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps", "level2_steps"});
   // Bounds from the declared train.* ranges (agent/config.hpp), as the CLI flags and the app use.
@@ -256,11 +158,8 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
-}  // namespace
-
-Suite suite_from_json(const std::string& text, const std::string& source) {
-  const Reader rd{source};
-  const Json doc = parse_strict(text, rd);
+Suite read_suite(const JsonReader& rd, const std::string& text, const std::string& source) {
+  const Json doc = rd.parse(text, std::string("a ") + kSuiteFormat + " JSON object");
   rd.object(doc, "$", {"format", "name", "description", "run", "maps", "map_params", "tasks", "task_seed", "starts", "noise", "train_noise",
                        "max_steps", "model_seeds", "train", "seed"});
   if (!doc.contains("format")) rd.refuse("$.format", "missing", std::string("\"") + kSuiteFormat + "\"");
@@ -275,10 +174,10 @@ Suite suite_from_json(const std::string& text, const std::string& source) {
     const bool plain = !s.name.empty() && s.name.size() <= 64 && std::all_of(s.name.begin(), s.name.end(), [](unsigned char c) {
       return std::isalnum(c) || c == '-' || c == '_' || c == '.';
     });
-    if (!plain) rd.refuse("$.name", describe(doc["name"]) + " is not a plain name", "1 to 64 letters, digits, '-', '_' or '.'");
+    if (!plain) rd.refuse("$.name", describe_json(doc["name"]) + " is not a plain name", "1 to 64 letters, digits, '-', '_' or '.'");
   }
   if (doc.contains("run") && !doc["run"].is_object())
-    rd.refuse("$.run", describe(doc["run"]) + " is not an object", "the record hjepa bench writes (ignored when read)");
+    rd.refuse("$.run", describe_json(doc["run"]) + " is not an object", "the record hjepa bench writes (ignored when read)");
   if (doc.contains("description")) s.description = rd.string(doc["description"], "$.description", "a string");
   if (!doc.contains("maps")) rd.refuse("$.maps", "missing", R"({"seeds": [...]}, {"seed_range": [first, last]} or {"files": [...]})");
   read_maps(rd, doc["maps"], s);
@@ -288,7 +187,7 @@ Suite suite_from_json(const std::string& text, const std::string& source) {
   if (!doc.contains("tasks") && !every_map_has_tasks)
     rd.refuse("$.tasks", "missing", "an array of task entries (optional only when every map file lists its own tasks)");
   if (doc.contains("tasks")) {
-    const Json& tasks = rd.array(doc["tasks"], "$.tasks", "task entries", 1000);
+    const Json& tasks = nonempty_array(rd, doc["tasks"], "$.tasks", "task entries", 1000);
     for (size_t i = 0; i < tasks.size(); ++i) s.tasks.push_back(read_task_entry(rd, tasks[i], "$.tasks[" + std::to_string(i) + "]"));
     const bool files_get_tasks = std::any_of(s.tasks.begin(), s.tasks.end(), [](const SuiteTasks& t) { return !t.seeded_only; });
     for (const SuiteMap& m : s.maps)
@@ -296,29 +195,39 @@ Suite suite_from_json(const std::string& text, const std::string& source) {
         rd.refuse("$.tasks", "every entry is seeded_only and map file " + fs::path(m.file).filename().string() + " lists no tasks",
                   "tasks for every map: list them under that map file, or an entry without \"seeded_only\"");
   }
-  if (doc.contains("task_seed")) s.task_seed = rd.seed(doc["task_seed"], "$.task_seed");
+  if (doc.contains("task_seed")) s.task_seed = read_seed(rd, doc["task_seed"], "$.task_seed");
   if (doc.contains("starts")) s.starts = static_cast<int>(rd.integer(doc["starts"], "$.starts", 1, 1000));
   if (doc.contains("noise")) {
-    const Json& noise = rd.array(doc["noise"], "$.noise", "noise settings {\"motion\", \"perception\", \"range\"}", 100);
+    const Json& noise = nonempty_array(rd, doc["noise"], "$.noise", "noise settings {\"motion\", \"perception\", \"range\"}", 100);
     s.noise.clear();
     for (size_t i = 0; i < noise.size(); ++i) s.noise.push_back(read_noise(rd, noise[i], "$.noise[" + std::to_string(i) + "]"));
   }
   if (doc.contains("train_noise")) s.train_noise = read_noise(rd, doc["train_noise"], "$.train_noise");
   if (doc.contains("max_steps")) s.max_steps = static_cast<int>(rd.integer(doc["max_steps"], "$.max_steps", 0, 1000000));
   if (doc.contains("model_seeds")) {
-    const Json& seeds = rd.array(doc["model_seeds"], "$.model_seeds", "model seeds", 100);
+    const Json& seeds = nonempty_array(rd, doc["model_seeds"], "$.model_seeds", "model seeds", 100);
     s.model_seeds.clear();
     for (size_t i = 0; i < seeds.size(); ++i) {
       const std::string path = "$.model_seeds[" + std::to_string(i) + "]";
-      const uint64_t seed = rd.seed(seeds[i], path);
+      const uint64_t seed = read_seed(rd, seeds[i], path);
       if (std::find(s.model_seeds.begin(), s.model_seeds.end(), seed) != s.model_seeds.end())
         rd.refuse(path, "model seed " + std::to_string(seed) + " is listed twice", "each model seed once");
       s.model_seeds.push_back(seed);
     }
   }
   if (doc.contains("train")) read_train(rd, doc["train"], s.train, s.train2);
-  if (doc.contains("seed")) s.seed = rd.seed(doc["seed"], "$.seed");
+  if (doc.contains("seed")) s.seed = read_seed(rd, doc["seed"], "$.seed");
   return s;
+}
+
+}  // namespace
+
+Suite suite_from_json(const std::string& text, const std::string& source) {
+  try {
+    return read_suite(JsonReader(source), text, source);
+  } catch (const JsonError& e) {
+    throw UsageError(e.what());
+  }
 }
 
 std::string suite_to_json(const Suite& s, const std::string& run) {
@@ -396,7 +305,7 @@ Suite load_suite(const std::string& name_or_path) {
     std::error_code ec;
     if (!fs::exists(path, ec))
       throw UsageError("--suite: no suite named \"" + name_or_path + "\" in " + suites_dir() + "; expected one of " +
-                       join(suite_names()) + ", or a path to a suite file");
+                       join_names(suite_names()) + ", or a path to a suite file");
   }
   return suite_from_json(read_text(path), path);
 }

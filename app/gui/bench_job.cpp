@@ -6,7 +6,7 @@
 #include "app/bench/plan.hpp"
 #include "app/bench/runner.hpp"
 #include "app/bench/suite.hpp"
-#include "app/cli_common.hpp"
+#include "app/usage_error.hpp"
 
 namespace hjepa {
 

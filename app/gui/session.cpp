@@ -7,7 +7,7 @@
 
 #include "agent/jepa/features.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
-#include "app/cli_common.hpp"
+#include "app/usage_error.hpp"
 
 namespace hjepa {
 namespace {

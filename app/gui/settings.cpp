@@ -15,23 +15,27 @@
 #include "app/gui/agent_params.hpp"
 #include "agent/config.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/json_reader.hpp"
 
 namespace hjepa {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = JsonReader::Json;
 constexpr const char* kFormat = "hjepa-settings/1";
 
-// Reads keys of one JSON object, checking types and ranges; every problem is one warning line.
+// Reads keys of one JSON object through sim/json_reader, checking types and ranges; every problem is
+// one warning line ("hjepa gui: settings <file>: <json path>: <found>; expected <expected>; using the
+// default") and that key keeps its default.
 class Reader {
  public:
-  Reader(const std::filesystem::path& file, const Json& object, std::string prefix = "")
-      : file_(file.string()), object_(object), prefix_(std::move(prefix)) {}
+  Reader(const std::filesystem::path& file, const Json& object, std::string path = "$")
+      : rd_(file.string()), object_(object), path_(std::move(path)) {}
 
-  void warn(const std::string& key, const std::string& problem) const {
-    std::fprintf(stderr, "hjepa gui: settings %s: \"%s%s\": %s; using the default\n", file_.c_str(), prefix_.c_str(),
-                 key.c_str(), problem.c_str());
+  // `detail` in the reader's form, then what happens.
+  void warn(const std::string& detail, const char* consequence = "using the default") const {
+    std::fprintf(stderr, "hjepa gui: settings %s: %s; %s\n", rd_.source().c_str(), detail.c_str(), consequence);
   }
+  std::string path(const std::string& key) const { return member_path(path_, key); }
   // The value of `key`, or nullptr when absent; marks the key as known.
   const Json* find(const std::string& key) {
     known_.insert(key);
@@ -40,59 +44,49 @@ class Reader {
   }
   template <class T>
   void number(const std::string& key, T& target, double lo, double hi) {
-    const Json* v = find(key);
-    if (!v) return;
-    const bool integral = std::is_integral_v<T>;
-    if (!v->is_number() || (integral && !v->is_number_integer() && !v->is_number_unsigned())) {
-      warn(key, std::string("expected ") + (integral ? "an integer" : "a number") + ", got " + v->dump());
-      return;
-    }
-    const double x = v->get<double>();
-    if (!(x >= lo && x <= hi)) {
-      std::ostringstream range;
-      range << "expected a value in [" << lo << ", " << hi << "], got " << v->dump();
-      warn(key, range.str());
-      return;
-    }
-    target = v->get<T>();
+    read(key, [&](const Json& v) {
+      if constexpr (std::is_integral_v<T>)
+        target = static_cast<T>(rd_.integer(v, path(key), static_cast<int64_t>(lo), static_cast<int64_t>(hi)));
+      else
+        target = static_cast<T>(rd_.number(v, path(key), lo, hi));
+    });
   }
   void boolean(const std::string& key, bool& target) {
-    const Json* v = find(key);
-    if (!v) return;
-    if (!v->is_boolean()) return warn(key, "expected true or false, got " + v->dump());
-    target = v->get<bool>();
+    read(key, [&](const Json& v) { target = rd_.boolean(v, path(key)); });
   }
   std::optional<std::string> string(const std::string& key) {
-    const Json* v = find(key);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) {
-      warn(key, "expected a string, got " + v->dump());
-      return std::nullopt;
-    }
-    return v->get<std::string>();
+    std::optional<std::string> out;
+    read(key, [&](const Json& v) { out = rd_.string(v, path(key), "a string"); });
+    return out;
   }
-  // The nested object under `key` (null Json when absent or not an object).
+  // The nested object under `key` (nullptr when absent or not an object).
   const Json* object(const std::string& key) {
-    const Json* v = find(key);
-    if (v && !v->is_object()) {
-      warn(key, "expected an object, got " + v->dump());
-      return nullptr;
-    }
-    return v;
+    const Json* out = nullptr;
+    read(key, [&](const Json& v) { out = &rd_.object(v, path(key), {}, "an object"); });
+    return out;
   }
   void warn_unknown() const {
     for (const auto& [key, value] : object_.items())
-      if (!known_.count(key))
-        std::fprintf(stderr, "hjepa gui: settings %s: \"%s%s\": unknown key, ignored\n", file_.c_str(), prefix_.c_str(),
-                     key.c_str());
+      if (!known_.count(key)) warn(path(key) + ": unknown key", "ignored");
   }
-  const std::string& file() const { return file_; }
 
  private:
-  std::string file_;
+  JsonReader rd_;
   const Json& object_;
-  std::string prefix_;
+  std::string path_;
   std::set<std::string> known_;
+
+  // Runs read(value) when `key` is present; a refusal becomes a warning.
+  template <class F>
+  void read(const std::string& key, F&& read) {
+    const Json* v = find(key);
+    if (!v) return;
+    try {
+      read(*v);
+    } catch (const JsonError& e) {
+      warn(e.detail());
+    }
+  }
 };
 
 // Overlay toggles by their settings names (the View panel's labels).
@@ -204,26 +198,29 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
     std::fprintf(stderr, "hjepa gui: settings %s: cannot be read; using the defaults\n", path.string().c_str());
     return loaded;
   }
+  const std::string document = std::string("a ") + kFormat + " JSON object";
   Json root;
   try {
-    root = Json::parse(text.str());
-  } catch (const Json::parse_error& e) {
+    root = JsonReader(path.string()).parse(text.str(), document);
+  } catch (const JsonError& e) {
     // Kept aside, since the file is rewritten on exit.
     std::filesystem::path kept = path;
     kept += ".invalid";
     std::filesystem::copy_file(path, kept, std::filesystem::copy_options::overwrite_existing, ec);
-    std::fprintf(stderr, "hjepa gui: settings %s: not valid JSON (%s); using the defaults%s\n", path.string().c_str(),
-                 e.what(), ec ? "" : (" (the file is kept as " + kept.string() + ")").c_str());
+    std::fprintf(stderr, "hjepa gui: settings %s; using the defaults%s\n", e.what(),
+                 ec ? "" : (" (the file is kept as " + kept.string() + ")").c_str());
     return loaded;
   }
   if (!root.is_object()) {
-    std::fprintf(stderr, "hjepa gui: settings %s: expected a JSON object; using the defaults\n", path.string().c_str());
+    std::fprintf(stderr, "hjepa gui: settings %s: %s; using the defaults\n", path.string().c_str(),
+                 refusal_text("$", describe_json(root) + " is not an object", document).c_str());
     return loaded;
   }
 
   Reader r(path, root);
   if (const auto format = r.string("format"); format && *format != kFormat)
-    r.warn("format", "expected \"" + std::string(kFormat) + "\", got \"" + *format + "\" (reading what it can)");
+    r.warn(refusal_text(r.path("format"), describe_json(Json(*format)) + " is not the settings format tag", describe_json(Json(kFormat))),
+           "reading what it can");
 
   Session& s = app.session;
   uint64_t map_seed = s.map_seed;
@@ -238,19 +235,19 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
     if (is_agent_name(*agent))
       s.agent_name = *agent;
     else
-      r.warn("agent", "expected one of " + agent_name_list() + ", got \"" + *agent + "\"");
+      r.warn(refusal_text(r.path("agent"), describe_json(Json(*agent)) + " is not an agent", "one of " + agent_name_list()));
   }
   if (const auto style = r.string("map.style")) {
     if (const std::optional<MapStyle> parsed = parse_map_style(*style))
       s.map_params.style = *parsed;
     else
-      r.warn("map.style", "expected " + declared("map.style").range_text() + ", got \"" + *style + "\"");
+      r.warn(refusal_text(r.path("map.style"), describe_json(Json(*style)) + " is not a map style", declared("map.style").range_text()));
   }
   if (const auto planner = r.string("agent.planner")) {
     if (*planner == "gradient" || *planner == "cem")
       s.planner_type = *planner;
     else
-      r.warn("agent.planner", "expected \"gradient\" or \"cem\", got \"" + *planner + "\"");
+      r.warn(refusal_text(r.path("agent.planner"), describe_json(Json(*planner)) + " is not a planner", "gradient or cem"));
   }
   for_each_agent_param(s, [&](const AgentParam& p) {
     const auto [lo, hi] = declared_range(p);  // what the CLI accepts, not just the slider's span
@@ -265,24 +262,25 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
     if (task->empty() || parse_task(*task, parsed).empty())
       loaded.task = *task;
     else
-      r.warn("task", "\"" + *task + "\" is not a task: " + parse_task(*task, parsed));
+      r.warn(r.path("task") + ": " + parse_task(*task, parsed));
   }
   r.number("speed", app.steps_per_second, 1, 500);
   r.boolean("auto_reset", app.auto_reset);
   r.boolean("auto_train", app.auto_train);
 
   if (const Json* overlays = r.object("overlays")) {
-    Reader o(path, *overlays, "overlays.");
+    Reader o(path, *overlays, "$.overlays");
     for_each_overlay(app.overlays, [&](const char* key, bool& value) { o.boolean(key, value); });
     o.warn_unknown();
   }
   if (const Json* camera = r.object("camera")) {
-    Reader c(path, *camera, "camera.");
+    Reader c(path, *camera, "$.camera");
     const Json* centre = c.find("center");
     const bool centre_ok = centre && centre->is_array() && centre->size() == 2 && (*centre)[0].is_number() &&
                            (*centre)[1].is_number() && std::abs((*centre)[0].get<double>()) < 1e6 &&
                            std::abs((*centre)[1].get<double>()) < 1e6;
-    if (centre && !centre_ok) c.warn("center", "expected [x, y] in world units, got " + centre->dump());
+    if (centre && !centre_ok)
+      c.warn(refusal_text(c.path("center"), describe_json(*centre) + " is not a point", "[x, y] in world units, each within 1e6"));
     double zoom = 0;
     c.number("pixels_per_unit", zoom, 2, 400);
     if (centre_ok && zoom > 0) {
@@ -293,7 +291,7 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
     c.warn_unknown();
   }
   if (const Json* window = r.object("window")) {
-    Reader w(path, *window, "window.");
+    Reader w(path, *window, "$.window");
     unsigned width = 0, height = 0;
     w.number("width", width, 640, 16384);
     w.number("height", height, 400, 16384);

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "app/bench/suite.hpp"
-#include "app/cli_common.hpp"
+#include "app/usage_error.hpp"
 
 using namespace hjepa;
 

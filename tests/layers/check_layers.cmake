@@ -2,6 +2,9 @@
 # Every #include in ROOT/sim and ROOT/agent is read; a file of sim/ that includes agent/ or app/, a
 # file of agent/ that includes app/, or any of them including SFML, ImGui or CLI11 fails the check
 # with the file, the line and the rule. Their CMakeLists.txt may not link those libraries either.
+# Within app/, only the commands (app/cli_*.cpp, app/cli_*.hpp) and app/main.cpp may include CLI11,
+# directly or through a command header (app/cli_common.hpp): the benchmark, the agent table, the
+# model cache and the desktop app are read by tests and tools without it.
 # Usage: cmake -DROOT=<source dir> -P check_layers.cmake
 if(NOT ROOT)
   message(FATAL_ERROR "check_layers: pass -DROOT=<source dir>")
@@ -35,8 +38,25 @@ foreach(layer sim agent)
     endforeach()
   endif()
 endforeach()
+file(GLOB_RECURSE app_files "${ROOT}/app/*.hpp" "${ROOT}/app/*.cpp" "${ROOT}/app/*.h")
+if(NOT app_files)
+  list(APPEND problems "${ROOT}/app: no source files found (wrong ROOT?)")
+endif()
+foreach(f ${app_files})
+  file(RELATIVE_PATH rel "${ROOT}" "${f}")
+  if(rel MATCHES "^app/(cli_[^/]*\\.(cpp|hpp)|main\\.cpp)$")
+    continue()
+  endif()
+  file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(line ${lines})
+    if(line MATCHES "<CLI/|\"CLI/|\"app/cli_")
+      list(APPEND problems "${f}: ${line}  (only app/cli_*.cpp, app/cli_*.hpp and app/main.cpp may use CLI11)")
+    endif()
+  endforeach()
+endforeach()
 if(problems)
   list(JOIN problems "\n  " text)
   message(FATAL_ERROR "layering broken:\n  ${text}")
 endif()
-message(STATUS "layers: sim/ and agent/ include nothing from the layers above and no SFML, ImGui or CLI11")
+message(STATUS "layers: sim/ and agent/ include nothing from the layers above and no SFML, ImGui or CLI11; "
+               "in app/ only the commands and main.cpp use CLI11")

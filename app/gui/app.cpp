@@ -214,6 +214,13 @@ int run_gui(const GuiOptions& options) {
       return 2;
     }
   }
+  // Test hook: HJEPA_GUI_TRAIN_PARAMS="train.steps=200 ..." sets training parameters without
+  // training, so the app looks in the model cache under the key those parameters give.
+  if (const char* params = std::getenv("HJEPA_GUI_TRAIN_PARAMS"); params && *params)
+    if (const std::string error = apply_train_settings(app, params); !error.empty()) {
+      std::fprintf(stderr, "hjepa gui: HJEPA_GUI_TRAIN_PARAMS %s\n", error.c_str());
+      return 2;
+    }
   if (!display_available()) return no_display();
   if (saved.camera && !options.map_file && !options.map_seed) app.fit_pending = false;
 

@@ -9,7 +9,8 @@
 # training guard's message and keep running.
 # first_launch: an empty model cache and --first-launch: the app chooses the H-JEPA, trains its
 # (small, via HJEPA_GUI_TRAIN) model in the background while the oracle drives, hands over and
-# caches the model; `hjepa bench` with the same training then says "model: from cache".
+# caches the model; `hjepa bench` with the same training then says "model: from cache", and a later
+# launch with the H-JEPA loads the model from the cache and drives within two frames.
 # small: on a 1280x720 screen the window (and so the screenshot) fits the screen.
 # Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench|diverge|first_launch|small]
 set -u
@@ -48,20 +49,26 @@ if [ "$mode" = hjepa ]; then
   frames=20
   check=(hjepa)
 fi
-# HJEPA_GUI_PRELOAD (sanitizer builds, see CMakeLists.txt): libraries preloaded into the app only.
-# xvfb-run -a can lose a race for a display number to another Xvfb starting at the same moment
-# (CTest runs these tests one at a time, but other jobs on the machine may not): then the app finds
-# no display before it does anything, and the run is retried (at most three times).
-for attempt in 1 2 3; do
-  HJEPA_GUI_TRAIN="$train" HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 ${screen}x24" \
-    env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} \
-    "$hjepa" gui --map-seed 3 "${agent[@]}" --frames "$frames" --screenshot "$shot" 2> >(tee "${shot%.png}.log" >&2)
-  status=$?
-  sleep 0.2  # let tee finish
-  if [ "$status" -eq 0 ] || ! grep -q "Failed to open X11 display" "${shot%.png}.log"; then break; fi
-  echo "gui_smoke: attempt $attempt found no X display (a display-number race); retrying" >&2
-  sleep $((attempt * 2))
-done
+# Runs the app under Xvfb (with HJEPA_GUI_PRELOAD, sanitizer builds: libraries preloaded into the
+# app only), its stderr to LOG too; sets status. xvfb-run -a can lose a race for a display number
+# to another Xvfb starting at the same moment (CTest runs these tests one at a time, other jobs on
+# the machine may not): then the app finds no display before it does anything, and the run is
+# retried (at most three times).
+run_app() {
+  local log=$1
+  shift
+  for attempt in 1 2 3; do
+    LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 ${screen}x24" \
+      env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} "$hjepa" gui "$@" 2> >(tee "$log" >&2)
+    status=$?
+    sleep 0.2  # let tee finish
+    if [ "$status" -eq 0 ] || ! grep -q "Failed to open X11 display" "$log"; then return; fi
+    echo "gui_smoke: attempt $attempt found no X display (a display-number race); retrying" >&2
+    sleep $((attempt * 2))
+  done
+}
+HJEPA_GUI_TRAIN="$train" HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" \
+  run_app "${shot%.png}.log" --map-seed 3 "${agent[@]}" --frames "$frames" --screenshot "$shot"
 if [ "$status" -ne 0 ]; then
   echo "gui_smoke: 'hjepa gui --frames $frames' ($mode agent) exited with status $status, expected 0" >&2
   exit 1
@@ -85,6 +92,18 @@ if [ "$mode" = first_launch ]; then
               "distance_steps": 600, "level2_steps": 300}}' > "$suite"
   if ! "$hjepa" bench --suite "$suite" --agents hjepa 2>&1 | tee "${shot%.png}.bench.log" | grep -q "model: from cache"; then
     echo "gui_smoke: hjepa bench with the app's training did not find the app's model in the cache (see ${shot%.png}.bench.log)" >&2
+    exit 1
+  fi
+  # A later launch (not the first) that chooses the H-JEPA: its model comes from the cache at once,
+  # and after two frames the H-JEPA has planned (its subgoal mark is drawn).
+  later="${shot%.png}_later.png"
+  HJEPA_GUI_TRAIN_PARAMS="$small_training" run_app "${later%.png}.log" --map-seed 3 --agent hjepa --frames 2 --screenshot "$later"
+  if ! grep -q "hjepa gui: model: from cache " "${later%.png}.log"; then
+    echo "gui_smoke: a later launch with the H-JEPA did not load its model from the cache (see ${later%.png}.log)" >&2
+    exit 1
+  fi
+  if ! "$checker" "$later" hjepa; then
+    echo "gui_smoke: two frames after a later launch, the H-JEPA from the cache is not driving (see $later)" >&2
     exit 1
   fi
   rm -rf "$HJEPA_CACHE_DIR"

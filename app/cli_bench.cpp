@@ -20,6 +20,7 @@
 #include "app/bench/summary.hpp"
 #include "app/cli_common.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/fnv1a.hpp"
 
 namespace hjepa {
 
@@ -103,12 +104,6 @@ void write_file(const std::string& path, const std::string& bytes, const std::st
 void write_results(const std::string& out, const std::vector<EpisodeRow>& rows, const BenchSummary& summary) {
   if (out.empty()) return;
   write_file(out, extension_of(out) == ".json" ? rows_to_json(rows, summary_to_json(summary)) : rows_to_csv(rows), "--out");
-}
-
-uint64_t fnv1a64(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
 }
 
 // What makes two runs' rows comparable: the suite (map files by name and content, not by path), the

@@ -12,6 +12,7 @@
 
 #include "agent/jepa/features.hpp"
 #include "app/usage_error.hpp"
+#include "sim/fnv1a.hpp"
 
 namespace hjepa {
 
@@ -20,12 +21,6 @@ namespace {
 // Bump when training code changes in a way the recorded config does not show, so old cache
 // entries are no longer used.
 constexpr int kTrainingCodeVersion = 1;
-
-uint64_t fnv1a64(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 std::string hex(uint64_t v, int digits) {
   char buf[32];

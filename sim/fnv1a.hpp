@@ -1,5 +1,5 @@
 // FNV-1a, 64-bit: the one hash for fingerprints, checksums and cache keys (map fingerprints,
-// model-file checksums; the app's model-cache and bench keys can use it too). Not cryptographic:
+// model-file checksums, the model cache's keys and bench config hashes). Not cryptographic:
 // it catches corruption and tells inputs apart, nothing more.
 #pragma once
 #include <cstddef>

@@ -86,43 +86,48 @@ Observation Env::observe(EnvState& s) const {
 }
 
 Observation Env::reset(uint64_t seed, std::optional<Vec2> start) {
-  state_ = EnvState{};
-  state_.rng.reseed(seed);
-  if (start) {
-    if (!world_->is_free(*start))
-      throw std::invalid_argument("start (" + num(start->x) + ", " + num(start->y) +
-                                  ") is not a free point; expected a point inside the " +
-                                  num(world_->width) + " x " + num(world_->height) +
-                                  " map and outside every obstacle");
-    state_.position = *start;
-  } else {
-    do {
-      state_.position = {state_.rng.uniform(0, world_->width), state_.rng.uniform(0, world_->height)};
-    } while (!world_->is_free(state_.position));
-  }
-  state_.progress = advance_progress(task_, 0, world_->color_at(state_.position));
-  return observe(state_);
+  return start_state(state_, seed, start);
 }
 
-StepResult Env::step(double heading) {
-  if (done()) throw std::logic_error("Env::step called after the episode ended; call reset first");
+Observation Env::start_state(EnvState& s, uint64_t seed, std::optional<Vec2> start) const {
+  if (start && !world_->is_free(*start))  // checked first: a refused start leaves `s` as it was
+    throw std::invalid_argument("start (" + num(start->x) + ", " + num(start->y) +
+                                ") is not a free point; expected a point inside the " + num(world_->width) + " x " +
+                                num(world_->height) + " map and outside every obstacle");
+  s = EnvState{};
+  s.rng.reseed(seed);
+  if (start) {
+    s.position = *start;
+  } else {
+    do {
+      s.position = {s.rng.uniform(0, world_->width), s.rng.uniform(0, world_->height)};
+    } while (!world_->is_free(s.position));
+  }
+  s.progress = advance_progress(task_, 0, world_->color_at(s.position));
+  return observe(s);
+}
+
+StepResult Env::step(double heading) { return step(state_, heading); }
+
+StepResult Env::step(EnvState& s, double heading) const {
+  if (done(s)) throw std::logic_error("Env::step called after the episode ended; call reset first");
   StepResult r;
-  Vec2 p = move(state_.position, heading_dir(heading), params_.step_length);
+  Vec2 p = move(s.position, heading_dir(heading), params_.step_length);
   const double sm = params_.noise_motion;
   if (sm > 0) {
-    const Vec2 n{sm * state_.rng.normal(), sm * state_.rng.normal()};
+    const Vec2 n{sm * s.rng.normal(), sm * s.rng.normal()};
     const double len = norm(n);
     if (len > 0) p = move(p, n * (1.0 / len), len);
   }
-  state_.position = p;
-  ++state_.step;
-  const int before = state_.progress;
-  state_.progress = advance_progress(task_, before, world_->color_at(p));
-  r.obs = observe(state_);
-  r.reward = -1.0 + (state_.progress - before);
-  r.terminated = state_.progress >= task_.size();
-  r.truncated = !r.terminated && state_.step >= max_steps_;
-  r.info = {state_.step, state_.progress, state_.progress > before, p};
+  s.position = p;
+  ++s.step;
+  const int before = s.progress;
+  s.progress = advance_progress(task_, before, world_->color_at(p));
+  r.obs = observe(s);
+  r.reward = -1.0 + (s.progress - before);
+  r.terminated = s.progress >= task_.size();
+  r.truncated = !r.terminated && s.step >= max_steps_;
+  r.info = {s.step, s.progress, s.progress > before, p};
   return r;
 }
 

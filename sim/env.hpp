@@ -1,6 +1,9 @@
 // The Gym-like environment: reset(seed, start) and step(heading) over a const World.
-// EnvState is everything that changes (position, step count, task progress, RNG); copy it to
-// roll out or rewind. Same World, Task, params and seed give the same trajectory bit for bit.
+// EnvState is everything that changes (position, step count, task progress, RNG); the Env itself
+// (world, task, params, ray directions) never changes after construction. As MuJoCo's
+// mj_step(m, d), the const `step(state, heading)` advances any state, so a rollout copies an
+// EnvState, not an Env; reset()/step(heading) do the same on the Env's own state. Same World, Task,
+// params and seed give the same trajectory bit for bit.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -63,13 +66,19 @@ class Env {
   Observation reset(uint64_t seed, std::optional<Vec2> start = std::nullopt);
   StepResult step(double heading);
 
+  // The same on a state the caller owns: `start_state` fills `s` for a new episode and returns
+  // the first observation; `step` advances `s` by one step. Throws as reset / step do.
+  Observation start_state(EnvState& s, uint64_t seed, std::optional<Vec2> start = std::nullopt) const;
+  StepResult step(EnvState& s, double heading) const;
+  bool done(const EnvState& s) const { return s.progress >= task_.size() || s.step >= max_steps_; }
+
   const World& world() const { return *world_; }
   const Task& task() const { return task_; }
   const EnvParams& params() const { return params_; }
   int max_steps() const { return max_steps_; }
   const EnvState& state() const { return state_; }
   void set_state(const EnvState& s) { state_ = s; }
-  bool done() const { return state_.progress >= task_.size() || state_.step >= max_steps_; }
+  bool done() const { return done(state_); }
 
   // Moves from p along unit direction d by up to len, stopping just short of the first hit.
   Vec2 move(Vec2 p, Vec2 d, double len) const;

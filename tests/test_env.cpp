@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include "sim/env.hpp"
 #include "sim/map_gen.hpp"
@@ -155,6 +156,34 @@ TEST_CASE("reset honours its seed, refuses a blocked start, and states clone") {
   const auto r2 = env.step(0.3);
   CHECK(r1.info.true_position == r2.info.true_position);
   CHECK(r1.obs.position == r2.obs.position);
+}
+
+TEST_CASE("the env as a function of state: step(state, heading) rolls out copies, the env's own state untouched") {
+  const World w = generate_map(2);
+  const Env env(w, Task{{w.regions[3].color, w.regions[1].color}});  // const: only states change
+  EnvState s;
+  const Observation first = env.start_state(s, 7);
+  EnvState branch = s;  // a rollout copies the state, not the env
+  std::vector<Vec2> a, b;
+  for (int k = 0; k < 20 && !env.done(s); ++k) a.push_back(env.step(s, 0.1 * k).info.true_position);
+  for (int k = 0; k < 20 && !env.done(branch); ++k) b.push_back(env.step(branch, 0.1 * k).info.true_position);
+  CHECK(a == b);
+  CHECK(s.step == branch.step);
+  CHECK(env.state().step == 0);  // the env's own episode was never started or moved
+
+  // The same episode through the Env's own state: reset and step(heading) agree bit for bit.
+  Env own(w, Task{{w.regions[3].color, w.regions[1].color}});
+  const Observation o = own.reset(7);
+  CHECK(std::memcmp(&o, &first, sizeof o) == 0);
+  for (size_t k = 0; k < a.size(); ++k) CHECK(own.step(0.1 * static_cast<double>(k)).info.true_position == a[k]);
+  // A refused start leaves the caller's state as it was.
+  EnvState kept = s;
+  CHECK_THROWS_AS(own.start_state(kept, 1, Vec2{-1, 5}), std::invalid_argument);
+  CHECK(kept.position == s.position);
+  CHECK(kept.step == s.step);
+  const Vec2 before = own.state().position;
+  CHECK_THROWS_AS(own.reset(1, Vec2{-1, 5}), std::invalid_argument);
+  CHECK(own.state().position == before);
 }
 
 TEST_CASE("bad parameters are refused with the field named") {

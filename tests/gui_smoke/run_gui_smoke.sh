@@ -50,15 +50,15 @@ if [ "$mode" = hjepa ]; then
   check=(hjepa)
 fi
 # Runs the app under Xvfb (with HJEPA_GUI_PRELOAD, sanitizer builds: libraries preloaded into the
-# app only), its stderr to LOG too; sets status. xvfb-run -a can lose a race for a display number
-# to another Xvfb starting at the same moment (CTest runs these tests one at a time, other jobs on
-# the machine may not): then the app finds no display before it does anything, and the run is
-# retried (at most three times).
+# app only), its stderr to LOG too; sets status. xvfb-run -a looks for a free display number from
+# -n upwards and can lose a race to another Xvfb starting at the same moment (CTest runs these
+# tests one at a time, other jobs on the machine may not): each run starts its search at a random
+# number, and a run whose app found no display (before it did anything) is retried, at most 3 times.
 run_app() {
   local log=$1
   shift
   for attempt in 1 2 3; do
-    LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s "-screen 0 ${screen}x24" \
+    LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -n $((100 + RANDOM % 800)) -s "-screen 0 ${screen}x24" \
       env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} "$hjepa" gui "$@" 2> >(tee "$log" >&2)
     status=$?
     sleep 0.2  # let tee finish

@@ -1,13 +1,18 @@
 // `hjepa perf`: speed measurements on one thread, reported as medians over repeated rounds.
 //   perf env     env steps per second (default map, range ring on, default noise)
 //   perf oracle  milliseconds per oracle plan for 3-colour tasks on default maps
-//   perf plan    milliseconds per agent step of the level-1 planner
+//   perf plan    milliseconds per agent step of the level-1 planner, its multiply-adds and the share of
+//                the core's peak they reach
+//   perf train   windows per second of one level-1 joint training step
 //   perf agent   the whole H-JEPA agent: mean ms per step and level-2 replanning ms, on one map
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
+#include "agent/jepa/exploration.hpp"
 #include "agent/jepa/features.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/train_model.hpp"
@@ -81,6 +86,60 @@ int perf_oracle(bool json, int plans) {
   return 0;
 }
 
+// Layer widths {inputs, hidden..., outputs} of a network.
+std::vector<int> layer_widths(const nn::MLP<float>& net) {
+  std::vector<int> w{net.inputs()};
+  for (const auto& l : net.layers) w.push_back(l.outputs());
+  return w;
+}
+
+nlohmann::json predictor_inputs_json(const Level1Arch& arch) {
+  nlohmann::json parts = nlohmann::json::array();
+  for (const InputPart& p : predictor_input_parts(arch.latent)) parts.push_back({{"name", p.name}, {"size", p.size}});
+  return parts;
+}
+
+// One core's peak in single-precision GFLOP/s from /proc/cpuinfo: floats per FMA instruction
+// (avx512f 16, avx2 with fma 8, else 4) x 2 FMA units (assumed: /proc/cpuinfo does not say) x 2
+// flops per FMA x the clock (the model name's nominal GHz if it gives one, else "cpu MHz").
+struct CorePeak {
+  double gflops = 0;
+  std::string basis;  // how it was derived, for the JSON
+};
+
+CorePeak core_peak() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line, flags, model;
+  double mhz = 0;
+  while (std::getline(in, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string key = line.substr(0, line.find_last_not_of(" \t", colon - 1) + 1), value = line.substr(colon + 1);
+    if (key == "flags" && flags.empty()) flags = value + " ";
+    if (key == "model name" && model.empty()) model = value;
+    if (key == "cpu MHz" && mhz == 0) mhz = std::atof(value.c_str());
+  }
+  auto has = [&](const char* f) { return flags.find(std::string(" ") + f + " ") != std::string::npos; };
+  const int width = has("avx512f") ? 16 : has("avx2") && has("fma") ? 8 : 4;
+  std::smatch m;
+  double ghz = 0;
+  std::string clock;
+  if (std::regex_search(model, m, std::regex("([0-9.]+)\\s*GHz"))) {
+    ghz = std::atof(m[1].str().c_str());
+    clock = "nominal " + m[1].str() + " GHz from the model name";
+  } else {
+    ghz = mhz / 1000;
+    char text[64];
+    std::snprintf(text, sizeof text, "%.0f MHz from /proc/cpuinfo's cpu MHz", mhz);
+    clock = text;
+  }
+  CorePeak p;
+  p.gflops = width * 2.0 * 2.0 * ghz;
+  p.basis = std::to_string(width) + " floats per FMA (" + (width == 16 ? "avx512f" : width == 8 ? "avx2+fma" : "sse") +
+            ") x 2 FMA units (assumed) x 2 flops x " + clock;
+  return p;
+}
+
 int perf_plan(bool json, int plans, const std::string& planner_name) {
   // Planning cost depends on the architecture and settings, not on the weights: a freshly
   // initialised default model times the same as a trained one.
@@ -100,10 +159,58 @@ int perf_plan(bool json, int plans, const std::string& planner_name) {
   }
   const double med = median(ms);
   const PlannerParams p;
-  if (json) std::printf("%s\n", nlohmann::json{{"ms_per_step", med}, {"plans", plans}, {"planner", planner_name}, {"horizon", p.horizon},
-                                               {"iterations", p.iterations}, {"restarts", p.restarts}}.dump().c_str());
-  else std::printf("plan: %.3f ms per agent step (%s planner, horizon %d, %d iterations, %d restarts; median of %d, one thread)\n",
-                   med, planner_name.c_str(), p.horizon, p.iterations, p.restarts, plans);
+  const double flops = 2 * planner->multiply_adds(model, true);  // perf plan aims at a colour, no subgoal
+  const double gflops = flops / (med * 1e6);
+  const CorePeak peak = core_peak();
+  if (json)
+    std::printf("%s\n", nlohmann::json{{"ms_per_step", med}, {"plans", plans}, {"planner", planner_name}, {"horizon", p.horizon},
+                                       {"iterations", p.iterations}, {"restarts", p.restarts}, {"p1_layers", layer_widths(model.predictor)},
+                                       {"p1_inputs", predictor_inputs_json(arch)}, {"colour_head_layers", layer_widths(model.colour_head)},
+                                       {"flops_per_step", flops}, {"gflops", gflops}, {"peak_gflops", peak.gflops},
+                                       {"fraction_of_peak", peak.gflops > 0 ? gflops / peak.gflops : 0}, {"peak_basis", peak.basis}}
+                                .dump()
+                                .c_str());
+  else
+    std::printf("plan: %.3f ms per agent step (%s planner, horizon %d, %d iterations, %d restarts; median of %d, one thread); "
+                "%.1f MFLOP per step, %.1f GFLOP/s, %.1f%% of one core's peak (%.1f GFLOP/s: %s)\n",
+                med, planner_name.c_str(), p.horizon, p.iterations, p.restarts, plans, flops / 1e6, gflops,
+                100 * gflops / peak.gflops, peak.gflops, peak.basis.c_str());
+  return 0;
+}
+
+// One level-1 joint training step (train_level1's first phase) at the default batch and unroll, on
+// this thread: exploration data of map 1 at the default settings, a freshly initialised model.
+int perf_train(bool json, int steps) {
+  const World world = generate_map(1);
+  const EnvParams env;
+  Level1TrainParams tp;
+  const int warmup = 10;
+  tp.steps = warmup + steps;  // the learning-rate schedule spans the timed steps
+  const ExplorationData data = collect_exploration(world, env, tp.exploration, 21);
+  Level1Arch arch;
+  arch.features = feature_size(env.num_rays);
+  Level1 model(arch, 3);
+  model.width = world.width, model.height = world.height;
+  JointTrainer trainer(model, data, tp, 4);
+  std::vector<double> seconds;
+  for (int step = 0; step < warmup + steps; ++step) {
+    Level1LossTerms terms;
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string fault = trainer.step(step, terms);
+    if (step >= warmup) seconds.push_back(seconds_since(t0));
+    if (!fault.empty()) throw UsageError("internal: perf train: non-finite " + fault);
+  }
+  const double med = median(seconds), windows = tp.batch / med;
+  if (json)
+    std::printf("%s\n", nlohmann::json{{"windows_per_second", windows}, {"ms_per_step", 1000 * med}, {"steps", steps}, {"batch", tp.batch},
+                                       {"unroll", trainer.unroll()}, {"e1_layers", layer_widths(model.encoder)},
+                                       {"p1_layers", layer_widths(model.predictor)}, {"p1_inputs", predictor_inputs_json(arch)},
+                                       {"idm_layers", layer_widths(model.inverse_dynamics)}, {"threads", 1}}
+                                .dump()
+                                .c_str());
+  else
+    std::printf("train: %.0f windows/s (%.3f ms per joint step of %d windows, unroll %d; median of %d steps, one thread)\n", windows,
+                1000 * med, tp.batch, trainer.unroll(), steps);
   return 0;
 }
 
@@ -183,6 +290,10 @@ int cmd_perf(int argc, char** argv) {
   plan->add_flag("--json", json, "Print {\"ms_per_step\": ...}");
   plan->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(number_check(true, 1, 100000));
   plan->add_option("--planner", planner_name, "gradient or cem (default gradient)")->check(CLI::IsMember({"gradient", "cem"}));
+  int train_steps = 100;
+  auto* train = app.add_subcommand("train", "Windows per second of one level-1 joint training step (default batch and unroll)");
+  train->add_flag("--json", json, "Print {\"windows_per_second\": ..., \"batch\": ..., ...}");
+  train->add_option("--steps", train_steps, "Steps timed; the median is reported (default 100)")->check(number_check(true, 1, 100000));
   auto* agent = app.add_subcommand("agent", "The whole H-JEPA agent: mean ms per step and level-2 replanning ms on one map");
   agent->add_flag("--json", json, "Print {\"ms_per_step\": ..., \"high_level_ms_median\": ...}");
   int episodes = 20;
@@ -207,6 +318,7 @@ int cmd_perf(int argc, char** argv) {
       return perf_agent(json, episodes, map, model_path);
     }
     if (plan->parsed()) return perf_plan(json, plans, planner_name);
+    if (train->parsed()) return perf_train(json, train_steps);
     return perf_oracle(json, plans);
   });
 }

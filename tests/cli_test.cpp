@@ -86,7 +86,7 @@ TEST_CASE("hjepa gui --agent takes the same agents as hjepa run") {
 
 TEST_CASE("--help works on every command") {
   for (const char* cmd : {"--help", "run --help", "map --help", "train --help", "perf --help", "perf env --help",
-                          "perf oracle --help", "perf plan --help", "gui --help", "bench --help", "bench merge --help"}) {
+                          "perf oracle --help", "perf plan --help", "perf train --help", "gui --help", "bench --help", "bench merge --help"}) {
     CAPTURE(cmd);
     const Result r = run_cli(cmd);
     CHECK(r.status == 0);
@@ -164,6 +164,22 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
   const Result oracle = run_cli("perf oracle --json --plans 1");
   REQUIRE(oracle.status == 0);
   CHECK(json::parse(oracle.out)["ms_per_plan"].get<double>() > 0);
+  // perf plan and perf train say what sizes they ran (the PyTorch peer rebuilds them); no timings asserted.
+  const Result plan = run_cli("perf plan --json --plans 1");
+  REQUIRE(plan.status == 0);
+  const json pj = json::parse(plan.out);
+  for (const char* key : {"ms_per_step", "horizon", "iterations", "restarts", "p1_layers", "p1_inputs", "flops_per_step",
+                          "fraction_of_peak", "peak_gflops", "peak_basis"})
+    CHECK(pj.contains(key));
+  CHECK(pj["p1_layers"].front() == 82);
+  const Result train = run_cli("perf train --json --steps 1");
+  REQUIRE(train.status == 0);
+  const json tj = json::parse(train.out);
+  for (const char* key : {"windows_per_second", "batch", "unroll", "e1_layers", "p1_layers", "p1_inputs"}) CHECK(tj.contains(key));
+  int inputs = 0;
+  for (const auto& part : tj["p1_inputs"]) inputs += part["size"].get<int>();
+  CHECK(inputs == tj["p1_layers"].front().get<int>());
+  CHECK(tj["p1_inputs"] == pj["p1_inputs"]);
 }
 
 TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged models are refused") {
@@ -237,7 +253,7 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
                 "--style: \"labyrinth\" is not a map style; expected one of open, maze");
   check_refused("run --map x.json --style maze --task red --agent oracle", "--map excludes --style");
   check_refused("perf", "subcommand");
-  check_refused("perf warp", "unknown subcommand \"warp\"; expected one of env, oracle, plan, agent");
+  check_refused("perf warp", "unknown subcommand \"warp\"; expected one of env, oracle, plan, train, agent");
   check_refused("gui --screenshot x.png", "--frames");
 }
 

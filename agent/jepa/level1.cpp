@@ -372,49 +372,62 @@ void log_joint_step(const Level1LossTerms& terms, int step, const Level1TrainPar
   if (progress) progress(step, tp.steps + tp.polish_steps, report);
 }
 
-// The joint phase: E1, P1 and the inverse dynamics on the unrolled latent loss against the
-// stop-gradient (or EMA) encoder, with VICReg on s0. A non-finite step stops it with report.message.
+}  // namespace
+
+JointTrainer::JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed)
+    : model_(model), data_(data), tp_(tp), rng_(derive_seed(seed, 77)), k_(std::min(tp.unroll, data.length)),
+      adam_(nn::AdamParams{tp.lr}), enc_adam_(nn::AdamParams{tp.lr * tp.encoder_lr_scale}),
+      seq_(tp.batch), t0_(tp.batch), headings_(static_cast<size_t>(tp.batch) * k_), frames_(k_ + 1),
+      target_encoder_(model.encoder) {
+  enc_params_ = model.encoder.params();
+  other_params_ = model.predictor.params();
+  if (tp.idm_weight > 0)
+    for (auto* p : model.inverse_dynamics.params()) other_params_.push_back(p);
+  trained_ = enc_params_;
+  trained_.insert(trained_.end(), other_params_.begin(), other_params_.end());
+  nn::zero_grad(trained_);
+  last_good_.save(trained_, 0);
+}
+
+std::string JointTrainer::step(int step, Level1LossTerms& terms) {
+  const int B = tp_.batch, k = k_;
+  adam_.hyper.lr = nn::cosine_lr(tp_.lr, step, tp_.steps);
+  enc_adam_.hyper.lr = adam_.hyper.lr * tp_.encoder_lr_scale;
+  sample_windows(data_, k, rng_, seq_, t0_, headings_);
+  for (int t = 0; t <= k; ++t) frames_[t] = gather(data_, seq_, t0_, t);
+  // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
+  MatF targets_in(data_.features, static_cast<Eigen::Index>(B) * k);
+  for (int t = 1; t <= k; ++t) targets_in.middleCols(static_cast<Eigen::Index>(t - 1) * B, B) = frames_[t];
+  const MatF targets = (tp_.target_ema > 0 ? target_encoder_ : model_.encoder).forward(targets_in);
+  const Level1Nets<float> nets{&model_.encoder, &model_.predictor, &model_.fourier, &model_.inverse_dynamics};
+  const Level1LossWeights weights{tp_.pred_weight, tp_.var_weight, tp_.cov_weight, tp_.idm_weight};
+  terms = level1_loss<float>(nets, frames_, headings_, targets, weights, true);
+  return guarded_step(
+      trained_,
+      non_finite_loss({{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}, {"inverse-dynamics", terms.idm}}),
+      last_good_, step, [&] {
+        if (tp_.encoder_lr_scale > 0) enc_adam_.step(enc_params_);
+        if (tp_.target_ema > 0) ema_update(target_encoder_, model_.encoder, tp_.target_ema);
+        adam_.step(other_params_);
+      });
+}
+
+std::string JointTrainer::stop(const std::string& fault, int step) {
+  return stop_training(trained_, last_good_, "level 1", fault, "step", step);
+}
+
+namespace {
+
+// The joint phase: tp.steps of JointTrainer's steps. A non-finite step stops it with report.message.
 void train_joint(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
                  Level1Report& report, const ProgressFn& progress) {
-  Rng rng(derive_seed(seed, 77));
-  const int B = tp.batch, k = std::min(tp.unroll, data.length);
-  nn::ParamList<float> trained, enc_params = model.encoder.params(), other_params = model.predictor.params();
-  if (tp.idm_weight > 0)
-    for (auto* p : model.inverse_dynamics.params()) other_params.push_back(p);
-  trained = enc_params;
-  trained.insert(trained.end(), other_params.begin(), other_params.end());
-  nn::Adam<float> adam(nn::AdamParams{tp.lr}), enc_adam(nn::AdamParams{tp.lr * tp.encoder_lr_scale});
-  nn::zero_grad(trained);
-  Checkpoint last_good;  // parameters whose losses and gradients were finite
-  last_good.save(trained, 0);
-
-  std::vector<int> seq(B), t0(B);
-  std::vector<float> headings(static_cast<size_t>(B) * k);
-  std::vector<MatF> frames(k + 1);
-  const Level1Nets<float> nets{&model.encoder, &model.predictor, &model.fourier, &model.inverse_dynamics};
-  nn::MLP<float> target_encoder = model.encoder;  // used when target_ema > 0
-  const Level1LossWeights weights{tp.pred_weight, tp.var_weight, tp.cov_weight, tp.idm_weight};
+  JointTrainer trainer(model, data, tp, seed);
   for (int step = 0; step < tp.steps; ++step) {
-    adam.hyper.lr = nn::cosine_lr(tp.lr, step, tp.steps);
-    enc_adam.hyper.lr = adam.hyper.lr * tp.encoder_lr_scale;
-    sample_windows(data, k, rng, seq, t0, headings);
-    for (int t = 0; t <= k; ++t) frames[t] = gather(data, seq, t0, t);
-    // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
-    MatF targets_in(data.features, static_cast<Eigen::Index>(B) * k);
-    for (int t = 1; t <= k; ++t) targets_in.middleCols(static_cast<Eigen::Index>(t - 1) * B, B) = frames[t];
-    const MatF targets = (tp.target_ema > 0 ? target_encoder : model.encoder).forward(targets_in);
-    const Level1LossTerms terms = level1_loss<float>(nets, frames, headings, targets, weights, true);
-    const std::string fault = guarded_step(
-        trained,
-        non_finite_loss({{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}, {"inverse-dynamics", terms.idm}}),
-        last_good, step, [&] {
-          if (tp.encoder_lr_scale > 0) enc_adam.step(enc_params);
-          if (tp.target_ema > 0) ema_update(target_encoder, model.encoder, tp.target_ema);
-          adam.step(other_params);
-        });
+    Level1LossTerms terms;
+    const std::string fault = trainer.step(step, terms);
     if (!fault.empty()) {
       report.finite = false;
-      report.message = stop_training(trained, last_good, "level 1", fault, "step", step);
+      report.message = trainer.stop(fault, step);
       return;
     }
     log_joint_step(terms, step, tp, report, progress);

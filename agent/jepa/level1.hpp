@@ -10,7 +10,9 @@
 
 #include "agent/jepa/exploration.hpp"
 #include "agent/jepa/level1_loss.hpp"
+#include "agent/jepa/train_guard.hpp"
 #include "agent/nn/mlp.hpp"
+#include "agent/nn/optim.hpp"
 
 namespace hjepa {
 
@@ -96,6 +98,33 @@ using ProgressFn = std::function<void(int step, int steps, const Level1Report&)>
 // Trains the encoder and predictor, then the heads with the encoder frozen, then measures.
 Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
                           const Level1TrainParams& params, uint64_t seed, const ProgressFn& progress = {});
+
+// The joint phase one optimiser step at a time (train_level1 takes tp.steps of them; `hjepa perf
+// train` times them): a batch of tp.batch windows of k = min(tp.unroll, data.length) steps, the
+// stop-gradient targets, level1_loss forward and backward, and the guarded Adam steps.
+class JointTrainer {
+ public:
+  JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed);
+  // Step `step` of tp.steps; terms receives its losses. Returns the fault ("" when the step was taken).
+  std::string step(int step, Level1LossTerms& terms);
+  // After a fault: restores the last good parameters and returns the message that says so.
+  std::string stop(const std::string& fault, int step);
+  int unroll() const { return k_; }
+
+ private:
+  Level1& model_;
+  const ExplorationData& data_;
+  Level1TrainParams tp_;
+  Rng rng_;
+  int k_;
+  nn::ParamList<float> trained_, enc_params_, other_params_;
+  nn::Adam<float> adam_, enc_adam_;
+  Checkpoint last_good_;  // parameters whose losses and gradients were finite
+  std::vector<int> seq_, t0_;
+  std::vector<float> headings_;
+  std::vector<MatF> frames_;
+  nn::MLP<float> target_encoder_;  // used when target_ema > 0
+};
 
 // The diagnostics on held-out data (also run at the end of training).
 void measure_level1(const Level1& model, const ExplorationData& heldout, Level1Report& report);

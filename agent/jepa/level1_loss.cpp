@@ -19,33 +19,47 @@ FourierBasis<T> make_fourier_basis(int latent, int features, double scale) {
 }
 
 template <typename T>
-nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier) {
+void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier, nn::Mat<T>& in,
+                          PredictorInputCache<T>& cache) {
   const Eigen::Index D = s.rows(), B = s.cols();
-  nn::Mat<T> in(3 * D + 2 + fourier.size(), B);
-  in.bottomRows(fourier.size()) = ((fourier.W * s).colwise() + fourier.b.col(0)).array().cos().matrix();
+  in.resize(3 * D + 2 + fourier.size(), B);
+  cache.z = (fourier.W * s).colwise() + fourier.b.col(0);
+  // std::cos element by element, as this expression always evaluated (Eigen does not vectorise a
+  // cos over a product and a broadcast); Eigen's vectorised cos differs in the last bit.
+  in.bottomRows(fourier.size()) = cache.z.unaryExpr([](T v) { return std::cos(v); });
   in.topRows(D) = s;
+  cache.cos_h.resize(B);
+  cache.sin_h.resize(B);
   for (Eigen::Index b = 0; b < B; ++b) {
     const T c = std::cos(headings[b]), sn = std::sin(headings[b]);
+    cache.cos_h[b] = c;
+    cache.sin_h[b] = sn;
     in(D, b) = c;
     in(D + 1, b) = sn;
     in.col(b).segment(D + 2, D) = s.col(b) * c;
     in.col(b).segment(2 * D + 2, D) = s.col(b) * sn;
   }
+}
+
+template <typename T>
+nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier) {
+  nn::Mat<T> in;
+  PredictorInputCache<T> cache;
+  predictor_input_into(s, headings, fourier, in, cache);
   return in;
 }
 
 template <typename T>
-nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const T* headings,
-                                    const FourierBasis<T>& fourier, T* d_heading) {
+nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
+                                    const PredictorInputCache<T>& cache, T* d_heading) {
   const Eigen::Index D = s.rows(), B = s.cols();
   nn::Mat<T> ds = d_in.topRows(D);
   if (fourier.size() > 0) {  // d cos(z) = -sin(z) dz, z = W s + b
-    const nn::Mat<T> z = (fourier.W * s).colwise() + fourier.b.col(0);
-    const nn::Mat<T> dz = (d_in.bottomRows(fourier.size()).array() * -z.array().sin()).matrix();
+    const nn::Mat<T> dz = (d_in.bottomRows(fourier.size()).array() * -cache.z.array().sin()).matrix();
     ds.noalias() += fourier.W.transpose() * dz;
   }
   for (Eigen::Index b = 0; b < B; ++b) {
-    const T c = std::cos(headings[b]), sn = std::sin(headings[b]);
+    const T c = cache.cos_h[b], sn = cache.sin_h[b];
     const auto d_sc = d_in.col(b).segment(D + 2, D), d_ss = d_in.col(b).segment(2 * D + 2, D);
     ds.col(b) += d_sc * c + d_ss * sn;
     if (d_heading) d_heading[b] = -sn * (d_in(D, b) + s.col(b).dot(d_sc)) + c * (d_in(D + 1, b) + s.col(b).dot(d_ss));
@@ -54,15 +68,28 @@ nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s,
 }
 
 template <typename T>
+nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const T* headings,
+                                    const FourierBasis<T>& fourier, T* d_heading) {
+  nn::Mat<T> in;
+  PredictorInputCache<T> cache;
+  predictor_input_into(s, headings, fourier, in, cache);  // recomputes what the forward computed
+  return predictor_input_backward(d_in, s, fourier, cache, d_heading);
+}
+
+template <typename T>
 UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::Mat<T>& s0,
                                           const T* headings, int k, const nn::Mat<T>& targets, double weight, bool backward) {
   using M = nn::Mat<T>;
   const Eigen::Index D = s0.rows(), B = s0.cols();
   std::vector<nn::MLPCache<T>> cache(k);
+  std::vector<PredictorInputCache<T>> in_cache(k);
   std::vector<M> s_hat(k + 1);
   s_hat[0] = s0;
-  for (int t = 0; t < k; ++t)
-    s_hat[t + 1] = s_hat[t] + predictor.forward(predictor_input<T>(s_hat[t], &headings[t * B], fourier), cache[t]);
+  for (int t = 0; t < k; ++t) {
+    cache[t].linear.resize(predictor.layers.size());
+    predictor_input_into<T>(s_hat[t], &headings[t * B], fourier, cache[t].linear[0].x, in_cache[t]);
+    s_hat[t + 1] = s_hat[t] + predictor.forward_cached_input(cache[t]);
+  }
 
   UnrolledPrediction<T> out;
   std::vector<M> d_hat(k + 1, M::Zero(D, B));
@@ -76,7 +103,7 @@ UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBa
   // Backward through the unrolled residual predictor: ds_t = ds_t+1 + dP/ds_t.
   for (int t = k - 1; t >= 0; --t) {
     const M d_in = predictor.backward(d_hat[t + 1], cache[t]);
-    d_hat[t] += d_hat[t + 1] + predictor_input_backward<T>(d_in, s_hat[t], &headings[t * B], fourier, nullptr);
+    d_hat[t] += d_hat[t + 1] + predictor_input_backward<T>(d_in, s_hat[t], fourier, in_cache[t], nullptr);
   }
   out.d_s0 = std::move(d_hat[0]);
   return out;
@@ -134,6 +161,14 @@ template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, c
                                                         const FourierBasis<float>&, float*);
 template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const double*,
                                                           const FourierBasis<double>&, double*);
+template void predictor_input_into<float>(const nn::Mat<float>&, const float*, const FourierBasis<float>&, nn::Mat<float>&,
+                                          PredictorInputCache<float>&);
+template void predictor_input_into<double>(const nn::Mat<double>&, const double*, const FourierBasis<double>&, nn::Mat<double>&,
+                                           PredictorInputCache<double>&);
+template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const FourierBasis<float>&,
+                                                        const PredictorInputCache<float>&, float*);
+template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const FourierBasis<double>&,
+                                                          const PredictorInputCache<double>&, double*);
 template UnrolledPrediction<float> unrolled_prediction<float>(nn::MLP<float>&, const FourierBasis<float>&, const nn::Mat<float>&,
                                                              const float*, int, const nn::Mat<float>&, double, bool);
 template UnrolledPrediction<double> unrolled_prediction<double>(nn::MLP<double>&, const FourierBasis<double>&,

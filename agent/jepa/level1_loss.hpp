@@ -58,6 +58,33 @@ template <typename T>
 nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const T* headings,
                                     const FourierBasis<T>& fourier, T* d_heading);
 
+// What the forward computes that the backward reads again: z = W s + b (m x B) and each heading's
+// cosine and sine (B each).
+template <typename T>
+struct PredictorInputCache {
+  nn::Mat<T> z;
+  std::vector<T> cos_h, sin_h;
+};
+// predictor_input written into `in` (resized only when its shape differs), keeping the cache.
+template <typename T>
+void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier, nn::Mat<T>& in,
+                          PredictorInputCache<T>& cache);
+// predictor_input_backward from the forward's cache: the same values, without recomputing them.
+template <typename T>
+nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
+                                    const PredictorInputCache<T>& cache, T* d_heading);
+
+// The parts of P1's input in order, with their sizes (what `hjepa perf` reports and the PyTorch peer
+// rebuilds): s, cos h, sin h, s cos h, s sin h, cos(W s + b).
+struct InputPart {
+  const char* name;
+  int size;
+};
+inline std::vector<InputPart> predictor_input_parts(int latent, int fourier = kPredictorFourierFeatures) {
+  return {{"s", latent}, {"cos_heading", 1}, {"sin_heading", 1}, {"s_cos_heading", latent}, {"s_sin_heading", latent},
+          {"fourier_cos", fourier}};
+}
+
 template <typename T>
 struct UnrolledPrediction {
   double loss = 0;  // mean over samples of |s_t - target_t|^2, averaged over t = 1..k

@@ -10,30 +10,38 @@ namespace hjepa {
 template <typename T>
 void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
                const nn::Mat<T>& headings, const PlanCostSpec<T>& spec, std::vector<T>& costs, nn::Mat<T>* grad,
-               std::vector<nn::Mat<T>>* latents) {
+               std::vector<nn::Mat<T>>* latents, PlanCostWorkspace<T>* workspace) {
   using M = nn::Mat<T>;
   const int H = static_cast<int>(headings.rows());
   const Eigen::Index R = headings.cols(), D = s0.rows();
-  std::vector<M> s(H + 1);
-  std::vector<nn::MLPCache<T>> pred_cache(H), head_cache(H);
-  std::vector<M> probs(H);
+  PlanCostWorkspace<T> local;
+  PlanCostWorkspace<T>& w = workspace ? *workspace : local;
+  std::vector<M>& s = w.s;
+  s.resize(H + 1);
+  w.pred_cache.resize(H);
+  w.head_cache.resize(H);
+  w.input_cache.resize(H);
+  w.probs.resize(H);
   s[0] = s0.replicate(1, R);
   costs.assign(R, T(0));
   std::vector<T> h(R), top, sum;
   for (int t = 0; t < H; ++t) {
     for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
-    s[t + 1] = s[t] + predictor.forward(predictor_input<T>(s[t], h.data(), fourier), pred_cache[t]);
+    nn::MLPCache<T>& pc = w.pred_cache[t];
+    pc.linear.resize(predictor.layers.size());
+    predictor_input_into<T>(s[t], h.data(), fourier, pc.linear[0].x, w.input_cache[t]);
+    s[t + 1] = s[t] + predictor.forward_cached_input(pc);
     predictor_evaluations += static_cast<uint64_t>(R);
-    const T w = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
+    const T wt = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
     if (spec.goal) {
       const M diff = s[t + 1].colwise() - spec.goal->col(0);
-      for (Eigen::Index r = 0; r < R; ++r) costs[r] += w * static_cast<T>(spec.goal_weight) * diff.col(r).squaredNorm();
+      for (Eigen::Index r = 0; r < R; ++r) costs[r] += wt * static_cast<T>(spec.goal_weight) * diff.col(r).squaredNorm();
     }
     if (spec.colour >= 0) {
-      const M logits = colour_head.forward(s[t + 1], head_cache[t]);
-      nn::softmax_columns(logits, probs[t], &top, &sum);
+      const M logits = colour_head.forward(s[t + 1], w.head_cache[t]);
+      nn::softmax_columns(logits, w.probs[t], &top, &sum);
       for (Eigen::Index r = 0; r < R; ++r)  // -log p(colour) = log-sum-exp - logit
-        costs[r] += w * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - logits(spec.colour, r));
+        costs[r] += wt * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - logits(spec.colour, r));
     }
   }
   if (latents) *latents = s;
@@ -44,23 +52,39 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
   M ds = M::Zero(D, R);
   std::vector<T> dh(R);  // one step's heading gradients
   for (int t = H - 1; t >= 0; --t) {
-    const T w = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
-    if (spec.goal) ds += (s[t + 1].colwise() - spec.goal->col(0)) * (2 * w * static_cast<T>(spec.goal_weight));
+    const T wt = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
+    if (spec.goal) ds += (s[t + 1].colwise() - spec.goal->col(0)) * (2 * wt * static_cast<T>(spec.goal_weight));
     if (spec.colour >= 0) {
-      M dlogits = probs[t];
+      M dlogits = w.probs[t];
       dlogits.row(spec.colour).array() -= T(1);
-      ds += colour_head.backward_input(dlogits * (w * static_cast<T>(spec.colour_weight)), head_cache[t]);
+      ds += colour_head.backward_input(dlogits * (wt * static_cast<T>(spec.colour_weight)), w.head_cache[t]);
     }
-    const M d_in = predictor.backward_input(ds, pred_cache[t]);
-    for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
-    ds += predictor_input_backward<T>(d_in, s[t], h.data(), fourier, dh.data());
+    const M d_in = predictor.backward_input(ds, w.pred_cache[t]);
+    ds += predictor_input_backward<T>(d_in, s[t], fourier, w.input_cache[t], dh.data());
     for (Eigen::Index r = 0; r < R; ++r) (*grad)(t, r) = dh[r];
   }
 }
 
+double plan_cost_multiply_adds(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, const nn::MLP<float>& colour_head,
+                               int horizon, int columns, bool colour, bool backward) {
+  auto layers = [](const nn::MLP<float>& net) {
+    double n = 0;
+    for (const auto& l : net.layers) n += static_cast<double>(l.inputs()) * l.outputs();
+    return n;
+  };
+  const double D = predictor.outputs();
+  double forward = layers(predictor) + static_cast<double>(fourier.size()) * D + 2 * D;
+  if (colour) forward += layers(colour_head);
+  double per_column = forward;
+  if (backward) per_column += forward + 2 * D;  // the heading's gradient adds two dot products of D
+  return per_column * horizon * columns;
+}
+
 template void plan_cost<float>(const nn::MLP<float>&, const FourierBasis<float>&, const nn::MLP<float>&, const nn::Mat<float>&, const nn::Mat<float>&,
-                               const PlanCostSpec<float>&, std::vector<float>&, nn::Mat<float>*, std::vector<nn::Mat<float>>*);
+                               const PlanCostSpec<float>&, std::vector<float>&, nn::Mat<float>*, std::vector<nn::Mat<float>>*,
+                               PlanCostWorkspace<float>*);
 template void plan_cost<double>(const nn::MLP<double>&, const FourierBasis<double>&, const nn::MLP<double>&, const nn::Mat<double>&, const nn::Mat<double>&,
-                                const PlanCostSpec<double>&, std::vector<double>&, nn::Mat<double>*, std::vector<nn::Mat<double>>*);
+                                const PlanCostSpec<double>&, std::vector<double>&, nn::Mat<double>*, std::vector<nn::Mat<double>>*,
+                                PlanCostWorkspace<double>*);
 
 }  // namespace hjepa

@@ -23,9 +23,27 @@ struct PlanCostSpec {
 // Obstacles enter only through P1: it reads the range ring in s and learned where motion stops.
 // grad (H x R), if given, receives d costs[r] / d headings(t, r). latents, if given, receives the
 // H + 1 rolled-out states (D x R each, latents[0] = s0 broadcast).
+// The forward's intermediate results, kept for the backward; a planner keeps one across its
+// iterations so the buffers are allocated once (optional: plan_cost makes its own without it).
+template <typename T>
+struct PlanCostWorkspace {
+  std::vector<nn::Mat<T>> s;                        // H + 1 rolled-out latents, D x R
+  std::vector<nn::MLPCache<T>> pred_cache, head_cache;  // P1 (its input in linear[0].x) and the colour head, per step
+  std::vector<PredictorInputCache<T>> input_cache;  // z = W s + b and the headings' cos and sin, per step
+  std::vector<nn::Mat<T>> probs;                    // colour probabilities, per step
+};
+
 template <typename T>
 void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
                const nn::Mat<T>& headings, const PlanCostSpec<T>& spec, std::vector<T>& costs, nn::Mat<T>* grad,
-               std::vector<nn::Mat<T>>* latents = nullptr);
+               std::vector<nn::Mat<T>>* latents = nullptr, PlanCostWorkspace<T>* workspace = nullptr);
+
+// Multiply-adds of one plan_cost call over R columns, counted from the layer sizes: P1's layers,
+// the Fourier map W s and the heading products (D each for s cos h and s sin h), the colour head's
+// layers when the colour term is on; with backward, the same again for the input gradients
+// (Wᵀ dy per layer, Wᵀ dz, and 4 D for the products' gradients for s and the heading). Activations,
+// the softmax, the goal term and cos/sin are not counted.
+double plan_cost_multiply_adds(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, const nn::MLP<float>& colour_head,
+                               int horizon, int columns, bool colour, bool backward);
 
 }  // namespace hjepa

@@ -50,14 +50,30 @@ PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF
   std::vector<float> costs;
   const float b1 = 0.9f, b2 = 0.999f, lr = static_cast<float>(params.lr);
   for (int it = 1; it <= params.iterations; ++it) {
-    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, &g);
+    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, &g, nullptr, &work_);
     const float c1 = 1 - std::pow(b1, it), c2 = 1 - std::pow(b2, it);
     nn::adam_update<float>(theta, m, v, g, lr, b1, b2, c1, c2, 1e-6f);
   }
-  plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, nullptr);
+  plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, nullptr, nullptr, &work_);
   PlanResult out;
   finish(model, s0, theta, costs, sp, out);
   return out;
+}
+
+// Per iteration a forward and backward over R columns; then the final forward over R, and finish()'s
+// rollout of the chosen column.
+double GradientPlanner::multiply_adds(const Level1& m, bool colour) const {
+  const int H = params.horizon, R = params.restarts;
+  return params.iterations * plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, R, colour, true) +
+         plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, R, colour, false) +
+         plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, 1, colour, false);
+}
+
+// Per iteration a forward over the samples; then finish()'s rollout of the chosen column.
+double CemPlanner::multiply_adds(const Level1& m, bool colour) const {
+  const int H = params.horizon, N = std::max(params.cem_samples, 2);
+  return params.iterations * plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, N, colour, false) +
+         plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, 1, colour, false);
 }
 
 PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) {
@@ -73,7 +89,7 @@ PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goa
   for (int it = 0; it < params.iterations; ++it) {
     for (int n = 0; n < N; ++n)
       for (int t = 0; t < H; ++t) samples(t, n) = mean[t] + spread[t] * static_cast<float>(rng_.normal());
-    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, samples, sp, costs, nullptr);
+    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, samples, sp, costs, nullptr, nullptr, &work_);
     std::iota(order.begin(), order.end(), 0);
     std::partial_sort(order.begin(), order.begin() + E, order.end(), [&](int a, int b) { return costs[a] < costs[b]; });
     for (int t = 0; t < H; ++t) {  // circular mean and spread of the elites

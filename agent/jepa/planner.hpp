@@ -38,11 +38,14 @@ class Planner {
   virtual const char* name() const = 0;
   // s0: D x 1 belief; goal: D x 1 or null; colour: palette index or -1.
   virtual PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) = 0;
+  // Multiply-adds of one plan() (see plan_cost_multiply_adds), counted from the sizes.
+  virtual double multiply_adds(const Level1& model, bool colour) const = 0;
   virtual void reset() { warm_.clear(); }
   PlannerParams params;
 
  protected:
   std::vector<float> warm_;  // previous plan, for warm starts
+  PlanCostWorkspace<float> work_;  // plan_cost's buffers, allocated once
   PlanCostSpec<float> spec(const MatF* goal, int colour) const {
     return {goal, colour, params.goal_weight, params.colour_weight, params.terminal_weight};
   }
@@ -55,6 +58,7 @@ class GradientPlanner : public Planner {
   explicit GradientPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
   const char* name() const override { return "gradient"; }
   PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) override;
+  double multiply_adds(const Level1& model, bool colour) const override;
 
  private:
   Rng rng_;
@@ -65,6 +69,7 @@ class CemPlanner : public Planner {
   explicit CemPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
   const char* name() const override { return "cem"; }
   PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) override;
+  double multiply_adds(const Level1& model, bool colour) const override;
 
  private:
   Rng rng_;

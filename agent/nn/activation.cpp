@@ -26,14 +26,20 @@ Init init_for(Activation a) {
 }
 
 template <typename T>
-void activation_forward_inplace(Activation a, Mat<T>& x) {
+void activation_forward_inplace(Activation a, Mat<T>& x, Mat<T>* gelu_tanh) {
   auto v = x.array();
   switch (a) {
     case Activation::ReLU: x.array() = v.max(T(0)); break;
     case Activation::Tanh: x.array() = v.tanh(); break;
     case Activation::GELU: {
       const T c = T(kGeluC), k = T(kGeluK);
-      x.array() = T(0.5) * v * (T(1) + (c * (v + k * v.cube())).tanh());
+      if (gelu_tanh) {
+        gelu_tanh->resize(x.rows(), x.cols());
+        gelu_tanh->array() = (c * (v + k * v.cube())).tanh();
+        x.array() = T(0.5) * v * (T(1) + gelu_tanh->array());
+      } else {
+        x.array() = T(0.5) * v * (T(1) + (c * (v + k * v.cube())).tanh());
+      }
       break;
     }
   }
@@ -47,7 +53,7 @@ Mat<T> activation_forward(Activation a, const Mat<T>& x) {
 }
 
 template <typename T>
-Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy) {
+Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy, const Mat<T>* gelu_tanh) {
   assert(x.rows() == dy.rows() && x.cols() == dy.cols() && y.rows() == dy.rows());
   Mat<T> dx(dy.rows(), dy.cols());
   const auto xa = x.array(), ya = y.array(), dya = dy.array();
@@ -57,7 +63,10 @@ Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const
     case Activation::GELU: {
       // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 k x^2), t = tanh(u)
       const T c = T(kGeluC), k = T(kGeluK);
-      const auto t = (c * (xa + k * xa.cube())).tanh().eval();
+      Mat<T> recomputed;
+      if (!gelu_tanh) recomputed = (c * (xa + k * xa.cube())).tanh().matrix();
+      const auto t = (gelu_tanh ? *gelu_tanh : recomputed).array();
+      assert(t.rows() == dy.rows() && t.cols() == dy.cols());
       dx.array() = dya * (T(0.5) * (T(1) + t) +
                           T(0.5) * xa * (T(1) - t.square()) * c * (T(1) + T(3) * k * xa.square()));
       break;
@@ -67,10 +76,10 @@ Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const
 }
 
 #define HJEPA_NN_INSTANTIATE(T)                                                   \
-  template void activation_forward_inplace<T>(Activation, Mat<T>&);              \
+  template void activation_forward_inplace<T>(Activation, Mat<T>&, Mat<T>*);     \
   template Mat<T> activation_forward<T>(Activation, const Mat<T>&);              \
   template Mat<T> activation_backward<T>(Activation, const Mat<T>&, const Mat<T>&, \
-                                         const Mat<T>&);
+                                         const Mat<T>&, const Mat<T>*);
 HJEPA_NN_INSTANTIATE(float)
 HJEPA_NN_INSTANTIATE(double)
 #undef HJEPA_NN_INSTANTIATE

@@ -14,9 +14,11 @@ Init init_for(Activation a);
 
 template <typename T>
 Mat<T> activation_forward(Activation a, const Mat<T>& x);
+// With gelu_tanh non-null (GELU only), also keeps tanh(u) for the backward, which then need not
+// recompute it: the same values, so the same gradients bit for bit.
 template <typename T>
-void activation_forward_inplace(Activation a, Mat<T>& x);
+void activation_forward_inplace(Activation a, Mat<T>& x, Mat<T>* gelu_tanh = nullptr);
 template <typename T>
-Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy);
+Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy, const Mat<T>* gelu_tanh = nullptr);
 
 }  // namespace hjepa::nn

@@ -21,24 +21,40 @@ MLP<T>::MLP(const std::vector<int>& sizes, Activation activation, Rng& rng,
 
 template <typename T>
 Mat<T> MLP<T>::forward(const Mat<T>& x, MLPCache<T>& cache) const {
+  cache.linear.resize(layers.size());
+  cache.linear[0].x = x;
+  return forward_cached_input(cache);
+}
+
+template <typename T>
+Mat<T> MLP<T>::forward_cached_input(MLPCache<T>& cache) const {
   const size_t n = layers.size();
   cache.linear.resize(n);
   cache.pre.resize(n - 1);
-  cache.linear[0].x = x;
+  const bool gelu = activation_ == Activation::GELU;
+  cache.gelu_tanh.resize(gelu ? n - 1 : 0);
   for (size_t l = 0; l + 1 < n; ++l) {
     layers[l].forward_into(cache.linear[l].x, cache.pre[l]);
     cache.linear[l + 1].x = cache.pre[l];
-    activation_forward_inplace(activation_, cache.linear[l + 1].x);
+    activation_forward_inplace(activation_, cache.linear[l + 1].x, gelu ? &cache.gelu_tanh[l] : nullptr);
   }
   return layers[n - 1].forward(cache.linear[n - 1].x);
 }
+
+namespace {
+// Hidden layer l's cached GELU tanh, or null (another activation, or a cache without them).
+template <typename T>
+const Mat<T>* tanh_of(const MLPCache<T>& cache, size_t l) {
+  return l < cache.gelu_tanh.size() ? &cache.gelu_tanh[l] : nullptr;
+}
+}  // namespace
 
 template <typename T>
 Mat<T> MLP<T>::backward_input(const Mat<T>& dy, const MLPCache<T>& cache) const {
   Mat<T> d = dy;
   for (size_t l = layers.size(); l-- > 0;) {
     d = layers[l].backward_input(d);
-    if (l > 0) d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d);
+    if (l > 0) d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d, tanh_of(cache, l - 1));
   }
   return d;
 }
@@ -48,7 +64,7 @@ Mat<T> MLP<T>::backward(const Mat<T>& dy, const MLPCache<T>& cache) {
   Mat<T> d = dy;
   for (size_t l = layers.size(); l-- > 0;) {
     d = layers[l].backward(d, cache.linear[l]);
-    if (l > 0) d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d);
+    if (l > 0) d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d, tanh_of(cache, l - 1));
   }
   return d;
 }

@@ -14,6 +14,7 @@ template <typename T>
 struct MLPCache {
   std::vector<LinearCache<T>> linear;  // layer l's input: x for l = 0, else the activated hidden
   std::vector<Mat<T>> pre;             // hidden pre-activations, one per hidden layer
+  std::vector<Mat<T>> gelu_tanh;       // GELU only: tanh(u) of each hidden layer, so backward need not recompute it
 };
 
 // Reusable hidden buffers for the allocation-free inference path.
@@ -32,6 +33,8 @@ class MLP {
       const std::string& name = "mlp");
 
   Mat<T> forward(const Mat<T>& x, MLPCache<T>& cache) const;
+  // The same on an input the caller wrote into cache.linear[0].x (no copy; the planner's hot path).
+  Mat<T> forward_cached_input(MLPCache<T>& cache) const;
   Mat<T> backward(const Mat<T>& dy, const MLPCache<T>& cache);
   // dL/dx only, parameters untouched (planning through a frozen model).
   Mat<T> backward_input(const Mat<T>& dy, const MLPCache<T>& cache) const;

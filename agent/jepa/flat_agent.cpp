@@ -16,10 +16,7 @@ void FlatJepaAgent::reset(const Observation& obs) {
 }
 
 double FlatJepaAgent::act(const Observation& obs) {
-  if (has_last_) {  // Kalman-like blend of what the model expected with what the encoder reads
-    const MatF expected = model_->predict(belief_, &last_heading_);
-    belief_ = expected + static_cast<float>(belief_params.gain) * (model_->encode_observation(obs, env_.ray_max) - expected);
-  }
+  if (has_last_) belief_ = update_belief(*model_, belief_, last_heading_, obs, env_.ray_max, belief_params).belief;
   progress_ = advance_progress(task_, progress_, obs.color);
   const int colour = progress_ < task_.size() ? static_cast<int>(task_.colors[progress_]) : -1;
   plan_ = planner_->plan(*model_, belief_, nullptr, colour);

@@ -5,13 +5,10 @@
 #include <memory>
 
 #include "agent/agent.hpp"
+#include "agent/jepa/belief.hpp"
 #include "agent/jepa/planner.hpp"
 
 namespace hjepa {
-
-struct BeliefParams {
-  double gain = 0.5;  // weight of the encoder's reading against the predictor's expectation, 0..1
-};
 
 class FlatJepaAgent : public Agent {
  public:

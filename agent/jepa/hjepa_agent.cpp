@@ -70,14 +70,13 @@ bool HJepaAgent::watch_stuck(const Observation& obs) {
 // Kalman-like blend of what P1 expected with what E1 reads; keeps the stuck watch's window.
 void HJepaAgent::update_belief(const Observation& obs) {
   HJepaTrace& tr = trace_;
-  const MatF expected = level1_->predict(tr.belief, &last_heading_);
-  const MatF reading = level1_->encode_observation(obs, env_.ray_max);
-  predicted_moves_.push_back(expected - tr.belief);
+  const BeliefUpdate u = hjepa::update_belief(*level1_, tr.belief, last_heading_, obs, env_.ray_max, params.belief);
+  predicted_moves_.push_back(u.expected - tr.belief);
   typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back().norm());
-  readings_.push_back(reading);
+  readings_.push_back(u.reading);
   // The watch compares a window of up to kMaxStuckWindow steps: keep that many moves (and one more reading).
   if (readings_.size() > static_cast<size_t>(kMaxStuckWindow) + 1) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
-  tr.belief = expected + static_cast<float>(params.belief.gain) * (reading - expected);
+  tr.belief = u.belief;
 }
 
 // The stuck and offer watches: what the world refuted at this step goes into the episode's memory

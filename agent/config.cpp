@@ -7,10 +7,11 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 
 #include "sim/atomic_file.hpp"
 #include "sim/json_reader.hpp"
-#include "sim/map_gen.hpp"
 
 namespace hjepa {
 namespace {
@@ -23,90 +24,142 @@ std::string num(double v) {
   return buf;
 }
 
-// A number parameter bound to one field through a member-access function.
-template <typename Field>
-ParamSpec number(std::string name, std::string help, double lo, double hi, Field RunConfig::*group, double Field::*field) {
-  ParamSpec p{std::move(name), std::move(help), false, lo, hi, {}, {}, {}, {}, {}};
-  p.get = [group, field](const RunConfig& c) { return c.*group.*field; };
-  p.set = [group, field](RunConfig& c, double v) { c.*group.*field = v; };
-  return p;
-}
-template <typename Field>
-ParamSpec integer(std::string name, std::string help, int lo, int hi, Field RunConfig::*group, int Field::*field) {
-  ParamSpec p{std::move(name), std::move(help), true, static_cast<double>(lo), static_cast<double>(hi), {}, {}, {}, {}, {}};
-  p.get = [group, field](const RunConfig& c) { return static_cast<double>(c.*group.*field); };
-  p.set = [group, field](RunConfig& c, double v) { c.*group.*field = static_cast<int>(v); };
+// A number parameter bound to one field of ParamValues through `ref` (a lambda returning a
+// reference to it); integer when the field is.
+template <class Ref>
+ParamSpec number(std::string name, std::string label, std::string help, std::string unit, double lo, double hi, Ref ref) {
+  using F = std::remove_reference_t<decltype(ref(std::declval<ParamValues&>()))>;
+  ParamSpec p;
+  p.name = std::move(name), p.label = std::move(label), p.help = std::move(help), p.unit = std::move(unit);
+  p.integer = std::is_integral_v<F>;
+  p.lo = lo, p.hi = hi;
+  p.read = [ref](const ParamValues& v) { return static_cast<double>(ref(const_cast<ParamValues&>(v))); };
+  p.write = [ref](ParamValues& v, double x) { ref(v) = static_cast<F>(std::is_integral_v<F> ? std::round(x) : x); };
   return p;
 }
 
 std::vector<ParamSpec> make_table() {
-  using C = RunConfig;
+  using V = ParamValues;
   std::vector<ParamSpec> t;
-  // env
-  t.push_back(number("env.step_length", "distance moved per step when unobstructed, units", 0.01, 10, &C::env, &EnvParams::step_length));
-  t.push_back(number("env.noise_motion", "std of Gaussian noise on the landing point, units", 0, 10, &C::env, &EnvParams::noise_motion));
-  t.push_back(number("env.noise_perception", "std of Gaussian noise on the perceived position, units", 0, 10, &C::env,
-                     &EnvParams::noise_perception));
-  t.push_back(number("env.noise_range", "std of Gaussian noise on each range reading, units", 0, 10, &C::env, &EnvParams::noise_range));
-  t.push_back(integer("env.num_rays", "range-ring rays (model-based agents need the count they were trained with)", 0, kMaxRays,
-                      &C::env, &EnvParams::num_rays));
-  t.push_back(number("env.ray_max", "longest range reading, units", 0.5, 50, &C::env, &EnvParams::ray_max));
-  t.push_back(integer("env.max_steps", "step limit; 0 = auto (2 ceil((W+H)/step) x task length)", 0, 1000000, &C::env,
-                      &EnvParams::max_steps));
+  // env (ranges: sim/env.hpp, which Env's constructor checks)
+  t.push_back(number("env.step_length", "step length", "Distance moved per step when unobstructed", "units", kStepLengthMin,
+                     kStepLengthMax, [](V& v) -> auto& { return v.run.env.step_length; }));
+  t.push_back(number("env.noise_motion", "sigma motion", "Std of the Gaussian noise on the landing point", "units", 0, kNoiseMax,
+                     [](V& v) -> auto& { return v.run.env.noise_motion; }));
+  t.push_back(number("env.noise_perception", "sigma percept", "Std of the Gaussian noise on the perceived position", "units", 0,
+                     kNoiseMax, [](V& v) -> auto& { return v.run.env.noise_perception; }));
+  t.push_back(number("env.noise_range", "sigma range", "Std of the Gaussian noise on each range reading", "units", 0, kNoiseMax,
+                     [](V& v) -> auto& { return v.run.env.noise_range; }));
+  t.push_back(number("env.num_rays", "rays",
+                     "Range-ring rays, evenly spaced from heading 0 (model-based agents need the count they were trained with)", "",
+                     0, kMaxRays, [](V& v) -> auto& { return v.run.env.num_rays; }));
+  t.push_back(number("env.ray_max", "ray max", "Longest range reading", "units", kRayMaxMin, kRayMaxMax,
+                     [](V& v) -> auto& { return v.run.env.ray_max; }));
+  t.push_back(number("env.max_steps", "max steps",
+                     "Step limit of an episode; 0 = auto: 2 ceil((W+H)/step length) x task length", "", 0, kMaxStepsMax,
+                     [](V& v) -> auto& { return v.run.env.max_steps; }));
   // the low-level planner
   {
-    ParamSpec p{"agent.planner.type", "low-level planner: gradient (Adam on the angles) or cem", false, 0, 0,
-                {"gradient", "cem"}, {}, {}, {}, {}};
-    p.get_text = [](const RunConfig& c) { return c.planner_type; };
-    p.set_text = [](RunConfig& c, const std::string& v) { c.planner_type = v; };
+    ParamSpec p;
+    p.name = "agent.planner.type", p.label = "planner";
+    p.help = "Low-level planner: gradient (Adam on the heading angles) or cem (cross-entropy method)";
+    p.choices = {"gradient", "cem"};
+    p.read_text = [](const V& v) { return v.run.planner_type; };
+    p.write_text = [](V& v, const std::string& s) { v.run.planner_type = s; };
     t.push_back(std::move(p));
   }
-  t.push_back(integer("agent.planner.horizon", "headings optimised (H)", 1, 64, &C::planner, &PlannerParams::horizon));
-  t.push_back(integer("agent.planner.iterations", "optimiser iterations per agent step", 1, 500, &C::planner, &PlannerParams::iterations));
-  t.push_back(integer("agent.planner.restarts", "candidate plans optimised together (R)", 1, 256, &C::planner, &PlannerParams::restarts));
-  t.push_back(number("agent.planner.lr", "Adam step on the angles, radians", 1e-4, 5, &C::planner, &PlannerParams::lr));
-  t.push_back(number("agent.planner.goal_weight", "weight of the squared latent distance to the subgoal", 0, 1000, &C::planner,
-                     &PlannerParams::goal_weight));
-  t.push_back(number("agent.planner.colour_weight", "weight of -log p(next colour)", 0, 1000, &C::planner, &PlannerParams::colour_weight));
-  t.push_back(number("agent.planner.terminal_weight", "extra multiple of the cost at the last step", 0, 1000, &C::planner,
-                     &PlannerParams::terminal_weight));
-  t.push_back(integer("agent.planner.cem_samples", "CEM: samples per iteration", 2, 4096, &C::planner, &PlannerParams::cem_samples));
-  t.push_back(integer("agent.planner.cem_elites", "CEM: elites kept per iteration", 1, 4096, &C::planner, &PlannerParams::cem_elites));
+  t.push_back(number("agent.planner.horizon", "horizon", "H: headings optimised per plan (steps looked ahead)", "", 1, 64,
+                     [](V& v) -> auto& { return v.run.planner.horizon; }));
+  t.push_back(number("agent.planner.iterations", "iterations", "Optimiser iterations per agent step", "", 1, 500,
+                     [](V& v) -> auto& { return v.run.planner.iterations; }));
+  t.push_back(number("agent.planner.restarts", "restarts", "R: candidate plans optimised together (one is the warm start)", "",
+                     1, 256, [](V& v) -> auto& { return v.run.planner.restarts; }));
+  t.push_back(number("agent.planner.lr", "lr", "Adam step on the heading angles", "radians", 1e-4, 5,
+                     [](V& v) -> auto& { return v.run.planner.lr; }));
+  t.push_back(number("agent.planner.goal_weight", "goal weight",
+                     "Weight of the squared latent distance to the subgoal level 2 hands down (the flat agent has none)", "", 0,
+                     1000, [](V& v) -> auto& { return v.run.planner.goal_weight; }));
+  t.push_back(number("agent.planner.colour_weight", "colour weight", "Weight of -log p(next colour) from the colour head", "", 0,
+                     1000, [](V& v) -> auto& { return v.run.planner.colour_weight; }));
+  t.push_back(number("agent.planner.terminal_weight", "terminal wt", "Extra multiple of the goal and colour costs at the last step",
+                     "", 0, 1000, [](V& v) -> auto& { return v.run.planner.terminal_weight; }));
+  t.push_back(number("agent.planner.cem_samples", "cem samples", "CEM: heading sequences sampled per iteration", "", 2, 4096,
+                     [](V& v) -> auto& { return v.run.planner.cem_samples; }));
+  t.push_back(number("agent.planner.cem_elites", "cem elites", "CEM: best samples the next proposal is fitted to", "", 1, 4096,
+                     [](V& v) -> auto& { return v.run.planner.cem_elites; }));
   // belief, level 2 and the watches
+  t.push_back(number("agent.belief.gain", "belief gain",
+                     "Weight of the encoder's reading against the predictor's expectation (1 = trust the observation)", "", 0, 1,
+                     [](V& v) -> auto& { return v.run.hjepa.belief.gain; }));
+  t.push_back(number("agent.high.colour_threshold", "colour thresh",
+                     "Level 2: a place offers a colour when the colour head gives it at least this mean probability there", "",
+                     0.01, 1, [](V& v) -> auto& { return v.run.hjepa.high.colour_threshold; }));
+  t.push_back(number("agent.high.replan_period", "replan period",
+                     "Level 2: replan at least every this many steps (0 = only on events: start, progress, subgoal reached, "
+                     "strayed, stuck)",
+                     "", 0, 10000, [](V& v) -> auto& { return v.run.hjepa.high.replan_period; }));
+  t.push_back(number("agent.watch.stuck_window", "stuck window",
+                     "Stuck watch: steps over which real and predicted motion are compared", "", 2, kMaxStuckWindow,
+                     [](V& v) -> auto& { return v.run.hjepa.stuck_window; }));
+  t.push_back(number("agent.watch.stuck_ratio", "stuck ratio",
+                     "Stuck when the encoder's readings moved less than this x the motion P1 predicted (0 = never stuck)", "", 0,
+                     1, [](V& v) -> auto& { return v.run.hjepa.stuck_ratio; }));
+  t.push_back(number("agent.watch.stuck_penalty", "stuck penalty",
+                     "Predicted steps added to a place-graph edge found blocked (this episode only)", "", 0, 10000,
+                     [](V& v) -> auto& { return v.run.hjepa.stuck_penalty; }));
+  t.push_back(number("agent.watch.escape_steps", "escape steps",
+                     "Side steps towards the open side (by the range rays) after getting stuck", "", 0, 50,
+                     [](V& v) -> auto& { return v.run.hjepa.escape_steps; }));
+  t.push_back(number("agent.watch.offer_patience", "offer patience",
+                     "Steps in a place the plan says offers the next colour, without seeing it, before that offer is marked "
+                     "false for the episode (0 = off)",
+                     "", 0, 1000, [](V& v) -> auto& { return v.run.hjepa.offer_patience; }));
+  // the oracle agent
+  t.push_back(number("agent.oracle.replan_distance", "replan dist",
+                     "The oracle agent replans when its true position is this far from its path", "units", 0.05, 10, [](V& v) -> auto& { return v.run.oracle.replan_distance; }));
+  t.push_back(number("agent.oracle.cell", "grid cell", "The oracle planner's grid cell; smaller is more exact and slower", "units", 0.02, 2,
+                     [](V& v) -> auto& { return v.run.oracle.oracle.cell; }));
+  // the map generator (ranges: sim/map_gen.hpp)
   {
-    ParamSpec p{"agent.belief.gain", "weight of the encoder's reading against the predictor's expectation", false, 0, 1, {}, {}, {}, {}, {}};
-    p.get = [](const RunConfig& c) { return c.hjepa.belief.gain; };
-    p.set = [](RunConfig& c, double v) { c.hjepa.belief.gain = v; };
+    ParamSpec p;
+    p.name = "map.style", p.label = "style";
+    p.help = "Generated map layout: open (regions and scattered obstacles) or maze (walled rooms joined by doors)";
+    p.choices = std::vector<std::string>(std::begin(kMapStyleNames), std::end(kMapStyleNames));
+    p.read_text = [](const V& v) { return std::string(map_style_name(v.map.style)); };
+    p.write_text = [](V& v, const std::string& s) { v.map.style = *parse_map_style(s); };
     t.push_back(std::move(p));
   }
-  auto hjepa_number = [&](std::string name, std::string help, bool is_int, double lo, double hi, auto field_ref) {
-    ParamSpec p{std::move(name), std::move(help), is_int, lo, hi, {}, {}, {}, {}, {}};
-    p.get = [field_ref](const RunConfig& c) { return static_cast<double>(field_ref(const_cast<RunConfig&>(c))); };
-    p.set = [field_ref, is_int](RunConfig& c, double v) {
-      using F = std::remove_reference_t<decltype(field_ref(c))>;
-      field_ref(c) = static_cast<F>(is_int ? std::round(v) : v);
-    };
-    t.push_back(std::move(p));
-  };
-  hjepa_number("agent.high.colour_threshold", "a place offers a colour at or above this mean probability", false, 0.01, 1,
-               [](RunConfig& c) -> double& { return c.hjepa.high.colour_threshold; });
-  hjepa_number("agent.high.replan_period", "level 2 replans at least every this many steps (0 = only on events)", true, 0, 10000,
-               [](RunConfig& c) -> int& { return c.hjepa.high.replan_period; });
-  hjepa_number("agent.watch.stuck_window", "steps the stuck watch compares", true, 2, kMaxStuckWindow,
-               [](RunConfig& c) -> int& { return c.hjepa.stuck_window; });
-  hjepa_number("agent.watch.stuck_ratio", "stuck when readings moved less than this x the predicted motion (0 = off)", false, 0, 1,
-               [](RunConfig& c) -> double& { return c.hjepa.stuck_ratio; });
-  hjepa_number("agent.watch.stuck_penalty", "predicted steps added to a blocked place-graph edge", false, 0, 10000,
-               [](RunConfig& c) -> double& { return c.hjepa.stuck_penalty; });
-  hjepa_number("agent.watch.escape_steps", "side steps after getting stuck", true, 0, 50,
-               [](RunConfig& c) -> int& { return c.hjepa.escape_steps; });
-  hjepa_number("agent.watch.offer_patience", "steps in a place that should show the next colour before the offer is refuted (0 = off)", true, 0,
-               1000, [](RunConfig& c) -> int& { return c.hjepa.offer_patience; });
-  // the oracle agent
-  hjepa_number("agent.oracle.replan_distance", "the oracle agent replans this far off its path, units", false, 0.05, 10,
-               [](RunConfig& c) -> double& { return c.oracle.replan_distance; });
-  hjepa_number("agent.oracle.cell", "the oracle's grid cell, units", false, 0.02, 2,
-               [](RunConfig& c) -> double& { return c.oracle.oracle.cell; });
+  t.push_back(number("map.width", "width", "Map width", "units", kMapSideMin, kMapSideMax, [](V& v) -> auto& { return v.map.width; }));
+  t.push_back(number("map.height", "height", "Map height", "units", kMapSideMin, kMapSideMax, [](V& v) -> auto& { return v.map.height; }));
+  t.push_back(number("map.regions", "regions", "Voronoi regions", "", kMapRegionsMin, kMapRegionsMax,
+                     [](V& v) -> auto& { return v.map.num_regions; }));
+  t.push_back(number("map.obstacles", "obstacles", "Obstacles placed (fewer only if they cannot fit)", "", 0, kMapObstaclesMax,
+                     [](V& v) -> auto& { return v.map.num_obstacles; }));
+  t.push_back(number("map.circle_fraction", "circle share", "Share of obstacles that are circles (the rest are boxes)", "", 0, 1,
+                     [](V& v) -> auto& { return v.map.circle_fraction; }));
+  // training
+  t.push_back(number("train.steps", "steps", "Level-1 optimiser steps for the encoder and predictor", "", 1, 1000000,
+                     [](V& v) -> auto& { return v.train.steps; }));
+  t.push_back(number("train.sequences", "sequences", "Exploration sequences collected", "", 10, 1000000,
+                     [](V& v) -> auto& { return v.train.exploration.sequences; }));
+  t.push_back(number("train.lr", "learning rate", "Level-1 Adam learning rate (a run that diverges stops with a message)", "",
+                     1e-6, 1e6, [](V& v) -> auto& { return v.train.lr; }));
+  t.push_back(number("train.polish_steps", "polish steps",
+                     "Level-1 predictor-only optimiser steps on the frozen encoder after the joint phase (0 = none)", "", 0,
+                     1000000, [](V& v) -> auto& { return v.train.polish_steps; }));
+  t.push_back(number("train.head_steps", "head steps", "Optimiser steps for the colour head", "", 1, 1000000,
+                     [](V& v) -> auto& { return v.train.head_steps; }));
+  t.push_back(number("train.probe_steps", "probe steps", "Optimiser steps for the position probe, which only draws and measures",
+                     "", 1, 1000000, [](V& v) -> auto& { return v.train.probe_steps; }));
+  t.push_back(number("train.distance_steps", "distance steps",
+                     "Optimiser steps for level 2's encoder E2, the learned temporal distance", "", 1, 1000000,
+                     [](V& v) -> auto& { return v.train2.distance_steps; }));
+  t.push_back(number("train.level2_steps", "level-2 steps", "Optimiser steps for level 2's predictor P2 on the frozen E2", "", 1,
+                     1000000, [](V& v) -> auto& { return v.train2.steps; }));
+  t.push_back(number("train.heldout_sequences", "held-out seqs",
+                     "Held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on; "
+                     "more gives a steadier k-step probe error and never changes the model",
+                     "", 10, 100000, [](V& v) -> auto& { return v.train.heldout_sequences; }));
   return t;
 }
 
@@ -153,41 +206,61 @@ std::string ParamSpec::range_text() const {
   return std::string(integer ? "an integer" : "a number") + " in [" + num(lo) + ", " + num(hi) + "]";
 }
 
-std::string DeclaredRange::range_text() const {
-  if (!choices.empty()) {
-    std::string out = "one of ";
-    for (size_t i = 0; i < choices.size(); ++i) out += (i ? ", " : "") + choices[i];
-    return out;
-  }
-  return std::string(integer ? "an integer" : "a number") + " in [" + num(lo) + ", " + num(hi) + "]";
+// The unit closes the first clause: "Distance moved per step when unobstructed, units",
+// "The oracle planner's grid cell, units; smaller is more exact and slower".
+std::string ParamSpec::help_text() const {
+  if (unit.empty()) return help;
+  const size_t clause = help.find("; ");
+  if (clause == std::string::npos) return help + ", " + unit;
+  return help.substr(0, clause) + ", " + unit + help.substr(clause);
 }
 
-const std::vector<DeclaredRange>& map_param_ranges() {
-  static const std::vector<DeclaredRange> table = {
-      {"map.width", "map width, units", false, kMapSideMin, kMapSideMax},
-      {"map.height", "map height, units", false, kMapSideMin, kMapSideMax},
-      {"map.regions", "Voronoi regions", true, kMapRegionsMin, kMapRegionsMax},
-      {"map.obstacles", "obstacles placed (fewer only if they cannot fit)", true, 0, kMapObstaclesMax},
-      {"map.circle_fraction", "share of obstacles that are circles (the rest are boxes)", false, 0, 1},
-      {"map.style", "layout: open (regions and scattered obstacles) or maze (walled rooms joined by doors)", false, 0, 0,
-       std::vector<std::string>(std::begin(kMapStyleNames), std::end(kMapStyleNames))},
-  };
+std::string ParamSpec::default_text() const {
+  const ParamValues defaults;
+  if (!choices.empty()) return read_text(defaults);
+  if (integer) return std::to_string(static_cast<long long>(read(defaults)));
+  return num(read(defaults));
+}
+
+bool ParamSpec::is_run_param() const { return name.rfind("env.", 0) == 0 || name.rfind("agent.", 0) == 0; }
+
+double ParamSpec::get(const RunConfig& c) const {
+  ParamValues v;
+  v.run = c;
+  return read(v);
+}
+void ParamSpec::set(RunConfig& c, double x) const {
+  ParamValues v;
+  v.run = c;
+  write(v, x);
+  c = v.run;
+}
+std::string ParamSpec::get_text(const RunConfig& c) const {
+  ParamValues v;
+  v.run = c;
+  return read_text(v);
+}
+void ParamSpec::set_text(RunConfig& c, const std::string& s) const {
+  ParamValues v;
+  v.run = c;
+  write_text(v, s);
+  c = v.run;
+}
+
+const std::vector<ParamSpec>& params() {
+  static const std::vector<ParamSpec> table = make_table();
   return table;
 }
 
-const std::vector<DeclaredRange>& train_param_ranges() {
-  static const std::vector<DeclaredRange> table = {
-      {"train.steps", "level-1 optimiser steps (encoder and predictor)", true, 1, 1000000},
-      {"train.sequences", "exploration sequences collected", true, 10, 1000000},
-      {"train.lr", "level-1 Adam learning rate (a run that diverges stops with a message)", false, 1e-6, 1e6},
-      {"train.polish_steps", "level-1 predictor-only optimiser steps on the frozen encoder after the joint phase (0 = none)", true, 0, 1000000},
-      {"train.head_steps", "optimiser steps for the colour head", true, 1, 1000000},
-      {"train.probe_steps", "optimiser steps for the position probe (drawing and measuring only)", true, 1, 1000000},
-      {"train.distance_steps", "level-2 E2 optimiser steps (the temporal distance, before P2)", true, 1, 1000000},
-      {"train.level2_steps", "level-2 P2 optimiser steps (on the frozen E2)", true, 1, 1000000},
-      {"train.heldout_sequences", "held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on", true, 10, 100000},
-  };
-  return table;
+const ParamSpec* find_param(const std::string& name) {
+  for (const ParamSpec& p : params())
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+const ParamSpec& declared(const std::string& name) {
+  if (const ParamSpec* p = find_param(name)) return *p;
+  throw std::logic_error("no parameter \"" + name + "\" in the table (agent/config.cpp)");
 }
 
 std::string number_text_problem(const std::string& text, bool integer, double lo, double hi) {
@@ -199,16 +272,13 @@ std::string number_text_problem(const std::string& text, bool integer, double lo
   return "";
 }
 
-DeclaredRange declared(const std::string& name) {
-  if (const ParamSpec* p = find_run_param(name); p && p->choices.empty()) return {p->name, p->help, p->integer, p->lo, p->hi};
-  for (const auto* table : {&map_param_ranges(), &train_param_ranges()})
-    for (const DeclaredRange& d : *table)
-      if (d.name == name) return d;
-  throw std::logic_error("no declared range for parameter \"" + name + "\"");
-}
-
 const std::vector<ParamSpec>& run_params() {
-  static const std::vector<ParamSpec> table = make_table();
+  static const std::vector<ParamSpec> table = [] {
+    std::vector<ParamSpec> run;
+    for (const ParamSpec& p : params())
+      if (p.is_run_param()) run.push_back(p);
+    return run;
+  }();
   return table;
 }
 

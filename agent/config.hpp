@@ -1,7 +1,10 @@
-// One declared name, valid range and help text for every env and agent parameter, shared by the
-// CLI (--set agent.planner.horizon=12), JSON config files (--config FILE, nested objects with the
-// same dotted names) and the desktop app's settings and sliders. Reading refuses unknown keys and
-// out-of-range values with a message naming the source, the key, the value and the valid range.
+// The parameter table: one name, short label, default, valid range, unit and help text for every
+// env.*, agent.*, map.* and train.* parameter. Every reader takes them from here: the CLI's flags and
+// --help-config, --set and JSON config files (env.* and agent.*: nested objects with the same dotted
+// names), suite files, the desktop app's sliders, tooltips and settings file. Ranges of the env and
+// the map generator are sim/'s constants, so the modules' own checks accept exactly the table's.
+// Reading refuses unknown keys and out-of-range values with a message naming the source, the key,
+// the value and the valid range.
 #pragma once
 #include <functional>
 #include <nlohmann/json_fwd.hpp>
@@ -10,8 +13,11 @@
 #include <vector>
 
 #include "agent/jepa/hjepa_agent.hpp"
+#include "agent/jepa/level1.hpp"
+#include "agent/jepa/level2.hpp"
 #include "agent/oracle_agent.hpp"
 #include "sim/env.hpp"
+#include "sim/map_gen.hpp"
 
 namespace hjepa {
 
@@ -24,48 +30,59 @@ struct RunConfig {
   OracleAgentParams oracle;
 };
 
+// Every value the table describes: an episode's (env.*, agent.*), the map generator's (map.*) and
+// training's (train.*).
+struct ParamValues {
+  RunConfig run;
+  MapParams map;
+  Level1TrainParams train;
+  Level2TrainParams train2;
+};
+
 struct ParamSpec {
   std::string name;   // dotted, e.g. "agent.planner.horizon"
-  std::string help;   // one line, with the unit
+  std::string label;  // the app's short label, e.g. "horizon"
+  std::string help;   // one line: what it is and does (the unit is `unit`)
+  std::string unit;   // "units", "radians", "steps", ... or "" (a count, a weight, a share)
   bool integer = false;
   double lo = 0, hi = 0;              // valid closed range (numbers)
   std::vector<std::string> choices;   // non-empty: a text parameter with these values
-  std::function<double(const RunConfig&)> get;          // numbers
-  std::function<void(RunConfig&, double)> set;          // numbers
-  std::function<std::string(const RunConfig&)> get_text;  // text
-  std::function<void(RunConfig&, const std::string&)> set_text;
-  std::string range_text() const;  // "an integer in [1, 64]" / "one of gradient, cem"
+  std::function<double(const ParamValues&)> read;                    // numbers
+  std::function<void(ParamValues&, double)> write;                   // numbers
+  std::function<std::string(const ParamValues&)> read_text;         // text
+  std::function<void(ParamValues&, const std::string&)> write_text;  // text
+
+  std::string range_text() const;    // "an integer in [1, 64]" / "one of gradient, cem"
+  std::string help_text() const;     // help with the unit: "Distance moved per step when unobstructed, units"
+  std::string default_text() const;  // the struct's default: "1", "0.05", "gradient"
+  bool is_run_param() const;         // env.* or agent.*: in RunConfig, accepted by --set and config files
+  // The value in a RunConfig (env.* and agent.* only).
+  double get(const RunConfig& c) const;
+  void set(RunConfig& c, double v) const;
+  std::string get_text(const RunConfig& c) const;
+  void set_text(RunConfig& c, const std::string& v) const;
 };
 
-// A parameter outside RunConfig with a declared range: the map generator's (map.*; the bounds are
-// sim/map_gen.hpp's) and training's (train.*). `hjepa map` / `hjepa train` flags, suite files and
-// the desktop app's sliders and settings all take their bounds from here.
-struct DeclaredRange {
-  std::string name;   // dotted, e.g. "train.lr"
-  std::string help;   // one line, with the unit
-  bool integer = false;
-  double lo = 0, hi = 0;  // valid closed range (numbers)
-  std::vector<std::string> choices = {};  // non-empty: a text parameter with these values (map.style)
-  std::string range_text() const;  // "an integer in [1, 1e+06]" / "one of open, maze"
-};
-const std::vector<DeclaredRange>& map_param_ranges();
-const std::vector<DeclaredRange>& train_param_ranges();
+// The whole table: env.*, agent.*, map.*, train.*, in that order.
+const std::vector<ParamSpec>& params();
+const ParamSpec* find_param(const std::string& name);  // nullptr when unknown
+// Any parameter by name. Throws std::logic_error for a name nothing declares (a programming error,
+// not a user one).
+const ParamSpec& declared(const std::string& name);
+
 // "" when `text` is a number in [lo, hi] (an integer if `integer`), else what is wrong with it:
 // "\"x\" is not a number", "1.5 is not an integer", "-3 is out of range". The CLI's flag checks
 // and the app's test hook word their refusals with it.
 std::string number_text_problem(const std::string& text, bool integer, double lo, double hi);
-
-// Any declared parameter by name: run_params() (not text ones), map.* and train.*. Throws
-// std::logic_error for a name nothing declares (a programming error, not a user one).
-DeclaredRange declared(const std::string& name);
 
 // A bad key or value; what() names the source, the key, the value and what was expected.
 struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The env.* and agent.* part of the table (what --set and config files accept).
 const std::vector<ParamSpec>& run_params();
-const ParamSpec* find_run_param(const std::string& name);  // nullptr when unknown
+const ParamSpec* find_run_param(const std::string& name);  // nullptr when unknown or not a run parameter
 
 // "key=value" (from --set); throws ConfigError. source names it in messages (e.g. "--set").
 void apply_setting(RunConfig& config, const std::string& assignment, const std::string& source);

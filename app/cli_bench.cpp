@@ -122,20 +122,22 @@ std::string config_hash(const Suite& suite, const BenchPlan& plan, const std::ve
   return buf;
 }
 
-// Every parameter --config and --set accept: name, default, valid range, meaning.
+// The parameter table (agent/config.hpp): what --config and --set accept, then the map generator's
+// and training's parameters (suite files, hjepa map and hjepa train): name, default, range, meaning.
 std::string config_help() {
-  const RunConfig defaults;
+  auto line = [](const ParamSpec& p) {
+    char head[96];
+    std::snprintf(head, sizeof head, "  %-32s default %-10s ", p.name.c_str(), p.default_text().c_str());
+    return head + p.range_text() + "; " + p.help_text() + "\n";
+  };
   std::string out = "Parameters for --config FILE (nested JSON objects, e.g. {\"agent\": {\"planner\": {\"horizon\": 12}}}) "
                     "and --set NAME=VALUE (a suite's noise levels and step limit override env.*):\n";
-  for (const ParamSpec& p : run_params()) {
-    char line[512];
-    const std::string value = !p.choices.empty() ? p.get_text(defaults)
-                              : p.integer        ? std::to_string(static_cast<long long>(p.get(defaults)))
-                                                 : nlohmann::json(p.get(defaults)).dump();
-    std::snprintf(line, sizeof line, "  %-32s default %-10s %s; %s\n", p.name.c_str(), value.c_str(), p.range_text().c_str(),
-                  p.help.c_str());
-    out += line;
-  }
+  for (const ParamSpec& p : params())
+    if (p.is_run_param()) out += line(p);
+  out += "Parameters of the map generator and of training (suite files' \"map_params\" and \"train\", the flags of "
+         "hjepa map and hjepa train; not for --config and --set):\n";
+  for (const ParamSpec& p : params())
+    if (!p.is_run_param()) out += line(p);
   return out;
 }
 
@@ -224,8 +226,8 @@ int cmd_bench(int argc, char** argv) {
   app.add_option("--out", out, "Write one row per episode to FILE.csv or FILE.json (and the effective suite to FILE.suite.json)");
   app.add_flag("--markdown", markdown, "Print the table as Markdown");
   app.add_option("--seed", seed, "Base seed of the episode seeds (default: the suite's \"seed\")")->check(seed_check());
-  auto* planner_opt = app.add_option("--planner", planner, "Low-level planner of model-based agents: gradient or cem (default gradient; same as --set agent.planner.type=...)")
-      ->check(CLI::IsMember({"gradient", "cem"}));
+  auto* planner_opt = app.add_option("--planner", planner, param_flag_help("agent.planner.type") + "; same as --set agent.planner.type=...")
+      ->check(CLI::IsMember(declared("agent.planner.type").choices));
   std::string config_path;
   std::vector<std::string> settings;
   bool help_config = false;

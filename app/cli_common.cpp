@@ -86,12 +86,17 @@ CLI::Validator number_check(bool integer, double lo, double hi) {
 }
 
 CLI::Validator declared_check(const std::string& name) {
-  const DeclaredRange d = declared(name);
+  const ParamSpec& d = declared(name);
   return number_check(d.integer, d.lo, d.hi);
 }
 
+std::string param_flag_help(const std::string& name) {
+  const ParamSpec& p = declared(name);
+  return p.help_text() + " (default " + p.default_text() + ")";
+}
+
 CLI::Option* add_style_option(CLI::App& cmd, MapParams& params) {
-  const DeclaredRange d = declared("map.style");
+  const ParamSpec& d = declared("map.style");
   const CLI::Validator known(
       [d](std::string& text) -> std::string {
         const bool ok = std::find(d.choices.begin(), d.choices.end(), text) != d.choices.end();
@@ -101,19 +106,16 @@ CLI::Option* add_style_option(CLI::App& cmd, MapParams& params) {
   return cmd
       .add_option_function<std::string>(
           "--style", [&params](const std::string& name) { params.style = *parse_map_style(name); },
-          "Generated map layout: open (default) or maze (walled rooms joined by doors)")
+          param_flag_help("map.style"))
       ->check(known);
 }
 
 void add_env_options(CLI::App& cmd, EnvParams& p) {
-  cmd.add_option("--noise-motion", p.noise_motion, "Std of motion noise, units (default 0.05)")->check(declared_check("env.noise_motion"));
-  cmd.add_option("--noise-perception", p.noise_perception, "Std of position perception noise, units (default 0.1)")
-      ->check(declared_check("env.noise_perception"));
-  cmd.add_option("--noise-range", p.noise_range, "Std of range-ring noise, units (default 0.05)")->check(declared_check("env.noise_range"));
-  cmd.add_option("--step-length", p.step_length, "Distance moved per step, units (default 1)")->check(declared_check("env.step_length"));
-  cmd.add_option("--max-steps", p.max_steps,
-                 "Truncate after N steps (default 0 = auto: 2*ceil((W+H)/step_length)*task length)")
-      ->check(declared_check("env.max_steps"));
+  add_param_option(cmd, "env.noise_motion", "--noise-motion", p.noise_motion);
+  add_param_option(cmd, "env.noise_perception", "--noise-perception", p.noise_perception);
+  add_param_option(cmd, "env.noise_range", "--noise-range", p.noise_range);
+  add_param_option(cmd, "env.step_length", "--step-length", p.step_length);
+  add_param_option(cmd, "env.max_steps", "--max-steps", p.max_steps);
 }
 
 Vec2 parse_point(const std::string& text, const std::string& flag) {

@@ -37,8 +37,17 @@ void add_env_options(CLI::App& cmd, EnvParams& params);
 CLI::Validator number_check(bool integer, double lo, double hi);
 // A seed flag: any non-negative integer ("a non-negative integer").
 inline CLI::Validator seed_check() { return number_check(true, 0, 1e19); }
-// The check for a flag bound to a declared parameter (agent/config.hpp's declared(name)).
+// The check for a flag bound to a parameter of the table (agent/config.hpp's declared(name)).
 CLI::Validator declared_check(const std::string& name);
+// A flag's help for the table's parameter `name`: its help text, unit and default,
+// "Std of the Gaussian noise on the landing point, units (default 0.05)".
+std::string param_flag_help(const std::string& name);
+// A flag bound to the table's parameter `name` (e.g. add_param_option(app, "env.noise_motion",
+// "--noise-motion", params.noise_motion)): help, default and range check all from the table.
+template <class T>
+CLI::Option* add_param_option(CLI::App& cmd, const std::string& name, const std::string& flag, T& field) {
+  return cmd.add_option(flag, field, param_flag_help(name))->check(declared_check(name));
+}
 // --style (map.style): the generator's layout, open or maze.
 CLI::Option* add_style_option(CLI::App& cmd, MapParams& params);
 

@@ -13,11 +13,11 @@ int cmd_map(int argc, char** argv) {
   MapParams mp;
   app.add_option("--map-seed", seed, "Generator seed (>= 0)")->required()->check(seed_check());
   app.add_option("--out", out, "File to write")->required();
-  // The generator's declared ranges (map.*, agent/config.hpp); map files refuse sides above kMapSideMax.
-  app.add_option("--width", mp.width, "Map width, units (default 40)")->check(declared_check("map.width"));
-  app.add_option("--height", mp.height, "Map height, units (default 30)")->check(declared_check("map.height"));
-  app.add_option("--regions", mp.num_regions, "Number of regions (default 10)")->check(declared_check("map.regions"));
-  app.add_option("--obstacles", mp.num_obstacles, "Number of obstacles (default 20)")->check(declared_check("map.obstacles"));
+  // The generator's parameters from the table (map.*, agent/config.hpp); map files refuse sides above kMapSideMax.
+  add_param_option(app, "map.width", "--width", mp.width);
+  add_param_option(app, "map.height", "--height", mp.height);
+  add_param_option(app, "map.regions", "--regions", mp.num_regions);
+  add_param_option(app, "map.obstacles", "--obstacles", mp.num_obstacles);
   add_style_option(app, mp);
   return run_command(app, argc, argv, [&] {
     const World world = generate_map(static_cast<uint64_t>(seed), mp);

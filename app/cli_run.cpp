@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "agent/config.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
 #include "app/agent_factory.hpp"
 #include "app/cli_common.hpp"
@@ -28,8 +29,8 @@ int cmd_run(int argc, char** argv) {
       ->check(CLI::IsMember(agent_names()));
   app.add_option("--model", model_path,
                  "Model file from hjepa train (flat, hjepa and the hjepa-* variants; without it, uses the model cache or trains one first)");
-  app.add_option("--planner", planner_name, "Low-level planner: gradient or cem (default gradient)")
-      ->check(CLI::IsMember({"gradient", "cem"}));
+  app.add_option("--planner", planner_name, param_flag_help("agent.planner.type"))
+      ->check(CLI::IsMember(declared("agent.planner.type").choices));
   app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1")->check(seed_check());
   add_env_options(app, env_params);
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");

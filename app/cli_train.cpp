@@ -25,26 +25,15 @@ ProgressFn progress_lines() {
 }
 
 void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& tp2) {
-  app.add_option("--steps", tp.steps, "Optimiser steps for the encoder and predictor (default 2500)")->check(declared_check("train.steps"));
-  app.add_option("--sequences", tp.exploration.sequences, "Exploration sequences collected (default 3000)")->check(declared_check("train.sequences"));
-  app.add_option("--lr", tp.lr, "Level-1 Adam learning rate (default 0.002); a run that diverges stops with a message")
-      ->check(declared_check("train.lr"));
-  app.add_option("--polish-steps", tp.polish_steps,
-                 "Predictor-only optimiser steps on the frozen encoder after the joint phase (default 10000; 0 = none)")
-      ->check(declared_check("train.polish_steps"));
-  app.add_option("--head-steps", tp.head_steps, "Optimiser steps for the colour head (default 6000)")
-      ->check(declared_check("train.head_steps"));
-  app.add_option("--probe-steps", tp.probe_steps, "Optimiser steps for the position probe, used for drawing and measuring only (default 24000)")
-      ->check(declared_check("train.probe_steps"));
-  app.add_option("--distance-steps", tp2.distance_steps,
-                 "Optimiser steps for level 2's encoder E2, the learned temporal distance (default 4500)")
-      ->check(declared_check("train.distance_steps"));
-  app.add_option("--level2-steps", tp2.steps, "Optimiser steps for level 2's predictor P2 on the frozen E2 (default 1500)")
-      ->check(declared_check("train.level2_steps"));
-  app.add_option("--heldout-sequences", tp.heldout_sequences,
-                 "Held-out exploration sequences the diagnostics are measured on (default 100; more gives a steadier "
-                 "k-step probe error and costs a little time, never changes the model)")
-      ->check(declared_check("train.heldout_sequences"));
+  add_param_option(app, "train.steps", "--steps", tp.steps);
+  add_param_option(app, "train.sequences", "--sequences", tp.exploration.sequences);
+  add_param_option(app, "train.lr", "--lr", tp.lr);
+  add_param_option(app, "train.polish_steps", "--polish-steps", tp.polish_steps);
+  add_param_option(app, "train.head_steps", "--head-steps", tp.head_steps);
+  add_param_option(app, "train.probe_steps", "--probe-steps", tp.probe_steps);
+  add_param_option(app, "train.distance_steps", "--distance-steps", tp2.distance_steps);
+  add_param_option(app, "train.level2_steps", "--level2-steps", tp2.steps);
+  add_param_option(app, "train.heldout_sequences", "--heldout-sequences", tp.heldout_sequences);
 }
 
 int cmd_train(int argc, char** argv) {

@@ -26,16 +26,19 @@ void require(bool ok, const std::string& what) {
 Env::Env(const World& world, Task task, EnvParams params) : world_(&world), task_(std::move(task)), params_(params) {
   require(task_.size() >= 1 && task_.size() <= kMaxTaskLength,
           "task has " + std::to_string(task_.size()) + " colours; expected 1 to " + std::to_string(kMaxTaskLength));
-  require(params_.step_length > 0 && std::isfinite(params_.step_length),
-          "step_length " + num(params_.step_length) + "; expected a number > 0");
-  for (auto [name, v] : {std::pair{"noise_motion", params_.noise_motion}, {"noise_perception", params_.noise_perception},
-                         {"noise_range", params_.noise_range}})
-    require(v >= 0 && std::isfinite(v), std::string(name) + " " + num(v) + "; expected a number >= 0");
+  // The table's ranges (sim/env.hpp), in its words: "step_length 0; expected a number in [0.01, 10]".
+  auto in_range = [](const char* name, double v, double lo, double hi) {
+    require(v >= lo && v <= hi, std::string(name) + " " + num(v) + "; expected a number in [" + num(lo) + ", " + num(hi) + "]");
+  };
+  in_range("step_length", params_.step_length, kStepLengthMin, kStepLengthMax);
+  in_range("noise_motion", params_.noise_motion, 0, kNoiseMax);
+  in_range("noise_perception", params_.noise_perception, 0, kNoiseMax);
+  in_range("noise_range", params_.noise_range, 0, kNoiseMax);
   require(params_.num_rays >= 0 && params_.num_rays <= kMaxRays,
-          "num_rays " + std::to_string(params_.num_rays) + "; expected 0 to " + std::to_string(kMaxRays));
-  require(params_.ray_max > 0 && std::isfinite(params_.ray_max),
-          "ray_max " + num(params_.ray_max) + "; expected a number > 0");
-  require(params_.max_steps >= 0, "max_steps " + std::to_string(params_.max_steps) + "; expected >= 0 (0 = auto)");
+          "num_rays " + std::to_string(params_.num_rays) + "; expected an integer in [0, " + std::to_string(kMaxRays) + "]");
+  in_range("ray_max", params_.ray_max, kRayMaxMin, kRayMaxMax);
+  require(params_.max_steps >= 0 && params_.max_steps <= kMaxStepsMax,
+          "max_steps " + std::to_string(params_.max_steps) + "; expected an integer in [0, " + std::to_string(kMaxStepsMax) + "] (0 = auto)");
   max_steps_ = params_.max_steps > 0
                    ? params_.max_steps
                    : 2 * static_cast<int>(std::ceil((world.width + world.height) / params_.step_length)) * task_.size();

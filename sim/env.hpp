@@ -15,16 +15,22 @@
 
 namespace hjepa {
 
+// The valid range of each EnvParams field. Env's constructor accepts exactly these; the parameter
+// table (agent/config) cites them for the CLI, config files, suites and the app.
 constexpr int kMaxRays = 32;
+constexpr double kStepLengthMin = 0.01, kStepLengthMax = 10;
+constexpr double kNoiseMax = 10;  // each of the three noise stds
+constexpr double kRayMaxMin = 0.5, kRayMaxMax = 50;
+constexpr int kMaxStepsMax = 1000000;
 
 struct EnvParams {
-  double step_length = 1.0;        // distance moved per step when unobstructed, world units, > 0
-  double noise_motion = 0.05;      // std of Gaussian noise added to the landing point, units, >= 0
-  double noise_perception = 0.1;   // std of Gaussian noise on the observed position, units, >= 0
-  double noise_range = 0.05;       // std of Gaussian noise on each range reading, units, >= 0
+  double step_length = 1.0;        // distance moved per step when unobstructed, world units, kStepLengthMin..kStepLengthMax
+  double noise_motion = 0.05;      // std of Gaussian noise added to the landing point, units, 0..kNoiseMax
+  double noise_perception = 0.1;   // std of Gaussian noise on the observed position, units, 0..kNoiseMax
+  double noise_range = 0.05;       // std of Gaussian noise on each range reading, units, 0..kNoiseMax
   int num_rays = 8;                // range-ring rays, evenly spaced from heading 0, 0..kMaxRays
-  double ray_max = 5.0;            // range-ring maximum reading, units, > 0
-  int max_steps = 0;               // truncation limit; 0 = auto: 2 * ceil((width+height)/step_length) * task length
+  double ray_max = 5.0;            // range-ring maximum reading, units, kRayMaxMin..kRayMaxMax
+  int max_steps = 0;               // truncation limit, 0..kMaxStepsMax; 0 = auto: 2 * ceil((width+height)/step_length) * task length
 };
 
 struct Observation {

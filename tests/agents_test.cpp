@@ -14,6 +14,8 @@
 #include "agent/jepa/places.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "app/agent_factory.hpp"
+#include "app/gui/agent_params.hpp"
+#include "app/gui/param_settings.hpp"
 #include "app/gui/session.hpp"
 #include "sim/map_gen.hpp"
 #include "sim/oracle.hpp"
@@ -142,4 +144,65 @@ TEST_CASE("the app's session builds, steps and traces every listed agent through
   s.reset_episode();
   CHECK_FALSE(s.agent);
   CHECK(s.problem.find("nobody") != std::string::npos);
+}
+
+TEST_CASE("the app's parameters are the table's: the Agent panel's layout names its parameters, the settings file reaches all") {
+  // Every slider of the Agent panel edits a parameter of the table, of the table's kind, once; its
+  // span lies within the table's range (label and help come from the table itself).
+  Session s;
+  std::set<std::string> keys;
+  for_each_agent_param(s, [&](const AgentParam& p) {
+    CAPTURE(p.key);
+    const ParamSpec* spec = find_param(p.key);
+    REQUIRE(spec);
+    CHECK(spec->is_run_param());
+    CHECK(keys.insert(p.key).second);
+    CHECK((p.integer != nullptr) == spec->integer);
+    CHECK((p.integer != nullptr) != (p.real != nullptr));
+    CHECK((spec->lo <= p.lo && p.lo < p.hi && p.hi <= spec->hi));
+    CHECK_FALSE(spec->label.empty());
+    CHECK_FALSE(spec->help.empty());
+  });
+
+  // Every parameter of the table round-trips through the settings file under its own name: a value
+  // other than the default for each (its other end of the range, or another choice) comes back.
+  ParamValues changed;
+  for (const ParamSpec& p : params()) {
+    CAPTURE(p.name);
+    CHECK_FALSE(p.label.empty());
+    CHECK_FALSE(p.help.empty());
+    if (!p.choices.empty()) {
+      p.write_text(changed, p.choices.back() == p.read_text(changed) ? p.choices.front() : p.choices.back());
+    } else {
+      p.write(changed, p.read(changed) == p.hi ? p.lo : p.hi);
+    }
+  }
+  JsonReader::Json root = JsonReader::Json::object();
+  write_param_settings(changed, root);
+  ParamValues read;
+  std::vector<std::string> warnings;
+  const std::vector<std::string> keys_read =
+      read_param_settings(JsonReader("settings.json"), root, read, [&](const std::string& w) { warnings.push_back(w); });
+  CHECK(warnings.empty());
+  CHECK(keys_read.size() == params().size());
+  for (const ParamSpec& p : params()) {
+    CAPTURE(p.name);
+    CHECK(root.contains(p.name));
+    if (!p.choices.empty())
+      CHECK(p.read_text(read) == p.read_text(changed));
+    else
+      CHECK(p.read(read) == p.read(changed));
+    CHECK((p.choices.empty() ? p.read(read) != p.read(ParamValues{}) : p.read_text(read) != p.read_text(ParamValues{})));
+  }
+
+  // A value out of the table's range is refused with the table's range and keeps its value; an
+  // older file's "agent.planner" still sets agent.planner.type.
+  JsonReader::Json bad = {{"env.step_length", 0}, {"agent.planner", "cem"}};
+  ParamValues kept;
+  warnings.clear();
+  read_param_settings(JsonReader("settings.json"), bad, kept, [&](const std::string& w) { warnings.push_back(w); });
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "$[\"env.step_length\"]: 0 is out of range; expected a number in [0.01, 10]");
+  CHECK(kept.run.env.step_length == EnvParams{}.step_length);
+  CHECK(kept.run.planner_type == "cem");
 }

@@ -3,20 +3,27 @@
 // clear message on stderr with exit status 2.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "agent/config.hpp"
 #include "sim/map_io.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using hjepa::declared;
+using hjepa::ParamSpec;
+using hjepa::params;
 
 namespace {
 
@@ -91,6 +98,52 @@ TEST_CASE("--help works on every command") {
     const Result r = run_cli(cmd);
     CHECK(r.status == 0);
     CHECK(has(r.out, "sage"));  // "Usage"
+  }
+}
+
+// The help CLI11 prints for `flag` in `help` (up to the next option), with runs of white space as one space.
+std::string flag_help(const std::string& help, const std::string& flag) {
+  const size_t at = help.find("  " + flag + " ");
+  if (at == std::string::npos) return "";
+  const size_t end = help.find("\n  -", at + 2);
+  std::string out;
+  for (char c : help.substr(at, end == std::string::npos ? std::string::npos : end - at)) {
+    const bool space = std::isspace(static_cast<unsigned char>(c));
+    if (!space || (!out.empty() && out.back() != ' ')) out += space ? ' ' : c;
+  }
+  return out;
+}
+
+TEST_CASE("every parameter flag's help, default and range are the parameter table's") {
+  const std::vector<std::tuple<std::string, std::string, std::string>> flags = {
+      {"run", "--noise-motion", "env.noise_motion"},     {"run", "--noise-perception", "env.noise_perception"},
+      {"run", "--noise-range", "env.noise_range"},       {"run", "--step-length", "env.step_length"},
+      {"run", "--max-steps", "env.max_steps"},           {"run", "--planner", "agent.planner.type"},
+      {"train", "--steps", "train.steps"},               {"train", "--sequences", "train.sequences"},
+      {"train", "--lr", "train.lr"},                     {"train", "--polish-steps", "train.polish_steps"},
+      {"train", "--head-steps", "train.head_steps"},     {"train", "--probe-steps", "train.probe_steps"},
+      {"train", "--distance-steps", "train.distance_steps"}, {"train", "--level2-steps", "train.level2_steps"},
+      {"train", "--heldout-sequences", "train.heldout_sequences"}, {"train", "--noise-motion", "env.noise_motion"},
+      {"map", "--width", "map.width"},                   {"map", "--height", "map.height"},
+      {"map", "--regions", "map.regions"},               {"map", "--obstacles", "map.obstacles"},
+      {"map", "--style", "map.style"},                   {"bench", "--planner", "agent.planner.type"}};
+  std::map<std::string, std::string> help;
+  for (const auto& [command, flag, name] : flags) {
+    CAPTURE(command);
+    CAPTURE(flag);
+    if (!help.count(command)) help[command] = run_cli(command + " --help").out;
+    const std::string text = flag_help(help[command], flag);
+    const ParamSpec& p = declared(name);
+    CAPTURE(text);
+    CHECK(has(text, p.help_text() + " (default " + p.default_text() + ")"));
+    if (p.choices.empty()) CHECK(has(text, p.range_text()));
+  }
+  // --help-config lists every parameter of the table with its default, range and help.
+  const std::string config = run_cli("bench --help-config").out;
+  for (const ParamSpec& p : params()) {
+    CAPTURE(p.name);
+    CHECK(has(config, p.name));
+    CHECK(has(config, p.range_text() + "; " + p.help_text() + "\n"));
   }
 }
 

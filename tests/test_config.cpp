@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -149,31 +152,84 @@ TEST_CASE("map.* and train.* are declared once, with their defaults inside their
   std::set<std::string> names;
   for (const ParamSpec& p : run_params()) names.insert(p.name);
   size_t declared_count = 0;
-  for (const auto* table : {&map_param_ranges(), &train_param_ranges()})
-    for (const DeclaredRange& d : *table) {
-      CAPTURE(d.name);
-      CHECK(names.insert(d.name).second);  // unique across every table
-      CHECK((d.choices.empty() ? d.lo < d.hi : !d.integer));
-      declared_count += d.choices.empty();
-    }
+  for (const ParamSpec& d : params()) {
+    if (d.is_run_param()) continue;
+    CAPTURE(d.name);
+    CHECK(names.insert(d.name).second);  // unique across the table
+    CHECK((d.choices.empty() ? d.lo < d.hi : !d.integer));
+    declared_count += d.choices.empty();
+  }
   CHECK(declared_count == defaults.size());
   // The one text parameter among them: map.style, whose default is the first choice.
-  const DeclaredRange style = declared("map.style");
+  const ParamSpec& style = declared("map.style");
   REQUIRE(style.choices.size() == 2);
   CHECK(style.choices[0] == map_style_name(mp.style));
   CHECK(style.choices[1] == "maze");
   CHECK(style.range_text() == "one of open, maze");
+  CHECK(style.default_text() == "open");
   for (const auto& [name, value] : defaults) {
     CAPTURE(name);
-    const DeclaredRange d = declared(name);
+    const ParamSpec& d = declared(name);
     CHECK(d.name == name);
     CHECK((value >= d.lo && value <= d.hi));
+    CHECK(d.read(ParamValues{}) == value);  // the default is the struct's
   }
   // run_params' numbers are found through the same lookup, with the same bounds.
-  const DeclaredRange h = declared("agent.planner.horizon");
+  const ParamSpec& h = declared("agent.planner.horizon");
   CHECK(h.integer);
   CHECK(h.lo == find_run_param("agent.planner.horizon")->lo);
   CHECK(declared("map.regions").range_text() == "an integer in [6, 16]");
   CHECK_THROWS_AS(declared("no.such.parameter"), std::logic_error);
-  CHECK_THROWS_AS(declared("agent.planner"), std::logic_error);  // a text parameter has no number range
+  CHECK_THROWS_AS(declared("agent.planner"), std::logic_error);  // the planner's type is agent.planner.type
+}
+
+TEST_CASE("--set and config files reach every env.* and agent.* parameter of the table, and nothing else") {
+  for (const ParamSpec& p : params()) {
+    CAPTURE(p.name);
+    CHECK((find_run_param(p.name) != nullptr) == p.is_run_param());
+    if (!p.is_run_param()) {
+      RunConfig c;
+      CHECK_THROWS_AS(apply_setting(c, p.name + "=" + (p.choices.empty() ? "1" : p.choices.front()), "--set"), ConfigError);
+      continue;
+    }
+    // The end of the range (or the choice) farthest from the default, by --set and by a config file.
+    RunConfig by_set, by_file;
+    std::string value;
+    if (!p.choices.empty()) {
+      value = p.choices.back() == p.get_text(by_set) ? p.choices.front() : p.choices.back();
+      apply_config_json(by_file, nlohmann::json{{p.name, value}}, "cfg.json");
+    } else {
+      const double x = p.get(by_set) == p.hi ? p.lo : p.hi;
+      char text[64];
+      std::snprintf(text, sizeof text, "%.17g", x);
+      value = text;
+      apply_config_json(by_file, nlohmann::json{{p.name, x}}, "cfg.json");
+    }
+    apply_setting(by_set, p.name + "=" + value, "--set");
+    CHECK(config_to_json(by_set) == config_to_json(by_file));
+    CHECK(config_to_json(by_set) != config_to_json(RunConfig{}));
+    if (p.choices.empty()) CHECK(p.get(by_set) == std::strtod(value.c_str(), nullptr));
+    else CHECK(p.get_text(by_set) == value);
+  }
+}
+
+TEST_CASE("Env accepts exactly the table's env.* ranges") {
+  const World world = generate_map(1);
+  Task task;
+  REQUIRE(parse_task(std::string(color_name(world.regions[0].color)), task).empty());
+  for (const ParamSpec& p : params()) {
+    if (p.name.rfind("env.", 0) != 0) continue;
+    CAPTURE(p.name);
+    const double step = p.integer ? 1 : std::max(1e-9, (p.hi - p.lo) * 1e-6);
+    for (const auto& [value, ok] : {std::pair{p.lo, true}, {p.hi, true}, {p.lo - step, false}, {p.hi + step, false}}) {
+      CAPTURE(value);
+      RunConfig c;
+      p.set(c, value);
+      const std::string field = p.name.substr(4) + " ";  // Env's message names the field: "step_length 0; expected ..."
+      if (ok)
+        CHECK_NOTHROW(Env(world, task, c.env));
+      else
+        CHECK_THROWS_WITH_AS(Env(world, task, c.env), doctest::Contains(field.c_str()), std::invalid_argument);
+    }
+  }
 }

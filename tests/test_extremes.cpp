@@ -250,7 +250,7 @@ TEST_CASE("training at the low ends of train.* and at both ends of train.lr: fin
                                                           {"train.probe_steps", false},        {"train.distance_steps", false},
                                                           {"train.lr", false},         {"train.lr", true}};
   for (const auto& [name, high] : ends) {
-    const DeclaredRange d = declared(name);
+    const ParamSpec& d = declared(name);
     const double value = high ? d.hi : d.lo;
     CAPTURE(name);
     CAPTURE(value);

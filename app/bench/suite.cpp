@@ -30,12 +30,19 @@ uint64_t read_seed(const JsonReader& rd, const Json& j, const std::string& path)
   return rd.unsigned_integer(j, path, UINT64_MAX, "a seed: an integer in [0, 18446744073709551615]");
 }
 
+// A number of the parameter table (agent/config.hpp) at `path`, within the table's range.
+double read_param(const JsonReader& rd, const Json& j, const std::string& path, const std::string& name) {
+  const ParamSpec& p = declared(name);
+  if (p.integer) return static_cast<double>(rd.integer(j, path, static_cast<int64_t>(p.lo), static_cast<int64_t>(p.hi)));
+  return rd.number(j, path, p.lo, p.hi);
+}
+
 SuiteNoise read_noise(const JsonReader& rd, const Json& j, const std::string& path) {
   rd.object(j, path, {"motion", "perception", "range"});
   SuiteNoise n;
-  if (j.contains("motion")) n.motion = rd.number(j["motion"], path + ".motion", 0, 10);
-  if (j.contains("perception")) n.perception = rd.number(j["perception"], path + ".perception", 0, 10);
-  if (j.contains("range")) n.range = rd.number(j["range"], path + ".range", 0, 10);
+  if (j.contains("motion")) n.motion = read_param(rd, j["motion"], path + ".motion", "env.noise_motion");
+  if (j.contains("perception")) n.perception = read_param(rd, j["perception"], path + ".perception", "env.noise_perception");
+  if (j.contains("range")) n.range = read_param(rd, j["range"], path + ".range", "env.noise_range");
   return n;
 }
 
@@ -97,18 +104,17 @@ void read_maps(const JsonReader& rd, const Json& j, Suite& s) {
 void read_map_params(const JsonReader& rd, const Json& j, MapParams& p) {
   rd.object(j, "$.map_params", {"style", "width", "height", "regions", "obstacles"});
   if (j.contains("style")) {
-    const DeclaredRange d = declared("map.style");
+    const ParamSpec& d = declared("map.style");
     const std::string name = rd.string(j["style"], "$.map_params.style", d.range_text());
     const std::optional<MapStyle> style = parse_map_style(name);
     if (!style) rd.refuse("$.map_params.style", describe_json(j["style"]) + " is not a map style", d.range_text());
     p.style = *style;
   }
-  if (j.contains("width")) p.width = rd.number(j["width"], "$.map_params.width", kMapSideMin, kMapSideMax);
-  if (j.contains("height")) p.height = rd.number(j["height"], "$.map_params.height", kMapSideMin, kMapSideMax);
-  if (j.contains("regions"))
-    p.num_regions = static_cast<int>(rd.integer(j["regions"], "$.map_params.regions", kMapRegionsMin, kMapRegionsMax));
+  if (j.contains("width")) p.width = read_param(rd, j["width"], "$.map_params.width", "map.width");
+  if (j.contains("height")) p.height = read_param(rd, j["height"], "$.map_params.height", "map.height");
+  if (j.contains("regions")) p.num_regions = static_cast<int>(read_param(rd, j["regions"], "$.map_params.regions", "map.regions"));
   if (j.contains("obstacles"))
-    p.num_obstacles = static_cast<int>(rd.integer(j["obstacles"], "$.map_params.obstacles", 0, kMapObstaclesMax));
+    p.num_obstacles = static_cast<int>(read_param(rd, j["obstacles"], "$.map_params.obstacles", "map.obstacles"));
 }
 
 SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::string& path) {
@@ -132,11 +138,9 @@ SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::strin
 void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
   rd.object(j, "$.train",
             {"steps", "sequences", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps", "level2_steps"});
-  // Bounds from the declared train.* ranges (agent/config.hpp), as the CLI flags and the app use.
+  // Bounds from the table's train.* ranges (agent/config.hpp), as the CLI flags and the app use.
   auto read = [&](const char* key, int& field) {
-    if (!j.contains(key)) return;
-    const DeclaredRange d = declared(std::string("train.") + key);
-    field = static_cast<int>(rd.integer(j[key], std::string("$.train.") + key, static_cast<int64_t>(d.lo), static_cast<int64_t>(d.hi)));
+    if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, std::string("train.") + key));
   };
   read("steps", tp.steps);
   read("sequences", tp.exploration.sequences);
@@ -203,7 +207,7 @@ Suite read_suite(const JsonReader& rd, const std::string& text, const std::strin
     for (size_t i = 0; i < noise.size(); ++i) s.noise.push_back(read_noise(rd, noise[i], "$.noise[" + std::to_string(i) + "]"));
   }
   if (doc.contains("train_noise")) s.train_noise = read_noise(rd, doc["train_noise"], "$.train_noise");
-  if (doc.contains("max_steps")) s.max_steps = static_cast<int>(rd.integer(doc["max_steps"], "$.max_steps", 0, 1000000));
+  if (doc.contains("max_steps")) s.max_steps = static_cast<int>(read_param(rd, doc["max_steps"], "$.max_steps", "env.max_steps"));
   if (doc.contains("model_seeds")) {
     const Json& seeds = nonempty_array(rd, doc["model_seeds"], "$.model_seeds", "model seeds", 100);
     s.model_seeds.clear();

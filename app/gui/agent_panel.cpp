@@ -1,7 +1,7 @@
 // The Agent panel: which agent drives (every row of app/agent_factory's table), and every parameter
-// of the chosen one, live. The learned agents' parameters come from agent_params.hpp (shared with
-// the settings file) in three tabs: planner, cost, high level (H-JEPA and its variants only). Edits
-// reach the running agent on its next step.
+// of the chosen one, live. The learned agents' parameters are laid out by agent_params.hpp (labels
+// and help from the parameter table, agent/config.hpp) in three tabs: planner, cost, high level
+// (H-JEPA and its variants only). Edits reach the running agent on its next step.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -17,34 +17,35 @@ namespace {
 
 // One table entry as a slider; returns true when the value changed.
 bool edit(const AgentParam& p, const std::string& planner_type) {
+  const ParamSpec& spec = declared(p.key);
   const bool unused = p.planner && planner_type != p.planner;
   ImGui::BeginDisabled(unused);
-  // Dragging covers the panel's range (already clipped to the declared one); Ctrl+click types any
-  // value in the declared range.
+  // Dragging covers the panel's range (already clipped to the table's); Ctrl+click types any value
+  // in the table's range.
   ImGuiSliderFlags flags = p.logarithmic ? ImGuiSliderFlags_Logarithmic : 0;
-  const auto [lo, hi] = declared_range(p);
   bool changed;
   if (p.integer) {
     const int before = *p.integer;
-    changed = ImGui::SliderInt(p.label, p.integer, static_cast<int>(p.lo), static_cast<int>(p.hi), p.format, flags);
-    *p.integer = std::clamp(*p.integer, static_cast<int>(lo), static_cast<int>(hi));
+    changed = ImGui::SliderInt(spec.label.c_str(), p.integer, static_cast<int>(p.lo), static_cast<int>(p.hi), p.format, flags);
+    *p.integer = std::clamp(*p.integer, static_cast<int>(spec.lo), static_cast<int>(spec.hi));
     changed = changed && *p.integer != before;
   } else {
     const double before = *p.real;
-    changed = ImGui::SliderScalar(p.label, ImGuiDataType_Double, p.real, &p.lo, &p.hi, p.format, flags);
-    *p.real = clamp_typed(*p.real, before, lo, hi);
+    changed = ImGui::SliderScalar(spec.label.c_str(), ImGuiDataType_Double, p.real, &p.lo, &p.hi, p.format, flags);
+    *p.real = clamp_typed(*p.real, before, spec.lo, spec.hi);
     changed = changed && *p.real != before;
   }
   ImGui::EndDisabled();
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("%s\n(settings \"%s\"; Ctrl+click to type %s)%s%s", p.help, p.key, declared(p.key).range_text().c_str(),
-                      unused ? "\nnot used by the " : "", unused ? planner_type.c_str() : "");
+  const std::string unused_note = unused ? "\nnot used by the " + planner_type : "";
+  param_tooltip(spec, unused_note.c_str());
   return changed;
 }
 
 bool planner_choice(Session& s) {
   int type = s.planner_type == "cem" ? 1 : 0;
-  ImGui::Text("planner");
+  const ParamSpec& spec = declared("agent.planner.type");
+  ImGui::Text("%s", spec.label.c_str());
+  param_tooltip(spec);
   ImGui::SameLine();
   bool changed = ImGui::RadioButton("gradient", &type, 0);
   tooltip("Adam on the heading angles through P1, with batched restarts, warm-started from the last plan");
@@ -87,11 +88,9 @@ void learned_agent_controls(Session& s) {
 void oracle_controls(Session& s) {
   ImGui::BeginDisabled(s.agent_name != "oracle");
   ImGui::PushItemWidth(-110);
-  if (declared_slider("agent.oracle.replan_distance", "replan dist", &s.oracle_params.replan_distance, 0.1, 3.0, "%.2f units",
-                    "Replan when the true position is this far from the path"))
+  if (declared_slider("agent.oracle.replan_distance", &s.oracle_params.replan_distance, 0.1, 3.0, "%.2f units"))
     s.apply_agent_params();
-  if (declared_slider("agent.oracle.cell", "grid cell", &s.oracle_params.oracle.cell, 0.05, 1.0, "%.2f units",
-                    "Oracle planner grid cell; smaller is more exact and slower", ImGuiSliderFlags_Logarithmic))
+  if (declared_slider("agent.oracle.cell", &s.oracle_params.oracle.cell, 0.05, 1.0, "%.2f units", ImGuiSliderFlags_Logarithmic))
     s.apply_agent_params();
   ImGui::PopItemWidth();
   if (const AgentTrace t = s.agent_trace(); t.oracle_path) ImGui::Text("replans this episode: %d", t.oracle_replans);

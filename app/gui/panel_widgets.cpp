@@ -38,31 +38,27 @@ double clamp_typed(double value, double before, double lo, double hi) {
   return std::clamp(value, lo, hi);
 }
 
-namespace {
-
-void declared_tooltip(const DeclaredRange& d, const char* help) {
+void param_tooltip(const ParamSpec& p, const char* extra) {
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("%s\n(settings \"%s\"; Ctrl+click to type %s)", help, d.name.c_str(), d.range_text().c_str());
+    ImGui::SetTooltip("%s\n(settings \"%s\"; default %s; Ctrl+click to type %s)%s", p.help_text().c_str(), p.name.c_str(),
+                      p.default_text().c_str(), p.range_text().c_str(), extra);
 }
 
-}  // namespace
-
-bool declared_slider(const char* key, const char* label, double* value, double lo, double hi, const char* format,
-                     const char* help, ImGuiSliderFlags flags) {
-  const DeclaredRange d = declared(key);
+bool declared_slider(const char* key, double* value, double lo, double hi, const char* format, ImGuiSliderFlags flags) {
+  const ParamSpec& d = declared(key);
   const double before = *value, slo = std::max(lo, d.lo), shi = std::min(hi, d.hi);
-  ImGui::SliderScalar(label, ImGuiDataType_Double, value, &slo, &shi, format, flags);
+  ImGui::SliderScalar(d.label.c_str(), ImGuiDataType_Double, value, &slo, &shi, format, flags);
   *value = clamp_typed(*value, before, d.lo, d.hi);
-  declared_tooltip(d, help);
+  param_tooltip(d);
   return ImGui::IsItemDeactivatedAfterEdit();
 }
 
-bool declared_slider(const char* key, const char* label, int* value, int lo, int hi, const char* help, ImGuiSliderFlags flags) {
-  const DeclaredRange d = declared(key);
+bool declared_slider(const char* key, int* value, int lo, int hi, ImGuiSliderFlags flags) {
+  const ParamSpec& d = declared(key);
   const int slo = std::max(lo, static_cast<int>(d.lo)), shi = std::min(hi, static_cast<int>(d.hi));
-  ImGui::SliderInt(label, value, slo, shi, "%d", flags);
+  ImGui::SliderInt(d.label.c_str(), value, slo, shi, "%d", flags);
   *value = std::clamp(*value, static_cast<int>(d.lo), static_cast<int>(d.hi));
-  declared_tooltip(d, help);
+  param_tooltip(d);
   return ImGui::IsItemDeactivatedAfterEdit();
 }
 

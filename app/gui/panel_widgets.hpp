@@ -9,6 +9,8 @@
 
 namespace hjepa {
 
+struct ParamSpec;
+
 ImVec4 region_color(Color c, float alpha = 1);
 // The tooltip for the last item while it is hovered.
 void tooltip(const char* text);
@@ -16,14 +18,14 @@ void tooltip(const char* text);
 bool slider_double(const char* label, double* value, double lo, double hi, const char* format, const char* help,
                    ImGuiSliderFlags flags = 0);
 bool slider_int(const char* label, int* value, int lo, int hi, const char* help);
-// Sliders for a declared parameter (agent/config.hpp's declared(key)): dragging covers the panel's
-// comfortable [lo, hi] clipped to the declared range; Ctrl+click types any value in the declared
-// range (values outside it, or not finite, are clamped / refused). The tooltip names the settings
-// key and the declared range. Return true when an edit ends, like the sliders above.
-bool declared_slider(const char* key, const char* label, double* value, double lo, double hi, const char* format,
-                     const char* help, ImGuiSliderFlags flags = 0);
-bool declared_slider(const char* key, const char* label, int* value, int lo, int hi, const char* help,
-                     ImGuiSliderFlags flags = 0);
+// Sliders for a parameter of the table (agent/config.hpp's declared(key)), which gives the label and
+// the tooltip (help, unit, settings name, default, range): dragging covers the panel's comfortable
+// [lo, hi] clipped to the table's range; Ctrl+click types any value in that range (values outside
+// it, or not finite, are clamped / refused). Return true when an edit ends, like the sliders above.
+bool declared_slider(const char* key, double* value, double lo, double hi, const char* format, ImGuiSliderFlags flags = 0);
+bool declared_slider(const char* key, int* value, int lo, int hi, ImGuiSliderFlags flags = 0);
+// The tooltip of a table parameter's widget (the last item), with `extra` appended.
+void param_tooltip(const ParamSpec& p, const char* extra = "");
 // Clamps a typed value into [lo, hi]; a non-finite one reverts to `before`.
 double clamp_typed(double value, double before, double lo, double hi);
 // A colour-filled button with `label`; returns true when clicked.

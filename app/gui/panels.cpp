@@ -181,15 +181,14 @@ void environment_panel(AppState& app) {
   ImGui::TextDisabled("map (applied by Regenerate)");
   ImGui::PushItemWidth(-110);
   int style = static_cast<int>(m.style);
-  ImGui::Combo("style", &style, kMapStyleNames, static_cast<int>(std::size(kMapStyleNames)));
+  ImGui::Combo(declared("map.style").label.c_str(), &style, kMapStyleNames, static_cast<int>(std::size(kMapStyleNames)));
   m.style = static_cast<MapStyle>(style);
-  tooltip("open: regions with scattered obstacles; maze: walled rooms of 8-12 units joined by doors\n(settings \"map.style\")");
-  declared_slider("map.width", "width", &m.width, 10, 120, "%.0f units", "Map width, world units");
-  declared_slider("map.height", "height", &m.height, 10, 90, "%.0f units", "Map height, world units");
-  declared_slider("map.regions", "regions", &m.num_regions, 6, 16, "Number of Voronoi regions");
-  declared_slider("map.obstacles", "obstacles", &m.num_obstacles, 0, 60, "Obstacles placed (fewer if they cannot fit)");
-  declared_slider("map.circle_fraction", "circle share", &m.circle_fraction, 0, 1, "%.2f",
-                  "Share of obstacles that are circles; the rest are boxes");
+  param_tooltip(declared("map.style"));
+  declared_slider("map.width", &m.width, 10, 120, "%.0f units");
+  declared_slider("map.height", &m.height, 10, 90, "%.0f units");
+  declared_slider("map.regions", &m.num_regions, 6, 16);
+  declared_slider("map.obstacles", &m.num_obstacles, 0, 60);
+  declared_slider("map.circle_fraction", &m.circle_fraction, 0, 1, "%.2f");
   ImGui::PopItemWidth();
   if (ImGui::Button("Regenerate map", ImVec2(-1, 0))) app.regenerate_map();
   tooltip("Generate the map for the current map seed with these settings, and restart the episode");
@@ -199,15 +198,13 @@ void environment_panel(AppState& app) {
   EnvParams& e = s.env_params;
   bool apply = false;
   ImGui::PushItemWidth(-110);
-  apply |= declared_slider("env.noise_motion", "sigma motion", &e.noise_motion, 0, 1, "%.3f",
-                           "Std of the noise on the landing point, units");
-  apply |= declared_slider("env.noise_perception", "sigma percept", &e.noise_perception, 0, 2, "%.3f",
-                           "Std of the noise on the perceived position, units");
-  apply |= declared_slider("env.noise_range", "sigma range", &e.noise_range, 0, 1, "%.3f", "Std of the noise on each range reading, units");
-  apply |= declared_slider("env.num_rays", "rays", &e.num_rays, 0, kMaxRays, "Range-ring rays, evenly spaced from heading 0");
-  apply |= declared_slider("env.ray_max", "ray max", &e.ray_max, 0.5, 20, "%.1f units", "Range-ring maximum reading, units");
-  apply |= declared_slider("env.step_length", "step length", &e.step_length, 0.1, 3, "%.2f units", "Distance moved per unobstructed step");
-  apply |= declared_slider("env.max_steps", "max steps", &e.max_steps, 0, 2000, "Truncation limit; 0 = auto from map size and task length");
+  apply |= declared_slider("env.noise_motion", &e.noise_motion, 0, 1, "%.3f");
+  apply |= declared_slider("env.noise_perception", &e.noise_perception, 0, 2, "%.3f");
+  apply |= declared_slider("env.noise_range", &e.noise_range, 0, 1, "%.3f");
+  apply |= declared_slider("env.num_rays", &e.num_rays, 0, kMaxRays);
+  apply |= declared_slider("env.ray_max", &e.ray_max, 0.5, 20, "%.1f units");
+  apply |= declared_slider("env.step_length", &e.step_length, 0.1, 3, "%.2f units");
+  apply |= declared_slider("env.max_steps", &e.max_steps, 0, 2000);
   ImGui::PopItemWidth();
   if (apply) s.apply_env_params();
 }
@@ -215,13 +212,7 @@ void environment_panel(AppState& app) {
 // The Bench tab: a suite run in the background with the Agent panel's current parameters.
 void bench_panel(AppState& app) {
   const Session& s = app.session;
-  RunConfig config;
-  config.env = s.env_params;
-  config.planner_type = s.planner_type;
-  config.planner = s.planner_params;
-  config.hjepa = s.hjepa_params;
-  config.hjepa.belief = s.belief_params;
-  config.oracle = s.oracle_params;
+  const RunConfig config = s.run_config();
   ImGui::TextWrapped("Runs a benchmark suite (as hjepa bench does) on background threads with the current agent "
                      "parameters; models come from the model cache or are trained first.");
   draw_bench_panel(app.bench, config);

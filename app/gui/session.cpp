@@ -102,6 +102,26 @@ std::string Session::model_problem() const {
   return "";
 }
 
+RunConfig Session::run_config() const {
+  RunConfig c;
+  c.env = env_params;
+  c.planner_type = planner_type;
+  c.planner = planner_params;
+  c.hjepa = hjepa_params;
+  c.hjepa.belief = belief_params;
+  c.oracle = oracle_params;
+  return c;
+}
+
+void Session::set_run_config(const RunConfig& c) {
+  env_params = c.env;
+  planner_type = c.planner_type;
+  planner_params = c.planner;
+  hjepa_params = c.hjepa;
+  belief_params = c.hjepa.belief;
+  oracle_params = c.oracle;
+}
+
 AgentSetup Session::agent_setup() const {
   AgentSetup setup(*env, task, env_params, episode_seed, model.get(), planner_type);
   setup.planner_params = planner_params;

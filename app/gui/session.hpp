@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agent/agent.hpp"
+#include "agent/config.hpp"
 #include "agent/jepa/model_file.hpp"
 #include "app/agent_factory.hpp"
 #include "sim/env.hpp"
@@ -103,6 +104,10 @@ struct Session {
   HighTrace high_trace;              // hjepa agent; refreshed by refresh_traces()
   PlaceGraphView place_graph;        // the place graph the agent plans over; refreshed by refresh_traces()
 
+  // The episode parameters above as one RunConfig (env.* and agent.* of the parameter table), and back;
+  // set_run_config changes only the fields (apply_* makes them take effect).
+  RunConfig run_config() const;
+  void set_run_config(const RunConfig& c);
   // Generates the map from map_seed and map_params; keeps the task.
   void regenerate_map();
   void set_world(World w, std::string source);

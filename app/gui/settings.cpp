@@ -12,8 +12,8 @@
 #include <system_error>
 #include <type_traits>
 
-#include "app/gui/agent_params.hpp"
 #include "agent/config.hpp"
+#include "app/gui/param_settings.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/json_reader.hpp"
 
@@ -36,6 +36,7 @@ class Reader {
     std::fprintf(stderr, "hjepa gui: settings %s: %s; %s\n", rd_.source().c_str(), detail.c_str(), consequence);
   }
   std::string path(const std::string& key) const { return member_path(path_, key); }
+  void known(const std::string& key) { known_.insert(key); }
   // The value of `key`, or nullptr when absent; marks the key as known.
   const Json* find(const std::string& key) {
     known_.insert(key);
@@ -118,34 +119,21 @@ std::string task_text(const Task& task) {
   return out;
 }
 
-// The settings outside the Agent panel's table that agent/config.hpp declares (map.*, env.*,
-// agent.oracle.*, train.*): f(key, field) for each, read and written under the declared name.
-template <class F>
-void for_each_declared_setting(AppState& app, F&& f) {
-  Session& s = app.session;
-  f("map.width", s.map_params.width);
-  f("map.height", s.map_params.height);
-  f("map.regions", s.map_params.num_regions);
-  f("map.obstacles", s.map_params.num_obstacles);
-  f("map.circle_fraction", s.map_params.circle_fraction);
-  f("env.noise_motion", s.env_params.noise_motion);
-  f("env.noise_perception", s.env_params.noise_perception);
-  f("env.noise_range", s.env_params.noise_range);
-  f("env.num_rays", s.env_params.num_rays);
-  f("env.ray_max", s.env_params.ray_max);
-  f("env.step_length", s.env_params.step_length);
-  f("env.max_steps", s.env_params.max_steps);
-  f("agent.oracle.replan_distance", s.oracle_params.replan_distance);
-  f("agent.oracle.cell", s.oracle_params.oracle.cell);
-  f("train.steps", app.train_params.steps);
-  f("train.sequences", app.train_params.exploration.sequences);
-  f("train.lr", app.train_params.lr);
-  f("train.polish_steps", app.train_params.polish_steps);
-  f("train.head_steps", app.train_params.head_steps);
-  f("train.probe_steps", app.train_params.probe_steps);
-  f("train.distance_steps", app.train2_params.distance_steps);
-  f("train.level2_steps", app.train2_params.steps);
-  f("train.heldout_sequences", app.train_params.heldout_sequences);
+// Every value of the parameter table (agent/config.hpp) in the app, and back.
+ParamValues param_values(const AppState& app) {
+  ParamValues v;
+  v.run = app.session.run_config();
+  v.map = app.session.map_params;
+  v.train = app.train_params;
+  v.train2 = app.train2_params;
+  return v;
+}
+
+void set_param_values(AppState& app, const ParamValues& v) {
+  app.session.set_run_config(v.run);
+  app.session.map_params = v.map;
+  app.train_params = v.train;
+  app.train2_params = v.train2;
 }
 
 }  // namespace
@@ -154,28 +142,22 @@ std::string apply_train_settings(AppState& app, const std::string& assignments) 
   std::string text = assignments;
   std::replace(text.begin(), text.end(), ',', ' ');
   std::istringstream words(text);
+  ParamValues values = param_values(app);
   for (std::string word; words >> word;) {
     const size_t eq = word.find('=');
     const std::string key = word.substr(0, eq);
-    bool found = false;
-    std::string error;
-    for_each_declared_setting(app, [&](const char* name, auto& field) {
-      if (key != name || key.rfind("train.", 0) != 0) return;
-      found = true;
-      const DeclaredRange d = declared(name);
-      const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
-      if (!number_text_problem(value, d.integer, d.lo, d.hi).empty())
-        error = "\"" + word + "\": expected " + d.range_text();
-      else
-        field = static_cast<std::remove_reference_t<decltype(field)>>(std::strtod(value.c_str(), nullptr));
-    });
-    if (!found) {
+    const ParamSpec* p = find_param(key);
+    if (!p || key.rfind("train.", 0) != 0) {
       std::string names;
-      for (const DeclaredRange& d : train_param_ranges()) names += (names.empty() ? "" : ", ") + d.name;
+      for (const ParamSpec& d : params())
+        if (d.name.rfind("train.", 0) == 0) names += (names.empty() ? "" : ", ") + d.name;
       return "\"" + word + "\": expected train.NAME=VALUE with one of " + names;
     }
-    if (!error.empty()) return error;
+    const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
+    if (!number_text_problem(value, p->integer, p->lo, p->hi).empty()) return "\"" + word + "\": expected " + p->range_text();
+    p->write(values, std::strtod(value.c_str(), nullptr));
   }
+  set_param_values(app, values);
   return "";
 }
 
@@ -226,10 +208,11 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
   uint64_t map_seed = s.map_seed;
   r.number("map_seed", map_seed, 0, 1e18);
   s.map_seed = map_seed;
-  for_each_declared_setting(app, [&](const char* key, auto& field) {
-    const DeclaredRange d = declared(key);
-    r.number(key, field, d.lo, d.hi);
-  });
+  // Every parameter of the table under its name, within its range.
+  ParamValues values = param_values(app);
+  for (const std::string& key : read_param_settings(JsonReader(path.string()), root, values, [&](const std::string& d) { r.warn(d); }))
+    r.known(key);
+  set_param_values(app, values);
 
   if (const auto agent = r.string("agent")) {
     if (is_agent_name(*agent))
@@ -237,25 +220,6 @@ LoadedSettings load_settings(const std::filesystem::path& path, AppState& app) {
     else
       r.warn(refusal_text(r.path("agent"), describe_json(Json(*agent)) + " is not an agent", "one of " + agent_name_list()));
   }
-  if (const auto style = r.string("map.style")) {
-    if (const std::optional<MapStyle> parsed = parse_map_style(*style))
-      s.map_params.style = *parsed;
-    else
-      r.warn(refusal_text(r.path("map.style"), describe_json(Json(*style)) + " is not a map style", declared("map.style").range_text()));
-  }
-  if (const auto planner = r.string("agent.planner")) {
-    if (*planner == "gradient" || *planner == "cem")
-      s.planner_type = *planner;
-    else
-      r.warn(refusal_text(r.path("agent.planner"), describe_json(Json(*planner)) + " is not a planner", "gradient or cem"));
-  }
-  for_each_agent_param(s, [&](const AgentParam& p) {
-    const auto [lo, hi] = declared_range(p);  // what the CLI accepts, not just the slider's span
-    if (p.integer)
-      r.number(p.key, *p.integer, lo, hi);
-    else
-      r.number(p.key, *p.real, lo, hi);
-  });
 
   if (auto task = r.string("task")) {
     Task parsed;
@@ -310,16 +274,7 @@ std::string save_settings(const std::filesystem::path& path, const AppState& app
   root["map_seed"] = s.map_seed;
   root["task"] = task_text(s.task);
   root["agent"] = s.agent_name;
-  root["agent.planner"] = s.planner_type;
-  root["map.style"] = map_style_name(s.map_params.style);
-  // The table hands out pointers for editing; here they are only read.
-  for_each_agent_param(const_cast<Session&>(s), [&](const AgentParam& p) {
-    if (p.integer)
-      root[p.key] = *p.integer;
-    else
-      root[p.key] = *p.real;
-  });
-  for_each_declared_setting(const_cast<AppState&>(app), [&](const char* key, const auto& field) { root[key] = field; });
+  write_param_settings(param_values(app), root);
   root["speed"] = app.steps_per_second;
   root["auto_reset"] = app.auto_reset;
   root["auto_train"] = app.auto_train;

@@ -1,10 +1,9 @@
 // Settings of the desktop app remembered between launches: a JSON file at
 // $XDG_CONFIG_HOME/hjepa/settings.json (fallback ~/.config/hjepa/settings.json) holding the panel
-// values under the names agent/config.hpp declares with their ranges (map.width, map.regions, env.noise_motion,
-// train.lr, ...; map_seed, task and agent as the CLI spells them),
-// the learned agents' parameters under dotted names after their Params structs ("agent.planner",
-// "agent.planner.horizon", "agent.high.replan_period", "agent.stuck_ratio"; see agent_params.hpp),
-// plus the speed, overlay toggles, camera and window size. Loading never fails: a missing file is
+// every parameter of the table (agent/config.hpp) under its name, checked against its range
+// (map.width, env.noise_motion, agent.planner.type, agent.planner.horizon, train.lr, ...; an older
+// file's "agent.planner" is read as agent.planner.type), map_seed, task and agent as the CLI spells
+// them, plus the speed, overlay toggles, camera and window size. Loading never fails: a missing file is
 // fine; an unreadable or invalid file, or a bad key or value, prints one warning line on stderr
 // naming the file and the key, and that key keeps its default. Saving writes a temporary file
 // beside it and renames it over the old one. Not used with --frames (headless runs stay reproducible).

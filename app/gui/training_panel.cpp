@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <imgui.h>
 
+#include "agent/config.hpp"
 #include "app/gui/panel_widgets.hpp"
 #include "app/gui/panels.hpp"
 
@@ -16,24 +17,15 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
   ImGui::BeginDisabled(busy);
   ImGui::PushItemWidth(-110);
   const ImGuiSliderFlags log = ImGuiSliderFlags_Logarithmic;
-  declared_slider("train.steps", "steps", &app.train_params.steps, 100, 20000, "Level-1 optimiser steps for the encoder and predictor (CLI --steps)", log);
-  declared_slider("train.sequences", "sequences", &app.train_params.exploration.sequences, 10, 5000,
-                  "Exploration sequences collected (CLI --sequences)", log);
-  declared_slider("train.lr", "learning rate", &app.train_params.lr, 1e-4, 0.1, "%.4g",
-                  "Level-1 Adam learning rate (CLI --lr); a run that diverges stops with a message and keeps the current model", log);
-  declared_slider("train.polish_steps", "polish steps", &app.train_params.polish_steps, 0, 20000,
-                  "Predictor-only optimiser steps on the frozen encoder after the joint phase (CLI --polish-steps; 0 = none)");
-  declared_slider("train.head_steps", "head steps", &app.train_params.head_steps, 100, 20000,
-                  "Optimiser steps for the colour head (CLI --head-steps)", log);
-  declared_slider("train.probe_steps", "probe steps", &app.train_params.probe_steps, 100, 100000,
-                  "Optimiser steps for the position probe, which only draws and measures (CLI --probe-steps)", log);
-  declared_slider("train.distance_steps", "distance steps", &app.train2_params.distance_steps, 100, 20000,
-                  "Optimiser steps for level 2's encoder E2, the learned temporal distance (CLI --distance-steps)", log);
-  declared_slider("train.level2_steps", "level-2 steps", &app.train2_params.steps, 100, 20000,
-                  "Optimiser steps for level 2's predictor P2 on the frozen E2 (CLI --level2-steps)", log);
-  declared_slider("train.heldout_sequences", "held-out seqs", &app.train_params.heldout_sequences, 10, 2000,
-                  "Held-out exploration sequences the diagnostics below are measured on (CLI --heldout-sequences); "
-                  "more gives a steadier k-step probe error and never changes the model", log);
+  declared_slider("train.steps", &app.train_params.steps, 100, 20000, log);
+  declared_slider("train.sequences", &app.train_params.exploration.sequences, 10, 5000, log);
+  declared_slider("train.lr", &app.train_params.lr, 1e-4, 0.1, "%.4g", log);
+  declared_slider("train.polish_steps", &app.train_params.polish_steps, 0, 20000);
+  declared_slider("train.head_steps", &app.train_params.head_steps, 100, 20000, log);
+  declared_slider("train.probe_steps", &app.train_params.probe_steps, 100, 100000, log);
+  declared_slider("train.distance_steps", &app.train2_params.distance_steps, 100, 20000, log);
+  declared_slider("train.level2_steps", &app.train2_params.steps, 100, 20000, log);
+  declared_slider("train.heldout_sequences", &app.train_params.heldout_sequences, 10, 2000, log);
   const uint64_t one = 1;
   ImGui::InputScalar("train seed", ImGuiDataType_U64, &app.train_seed, &one, nullptr, "%llu");
   tooltip("Training seed (data, initialisation, batches); CLI --seed");

@@ -10,7 +10,7 @@
 # first_launch: an empty model cache and --first-launch: the app chooses the H-JEPA, trains its
 # (small, via HJEPA_GUI_TRAIN) model in the background while the oracle drives, hands over and
 # caches the model; `hjepa bench` with the same training then says "model: from cache", and a later
-# launch with the H-JEPA loads the model from the cache and drives within two frames.
+# launch with the H-JEPA loads the model from the cache and drives from the first frame.
 # small: on a 1280x720 screen the window (and so the screenshot) fits the screen.
 # Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench|diverge|first_launch|small]
 set -u
@@ -95,15 +95,15 @@ if [ "$mode" = first_launch ]; then
     exit 1
   fi
   # A later launch (not the first) that chooses the H-JEPA: its model comes from the cache at once,
-  # and after two frames the H-JEPA has planned (its subgoal mark is drawn).
+  # and in the first frame the H-JEPA has planned (its subgoal mark is drawn).
   later="${shot%.png}_later.png"
-  HJEPA_GUI_TRAIN_PARAMS="$small_training" run_app "${later%.png}.log" --map-seed 3 --agent hjepa --frames 2 --screenshot "$later"
+  HJEPA_GUI_TRAIN_PARAMS="$small_training" run_app "${later%.png}.log" --map-seed 3 --agent hjepa --frames 1 --screenshot "$later"
   if ! grep -q "hjepa gui: model: from cache " "${later%.png}.log"; then
     echo "gui_smoke: a later launch with the H-JEPA did not load its model from the cache (see ${later%.png}.log)" >&2
     exit 1
   fi
   if ! "$checker" "$later" hjepa; then
-    echo "gui_smoke: two frames after a later launch, the H-JEPA from the cache is not driving (see $later)" >&2
+    echo "gui_smoke: in the first frame of a later launch, the H-JEPA from the cache is not driving (see $later)" >&2
     exit 1
   fi
   rm -rf "$HJEPA_CACHE_DIR"

@@ -161,15 +161,24 @@ void draw_panel_backgrounds(sf::RenderTarget& target, sf::VertexArray& quads, co
 
 // While a model trains in the background: what is training and how far, in a box over the bottom
 // of the map (the Training tab has the losses).
-void draw_training_overlay(ImDrawList& list, const Camera& camera, const AppState& app, const ViewFonts& fonts) {
-  if (!app.training.busy()) return;
-  const TrainingJob::Snapshot snap = app.training.snapshot();
-  const int done = snap.step + snap.step2, total = std::max(1, snap.steps + snap.steps2);
+// After a hand-over, the caption saying what happened, for a few seconds.
+void draw_training_overlay(ImDrawList& list, const Camera& camera, AppState& app, const ViewFonts& fonts) {
+  const bool busy = app.training.busy();
+  if (!busy && app.handover_frames <= 0) return;
   char text[200];
-  std::snprintf(text, sizeof text, "training the %s model: %s, step %d of %d, %.0f s of about %.0f s%s",
-                app.waiting_agent.empty() ? "learned agents'" : app.waiting_agent.c_str(), train_phase_name(snap.phase), done,
-                total, snap.seconds, app.expected_training_seconds(),
-                app.waiting_agent.empty() ? "" : " (the oracle drives meanwhile)");
+  int done = 0, total = 1;
+  if (busy) {
+    const TrainingJob::Snapshot snap = app.training.snapshot();
+    done = snap.step + snap.step2, total = std::max(1, snap.steps + snap.steps2);
+    std::snprintf(text, sizeof text, "training the %s model: %s, step %d of %d, %.0f s of about %.0f s%s",
+                  app.waiting_agent.empty() ? "learned agents'" : app.waiting_agent.c_str(), train_phase_name(snap.phase), done,
+                  total, snap.seconds, app.expected_training_seconds(),
+                  app.waiting_agent.empty() ? "" : " (the oracle drives meanwhile)");
+  } else {
+    --app.handover_frames;
+    std::snprintf(text, sizeof text, "%s", app.handover_caption.c_str());
+    done = total;
+  }
   ImFont* font = fonts.label;
   const float size = font->FontSize, w = font->CalcTextSizeA(size, FLT_MAX, 0, text).x + 24;
   const ImVec2 lo(camera.viewport.left + 14, camera.viewport.top + camera.viewport.height - kHelpHeight - size - 30);

@@ -110,6 +110,8 @@ void AppState::poll_training() {
     reset_episode();
     message = "model ready after " + std::to_string(static_cast<int>(seconds + 0.5)) + " s of training: the " +
               (session.agent_name == "hjepa" ? std::string("H-JEPA") : session.agent_name) + " drives now";
+    handover_caption = message;
+    handover_frames = 240;  // shown over the map for a few seconds (frames at up to 60 per second)
   }
   model_message = "training finished; " + use_learned_agent() + " uses the new model" +
                   (cached.empty() ? "" : " (cached as " + cached + ")");

@@ -40,6 +40,8 @@ struct AppState {
   // (the oracle drives meanwhile and hands over when it is ready); off: a "Train now" button.
   bool auto_train = true;
   std::string waiting_agent;     // the learned agent the oracle stands in for while its model trains
+  std::string handover_caption;  // "model ready after N s of training: the H-JEPA drives now"
+  int handover_frames = 0;       // frames left to show it over the map
   std::string message;           // last user-facing note (screenshot saved, bad start point, ...)
   enum class Tab { Keep, Inspector, Training, Bench };
   Tab show_tab = Tab::Keep;      // bring this tab of the second column forward on the next frame

@@ -39,6 +39,12 @@ void HJepaAgent::replan(const std::string& reason) {
   if (trace_.replans == 1) first_plan_ = trace_.high;
 }
 
+// The stuck watch forgets its window: only the latest reading stays.
+void HJepaAgent::restart_watch() {
+  readings_.erase(readings_.begin(), readings_.end() - 1);
+  predicted_moves_.clear();
+}
+
 // True when the readings of the last stuck_window steps moved much less than P1 predicted.
 bool HJepaAgent::watch_stuck(const Observation& obs) {
   const int w = std::clamp(params.stuck_window, 2, kMaxStuckWindow);
@@ -62,8 +68,7 @@ bool HJepaAgent::watch_stuck(const Observation& obs) {
       open[k] += obs.ranges[r] * std::max(0.0, std::cos(ray - side[k]));
     }
   escape_heading_ = static_cast<float>(open[0] >= open[1] ? side[0] : side[1]);
-  readings_.erase(readings_.begin(), readings_.end() - 1);  // watch afresh after the escape
-  predicted_moves_.clear();
+  restart_watch();  // watch afresh after the escape
   return true;
 }
 
@@ -160,10 +165,7 @@ double HJepaAgent::act(const Observation& obs) {
   if (has_last_) update_belief(obs);
   const int old_progress = tr.progress;
   tr.progress = advance_progress(task_, tr.progress, obs.color);
-  if (tr.progress != old_progress) {  // a new target: watch afresh, the heading may turn back
-    readings_.erase(readings_.begin(), readings_.end() - 1);
-    predicted_moves_.clear();
-  }
+  if (tr.progress != old_progress) restart_watch();  // a new target: the heading may turn back
   tr.place = level2_->place_of(tr.belief, params.graph);
   tr.replan_reason.clear();
   tr.correction.clear();

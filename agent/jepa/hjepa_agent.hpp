@@ -92,6 +92,7 @@ class HJepaAgent : public Agent {
   HJepaTrace trace_;
   HighLevelPlan first_plan_;
   bool watch_stuck(const Observation& obs);
+  void restart_watch();
 
   int steps_since_plan_ = 0;
   std::vector<MatF> readings_;        // the encoder's last readings (stuck watch)

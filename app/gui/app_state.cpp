@@ -11,6 +11,16 @@
 
 namespace hjepa {
 
+namespace {
+
+// A training run's optimiser work, for scaling a measured time to other step counts (a joint
+// level-1 step costs about four of the others).
+double training_work(const Level1TrainParams& a, const Level2TrainParams& b) {
+  return static_cast<double>(a.steps) * 4 + a.polish_steps + b.distance_steps + b.steps;
+}
+
+}  // namespace
+
 std::string AppState::cache_file() const {
   const std::string dir = model_cache_dir();
   if (dir.empty() || !session.world) return "";
@@ -22,12 +32,9 @@ double AppState::expected_training_seconds() const {
   // settings scale with their optimiser steps. A run finished in this app is the better guide.
   const Level1TrainParams d1;
   const Level2TrainParams d2;
-  auto work = [](const Level1TrainParams& a, const Level2TrainParams& b) {
-    return static_cast<double>(a.steps) * 4 + a.polish_steps + b.distance_steps + b.steps;
-  };
   const double base = last_training_seconds_ > 0 ? last_training_seconds_ : 21.5;
-  const double base_work = last_training_seconds_ > 0 ? last_training_work_ : work(d1, d2);
-  return base * work(train_params, train2_params) / base_work;
+  const double base_work = last_training_seconds_ > 0 ? last_training_work_ : training_work(d1, d2);
+  return base * training_work(train_params, train2_params) / base_work;
 }
 
 void AppState::ensure_model() {
@@ -85,8 +92,7 @@ void AppState::poll_training() {
   }
   const double seconds = training.snapshot().seconds;
   last_training_seconds_ = seconds;
-  last_training_work_ = static_cast<double>(train_params.steps) * 4 + train_params.polish_steps + train2_params.distance_steps +
-                        train2_params.steps;
+  last_training_work_ = training_work(train_params, train2_params);
   // Into the model cache too, under the key hjepa run and bench use (a model trained with other
   // env or training settings gets its own key).
   std::string cached = cache_file();

@@ -15,11 +15,12 @@ int cmd_gui(int argc, char** argv) {
       ->check(seed_check())->excludes(file);
   app.add_option("--task", task, "Colours to stand in, in order, e.g. red,green,blue");
   app.add_option("--agent", agent,
-                 "Agent: " + agent_name_list() + " (default: the saved one, else oracle; flat and the hjepa agents need a "
-                 "model: Training tab)")
+                 "Agent: " + agent_name_list() + " (default: the saved one; hjepa at the first launch, else oracle). The "
+                 "learned agents load their model from the model cache, or train one in the background (Training tab)")
       ->check(CLI::IsMember(agent_names()));
   app.add_option("--seed", o.seed, "Episode seed (default 1)")->check(seed_check());
-  app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive)")
+  app.add_option("--frames", o.frames, "Render N frames with the agent running, then exit (0 = interactive); frames count once a background "
+                 "training is done; no settings file is read or written")
       ->check(number_check(true, 0, 10000000));
   app.add_option("--screenshot", o.screenshot, "PNG written after the last frame (with --frames)");
   app.add_flag("--first-launch", o.first_launch,

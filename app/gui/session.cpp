@@ -94,7 +94,7 @@ bool Session::build_env() {
 }
 
 std::string Session::model_problem() const {
-  if (!model) return "the flat and H-JEPA agents need a trained model: Training tab > Train levels 1 + 2 (or Load model)";
+  if (!model) return "no model for this map (none loaded, none in the model cache): Train now, or Training tab > Load model";
   if (world && model->map_fingerprint != world->fingerprint()) return "model trained on another map - retrain";
   if (model->level1.arch.features != feature_size(env_params.num_rays))
     return "the model expects " + std::to_string(model->level1.arch.features - feature_size(0)) + " rays; the env has " +

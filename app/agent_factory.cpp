@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/encoder.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/random_agent.hpp"
 #include "app/usage_error.hpp"

@@ -13,10 +13,10 @@
 #include <regex>
 
 #include "agent/jepa/exploration.hpp"
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/encoder.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/train_model.hpp"
-#include "agent/jepa/planner.hpp"
+#include "agent/jepa/low_level_planner.hpp"
 #include "app/cli_common.hpp"
 #include "sim/oracle.hpp"
 

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/encoder.hpp"
 #include "app/usage_error.hpp"
 #include "sim/fnv1a.hpp"
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "agent/config.hpp"
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/encoder.hpp"
 #include "agent/jepa/model_file.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "agent/random_agent.hpp"

@@ -6,7 +6,7 @@
 
 #include "agent/jepa/level1_loss.hpp"
 #include "agent/jepa/plan_cost.hpp"
-#include "agent/jepa/planner.hpp"
+#include "agent/jepa/low_level_planner.hpp"
 #include "agent/jepa/train_model.hpp"
 
 using namespace hjepa;

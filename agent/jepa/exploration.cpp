@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/encoder.hpp"
 
 namespace hjepa {
 

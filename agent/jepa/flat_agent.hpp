@@ -6,7 +6,7 @@
 
 #include "agent/agent.hpp"
 #include "agent/jepa/belief.hpp"
-#include "agent/jepa/planner.hpp"
+#include "agent/jepa/low_level_planner.hpp"
 
 namespace hjepa {
 

@@ -11,7 +11,7 @@
 
 #include "agent/agent.hpp"
 #include "agent/jepa/flat_agent.hpp"
-#include "agent/jepa/high_level.hpp"
+#include "agent/jepa/high_level_planner.hpp"
 
 namespace hjepa {
 

@@ -1,7 +1,7 @@
 // Map -> exploration data -> trained levels 1 and 2 (see train_model.hpp).
 #include "agent/jepa/train_model.hpp"
 
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/encoder.hpp"
 
 namespace hjepa {
 

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/encoder.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
 #include "app/usage_error.hpp"
 

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "agent/jepa/counters.hpp"
-#include "agent/jepa/features.hpp"
+#include "agent/jepa/encoder.hpp"
 #include "agent/jepa/level1_loss.hpp"
 #include "agent/jepa/train_guard.hpp"
 #include "agent/nn/loss.hpp"

@@ -1,5 +1,5 @@
-// Dijkstra over (place, progress) in the learned place graph (see high_level.hpp).
-#include "agent/jepa/high_level.hpp"
+// Dijkstra over (place, progress) in the learned place graph (see high_level_planner.hpp).
+#include "agent/jepa/high_level_planner.hpp"
 
 #include <algorithm>
 #include <limits>

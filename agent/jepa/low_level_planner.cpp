@@ -1,5 +1,5 @@
 // Gradient (Adam on angles, batched restarts) and CEM planners over the level-1 rollout energy.
-#include "agent/jepa/planner.hpp"
+#include "agent/jepa/low_level_planner.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "agent/jepa/hjepa_agent.hpp"
-#include "agent/jepa/level1.hpp"
-#include "agent/jepa/level2.hpp"
+#include "agent/jepa/level1_training.hpp"
+#include "agent/jepa/level2_training.hpp"
 #include "agent/oracle_agent.hpp"
 #include "sim/env.hpp"
 #include "sim/map_gen.hpp"

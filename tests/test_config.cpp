@@ -13,8 +13,8 @@
 #include <set>
 
 #include "agent/config.hpp"
-#include "agent/jepa/level1.hpp"
-#include "agent/jepa/level2.hpp"
+#include "agent/jepa/level1_training.hpp"
+#include "agent/jepa/level2_training.hpp"
 #include "sim/map_gen.hpp"
 #include "fuzz_regressions.hpp"
 

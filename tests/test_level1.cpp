@@ -6,6 +6,8 @@
 
 #include "agent/jepa/level1.hpp"
 #include "agent/jepa/level1_loss.hpp"
+#include "agent/jepa/level1_training.hpp"
+#include "agent/jepa/predictor.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "agent/nn/optim.hpp"
 #include "sim/map_gen.hpp"

@@ -10,6 +10,7 @@
 
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/level2_loss.hpp"
+#include "agent/jepa/predictor.hpp"
 #include "agent/jepa/temporal_distance.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "agent/nn/optim.hpp"

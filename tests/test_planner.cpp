@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "agent/jepa/level1_loss.hpp"
-#include "agent/jepa/plan_cost.hpp"
 #include "agent/jepa/low_level_planner.hpp"
+#include "agent/jepa/plan_cost.hpp"
+#include "agent/jepa/predictor.hpp"
 #include "agent/jepa/train_model.hpp"
 
 using namespace hjepa;

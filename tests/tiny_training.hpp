@@ -2,8 +2,8 @@
 // model-file code path runs on a real model; its quality does not matter. Shared by the tests that
 // need such a model (test_extremes, test_train_guard) and the soak.
 #pragma once
-#include "agent/jepa/level1.hpp"
-#include "agent/jepa/level2.hpp"
+#include "agent/jepa/level1_training.hpp"
+#include "agent/jepa/level2_training.hpp"
 
 namespace hjepa::test {
 

@@ -1,11 +1,17 @@
-// The fixed numeric layout an Observation is fed to the encoder in:
+// E1, level 1's encoder (observation features -> s), and the fixed numeric layout an Observation
+// is fed to it in:
 //   [x, y scaled to [-1, 1] by the map size | colour one-hot (8) | range readings / ray_max]
+// The Level1 model (level1.hpp) holds E1. F = observation features, D = latent dim.
 #pragma once
 #include <vector>
 
+#include "agent/nn/mlp.hpp"
 #include "sim/env.hpp"
+#include "sim/rng.hpp"
 
 namespace hjepa {
+
+using MatF = nn::Mat<float>;
 
 inline int feature_size(int num_rays) { return 2 + kNumColors + num_rays; }
 
@@ -16,5 +22,12 @@ inline void observation_features(const Observation& obs, double width, double he
   for (int c = 0; c < kNumColors; ++c) out[2 + c] = static_cast<int>(obs.color) == c ? 1.f : 0.f;
   for (int k = 0; k < obs.num_rays; ++k) out[2 + kNumColors + k] = static_cast<float>(obs.ranges[k] / ray_max);
 }
+
+// One observation as an encoder input column (F x 1): width and height are the map's, ray_max scales
+// the range readings (as in training).
+MatF observation_column(const Observation& obs, double width, double height, double ray_max);
+
+// E1: F -> hidden -> hidden -> D (GELU), its weights drawn from rng.
+nn::MLP<float> make_encoder(int features, int hidden, int latent, Rng& rng);
 
 }  // namespace hjepa

@@ -66,4 +66,17 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
   return d;
 }
 
+MatF all_frames(const ExplorationData& d) {
+  return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
+}
+
+MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
+  MatF x(d.features, static_cast<Eigen::Index>(seq.size()));
+  for (size_t b = 0; b < seq.size(); ++b) {
+    const float* f = d.obs_at(seq[b], t0[b] + dt);
+    for (int i = 0; i < d.features; ++i) x(i, static_cast<Eigen::Index>(b)) = f[i];
+  }
+  return x;
+}
+
 }  // namespace hjepa

@@ -1,14 +1,18 @@
 // Exploration data for self-supervised training: trajectories of a persistent random-heading
 // policy, stored as observation-feature / heading sequences (plus true positions, used only to
-// fit and score the position probe, never by the encoder or predictor losses).
+// fit and score the position probe, never by the encoder or predictor losses), and the frames as
+// the columns the training loops read (all_frames, gather_frames).
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "agent/nn/mlp.hpp"
 #include "sim/env.hpp"
 
 namespace hjepa {
+
+using MatF = nn::Mat<float>;
 
 struct ExplorationParams {
   int sequences = 3000;         // number of sequences collected, >= 1
@@ -36,5 +40,11 @@ struct ExplorationData {
 // Collects data on `world` with the env's noise settings; deterministic in `seed`.
 ExplorationData collect_exploration(const World& world, const EnvParams& env_params, const ExplorationParams& params,
                                     uint64_t seed);
+
+// Every frame of the data set as columns (F x S*(L+1)), in ExplorationData::frame_index order.
+MatF all_frames(const ExplorationData& d);
+
+// Columns of observation features for frames (seq[b], t0[b] + dt) of the data set: F x seq.size().
+MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt);
 
 }  // namespace hjepa

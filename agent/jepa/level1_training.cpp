@@ -1,91 +1,24 @@
 // Level-1 training: unrolled latent prediction against the stop-gradient encoder, VICReg on s,
 // then the colour head and position probe on the frozen encoder, then held-out diagnostics.
 // F = features, D = latent, B = batch (columns), k = unroll.
-#include "agent/jepa/level1.hpp"
+#include "agent/jepa/level1_training.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <exception>
-#include <functional>
-#include <mutex>
 #include <thread>
 
-#include "agent/jepa/counters.hpp"
-#include "agent/jepa/encoder.hpp"
+#include "agent/jepa/level1_diagnostics.hpp"
 #include "agent/jepa/level1_loss.hpp"
+#include "agent/jepa/side_thread.hpp"
 #include "agent/jepa/train_guard.hpp"
 #include "agent/nn/loss.hpp"
 #include "agent/nn/optim.hpp"
 
 namespace hjepa {
 
-Level1::Level1(const Level1Arch& a, uint64_t seed) : arch(a) {
-  Rng rng(seed);
-  encoder = nn::MLP<float>({a.features, a.hidden, a.hidden, a.latent}, nn::Activation::GELU, rng, "E1");
-  // P1 has three hidden layers where E1 has two: the third took the 8-step error on maps 101 / 102
-  // from 0.543 / 0.569 to 0.508 / 0.553; with the Fourier inputs and 3000 sequences, 0.452 / 0.501.
-  predictor = nn::MLP<float>({predictor_input_size(a.latent), a.hidden, a.hidden, a.hidden, a.latent}, nn::Activation::GELU,
-                             rng, "P1");
-  fourier = make_fourier_basis<float>(a.latent);
-  colour_head = nn::MLP<float>({a.latent, a.head_hidden, kNumColors}, nn::Activation::GELU, rng, "colour");
-  probe = nn::MLP<float>({a.latent, a.probe_hidden, 2}, nn::Activation::GELU, rng, "probe");
-  inverse_dynamics = nn::MLP<float>({2 * a.latent, a.head_hidden, 2}, nn::Activation::GELU, rng, "idm");
-}
-
-MatF Level1::encode_observation(const Observation& obs, double ray_max) const {
-  MatF x(feature_size(obs.num_rays), 1);
-  observation_features(obs, width, height, ray_max, x.data());
-  return encode(x);
-}
-
-MatF Level1::predict(const MatF& s, const float* headings) const {
-  predictor_evaluations += static_cast<uint64_t>(s.cols());
-  return s + predictor.forward(predictor_input<float>(s, headings, fourier));
-}
-
-MatF Level1::probe_xy(const MatF& s) const {
-  MatF xy = probe.forward(s);  // in [-1, 1] map coordinates
-  xy.row(0) = (xy.row(0).array() + 1) * static_cast<float>(width / 2);
-  xy.row(1) = (xy.row(1).array() + 1) * static_cast<float>(height / 2);
-  return xy;
-}
-
-long Level1::num_parameters() const {
-  return static_cast<long>(encoder.num_parameters() + predictor.num_parameters() + colour_head.num_parameters() +
-                           probe.num_parameters() + inverse_dynamics.num_parameters());
-}
-
-nn::ParamList<float> Level1::params() {
-  nn::ParamList<float> all;
-  for (auto* m : {&encoder, &predictor, &colour_head, &probe})
-    for (auto* p : m->params()) all.push_back(p);
-  return all;
-}
-
-nn::ConstParamList<float> Level1::params() const {
-  nn::ConstParamList<float> all;
-  for (const auto* m : {&encoder, &predictor, &colour_head, &probe})
-    for (const auto* p : m->params()) all.push_back(p);
-  return all;
-}
-
-MatF all_frames(const ExplorationData& d) {
-  return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
-}
-
 namespace {
-
-// Columns of observation features for frames (s, t) of the data set.
-MatF gather(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
-  MatF x(d.features, static_cast<Eigen::Index>(seq.size()));
-  for (size_t b = 0; b < seq.size(); ++b) {
-    const float* f = d.obs_at(seq[b], t0[b] + dt);
-    for (int i = 0; i < d.features; ++i) x(i, static_cast<Eigen::Index>(b)) = f[i];
-  }
-  return x;
-}
 
 // The colour head (cross-entropy; planning uses it) and the position probe (MSE in [-1, 1]; drawing
 // and measuring only) on the frozen encodings s_all, each with its own batches and optimiser.
@@ -151,72 +84,6 @@ std::string train_heads(Level1& model, const ExplorationData& data, const MatF& 
   return "";
 }
 
-// A second thread kept for a whole loop: run(mine, side) runs side() there and mine() here and
-// returns when both are done, rethrowing either's exception. (A fresh std::thread per polish step
-// ran no faster than one thread: each new thread faulted its buffers in again.)
-class SideThread {
- public:
-  SideThread() : thread_([this] { loop(); }) {}
-  ~SideThread() {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      quit_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-  SideThread(const SideThread&) = delete;
-  SideThread& operator=(const SideThread&) = delete;
-
-  template <typename Mine, typename Side>
-  void run(Mine&& mine, Side&& side) {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      job_ = std::forward<Side>(side);
-      pending_ = true;
-      error_ = nullptr;
-    }
-    wake_.notify_all();
-    std::exception_ptr my_error;
-    try {
-      mine();
-    } catch (...) {
-      my_error = std::current_exception();
-    }
-    std::unique_lock<std::mutex> lock(mutex_);
-    wake_.wait(lock, [this] { return !pending_; });
-    if (my_error) std::rethrow_exception(my_error);
-    if (error_) std::rethrow_exception(error_);
-  }
-
- private:
-  void loop() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    for (;;) {
-      wake_.wait(lock, [this] { return pending_ || quit_; });
-      if (!pending_) return;  // quit with nothing to do
-      lock.unlock();
-      std::exception_ptr e;
-      try {
-        job_();
-      } catch (...) {
-        e = std::current_exception();
-      }
-      lock.lock();
-      error_ = e;
-      pending_ = false;
-      wake_.notify_all();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::function<void()> job_;
-  bool pending_ = false, quit_ = false;
-  std::exception_ptr error_;
-  std::thread thread_;  // last: it starts after the members it uses exist
-};
-
 // The predictor polish: P1 alone on the frozen encodings, the same unrolled latent loss with a fresh
 // Adam. In the joint phase P1 chases a moving encoder; with the encoder fixed it keeps improving
 // (8-step probe error on maps 101-103 from 0.72 to 0.60 with 6000 steps here). Each batch is split
@@ -270,75 +137,6 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
     }
   }
 }
-
-}  // namespace
-
-void measure_level1(const Level1& model, const ExplorationData& held, Level1Report& r) {
-  const MatF s = model.encode(all_frames(held));
-  const Eigen::Index n = s.cols();
-  r.latent_std.assign(s.rows(), 0);
-  for (Eigen::Index i = 0; i < s.rows(); ++i) {
-    const double mean = s.row(i).mean();
-    r.latent_std[i] = static_cast<float>(std::sqrt((s.row(i).array() - mean).square().sum() / std::max<Eigen::Index>(1, n - 1)));
-  }
-  // Probe R^2 over both coordinates, and colour accuracy.
-  const MatF xy = model.probe_xy(s);
-  const Eigen::Map<const MatF> truth(held.true_xy.data(), 2, n);
-  const Eigen::Vector2f mean = truth.rowwise().mean();
-  const double sse = (xy - truth).squaredNorm(), sst = (truth.colwise() - mean).squaredNorm();
-  r.probe_r2 = 1 - sse / std::max(sst, 1e-12);
-  const MatF logits = model.colour_logits(s);
-  int correct = 0;
-  for (Eigen::Index b = 0; b < n; ++b) {
-    Eigen::Index best;
-    logits.col(b).maxCoeff(&best);
-    correct += best == held.colors[b];
-  }
-  r.colour_accuracy = static_cast<double>(correct) / n;
-  // Belief: b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)), all sequences in one batch.
-  {
-    std::vector<int> seq_all(held.sequences), t_all(held.sequences, 0);
-    for (int i = 0; i < held.sequences; ++i) seq_all[i] = i;
-    MatF b = model.encode(gather(held, seq_all, t_all, 0));
-    std::vector<float> hh(held.sequences);
-    double eb = 0, ee = 0, ep = 0;
-    for (int t = 1; t <= held.length; ++t) {
-      for (int i = 0; i < held.sequences; ++i) hh[i] = held.heading_at(i, t - 1);
-      const MatF x = gather(held, seq_all, t_all, t), e = model.encode(x), expected = model.predict(b, hh.data());
-      b = expected + static_cast<float>(r.belief_gain) * (e - expected);
-      const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
-      for (int i = 0; i < held.sequences; ++i) {
-        const float* tr = held.xy_at(i, t);
-        const double px = (x(0, i) + 1) * model.width / 2, py = (x(1, i) + 1) * model.height / 2;  // perceived
-        eb += std::hypot(pb(0, i) - tr[0], pb(1, i) - tr[1]);
-        ee += std::hypot(pe(0, i) - tr[0], pe(1, i) - tr[1]);
-        ep += std::hypot(px - tr[0], py - tr[1]);
-      }
-    }
-    const double n_frames = static_cast<double>(held.sequences) * held.length;
-    r.belief_error = eb / n_frames, r.encoding_error = ee / n_frames, r.perception_error = ep / n_frames;
-  }
-  // k-step prediction: unroll from each held-out sequence start with the true headings.
-  const int K = std::min(16, held.length);
-  std::vector<int> seq(held.sequences), zero(held.sequences, 0);
-  for (int i = 0; i < held.sequences; ++i) seq[i] = i;
-  MatF sk = model.encode(gather(held, seq, zero, 0));
-  std::vector<float> h(held.sequences);
-  r.kstep_probe_error.assign(K, 0);
-  for (int k = 1; k <= K; ++k) {
-    for (int i = 0; i < held.sequences; ++i) h[i] = held.heading_at(i, k - 1);
-    sk = model.predict(sk, h.data());
-    const MatF p = model.probe_xy(sk);
-    double err = 0;
-    for (int i = 0; i < held.sequences; ++i) {
-      const float* t = held.xy_at(i, k);
-      err += std::hypot(p(0, i) - t[0], p(1, i) - t[1]);
-    }
-    r.kstep_probe_error[k - 1] = err / held.sequences;
-  }
-}
-
-namespace {
 
 // B windows of k steps: their sequences, first frames and headings (step-major: t * B + b).
 void sample_windows(const ExplorationData& data, int k, Rng& rng, std::vector<int>& seq, std::vector<int>& t0,
@@ -394,7 +192,7 @@ std::string JointTrainer::step(int step, Level1LossTerms& terms) {
   adam_.hyper.lr = nn::cosine_lr(tp_.lr, step, tp_.steps);
   enc_adam_.hyper.lr = adam_.hyper.lr * tp_.encoder_lr_scale;
   sample_windows(data_, k, rng_, seq_, t0_, headings_);
-  for (int t = 0; t <= k; ++t) frames_[t] = gather(data_, seq_, t0_, t);
+  for (int t = 0; t <= k; ++t) frames_[t] = gather_frames(data_, seq_, t0_, t);
   // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
   MatF targets_in(data_.features, static_cast<Eigen::Index>(B) * k);
   for (int t = 1; t <= k; ++t) targets_in.middleCols(static_cast<Eigen::Index>(t - 1) * B, B) = frames_[t];

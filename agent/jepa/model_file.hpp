@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "agent/jepa/level1.hpp"
+#include "agent/jepa/level1_training.hpp"
 #include "agent/jepa/level2.hpp"
+#include "agent/jepa/level2_training.hpp"
 
 namespace hjepa {
 

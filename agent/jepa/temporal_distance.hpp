@@ -10,7 +10,7 @@
 #pragma once
 #include <vector>
 
-#include "agent/jepa/level1_loss.hpp"
+#include "agent/jepa/predictor.hpp"
 #include "agent/nn/mlp.hpp"
 
 namespace hjepa {

@@ -1,0 +1,14 @@
+// Level 1's diagnostics on held-out exploration data, kept in its Level1Report (train_level1 runs
+// them at the end): the latents' spread, the position probe's R^2, the colour head's accuracy, the
+// belief filter's position error and the k-step prediction error read by the probe.
+#pragma once
+#include "agent/jepa/exploration.hpp"
+#include "agent/jepa/level1.hpp"
+#include "agent/jepa/level1_training.hpp"
+
+namespace hjepa {
+
+// The diagnostics on held-out data (also run at the end of training).
+void measure_level1(const Level1& model, const ExplorationData& heldout, Level1Report& report);
+
+}  // namespace hjepa

@@ -1,0 +1,92 @@
+// Level-1 training: multi-step latent prediction against the stop-gradient encoder plus VICReg
+// variance/covariance on s (the joint objective: level1_loss.hpp; no decoder, no reconstruction),
+// then the predictor polish, the colour head and the position probe on the frozen encoder, then the
+// held-out diagnostics (level1_diagnostics.hpp), kept in a Level1Report.
+// Shapes: F = observation features, D = latent dim, B = batch (columns), k = unroll.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "agent/jepa/exploration.hpp"
+#include "agent/jepa/level1.hpp"
+#include "agent/jepa/level1_loss.hpp"
+#include "agent/jepa/train_guard.hpp"
+#include "agent/nn/mlp.hpp"
+#include "agent/nn/optim.hpp"
+
+namespace hjepa {
+
+struct Level1TrainParams {
+  int steps = 2500;             // optimiser steps on the encoder and predictor
+  int batch = 128;              // windows per step
+  int unroll = 6;               // k: predictor steps unrolled per window
+  double lr = 2e-3;             // Adam learning rate (cosine-decayed to 10%)
+  double target_ema = 0.0;      // 0: targets from the current encoder (stop-gradient); else an EMA copy with this momentum
+  double encoder_lr_scale = 1.0;  // encoder learning rate relative to lr (0 = frozen encoder)
+  double var_weight = 1.0;      // VICReg variance hinge weight
+  double cov_weight = 0.0;      // VICReg covariance weight (off by default: it raised the 8-step error here)
+  double pred_weight = 1.0;     // latent prediction weight
+  double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
+  int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
+  int head_steps = 6000;        // steps for the colour head (encoder frozen)
+  int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
+  ExplorationParams exploration;  // training data
+  int heldout_sequences = 100;  // held-out exploration sequences for diagnostics
+};
+
+// Diagnostics kept as data (the GUI plots them; train --json prints them).
+struct Level1Report {
+  std::vector<float> loss_pred, loss_var, loss_cov, loss_idm;  // per logged step
+  std::vector<int> logged_step;
+  std::vector<float> loss_polish;       // the predictor polish's prediction loss, per logged polish step
+  std::vector<int> polish_logged_step;
+  std::vector<float> latent_std;        // per dimension, held-out
+  double probe_r2 = 0;                  // position probe R^2 on held-out observations
+  double colour_accuracy = 0;           // colour head accuracy on held-out observations
+  std::vector<double> kstep_probe_error;  // k = 1..16: mean probe error (units) of k-step predicted latents
+  // Belief filtering on held-out sequences (gain below): mean position error (units) of the probe
+  // on the belief, of the probe on the raw encoding, and of the raw perceived position.
+  double belief_gain = 0.5;
+  double belief_error = 0, encoding_error = 0, perception_error = 0;
+  double seconds = 0;
+  long parameters = 0;
+  bool finite = true;                   // false if training stopped on a non-finite loss
+  std::string message;                  // why it stopped early, if it did
+};
+
+
+using ProgressFn = std::function<void(int step, int steps, const Level1Report&)>;
+
+// Trains the encoder and predictor, then the heads with the encoder frozen, then measures.
+Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
+                          const Level1TrainParams& params, uint64_t seed, const ProgressFn& progress = {});
+
+// The joint phase one optimiser step at a time (train_level1 takes tp.steps of them; `hjepa perf
+// train` times them): a batch of tp.batch windows of k = min(tp.unroll, data.length) steps, the
+// stop-gradient targets, level1_loss forward and backward, and the guarded Adam steps.
+class JointTrainer {
+ public:
+  JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed);
+  // Step `step` of tp.steps; terms receives its losses. Returns the fault ("" when the step was taken).
+  std::string step(int step, Level1LossTerms& terms);
+  // After a fault: restores the last good parameters and returns the message that says so.
+  std::string stop(const std::string& fault, int step);
+  int unroll() const { return k_; }
+
+ private:
+  Level1& model_;
+  const ExplorationData& data_;
+  Level1TrainParams tp_;
+  Rng rng_;
+  int k_;
+  nn::ParamList<float> trained_, enc_params_, other_params_;
+  nn::Adam<float> adam_, enc_adam_;
+  Checkpoint last_good_;  // parameters whose losses and gradients were finite
+  std::vector<int> seq_, t0_;
+  std::vector<float> headings_;
+  std::vector<MatF> frames_;
+  nn::MLP<float> target_encoder_;  // used when target_ema > 0
+};
+
+}  // namespace hjepa

@@ -38,10 +38,9 @@ ParamSpec number(std::string name, std::string label, std::string help, std::str
   return p;
 }
 
-std::vector<ParamSpec> make_table() {
+// The env's parameters (ranges: sim/env.hpp, which Env's constructor checks).
+void add_env_params(std::vector<ParamSpec>& t) {
   using V = ParamValues;
-  std::vector<ParamSpec> t;
-  // env (ranges: sim/env.hpp, which Env's constructor checks)
   t.push_back(number("env.step_length", "step length", "Distance moved per step when unobstructed", "units", kStepLengthMin,
                      kStepLengthMax, [](V& v) -> auto& { return v.run.env.step_length; }));
   t.push_back(number("env.noise_motion", "sigma motion", "Std of the Gaussian noise on the landing point", "units", 0, kNoiseMax,
@@ -58,7 +57,11 @@ std::vector<ParamSpec> make_table() {
   t.push_back(number("env.max_steps", "max steps",
                      "Step limit of an episode; 0 = auto: 2 ceil((W+H)/step length) x task length", "", 0, kMaxStepsMax,
                      [](V& v) -> auto& { return v.run.env.max_steps; }));
-  // the low-level planner
+}
+
+// The low-level planner's parameters.
+void add_planner_params(std::vector<ParamSpec>& t) {
+  using V = ParamValues;
   {
     ParamSpec p;
     p.name = "agent.planner.type", p.label = "planner";
@@ -87,7 +90,11 @@ std::vector<ParamSpec> make_table() {
                      [](V& v) -> auto& { return v.run.planner.cem_samples; }));
   t.push_back(number("agent.planner.cem_elites", "cem elites", "CEM: best samples the next proposal is fitted to", "", 1, 4096,
                      [](V& v) -> auto& { return v.run.planner.cem_elites; }));
-  // belief, level 2 and the watches
+}
+
+// The H-JEPA agents' belief, level 2 and watch parameters.
+void add_hjepa_params(std::vector<ParamSpec>& t) {
+  using V = ParamValues;
   t.push_back(number("agent.belief.gain", "belief gain",
                      "Weight of the encoder's reading against the predictor's expectation (1 = trust the observation)", "", 0, 1,
                      [](V& v) -> auto& { return v.run.hjepa.belief.gain; }));
@@ -114,12 +121,20 @@ std::vector<ParamSpec> make_table() {
                      "Steps in a place the plan says offers the next colour, without seeing it, before that offer is marked "
                      "false for the episode (0 = off)",
                      "", 0, 1000, [](V& v) -> auto& { return v.run.hjepa.offer_patience; }));
-  // the oracle agent
+}
+
+// The oracle agent's parameters.
+void add_oracle_params(std::vector<ParamSpec>& t) {
+  using V = ParamValues;
   t.push_back(number("agent.oracle.replan_distance", "replan dist",
                      "The oracle agent replans when its true position is this far from its path", "units", 0.05, 10, [](V& v) -> auto& { return v.run.oracle.replan_distance; }));
   t.push_back(number("agent.oracle.cell", "grid cell", "The oracle planner's grid cell; smaller is more exact and slower", "units", 0.02, 2,
                      [](V& v) -> auto& { return v.run.oracle.oracle.cell; }));
-  // the map generator (ranges: sim/map_gen.hpp)
+}
+
+// The map generator's parameters (ranges: sim/map_gen.hpp).
+void add_map_params(std::vector<ParamSpec>& t) {
+  using V = ParamValues;
   {
     ParamSpec p;
     p.name = "map.style", p.label = "style";
@@ -137,7 +152,11 @@ std::vector<ParamSpec> make_table() {
                      [](V& v) -> auto& { return v.map.num_obstacles; }));
   t.push_back(number("map.circle_fraction", "circle share", "Share of obstacles that are circles (the rest are boxes)", "", 0, 1,
                      [](V& v) -> auto& { return v.map.circle_fraction; }));
-  // training
+}
+
+// Training's parameters.
+void add_train_params(std::vector<ParamSpec>& t) {
+  using V = ParamValues;
   t.push_back(number("train.steps", "steps", "Level-1 optimiser steps for the encoder and predictor", "", 1, 1000000,
                      [](V& v) -> auto& { return v.train.steps; }));
   t.push_back(number("train.sequences", "sequences", "Exploration sequences collected", "", 10, 1000000,
@@ -160,6 +179,17 @@ std::vector<ParamSpec> make_table() {
                      "Held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on; "
                      "more gives a steadier k-step probe error and never changes the model",
                      "", 10, 100000, [](V& v) -> auto& { return v.train.heldout_sequences; }));
+}
+
+// The table in the order --help-config lists it: env, agent (planner, H-JEPA, oracle), map, train.
+std::vector<ParamSpec> make_table() {
+  std::vector<ParamSpec> t;
+  add_env_params(t);
+  add_planner_params(t);
+  add_hjepa_params(t);
+  add_oracle_params(t);
+  add_map_params(t);
+  add_train_params(t);
   return t;
 }
 

@@ -106,13 +106,10 @@ void write_results(const std::string& out, const std::vector<EpisodeRow>& rows, 
   write_file(out, extension_of(out) == ".json" ? rows_to_json(rows, summary_to_json(summary)) : rows_to_csv(rows), "--out");
 }
 
-// What makes two runs' rows comparable: the suite (map files by name and content, not by path), the
-// seed, the agents and the planner.
+// What makes two runs' rows comparable: the suite (map files by name and content, not by path, so
+// neither where they are nor the working directory counts), the seed, the agents and the run config.
 std::string config_hash(const Suite& suite, const BenchPlan& plan, const std::vector<std::string>& agents, const RunConfig& config) {
-  Suite portable = suite;
-  for (SuiteMap& m : portable.maps)
-    if (!m.file.empty()) m.file = fs::path(m.file).filename().string();
-  std::string text = "hjepa-bench/1\n" + suite_to_json(portable) + "\nagents";
+  std::string text = "hjepa-bench/1\n" + suite_to_portable_json(suite) + "\nagents";
   for (const std::string& name : agent_names())
     if (std::find(agents.begin(), agents.end(), name) != agents.end()) text += " " + name;
   text += "\nconfig " + config_to_json(config).dump() + "\nmaps";

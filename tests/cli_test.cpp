@@ -50,9 +50,11 @@ fs::path scratch() {
   return dir;
 }
 
-Result run_cli(const std::string& args) {
+// Runs hjepa with `args`, in the directory `cwd` when one is given (else the test's own).
+Result run_cli(const std::string& args, const fs::path& cwd = {}) {
   const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
-  const std::string cmd = std::string(HJEPA_EXE) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const std::string cd = cwd.empty() ? "" : "cd '" + cwd.string() + "' && ";
+  const std::string cmd = cd + std::string(HJEPA_EXE) + " " + args + " >" + out.string() + " 2>" + err.string();
   const int raw = std::system(cmd.c_str());
   Result r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -479,6 +481,49 @@ TEST_CASE("bench: maze maps from map_params.style; seeded_only task entries skip
   const json record = json::parse(slurp(scratch() / "maze_mix.suite.json"));
   CHECK(record["map_params"]["style"] == "maze");
   CHECK(record["tasks"][0]["seeded_only"] == true);
+}
+
+// The config column hashes map files by name and content: not the working directory bench runs in,
+// nor where the suite and its maps are. Shards run from different directories merge.
+TEST_CASE("bench: the config hash does not depend on the working directory or where the map files are") {
+  const std::string pair = R"({"format": "hjepa-map/1", "size": [20, 10],
+    "regions": [{"site": [5, 5], "color": "red"}, {"site": [15, 5], "color": "blue"}], "obstacles": []})";
+  const std::string suite = R"({"format": "hjepa-suite/1", "name": "cwd", "maps": {"seeds": [3], "files": [{"file": "maps/pair.json", "tasks": ["red,blue"]}]},
+    "tasks": [{"length": 1, "per_map": 1, "seeded_only": true}], "starts": 2, "max_steps": 30})";
+  const fs::path root = scratch() / "cwd", here = root / "here", there = root / "there" / "deeper", moved = root / "moved";
+  for (const fs::path& d : {here, there, here / "maps", moved / "maps"}) fs::create_directories(d);
+  std::ofstream(here / "maps" / "pair.json") << pair;
+  std::ofstream(here / "cwd.json") << suite;
+  std::ofstream(moved / "maps" / "pair.json") << pair;  // the same suite and map somewhere else
+  std::ofstream(moved / "cwd.json") << suite;
+  const std::string common = " --agents random,oracle --threads 1";
+
+  const fs::path whole = root / "whole.csv";
+  REQUIRE(run_cli("bench --suite " + (here / "cwd.json").string() + common + " --out " + whole.string(), root).status == 0);
+  const std::string config = column(whole, 1, "config");
+  REQUIRE(parse_csv(slurp(whole)).size() == 1 + 2 * 2 * 2);  // (a task on map 3 + pair.json's) x 2 starts x 2 agents
+
+  // Relative and absolute suite and out paths, other working directories, the copy elsewhere.
+  const fs::path s0 = there / "s0.csv", s1 = root / "s1.csv", elsewhere = root / "elsewhere.csv";
+  REQUIRE(run_cli("bench --suite cwd.json" + common + " --shard 0/2 --out ../there/deeper/s0.csv", here).status == 0);
+  REQUIRE(run_cli("bench --suite " + (here / "cwd.json").string() + common + " --shard 1/2 --out " + s1.string(), there).status == 0);
+  REQUIRE(run_cli("bench --suite moved/cwd.json" + common + " --out elsewhere.csv", root).status == 0);
+  CHECK(column(s0, 1, "config") == config);
+  CHECK(column(s1, 1, "config") == config);
+  CHECK(column(elsewhere, 1, "config") == config);
+  CHECK(untimed_rows(elsewhere) == untimed_rows(whole));
+  const fs::path merged = root / "merged.csv";
+  const Result m = run_cli("bench merge " + s0.string() + " " + s1.string() + " --out " + merged.string());
+  CAPTURE(m.err);
+  REQUIRE(m.status == 0);
+  CHECK(untimed_rows(merged) == untimed_rows(whole));
+
+  // A map of the same name with other contents is another run.
+  std::ofstream(moved / "maps" / "pair.json") << R"({"format": "hjepa-map/1", "size": [20, 10],
+    "regions": [{"site": [4, 5], "color": "red"}, {"site": [15, 5], "color": "blue"}], "obstacles": []})";
+  const fs::path changed = root / "changed.csv";
+  REQUIRE(run_cli("bench --suite moved/cwd.json" + common + " --out changed.csv", root).status == 0);
+  CHECK(column(changed, 1, "config") != config);
 }
 
 TEST_CASE("bench: bad suites, shards, agents and merges are refused with a clear message") {

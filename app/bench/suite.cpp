@@ -234,7 +234,11 @@ Suite suite_from_json(const std::string& text, const std::string& source) {
   }
 }
 
-std::string suite_to_json(const Suite& s, const std::string& run) {
+namespace {
+
+// The effective suite as JSON text; `portable`: each map file by its file name alone (see
+// suite_to_portable_json), else as an absolute path.
+std::string write_suite(const Suite& s, const std::string& run, bool portable) {
   Json maps = Json::object();
   Json seeds = Json::array(), files = Json::array();
   for (const SuiteMap& m : s.maps) {
@@ -242,7 +246,7 @@ std::string suite_to_json(const Suite& s, const std::string& run) {
       seeds.push_back(m.seed);
       continue;
     }
-    const std::string file = fs::absolute(m.file).lexically_normal().string();
+    const std::string file = portable ? fs::path(m.file).filename().string() : fs::absolute(m.file).lexically_normal().string();
     if (m.tasks.empty()) {
       files.push_back(file);
     } else {
@@ -288,6 +292,12 @@ std::string suite_to_json(const Suite& s, const std::string& run) {
   if (!run.empty()) doc["run"] = Json::parse(run);
   return doc.dump(2);
 }
+
+}  // namespace
+
+std::string suite_to_json(const Suite& s, const std::string& run) { return write_suite(s, run, false); }
+
+std::string suite_to_portable_json(const Suite& s) { return write_suite(s, "", true); }
 
 std::string suites_dir() { return std::string(HJEPA_ASSETS_DIR) + "/suites"; }
 

@@ -67,6 +67,10 @@ Suite suite_from_json(const std::string& text, const std::string& source);
 // `run` (a JSON object, optional) is stored under the key "run", which readers accept and ignore:
 // hjepa bench records there how the results beside it were made.
 std::string suite_to_json(const Suite& suite, const std::string& run = "");
+// The effective suite as suite_to_json writes it (without "run"), but with each map file by its
+// file name alone: the same wherever the suite and its maps are and whatever the working directory
+// (hjepa bench's config hash reads it; a map's content is hashed separately).
+std::string suite_to_portable_json(const Suite& suite);
 // The directory searched for suite names, and the names found there.
 std::string suites_dir();
 std::vector<std::string> suite_names();

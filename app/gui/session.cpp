@@ -190,7 +190,7 @@ void Session::reset_episode() {
     return;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  reference = plan_oracle(*world, env->state().position, task, env->state().progress, oracle_params.oracle);
+  reference = plan_oracle(world->with_gates(env->state().open_gates), env->state().position, task, env->state().progress, oracle_params.oracle);
   last_plan_ms = ms_since(t0);
   agent->reset(obs);
   trail.push_back(env->state().position);

@@ -10,6 +10,7 @@
 
 #include "agent/oracle_agent.hpp"
 #include "sim/env.hpp"
+#include "sim/map_gen.hpp"
 #include "sim/map_io.hpp"
 #include "sim/oracle.hpp"
 
@@ -208,4 +209,31 @@ TEST_CASE("the oracle plans on the episode's gates; the oracle agent follows the
   CHECK(agent.replans() > replans);
   CHECK(env.state().progress == 1);
   CHECK(env.state().step <= oracle_steps(closed.length, 1.0) + 4);
+}
+
+TEST_CASE("the generator: map.gates doors off the rooms' spanning tree, connected with every gate closed") {
+  MapParams mp;
+  mp.style = MapStyle::Maze;
+  mp.num_obstacles = 8;
+  const World plain = generate_map(3007, mp);
+  mp.num_gates = 4;
+  const World gated = generate_map(3007, mp);
+  CHECK(plain.gate_count() == 0);
+  REQUIRE(gated.gate_count() >= 1);
+  CHECK(gated.gate_count() <= 4);
+  CHECK(validate_world(gated).empty());  // connected with every gate closed, among the rest
+  // The gates come last: the same map otherwise, and each gate fills a door of the gate-less map.
+  REQUIRE(gated.obstacles.size() == plain.obstacles.size() + gated.gate_count());
+  for (size_t k = 0; k < plain.obstacles.size(); ++k) CHECK(gated.obstacles[k].min == plain.obstacles[k].min);
+  CHECK(gated.fingerprint() != plain.fingerprint());
+  for (int g = 0; g < gated.gate_count(); ++g) {
+    const Obstacle& gate = gated.obstacles[gated.gate_obstacle(g)];
+    CHECK(gate.p_closed == 0.5);
+    CHECK(plain.is_free(gate.center));
+  }
+  CHECK(map_params_problem(mp).empty());
+  mp.style = MapStyle::Open;
+  CHECK(map_params_problem(mp) ==
+        "map.gates 4 on an open map; expected map.style maze (gates are doors in a maze's walls) or map.gates 0");
+  CHECK_THROWS_AS(generate_map(1, mp), std::invalid_argument);
 }

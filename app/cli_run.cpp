@@ -13,6 +13,17 @@
 
 namespace hjepa {
 
+namespace {
+
+// This episode's gates, closed or not, in file order (the oracle's route used them).
+nlohmann::json gates_closed(const World& world, const EnvState& state) {
+  nlohmann::json closed = nlohmann::json::array();
+  for (int g = 0; g < world.gate_count(); ++g) closed.push_back(((state.open_gates >> g) & 1u) == 0);
+  return closed;
+}
+
+}  // namespace
+
 int cmd_run(int argc, char** argv) {
   CLI::App app{"Run one episode headless and print a summary (or one JSON object with --json).", "hjepa run"};
   MapChoice map;
@@ -145,6 +156,7 @@ int cmd_run(int argc, char** argv) {
                           {"progress_steps", progress_steps},
                           {"trajectory", points(trajectory)},
                           {"observations", points(observed)}};
+      if (world.gate_count() > 0) j["gates_closed"] = gates_closed(world, env.state());  // only on maps with gates
       if (hierarchical) {
         const AgentTrace t = agent->trace();
         const HighLevelPlan& first = *t.first_high_plan;

@@ -55,8 +55,9 @@ Vec2 Env::move(Vec2 p, Vec2 d, double len, OpenGates open) const {
 
 void Env::set_gate_open(EnvState& s, int gate, bool open) const {
   const int count = world_->gate_count();
-  require(gate >= 0 && gate < count,
-          "gate " + std::to_string(gate) + "; expected a gate of this map (0 to " + std::to_string(count - 1) + ")");
+  require(gate >= 0 && gate < count, "gate " + std::to_string(gate) + "; expected " +
+                                         (count == 0 ? std::string("none: this map has no gates")
+                                                     : "a gate of this map (0 to " + std::to_string(count - 1) + ")"));
   if (!open && contains(world_->obstacles[world_->gate_obstacle(gate)], s.position))
     throw std::invalid_argument("gate " + std::to_string(gate) + " cannot close on the agent standing in its doorway; expected the agent outside it");
   const OpenGates bit = OpenGates{1} << gate;

@@ -277,8 +277,27 @@ void ParamSpec::set_text(RunConfig& c, const std::string& s) const {
   c = v.run;
 }
 
+namespace {
+
+// map.gates (issue 18), kept apart from make_table and placed after the other map.* entries.
+void add_gate_params(std::vector<ParamSpec>& t) {
+  using V = ParamValues;
+  const auto after = std::find_if(t.begin(), t.end(), [](const ParamSpec& p) { return p.name == "map.circle_fraction"; });
+  t.insert(after == t.end() ? after : after + 1,
+           number("map.gates", "gates",
+                  "Maze maps: doors closed by a gate, each closed with probability 0.5 per episode; the rooms stay joined "
+                  "another way with every gate closed (fewer if the maze has fewer such doors; 0 on open maps)",
+                  "", 0, kMapGatesMax, [](V& v) -> auto& { return v.map.num_gates; }));
+}
+
+}  // namespace
+
 const std::vector<ParamSpec>& params() {
-  static const std::vector<ParamSpec> table = make_table();
+  static const std::vector<ParamSpec> table = [] {
+    std::vector<ParamSpec> t = make_table();
+    add_gate_params(t);
+    return t;
+  }();
   return table;
 }
 

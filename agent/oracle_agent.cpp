@@ -89,13 +89,13 @@ std::vector<Landing> landings(const Env& env, Vec2 from, int even, const Stretch
   std::vector<Landing> out;
   for (int k = 0; k < even; ++k) {
     const double h = 6.283185307179586 * k / even;
-    out.push_back({h, env.move(from, heading_dir(h), step)});
+    out.push_back({h, env.move(from, heading_dir(h), step, env.state().open_gates)});
   }
   for (size_t k = 1; k < stretch.points.size(); ++k)
     if (dist(from, stretch.points[k]) > 1e-9)
       for (double turn : {0.0, -kHair, kHair}) {
         const double h = heading_to(from, stretch.points[k]) + turn;
-        out.push_back({h, env.move(from, heading_dir(h), step)});
+        out.push_back({h, env.move(from, heading_dir(h), step, env.state().open_gates)});
       }
   return out;
 }
@@ -109,7 +109,10 @@ void OracleAgent::reset(const Observation&) {
 
 void OracleAgent::replan() {
   const EnvState& s = env_->state();
-  path_ = plan_oracle(env_->world(), s.position, env_->task(), s.progress, params_.oracle);
+  planned_gates_ = s.open_gates;
+  gated_ = env_->world().gate_count() > 0;
+  if (gated_) gated_world_ = env_->world().with_gates(planned_gates_);
+  path_ = plan_oracle(episode_world(), s.position, env_->task(), s.progress, params_.oracle);
   plan_progress_ = s.progress;
   segment_ = 0;
   ++replans_;
@@ -119,7 +122,7 @@ double OracleAgent::act(const Observation&) {
   const EnvState& s = env_->state();
   const Task& task = env_->task();
   const Vec2 p = s.position;
-  if (!path_.found || path_.points.size() < 2) {
+  if (!path_.found || path_.points.size() < 2 || s.open_gates != planned_gates_) {
     replan();
     if (!path_.found || path_.points.size() < 2) return 0.0;  // nothing reachable: stand still-ish
   }
@@ -136,7 +139,7 @@ double OracleAgent::act(const Observation&) {
   int best_seg = segment_;
   // A segment counts only if its closest point is in sight: across a thin wall, the path's way
   // back is near but not reachable (a hairpin around a wall's end).
-  const World& world = env_->world();
+  const World& world = episode_world();
   for (int k = segment_; k < std::min(stage_vertex, segment_ + 4); ++k) {
     const Vec2 a = path_.points[k], b = path_.points[k + 1], q = a + (b - a) * project(p, a, b);
     const double d = dist(p, q);
@@ -164,7 +167,7 @@ double OracleAgent::act(const Observation&) {
     double best_score = kNoHit, best_heading = 0;
     for (int k = 0; k < kHeadings; ++k) {
       const double h = 6.283185307179586 * k / kHeadings;
-      const Vec2 q = env_->move(p, heading_dir(h), step);
+      const Vec2 q = env_->move(p, heading_dir(h), step, s.open_gates);
       if (world.color_at(q) != need) continue;
       const double score = dist(q, after);
       if (score < best_score) best_score = score, best_heading = h;
@@ -179,7 +182,7 @@ double OracleAgent::act(const Observation&) {
 // Where no step gains nearly a full step (a corner, a doorway), fixed-length steps cannot follow a
 // sharp turn, so the choice looks two steps ahead: the first step whose best second step is worth most.
 double OracleAgent::step_along_path(Vec2 p, int stage_vertex) const {
-  const World& world = env_->world();
+  const World& world = episode_world();
   const double step = env_->params().step_length, sample = kSampleSpacing * step;
   const Vec2 a = path_.points[segment_], b = path_.points[segment_ + 1];
   const Stretch ahead(path_.points, a + (b - a) * project(p, a, b), segment_ + 1, stage_vertex, kLookahead * step);

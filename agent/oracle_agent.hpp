@@ -1,6 +1,7 @@
 // OracleAgent: follows the oracle's shortest path using the env's TRUE position (privileged: it
-// reads the Env it is given). Replans from where it is when noise pushes it off the path or a
-// required colour was not achieved where the path expected.
+// reads the Env it is given, the episode's gates included). Replans from where it is when noise
+// pushes it off the path, a required colour was not achieved where the path expected, or a gate
+// opened or closed (the app's toggle).
 #pragma once
 #include "agent/agent.hpp"
 #include "sim/oracle.hpp"
@@ -33,6 +34,11 @@ class OracleAgent : public Agent {
   // along the path up to its point stage_vertex (see the .cpp).
   double step_along_path(Vec2 p, int stage_vertex) const;
   const Env* env_;
+  // The map as this episode's gates make it (what the plan and the sight tests use).
+  const World& episode_world() const { return gated_ ? gated_world_ : env_->world(); }
+  bool gated_ = false;           // the map has gates: gated_world_ holds it with planned_gates_ applied
+  World gated_world_;
+  OpenGates planned_gates_ = 0;  // the gates open when path_ was planned
   OracleAgentParams params_;
   OraclePath path_;
   int plan_progress_ = 0;  // env progress when path_ was planned

@@ -17,6 +17,7 @@ void add_map_options(CLI::App& cmd, MapChoice& choice, bool required) {
                    ->check(seed_check());
   file->excludes(seed);
   add_style_option(cmd, choice.params)->excludes(file);
+  add_param_option(cmd, "map.gates", "--gates", choice.params.num_gates)->excludes(file);
   (void)required;  // make_world reports a missing map with a clearer message than CLI11's
 }
 
@@ -47,7 +48,13 @@ World make_world(const MapChoice& choice) {
     }
   }
   if (choice.seed < 0) throw UsageError("no map given; expected --map FILE or --map-seed N");
-  return generate_map(static_cast<uint64_t>(choice.seed), choice.params);
+  return generate_map(static_cast<uint64_t>(choice.seed), checked_map_params(choice.params));
+}
+
+const MapParams& checked_map_params(const MapParams& params) {
+  if (const std::string problem = map_params_problem(params); !problem.empty())
+    throw UsageError("--gates: " + problem);
+  return params;
 }
 
 Task make_task(const std::string& text, const World& world) {

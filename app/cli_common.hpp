@@ -21,6 +21,8 @@ struct MapChoice {
 void add_map_options(CLI::App& cmd, MapChoice& choice, bool required);
 // Loads or generates the map; throws UsageError.
 World make_world(const MapChoice& choice);
+// `params` if the generator accepts them (map_params_problem), else a UsageError naming --gates.
+const MapParams& checked_map_params(const MapParams& params);
 
 // Parses a task and checks every colour is on the map; throws UsageError.
 Task make_task(const std::string& text, const World& world);

@@ -19,15 +19,17 @@ int cmd_map(int argc, char** argv) {
   add_param_option(app, "map.regions", "--regions", mp.num_regions);
   add_param_option(app, "map.obstacles", "--obstacles", mp.num_obstacles);
   add_style_option(app, mp);
+  add_param_option(app, "map.gates", "--gates", mp.num_gates);
   return run_command(app, argc, argv, [&] {
-    const World world = generate_map(static_cast<uint64_t>(seed), mp);
+    const World world = generate_map(static_cast<uint64_t>(seed), checked_map_params(mp));
     try {
       save_map(world, out);
     } catch (const MapError& e) {
       throw UsageError(e.what());
     }
-    std::fprintf(stderr, "wrote %s: %g x %g %s map, %zu regions, %zu obstacles\n", out.c_str(), world.width, world.height,
-                 map_style_name(mp.style), world.regions.size(), world.obstacles.size());
+    const std::string gates = world.gate_count() > 0 ? " (" + std::to_string(world.gate_count()) + (world.gate_count() == 1 ? " gate)" : " gates)") : "";
+    std::fprintf(stderr, "wrote %s: %g x %g %s map, %zu regions, %zu obstacles%s\n", out.c_str(), world.width, world.height,
+                 map_style_name(mp.style), world.regions.size(), world.obstacles.size(), gates.c_str());
     return 0;
   });
 }

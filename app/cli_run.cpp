@@ -13,6 +13,17 @@
 
 namespace hjepa {
 
+namespace {
+
+// This episode's gates, closed or not, in file order (the oracle's route used them).
+nlohmann::json gates_closed(const World& world, const EnvState& state) {
+  nlohmann::json closed = nlohmann::json::array();
+  for (int g = 0; g < world.gate_count(); ++g) closed.push_back(((state.open_gates >> g) & 1u) == 0);
+  return closed;
+}
+
+}  // namespace
+
 int cmd_run(int argc, char** argv) {
   CLI::App app{"Run one episode headless and print a summary (or one JSON object with --json).", "hjepa run"};
   MapChoice map;
@@ -50,7 +61,7 @@ int cmd_run(int argc, char** argv) {
     const Vec2 start_pos = env.state().position;
 
     const auto t0 = std::chrono::steady_clock::now();
-    const OraclePath oracle = plan_oracle(world, start_pos, task, 0);
+    const OraclePath oracle = plan_oracle(world.with_gates(env.state().open_gates), start_pos, task, 0);  // privileged: this episode's gates
     const double oracle_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!oracle.found) throw UsageError("--task: " + task_to_string(task) + " cannot be completed from this start (a colour is unreachable)");
 
@@ -145,6 +156,7 @@ int cmd_run(int argc, char** argv) {
                           {"progress_steps", progress_steps},
                           {"trajectory", points(trajectory)},
                           {"observations", points(observed)}};
+      if (world.gate_count() > 0) j["gates_closed"] = gates_closed(world, env.state());  // only on maps with gates
       if (hierarchical) {
         const AgentTrace t = agent->trace();
         const HighLevelPlan& first = *t.first_high_plan;

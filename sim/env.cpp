@@ -45,12 +45,23 @@ Env::Env(const World& world, Task task, EnvParams params) : world_(&world), task
   for (int k = 0; k < params_.num_rays; ++k) ray_dirs_[k] = heading_dir(6.283185307179586 * k / params_.num_rays);
 }
 
-Vec2 Env::move(Vec2 p, Vec2 d, double len) const {
-  const double t = world_->raycast(p, d, len);
+Vec2 Env::move(Vec2 p, Vec2 d, double len, OpenGates open) const {
+  const double t = world_->raycast(p, d, len, open);
   const Vec2 q = p + d * t;
-  if (t == len ? world_->in_bounds(q) : world_->is_free(q)) return q;
+  if (t == len ? world_->in_bounds(q) : world_->is_free(q, open)) return q;
   const Vec2 back = p + d * std::max(0.0, t - 1e-7);  // rounding landed on the wrong side: back off
-  return world_->is_free(back) ? back : p;
+  return world_->is_free(back, open) ? back : p;
+}
+
+void Env::set_gate_open(EnvState& s, int gate, bool open) const {
+  const int count = world_->gate_count();
+  require(gate >= 0 && gate < count, "gate " + std::to_string(gate) + "; expected " +
+                                         (count == 0 ? std::string("none: this map has no gates")
+                                                     : "a gate of this map (0 to " + std::to_string(count - 1) + ")"));
+  if (!open && contains(world_->obstacles[world_->gate_obstacle(gate)], s.position))
+    throw std::invalid_argument("gate " + std::to_string(gate) + " cannot close on the agent standing in its doorway; expected the agent outside it");
+  const OpenGates bit = OpenGates{1} << gate;
+  s.open_gates = open ? s.open_gates | bit : s.open_gates & ~bit;
 }
 
 Observation Env::observe(EnvState& s) const {
@@ -68,7 +79,9 @@ Observation Env::observe(EnvState& s) const {
   const Obstacle* near[64];
   int num_near = 0;
   bool overflow = false;
+  int gate = 0;
   for (const auto& ob : world_->obstacles) {
+    if (open_gate(ob, gate, s.open_gates)) continue;  // first: the gate counter must see every obstacle
     if (ob.max.x <= p.x - r || ob.min.x >= p.x + r || ob.max.y <= p.y - r || ob.min.y >= p.y + r) continue;
     if (num_near == 64) { overflow = true; break; }
     near[num_near++] = &ob;
@@ -77,7 +90,7 @@ Observation Env::observe(EnvState& s) const {
     const Vec2 d = ray_dirs_[k];
     double t;
     if (overflow) {
-      t = world_->raycast(p, d, r);
+      t = world_->raycast(p, d, r, s.open_gates);
     } else {
       t = std::min(r, raycast_walls(p, d, world_->width, world_->height));
       for (int i = 0; i < num_near; ++i) t = std::min(t, raycast(*near[i], p, d));
@@ -99,6 +112,15 @@ Observation Env::start_state(EnvState& s, uint64_t seed, std::optional<Vec2> sta
                                 num(world_->height) + " map and outside every obstacle");
   s = EnvState{};
   s.rng.reseed(seed);
+  if (world_->gate_count() > 0) {  // gate-less maps draw nothing: their episodes are as before
+    Rng gate_rng(derive_seed(seed, kGateSeedStream));
+    int gate = 0;
+    for (const Obstacle& ob : world_->obstacles) {
+      if (!ob.is_gate()) continue;
+      if (!(gate_rng.uniform() < ob.p_closed)) s.open_gates |= OpenGates{1} << gate;  // closed with probability p_closed
+      ++gate;
+    }
+  }
   if (start) {
     s.position = *start;
   } else {
@@ -115,12 +137,12 @@ StepResult Env::step(double heading) { return step(state_, heading); }
 StepResult Env::step(EnvState& s, double heading) const {
   if (done(s)) throw std::logic_error("Env::step called after the episode ended; call reset first");
   StepResult r;
-  Vec2 p = move(s.position, heading_dir(heading), params_.step_length);
+  Vec2 p = move(s.position, heading_dir(heading), params_.step_length, s.open_gates);
   const double sm = params_.noise_motion;
   if (sm > 0) {
     const Vec2 n{sm * s.rng.normal(), sm * s.rng.normal()};
     const double len = norm(n);
-    if (len > 0) p = move(p, n * (1.0 / len), len);
+    if (len > 0) p = move(p, n * (1.0 / len), len, s.open_gates);
   }
   s.position = p;
   ++s.step;

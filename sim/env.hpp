@@ -45,7 +45,12 @@ struct EnvState {
   int step = 0;       // steps taken since reset
   int progress = 0;   // task colours achieved
   Rng rng;            // the env's noise stream
+  OpenGates open_gates = 0;  // the map's gates open this episode (drawn at reset; 0 on gate-less maps)
 };
+
+// The seed stream the gates of an episode are drawn from (derive_seed(episode seed, this)), apart
+// from the noise stream, so a map's gates change neither its start points nor its noise.
+constexpr uint64_t kGateSeedStream = 0x6a7e5;
 
 struct StepInfo {
   int step = 0;              // elapsed steps after this one
@@ -67,8 +72,9 @@ class Env {
   // Throws std::invalid_argument if params are out of range or the task is empty or too long.
   Env(const World& world, Task task, EnvParams params = {});
 
-  // Starts an episode. Without start, a free start point is drawn from the seed.
-  // Throws std::invalid_argument if start is not a free point of the map.
+  // Starts an episode. Without start, a free start point is drawn from the seed. Each gate is
+  // closed with its p_closed, drawn from the seed's gate stream; starts avoid every gate, open or not.
+  // Throws std::invalid_argument if start is not a free point of the map (every gate closed).
   Observation reset(uint64_t seed, std::optional<Vec2> start = std::nullopt);
   StepResult step(double heading);
 
@@ -86,8 +92,13 @@ class Env {
   void set_state(const EnvState& s) { state_ = s; }
   bool done() const { return done(state_); }
 
-  // Moves from p along unit direction d by up to len, stopping just short of the first hit.
-  Vec2 move(Vec2 p, Vec2 d, double len) const;
+  // Opens or closes gate g in `s` (the app's toggle). Throws std::invalid_argument for a gate the map
+  // does not have, or for closing a gate on the agent standing in its doorway.
+  void set_gate_open(EnvState& s, int gate, bool open) const;
+
+  // Moves from p along unit direction d by up to len, stopping just short of the first hit, with
+  // the gates `open` open (an episode's: state().open_gates).
+  Vec2 move(Vec2 p, Vec2 d, double len, OpenGates open) const;
   Observation observe(EnvState& s) const;
 
  private:

@@ -32,9 +32,12 @@ struct Obstacle {
   Vec2 center{};     // circle centre
   double radius = 0; // circle radius, > 0
   Vec2 min{}, max{}; // box corners, min < max on both axes; for circles, the bounding box
+  double p_closed = 0; // a gate (boxes only): present in an episode with this probability, 0 < p < 1; 0 = always present
 
   static Obstacle circle(Vec2 c, double r) { return {Kind::Circle, c, r, {c.x - r, c.y - r}, {c.x + r, c.y + r}}; }
   static Obstacle box(Vec2 lo, Vec2 hi) { return {Kind::Box, (lo + hi) * 0.5, 0, lo, hi}; }
+  static Obstacle gate(Vec2 lo, Vec2 hi, double p) { return {Kind::Box, (lo + hi) * 0.5, 0, lo, hi, p}; }
+  bool is_gate() const { return p_closed > 0; }
 };
 
 // Distance t >= 0 along the unit direction d at which the ray o + t d enters the shape, or kNoHit.

@@ -2,7 +2,8 @@
 // least one non-adjacent colour pair, and obstacles separated by a clearance (so free space is
 // connected by construction; it is still verified, and obstacles are dropped until it is). Maze
 // maps draw their walls first (a spanning tree of doors keeps every room reachable), then the same
-// regions, colours and obstacles, kept clear of the walls.
+// regions, colours and obstacles, kept clear of the walls; gates last, in doors off the spanning tree
+// of the rooms with every gate closed (drawn after everything else: map.gates = 0 draws nothing).
 #include "sim/map_gen.hpp"
 #include "sim/voronoi.hpp"
 
@@ -10,6 +11,8 @@
 #include <array>
 #include <cmath>
 #include <iterator>
+#include <numeric>
+#include <stdexcept>
 #include <utility>
 
 #include "sim/free_space.hpp"
@@ -115,11 +118,24 @@ Obstacle random_obstacle(Rng& rng, const MapParams& mp) {
   return Obstacle::box(lo, {lo.x + sx, lo.y + sy});
 }
 
+// A maze's rooms and openings, for the gates: every door (the box that would fill it) and every
+// removed wall joins two rooms.
+struct MazeRooms {
+  int count = 0;
+  struct Link {
+    int a, b;        // rooms joined
+    bool door;       // a door (false: a removed wall)
+    Obstacle fill;   // the box filling the opening
+  };
+  std::vector<Link> links;
+};
+
 // Maze walls: a grid of nx x ny rooms whose shared sides are walls. A randomised depth-first
 // search opens a door in the walls of a spanning tree (every room reachable, long dead-end
 // branches); each other wall gets a door with probability extra_doors (loops) or is removed with
-// probability removed_walls. Each interior cell line becomes the boxes between its openings.
-std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp) {
+// probability removed_walls. Each interior cell line becomes the boxes between its openings, and
+// each opening (wall w between rooms a and b along [lo, hi]) is recorded in `rooms` for the gates.
+std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp, MazeRooms& rooms) {
   const double side = rng.uniform(mp.maze_cell_min, mp.maze_cell_max);
   const int nx = std::max(1, static_cast<int>(std::lround(mp.width / side)));
   const int ny = std::max(1, static_cast<int>(std::lround(mp.height / side)));
@@ -167,7 +183,12 @@ std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp) {
     const double at = lo + margin + rng.uniform(0, room - width);
     return {at, at + width};
   };
+  auto open = [&](std::vector<std::pair<double, double>>& openings, Wall w, int a, int b, double lo, double hi, auto&& make_box) {
+    openings.push_back(opening(w, lo, hi));
+    rooms.links.push_back({a, b, w == Door, make_box(openings.back().first, openings.back().second)});
+  };
   std::vector<Obstacle> boxes;
+  rooms.count = nx * ny;
   const double half = mp.wall_thickness / 2;
   // One interior cell line: the boxes between its openings, along [0, length].
   auto line = [&](const std::vector<std::pair<double, double>>& openings, double length, auto&& make_box) {
@@ -181,21 +202,79 @@ std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp) {
   for (int i = 0; i + 1 < nx; ++i) {
     const double x = (i + 1) * cw;
     std::vector<std::pair<double, double>> openings;
+    const auto wall_box = [&](double a, double b) { return Obstacle::box({x - half, a}, {x + half, b}); };
     for (int j = 0; j < ny; ++j)
-      if (const Wall w = east[j * (nx - 1) + i]; w != Closed) openings.push_back(opening(w, j * ch, (j + 1) * ch));
-    line(openings, mp.height, [&](double a, double b) { return Obstacle::box({x - half, a}, {x + half, b}); });
+      if (const Wall w = east[j * (nx - 1) + i]; w != Closed) open(openings, w, j * nx + i, j * nx + i + 1, j * ch, (j + 1) * ch, wall_box);
+    line(openings, mp.height, wall_box);
   }
   for (int j = 0; j + 1 < ny; ++j) {
     const double y = (j + 1) * ch;
     std::vector<std::pair<double, double>> openings;
+    const auto wall_box = [&](double a, double b) { return Obstacle::box({a, y - half}, {b, y + half}); };
     for (int i = 0; i < nx; ++i)
-      if (const Wall w = north[j * nx + i]; w != Closed) openings.push_back(opening(w, i * cw, (i + 1) * cw));
-    line(openings, mp.width, [&](double a, double b) { return Obstacle::box({a, y - half}, {b, y + half}); });
+      if (const Wall w = north[j * nx + i]; w != Closed) open(openings, w, j * nx + i, (j + 1) * nx + i, i * cw, (i + 1) * cw, wall_box);
+    line(openings, mp.width, wall_box);
   }
   return boxes;
 }
 
+// True if the rooms stay one piece through the links not marked closed (union-find).
+bool rooms_joined(const MazeRooms& rooms, const std::vector<uint8_t>& closed) {
+  std::vector<int> parent(rooms.count);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto root = [&](int r) {
+    while (parent[r] != r) r = parent[r] = parent[parent[r]];
+    return r;
+  };
+  int pieces = rooms.count;
+  for (size_t k = 0; k < rooms.links.size(); ++k)
+    if (!closed[k]) {
+      const int a = root(rooms.links[k].a), b = root(rooms.links[k].b);
+      if (a != b) parent[a] = b, --pieces;
+    }
+  return pieces == 1;
+}
+
+// Closes up to num_gates doors, in a random order, with gates: a door qualifies when the rooms stay
+// joined with it and every gate before it closed, and its box keeps clear of sites and obstacles.
+// The free-space check then drops gates from the last until the map is connected with all closed.
+void add_gates(Rng& rng, World& w, const MazeRooms& rooms, const MapParams& mp) {
+  std::vector<int> order(rooms.links.size());
+  std::iota(order.begin(), order.end(), 0);
+  for (int k = static_cast<int>(order.size()) - 1; k > 0; --k) std::swap(order[k], order[rng.below(k + 1)]);
+  std::vector<uint8_t> closed(rooms.links.size(), 0);
+  const size_t before = w.obstacles.size();
+  for (const int k : order) {
+    if (static_cast<int>(w.obstacles.size() - before) == mp.num_gates) break;
+    const MazeRooms::Link& link = rooms.links[k];
+    if (!link.door) continue;
+    Obstacle gate = link.fill;
+    gate.p_closed = mp.gate_p_closed;
+    const bool clear =
+        std::all_of(w.regions.begin(), w.regions.end(), [&](const Region& r) { return distance_to(gate, r.site) >= kSiteClearance; }) &&
+        std::all_of(w.obstacles.begin(), w.obstacles.end(), [&](const Obstacle& o) { return o.kind == Obstacle::Kind::Box || gap(gate, o) > 0; });
+    closed[k] = 1;
+    if (!clear || !rooms_joined(rooms, closed)) {
+      closed[k] = 0;
+      continue;
+    }
+    w.obstacles.push_back(gate);
+  }
+  while (w.obstacles.size() > before && !free_space_connected(w, 0.1)) w.obstacles.pop_back();
+}
+
 }  // namespace
+
+std::string map_params_problem(const MapParams& mp) {
+  if (mp.num_gates < 0 || mp.num_gates > kMapGatesMax)
+    return "map.gates " + std::to_string(mp.num_gates) + "; expected an integer in [0, " + std::to_string(kMapGatesMax) + "]";
+  if (mp.num_gates > 0 && mp.style != MapStyle::Maze)
+    return "map.gates " + std::to_string(mp.num_gates) + " on an " + map_style_name(mp.style) +
+           " map; expected map.style maze (gates are doors in a maze's walls) or map.gates 0";
+  if (mp.num_gates > 0 && !(mp.gate_p_closed > 0 && mp.gate_p_closed < 1))
+    return "gate p_closed " + std::to_string(mp.gate_p_closed) + "; expected a probability strictly between 0 and 1";
+  return "";
+}
 
 const char* map_style_name(MapStyle style) { return kMapStyleNames[static_cast<int>(style)]; }
 
@@ -206,11 +285,13 @@ std::optional<MapStyle> parse_map_style(const std::string& name) {
 }
 
 World generate_map(uint64_t seed, const MapParams& mp) {
+  if (const std::string problem = map_params_problem(mp); !problem.empty()) throw std::invalid_argument(problem);
   Rng rng(seed);
   World w;
   w.width = mp.width;
   w.height = mp.height;
-  if (mp.style == MapStyle::Maze) w.obstacles = maze_walls(rng, mp);
+  MazeRooms rooms;
+  if (mp.style == MapStyle::Maze) w.obstacles = maze_walls(rng, mp, rooms);
   const size_t walls = w.obstacles.size();
   for (Vec2 s : place_sites(rng, mp, w.obstacles)) w.regions.push_back({s, Color::Red});
   assign_colors(rng, w);
@@ -233,6 +314,7 @@ World generate_map(uint64_t seed, const MapParams& mp) {
   }
   while (w.obstacles.size() > walls && !free_space_connected(w, 0.1)) w.obstacles.pop_back();
   // (Maze walls alone are connected by construction: the spanning tree's doors join every room.)
+  if (mp.num_gates > 0) add_gates(rng, w, rooms, mp);
   return w;
 }
 

@@ -15,6 +15,7 @@ namespace hjepa {
 constexpr double kMapSideMin = 5, kMapSideMax = 200;
 constexpr int kMapRegionsMin = 6, kMapRegionsMax = 16;
 constexpr int kMapObstaclesMax = 60;
+constexpr int kMapGatesMax = 16;  // map.gates; a maze of 40 x 30 has about 4 doors on loops
 
 // The layouts the generator draws; kMapStyleNames spells them (CLI flags, suite files, map.style).
 enum class MapStyle {
@@ -45,8 +46,16 @@ struct MapParams {
   double door_max = 3.5;       //   gets stuck on a door's jamb less often than with 2-3)
   double extra_doors = 0.15;   // share of the walls off the spanning tree that also get a door (loops), 0..1
   double removed_walls = 0.05; // share of them removed whole (larger, L-shaped rooms), 0..1
+  int num_gates = 0;           // maze style: doors closed by a gate (a box with p_closed) whose rooms stay joined
+                               //   another way with every gate closed, 0..kMapGatesMax (fewer if the maze has fewer)
+  double gate_p_closed = 0.5;  // each gate's probability of being closed in an episode, (0, 1)
 };
 
+// "" if the generator accepts the combination of parameters, else what is wrong and what was expected
+// (gates are doors in a maze's walls: map.gates > 0 needs map.style maze).
+std::string map_params_problem(const MapParams& params);
+
+// Throws std::invalid_argument when map_params_problem(params) is not "".
 World generate_map(uint64_t seed, const MapParams& params = {});
 
 }  // namespace hjepa

@@ -29,7 +29,8 @@ constexpr size_t kMaxRegions = 64;
 constexpr const char* kExpectedMapObject = "a hjepa-map/1 JSON object";
 constexpr const char* kExpectedRegion = R"({"site": [x, y], "color": <colour name>})";
 constexpr const char* kExpectedObstacle =
-    R"({"type": "circle", "center": [x, y], "radius": r} or {"type": "box", "min": [x, y], "max": [x, y]})";
+    R"({"type": "circle", "center": [x, y], "radius": r} or {"type": "box", "min": [x, y], "max": [x, y]} (a gate adds "p_closed": p))";
+constexpr const char* kExpectedPClosed = "a probability 0 < p_closed < 1 (leave the field out for a box that is always there)";
 
 [[noreturn]] void refuse(const std::string& path, const std::string& found, const std::string& expected) {
   JsonReader("").refuse(path, found, expected);
@@ -77,16 +78,24 @@ Obstacle read_obstacle(const JsonReader& rd, const Json& j, const std::string& p
   const std::string type_path = member_path(path, "type");
   const std::string type = rd.string(rd.field(j, path, "type", type_expected), type_path, type_expected);
   if (type == "circle") {
-    rd.check_keys(j, path, {"type", "center", "radius"});
+    rd.check_keys(j, path, {"type", "center", "radius", "p_closed"});
+    if (j.contains("p_closed"))
+      rd.refuse(member_path(path, "p_closed"), "a gate on a circle", "gates to be boxes (a door in a wall); leave p_closed out of a circle");
     const Vec2 center = read_point_field(rd, j, path, "center", "[x, y]");
     const double radius = rd.number(rd.field(j, path, "radius", "a number > 0"), member_path(path, "radius"));
     return Obstacle::circle(center, radius);
   }
   if (type == "box") {
-    rd.check_keys(j, path, {"type", "min", "max"});
+    rd.check_keys(j, path, {"type", "min", "max", "p_closed"});
     const Vec2 lo = read_point_field(rd, j, path, "min", "[x, y]");
     const Vec2 hi = read_point_field(rd, j, path, "max", "[x, y]");
-    return Obstacle::box(lo, hi);
+    Obstacle box = Obstacle::box(lo, hi);
+    if (const auto it = j.find("p_closed"); it != j.end()) {
+      const std::string p_path = member_path(path, "p_closed");
+      box.p_closed = rd.number(*it, p_path, 0, 1, kExpectedPClosed);
+      if (!(box.p_closed > 0 && box.p_closed < 1)) rd.refuse(p_path, format_number(box.p_closed) + " is not strictly between 0 and 1", kExpectedPClosed);
+    }
+    return box;
   }
   rd.refuse(type_path, Json(type).dump() + " is not an obstacle type", type_expected);
 }
@@ -131,6 +140,21 @@ void check_positive(double v, const std::string& path) {
   if (!(v > 0)) refuse(path, format_number(v) + " is not positive", "a number > 0");
 }
 
+// Gates (the generator's too): boxes only, 0 < p_closed < 1 (0 = no gate), at most kMaxGates.
+void check_gates(const World& world) {
+  int gates = 0;
+  for (size_t k = 0; k < world.obstacles.size(); ++k) {
+    const Obstacle& ob = world.obstacles[k];
+    const std::string path = index_path("$.obstacles", k) + ".p_closed";
+    if (ob.p_closed == 0) continue;
+    if (!(ob.p_closed > 0 && ob.p_closed < 1))
+      refuse(path, format_number(ob.p_closed) + " is not strictly between 0 and 1", kExpectedPClosed);
+    if (ob.kind != Obstacle::Kind::Box) refuse(path, "a gate on a circle", "gates to be boxes (a door in a wall)");
+    if (++gates > kMaxGates)
+      refuse(path, "gate number " + std::to_string(gates), "at most " + std::to_string(kMaxGates) + " gates in a map");
+  }
+}
+
 std::string_view obstacle_kind_name(const Obstacle& ob) { return ob.kind == Obstacle::Kind::Circle ? "circle" : "box"; }
 
 void check_world(const World& world) {
@@ -166,6 +190,7 @@ void check_world(const World& world) {
              "0 <= y <= " + format_number(world.height));
   }
 
+  check_gates(world);
   for (size_t k = 0; k < world.obstacles.size(); ++k) {
     const Obstacle& ob = world.obstacles[k];
     const std::string path = index_path("$.obstacles", k);
@@ -197,10 +222,12 @@ void check_world(const World& world) {
     const FreeGrid grid = make_free_grid(world, kConnectivityCell);
     std::vector<int> label;
     const int parts = label_free_components(world, grid, label);
+    const std::string gates = world.gate_count() > 0 ? " with every gate closed" : "";
     refuse("$.obstacles",
-           parts > 1 ? "free space is split into " + std::to_string(parts) + " unconnected parts"
-                     : std::string("free space is not connected"),
-           "every free point reachable from every other");
+           parts > 1 ? "free space is split into " + std::to_string(parts) + " unconnected parts" + gates
+                     : "free space is not connected" + gates,
+           "every free point reachable from every other" +
+               std::string(gates.empty() ? "" : " with every gate closed (a gate is a door with another way round)"));
   }
 }
 
@@ -214,7 +241,8 @@ std::string json_point(Vec2 p) { return bracket_pair(json_number(p.x), json_numb
 std::string json_obstacle(const Obstacle& ob) {
   if (ob.kind == Obstacle::Kind::Circle)
     return R"({"type": "circle", "center": )" + json_point(ob.center) + R"(, "radius": )" + json_number(ob.radius) + "}";
-  return R"({"type": "box", "min": )" + json_point(ob.min) + R"(, "max": )" + json_point(ob.max) + "}";
+  const std::string gate = ob.is_gate() ? R"(, "p_closed": )" + json_number(ob.p_closed) : "";
+  return R"({"type": "box", "min": )" + json_point(ob.min) + R"(, "max": )" + json_point(ob.max) + gate + "}";
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 //   {"format": "hjepa-map/1", "size": [40, 30],
 //    "regions":   [{"site": [5, 10], "color": "red"}, ...],
 //    "obstacles": [{"type": "circle", "center": [10, 8], "radius": 1.0},
-//                  {"type": "box", "min": [19, 0], "max": [21, 16]}]}
+//                  {"type": "box", "min": [19, 0], "max": [21, 16]},
+//                  {"type": "box", "min": [19, 16], "max": [21, 19], "p_closed": 0.5}]}
+// A box with "p_closed" is a gate: present in an episode with that probability (drawn by Env at reset).
 #pragma once
 #include <stdexcept>
 #include <string>
@@ -24,7 +26,8 @@ std::string map_to_json(const World& world);
 void save_map(const World& world, const std::string& path);
 
 // Semantic checks shared by the loader and the generator: size > 0, >= 2 regions, sites inside the
-// map and outside obstacles, radius > 0, box min < max, free space connected. Returns "" if valid,
+// map and outside obstacles, radius > 0, box min < max, gates boxes with 0 < p_closed < 1 (at most
+// kMaxGates), free space connected with every gate closed. Returns "" if valid,
 // else "<json path>: <value> ...; expected ...".
 std::string validate_world(const World& world);
 

@@ -18,28 +18,55 @@ int World::region_at(Vec2 p) const {
   return best;
 }
 
-bool World::in_obstacle(Vec2 p) const {
+bool World::in_obstacle(Vec2 p, OpenGates open) const {
+  int gate = 0;
   for (const auto& ob : obstacles)
-    if (contains(ob, p)) return true;
+    if (!open_gate(ob, gate, open) && contains(ob, p)) return true;
   return false;
 }
 
-double World::raycast(Vec2 o, Vec2 d, double max_dist) const {
+int World::gate_count() const {
+  return static_cast<int>(std::count_if(obstacles.begin(), obstacles.end(), [](const Obstacle& o) { return o.is_gate(); }));
+}
+
+int World::gate_obstacle(int gate) const {
+  for (int k = 0; k < static_cast<int>(obstacles.size()); ++k)
+    if (obstacles[k].is_gate() && gate-- == 0) return k;
+  return -1;
+}
+
+World World::with_gates(OpenGates open) const {
+  World w = *this;
+  w.obstacles.clear();
+  int gate = 0;
+  for (Obstacle ob : obstacles) {
+    if (open_gate(ob, gate, open)) continue;
+    ob.p_closed = 0;
+    w.obstacles.push_back(ob);
+  }
+  return w;
+}
+
+double World::raycast(Vec2 o, Vec2 d, double max_dist, OpenGates open) const {
   double t = std::min(max_dist, raycast_walls(o, d, width, height));
   // Cull by bounding box of the ray segment before the exact test.
   const Vec2 e = o + d * t;
   const double lx = std::min(o.x, e.x), hx = std::max(o.x, e.x), ly = std::min(o.y, e.y), hy = std::max(o.y, e.y);
+  int gate = 0;
   for (const auto& ob : obstacles) {
+    if (open_gate(ob, gate, open)) continue;  // first: the gate counter must see every obstacle
     if (hx <= ob.min.x || lx >= ob.max.x || hy <= ob.min.y || ly >= ob.max.y) continue;
     t = std::min(t, hjepa::raycast(ob, o, d));
   }
   return t;
 }
 
-bool World::segment_free(Vec2 a, Vec2 b) const {
+bool World::segment_free(Vec2 a, Vec2 b, OpenGates open) const {
   if (!in_bounds(a) || !in_bounds(b)) return false;
   const double lx = std::min(a.x, b.x), hx = std::max(a.x, b.x), ly = std::min(a.y, b.y), hy = std::max(a.y, b.y);
+  int gate = 0;
   for (const auto& ob : obstacles) {
+    if (open_gate(ob, gate, open)) continue;
     if (hx <= ob.min.x || lx >= ob.max.x || hy <= ob.min.y || ly >= ob.max.y) continue;
     if (segment_hits(ob, a, b)) return false;
   }
@@ -60,6 +87,7 @@ uint64_t World::fingerprint() const {
     mix(static_cast<int>(o.kind));
     if (o.kind == Obstacle::Kind::Circle) mix(o.center.x), mix(o.center.y), mix(o.radius);
     else mix(o.min.x), mix(o.min.y), mix(o.max.x), mix(o.max.y);
+    if (o.is_gate()) mix(o.p_closed);  // only gates: gate-less maps keep their fingerprints (and cached models)
   }
   return h;
 }

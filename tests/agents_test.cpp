@@ -206,3 +206,35 @@ TEST_CASE("the app's parameters are the table's: the Agent panel's layout names 
   CHECK(kept.run.env.step_length == EnvParams{}.step_length);
   CHECK(kept.run.planner_type == "cem");
 }
+
+TEST_CASE("the app's gate toggle changes the episode's state; the oracle agent and the reference path follow it") {
+  MapParams mp;
+  mp.style = MapStyle::Maze;
+  mp.num_obstacles = 8;
+  mp.num_gates = 4;
+  Session s;
+  s.set_world(generate_map(3007, mp), "gates");
+  REQUIRE(s.world->gate_count() >= 1);
+  s.task = default_task(*s.world);
+  s.agent_name = "oracle";
+  s.reset_episode();
+  REQUIRE(s.running());
+  for (int g = 0; g < s.world->gate_count(); ++g) {
+    const bool was_open = s.gate_open(g);
+    CHECK(s.set_gate_open(g, !was_open).empty());
+    CHECK(s.gate_open(g) == !was_open);
+  }
+  const OpenGates now = s.env->state().open_gates;
+  const OraclePath expected = plan_oracle(s.world->with_gates(now), s.env->state().position, s.task);
+  CHECK(s.reference.length == doctest::Approx(expected.length));
+  s.step_once();
+  CHECK(s.env->state().open_gates == now);  // a step keeps the toggled state
+  CHECK_FALSE(s.set_gate_open(s.world->gate_count(), true).empty());  // no such gate: a message, no change
+  CHECK(s.env->state().open_gates == now);
+  s.regenerate_map();  // the same map_params the session holds: open style, no gates
+  CHECK(s.world->gate_count() == 0);
+  s.map_params.num_gates = 2;  // on an open map: refused, the map kept
+  const int version = s.world_version;
+  CHECK(s.regenerate_map().find("map.gates 2 on an open map") == 0);
+  CHECK(s.world_version == version);
+}

@@ -7,9 +7,13 @@
 #include <optional>
 #include <string>
 
+#include "app/bench/plan.hpp"
 #include "app/bench/suite.hpp"
 #include "app/usage_error.hpp"
 #include "fuzz_regressions.hpp"
+#include "sim/env.hpp"
+#include "sim/oracle.hpp"
+#include "workload.hpp"
 
 using namespace hjepa;
 
@@ -111,4 +115,50 @@ TEST_CASE("tasks entries with seeded_only skip map files; a file left without ta
             .find("$.tasks: every entry is seeded_only and map file detour.json lists no tasks; expected") != std::string::npos);
   CHECK(refusal(R"({"format": "hjepa-suite/1", )" + maps + R"("tasks": [{"length": 2, "per_map": 1, "seeded_only": 1}]})", "z.json") ==
         "z.json: $.tasks[0].seeded_only: 1 is not a boolean; expected true or false");
+}
+
+TEST_CASE("map_params.gates: read, written back only when not 0, refused on an open map") {
+  const std::string head = R"({"format": "hjepa-suite/1", "maps": {"seeds": [2001]}, "tasks": [{"length": 2, "per_map": 1}], )";
+  const Suite gated = suite_from_json(head + R"("map_params": {"style": "maze", "gates": 2}})", "gated.json");
+  CHECK(gated.map_params.num_gates == 2);
+  CHECK(suite_to_json(gated).find(R"("gates": 2)") != std::string::npos);
+  CHECK(suite_from_json(suite_to_json(gated), "again.json").map_params.num_gates == 2);
+  const Suite maze = suite_from_json(head + R"("map_params": {"style": "maze"}})", "maze.json");
+  CHECK(suite_to_json(maze).find("gates") == std::string::npos);  // as every suite was written before the key
+  CHECK(refusal(head + R"("map_params": {"gates": 1}})", "open.json") ==
+        R"(open.json: $.map_params.gates: 1 gates on an open map; expected "style": "maze" (gates are doors in a maze's walls) or no gates)");
+  CHECK(refusal(head + R"("map_params": {"style": "maze", "gates": 17}})", "many.json") ==
+        "many.json: $.map_params.gates: 17 is out of range; expected an integer in [0, 16]");
+}
+
+// For each case of `suite`: does the oracle's route length differ (by a tenth of a unit or more)
+// between every gate open and every gate closed? From the case's start, as `hjepa bench` draws it.
+std::vector<bool> gate_dependence(const Suite& suite) {
+  const BenchPlan plan = expand_suite(suite, {"oracle"}, suite.seed);
+  std::vector<bool> out;
+  for (const BenchCase& c : plan.cases) {
+    const World& world = plan.maps[c.map].world;
+    Env env(world, c.task);
+    for (uint64_t attempt = 0; attempt < 10000; ++attempt) {
+      env.reset(derive_seed(c.seed, attempt));
+      if (env.state().progress < c.task.size()) break;
+    }
+    const Vec2 start = env.state().position;
+    const OraclePath open = plan_oracle(world.with_gates(~OpenGates{0}), start, c.task);
+    const OraclePath closed = plan_oracle(world.with_gates(0), start, c.task);
+    REQUIRE(open.found);
+    REQUIRE(closed.found);
+    out.push_back(closed.length - open.length >= 0.1);
+  }
+  return out;
+}
+
+TEST_CASE("the gates suite: the oracle's best route depends on a gate for most tasks") {
+  Suite suite = load_suite("gates");
+  CHECK(suite.maps.size() >= 20);
+  if (test::small_workload()) suite.maps.resize(4);
+  const std::vector<bool> dep = gate_dependence(suite);
+  const auto depends = std::count(dep.begin(), dep.end(), true);
+  MESSAGE("gates suite: " << depends << " of " << dep.size() << " tasks depend on a gate");
+  CHECK(depends * 2 > static_cast<long>(dep.size()));  // most (the whole suite: 55 of 72)
 }

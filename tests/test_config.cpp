@@ -144,7 +144,8 @@ TEST_CASE("map.* and train.* are declared once, with their defaults inside their
   const Level2TrainParams tp2;
   const std::vector<std::pair<std::string, double>> defaults = {
       {"map.width", mp.width}, {"map.height", mp.height}, {"map.regions", mp.num_regions},
-      {"map.obstacles", mp.num_obstacles}, {"map.circle_fraction", mp.circle_fraction}, {"train.steps", tp.steps},
+      {"map.obstacles", mp.num_obstacles}, {"map.circle_fraction", mp.circle_fraction}, {"map.gates", mp.num_gates},
+      {"train.steps", tp.steps},
       {"train.sequences", tp.exploration.sequences}, {"train.lr", tp.lr}, {"train.head_steps", tp.head_steps},
       {"train.polish_steps", tp.polish_steps}, {"train.probe_steps", tp.probe_steps},
       {"train.distance_steps", tp2.distance_steps}, {"train.level2_steps", tp2.steps},

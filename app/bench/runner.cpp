@@ -71,7 +71,7 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
   Env env(map.world, c.task, ep);
   const Vec2 start = case_start(env, c);
   Observation obs = env.reset(c.seed, start);
-  const OraclePath oracle = plan_oracle(map.world, start, c.task);
+  const OraclePath oracle = plan_oracle(map.world.with_gates(env.state().open_gates), start, c.task);  // this episode's gates
   if (!oracle.found)
     throw std::runtime_error("the oracle found no path for " + task_to_string(c.task) + " on map " + map.name);
 

@@ -102,7 +102,7 @@ void read_maps(const JsonReader& rd, const Json& j, Suite& s) {
 }
 
 void read_map_params(const JsonReader& rd, const Json& j, MapParams& p) {
-  rd.object(j, "$.map_params", {"style", "width", "height", "regions", "obstacles"});
+  rd.object(j, "$.map_params", {"style", "width", "height", "regions", "obstacles", "gates"});
   if (j.contains("style")) {
     const ParamSpec& d = declared("map.style");
     const std::string name = rd.string(j["style"], "$.map_params.style", d.range_text());
@@ -115,6 +115,12 @@ void read_map_params(const JsonReader& rd, const Json& j, MapParams& p) {
   if (j.contains("regions")) p.num_regions = static_cast<int>(read_param(rd, j["regions"], "$.map_params.regions", "map.regions"));
   if (j.contains("obstacles"))
     p.num_obstacles = static_cast<int>(read_param(rd, j["obstacles"], "$.map_params.obstacles", "map.obstacles"));
+  if (j.contains("gates")) {
+    p.num_gates = static_cast<int>(read_param(rd, j["gates"], "$.map_params.gates", "map.gates"));
+    if (const std::string problem = map_params_problem(p); !problem.empty())
+      rd.refuse("$.map_params.gates", describe_json(j["gates"]) + " gates on an " + map_style_name(p.style) + " map",
+                R"("style": "maze" (gates are doors in a maze's walls) or no gates)");
+  }
 }
 
 SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::string& path) {
@@ -272,6 +278,7 @@ std::string write_suite(const Suite& s, const std::string& run, bool portable) {
   map_params["height"] = s.map_params.height;
   map_params["regions"] = s.map_params.num_regions;
   map_params["obstacles"] = s.map_params.num_obstacles;
+  if (s.map_params.num_gates > 0) map_params["gates"] = s.map_params.num_gates;  // left out at 0, as style
   Json doc = {{"format", kSuiteFormat}, {"name", s.name}, {"description", s.description}, {"maps", maps}, {"map_params", map_params}};
   if (!tasks.empty()) doc["tasks"] = tasks;  // absent when every map file lists its own (an empty array is refused)
   doc["task_seed"] = s.task_seed;

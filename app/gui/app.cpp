@@ -80,7 +80,7 @@ int configure(const GuiOptions& options, Session& session, const std::optional<s
     }
   } else {
     session.map_seed = options.map_seed.value_or(session.map_seed);
-    session.regenerate_map();
+    if (const std::string problem = session.regenerate_map(); !problem.empty()) std::fprintf(stderr, "hjepa gui: %s\n", problem.c_str());
   }
   if (options.task) {
     const std::string error = parse_task(*options.task, session.task);

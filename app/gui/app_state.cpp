@@ -182,7 +182,7 @@ void AppState::new_map() {
 }
 
 void AppState::regenerate_map() {
-  session.regenerate_map();
+  if (const std::string problem = session.regenerate_map(); !problem.empty()) message = problem;
   reset_episode();
   fit_pending = true;
 }
@@ -194,6 +194,10 @@ void AppState::append_task_color(Color c) {
   }
   session.task.colors.push_back(c);
   reset_episode();
+}
+
+void AppState::toggle_gate(int gate) {
+  message = session.set_gate_open(gate, !session.gate_open(gate));
 }
 
 void AppState::set_start(Vec2 p) {

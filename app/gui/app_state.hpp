@@ -56,6 +56,7 @@ struct AppState {
   void regenerate_map();    // same seed, current MapParams
   void append_task_color(Color c);
   void set_start(Vec2 p);
+  void toggle_gate(int gate);  // opens or closes the map's gate g in the current episode (shift+click, Simulation panel)
   // Runs the env at the chosen speed for a frame of `dt` seconds (auto reset included).
   void advance(double dt);
   // Starts background training on the current map; poll_training (every frame) installs the result.

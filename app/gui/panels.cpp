@@ -27,6 +27,27 @@ void place(ImVec2 pos, ImVec2 size) {
   ImGui::SetNextWindowSize(size, ImGuiCond_FirstUseEver);
 }
 
+// The map's gates in this episode, one checkbox each (ticked = closed); shift+click in the view does the same.
+void gate_list(AppState& app) {
+  const Session& s = app.session;
+  const int gates = s.world ? s.world->gate_count() : 0;
+  if (gates == 0 || !s.env) return;
+  ImGui::TextDisabled("gates (closed = ticked; shift+click one in the view)");
+  for (int g = 0; g < gates; ++g) {
+    const Obstacle& ob = s.world->obstacles[s.world->gate_obstacle(g)];
+    bool closed = !s.gate_open(g);
+    char label[64];
+    std::snprintf(label, sizeof label, "gate %d at (%.1f, %.1f)", g + 1, ob.center.x, ob.center.y);
+    if (ImGui::Checkbox(label, &closed)) app.toggle_gate(g);
+    char help[160];
+    std::snprintf(help, sizeof help,
+                  "Closed with probability %.2f at each reset (drawn from the episode seed); toggling changes this episode "
+                  "only: the agent perceives it through its range rays and by being blocked",
+                  ob.p_closed);
+    tooltip(help);
+  }
+}
+
 void simulation_panel(AppState& app) {
   Session& s = app.session;
   const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
@@ -71,6 +92,7 @@ void simulation_panel(AppState& app) {
     app.reset_episode();
   }
   tooltip("Seed of the episode: start point (unless set by right-click) and noise");
+  gate_list(app);
 
   // Step, progress and status are in the view's status line; here only why nothing runs.
   if (!s.env) {
@@ -189,6 +211,9 @@ void environment_panel(AppState& app) {
   declared_slider("map.regions", &m.num_regions, 6, 16);
   declared_slider("map.obstacles", &m.num_obstacles, 0, 60);
   declared_slider("map.circle_fraction", &m.circle_fraction, 0, 1, "%.2f");
+  ImGui::BeginDisabled(m.style != MapStyle::Maze && m.num_gates == 0);  // gates are doors in a maze's walls
+  declared_slider("map.gates", &m.num_gates, 0, kMapGatesMax);
+  ImGui::EndDisabled();
   ImGui::PopItemWidth();
   if (ImGui::Button("Regenerate map", ImVec2(-1, 0))) app.regenerate_map();
   tooltip("Generate the map for the current map seed with these settings, and restart the episode");

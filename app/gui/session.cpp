@@ -53,8 +53,17 @@ bool Session::on_map(Color c) const {
   return std::any_of(world->regions.begin(), world->regions.end(), [&](const Region& r) { return r.color == c; });
 }
 
-void Session::regenerate_map() {
-  set_world(generate_map(map_seed, map_params), "seed " + std::to_string(map_seed));
+std::string Session::regenerate_map() {
+  const std::string problem = map_params_problem(map_params);
+  if (problem.empty()) {
+    set_world(generate_map(map_seed, map_params), "seed " + std::to_string(map_seed));
+  } else if (!world) {  // at launch (saved settings) there must be a map: this one without gates, and the message says so
+    MapParams no_gates = map_params;
+    no_gates.num_gates = 0;
+    set_world(generate_map(map_seed, no_gates), "seed " + std::to_string(map_seed));
+    return problem + " (generated without gates)";
+  }
+  return problem;
 }
 
 void Session::set_world(World w, std::string source) {
@@ -190,7 +199,7 @@ void Session::reset_episode() {
     return;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  reference = plan_oracle(*world, env->state().position, task, env->state().progress, oracle_params.oracle);
+  reference = plan_oracle(world->with_gates(env->state().open_gates), env->state().position, task, env->state().progress, oracle_params.oracle);
   last_plan_ms = ms_since(t0);
   agent->reset(obs);
   trail.push_back(env->state().position);
@@ -211,6 +220,19 @@ void Session::apply_env_params() {
   agent->reset(obs);
   status = kept_status;
   if (status == EpisodeStatus::Running && env->done()) status = EpisodeStatus::Truncated;
+}
+
+std::string Session::set_gate_open(int gate, bool open) {
+  if (!env) return "no episode is running";
+  EnvState s = env->state();
+  try {
+    env->set_gate_open(s, gate, open);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  env->set_state(s);
+  reference = plan_oracle(world->with_gates(s.open_gates), s.position, task, s.progress, oracle_params.oracle);
+  return "";
 }
 
 void Session::apply_agent_params() {

@@ -108,8 +108,9 @@ struct Session {
   // set_run_config changes only the fields (apply_* makes them take effect).
   RunConfig run_config() const;
   void set_run_config(const RunConfig& c);
-  // Generates the map from map_seed and map_params; keeps the task.
-  void regenerate_map();
+  // Generates the map from map_seed and map_params; keeps the task. Returns "" or why map_params were
+  // refused (map_params_problem: the map is kept, or at launch generated without gates).
+  std::string regenerate_map();
   void set_world(World w, std::string source);
   // Rebuilds env and agent from the current params and starts an episode (episode_seed, start).
   void reset_episode();
@@ -118,6 +119,11 @@ struct Session {
   void apply_agent_params();
   // One env step; no-op when no episode is running.
   void step_once();
+  // Gates of the current episode (the map's gate g, drawn at reset): open or not, and the app's toggle,
+  // which changes the episode's state (the agents perceive it through the env; the oracle agent, privileged,
+  // and the reference path replan). Returns "" or why not (no episode, closing on the agent).
+  bool gate_open(int gate) const { return env && ((env->state().open_gates >> gate) & 1u); }
+  std::string set_gate_open(int gate, bool open);
   bool running() const { return env && status == EpisodeStatus::Running; }
   // What the agent believes and planned (empty when there is no agent).
   AgentTrace agent_trace() const { return agent ? agent->trace() : AgentTrace{}; }

@@ -9,6 +9,18 @@ namespace hjepa {
 namespace {
 
 bool ctrl_held() { return sf::Keyboard::isKeyPressed(sf::Keyboard::LControl) || sf::Keyboard::isKeyPressed(sf::Keyboard::RControl); }
+bool shift_held() { return sf::Keyboard::isKeyPressed(sf::Keyboard::LShift) || sf::Keyboard::isKeyPressed(sf::Keyboard::RShift); }
+
+// The gate within `reach` units of p (walls are thin), or -1.
+int gate_at(const World& world, Vec2 p, double reach) {
+  int gate = 0;
+  for (const Obstacle& ob : world.obstacles) {
+    if (!ob.is_gate()) continue;
+    if (p.x > ob.min.x - reach && p.x < ob.max.x + reach && p.y > ob.min.y - reach && p.y < ob.max.y + reach) return gate;
+    ++gate;
+  }
+  return -1;
+}
 
 }  // namespace
 
@@ -80,7 +92,9 @@ void ViewInput::press(const sf::Event::MouseButtonEvent& b) {
   if (b.button == sf::Mouse::Right) {
     app_.set_start(w);
   } else if (b.button == sf::Mouse::Left) {
-    if ((ctrl_held() || app_.pick_mode) && world.in_bounds(w)) {
+    if (const int gate = shift_held() ? gate_at(world, w, 8 / app_.camera.pixels_per_unit) : -1; gate >= 0) {
+      app_.toggle_gate(gate);
+    } else if ((ctrl_held() || app_.pick_mode) && world.in_bounds(w)) {
       app_.append_task_color(world.color_at(w));
     } else {
       dragging_ = true;

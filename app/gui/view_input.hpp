@@ -1,6 +1,7 @@
 // Keyboard shortcuts and mouse input of the world view, for the events Dear ImGui does not want
 // (io.WantCaptureKeyboard / io.WantCaptureMouse): Space/S/R/N/F/F12, wheel zoom about the cursor,
-// left-drag pan, ctrl+click or pick mode to append a region's colour, right-click to set the start.
+// left-drag pan, ctrl+click or pick mode to append a region's colour, right-click to set the start,
+// shift+click on a gate to open or close it in this episode.
 #pragma once
 #include <SFML/Graphics/RenderWindow.hpp>
 #include <SFML/Window/Event.hpp>

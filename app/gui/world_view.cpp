@@ -170,6 +170,22 @@ void draw_plan(ImDrawList& list, const Camera& camera, const Session& session, c
   }
 }
 
+// Gates by the episode's state: a closed one filled (amber, unlike the grey obstacles), an open one
+// only outlined where it would close.
+void draw_gates(ImDrawList& list, const Camera& camera, const Session& session) {
+  int gate = 0;
+  for (const Obstacle& ob : session.world->obstacles) {
+    if (!ob.is_gate()) continue;
+    const ImVec2 lo = to_im(camera.to_screen({ob.min.x, ob.max.y})), hi = to_im(camera.to_screen({ob.max.x, ob.min.y}));
+    if (session.gate_open(gate++)) {
+      list.AddRect(lo, hi, IM_COL32(170, 110, 30, 240), 0, 0, 2.5f);
+    } else {
+      list.AddRectFilled(lo, hi, IM_COL32(150, 95, 30, 255));
+      list.AddRect(lo, hi, IM_COL32(30, 31, 36, 255), 0, 0, 1.5f);
+    }
+  }
+}
+
 }  // namespace
 
 void WorldView::rebuild(const World& world) {
@@ -183,6 +199,7 @@ void WorldView::rebuild(const World& world) {
   obstacle_fill_.clear();
   const sf::Color grey = sf_color(palette::kObstacle);
   for (const Obstacle& ob : world.obstacles) {
+    if (ob.is_gate()) continue;  // drawn each frame by the episode's state (draw_gates)
     if (ob.kind == Obstacle::Kind::Box) {
       add_triangle(obstacle_fill_, ob.min, {ob.max.x, ob.min.y}, ob.max, grey);
       add_triangle(obstacle_fill_, ob.min, ob.max, {ob.min.x, ob.max.y}, grey);
@@ -232,6 +249,7 @@ void WorldView::add_static_overlays(ImDrawList& list, const Camera& camera, cons
   list.AddRect(to_im(map_lo), to_im(map_hi), IM_COL32(15, 15, 20, 255), 0, 0, 2.f);
 
   for (const Obstacle& ob : world.obstacles) {
+    if (ob.is_gate()) continue;
     if (ob.kind == Obstacle::Kind::Circle) {
       const float r = static_cast<float>(ob.radius) * ppu;
       list.AddCircle(to_im(camera.to_screen(ob.center)), r, IM_COL32(30, 31, 36, 255), circle_segments(r), 1.5f);
@@ -323,6 +341,7 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
     for (Vec2 p : cells_[hovered_region].points) points_.push_back(to_im(camera.to_screen(p)));
     list.AddPolyline(points_.data(), static_cast<int>(points_.size()), IM_COL32(255, 255, 255, 230), ImDrawFlags_Closed, 3.f);
   }
+  draw_gates(list, camera, session);
   if (session.start) {
     const ImVec2 s = to_im(camera.to_screen(*session.start));
     list.AddLine(ImVec2(s.x - 6, s.y - 6), ImVec2(s.x + 6, s.y + 6), IM_COL32(20, 20, 20, 230), 2.5f);
@@ -367,7 +386,7 @@ void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Sess
   if (overlays.help) {
     const char* help =
         "Space play/pause   S step   R reset   N new map   F fit   F12 screenshot   "
-        "wheel zoom   drag pan   right-click start   ctrl+click add colour";
+        "wheel zoom   drag pan   right-click start   ctrl+click add colour   shift+click gate";
     const float size = fonts.label->FontSize;
     const ImVec2 p(camera.viewport.left + 16, camera.viewport.top + camera.viewport.height - size - 12);
     if (help_font_ != fonts.label) {  // the line never changes: measure it once

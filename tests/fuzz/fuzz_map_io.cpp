@@ -30,6 +30,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(map_from_json(map_to_json(world), "round trip").fingerprint() == world.fingerprint());
   Env env(world, Task{{world.regions[0].color}}, EnvParams{});
   env.reset(1);
-  for (int k = 0; k < 8 && !env.done(); ++k) require(world.is_free(env.step(0.8 * k).info.true_position));
+  for (int k = 0; k < 8 && !env.done(); ++k) require(world.is_free(env.step(0.8 * k).info.true_position, env.state().open_gates));
   return 0;
 }

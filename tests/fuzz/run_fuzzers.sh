@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for SECONDS with a seed corpus:
-# the map files in assets/maps, the suites in assets/suites, the configs in tests/fuzz/corpus/config,
+# the map files in assets/maps and tests/fuzz/corpus/map (gates), the suites in assets/suites, the configs in tests/fuzz/corpus/config,
 # a small saved model, and every regression input already in tests/data/fuzz/. New crashes are
 # written to BUILD/fuzz-work/crashes/<target>/; copy each one to tests/data/fuzz/<reader>/ (the
 # doctest suites replay those files) and fix the bug.
@@ -19,7 +19,7 @@ cmake --build "$build" -j2 --target "${targets[@]}" make_model_seed
 work=$build/fuzz-work
 rm -rf "$work/seeds"
 mkdir -p "$work/seeds"/{fuzz_map_io,fuzz_config,fuzz_suite,fuzz_model_file}
-cp "$src"/assets/maps/*.json "$work/seeds/fuzz_map_io/"
+cp "$src"/assets/maps/*.json "$src"/tests/fuzz/corpus/map/*.json "$work/seeds/fuzz_map_io/"
 cp "$src"/assets/suites/*.json "$work/seeds/fuzz_suite/"
 cp "$src"/tests/fuzz/corpus/config/* "$work/seeds/fuzz_config/"
 "$build/tests/fuzz/make_model_seed" "$work/seeds/fuzz_model_file/small.hjepa"

@@ -35,6 +35,13 @@ echo "{$map_head, $regions, \"obstacles\": [{\"type\": \"box\", \"min\": [12, 2]
 echo "{$map_head, $regions, \"obstacles\": [{\"type\": \"triangle\", \"center\": [10, 2]}]}" > unknown_obstacle.json
 echo "{$map_head, $regions, \"obstacles\": [{\"type\": \"box\", \"min\": [9, -1], \"max\": [11, 11]}]}" > split_map.json
 echo "{$map_head, $regions, \"obstacles\": [], \"obstacles\": []}" > duplicate_key.json
+gate_wall='{"type": "box", "min": [9, 0], "max": [11, 4]}, {"type": "box", "min": [9, 6], "max": [11, 8]}'
+echo "{$map_head, $regions, \"obstacles\": [$gate_wall, {\"type\": \"box\", \"min\": [9, 4], \"max\": [11, 6], \"p_closed\": 0}]}" > gate_zero.json
+echo "{$map_head, $regions, \"obstacles\": [$gate_wall, {\"type\": \"box\", \"min\": [9, 4], \"max\": [11, 6], \"p_closed\": 1}]}" > gate_one.json
+echo "{$map_head, $regions, \"obstacles\": [$gate_wall, {\"type\": \"box\", \"min\": [9, 4], \"max\": [11, 6], \"p_closed\": -0.2}]}" > gate_negative.json
+echo "{$map_head, $regions, \"obstacles\": [$gate_wall, {\"type\": \"box\", \"min\": [9, 4], \"max\": [11, 6], \"p_closed\": \"half\"}]}" > gate_not_number.json
+echo "{$map_head, $regions, \"obstacles\": [{\"type\": \"circle\", \"center\": [10, 5], \"radius\": 1, \"p_closed\": 0.5}]}" > gate_circle.json
+echo "{$map_head, $regions, \"obstacles\": [{\"type\": \"box\", \"min\": [9, 0], \"max\": [11, 4]}, {\"type\": \"box\", \"min\": [9, 6], \"max\": [11, 10]}, {\"type\": \"box\", \"min\": [9, 4], \"max\": [11, 6], \"p_closed\": 0.5}]}" > gate_only_door.json
 
 suite_head='"format": "hjepa-suite/1", "maps": {"seeds": [3]}'
 echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"max_steps\": 20, \"train\": {\"steps\": 20, \"sequences\": 10, \"polish_steps\": 20, \"head_steps\": 20, \"probe_steps\": 20, \"heldout_sequences\": 10}}" > tiny.json
@@ -51,6 +58,7 @@ echo '{"format": "hjepa-suite/1", "maps": {"files": ["two_colours.json"]}, "task
 echo '{"format": "hjepa-suite/1", "maps": {"seeds": [3]}}' > suite_no_tasks.json
 echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"map_params\": {\"regions\": 40}}" > suite_regions.json
 echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"map_params\": {\"style\": \"rooms\"}}" > suite_style.json
+echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"map_params\": {\"gates\": 2}}" > suite_gates.json
 echo '{"agent": {"belief": {"gain": 2}}}' > config_range.json
 echo '{"agent": {"planner": {"horizons": 3}}}' > config_unknown.json
 echo '{"agent": {"planner": {"type": 3}}}' > config_type.json
@@ -132,7 +140,8 @@ case_row "start not finite" "run --map-seed 1 --task red --agent oracle --start 
 table_head "Map files (--map FILE)"
 for f in missing.json a_directory not_json.json wrong_format.json no_regions.json unknown_field.json negative_size.json \
          too_large.json string_size.json unknown_colour.json site_outside.json repeated_site.json one_region.json \
-         site_in_obstacle.json zero_radius.json inverted_box.json unknown_obstacle.json split_map.json duplicate_key.json; do
+         site_in_obstacle.json zero_radius.json inverted_box.json unknown_obstacle.json split_map.json duplicate_key.json \
+         gate_zero.json gate_one.json gate_negative.json gate_not_number.json gate_circle.json gate_only_door.json; do
   case_row "${f%.json}" "run --map $f --task red --agent oracle"
 done
 
@@ -158,6 +167,9 @@ case_row "too wide (map files allow 200)" "map --map-seed 1 --out x.json --width
 case_row "too narrow" "map --map-seed 1 --out x.json --height 1"
 case_row "unknown map style" "map --map-seed 1 --out x.json --style labyrinth"
 case_row "a style for a map file" "run --map two_colours.json --style maze --task red --agent oracle"
+case_row "gates on an open map" "map --map-seed 1 --out x.json --gates 2"
+case_row "too many gates" "map --map-seed 1 --out x.json --style maze --gates 40"
+case_row "gates for a map file" "run --map two_colours.json --gates 1 --task red --agent oracle"
 
 table_head "train"
 case_row "no output" "train --map-seed 1"
@@ -181,6 +193,7 @@ case_row "wrong format tag" "bench --suite suite_format.json"
 case_row "no tasks" "bench --suite suite_no_tasks.json"
 case_row "map params out of range" "bench --suite suite_regions.json"
 case_row "unknown map style" "bench --suite suite_style.json"
+case_row "gates on an open map" "bench --suite suite_gates.json"
 case_row "map file missing" "bench --suite suite_missing_map.json"
 case_row "colour not on a map file" "bench --suite suite_absent_colour.json"
 

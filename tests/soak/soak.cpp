@@ -134,7 +134,7 @@ long run_episode(const World& world, const Task& task, const EnvParams& e, const
     const double heading = agent->act(obs);
     check(std::isfinite(heading), agent->name() + " returned a non-finite heading", totals);
     r = env.step(std::isfinite(heading) ? heading : 0.0);
-    check(world.is_free(r.info.true_position), "the agent stands inside an obstacle", totals);
+    check(world.is_free(r.info.true_position, env.state().open_gates), "the agent stands inside an obstacle", totals);
     obs = r.obs;
     ++steps;
   }

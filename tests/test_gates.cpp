@@ -1,0 +1,239 @@
+// Gates (issue 18, the world's part): boxes present in an episode with probability p_closed. Map
+// files (round trip, refusals at the field's path, connectivity with every gate closed), the env's
+// draw (per seed, frequency near p, nothing drawn on gate-less maps), ray casts and motion that see
+// the episode's gates, the app's toggle, and the oracle and the oracle agent on both states.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+#include "agent/oracle_agent.hpp"
+#include "sim/env.hpp"
+#include "sim/map_gen.hpp"
+#include "sim/map_io.hpp"
+#include "sim/oracle.hpp"
+
+using namespace hjepa;
+using nlohmann::json;
+
+namespace {
+
+// 30 x 20: a wall at x = 14..16 with a gated door at y = 8..10 and a gap at the top (y > 17), the
+// way round. red | blue meet at x = 15.
+const char* const kGatedMap = R"({"format": "hjepa-map/1", "size": [30, 20],
+  "regions": [{"site": [5, 9], "color": "red"}, {"site": [25, 9], "color": "blue"}],
+  "obstacles": [{"type": "box", "min": [14, 0], "max": [16, 8]},
+                {"type": "box", "min": [14, 8], "max": [16, 10], "p_closed": 0.3},
+                {"type": "box", "min": [14, 10], "max": [16, 17]}]})";
+
+World gated() { return map_from_json(kGatedMap, "gated.json"); }
+
+EnvParams exact() {
+  EnvParams p;
+  p.noise_motion = p.noise_perception = p.noise_range = 0;
+  return p;
+}
+
+std::string refusal_of(const json& map) {
+  try {
+    map_from_json(map.dump(), "g.json");
+  } catch (const MapError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+constexpr OpenGates kOpen = 1, kClosed = 0;
+
+}  // namespace
+
+TEST_CASE("map files: p_closed reads, writes back exactly, and changes the fingerprint only of gates") {
+  const World w = gated();
+  REQUIRE(w.gate_count() == 1);
+  CHECK(w.gate_obstacle(0) == 1);
+  CHECK(w.gate_obstacle(1) == -1);
+  CHECK(w.obstacles[1].p_closed == 0.3);
+  const std::string text = map_to_json(w);
+  CHECK(has(text, R"("p_closed": 0.3)"));
+  const World back = map_from_json(text, "back.json");
+  CHECK(back.obstacles[1].p_closed == 0.3);
+  CHECK(back.fingerprint() == w.fingerprint());
+  CHECK(map_to_json(back) == text);
+
+  World plain = w;
+  plain.obstacles[1].p_closed = 0;
+  CHECK(plain.fingerprint() != w.fingerprint());
+  CHECK_FALSE(has(map_to_json(plain), "p_closed"));  // a plain box is written as before
+  CHECK(plain.with_gates(kOpen).fingerprint() == plain.fingerprint());
+  CHECK(w.with_gates(kClosed).fingerprint() == plain.fingerprint());  // every gate closed: plain boxes
+  CHECK(w.with_gates(kOpen).obstacles.size() == 2);
+}
+
+TEST_CASE("map files: bad gate values are refused at the field's path") {
+  const json base = json::parse(kGatedMap);
+  const std::string path = "g.json: $.obstacles[1].p_closed: ";
+  for (const json& bad : {json(0), json(1), json(-0.5), json(1.5), json("0.5"), json(nullptr), json::array()}) {
+    json m = base;
+    m["obstacles"][1]["p_closed"] = bad;
+    const std::string message = refusal_of(m);
+    CAPTURE(message);
+    CHECK(message.rfind(path, 0) == 0);
+    CHECK(has(message, "; expected a probability 0 < p_closed < 1"));
+  }
+  json circle = base;
+  circle["obstacles"].push_back(json::parse(R"({"type": "circle", "center": [5, 15], "radius": 1, "p_closed": 0.5})"));
+  const std::string message = refusal_of(circle);
+  CHECK(message.rfind("g.json: $.obstacles[3].p_closed: a gate on a circle; expected gates to be boxes", 0) == 0);
+
+  World built = gated();  // the generator's path: validate_world
+  built.obstacles[0].p_closed = 1;
+  CHECK(validate_world(built).rfind("$.obstacles[0].p_closed: 1 is not strictly between 0 and 1", 0) == 0);
+}
+
+TEST_CASE("map files: free space must stay connected with every gate closed") {
+  json m = json::parse(kGatedMap);
+  m["obstacles"][2]["max"] = {16, 20};  // no way round: the gate is the only door
+  CHECK(refusal_of(m) ==
+        "g.json: $.obstacles: free space is split into 2 unconnected parts with every gate closed; expected every "
+        "free point reachable from every other with every gate closed (a gate is a door with another way round)");
+}
+
+TEST_CASE("the env draws the gates from the episode seed, apart from the noise stream") {
+  const World w = gated();
+  World plain = w;
+  plain.obstacles[1].p_closed = 0;
+  Env env(w, Task{{Color::Blue}});
+  Env plain_env(plain, Task{{Color::Blue}});
+  int closed = 0;
+  const int episodes = 2000;
+  for (uint64_t seed = 0; seed < episodes; ++seed) {
+    EnvState a, b, c;
+    env.start_state(a, seed);
+    env.start_state(b, seed);
+    plain_env.start_state(c, seed);
+    CHECK(a.open_gates == b.open_gates);  // same seed, same gates
+    CHECK(a.open_gates <= 1);
+    CHECK(c.open_gates == 0);             // a gate-less map draws nothing ...
+    CHECK(a.position == c.position);      // ... and the gates change neither the start ...
+    CHECK(a.rng.s[0] == c.rng.s[0]);      // ... nor the noise stream
+    closed += a.open_gates == 0;
+  }
+  CHECK(closed / double(episodes) == doctest::Approx(0.3).epsilon(0.15));  // 3 s.e. is 0.03
+}
+
+TEST_CASE("ray casts and motion are blocked by a closed gate and not by an open one") {
+  const World w = gated();
+  const Vec2 east{1, 0};
+  CHECK(w.raycast({10, 9}, east, 50, kClosed) == doctest::Approx(4));
+  CHECK(w.raycast({10, 9}, east, 50, kOpen) == doctest::Approx(20));  // through the door to x = 30
+  CHECK_FALSE(w.segment_free({10, 9}, {20, 9}, kClosed));
+  CHECK(w.segment_free({10, 9}, {20, 9}, kOpen));
+  CHECK_FALSE(w.is_free({15, 9}));
+  CHECK(w.is_free({15, 9}, kOpen));
+
+  Env env(w, Task{{Color::Blue}}, exact());
+  EnvState s;
+  env.start_state(s, 1, Vec2{13.5, 9});
+  for (const bool open : {false, true}) {
+    env.set_gate_open(s, 0, open);
+    EnvState t = s;
+    const StepResult r = env.step(t, 0);
+    CHECK(r.info.true_position.x == doctest::Approx(open ? 14.5 : 14.0).epsilon(1e-6));
+    CHECK(r.obs.ranges[0] == doctest::Approx(open ? 5.0f : 0.0f).epsilon(1e-4));  // ray 0 looks east
+  }
+}
+
+TEST_CASE("the app's toggle: bad gates and closing on the agent are refused") {
+  const World w = gated();
+  Env env(w, Task{{Color::Blue}}, exact());
+  EnvState s;
+  env.start_state(s, 1, Vec2{10, 9});
+  env.set_gate_open(s, 0, true);
+  CHECK(s.open_gates == 1);
+  env.set_gate_open(s, 0, false);
+  CHECK(s.open_gates == 0);
+  CHECK_THROWS_AS(env.set_gate_open(s, 1, true), std::invalid_argument);
+  CHECK_THROWS_AS(env.set_gate_open(s, -1, true), std::invalid_argument);
+  env.set_gate_open(s, 0, true);
+  s.position = {15, 9};  // in the doorway
+  CHECK_THROWS_WITH_AS(env.set_gate_open(s, 0, false), doctest::Contains("standing in its doorway"), std::invalid_argument);
+  CHECK(s.open_gates == 1);
+}
+
+TEST_CASE("the oracle plans on the episode's gates; the oracle agent follows them and replans on a toggle") {
+  const World w = gated();
+  const Task task{{Color::Blue}};
+  const OraclePath open = plan_oracle(w.with_gates(kOpen), {10, 9}, task);
+  const OraclePath closed = plan_oracle(w.with_gates(kClosed), {10, 9}, task);
+  REQUIRE(open.found);
+  REQUIRE(closed.found);
+  CHECK(open.length == doctest::Approx(5).epsilon(0.01));  // straight to x = 15, in the doorway
+  CHECK(closed.length > 9.5);                               // round the top of the wall
+  for (size_t k = 1; k < closed.points.size(); ++k) CHECK(w.segment_free(closed.points[k - 1], closed.points[k], kClosed));
+  CHECK_FALSE(w.segment_free(open.points.front(), open.points.back(), kClosed));
+
+  Env env(w, task, exact());
+  for (const bool gate_open : {true, false}) {
+    env.reset(1, Vec2{10, 9});
+    EnvState s = env.state();
+    env.set_gate_open(s, 0, gate_open);
+    env.set_state(s);
+    OracleAgent agent(env);
+    Observation obs;
+    agent.reset(obs);
+    CHECK(agent.path().length == doctest::Approx((gate_open ? open : closed).length).epsilon(1e-9));
+    int steps = 0;
+    while (!env.done()) obs = env.step(agent.act(obs)).obs, ++steps;
+    CHECK(env.state().progress == 1);
+    CHECK(steps >= oracle_steps((gate_open ? open : closed).length, 1.0));
+    CHECK(steps <= oracle_steps((gate_open ? open : closed).length, 1.0) + 1);  // x = 15 itself is red (ties go to region 0)
+  }
+
+  // Closed after the plan went through the door: the agent sees the new state and goes round.
+  env.reset(1, Vec2{10, 9});
+  EnvState s = env.state();
+  env.set_gate_open(s, 0, true);
+  env.set_state(s);
+  OracleAgent agent(env);
+  Observation obs;
+  agent.reset(obs);
+  obs = env.step(agent.act(obs)).obs;
+  s = env.state();
+  env.set_gate_open(s, 0, false);
+  env.set_state(s);
+  const int replans = agent.replans();
+  while (!env.done()) obs = env.step(agent.act(obs)).obs;
+  CHECK(agent.replans() > replans);
+  CHECK(env.state().progress == 1);
+  CHECK(env.state().step <= oracle_steps(closed.length, 1.0) + 4);
+}
+
+TEST_CASE("the generator: map.gates doors off the rooms' spanning tree, connected with every gate closed") {
+  MapParams mp;
+  mp.style = MapStyle::Maze;
+  mp.num_obstacles = 8;
+  const World plain = generate_map(3007, mp);
+  mp.num_gates = 4;
+  const World gated = generate_map(3007, mp);
+  CHECK(plain.gate_count() == 0);
+  REQUIRE(gated.gate_count() >= 1);
+  CHECK(gated.gate_count() <= 4);
+  CHECK(validate_world(gated).empty());  // connected with every gate closed, among the rest
+  // The gates come last: the same map otherwise, and each gate fills a door of the gate-less map.
+  REQUIRE(gated.obstacles.size() == plain.obstacles.size() + gated.gate_count());
+  for (size_t k = 0; k < plain.obstacles.size(); ++k) CHECK(gated.obstacles[k].min == plain.obstacles[k].min);
+  CHECK(gated.fingerprint() != plain.fingerprint());
+  for (int g = 0; g < gated.gate_count(); ++g) {
+    const Obstacle& gate = gated.obstacles[gated.gate_obstacle(g)];
+    CHECK(gate.p_closed == 0.5);
+    CHECK(plain.is_free(gate.center));
+  }
+  CHECK(map_params_problem(mp).empty());
+  mp.style = MapStyle::Open;
+  CHECK(map_params_problem(mp) ==
+        "map.gates 4 on an open map; expected map.style maze (gates are doors in a maze's walls) or map.gates 0");
+  CHECK_THROWS_AS(generate_map(1, mp), std::invalid_argument);
+}

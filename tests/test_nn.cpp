@@ -12,6 +12,7 @@
 #include <string>
 
 #include "agent/nn/activation.hpp"
+#include "agent/nn/gemm.hpp"
 #include "agent/nn/linear.hpp"
 #include "agent/nn/loss.hpp"
 #include "agent/nn/mlp.hpp"
@@ -211,6 +212,56 @@ TEST_CASE("MLP: cached, cache-free and allocation-free forward agree; sizes and 
   Eigen::Index total = 0;
   for (const Parameter<float>* p : counted.params()) total += p->size();
   CHECK(total == counted.num_parameters());
+}
+
+TEST_CASE("gemm: the float kernel equals Eigen's product at every edge of its blocking") {
+  // Row counts around the 16-row registers and 64-row blocks, column counts around the 4-column
+  // blocks, an inner size of 1; Y = A X, Y += A X and Y += A Xᵀ (X read through strides).
+  Rng rng(17);
+  auto uniform = [&](Eigen::Index r, Eigen::Index c) {
+    Eigen::MatrixXf m(r, c);
+    for (Eigen::Index j = 0; j < c; ++j)
+      for (Eigen::Index i = 0; i < r; ++i) m(i, j) = static_cast<float>(rng.uniform(-1, 1));
+    return m;
+  };
+  for (Eigen::Index M : {1, 15, 16, 17, 18, 64, 65, 82, 130})
+    for (Eigen::Index K : {1, 16, 82})
+      for (Eigen::Index N : {1, 3, 4, 5, 8, 9, 128}) {
+        CAPTURE(M);
+        CAPTURE(K);
+        CAPTURE(N);
+        const Eigen::MatrixXf a = uniform(M, K), x = uniform(K, N), xt = x.transpose(), y0 = uniform(M, N);
+        const Eigen::MatrixXf want = a * x;
+        const float tol = 1e-5f * static_cast<float>(K);
+        Eigen::MatrixXf y;
+        gemm_into(a, x, y);
+        REQUIRE(y.rows() == M);
+        REQUIRE(y.cols() == N);
+        CHECK((y - want).cwiseAbs().maxCoeff() <= tol);
+        y = y0;
+        gemm_add(a, x, y);
+        CHECK((y - (y0 + want)).cwiseAbs().maxCoeff() <= tol);
+        y = y0;
+        gemm_add_transposed(a, xt, y);
+        CHECK((y - (y0 + want)).cwiseAbs().maxCoeff() <= tol);
+      }
+}
+
+TEST_CASE("MLP: backward_input with stored transposes equals the plain one (float)") {
+  Rng rng(23);
+  const MLP<float> net({82, 64, 64, 64, 16}, Activation::GELU, rng, "p");
+  Eigen::MatrixXf x(82, 8), dy(16, 8);
+  for (Eigen::Index j = 0; j < 8; ++j) {
+    for (Eigen::Index i = 0; i < 82; ++i) x(i, j) = static_cast<float>(rng.normal());
+    for (Eigen::Index i = 0; i < 16; ++i) dy(i, j) = static_cast<float>(rng.normal());
+  }
+  MLPCache<float> cache;
+  net.forward(x, cache);
+  std::vector<Eigen::MatrixXf> transposed, scratch;
+  net.transposed_weights(transposed);
+  const Eigen::MatrixXf plain = net.backward_input(dy, cache);
+  const Eigen::MatrixXf& stored = net.backward_input(dy, cache, transposed, scratch);
+  CHECK((plain - stored).cwiseAbs().maxCoeff() <= 1e-5f * (1 + plain.cwiseAbs().maxCoeff()));
 }
 
 TEST_CASE("float and double give close outputs from the same seed") {

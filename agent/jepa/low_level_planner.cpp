@@ -26,7 +26,7 @@ MatF initial_candidates(const std::vector<float>& warm, int H, int R, Rng& rng) 
 }  // namespace
 
 void Planner::finish(const Level1& model, const MatF& s0, const MatF& candidates, const std::vector<float>& costs,
-                     const PlanCostSpec<float>& sp, PlanResult& out) {
+                     const PlanCostSpec<float>& sp, PlanResult& out, const std::vector<MatF>* latents) {
   const int best = static_cast<int>(std::min_element(costs.begin(), costs.end()) - costs.begin());
   const int H = static_cast<int>(candidates.rows());
   out.headings.resize(H);
@@ -34,12 +34,15 @@ void Planner::finish(const Level1& model, const MatF& s0, const MatF& candidates
   out.cost = costs[best];
   out.candidate_headings = candidates;
   out.candidate_costs = costs;
-  std::vector<float> c1;
-  std::vector<MatF> lat;
-  MatF one(H, 1);
-  one.col(0) = candidates.col(best);
-  plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, one, sp, c1, nullptr, &lat);
-  out.latents = lat;
+  if (latents) {
+    out.latents.resize(latents->size());
+    for (size_t t = 0; t < latents->size(); ++t) out.latents[t] = (*latents)[t].col(best);
+  } else {
+    std::vector<float> c1;
+    MatF one(H, 1);
+    one.col(0) = candidates.col(best);
+    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, one, sp, c1, nullptr, &out.latents);
+  }
   warm_ = out.headings;
 }
 
@@ -49,24 +52,25 @@ PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF
   MatF theta = initial_candidates(warm_, H, R, rng_), g, m = MatF::Zero(H, R), v = MatF::Zero(H, R);
   std::vector<float> costs;
   const float b1 = 0.9f, b2 = 0.999f, lr = static_cast<float>(params.lr);
+  work_.prepare(model.predictor, model.colour_head);
   for (int it = 1; it <= params.iterations; ++it) {
     plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, &g, nullptr, &work_);
     const float c1 = 1 - std::pow(b1, it), c2 = 1 - std::pow(b2, it);
     nn::adam_update<float>(theta, m, v, g, lr, b1, b2, c1, c2, 1e-6f);
   }
-  plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, nullptr, nullptr, &work_);
+  std::vector<MatF> latents;
+  plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, nullptr, &latents, &work_);
   PlanResult out;
-  finish(model, s0, theta, costs, sp, out);
+  finish(model, s0, theta, costs, sp, out, &latents);
   return out;
 }
 
-// Per iteration a forward and backward over R columns; then the final forward over R, and finish()'s
-// rollout of the chosen column.
+// Per iteration a forward and backward over R columns; then the final forward over R (finish() takes
+// the chosen column's latents from it).
 double GradientPlanner::multiply_adds(const Level1& m, bool colour) const {
   const int H = params.horizon, R = params.restarts;
   return params.iterations * plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, R, colour, true) +
-         plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, R, colour, false) +
-         plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, 1, colour, false);
+         plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, R, colour, false);
 }
 
 // Per iteration a forward over the samples; then finish()'s rollout of the chosen column.

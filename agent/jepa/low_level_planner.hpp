@@ -49,8 +49,10 @@ class Planner {
   PlanCostSpec<float> spec(const MatF* goal, int colour) const {
     return {goal, colour, params.goal_weight, params.colour_weight, params.terminal_weight};
   }
+  // The best candidate into `out`, with its rolled-out latents: taken from `latents` (every
+  // candidate's, from the last forward) when given, else rolled out again.
   void finish(const Level1& model, const MatF& s0, const MatF& candidates, const std::vector<float>& costs,
-              const PlanCostSpec<float>& spec, PlanResult& out);
+              const PlanCostSpec<float>& spec, PlanResult& out, const std::vector<MatF>* latents = nullptr);
 };
 
 class GradientPlanner : public Planner {

@@ -24,12 +24,15 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
   w.probs.resize(H);
   s[0] = s0.replicate(1, R);
   costs.assign(R, T(0));
-  std::vector<T> h(R), top, sum;
+  std::vector<T> top, sum;
+  // Every step's headings as a column (R x H), with their cosines and sines taken at once.
+  w.headings = headings.transpose();
+  w.cos_h = w.headings.array().cos().matrix();
+  w.sin_h = w.headings.array().sin().matrix();
   for (int t = 0; t < H; ++t) {
-    for (Eigen::Index r = 0; r < R; ++r) h[r] = headings(t, r);
     nn::MLPCache<T>& pc = w.pred_cache[t];
     pc.linear.resize(predictor.layers.size());
-    predictor_input_into<T>(s[t], h.data(), fourier, pc.linear[0].x, w.input_cache[t]);
+    predictor_input_into<T>(s[t], &w.headings(0, t), fourier, pc.linear[0].x, w.input_cache[t], &w.cos_h(0, t), &w.sin_h(0, t));
     s[t + 1] = s[t] + predictor.forward_cached_input(pc);
     predictor_evaluations += static_cast<uint64_t>(R);
     const T wt = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
@@ -49,6 +52,7 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
 
   // Backward: ds_t collects the cost terms at t and flows back through the residual steps.
   grad->resize(H, R);
+  if (w.predictor_wt.empty()) w.prepare(predictor, colour_head);
   M ds = M::Zero(D, R);
   std::vector<T> dh(R);  // one step's heading gradients
   for (int t = H - 1; t >= 0; --t) {
@@ -57,9 +61,10 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
     if (spec.colour >= 0) {
       M dlogits = w.probs[t];
       dlogits.row(spec.colour).array() -= T(1);
-      ds += colour_head.backward_input(dlogits * (wt * static_cast<T>(spec.colour_weight)), w.head_cache[t]);
+      dlogits *= wt * static_cast<T>(spec.colour_weight);
+      ds += colour_head.backward_input(dlogits, w.head_cache[t], w.colour_head_wt, w.colour_head_back);
     }
-    const M d_in = predictor.backward_input(ds, w.pred_cache[t]);
+    const M& d_in = predictor.backward_input(ds, w.pred_cache[t], w.predictor_wt, w.predictor_back);
     ds += predictor_input_backward<T>(d_in, s[t], fourier, w.input_cache[t], dh.data());
     for (Eigen::Index r = 0; r < R; ++r) (*grad)(t, r) = dh[r];
   }

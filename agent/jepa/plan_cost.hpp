@@ -31,6 +31,16 @@ struct PlanCostWorkspace {
   std::vector<nn::MLPCache<T>> pred_cache, head_cache;  // P1 (its input in linear[0].x) and the colour head, per step
   std::vector<PredictorInputCache<T>> input_cache;  // z = W s + b and the headings' cos and sin, per step
   std::vector<nn::Mat<T>> probs;                    // colour probabilities, per step
+  nn::Mat<T> headings, cos_h, sin_h;                // the headings transposed (R x H), their cosines and sines
+  // Each layer's Wᵀ of P1 and the colour head for the backward (nn::MLP::transposed_weights): a
+  // planner calls prepare() once per plan, as the weights may have changed since its last plan;
+  // plan_cost prepares a workspace that never was.
+  std::vector<nn::Mat<T>> predictor_wt, colour_head_wt;
+  std::vector<nn::Mat<T>> predictor_back, colour_head_back;  // the backward's buffers, per layer
+  void prepare(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head) {
+    predictor.transposed_weights(predictor_wt);
+    colour_head.transposed_weights(colour_head_wt);
+  }
 };
 
 template <typename T>

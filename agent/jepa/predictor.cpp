@@ -21,25 +21,29 @@ FourierBasis<T> make_fourier_basis(int latent, int features, double scale) {
 
 template <typename T>
 void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier, nn::Mat<T>& in,
-                          PredictorInputCache<T>& cache) {
+                          PredictorInputCache<T>& cache, const T* cos_h, const T* sin_h) {
+  using A = Eigen::Array<T, Eigen::Dynamic, 1>;
   const Eigen::Index D = s.rows(), B = s.cols();
   in.resize(3 * D + 2 + fourier.size(), B);
   cache.z = (fourier.W * s).colwise() + fourier.b.col(0);
-  // std::cos element by element, as this expression always evaluated (Eigen does not vectorise a
-  // cos over a product and a broadcast); Eigen's vectorised cos differs in the last bit.
-  in.bottomRows(fourier.size()) = cache.z.unaryExpr([](T v) { return std::cos(v); });
+  // Eigen's vectorised cos into a matrix of its own, then copied: written straight into the rows of
+  // `in` (columns that start unaligned), Eigen computes most of it with scalar cosf. It differs from
+  // std::cos in the last bit.
+  cache.cos_z = cache.z.array().cos().matrix();
+  in.bottomRows(fourier.size()) = cache.cos_z;
   in.topRows(D) = s;
-  cache.cos_h.resize(B);
-  cache.sin_h.resize(B);
-  for (Eigen::Index b = 0; b < B; ++b) {
-    const T c = std::cos(headings[b]), sn = std::sin(headings[b]);
-    cache.cos_h[b] = c;
-    cache.sin_h[b] = sn;
-    in(D, b) = c;
-    in(D + 1, b) = sn;
-    in.col(b).segment(D + 2, D) = s.col(b) * c;
-    in.col(b).segment(2 * D + 2, D) = s.col(b) * sn;
+  if (cos_h) {
+    cache.cos_h = Eigen::Map<const A>(cos_h, B);
+    cache.sin_h = Eigen::Map<const A>(sin_h, B);
+  } else {
+    const Eigen::Map<const A> h(headings, B);
+    cache.cos_h = h.cos();
+    cache.sin_h = h.sin();
   }
+  in.row(D) = cache.cos_h.transpose();
+  in.row(D + 1) = cache.sin_h.transpose();
+  in.middleRows(D + 2, D) = s * cache.cos_h.matrix().asDiagonal();
+  in.middleRows(2 * D + 2, D) = s * cache.sin_h.matrix().asDiagonal();
 }
 
 template <typename T>
@@ -119,9 +123,9 @@ template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, c
 template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const double*,
                                                           const FourierBasis<double>&, double*);
 template void predictor_input_into<float>(const nn::Mat<float>&, const float*, const FourierBasis<float>&, nn::Mat<float>&,
-                                          PredictorInputCache<float>&);
+                                          PredictorInputCache<float>&, const float*, const float*);
 template void predictor_input_into<double>(const nn::Mat<double>&, const double*, const FourierBasis<double>&, nn::Mat<double>&,
-                                           PredictorInputCache<double>&);
+                                           PredictorInputCache<double>&, const double*, const double*);
 template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const FourierBasis<float>&,
                                                         const PredictorInputCache<float>&, float*);
 template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const FourierBasis<double>&,

@@ -48,13 +48,18 @@ nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s,
 // cosine and sine (B each).
 template <typename T>
 struct PredictorInputCache {
-  nn::Mat<T> z;
-  std::vector<T> cos_h, sin_h;
+  nn::Mat<T> z, cos_z;  // z and cos z
+  // Eigen arrays, so always aligned: Eigen vectorises a cos from an aligned start, and into a
+  // std::vector's storage its scalar head (computed with std::cos, which differs in the last bit)
+  // would follow the heap address, so results would vary from run to run.
+  Eigen::Array<T, Eigen::Dynamic, 1> cos_h, sin_h;
 };
 // predictor_input written into `in` (resized only when its shape differs), keeping the cache.
+// cos_h and sin_h, if given, are the headings' cosines and sines already computed (B each; the
+// planner takes them for all its steps at once, where they vectorise).
 template <typename T>
 void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier, nn::Mat<T>& in,
-                          PredictorInputCache<T>& cache);
+                          PredictorInputCache<T>& cache, const T* cos_h = nullptr, const T* sin_h = nullptr);
 // predictor_input_backward from the forward's cache: the same values, without recomputing them.
 template <typename T>
 nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,

@@ -53,13 +53,13 @@ Mat<T> activation_forward(Activation a, const Mat<T>& x) {
 }
 
 template <typename T>
-Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy, const Mat<T>* gelu_tanh) {
+void activation_backward_inplace(Activation a, const Mat<T>& x, const Mat<T>& y, Mat<T>& dy, const Mat<T>* gelu_tanh) {
   assert(x.rows() == dy.rows() && x.cols() == dy.cols() && y.rows() == dy.rows());
-  Mat<T> dx(dy.rows(), dy.cols());
-  const auto xa = x.array(), ya = y.array(), dya = dy.array();
+  const auto xa = x.array(), ya = y.array();
+  auto dya = dy.array();
   switch (a) {
-    case Activation::ReLU: dx.array() = (xa > T(0)).select(dya, T(0)); break;
-    case Activation::Tanh: dx.array() = dya * (T(1) - ya.square()); break;
+    case Activation::ReLU: dya = (xa > T(0)).select(dya, T(0)); break;
+    case Activation::Tanh: dya *= T(1) - ya.square(); break;
     case Activation::GELU: {
       // d/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 k x^2), t = tanh(u)
       const T c = T(kGeluC), k = T(kGeluK);
@@ -67,17 +67,23 @@ Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const
       if (!gelu_tanh) recomputed = (c * (xa + k * xa.cube())).tanh().matrix();
       const auto t = (gelu_tanh ? *gelu_tanh : recomputed).array();
       assert(t.rows() == dy.rows() && t.cols() == dy.cols());
-      dx.array() = dya * (T(0.5) * (T(1) + t) +
-                          T(0.5) * xa * (T(1) - t.square()) * c * (T(1) + T(3) * k * xa.square()));
+      dya *= T(0.5) * (T(1) + t) + T(0.5) * xa * (T(1) - t.square()) * c * (T(1) + T(3) * k * xa.square());
       break;
     }
   }
+}
+
+template <typename T>
+Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy, const Mat<T>* gelu_tanh) {
+  Mat<T> dx = dy;
+  activation_backward_inplace(a, x, y, dx, gelu_tanh);
   return dx;
 }
 
 #define HJEPA_NN_INSTANTIATE(T)                                                   \
   template void activation_forward_inplace<T>(Activation, Mat<T>&, Mat<T>*);     \
   template Mat<T> activation_forward<T>(Activation, const Mat<T>&);              \
+  template void activation_backward_inplace<T>(Activation, const Mat<T>&, const Mat<T>&, Mat<T>&, const Mat<T>*); \
   template Mat<T> activation_backward<T>(Activation, const Mat<T>&, const Mat<T>&, \
                                          const Mat<T>&, const Mat<T>*);
 HJEPA_NN_INSTANTIATE(float)

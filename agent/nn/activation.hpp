@@ -20,5 +20,8 @@ template <typename T>
 void activation_forward_inplace(Activation a, Mat<T>& x, Mat<T>* gelu_tanh = nullptr);
 template <typename T>
 Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const Mat<T>& dy, const Mat<T>* gelu_tanh = nullptr);
+// The same written over dy (no allocation).
+template <typename T>
+void activation_backward_inplace(Activation a, const Mat<T>& x, const Mat<T>& y, Mat<T>& dy, const Mat<T>* gelu_tanh = nullptr);
 
 }  // namespace hjepa::nn

@@ -4,6 +4,9 @@
 
 #include <cassert>
 #include <cmath>
+#include <type_traits>
+
+#include "agent/nn/gemm.hpp"
 
 namespace hjepa::nn {
 
@@ -20,8 +23,12 @@ Linear<T>::Linear(int inputs, int outputs, Init init, Rng& rng, const std::strin
 template <typename T>
 void Linear<T>::forward_into(const Mat<T>& x, Mat<T>& y) const {
   assert(x.rows() == W.value.cols());
-  y.resize(W.value.rows(), x.cols());
-  y.noalias() = W.value * x;
+  if constexpr (std::is_same_v<T, float>) {
+    gemm_into(W.value, x, y);
+  } else {
+    y.resize(W.value.rows(), x.cols());
+    y.noalias() = W.value * x;
+  }
   y.colwise() += b.value.col(0);
 }
 
@@ -41,18 +48,25 @@ Mat<T> Linear<T>::forward(const Mat<T>& x, LinearCache<T>& cache) const {
 template <typename T>
 Mat<T> Linear<T>::backward_input(const Mat<T>& dy) const {
   Mat<T> dx(W.value.cols(), dy.cols());
-  dx.noalias() = W.value.transpose() * dy;
+  if constexpr (std::is_same_v<T, float>) {
+    const Mat<T> wt = W.value.transpose();  // the kernel reads A's columns in place
+    gemm_into(wt, dy, dx);
+  } else {
+    dx.noalias() = W.value.transpose() * dy;
+  }
   return dx;
 }
 
 template <typename T>
 Mat<T> Linear<T>::backward(const Mat<T>& dy, const LinearCache<T>& cache) {
   assert(dy.rows() == W.value.rows() && dy.cols() == cache.x.cols());
-  W.grad.noalias() += dy * cache.x.transpose();
   b.grad += dy.rowwise().sum();
-  Mat<T> dx(W.value.cols(), dy.cols());
-  dx.noalias() = W.value.transpose() * dy;
-  return dx;
+  if constexpr (std::is_same_v<T, float>) {
+    gemm_add_transposed(dy, cache.x, W.grad);
+  } else {
+    W.grad.noalias() += dy * cache.x.transpose();
+  }
+  return backward_input(dy);
 }
 
 template class Linear<float>;

@@ -3,6 +3,9 @@
 #include "agent/nn/mlp.hpp"
 
 #include <cassert>
+#include <type_traits>
+
+#include "agent/nn/gemm.hpp"
 
 namespace hjepa::nn {
 
@@ -57,6 +60,31 @@ Mat<T> MLP<T>::backward_input(const Mat<T>& dy, const MLPCache<T>& cache) const 
     if (l > 0) d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d, tanh_of(cache, l - 1));
   }
   return d;
+}
+
+template <typename T>
+const Mat<T>& MLP<T>::backward_input(const Mat<T>& dy, const MLPCache<T>& cache, const std::vector<Mat<T>>& transposed,
+                                     std::vector<Mat<T>>& scratch) const {
+  assert(transposed.size() == layers.size());
+  scratch.resize(layers.size());
+  const Mat<T>* d = &dy;
+  for (size_t l = layers.size(); l-- > 0;) {
+    Mat<T>& next = scratch[l];
+    if constexpr (std::is_same_v<T, float>) {
+      gemm_into(transposed[l], *d, next);
+    } else {
+      next.noalias() = transposed[l] * *d;
+    }
+    if (l > 0) activation_backward_inplace(activation_, cache.pre[l - 1], cache.linear[l].x, next, tanh_of(cache, l - 1));
+    d = &next;
+  }
+  return *d;
+}
+
+template <typename T>
+void MLP<T>::transposed_weights(std::vector<Mat<T>>& out) const {
+  out.resize(layers.size());
+  for (size_t l = 0; l < layers.size(); ++l) out[l] = layers[l].W.value.transpose();
 }
 
 template <typename T>

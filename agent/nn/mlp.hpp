@@ -38,6 +38,13 @@ class MLP {
   Mat<T> backward(const Mat<T>& dy, const MLPCache<T>& cache);
   // dL/dx only, parameters untouched (planning through a frozen model).
   Mat<T> backward_input(const Mat<T>& dy, const MLPCache<T>& cache) const;
+  // The same with each layer's Wᵀ stored (transposed_weights): for the planner's few columns a
+  // product with a stored transpose runs about 1.6x faster than with a transposed view, which
+  // Eigen repacks on every call. Valid while the weights do not change.
+  // The result lives in `scratch` (one buffer per layer, allocated on first use).
+  const Mat<T>& backward_input(const Mat<T>& dy, const MLPCache<T>& cache, const std::vector<Mat<T>>& transposed,
+                               std::vector<Mat<T>>& scratch) const;
+  void transposed_weights(std::vector<Mat<T>>& out) const;
   Mat<T> forward(const Mat<T>& x) const;
   // No allocation once y and scratch have their shapes (planner hot path).
   void forward_into(const Mat<T>& x, Mat<T>& y, MLPScratch<T>& scratch) const;

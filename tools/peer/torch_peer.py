@@ -9,7 +9,8 @@ and times, on one thread, the same two things in PyTorch:
          backward, gradient clipping at norm 10, Adam;
   plan:  one agent step of the gradient planner: `iterations` x (rollout of R candidate heading
          sequences through P1 and the colour head's -log p(colour), backward to the headings,
-         Adam on the angles), a final evaluation of the R candidates, the chosen one's rollout.
+         Adam on the angles), a final evaluation of the R candidates keeping their latents, the
+         chosen one's latents.
 Random data and weights: speed does not depend on them. Prints one JSON object.
 Usage: torch_peer.py --train-json TRAIN.json --plan-json PLAN.json [--steps N] [--plans N]
 """
@@ -97,11 +98,13 @@ def time_plan(pj, plans):
     inputs = Inputs(pj["p1_inputs"], D)
     colours = pj["colour_head_layers"][-1]
 
-    def cost(s0, theta, colour):  # theta: H x R -> costs: R
+    def cost(s0, theta, colour, latents=None):  # theta: H x R -> costs: R; latents, if a list, gets every step's s
         s = s0.expand(theta.shape[1], D)
         total = 0
         for t in range(H):
             s = s + p1(inputs(s, theta[t]))
+            if latents is not None:
+                latents.append(s)
             w = 2.0 if t == H - 1 else 1.0
             total = total + w * -F.log_softmax(head(s), dim=1)[:, colour]
         return total
@@ -119,9 +122,10 @@ def time_plan(pj, plans):
             cost(s0, theta, colour).sum().backward()  # columns are independent: d sum / d theta_r = d cost_r / d theta_r
             opt.step()
         with torch.no_grad():
-            c = cost(s0, theta, colour)
+            latents = []
+            c = cost(s0, theta, colour, latents)
             best = int(torch.argmin(c))
-            cost(s0, theta[:, best:best + 1], colour)  # the chosen plan's rollout (the project keeps its latents)
+            chosen = [s[best] for s in latents]  # the chosen plan's latents (the project keeps them)
         if k >= 10:
             times.append(time.perf_counter() - t0)
     med = statistics.median(times)

@@ -1,0 +1,100 @@
+// The kernel behind nn::gemm (see gemm.hpp).
+#include "agent/nn/gemm.hpp"
+
+#include <cassert>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+namespace hjepa::nn {
+
+#if defined(__AVX512F__)
+namespace {
+
+// RB registers of rows (16 rows each; the last one masked by `last`) by NB columns of Y.
+template <int RB, int NB>
+void block(const float* A, Eigen::Index lda, Eigen::Index K, const float* X, Eigen::Index x_k, Eigen::Index x_n, float* Y,
+           Eigen::Index ldy, __mmask16 last, bool accumulate) {
+  __m512 c[NB][RB];
+#pragma GCC unroll 4
+  for (int j = 0; j < NB; ++j)
+#pragma GCC unroll 4
+    for (int r = 0; r < RB; ++r)
+      c[j][r] = accumulate ? _mm512_maskz_loadu_ps(r == RB - 1 ? last : __mmask16(0xFFFF), Y + j * ldy + 16 * r)
+                           : _mm512_setzero_ps();
+  for (Eigen::Index k = 0; k < K; ++k) {
+    const float* a = A + k * lda;
+    __m512 av[RB];
+#pragma GCC unroll 4
+    for (int r = 0; r < RB; ++r) av[r] = r == RB - 1 ? _mm512_maskz_loadu_ps(last, a + 16 * r) : _mm512_loadu_ps(a + 16 * r);
+#pragma GCC unroll 4
+    for (int j = 0; j < NB; ++j) {
+      const __m512 x = _mm512_set1_ps(X[k * x_k + j * x_n]);
+#pragma GCC unroll 4
+      for (int r = 0; r < RB; ++r) c[j][r] = _mm512_fmadd_ps(av[r], x, c[j][r]);
+    }
+  }
+#pragma GCC unroll 4
+  for (int j = 0; j < NB; ++j)
+#pragma GCC unroll 4
+    for (int r = 0; r < RB; ++r) _mm512_mask_storeu_ps(Y + j * ldy + 16 * r, r == RB - 1 ? last : __mmask16(0xFFFF), c[j][r]);
+}
+
+template <int RB>
+void row_block(const float* A, Eigen::Index lda, Eigen::Index K, const float* X, Eigen::Index x_k, Eigen::Index x_n, Eigen::Index N,
+               float* Y, Eigen::Index ldy, __mmask16 last, bool accumulate) {
+  Eigen::Index n = 0;
+  for (; n + 4 <= N; n += 4) block<RB, 4>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate);
+  switch (N - n) {
+    case 1: block<RB, 1>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate); break;
+    case 2: block<RB, 2>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate); break;
+    case 3: block<RB, 3>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate); break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+void gemm(const float* A, Eigen::Index lda, Eigen::Index M, Eigen::Index K, const float* X, Eigen::Index x_k, Eigen::Index x_n,
+          Eigen::Index N, float* Y, Eigen::Index ldy, bool accumulate) {
+  for (Eigen::Index m = 0; m < M; m += 64) {
+    const Eigen::Index rows = M - m < 64 ? M - m : 64, regs = (rows + 15) / 16, tail = rows - 16 * (regs - 1);
+    const auto last = static_cast<__mmask16>(tail == 16 ? 0xFFFFu : (1u << tail) - 1u);
+    switch (regs) {
+      case 1: row_block<1>(A + m, lda, K, X, x_k, x_n, N, Y + m, ldy, last, accumulate); break;
+      case 2: row_block<2>(A + m, lda, K, X, x_k, x_n, N, Y + m, ldy, last, accumulate); break;
+      case 3: row_block<3>(A + m, lda, K, X, x_k, x_n, N, Y + m, ldy, last, accumulate); break;
+      default: row_block<4>(A + m, lda, K, X, x_k, x_n, N, Y + m, ldy, last, accumulate); break;
+    }
+  }
+}
+#else
+void gemm(const float* A, Eigen::Index lda, Eigen::Index M, Eigen::Index K, const float* X, Eigen::Index x_k, Eigen::Index x_n,
+          Eigen::Index N, float* Y, Eigen::Index ldy, bool accumulate) {
+  using Stride = Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>;
+  const Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>> a(A, M, K, Eigen::OuterStride<>(lda));
+  const Eigen::Map<const Eigen::MatrixXf, 0, Stride> x(X, K, N, Stride(x_n, x_k));
+  Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>> y(Y, M, N, Eigen::OuterStride<>(ldy));
+  if (accumulate) y.noalias() += a * x;
+  else y.noalias() = a * x;
+}
+#endif
+
+void gemm_into(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) {
+  assert(a.cols() == x.rows());
+  y.resize(a.rows(), x.cols());
+  gemm(a.data(), a.rows(), a.rows(), a.cols(), x.data(), 1, x.rows(), x.cols(), y.data(), y.rows(), false);
+}
+
+void gemm_add(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) {
+  assert(a.cols() == x.rows() && y.rows() == a.rows() && y.cols() == x.cols());
+  gemm(a.data(), a.rows(), a.rows(), a.cols(), x.data(), 1, x.rows(), x.cols(), y.data(), y.rows(), true);
+}
+
+void gemm_add_transposed(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) {
+  assert(a.cols() == x.cols() && y.rows() == a.rows() && y.cols() == x.rows());
+  gemm(a.data(), a.rows(), a.rows(), a.cols(), x.data(), x.rows(), 1, x.rows(), y.data(), y.rows(), true);
+}
+
+}  // namespace hjepa::nn

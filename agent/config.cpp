@@ -152,6 +152,10 @@ void add_map_params(std::vector<ParamSpec>& t) {
                      [](V& v) -> auto& { return v.map.num_obstacles; }));
   t.push_back(number("map.circle_fraction", "circle share", "Share of obstacles that are circles (the rest are boxes)", "", 0, 1,
                      [](V& v) -> auto& { return v.map.circle_fraction; }));
+  t.push_back(number("map.gates", "gates",
+                     "Maze maps: doors closed by a gate, each closed with probability 0.5 per episode; the rooms stay joined "
+                     "another way with every gate closed (fewer if the maze has fewer such doors; 0 on open maps)",
+                     "", 0, kMapGatesMax, [](V& v) -> auto& { return v.map.num_gates; }));
 }
 
 // Training's parameters.
@@ -277,27 +281,8 @@ void ParamSpec::set_text(RunConfig& c, const std::string& s) const {
   c = v.run;
 }
 
-namespace {
-
-// map.gates (issue 18), kept apart from make_table and placed after the other map.* entries.
-void add_gate_params(std::vector<ParamSpec>& t) {
-  using V = ParamValues;
-  const auto after = std::find_if(t.begin(), t.end(), [](const ParamSpec& p) { return p.name == "map.circle_fraction"; });
-  t.insert(after == t.end() ? after : after + 1,
-           number("map.gates", "gates",
-                  "Maze maps: doors closed by a gate, each closed with probability 0.5 per episode; the rooms stay joined "
-                  "another way with every gate closed (fewer if the maze has fewer such doors; 0 on open maps)",
-                  "", 0, kMapGatesMax, [](V& v) -> auto& { return v.map.num_gates; }));
-}
-
-}  // namespace
-
 const std::vector<ParamSpec>& params() {
-  static const std::vector<ParamSpec> table = [] {
-    std::vector<ParamSpec> t = make_table();
-    add_gate_params(t);
-    return t;
-  }();
+  static const std::vector<ParamSpec> table = make_table();
   return table;
 }
 

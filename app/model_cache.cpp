@@ -19,8 +19,9 @@ namespace hjepa {
 namespace {
 
 // Bump when training code changes in a way the recorded config does not show, so old cache
-// entries are no longer used.
-constexpr int kTrainingCodeVersion = 1;
+// entries are no longer used. 2: the AVX-512 product kernel and vectorised cos/exp (2026-12-02)
+// change trained weights in their last bits.
+constexpr int kTrainingCodeVersion = 2;
 
 std::string hex(uint64_t v, int digits) {
   char buf[32];

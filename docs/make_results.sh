@@ -19,6 +19,7 @@ RUNS=(
   "heldout|heldout|random,flat,hjepa,oracle"
   "noise|noise|flat,hjepa,oracle"
   "maze|maze|random,flat,hjepa,oracle"
+  "gates|gates|random,flat,hjepa,oracle"
   "big80|big80|flat,hjepa,oracle"
   "big160|big160|flat,hjepa,oracle"
   "ablations|ablations|flat,hjepa,hjepa-no-p2,hjepa-distance,hjepa-no-watch,hjepa-euclid,oracle"

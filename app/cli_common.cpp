@@ -16,9 +16,16 @@ void add_map_options(CLI::App& cmd, MapChoice& choice, bool required) {
   auto* seed = cmd.add_option("--map-seed", choice.seed, "Generate the map from this seed (>= 0)")
                    ->check(seed_check());
   file->excludes(seed);
-  add_style_option(cmd, choice.params)->excludes(file);
-  add_param_option(cmd, "map.gates", "--gates", choice.params.num_gates)->excludes(file);
+  for (CLI::Option* generator : add_generator_options(cmd, choice.params)) generator->excludes(file);
   (void)required;  // make_world reports a missing map with a clearer message than CLI11's
+}
+
+std::vector<CLI::Option*> add_generator_options(CLI::App& cmd, MapParams& mp) {
+  // Map files refuse sides above kMapSideMax, so the table's ranges keep generated maps writable.
+  return {add_param_option(cmd, "map.width", "--width", mp.width), add_param_option(cmd, "map.height", "--height", mp.height),
+          add_param_option(cmd, "map.regions", "--regions", mp.num_regions),
+          add_param_option(cmd, "map.obstacles", "--obstacles", mp.num_obstacles), add_style_option(cmd, mp),
+          add_param_option(cmd, "map.gates", "--gates", mp.num_gates)};
 }
 
 int run_command(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {

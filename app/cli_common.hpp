@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/usage_error.hpp"
 #include "sim/env.hpp"
@@ -18,7 +19,11 @@ struct MapChoice {
   int64_t seed = -1;   // --map-seed N (>= 0)
   MapParams params;    // generator parameters for --map-seed
 };
+// --map FILE or --map-seed N with the generator's flags (add_generator_options), which exclude --map.
 void add_map_options(CLI::App& cmd, MapChoice& choice, bool required);
+// The generator's flags from the table (map.*): --width, --height, --regions, --obstacles, --style,
+// --gates. Returns them (add_map_options makes each exclude --map).
+std::vector<CLI::Option*> add_generator_options(CLI::App& cmd, MapParams& params);
 // Loads or generates the map; throws UsageError.
 World make_world(const MapChoice& choice);
 // `params` if the generator accepts them (map_params_problem), else a UsageError naming --gates.

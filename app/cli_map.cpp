@@ -13,13 +13,7 @@ int cmd_map(int argc, char** argv) {
   MapParams mp;
   app.add_option("--map-seed", seed, "Generator seed (>= 0)")->required()->check(seed_check());
   app.add_option("--out", out, "File to write")->required();
-  // The generator's parameters from the table (map.*, agent/config.hpp); map files refuse sides above kMapSideMax.
-  add_param_option(app, "map.width", "--width", mp.width);
-  add_param_option(app, "map.height", "--height", mp.height);
-  add_param_option(app, "map.regions", "--regions", mp.num_regions);
-  add_param_option(app, "map.obstacles", "--obstacles", mp.num_obstacles);
-  add_style_option(app, mp);
-  add_param_option(app, "map.gates", "--gates", mp.num_gates);
+  add_generator_options(app, mp);  // the generator's parameters from the table (map.*, agent/config.hpp)
   return run_command(app, argc, argv, [&] {
     const World world = generate_map(static_cast<uint64_t>(seed), checked_map_params(mp));
     try {

@@ -1,12 +1,13 @@
 // `hjepa perf`: speed measurements on one thread, reported as medians over repeated rounds.
-//   perf env     env steps per second (default map, range ring on, default noise)
-//   perf oracle  milliseconds per oracle plan for 3-colour tasks on default maps
+//   perf env     env steps per second (map seed 1 or a chosen map, range ring on, default noise)
+//   perf oracle  milliseconds per oracle plan for 3-colour tasks on maps 1-10 or a chosen map
 //   perf plan    milliseconds per agent step of the level-1 planner, its multiply-adds and the share of
 //                the core's peak they reach
 //   perf train   windows per second of one level-1 joint training step
 //   perf agent   the whole H-JEPA agent: mean ms per step and level-2 replanning ms, on one map
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "agent/jepa/train_model.hpp"
 #include "agent/jepa/low_level_planner.hpp"
 #include "app/cli_common.hpp"
+#include "sim/free_space.hpp"
 #include "sim/oracle.hpp"
 
 namespace hjepa {
@@ -41,8 +43,41 @@ Task first_colors(const World& w, int n) {
   return t;
 }
 
-int perf_env(bool json, int rounds, int steps) {
-  const World world = generate_map(1);
+// The maps a perf command times: the chosen one (--map, or --map-seed with the generator's flags),
+// else the first `defaults` maps of seeds 1, 2, ... generated with the generator's flags.
+std::vector<World> perf_maps(const MapChoice& map, int defaults) {
+  if (!map.file.empty() || map.seed >= 0) return {make_world(map)};
+  std::vector<World> maps;
+  for (int s = 1; s <= defaults; ++s) maps.push_back(generate_map(s, checked_map_params(map.params)));
+  return maps;
+}
+
+// What the maps were, for the JSON: the source, the size, and regions and obstacles (their mean when
+// several maps differ).
+nlohmann::json map_json(const MapChoice& map, const std::vector<World>& maps) {
+  std::string source = map.file;
+  if (map.file.empty()) source = map.seed >= 0 ? "seed " + std::to_string(map.seed) : maps.size() == 1 ? "seed 1" : "seeds 1-" + std::to_string(maps.size());
+  auto number = [](double x) { return x == std::floor(x) ? nlohmann::json(static_cast<long>(x)) : nlohmann::json(x); };
+  auto count = [&](auto size_of) {
+    double sum = 0;
+    for (const World& w : maps) sum += static_cast<double>(size_of(w));
+    return number(sum / static_cast<double>(maps.size()));
+  };
+  return {{"map", source}, {"maps", maps.size()}, {"width", number(maps.front().width)}, {"height", number(maps.front().height)},
+          {"regions", count([](const World& w) { return w.regions.size(); })},
+          {"obstacles", count([](const World& w) { return w.obstacles.size(); })}};
+}
+
+// "map seed 1: 40x30, 10 regions, 20 obstacles" for the readable lines (of map_json's keys).
+std::string map_text(const nlohmann::json& m) {
+  const std::string source = (m["maps"] == 1 ? "map " : "maps of ") + m["map"].get<std::string>();
+  return source + ": " + m["width"].dump() + "x" + m["height"].dump() + ", " + m["regions"].dump() + " regions, " + m["obstacles"].dump() +
+         " obstacles";
+}
+
+int perf_env(bool json, int rounds, int steps, const MapChoice& map) {
+  const std::vector<World> maps = perf_maps(map, 1);
+  const World& world = maps.front();
   Env env(world, first_colors(world, 6));
   std::vector<double> headings(4096);
   Rng rng(7);
@@ -61,15 +96,20 @@ int perf_env(bool json, int rounds, int steps) {
     rates.push_back(steps / seconds_since(t0));
   }
   const double med = median(rates);
-  if (json) std::printf("%s\n", nlohmann::json{{"steps_per_second", med}, {"rounds", rounds}, {"steps_per_round", steps}}.dump().c_str());
-  else std::printf("env: %.0f steps/s (median of %d rounds of %d steps, one thread; checksum %.3f)\n", med, rounds, steps, checksum);
+  nlohmann::json out = map_json(map, maps);
+  if (json) out.update({{"steps_per_second", med}, {"rounds", rounds}, {"steps_per_round", steps}}), std::printf("%s\n", out.dump().c_str());
+  else std::printf("env: %.0f steps/s (median of %d rounds of %d steps, one thread; %s; checksum %.3f)\n", med, rounds, steps,
+                   map_text(out).c_str(), checksum);
   return 0;
 }
 
-int perf_oracle(bool json, int plans) {
+// Without --map or --map-seed, plan k is on map 1 + k % 10 (default settings unless the generator's
+// flags say otherwise); start k is drawn from seed derive_seed(99, k).
+int perf_oracle(bool json, int plans, const MapChoice& map) {
+  const std::vector<World> maps = perf_maps(map, std::min(plans, 10));
   std::vector<double> ms;
   for (int k = 0; k < plans; ++k) {
-    const World world = generate_map(1 + k % 10);
+    const World& world = maps[k % maps.size()];
     Rng rng(derive_seed(99, k));
     Vec2 start;
     do start = {rng.uniform(0, world.width), rng.uniform(0, world.height)};
@@ -78,11 +118,22 @@ int perf_oracle(bool json, int plans) {
     const auto t0 = std::chrono::steady_clock::now();
     const OraclePath path = plan_oracle(world, start, task);
     ms.push_back(1000 * seconds_since(t0));
-    if (!path.found) throw UsageError("internal: oracle found no path on generated map " + std::to_string(1 + k % 10));
+    if (!path.found)  // maps are checked to be one connected piece, generated or loaded
+      throw UsageError("internal: the oracle found no path for " + task_to_string(task) + " on map " + std::to_string(k % maps.size()));
   }
   const double med = median(ms), worst = *std::max_element(ms.begin(), ms.end());
-  if (json) std::printf("%s\n", nlohmann::json{{"ms_per_plan", med}, {"max_ms", worst}, {"plans", plans}}.dump().c_str());
-  else std::printf("oracle: %.2f ms per 3-colour plan (median of %d, max %.2f ms; default maps, one thread)\n", med, plans, worst);
+  // The oracle's search space: free cells of its grid (its product graph has one copy per task progress).
+  double free_cells = 0;
+  for (const World& w : maps) {
+    const FreeGrid grid = make_free_grid(w, OracleParams{}.cell);
+    free_cells += static_cast<double>(std::count(grid.free.begin(), grid.free.end(), 1)) / static_cast<double>(maps.size());
+  }
+  nlohmann::json out = map_json(map, maps);
+  out.update({{"ms_per_plan", med}, {"max_ms", worst}, {"plans", plans}, {"oracle_cell", OracleParams{}.cell},
+              {"free_cells", std::lround(free_cells)}});
+  if (json) std::printf("%s\n", out.dump().c_str());
+  else std::printf("oracle: %.2f ms per 3-colour plan (median of %d, max %.2f ms; %s, %ld free oracle cells; one thread)\n", med,
+                   plans, worst, map_text(out).c_str(), std::lround(free_cells));
   return 0;
 }
 
@@ -260,10 +311,12 @@ int perf_agent(bool json, int episodes, const MapChoice& map, const std::string&
   const double ms_per_step = 1000 * act_seconds / std::max(1L, steps);
   const double high_median = high_ms.empty() ? 0 : median(high_ms);
   const double high_max = high_ms.empty() ? 0 : *std::max_element(high_ms.begin(), high_ms.end());
+  nlohmann::json out = map_json(map, {world});
+  out.update({{"ms_per_step", ms_per_step}, {"high_level_ms_median", high_median}, {"high_level_ms_max", high_max},
+              {"high_level_plans", high_ms.size()}, {"steps", steps}, {"episodes", episodes}, {"successes", successes},
+              {"places", model.level2.arch.places}});
   if (json)
-    std::printf("%s\n", nlohmann::json{{"ms_per_step", ms_per_step}, {"high_level_ms_median", high_median}, {"high_level_ms_max", high_max},
-                                       {"high_level_plans", high_ms.size()}, {"steps", steps}, {"episodes", episodes},
-                                       {"successes", successes}}.dump().c_str());
+    std::printf("%s\n", out.dump().c_str());
   else
     std::printf("agent: %.3f ms per step on average (%ld steps, %d episodes of 3-colour tasks, %ld successes, one thread); "
                 "level-2 replanning %.3f ms median, %.3f ms max over %zu plans\n",
@@ -278,12 +331,15 @@ int cmd_perf(int argc, char** argv) {
   app.require_subcommand(1);
   bool json = false;
   int rounds = 7, steps = 1000000, plans = 30;
-  auto* env = app.add_subcommand("env", "Env steps per second: default map, range ring on, default noise");
-  env->add_flag("--json", json, "Print {\"steps_per_second\": ...}");
+  MapChoice map;  // the one parsed subcommand's --map / --map-seed and generator flags
+  auto* env = app.add_subcommand("env", "Env steps per second: map seed 1 unless --map or --map-seed, range ring on, default noise");
+  env->add_flag("--json", json, "Print {\"steps_per_second\": ..., \"width\": ..., \"regions\": ...}");
+  add_map_options(*env, map, false);
   env->add_option("--rounds", rounds, "Timed rounds; the median is reported (default 7)")->check(number_check(true, 1, 1000));
   env->add_option("--steps", steps, "Steps per round (default 1000000)")->check(number_check(true, 1, 100000000));
-  auto* oracle = app.add_subcommand("oracle", "Milliseconds per oracle plan, 3-colour tasks on default maps");
-  oracle->add_flag("--json", json, "Print {\"ms_per_plan\": ...}");
+  auto* oracle = app.add_subcommand("oracle", "Milliseconds per oracle plan, 3-colour tasks on maps 1-10 unless --map or --map-seed");
+  oracle->add_flag("--json", json, "Print {\"ms_per_plan\": ..., \"width\": ..., \"free_cells\": ...}");
+  add_map_options(*oracle, map, false);
   oracle->add_option("--plans", plans, "Plans timed; the median is reported (default 30)")->check(number_check(true, 1, 100000));
   std::string planner_name = "gradient";
   auto* plan = app.add_subcommand("plan", "Milliseconds per agent step of the low-level planner (default settings)");
@@ -297,7 +353,6 @@ int cmd_perf(int argc, char** argv) {
   auto* agent = app.add_subcommand("agent", "The whole H-JEPA agent: mean ms per step and level-2 replanning ms on one map");
   agent->add_flag("--json", json, "Print {\"ms_per_step\": ..., \"high_level_ms_median\": ...}");
   int episodes = 20;
-  MapChoice map;
   std::string model_path;
   add_map_options(*agent, map, false);
   agent->add_option("--model", model_path, "Model file for this map (without it, trains one first)");
@@ -312,14 +367,14 @@ int cmd_perf(int argc, char** argv) {
     return 2;
   }
   return run_command(app, argc, argv, [&] {
-    if (env->parsed()) return perf_env(json, rounds, steps);
+    if (env->parsed()) return perf_env(json, rounds, steps, map);
     if (agent->parsed()) {
       if (map.file.empty() && map.seed < 0) map.seed = 1;
       return perf_agent(json, episodes, map, model_path);
     }
     if (plan->parsed()) return perf_plan(json, plans, planner_name);
     if (train->parsed()) return perf_train(json, train_steps);
-    return perf_oracle(json, plans);
+    return perf_oracle(json, plans, map);
   });
 }
 

@@ -237,6 +237,46 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
   CHECK(tj["p1_inputs"] == pj["p1_inputs"]);
 }
 
+TEST_CASE("perf env and perf oracle time a chosen map and say which") {
+  // Without map options: map 1 (env) and maps 1-10 (oracle) at the default size, as before.
+  const json env_default = json::parse(run_cli("perf env --json --rounds 1 --steps 1000").out);
+  for (const char* key : {"steps_per_second", "rounds", "steps_per_round"}) CHECK(env_default.contains(key));
+  CHECK(env_default["map"] == "seed 1");
+  CHECK(env_default["width"] == 40);
+  CHECK(env_default["height"] == 30);
+  CHECK(env_default["regions"] == 10);
+  CHECK(env_default["obstacles"] == 20);
+  const json oracle_default = json::parse(run_cli("perf oracle --json --plans 12").out);
+  CHECK(oracle_default["map"] == "seeds 1-10");
+  CHECK(oracle_default["maps"] == 10);
+  CHECK(oracle_default["free_cells"].get<long>() > 0);
+  // --map-seed with the generator's flags, the same map as hjepa map writes.
+  const Result env = run_cli("perf env --json --rounds 1 --steps 1000 --map-seed 3001 --width 80 --height 60 --regions 12 --obstacles 40");
+  REQUIRE(env.status == 0);
+  const json ej = json::parse(env.out);
+  CHECK(ej["map"] == "seed 3001");
+  CHECK(ej["width"] == 80);
+  CHECK(ej["height"] == 60);
+  CHECK(ej["regions"] == 12);
+  CHECK(ej["obstacles"].get<int>() > 20);
+  const fs::path file = scratch() / "big80.json";
+  REQUIRE(run_cli("map --map-seed 3001 --width 80 --height 60 --regions 12 --obstacles 40 --out " + file.string()).status == 0);
+  const Result oracle = run_cli("perf oracle --json --plans 2 --map " + file.string());
+  REQUIRE(oracle.status == 0);
+  const json oj = json::parse(oracle.out);
+  CHECK(oj["map"] == file.string());
+  CHECK(oj["maps"] == 1);
+  CHECK(oj["obstacles"] == ej["obstacles"]);
+  CHECK(oj["free_cells"].get<long>() > 2 * oracle_default["free_cells"].get<long>());
+  // The usual refusals.
+  check_refused("perf env --width 500", "--width: 500 is out of range");
+  check_refused("perf oracle --regions 3", "--regions: 3 is out of range");
+  check_refused("perf env --gates 2", "--gates: map.gates 2 on an open map");
+  check_refused("perf oracle --map " + file.string() + " --width 80", "--map excludes --width");
+  check_refused("perf env --map-seed 1 --map " + file.string(), "--map");
+  check_refused("perf oracle --map " + (scratch() / "missing.json").string(), "missing.json");
+}
+
 TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged models are refused") {
   const fs::path model = scratch() / "model.bin";
   const Result t = run_cli("train --map-seed 2 --out " + model.string() +

@@ -198,20 +198,28 @@ std::vector<ParamSpec> make_table() {
 }
 
 // Applies one value when it suits the parameter; else returns what is wrong with it ("2 is out of range").
-std::string apply_value(RunConfig& config, const ParamSpec& p, const Json& v) {
+std::string apply_value(ParamValues& values, const ParamSpec& p, const Json& v) {
   if (!p.choices.empty()) {
     if (!v.is_string()) return describe_json(nlohmann::ordered_json(v)) + " is not text";
     const std::string s = v.get<std::string>();
     if (std::find(p.choices.begin(), p.choices.end(), s) == p.choices.end()) return "\"" + s + "\"";
-    p.set_text(config, s);
+    p.write_text(values, s);
     return "";
   }
   if (!v.is_number()) return describe_json(nlohmann::ordered_json(v)) + " is not a number";
   const double x = v.get<double>();
   if (p.integer && (!v.is_number_integer() && !v.is_number_unsigned()) && x != std::floor(x)) return num(x) + " is not an integer";
   if (!(std::isfinite(x) && x >= p.lo && x <= p.hi)) return num(x) + " is out of range";
-  p.set(config, x);
+  p.write(values, x);
   return "";
+}
+
+std::string apply_value(RunConfig& config, const ParamSpec& p, const Json& v) {
+  ParamValues values;
+  values.run = config;
+  std::string problem = apply_value(values, p, v);
+  if (problem.empty()) config = values.run;
+  return problem;
 }
 
 // Nested objects and dotted keys, in the key order of nlohmann::json (sorted), as before the reader.
@@ -322,12 +330,16 @@ const ParamSpec* find_run_param(const std::string& name) {
   return nullptr;
 }
 
-void apply_setting(RunConfig& config, const std::string& assignment, const std::string& source) {
+namespace {
+
+// "KEY=VALUE" for a parameter find() knows, written into values; throws ConfigError.
+void apply_assignment(ParamValues& values, const std::string& assignment, const std::string& source,
+                      const ParamSpec* (*find)(const std::string&)) {
   const size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
     throw ConfigError(source + " \"" + assignment + "\": expected KEY=VALUE, e.g. agent.planner.horizon=12");
   const std::string key = assignment.substr(0, eq), text = assignment.substr(eq + 1);
-  const ParamSpec* p = find_run_param(key);
+  const ParamSpec* p = find(key);
   if (!p) throw ConfigError(source + " " + key + ": unknown parameter; expected one of the names `hjepa bench --help-config` lists");
   Json v;
   if (!p->choices.empty()) {
@@ -343,8 +355,34 @@ void apply_setting(RunConfig& config, const std::string& assignment, const std::
       throw ConfigError(source + " " + key + ": \"" + text + "\" is not a number; expected " + p->range_text());
     }
   }
-  if (const std::string problem = apply_value(config, *p, v); !problem.empty())
+  if (const std::string problem = apply_value(values, *p, v); !problem.empty())
     throw ConfigError(source + " " + key + ": " + problem + "; expected " + p->range_text());
+}
+
+const ParamSpec* find_train_param(const std::string& name) {
+  const ParamSpec* p = find_param(name);
+  return p && name.rfind("train.", 0) == 0 ? p : nullptr;
+}
+
+}  // namespace
+
+void apply_setting(RunConfig& config, const std::string& assignment, const std::string& source) {
+  ParamValues values;
+  values.run = config;
+  apply_assignment(values, assignment, source, find_run_param);
+  config = values.run;
+}
+
+bool is_train_setting(const std::string& assignment) { return assignment.rfind("train.", 0) == 0; }
+
+void apply_train_setting(Level1TrainParams& train, Level2TrainParams& train2, const std::string& assignment,
+                         const std::string& source) {
+  ParamValues values;
+  values.train = train;
+  values.train2 = train2;
+  apply_assignment(values, assignment, source, find_train_param);
+  train = values.train;
+  train2 = values.train2;
 }
 
 void apply_config_json(RunConfig& config, const Json& j, const std::string& source) {

@@ -86,6 +86,10 @@ const ParamSpec* find_run_param(const std::string& name);  // nullptr when unkno
 
 // "key=value" (from --set); throws ConfigError. source names it in messages (e.g. "--set").
 void apply_setting(RunConfig& config, const std::string& assignment, const std::string& source);
+// "train.NAME=VALUE": a training parameter (bench's --set for the models of a suite); throws ConfigError.
+bool is_train_setting(const std::string& assignment);
+void apply_train_setting(Level1TrainParams& train, Level2TrainParams& train2, const std::string& assignment,
+                         const std::string& source);
 // A JSON object with nested objects (or dotted keys); throws ConfigError naming source and key.
 void apply_config_json(RunConfig& config, const nlohmann::json& j, const std::string& source);
 // Reads and applies a config file; throws ConfigError (unreadable file, bad JSON, bad key/value).

@@ -132,7 +132,7 @@ std::string config_help() {
   for (const ParamSpec& p : params())
     if (p.is_run_param()) out += line(p);
   out += "Parameters of the map generator and of training (suite files' \"map_params\" and \"train\", the flags of "
-         "hjepa map and hjepa train; not for --config and --set):\n";
+         "hjepa map and hjepa train; not for --config; --set takes train.*, which override the suite's \"train\"):\n";
   for (const ParamSpec& p : params())
     if (!p.is_run_param()) out += line(p);
   return out;
@@ -229,7 +229,9 @@ int cmd_bench(int argc, char** argv) {
   std::vector<std::string> settings;
   bool help_config = false;
   app.add_option("--config", config_path, "JSON config of env and agent parameters (names as --help-config lists them)");
-  app.add_option("--set", settings, "Override one parameter, e.g. --set agent.planner.horizon=12 (repeatable; after --config)");
+  app.add_option("--set", settings,
+                 "Override one parameter, e.g. --set agent.planner.horizon=12 (repeatable; after --config), or a training "
+                 "parameter of the suite's models, e.g. --set train.polish_steps=5000");
   app.add_flag("--help-config", help_config, "List every env and agent parameter with its default and valid range, then exit");
   if (argc >= 2 && std::string(argv[1]) == "--help-config") {
     std::fputs(config_help().c_str(), stdout);
@@ -247,7 +249,8 @@ int cmd_bench(int argc, char** argv) {
       throw UsageError(std::string("--config: ") + e.what());
     }
     try {
-      for (const std::string& s : settings) apply_setting(run_config, s, "--set");
+      for (const std::string& s : settings)
+        if (!is_train_setting(s)) apply_setting(run_config, s, "--set");
     } catch (const ConfigError& e) {
       throw UsageError(e.what());
     }
@@ -257,6 +260,12 @@ int cmd_bench(int argc, char** argv) {
     check_out_path(out);
     Suite suite = load_suite(suite_name);
     if (seed) suite.seed = *seed;
+    try {  // train.* override the suite's "train": so they are in the effective suite, the run's hash and the model cache key
+      for (const std::string& s : settings)
+        if (is_train_setting(s)) apply_train_setting(suite.train, suite.train2, s, "--set");
+    } catch (const ConfigError& e) {
+      throw UsageError(e.what());
+    }
 
     const BenchPlan plan = expand_suite(suite, agents, suite.seed);
     std::vector<BenchEpisode> mine;

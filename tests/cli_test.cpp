@@ -523,6 +523,41 @@ TEST_CASE("bench: maze maps from map_params.style; seeded_only task entries skip
   CHECK(record["tasks"][0]["seeded_only"] == true);
 }
 
+// --set train.NAME=VALUE overrides the suite's "train": recorded in the effective suite, part of the
+// run's config hash and of the model cache key; bad names and values are refused.
+TEST_CASE("bench: --set train.* trains the suite's models with those parameters") {
+  const fs::path suite = scratch() / "train_set.json";
+  std::ofstream(suite) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [1001]}, "tasks": [{"length": 1, "per_map": 1}],
+    "map_params": {"width": 16, "height": 12, "regions": 6, "obstacles": 2}, "max_steps": 40})";
+  const std::string tiny = " --set train.steps=20 --set train.sequences=30 --set train.polish_steps=0 --set train.head_steps=10"
+                           " --set train.probe_steps=10 --set train.distance_steps=10 --set train.level2_steps=10";
+  auto bench = [&](const std::string& extra, const std::string& out) {
+    return run_cli("bench --suite " + suite.string() + " --agents flat --out " + (scratch() / out).string() + tiny + extra);
+  };
+  const Result a = bench(" --set train.lr=0.003", "ts_a.csv");
+  CAPTURE(a.err);
+  REQUIRE(a.status == 0);
+  CHECK(has(a.err, "model: trained"));
+  const json record = json::parse(slurp(scratch() / "ts_a.suite.json"));
+  CHECK(record["train"]["steps"] == 20);
+  CHECK(record["train"]["level2_steps"] == 10);
+  CHECK(record["train"]["lr"] == 0.003);
+  const Result again = bench(" --set train.lr=0.003", "ts_b.csv");  // the same parameters: the cached model
+  REQUIRE(again.status == 0);
+  CHECK(has(again.err, "model: from cache"));
+  CHECK(column(scratch() / "ts_a.csv", 1, "config") == column(scratch() / "ts_b.csv", 1, "config"));
+  const Result other = bench(" --set train.lr=0.004", "ts_c.csv");  // another learning rate: another model and run
+  REQUIRE(other.status == 0);
+  CHECK(has(other.err, "model: trained"));
+  CHECK(column(scratch() / "ts_a.csv", 1, "config") != column(scratch() / "ts_c.csv", 1, "config"));
+  const Result unknown = bench(" --set train.bogus=1", "ts_d.csv"), range = bench(" --set train.steps=0", "ts_e.csv");
+  CHECK(unknown.status == 2);
+  CHECK(has(unknown.err, "--set train.bogus: unknown parameter"));
+  CHECK(range.status == 2);
+  CHECK(has(range.err, "--set train.steps: 0 is out of range; expected an integer in [1, 1e+06]"));
+  CHECK_FALSE(fs::exists(scratch() / "ts_e.csv"));
+}
+
 // The config column hashes map files by name and content: not the working directory bench runs in,
 // nor where the suite and its maps are. Shards run from different directories merge.
 TEST_CASE("bench: the config hash does not depend on the working directory or where the map files are") {

@@ -143,7 +143,8 @@ SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::strin
 
 void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
   rd.object(j, "$.train",
-            {"steps", "sequences", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps", "level2_steps"});
+            {"steps", "sequences", "lr", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps",
+             "level2_steps"});
   // Bounds from the table's train.* ranges (agent/config.hpp), as the CLI flags and the app use.
   auto read = [&](const char* key, int& field) {
     if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, std::string("train.") + key));
@@ -156,6 +157,7 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
   read("heldout_sequences", tp.heldout_sequences);
   read("distance_steps", tp2.distance_steps);
   read("level2_steps", tp2.steps);
+  if (j.contains("lr")) tp.lr = read_param(rd, j["lr"], "$.train.lr", "train.lr");
 }
 
 Json noise_json(const SuiteNoise& n) { return {{"motion", n.motion}, {"perception", n.perception}, {"range", n.range}}; }
@@ -295,6 +297,8 @@ std::string write_suite(const Suite& s, const std::string& run, bool portable) {
                   {"heldout_sequences", s.train.heldout_sequences},
                   {"distance_steps", s.train2.distance_steps},
                   {"level2_steps", s.train2.steps}};
+  // Written only when not the default, so the suites' hashes from before the key existed still hold.
+  if (s.train.lr != Level1TrainParams{}.lr) doc["train"]["lr"] = s.train.lr;
   doc["seed"] = s.seed;
   if (!run.empty()) doc["run"] = Json::parse(run);
   return doc.dump(2);

@@ -28,11 +28,12 @@ std::string AppState::cache_file() const {
 }
 
 double AppState::expected_training_seconds() const {
-  // Measured: the defaults train in about 21.5 s on the project's 2-core machine (README); other
-  // settings scale with their optimiser steps. A run finished in this app is the better guide.
+  // Measured: the defaults train in about 15 s on the project's 2-core machine (README, since the
+  // product kernel of 2026-12-02); other settings scale with their optimiser steps. A run finished
+  // in this app is the better guide.
   const Level1TrainParams d1;
   const Level2TrainParams d2;
-  const double base = last_training_seconds_ > 0 ? last_training_seconds_ : 21.5;
+  const double base = last_training_seconds_ > 0 ? last_training_seconds_ : 15.0;
   const double base_work = last_training_seconds_ > 0 ? last_training_work_ : training_work(d1, d2);
   return base * training_work(train_params, train2_params) / base_work;
 }

@@ -282,12 +282,6 @@ std::string ParamSpec::get_text(const RunConfig& c) const {
   v.run = c;
   return read_text(v);
 }
-void ParamSpec::set_text(RunConfig& c, const std::string& s) const {
-  ParamValues v;
-  v.run = c;
-  write_text(v, s);
-  c = v.run;
-}
 
 const std::vector<ParamSpec>& params() {
   static const std::vector<ParamSpec> table = make_table();
@@ -359,10 +353,7 @@ void apply_assignment(ParamValues& values, const std::string& assignment, const 
     throw ConfigError(source + " " + key + ": " + problem + "; expected " + p->range_text());
 }
 
-const ParamSpec* find_train_param(const std::string& name) {
-  const ParamSpec* p = find_param(name);
-  return p && name.rfind("train.", 0) == 0 ? p : nullptr;
-}
+const ParamSpec* find_train_param(const std::string& name) { return is_train_setting(name) ? find_param(name) : nullptr; }
 
 }  // namespace
 

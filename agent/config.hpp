@@ -60,7 +60,6 @@ struct ParamSpec {
   double get(const RunConfig& c) const;
   void set(RunConfig& c, double v) const;
   std::string get_text(const RunConfig& c) const;
-  void set_text(RunConfig& c, const std::string& v) const;
 };
 
 // The whole table: env.*, agent.*, map.*, train.*, in that order.

@@ -87,11 +87,6 @@ void gemm_into(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::Matrix
   gemm(a.data(), a.rows(), a.rows(), a.cols(), x.data(), 1, x.rows(), x.cols(), y.data(), y.rows(), false);
 }
 
-void gemm_add(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) {
-  assert(a.cols() == x.rows() && y.rows() == a.rows() && y.cols() == x.cols());
-  gemm(a.data(), a.rows(), a.rows(), a.cols(), x.data(), 1, x.rows(), x.cols(), y.data(), y.rows(), true);
-}
-
 void gemm_add_transposed(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::MatrixXf& y) {
   assert(a.cols() == x.cols() && y.rows() == a.rows() && y.cols() == x.rows());
   gemm(a.data(), a.rows(), a.rows(), a.cols(), x.data(), x.rows(), 1, x.rows(), y.data(), y.rows(), true);

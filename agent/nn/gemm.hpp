@@ -15,9 +15,8 @@ namespace hjepa::nn {
 void gemm(const float* A, Eigen::Index lda, Eigen::Index M, Eigen::Index K, const float* X, Eigen::Index x_k, Eigen::Index x_n,
           Eigen::Index N, float* Y, Eigen::Index ldy, bool accumulate);
 
-// The same for Eigen matrices: y = a * x (y resized), y += a * x, and y += a * xᵀ.
+// The same for Eigen matrices: y = a * x (y resized) and y += a * xᵀ.
 void gemm_into(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::MatrixXf& y);
-void gemm_add(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::MatrixXf& y);
 void gemm_add_transposed(const Eigen::MatrixXf& a, const Eigen::MatrixXf& x, Eigen::MatrixXf& y);
 
 }  // namespace hjepa::nn

@@ -232,7 +232,7 @@ int cmd_bench(int argc, char** argv) {
   app.add_option("--set", settings,
                  "Override one parameter, e.g. --set agent.planner.horizon=12 (repeatable; after --config), or a training "
                  "parameter of the suite's models, e.g. --set train.polish_steps=5000");
-  app.add_flag("--help-config", help_config, "List every env and agent parameter with its default and valid range, then exit");
+  app.add_flag("--help-config", help_config, "List every parameter (env, agent, map generator, training) with its default and valid range, then exit");
   if (argc >= 2 && std::string(argv[1]) == "--help-config") {
     std::fputs(config_help().c_str(), stdout);
     return 0;

@@ -86,6 +86,16 @@ void add_planner_params(std::vector<ParamSpec>& t) {
                      1000, [](V& v) -> auto& { return v.run.planner.colour_weight; }));
   t.push_back(number("agent.planner.terminal_weight", "terminal wt", "Extra multiple of the goal and colour costs at the last step",
                      "", 0, 1000, [](V& v) -> auto& { return v.run.planner.terminal_weight; }));
+  {
+    ParamSpec p;
+    p.name = "agent.planner.z_objective", p.label = "z objective";
+    p.help = "With P1's latent z: the plan's energy over the futures the belief over z allows, expected (weighted by the "
+             "belief) or worst (the costliest of them)";
+    p.choices = {"expected", "worst"};
+    p.read_text = [](const V& v) { return std::string(v.run.planner.z_worst ? "worst" : "expected"); };
+    p.write_text = [](V& v, const std::string& s) { v.run.planner.z_worst = s == "worst"; };
+    t.push_back(std::move(p));
+  }
   t.push_back(number("agent.planner.cem_samples", "cem samples", "CEM: heading sequences sampled per iteration", "", 2, 4096,
                      [](V& v) -> auto& { return v.run.planner.cem_samples; }));
   t.push_back(number("agent.planner.cem_elites", "cem elites", "CEM: best samples the next proposal is fitted to", "", 1, 4096,
@@ -179,6 +189,10 @@ void add_train_params(std::vector<ParamSpec>& t) {
                      [](V& v) -> auto& { return v.train2.distance_steps; }));
   t.push_back(number("train.level2_steps", "level-2 steps", "Optimiser steps for level 2's predictor P2 on the frozen E2", "", 1,
                      1000000, [](V& v) -> auto& { return v.train2.steps; }));
+  t.push_back(number("train.z_values", "z values",
+                     "K: values of P1's latent variable z, what the present does not determine (a gate open or closed), one per "
+                     "exploration sequence by hard EM; 1 = no z",
+                     "", 1, kMaxZValues, [](V& v) -> auto& { return v.train.z_values; }));
   t.push_back(number("train.heldout_sequences", "held-out seqs",
                      "Held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on; "
                      "more gives a steadier k-step probe error and never changes the model",

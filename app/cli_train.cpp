@@ -33,6 +33,7 @@ void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& 
   add_param_option(app, "train.probe_steps", "--probe-steps", tp.probe_steps);
   add_param_option(app, "train.distance_steps", "--distance-steps", tp2.distance_steps);
   add_param_option(app, "train.level2_steps", "--level2-steps", tp2.steps);
+  add_param_option(app, "train.z_values", "--z-values", tp.z_values);
   add_param_option(app, "train.heldout_sequences", "--heldout-sequences", tp.heldout_sequences);
 }
 
@@ -87,6 +88,10 @@ int cmd_train(int argc, char** argv) {
                           {"min_latent_std", min_std},
                           {"latent_std", r.latent_std},
                           {"kstep_probe_error", r.kstep_probe_error},
+                          {"kstep_probe_error_best_z", r.kstep_probe_error_best_z},
+                          {"kstep_probe_error_believed_z", r.kstep_probe_error_believed_z},
+                          {"z", {{"values", mf.level1.z_values()}, {"usage", r.z_usage}, {"reassigned_last", r.z_reassigned},
+                                 {"noise", mf.level1.z_noise}}},
                           {"belief", {{"gain", r.belief_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
                                       {"perception_error", r.perception_error}}},
                           {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
@@ -112,8 +117,12 @@ int cmd_train(int argc, char** argv) {
     } else {
       std::printf("trained level 1 in %.1f s: %ld parameters; probe R^2 %.4f; min latent std %.3f; colour accuracy %.3f\n",
                   r.seconds, r.parameters, r.probe_r2, min_std, r.colour_accuracy);
+      auto at = [](const std::vector<double>& e, size_t k) { return e.empty() ? 0.0 : e[std::min(k, e.size()) - 1]; };
       std::printf("k-step predicted-latent probe error (units): k=1 %.3f, k=4 %.3f, k=8 %.3f, k=16 %.3f\n",
-                  r.kstep_probe_error[0], r.kstep_probe_error[3], r.kstep_probe_error[7], r.kstep_probe_error[15]);
+                  at(r.kstep_probe_error, 1), at(r.kstep_probe_error, 4), at(r.kstep_probe_error, 8), at(r.kstep_probe_error, 16));
+      if (mf.level1.z_values() > 1)
+        std::printf("latent z: %d values; k=8 error with the best z %.3f, with the believed z %.3f\n", mf.level1.z_values(),
+                    at(r.kstep_probe_error_best_z, 8), at(r.kstep_probe_error_believed_z, 8));
       std::printf("belief (gain %.2f) position error %.3f units; raw encoding %.3f; raw perception %.3f\n", r.belief_gain,
                   r.belief_error, r.encoding_error, r.perception_error);
       std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",

@@ -1,8 +1,15 @@
-// The latent belief: what an agent thinks its state s is. It starts as E1's encoding of the first
-// observation; each step it blends what P1 expected (from the belief and the heading taken) with
-// what E1 reads now, with a fixed gain (a Kalman-like update without the variances). Shared by the
-// flat and the hierarchical agent.
+// The latent belief: what an agent thinks its state s is, and (with P1's latent variable z, K > 1)
+// which z it thinks this episode has. s starts as E1's encoding of the first observation; each step
+// P1 predicts the next s under every z, the belief over z weighs each z by how well its prediction
+// matches what E1 reads now (a Gaussian likelihood with the per-dimension variance measured after
+// training, Level1::z_noise), and s blends the prediction expected under that belief with the reading
+// at a fixed gain (a Kalman-like update without the variances). Shared by the flat and the
+// hierarchical agent and by the held-out diagnostics (batched over columns).
 #pragma once
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "agent/jepa/level1.hpp"
 #include "sim/env.hpp"
 
@@ -12,18 +19,77 @@ struct BeliefParams {
   double gain = 0.5;  // weight of the encoder's reading against the predictor's expectation, 0..1
 };
 
+// Each step the belief over z is mixed with the prior by this much, so it can follow a world that
+// changes (a gate toggled in the app) and never rules a z out for good.
+constexpr double kZForget = 0.02;
+
+// Every column's prediction under every z: D x (K B), block z (columns z B .. z B + B - 1) holds
+// P1(s, h, z) for the B columns of s.
+inline MatF predict_all_z(const Level1& model, const MatF& s, const float* headings) {
+  const int K = model.z_values();
+  const Eigen::Index B = s.cols();
+  if (K == 1) return model.predict(s, headings);
+  std::vector<float> h(static_cast<size_t>(K * B));
+  std::vector<int> z(static_cast<size_t>(K * B));
+  for (int v = 0; v < K; ++v)
+    for (Eigen::Index b = 0; b < B; ++b) h[v * B + b] = headings[b], z[v * B + b] = v;
+  return model.predict(s.replicate(1, K), h.data(), z.data());
+}
+
+// p (K x B, each column a distribution over z) after a reading (D x B): p_z <- p_z exp(-|reading -
+// expected_z|^2 / (2 z_noise)), normalised, then mixed with the prior by kZForget.
+inline void update_z_belief(const Level1& model, const MatF& expected_all, const MatF& reading, Eigen::MatrixXf& p) {
+  const int K = model.z_values();
+  const Eigen::Index B = reading.cols();
+  if (K == 1) {
+    p = Eigen::MatrixXf::Ones(1, B);
+    return;
+  }
+  const double inv = 1.0 / (2.0 * std::max(1e-6f, model.z_noise));
+  std::vector<double> log_w(static_cast<size_t>(K));
+  for (Eigen::Index b = 0; b < B; ++b) {
+    for (int v = 0; v < K; ++v)
+      log_w[v] = std::log(std::max(1e-30, static_cast<double>(p(v, b)))) -
+                 inv * static_cast<double>((reading.col(b) - expected_all.col(v * B + b)).squaredNorm());
+    const double top = *std::max_element(log_w.begin(), log_w.end());
+    double sum = 0;
+    for (double& w : log_w) sum += (w = std::exp(w - top));
+    for (int v = 0; v < K; ++v)
+      p(v, b) = static_cast<float>((1 - kZForget) * log_w[v] / sum + kZForget * model.z_prior[v]);
+  }
+}
+
+// The prior as a belief over z for B columns (K x B).
+inline Eigen::MatrixXf z_prior_belief(const Level1& model, Eigen::Index B) {
+  const Eigen::Map<const Eigen::VectorXf> prior(model.z_prior.data(), static_cast<Eigen::Index>(model.z_prior.size()));
+  return prior.replicate(1, B);
+}
+
+// The prediction expected under the belief: sum_z p_z P1(s, h, z), D x B.
+inline MatF expected_under_z(const MatF& expected_all, const Eigen::MatrixXf& p) {
+  const Eigen::Index K = p.rows(), B = p.cols();
+  MatF out = MatF::Zero(expected_all.rows(), B);
+  for (Eigen::Index v = 0; v < K; ++v) out += expected_all.middleCols(v * B, B) * p.row(v).asDiagonal();
+  return out;
+}
+
 // One belief update's parts, for the agents' watches and traces.
 struct BeliefUpdate {
-  MatF expected;  // P1(belief, heading)
+  MatF expected;  // P1(belief, heading), expected under the updated belief over z
   MatF reading;   // E1(observation)
   MatF belief;    // expected + gain (reading - expected)
 };
 
+// z_belief: K values, updated in place (left alone at K = 1).
 inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float heading, const Observation& obs, double ray_max,
-                                  const BeliefParams& params) {
+                                  const BeliefParams& params, std::vector<float>& z_belief) {
   BeliefUpdate u;
-  u.expected = model.predict(belief, &heading);
   u.reading = model.encode_observation(obs, ray_max);
+  const MatF all = predict_all_z(model, belief, &heading);
+  Eigen::MatrixXf p = Eigen::Map<const Eigen::MatrixXf>(z_belief.data(), static_cast<Eigen::Index>(z_belief.size()), 1);
+  update_z_belief(model, all, u.reading, p);
+  std::copy(p.data(), p.data() + p.size(), z_belief.begin());
+  u.expected = expected_under_z(all, p);
   u.belief = u.expected + static_cast<float>(params.gain) * (u.reading - u.expected);
   return u;
 }

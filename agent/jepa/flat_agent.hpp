@@ -17,7 +17,11 @@ class FlatJepaAgent : public Agent {
   std::string name() const override { return "flat"; }
   void reset(const Observation& obs) override;
   double act(const Observation& obs) override;
-  AgentTrace trace() const override { return {&belief_, &plan_, &planner_->params, progress_}; }
+  AgentTrace trace() const override {
+    AgentTrace t;
+    t.belief = &belief_, t.z_belief = &z_belief_, t.plan = &plan_, t.planner = &planner_->params, t.progress = progress_;
+    return t;
+  }
   void set_params(const LiveAgentParams& p) override;
 
   // Read-only trace for the GUI and tests.
@@ -33,6 +37,7 @@ class FlatJepaAgent : public Agent {
   EnvParams env_;
   std::unique_ptr<Planner> planner_;
   MatF belief_;
+  std::vector<float> z_belief_;  // the belief over P1's z (belief.hpp)
   PlanResult plan_;
   int progress_ = 0;
   float last_heading_ = 0;

@@ -16,6 +16,8 @@ void HJepaAgent::reset(const Observation& obs) {
   trace_ = HJepaTrace{};
   first_plan_ = HighLevelPlan{};
   trace_.belief = level1_->encode_observation(obs, env_.ray_max);
+  trace_.z_belief = level1_->z_prior;
+  trace_.believed_z = static_cast<int>(std::max_element(trace_.z_belief.begin(), trace_.z_belief.end()) - trace_.z_belief.begin());
   trace_.progress = advance_progress(task_, 0, obs.color);
   has_last_ = false;
   steps_since_plan_ = 0;
@@ -75,7 +77,8 @@ bool HJepaAgent::watch_stuck(const Observation& obs) {
 // Kalman-like blend of what P1 expected with what E1 reads; keeps the stuck watch's window.
 void HJepaAgent::update_belief(const Observation& obs) {
   HJepaTrace& tr = trace_;
-  const BeliefUpdate u = hjepa::update_belief(*level1_, tr.belief, last_heading_, obs, env_.ray_max, params.belief);
+  const BeliefUpdate u = hjepa::update_belief(*level1_, tr.belief, last_heading_, obs, env_.ray_max, params.belief, tr.z_belief);
+  tr.believed_z = static_cast<int>(std::max_element(tr.z_belief.begin(), tr.z_belief.end()) - tr.z_belief.begin());
   predicted_moves_.push_back(u.expected - tr.belief);
   typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back().norm());
   readings_.push_back(u.reading);
@@ -172,7 +175,8 @@ double HJepaAgent::act(const Observation& obs) {
   const bool refuted = run_watches(obs, old_progress);
   replan_on_events(old_progress, refuted);
   aim_level1();
-  tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour);
+  tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour,
+                          tr.z_belief.data());
   last_heading_ = tr.low.headings.front();
   if (tr.escape_left > 0) {  // side-stepping: the plan above is kept for the trace and the warm start
     --tr.escape_left;
@@ -186,6 +190,7 @@ double HJepaAgent::act(const Observation& obs) {
 AgentTrace HJepaAgent::trace() const {
   AgentTrace t;
   t.belief = &trace_.belief;
+  t.z_belief = &trace_.z_belief;
   t.plan = &trace_.low;
   t.planner = &planner_->params;
   t.progress = trace_.progress;

@@ -37,6 +37,8 @@ struct HJepaParams {
 // Everything the agent believes and planned at its last step (read-only, for the GUI and tests).
 struct HJepaTrace {
   MatF belief;                // D x 1
+  std::vector<float> z_belief;  // the belief over P1's latent z (K values)
+  int believed_z = 0;         // its most probable value
   int progress = 0;           // colours achieved, as the agent tracks them
   int place = -1;             // the place the belief is in
   HighLevelPlan high;         // the current high-level plan (places, colours, predicted cost)

@@ -2,12 +2,15 @@
 // heads (see level1.hpp).
 #include "agent/jepa/level1.hpp"
 
+#include <algorithm>
+
 namespace hjepa {
 
 Level1::Level1(const Level1Arch& a, uint64_t seed) : arch(a) {
   Rng rng(seed);
   encoder = make_encoder(a.features, a.hidden, a.latent, rng);
-  predictor = make_predictor(a.latent, a.hidden, rng);
+  predictor = make_predictor(a.latent, a.hidden, a.z_values, rng);
+  z_prior.assign(static_cast<size_t>(std::max(1, a.z_values)), 1.0f / static_cast<float>(std::max(1, a.z_values)));
   fourier = make_fourier_basis<float>(a.latent);
   colour_head = nn::MLP<float>({a.latent, a.head_hidden, kNumColors}, nn::Activation::GELU, rng, "colour");
   probe = nn::MLP<float>({a.latent, a.probe_hidden, 2}, nn::Activation::GELU, rng, "probe");
@@ -18,7 +21,17 @@ MatF Level1::encode_observation(const Observation& obs, double ray_max) const {
   return encode(observation_column(obs, width, height, ray_max));
 }
 
-MatF Level1::predict(const MatF& s, const float* headings) const { return predict_next(predictor, fourier, s, headings); }
+MatF Level1::predict(const MatF& s, const float* headings, const int* z) const {
+  return predict_next(predictor, fourier, s, headings, ZColumns{arch.z_values, z});
+}
+
+MatF Level1::predict_each_z(const MatF& s, float heading) const {
+  const int K = arch.z_values;
+  std::vector<float> h(static_cast<size_t>(K), heading);
+  std::vector<int> z(static_cast<size_t>(K));
+  for (int i = 0; i < K; ++i) z[i] = i;
+  return predict(s.col(0).replicate(1, K), h.data(), z.data());
+}
 
 MatF Level1::probe_xy(const MatF& s) const {
   MatF xy = probe.forward(s);  // in [-1, 1] map coordinates

@@ -5,6 +5,7 @@
 // Shapes: F = observation features, D = latent dim, B = batch (columns).
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "agent/jepa/encoder.hpp"
 #include "agent/jepa/predictor.hpp"
@@ -20,6 +21,7 @@ struct Level1Arch {
   int hidden = 64;         // hidden width of E1 and P1
   int head_hidden = 32;    // hidden width of the colour head and the inverse-dynamics head (the colour head runs in planning)
   int probe_hidden = 128;  // hidden width of the position probe (drawing and measuring only)
+  int z_values = 1;        // K: values of P1's latent variable z (1 = no z; train.z_values)
 };
 
 class Level1 {
@@ -31,8 +33,12 @@ class Level1 {
   MatF encode(const MatF& features) const { return encoder.forward(features); }
   // One observation -> s: D x 1 (ray_max scales the range readings, as in training).
   MatF encode_observation(const Observation& obs, double ray_max) const;
-  // s: D x B, headings: B -> next s: D x B (residual: s + P1([s; cos; sin])).
-  MatF predict(const MatF& s, const float* headings) const;
+  // s: D x B, headings: B -> next s: D x B (residual: s + P1([s; cos; sin; ...; one-hot z])); z: each
+  // column's z in [0, K), null = 0 everywhere.
+  MatF predict(const MatF& s, const float* headings, const int* z = nullptr) const;
+  // Every z's prediction for one column: D x K, column z = P1(s, heading, z).
+  MatF predict_each_z(const MatF& s, float heading) const;
+  int z_values() const { return arch.z_values; }
   // Position probe (world units) and colour logits.
   MatF probe_xy(const MatF& s) const;
   MatF colour_logits(const MatF& s) const { return colour_head.forward(s); }
@@ -46,6 +52,11 @@ class Level1 {
   FourierBasis<float> fourier;      // P1's fixed input basis (make_fourier_basis(latent)), not trained
   nn::MLP<float> inverse_dynamics;  // training-time regulariser only: (s_t, s_t+1) -> (cos h, sin h)
   double width = 40, height = 30;  // probe outputs are scaled to the map
+  // The latent variable z, learned with P1 (K = arch.z_values): each value's share of the training
+  // sequences (the prior of the agent's belief over z) and the mean squared one-step prediction
+  // error per latent dimension under each sequence's own z (the variance of the belief's likelihood).
+  std::vector<float> z_prior = {1.0f};
+  float z_noise = 1.0f;
 };
 
 }  // namespace hjepa

@@ -32,9 +32,10 @@ struct Level1Nets {
 // frames: k + 1 matrices F x B (observations t = 0..k); headings: k * B, step-major;
 // targets: D x (k * B), the stop-gradient encodings of frames 1..k (step-major blocks).
 // With backward = true, accumulates (+=) the gradients of `total` into all three networks.
+// zc: each window's z for P1 (predictor.hpp).
 template <typename T>
 Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat<T>>& frames,
                             const std::vector<T>& headings, const nn::Mat<T>& targets,
-                            const Level1LossWeights& w, bool backward);
+                            const Level1LossWeights& w, bool backward, ZColumns zc = {});
 
 }  // namespace hjepa

@@ -13,6 +13,7 @@
 #include "agent/jepa/level1_loss.hpp"
 #include "agent/jepa/side_thread.hpp"
 #include "agent/jepa/train_guard.hpp"
+#include "agent/jepa/z_assignment.hpp"
 #include "agent/nn/loss.hpp"
 #include "agent/nn/optim.hpp"
 
@@ -89,10 +90,25 @@ std::string train_heads(Level1& model, const ExplorationData& data, const MatF& 
 // (8-step probe error on maps 101-103 from 0.72 to 0.60 with 6000 steps here). Each batch is split
 // in two halves, one per thread: this thread's half accumulates into P1, the other into a replica,
 // whose gradients are then added in a fixed order, so the result does not depend on scheduling.
+// With z (K > 1) each window takes its sequence's z, and the sequences' z are assigned afresh
+// (hard EM: z_assignment.hpp) every kZReassignEvery steps of the first 80% of the polish.
+constexpr int kZReassignEvery = 1000;
+constexpr double kZUsageFloor = 0.5;  // every z keeps at least this / K of the sequences
+
+void reassign_z(const Level1& model, const ExplorationData& data, const MatF& s_all, int k, std::vector<int>& seq_z,
+                Level1Report& report) {
+  const std::vector<int> next =
+      assign_z(z_sequence_costs(model.predictor, model.fourier, model.z_values(), data, s_all, k), kZUsageFloor / model.z_values());
+  report.z_reassigned = 0;
+  for (size_t q = 0; q < next.size(); ++q) report.z_reassigned += next[q] != seq_z[q];
+  seq_z = next;
+}
+
 void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_all, const Level1TrainParams& tp,
-                      uint64_t seed, Level1Report& report, const ProgressFn& progress) {
+                      uint64_t seed, std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress) {
   constexpr double kPolishLr = 1e-2;  // 3e-3 needed 10000 steps for what this gives in 4000; 1e-1 diverged
   const int D = model.arch.latent, PB = 256, half = PB / 2, k = std::min(tp.unroll, data.length), steps = tp.polish_steps;
+  const int K = model.z_values();
   Rng rng(seed);
   nn::ParamList<float> params = model.predictor.params();
   nn::Adam<float> adam(nn::AdamParams{kPolishLr});  // a fresh optimiser: its moments start at zero
@@ -106,20 +122,23 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   std::vector<float> headings[2] = {std::vector<float>(static_cast<size_t>(half) * k), std::vector<float>(static_cast<size_t>(half) * k)};
   MatF s0[2] = {MatF(D, half), MatF(D, half)};
   MatF targets[2] = {MatF(D, static_cast<Eigen::Index>(half) * k), MatF(D, static_cast<Eigen::Index>(half) * k)};
+  std::vector<int> z[2] = {std::vector<int>(half, 0), std::vector<int>(half, 0)};
   for (int step = 0; step < steps; ++step) {
     adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
+    if (K > 1 && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {
       const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - k + 1));
       const int h = w / half, b = w % half;
       s0[h].col(b) = s_all.col(data.frame_index(q, t0));
+      z[h][b] = seq_z[q];
       for (int t = 0; t < k; ++t) {
         headings[h][static_cast<size_t>(t) * half + b] = data.heading_at(q, t0 + t);
         targets[h].col(static_cast<Eigen::Index>(t) * half + b) = s_all.col(data.frame_index(q, t0 + t + 1));
       }
     }
     double half_loss[2] = {0, 0};
-    side.run([&] { half_loss[0] = unrolled_prediction<float>(model.predictor, model.fourier, s0[0], headings[0].data(), k, targets[0], 0.5, true).loss; },
-             [&] { half_loss[1] = unrolled_prediction<float>(replica, model.fourier, s0[1], headings[1].data(), k, targets[1], 0.5, true).loss; });
+    side.run([&] { half_loss[0] = unrolled_prediction<float>(model.predictor, model.fourier, s0[0], headings[0].data(), k, targets[0], 0.5, true, ZColumns{K, z[0].data()}).loss; },
+             [&] { half_loss[1] = unrolled_prediction<float>(replica, model.fourier, s0[1], headings[1].data(), k, targets[1], 0.5, true, ZColumns{K, z[1].data()}).loss; });
     for (size_t i = 0; i < params.size(); ++i) params[i]->grad += replica_params[i]->grad;
     const double loss = 0.5 * (half_loss[0] + half_loss[1]);
     const std::string fault = guarded_step(params, non_finite_loss({{"polish prediction", loss}}), good, step, [&] { adam.step(params); });
@@ -172,10 +191,11 @@ void log_joint_step(const Level1LossTerms& terms, int step, const Level1TrainPar
 
 }  // namespace
 
-JointTrainer::JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed)
+JointTrainer::JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
+                           const std::vector<int>* sequence_z)
     : model_(model), data_(data), tp_(tp), rng_(derive_seed(seed, 77)), k_(std::min(tp.unroll, data.length)),
       adam_(nn::AdamParams{tp.lr}), enc_adam_(nn::AdamParams{tp.lr * tp.encoder_lr_scale}),
-      seq_(tp.batch), t0_(tp.batch), headings_(static_cast<size_t>(tp.batch) * k_), frames_(k_ + 1),
+      seq_(tp.batch), t0_(tp.batch), z_(tp.batch, 0), sequence_z_(sequence_z), headings_(static_cast<size_t>(tp.batch) * k_), frames_(k_ + 1),
       target_encoder_(model.encoder) {
   enc_params_ = model.encoder.params();
   other_params_ = model.predictor.params();
@@ -192,6 +212,8 @@ std::string JointTrainer::step(int step, Level1LossTerms& terms) {
   adam_.hyper.lr = nn::cosine_lr(tp_.lr, step, tp_.steps);
   enc_adam_.hyper.lr = adam_.hyper.lr * tp_.encoder_lr_scale;
   sample_windows(data_, k, rng_, seq_, t0_, headings_);
+  if (sequence_z_)
+    for (int b = 0; b < B; ++b) z_[b] = (*sequence_z_)[seq_[b]];
   for (int t = 0; t <= k; ++t) frames_[t] = gather_frames(data_, seq_, t0_, t);
   // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
   MatF targets_in(data_.features, static_cast<Eigen::Index>(B) * k);
@@ -199,7 +221,7 @@ std::string JointTrainer::step(int step, Level1LossTerms& terms) {
   const MatF targets = (tp_.target_ema > 0 ? target_encoder_ : model_.encoder).forward(targets_in);
   const Level1Nets<float> nets{&model_.encoder, &model_.predictor, &model_.fourier, &model_.inverse_dynamics};
   const Level1LossWeights weights{tp_.pred_weight, tp_.var_weight, tp_.cov_weight, tp_.idm_weight};
-  terms = level1_loss<float>(nets, frames_, headings_, targets, weights, true);
+  terms = level1_loss<float>(nets, frames_, headings_, targets, weights, true, ZColumns{model_.z_values(), z_.data()});
   return guarded_step(
       trained_,
       non_finite_loss({{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}, {"inverse-dynamics", terms.idm}}),
@@ -218,8 +240,8 @@ namespace {
 
 // The joint phase: tp.steps of JointTrainer's steps. A non-finite step stops it with report.message.
 void train_joint(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
-                 Level1Report& report, const ProgressFn& progress) {
-  JointTrainer trainer(model, data, tp, seed);
+                 const std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress) {
+  JointTrainer trainer(model, data, tp, seed, &seq_z);
   for (int step = 0; step < tp.steps; ++step) {
     Level1LossTerms terms;
     const std::string fault = trainer.step(step, terms);
@@ -232,12 +254,26 @@ void train_joint(Level1& model, const ExplorationData& data, const Level1TrainPa
   }
 }
 
+// After the polish: the sequences' final z, each z's share (the belief's prior) and the mean
+// squared one-step error per latent dimension under each sequence's z (the belief's likelihood).
+void learn_z_statistics(Level1& model, const ExplorationData& data, const MatF& s_all, int k, std::vector<int>& seq_z,
+                        Level1Report& report) {
+  const int K = model.z_values();
+  if (K > 1) reassign_z(model, data, s_all, k, seq_z, report);
+  report.z_usage = z_usage(seq_z, K);
+  model.z_prior.assign(report.z_usage.begin(), report.z_usage.end());
+  const Eigen::MatrixXd one_step = z_sequence_costs(model.predictor, model.fourier, K, data, s_all, 1);
+  double sum = 0;
+  for (size_t q = 0; q < seq_z.size(); ++q) sum += one_step(static_cast<Eigen::Index>(q), seq_z[q]);
+  model.z_noise = static_cast<float>(sum / std::max<size_t>(1, seq_z.size()) / model.arch.latent);
+}
+
 // After the joint phase the encoder is frozen. Two independent jobs run on its cached encodings
 // of every training frame, one per core: the predictor polish (this thread) and the colour head
 // and position probe (a second thread). They touch disjoint networks and own their random streams,
 // so the result does not depend on scheduling.
 void train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
-                             Level1Report& report, const ProgressFn& progress) {
+                             std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress) {
   const MatF s_all = model.encode(all_frames(data));
   std::atomic<bool> stop_heads{false};
   std::string heads_message;
@@ -250,7 +286,7 @@ void train_on_frozen_encoder(Level1& model, const ExplorationData& data, const L
     }
   });
   try {
-    if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), report, progress);
+    if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
   } catch (...) {
     stop_heads = true;
     heads_thread.join();
@@ -262,6 +298,7 @@ void train_on_frozen_encoder(Level1& model, const ExplorationData& data, const L
     if (report.finite) report.message = heads_message;
     report.finite = false;
   }
+  if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), seq_z, report);
 }
 
 }  // namespace
@@ -271,8 +308,12 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   const auto t_start = std::chrono::steady_clock::now();
   Level1Report report;
   report.parameters = model.num_parameters();
-  train_joint(model, data, tp, seed, report, progress);
-  train_on_frozen_encoder(model, data, tp, seed, report, progress);
+  // Each sequence's z starts at random (P1 first learns what every z shares); the polish assigns it.
+  std::vector<int> seq_z(static_cast<size_t>(data.sequences), 0);
+  Rng z_rng(derive_seed(seed, 80));
+  for (int& z : seq_z) z = static_cast<int>(z_rng.below(static_cast<uint64_t>(model.z_values())));
+  train_joint(model, data, tp, seed, seq_z, report, progress);
+  train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress);
   measure_level1(model, heldout, report);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return report;

@@ -17,6 +17,8 @@
 
 namespace hjepa {
 
+constexpr int kMaxZValues = 16;  // train.z_values' upper bound (model files refuse more)
+
 struct Level1TrainParams {
   int steps = 2500;             // optimiser steps on the encoder and predictor
   int batch = 128;              // windows per step
@@ -31,6 +33,10 @@ struct Level1TrainParams {
   int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
   int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
+  // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM
+  // in the polish (each sequence takes the z that predicts it best, every z kept on at least
+  // 1 / (2K) of the sequences); 1 = no z.
+  int z_values = 4;
   ExplorationParams exploration;  // training data
   int heldout_sequences = 100;  // held-out exploration sequences for diagnostics
 };
@@ -49,6 +55,13 @@ struct Level1Report {
   // on the belief, of the probe on the raw encoding, and of the raw perceived position.
   double belief_gain = 0.5;
   double belief_error = 0, encoding_error = 0, perception_error = 0;
+  // With z (K > 1), the k-step figures again: each window rolled out with the z that fits it best
+  // afterwards (an oracle's choice) and with the z the belief over z holds from the window's past;
+  // kstep_probe_error itself is then the mean over z under the prior. z_usage: each z's share of the
+  // training sequences after the last assignment; z_reassigned: sequences that changed z there.
+  std::vector<double> kstep_probe_error_best_z, kstep_probe_error_believed_z;
+  std::vector<double> z_usage;
+  int z_reassigned = 0;
   double seconds = 0;
   long parameters = 0;
   bool finite = true;                   // false if training stopped on a non-finite loss
@@ -67,7 +80,9 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
 // stop-gradient targets, level1_loss forward and backward, and the guarded Adam steps.
 class JointTrainer {
  public:
-  JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed);
+  // sequence_z: each exploration sequence's z (z_assignment.hpp), read at every step; null = z 0.
+  JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
+               const std::vector<int>* sequence_z = nullptr);
   // Step `step` of tp.steps; terms receives its losses. Returns the fault ("" when the step was taken).
   std::string step(int step, Level1LossTerms& terms);
   // After a fault: restores the last good parameters and returns the message that says so.
@@ -83,7 +98,8 @@ class JointTrainer {
   nn::ParamList<float> trained_, enc_params_, other_params_;
   nn::Adam<float> adam_, enc_adam_;
   Checkpoint last_good_;  // parameters whose losses and gradients were finite
-  std::vector<int> seq_, t0_;
+  std::vector<int> seq_, t0_, z_;
+  const std::vector<int>* sequence_z_;
   std::vector<float> headings_;
   std::vector<MatF> frames_;
   nn::MLP<float> target_encoder_;  // used when target_ema > 0

@@ -34,21 +34,32 @@ void Planner::finish(const Level1& model, const MatF& s0, const MatF& candidates
   out.cost = costs[best];
   out.candidate_headings = candidates;
   out.candidate_costs = costs;
-  if (latents) {
-    out.latents.resize(latents->size());
-    for (size_t t = 0; t < latents->size(); ++t) out.latents[t] = (*latents)[t].col(best);
-  } else {
+  std::vector<MatF> again;
+  Eigen::Index column = best, stride = candidates.cols();
+  if (!latents) {  // roll the chosen plan out again
     std::vector<float> c1;
     MatF one(H, 1);
     one.col(0) = candidates.col(best);
-    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, one, sp, c1, nullptr, &out.latents);
+    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, one, sp, c1, nullptr, &again);
+    latents = &again, column = 0, stride = 1;
+  }
+  std::vector<float> weight;
+  plan_z_values(sp, out.future_z, weight);
+  out.future_weight = weight;
+  const Eigen::Index A = static_cast<Eigen::Index>(out.future_z.size());
+  out.latents.resize(latents->size());
+  out.futures.resize(latents->size());
+  for (size_t t = 0; t < latents->size(); ++t) {
+    out.latents[t] = (*latents)[t].col(column);  // block 0: the most probable z
+    out.futures[t].resize((*latents)[t].rows(), A);
+    for (Eigen::Index a = 0; a < A; ++a) out.futures[t].col(a) = (*latents)[t].col(a * stride + column);
   }
   warm_ = out.headings;
 }
 
-PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) {
+PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief) {
   const int H = params.horizon, R = params.restarts;
-  const PlanCostSpec<float> sp = spec(goal, colour);
+  const PlanCostSpec<float> sp = spec(model, goal, colour, z_belief);
   MatF theta = initial_candidates(warm_, H, R, rng_), g, m = MatF::Zero(H, R), v = MatF::Zero(H, R);
   std::vector<float> costs;
   const float b1 = 0.9f, b2 = 0.999f, lr = static_cast<float>(params.lr);
@@ -80,9 +91,9 @@ double CemPlanner::multiply_adds(const Level1& m, bool colour) const {
          plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, 1, colour, false);
 }
 
-PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) {
+PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief) {
   const int H = params.horizon, N = std::max(params.cem_samples, 2), E = std::clamp(params.cem_elites, 1, N);
-  const PlanCostSpec<float> sp = spec(goal, colour);
+  const PlanCostSpec<float> sp = spec(model, goal, colour, z_belief);
   // Per-step von-Mises-like proposal kept as mean angle + spread; starts wide, or at the warm plan.
   std::vector<float> mean(H, 0), spread(H, static_cast<float>(kPi));
   if (!warm_.empty())

@@ -21,6 +21,7 @@ struct PlannerParams {
   double terminal_weight = 2.0;  // extra multiple of the cost at the last step
   int cem_samples = 64;       // CEM: samples per iteration
   int cem_elites = 8;         // CEM: elites kept per iteration
+  bool z_worst = false;       // with P1's z: the worst future the belief allows, else the expected energy
 };
 
 // What a planner decided, kept for the GUI's trace.
@@ -30,14 +31,20 @@ struct PlanResult {
   std::vector<MatF> latents;            // H + 1 latents of the chosen plan (D x 1 each)
   MatF candidate_headings;              // H x R final candidates
   std::vector<float> candidate_costs;   // R
+  // With P1's z: the chosen plan under each z the belief allows (plan_z_values: the most probable
+  // first, whose rollout `latents` is), H + 1 latents of D x A, with those z and their weights.
+  std::vector<MatF> futures;
+  std::vector<int> future_z;
+  std::vector<float> future_weight;
 };
 
 class Planner {
  public:
   virtual ~Planner() = default;
   virtual const char* name() const = 0;
-  // s0: D x 1 belief; goal: D x 1 or null; colour: palette index or -1.
-  virtual PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) = 0;
+  // s0: D x 1 belief; goal: D x 1 or null; colour: palette index or -1; z_belief: the belief over
+  // P1's z (model.z_values() values), null = the model's prior.
+  virtual PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief = nullptr) = 0;
   // Multiply-adds of one plan() (see plan_cost_multiply_adds), counted from the sizes.
   virtual double multiply_adds(const Level1& model, bool colour) const = 0;
   virtual void reset() { warm_.clear(); }
@@ -46,8 +53,9 @@ class Planner {
  protected:
   std::vector<float> warm_;  // previous plan, for warm starts
   PlanCostWorkspace<float> work_;  // plan_cost's buffers, allocated once
-  PlanCostSpec<float> spec(const MatF* goal, int colour) const {
-    return {goal, colour, params.goal_weight, params.colour_weight, params.terminal_weight};
+  PlanCostSpec<float> spec(const Level1& model, const MatF* goal, int colour, const float* z_belief) const {
+    return {goal,           colour, params.goal_weight, params.colour_weight, params.terminal_weight, model.z_values(),
+            z_belief ? z_belief : model.z_prior.data(), params.z_worst};
   }
   // The best candidate into `out`, with its rolled-out latents: taken from `latents` (every
   // candidate's, from the last forward) when given, else rolled out again.
@@ -59,7 +67,7 @@ class GradientPlanner : public Planner {
  public:
   explicit GradientPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
   const char* name() const override { return "gradient"; }
-  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) override;
+  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief = nullptr) override;
   double multiply_adds(const Level1& model, bool colour) const override;
 
  private:
@@ -70,7 +78,7 @@ class CemPlanner : public Planner {
  public:
   explicit CemPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
   const char* name() const override { return "cem"; }
-  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour) override;
+  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief = nullptr) override;
   double multiply_adds(const Level1& model, bool colour) const override;
 
  private:

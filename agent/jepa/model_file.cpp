@@ -37,7 +37,7 @@ constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;
 constexpr size_t kHeaderCheckedBytes = 8 + 4 + 8;
 constexpr size_t kSectionHeaderSize = 4 + 8;
 constexpr size_t kChecksumSize = 8;
-constexpr size_t kArchSize = 5 * 4 + 2 * 8;
+constexpr size_t kArchSize = 6 * 4 + 2 * 8 + 4;  // without z_prior (4 bytes per z value)
 constexpr int kMaxLatent = 1024;
 constexpr int kMaxFeatures = 4096;
 constexpr int kMaxHidden = 4096;
@@ -111,6 +111,7 @@ void for_each_train_field(Params& p, Visit&& visit) {
   visit("polish_steps", p.polish_steps);
   visit("head_steps", p.head_steps);
   visit("probe_steps", p.probe_steps);
+  visit("z_values", p.z_values);
   visit("heldout_sequences", p.heldout_sequences);
 }
 
@@ -146,9 +147,11 @@ void for_each_level2_field(Params& p, Visit&& visit) {
 std::string arch_payload(const Level1& level1) {
   std::string out;
   const Level1Arch& a = level1.arch;
-  for (int32_t v : {a.features, a.latent, a.hidden, a.head_hidden, a.probe_hidden}) append_pod(out, v);
+  for (int32_t v : {a.features, a.latent, a.hidden, a.head_hidden, a.probe_hidden, a.z_values}) append_pod(out, v);
   append_pod(out, level1.width);
   append_pod(out, level1.height);
+  append_pod(out, level1.z_noise);
+  for (float p : level1.z_prior) append_pod(out, p);
   return out;
 }
 
@@ -207,16 +210,20 @@ struct SectionError {
 [[noreturn]] void refuse_section(const std::string& message) { throw SectionError{message}; }
 
 Level1 read_arch(const std::string& payload) {
-  if (payload.size() != kArchSize)
-    refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(kArchSize) +
-                   " (features, latent, hidden, head_hidden, probe_hidden as i32, width and height as f64)");
+  const char* layout =
+      " (features, latent, hidden, head_hidden, probe_hidden, z_values as i32, width and height as f64, z_noise as f32, "
+      "z_values x f32 z_prior)";
+  if (payload.size() < kArchSize)
+    refuse_section(std::to_string(payload.size()) + " bytes; expected at least " + std::to_string(kArchSize) + layout);
   const auto features = pod_at<int32_t>(payload, 0);
   const auto latent = pod_at<int32_t>(payload, 4);
   const auto hidden = pod_at<int32_t>(payload, 8);
   const auto head_hidden = pod_at<int32_t>(payload, 12);
   const auto probe_hidden = pod_at<int32_t>(payload, 16);
-  const auto width = pod_at<double>(payload, 20);
-  const auto height = pod_at<double>(payload, 28);
+  const auto z_values = pod_at<int32_t>(payload, 20);
+  const auto width = pod_at<double>(payload, 24);
+  const auto height = pod_at<double>(payload, 32);
+  const auto z_noise = pod_at<float>(payload, 40);
   auto check_range = [](const char* name, int32_t v, int32_t max) {
     if (v < 1 || v > max)
       refuse_section(std::string(name) + " = " + std::to_string(v) + " is out of range; expected 1 <= " + name +
@@ -227,16 +234,34 @@ Level1 read_arch(const std::string& payload) {
   check_range("hidden", hidden, kMaxHidden);
   check_range("head_hidden", head_hidden, kMaxHidden);
   check_range("probe_hidden", probe_hidden, kMaxHidden);
+  check_range("z_values", z_values, kMaxZValues);
+  if (payload.size() != kArchSize + 4 * static_cast<size_t>(z_values))
+    refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(kArchSize + 4 * static_cast<size_t>(z_values)) +
+                   " for z_values = " + std::to_string(z_values) + layout);
   auto check_side = [](const char* name, double v) {
     if (!(std::isfinite(v) && v > 0))
       refuse_section(std::string(name) + " = " + std::to_string(v) + " is not a map side; expected a finite number > 0");
   };
   check_side("width", width);
   check_side("height", height);
+  if (!(std::isfinite(z_noise) && z_noise > 0))
+    refuse_section("z_noise = " + std::to_string(z_noise) + "; expected a finite number > 0");
+  std::vector<float> prior(static_cast<size_t>(z_values));
+  double total = 0;
+  for (int32_t v = 0; v < z_values; ++v) {
+    prior[v] = pod_at<float>(payload, kArchSize + 4 * static_cast<size_t>(v));
+    if (!(std::isfinite(prior[v]) && prior[v] >= 0))
+      refuse_section("z_prior[" + std::to_string(v) + "] = " + std::to_string(prior[v]) + "; expected a finite number >= 0");
+    total += prior[v];
+  }
+  if (std::abs(total - 1) > 1e-3)
+    refuse_section("z_prior sums to " + std::to_string(total) + "; expected a distribution summing to 1");
 
-  Level1 level1(Level1Arch{features, latent, hidden, head_hidden, probe_hidden}, 0);
+  Level1 level1(Level1Arch{features, latent, hidden, head_hidden, probe_hidden, z_values}, 0);
   level1.width = width;
   level1.height = height;
+  level1.z_noise = z_noise;
+  level1.z_prior = prior;
   return level1;
 }
 

@@ -2,10 +2,11 @@
 // one-line message naming the file, on every defect. Layout (little-endian):
 //   "HJEPAMDL", u32 version = 1, u64 file length, u64 FNV-1a of the 20 bytes before it,
 //   sections [4-byte ASCII tag, u64 payload length, payload] in any order, u64 FNV-1a of all bytes before it.
-// Sections: ARCH (Level1Arch as 5 x i32, map width and height as 2 x f64), CONF (JSON training config),
+// Sections: ARCH (Level1Arch as 6 x i32 (z_values last), map width and height as 2 x f64, z_noise as f32,
+// z_prior as z_values x f32), CONF (JSON training config),
 // MAP  (u64 map fingerprint), PARM (HJNN blob of Level1::params()), IDYN (HJNN blob of inverse_dynamics),
 // L2AR (Level2Arch as 6 x i32), L2PM (HJNN blob of Level2::params(): E2, P2, places, edges).
-// Version 2 added level 2; version-1 files (level 1 only) are refused with a request to retrain.
+// Version 2 added level 2; version 6 P1's latent z; older files are refused with a request to retrain.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -20,7 +21,7 @@
 
 namespace hjepa {
 
-constexpr uint32_t kModelFormatVersion = 5;
+constexpr uint32_t kModelFormatVersion = 6;
 
 struct ModelFile {
   Level1 level1;             // architecture, map size and every trained parameter

@@ -9,13 +9,20 @@ namespace hjepa {
 
 template <typename T>
 void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
-               const nn::Mat<T>& headings, const PlanCostSpec<T>& spec, std::vector<T>& costs, nn::Mat<T>* grad,
+               const nn::Mat<T>& candidates, const PlanCostSpec<T>& spec, std::vector<T>& costs, nn::Mat<T>* grad,
                std::vector<nn::Mat<T>>* latents, PlanCostWorkspace<T>* workspace) {
   using M = nn::Mat<T>;
-  const int H = static_cast<int>(headings.rows());
-  const Eigen::Index R = headings.cols(), D = s0.rows();
+  const int H = static_cast<int>(candidates.rows());
+  const Eigen::Index R0 = candidates.cols(), D = s0.rows();
   PlanCostWorkspace<T> local;
   PlanCostWorkspace<T>& w = workspace ? *workspace : local;
+  // With z: every candidate under each z rolled out (block a of the columns: the a-th z).
+  plan_z_values(spec, w.z, w.z_weight);
+  const Eigen::Index A = static_cast<Eigen::Index>(w.z.size()), R = A * R0;
+  const bool with_z = spec.z_values > 1;
+  w.z_cols.resize(static_cast<size_t>(R));
+  for (Eigen::Index c = 0; c < R; ++c) w.z_cols[c] = w.z[c / R0];
+  const ZColumns zc{spec.z_values, with_z ? w.z_cols.data() : nullptr};
   std::vector<M>& s = w.s;
   s.resize(H + 1);
   w.pred_cache.resize(H);
@@ -23,50 +30,76 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
   w.input_cache.resize(H);
   w.probs.resize(H);
   s[0] = s0.replicate(1, R);
-  costs.assign(R, T(0));
+  std::vector<T>& col_costs = w.column_costs;
+  col_costs.assign(R, T(0));
   std::vector<T> top, sum;
   // Every step's headings as a column (R x H), with their cosines and sines taken at once.
-  w.headings = headings.transpose();
+  w.headings = A > 1 ? M(candidates.transpose().replicate(A, 1)) : M(candidates.transpose());
   w.cos_h = w.headings.array().cos().matrix();
   w.sin_h = w.headings.array().sin().matrix();
   for (int t = 0; t < H; ++t) {
     nn::MLPCache<T>& pc = w.pred_cache[t];
     pc.linear.resize(predictor.layers.size());
-    predictor_input_into<T>(s[t], &w.headings(0, t), fourier, pc.linear[0].x, w.input_cache[t], &w.cos_h(0, t), &w.sin_h(0, t));
+    predictor_input_into<T>(s[t], &w.headings(0, t), fourier, pc.linear[0].x, w.input_cache[t], &w.cos_h(0, t), &w.sin_h(0, t), zc);
     s[t + 1] = s[t] + predictor.forward_cached_input(pc);
     predictor_evaluations += static_cast<uint64_t>(R);
     const T wt = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
     if (spec.goal) {
       const M diff = s[t + 1].colwise() - spec.goal->col(0);
-      for (Eigen::Index r = 0; r < R; ++r) costs[r] += wt * static_cast<T>(spec.goal_weight) * diff.col(r).squaredNorm();
+      for (Eigen::Index r = 0; r < R; ++r) col_costs[r] += wt * static_cast<T>(spec.goal_weight) * diff.col(r).squaredNorm();
     }
     if (spec.colour >= 0) {
       const M logits = colour_head.forward(s[t + 1], w.head_cache[t]);
       nn::softmax_columns(logits, w.probs[t], &top, &sum);
       for (Eigen::Index r = 0; r < R; ++r)  // -log p(colour) = log-sum-exp - logit
-        costs[r] += wt * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - logits(spec.colour, r));
+        col_costs[r] += wt * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - logits(spec.colour, r));
+    }
+  }
+  // Each candidate's energy from its columns: the expectation over the z rolled out, or the worst;
+  // omega holds each column's share of it (what its gradient is scaled by).
+  Eigen::Array<T, Eigen::Dynamic, 1> omega = Eigen::Array<T, Eigen::Dynamic, 1>::Ones(R);
+  if (A == 1) {
+    costs.assign(col_costs.begin(), col_costs.end());
+  } else {
+    costs.assign(R0, T(0));
+    for (Eigen::Index r = 0; r < R0; ++r) {
+      Eigen::Index worst = 0;
+      for (Eigen::Index a = 0; a < A; ++a) {
+        if (col_costs[a * R0 + r] > col_costs[worst * R0 + r]) worst = a;
+        omega[a * R0 + r] = spec.z_worst ? T(0) : w.z_weight[a];
+        if (!spec.z_worst) costs[r] += w.z_weight[a] * col_costs[a * R0 + r];
+      }
+      if (spec.z_worst) omega[worst * R0 + r] = T(1), costs[r] = col_costs[worst * R0 + r];
     }
   }
   if (latents) *latents = s;
   if (!grad) return;
 
-  // Backward: ds_t collects the cost terms at t and flows back through the residual steps.
-  grad->resize(H, R);
+  // Backward: ds_t collects the cost terms at t (each column's scaled by its share omega) and flows
+  // back through the residual steps.
+  grad->resize(H, R0);
   if (w.predictor_wt.empty()) w.prepare(predictor, colour_head);
-  M ds = M::Zero(D, R);
+  M ds = M::Zero(D, R), dterm(D, A > 1 ? R : 0);
   std::vector<T> dh(R);  // one step's heading gradients
   for (int t = H - 1; t >= 0; --t) {
     const T wt = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
-    if (spec.goal) ds += (s[t + 1].colwise() - spec.goal->col(0)) * (2 * wt * static_cast<T>(spec.goal_weight));
+    M& term = A == 1 ? ds : dterm;  // one z: straight into ds
+    if (A > 1) dterm.setZero();
+    if (spec.goal) term += (s[t + 1].colwise() - spec.goal->col(0)) * (2 * wt * static_cast<T>(spec.goal_weight));
     if (spec.colour >= 0) {
       M dlogits = w.probs[t];
       dlogits.row(spec.colour).array() -= T(1);
       dlogits *= wt * static_cast<T>(spec.colour_weight);
-      ds += colour_head.backward_input(dlogits, w.head_cache[t], w.colour_head_wt, w.colour_head_back);
+      term += colour_head.backward_input(dlogits, w.head_cache[t], w.colour_head_wt, w.colour_head_back);
     }
+    if (A > 1) ds += dterm * omega.matrix().asDiagonal();
     const M& d_in = predictor.backward_input(ds, w.pred_cache[t], w.predictor_wt, w.predictor_back);
     ds += predictor_input_backward<T>(d_in, s[t], fourier, w.input_cache[t], dh.data());
-    for (Eigen::Index r = 0; r < R; ++r) (*grad)(t, r) = dh[r];
+    for (Eigen::Index r = 0; r < R0; ++r) {
+      T g = dh[r];
+      for (Eigen::Index a = 1; a < A; ++a) g += dh[a * R0 + r];
+      (*grad)(t, r) = g;
+    }
   }
 }
 

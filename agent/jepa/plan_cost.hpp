@@ -17,12 +17,41 @@ struct PlanCostSpec {
   double goal_weight = 1.0;          // weight of |s_t - goal|^2 at every step
   double colour_weight = 1.0;        // weight of -log p(colour | s_t) at every step
   double terminal_weight = 2.0;      // extra multiple of both terms at the last step
+  // P1's latent variable z (K = z_values > 1): every candidate is rolled out under each z whose
+  // weight (the belief over z, K values) is at least kPlanZMinWeight, and its energy is the
+  // expectation over those z (weights renormalised) or, with z_worst, the largest of them.
+  int z_values = 1;
+  const T* z_weights = nullptr;
+  bool z_worst = false;
 };
+
+// z values the belief gives less than this are not rolled out (the most probable one always is).
+constexpr double kPlanZMinWeight = 0.02;
+
+// The z values plan_cost rolls out for a spec, most probable first, and their weights.
+template <typename T>
+void plan_z_values(const PlanCostSpec<T>& spec, std::vector<int>& z, std::vector<T>& weight) {
+  z.clear(), weight.clear();
+  if (spec.z_values <= 1 || !spec.z_weights) {
+    z.push_back(0), weight.push_back(T(1));
+    return;
+  }
+  int top = 0;
+  for (int v = 1; v < spec.z_values; ++v)
+    if (spec.z_weights[v] > spec.z_weights[top]) top = v;
+  z.push_back(top), weight.push_back(spec.z_weights[top]);
+  for (int v = 0; v < spec.z_values; ++v)
+    if (v != top && spec.z_weights[v] >= static_cast<T>(kPlanZMinWeight)) z.push_back(v), weight.push_back(spec.z_weights[v]);
+  T sum = 0;
+  for (T w : weight) sum += w;
+  for (T& w : weight) w /= sum;
+}
 
 // costs[r] = sum_t w_t (goal_weight |s_t - g|^2 + colour_weight (-log p_colour(s_t))), t = 1..H.
 // Obstacles enter only through P1: it reads the range ring in s and learned where motion stops.
 // grad (H x R), if given, receives d costs[r] / d headings(t, r). latents, if given, receives the
-// H + 1 rolled-out states (D x R each, latents[0] = s0 broadcast).
+// H + 1 rolled-out states (D x R each, latents[0] = s0 broadcast); with several z rolled out
+// (plan_z_values), D x (A R): block a holds every candidate under the a-th of them.
 // The forward's intermediate results, kept for the backward; a planner keeps one across its
 // iterations so the buffers are allocated once (optional: plan_cost makes its own without it).
 template <typename T>
@@ -32,6 +61,8 @@ struct PlanCostWorkspace {
   std::vector<PredictorInputCache<T>> input_cache;  // z = W s + b and the headings' cos and sin, per step
   std::vector<nn::Mat<T>> probs;                    // colour probabilities, per step
   nn::Mat<T> headings, cos_h, sin_h;                // the headings transposed (R x H), their cosines and sines
+  std::vector<int> z, z_cols;                       // the z values rolled out, and each column's z
+  std::vector<T> z_weight, column_costs;            // their weights; each column's energy
   // Each layer's Wᵀ of P1 and the colour head for the backward (nn::MLP::transposed_weights): a
   // planner calls prepare() once per plan, as the weights may have changed since its last plan;
   // plan_cost prepares a workspace that never was.

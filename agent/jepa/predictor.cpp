@@ -21,17 +21,21 @@ FourierBasis<T> make_fourier_basis(int latent, int features, double scale) {
 
 template <typename T>
 void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier, nn::Mat<T>& in,
-                          PredictorInputCache<T>& cache, const T* cos_h, const T* sin_h) {
+                          PredictorInputCache<T>& cache, const T* cos_h, const T* sin_h, ZColumns zc) {
   using A = Eigen::Array<T, Eigen::Dynamic, 1>;
-  const Eigen::Index D = s.rows(), B = s.cols();
-  in.resize(3 * D + 2 + fourier.size(), B);
+  const Eigen::Index D = s.rows(), B = s.cols(), m = fourier.size(), zr = predictor_z_rows(zc.values);
+  in.resize(3 * D + 2 + m + zr, B);
   cache.z = (fourier.W * s).colwise() + fourier.b.col(0);
   // Eigen's vectorised cos into a matrix of its own, then copied: written straight into the rows of
   // `in` (columns that start unaligned), Eigen computes most of it with scalar cosf. It differs from
   // std::cos in the last bit.
   cache.cos_z = cache.z.array().cos().matrix();
-  in.bottomRows(fourier.size()) = cache.cos_z;
+  in.middleRows(3 * D + 2, m) = cache.cos_z;
   in.topRows(D) = s;
+  if (zr > 0) {
+    in.bottomRows(zr).setZero();
+    for (Eigen::Index b = 0; b < B; ++b) in(3 * D + 2 + m + (zc.z ? zc.z[b] : 0), b) = T(1);
+  }
   if (cos_h) {
     cache.cos_h = Eigen::Map<const A>(cos_h, B);
     cache.sin_h = Eigen::Map<const A>(sin_h, B);
@@ -47,10 +51,10 @@ void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierB
 }
 
 template <typename T>
-nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier) {
+nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier, ZColumns zc) {
   nn::Mat<T> in;
   PredictorInputCache<T> cache;
-  predictor_input_into(s, headings, fourier, in, cache);
+  predictor_input_into<T>(s, headings, fourier, in, cache, nullptr, nullptr, zc);
   return in;
 }
 
@@ -60,7 +64,7 @@ nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s,
   const Eigen::Index D = s.rows(), B = s.cols();
   nn::Mat<T> ds = d_in.topRows(D);
   if (fourier.size() > 0) {  // d cos(z) = -sin(z) dz, z = W s + b
-    const nn::Mat<T> dz = (d_in.bottomRows(fourier.size()).array() * -cache.z.array().sin()).matrix();
+    const nn::Mat<T> dz = (d_in.middleRows(3 * D + 2, fourier.size()).array() * -cache.z.array().sin()).matrix();
     ds.noalias() += fourier.W.transpose() * dz;
   }
   for (Eigen::Index b = 0; b < B; ++b) {
@@ -83,7 +87,8 @@ nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s,
 
 template <typename T>
 UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::Mat<T>& s0,
-                                          const T* headings, int k, const nn::Mat<T>& targets, double weight, bool backward) {
+                                          const T* headings, int k, const nn::Mat<T>& targets, double weight, bool backward,
+                                          ZColumns zc, std::vector<double>* sample_loss) {
   using M = nn::Mat<T>;
   const Eigen::Index D = s0.rows(), B = s0.cols();
   std::vector<nn::MLPCache<T>> cache(k);
@@ -92,13 +97,20 @@ UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBa
   s_hat[0] = s0;
   for (int t = 0; t < k; ++t) {
     cache[t].linear.resize(predictor.layers.size());
-    predictor_input_into<T>(s_hat[t], &headings[t * B], fourier, cache[t].linear[0].x, in_cache[t]);
+    predictor_input_into<T>(s_hat[t], &headings[t * B], fourier, cache[t].linear[0].x, in_cache[t], nullptr, nullptr, zc);
     s_hat[t + 1] = s_hat[t] + predictor.forward_cached_input(cache[t]);
   }
 
   UnrolledPrediction<T> out;
   std::vector<M> d_hat(k + 1, M::Zero(D, B));
   const T scale = static_cast<T>(weight * static_cast<double>(D) / k);
+  if (sample_loss) {  // mse's loss is the mean over D x B, so window b's share is its squared error / (B k)
+    sample_loss->assign(static_cast<size_t>(B), 0.0);
+    for (int t = 1; t <= k; ++t) {
+      const auto diff = s_hat[t] - targets.middleCols((t - 1) * B, B);
+      for (Eigen::Index b = 0; b < B; ++b) (*sample_loss)[b] += static_cast<double>(diff.col(b).squaredNorm()) / k;
+    }
+  }
   for (int t = 1; t <= k; ++t) {
     auto l = nn::mse<T>(s_hat[t], targets.middleCols((t - 1) * B, B));
     out.loss += static_cast<double>(l.loss) * static_cast<double>(D) / k;
@@ -116,35 +128,39 @@ UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBa
 
 template FourierBasis<float> make_fourier_basis<float>(int, int, double);
 template FourierBasis<double> make_fourier_basis<double>(int, int, double);
-template nn::Mat<float> predictor_input<float>(const nn::Mat<float>&, const float*, const FourierBasis<float>&);
-template nn::Mat<double> predictor_input<double>(const nn::Mat<double>&, const double*, const FourierBasis<double>&);
+template nn::Mat<float> predictor_input<float>(const nn::Mat<float>&, const float*, const FourierBasis<float>&, ZColumns);
+template nn::Mat<double> predictor_input<double>(const nn::Mat<double>&, const double*, const FourierBasis<double>&, ZColumns);
 template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const float*,
                                                         const FourierBasis<float>&, float*);
 template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const double*,
                                                           const FourierBasis<double>&, double*);
 template void predictor_input_into<float>(const nn::Mat<float>&, const float*, const FourierBasis<float>&, nn::Mat<float>&,
-                                          PredictorInputCache<float>&, const float*, const float*);
+                                          PredictorInputCache<float>&, const float*, const float*, ZColumns);
 template void predictor_input_into<double>(const nn::Mat<double>&, const double*, const FourierBasis<double>&, nn::Mat<double>&,
-                                           PredictorInputCache<double>&, const double*, const double*);
+                                           PredictorInputCache<double>&, const double*, const double*, ZColumns);
 template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const FourierBasis<float>&,
                                                         const PredictorInputCache<float>&, float*);
 template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const FourierBasis<double>&,
                                                           const PredictorInputCache<double>&, double*);
 template UnrolledPrediction<float> unrolled_prediction<float>(nn::MLP<float>&, const FourierBasis<float>&, const nn::Mat<float>&,
-                                                             const float*, int, const nn::Mat<float>&, double, bool);
+                                                             const float*, int, const nn::Mat<float>&, double, bool, ZColumns,
+                                                             std::vector<double>*);
 template UnrolledPrediction<double> unrolled_prediction<double>(nn::MLP<double>&, const FourierBasis<double>&,
                                                                const nn::Mat<double>&, const double*, int,
-                                                               const nn::Mat<double>&, double, bool);
+                                                               const nn::Mat<double>&, double, bool, ZColumns,
+                                                               std::vector<double>*);
 
-nn::MLP<float> make_predictor(int latent, int hidden, Rng& rng) {
+nn::MLP<float> make_predictor(int latent, int hidden, int z_values, Rng& rng) {
   // P1 has three hidden layers where E1 has two: the third took the 8-step error on maps 101 / 102
   // from 0.543 / 0.569 to 0.508 / 0.553; with the Fourier inputs and 3000 sequences, 0.452 / 0.501.
-  return nn::MLP<float>({predictor_input_size(latent), hidden, hidden, hidden, latent}, nn::Activation::GELU, rng, "P1");
+  return nn::MLP<float>({predictor_input_size(latent, kPredictorFourierFeatures, z_values), hidden, hidden, hidden, latent},
+                        nn::Activation::GELU, rng, "P1");
 }
 
-MatF predict_next(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, const MatF& s, const float* headings) {
+MatF predict_next(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, const MatF& s, const float* headings,
+                  ZColumns zc) {
   predictor_evaluations += static_cast<uint64_t>(s.cols());
-  return s + predictor.forward(predictor_input<float>(s, headings, fourier));
+  return s + predictor.forward(predictor_input<float>(s, headings, fourier, zc));
 }
 
 }  // namespace hjepa

@@ -35,9 +35,21 @@ FourierBasis<T> make_fourier_basis(int latent, int features = kPredictorFourierF
 // instead of building those products from sums through GELUs: on maps 101-102 they lowered the
 // 1-step error of blocked moves from 0.35 to 0.25 units after the predictor polish.
 // After them come the m Fourier features of s: (3D + 2 + m) x B.
-inline int predictor_input_size(int latent, int fourier = kPredictorFourierFeatures) { return 3 * latent + 2 + fourier; }
+// Last, with a latent variable z (issue 18: what the present does not determine, e.g. whether a
+// gate ahead is open), a one-hot of z over its K values: (3D + 2 + m + K) x B. K = 1 adds no rows
+// (the model without z).
+inline int predictor_z_rows(int z_values) { return z_values > 1 ? z_values : 0; }
+inline int predictor_input_size(int latent, int fourier = kPredictorFourierFeatures, int z_values = 1) {
+  return 3 * latent + 2 + fourier + predictor_z_rows(z_values);
+}
+// Which z each column of a batch takes: K values; z[b] in [0, K) per column, or null for z = 0 in
+// every column. Discrete, so nothing flows back into it.
+struct ZColumns {
+  int values = 1;
+  const int* z = nullptr;
+};
 template <typename T>
-nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier);
+nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier, ZColumns zc = {});
 // Backward of predictor_input: the gradient for s (D x B) from the gradient d_in of the whole
 // input; with d_heading non-null also each heading's gradient (B values).
 template <typename T>
@@ -59,7 +71,8 @@ struct PredictorInputCache {
 // planner takes them for all its steps at once, where they vectorise).
 template <typename T>
 void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierBasis<T>& fourier, nn::Mat<T>& in,
-                          PredictorInputCache<T>& cache, const T* cos_h = nullptr, const T* sin_h = nullptr);
+                          PredictorInputCache<T>& cache, const T* cos_h = nullptr, const T* sin_h = nullptr,
+                          ZColumns zc = {});
 // predictor_input_backward from the forward's cache: the same values, without recomputing them.
 template <typename T>
 nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
@@ -71,9 +84,11 @@ struct InputPart {
   const char* name;
   int size;
 };
-inline std::vector<InputPart> predictor_input_parts(int latent, int fourier = kPredictorFourierFeatures) {
-  return {{"s", latent}, {"cos_heading", 1}, {"sin_heading", 1}, {"s_cos_heading", latent}, {"s_sin_heading", latent},
-          {"fourier_cos", fourier}};
+inline std::vector<InputPart> predictor_input_parts(int latent, int fourier = kPredictorFourierFeatures, int z_values = 1) {
+  std::vector<InputPart> parts = {{"s", latent},           {"cos_heading", 1},      {"sin_heading", 1},
+                                  {"s_cos_heading", latent}, {"s_sin_heading", latent}, {"fourier_cos", fourier}};
+  if (predictor_z_rows(z_values) > 0) parts.push_back({"z_one_hot", z_values});
+  return parts;
 }
 
 template <typename T>
@@ -85,16 +100,20 @@ struct UnrolledPrediction {
 // The prediction term on its own: s_t+1 = s_t + P1(predictor_input(s_t, h_t)) for k steps from s0
 // (D x B); headings: k * B, step-major; targets: D x (k * B), step-major blocks for t = 1..k. With
 // backward = true, accumulates (+=) weight x the loss's gradients into P1. The joint phase calls it
-// from level1_loss; the polish calls it alone on frozen encodings.
+// from level1_loss; the polish calls it alone on frozen encodings. zc: each window's z (the same at
+// every step of a window). sample_loss, if given, receives each window's loss (B values, the same
+// scale as `loss`), which the z assignment compares across z values.
 template <typename T>
 UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::Mat<T>& s0,
-                                          const T* headings, int k, const nn::Mat<T>& targets, double weight, bool backward);
+                                          const T* headings, int k, const nn::Mat<T>& targets, double weight, bool backward,
+                                          ZColumns zc = {}, std::vector<double>* sample_loss = nullptr);
 
-// P1: predictor_input_size(D) -> hidden x 3 -> D (GELU), its weights drawn from rng.
-nn::MLP<float> make_predictor(int latent, int hidden, Rng& rng);
+// P1: predictor_input_size(D, m, K) -> hidden x 3 -> D (GELU), its weights drawn from rng.
+nn::MLP<float> make_predictor(int latent, int hidden, int z_values, Rng& rng);
 
 // s: D x B, headings: B -> next s: D x B (residual: s + P1(predictor_input(s, h))); counts the
 // evaluations in predictor_evaluations (counters.hpp).
-MatF predict_next(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, const MatF& s, const float* headings);
+MatF predict_next(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, const MatF& s, const float* headings,
+                  ZColumns zc = {});
 
 }  // namespace hjepa

@@ -16,6 +16,7 @@ ModelFile train_model(const World& world, const EnvParams& env_params, const Lev
   mf.created_by = created_by;
   Level1Arch arch;
   arch.features = feature_size(env_params.num_rays);
+  arch.z_values = tp.z_values;
   mf.level1 = Level1(arch, derive_seed(seed, 1));
   mf.level1.width = world.width;
   mf.level1.height = world.height;

@@ -149,7 +149,7 @@ TEST_CASE("map.* and train.* are declared once, with their defaults inside their
       {"train.sequences", tp.exploration.sequences}, {"train.lr", tp.lr}, {"train.head_steps", tp.head_steps},
       {"train.polish_steps", tp.polish_steps}, {"train.probe_steps", tp.probe_steps},
       {"train.distance_steps", tp2.distance_steps}, {"train.level2_steps", tp2.steps},
-      {"train.heldout_sequences", tp.heldout_sequences}};
+      {"train.z_values", tp.z_values}, {"train.heldout_sequences", tp.heldout_sequences}};
   std::set<std::string> names;
   for (const ParamSpec& p : run_params()) names.insert(p.name);
   size_t declared_count = 0;

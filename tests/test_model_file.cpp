@@ -45,7 +45,10 @@ struct TempDir {
 
 ModelFile small_model() {
   ModelFile model;
-  model.level1 = hjepa::Level1(hjepa::Level1Arch{18, 4, 8, 4, 4}, 7);
+  model.level1 = hjepa::Level1(hjepa::Level1Arch{18, 4, 8, 4, 4, 3}, 7);
+  model.level1.z_prior = {0.5f, 0.125f, 0.375f};
+  model.level1.z_noise = 0.0123f;
+  model.train.z_values = 3;
   model.level1.width = 37.5;
   model.level1.height = 21.000000000000004;
   hjepa::Level1TrainParams& t = model.train;
@@ -179,7 +182,7 @@ constexpr size_t field_count() {
 
 TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
-  CHECK(field_count<hjepa::Level1TrainParams>() == 15);
+  CHECK(field_count<hjepa::Level1TrainParams>() == 16);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
   CHECK(field_count<hjepa::Level2TrainParams>() == 14);
 }
@@ -196,6 +199,10 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.level1.arch.latent == 4);
   CHECK(loaded.level1.arch.hidden == 8);
   CHECK(loaded.level1.arch.head_hidden == 4);
+  CHECK(loaded.level1.arch.z_values == 3);
+  CHECK(loaded.level1.z_prior == saved.level1.z_prior);
+  CHECK(loaded.level1.z_noise == saved.level1.z_noise);
+  CHECK(loaded.train.z_values == 3);
   CHECK(loaded.level1.width == saved.level1.width);
   CHECK(loaded.level1.height == saved.level1.height);
   check_same_parameters(saved.level1.params(), loaded.level1.params());
@@ -279,11 +286,11 @@ TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
   std::string bytes = read_bytes(path);
   // 1: a level-1-only file from before level 2; 2: P1 without the heading products and no polish
   // or probe step counts; 3: P1 with two hidden layers and no Fourier inputs; 4: level 2 with
-  // k-means places in s and no temporal distance; 6: a later hjepa.
-  for (const uint32_t version : {1u, 2u, 3u, 4u, 6u}) {
+  // k-means places in s and no temporal distance; 5: P1 without the latent z; 7: a later hjepa.
+  for (const uint32_t version : {1u, 2u, 3u, 4u, 5u, 7u}) {
     std::memcpy(&bytes[8], &version, sizeof version);
     write_bytes(path, bytes);
-    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 5",
+    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 6",
                          "retrain"});
   }
 }
@@ -381,13 +388,28 @@ TEST_CASE("malformed sections are refused naming the section") {
     }
     auto sections = good;
     const double width = -1;
-    std::memcpy(&section(sections, "ARCH").payload[20], &width, sizeof width);
+    std::memcpy(&section(sections, "ARCH").payload[24], &width, sizeof width);
     write_sections(sections);
     check_refusal(path, {"section \"ARCH\"", "width", "finite number > 0"});
     sections = good;
     section(sections, "ARCH").payload.pop_back();
     write_sections(sections);
-    check_refusal(path, {"section \"ARCH\"", "35 bytes; expected 36"});
+    check_refusal(path, {"section \"ARCH\"", "55 bytes; expected 56 for z_values = 3"});
+    for (int32_t z_values : {0, 17}) {
+      sections = good;
+      std::memcpy(&section(sections, "ARCH").payload[20], &z_values, sizeof z_values);
+      write_sections(sections);
+      check_refusal(path, {"section \"ARCH\"", ("z_values = " + std::to_string(z_values)).c_str(), "1 <= z_values <= 16"});
+    }
+    sections = good;
+    const float nan = std::numeric_limits<float>::quiet_NaN(), heavy = 0.9f;
+    std::memcpy(&section(sections, "ARCH").payload[40], &nan, sizeof nan);
+    write_sections(sections);
+    check_refusal(path, {"section \"ARCH\"", "z_noise", "finite number > 0"});
+    sections = good;
+    std::memcpy(&section(sections, "ARCH").payload[44], &heavy, sizeof heavy);
+    write_sections(sections);
+    check_refusal(path, {"section \"ARCH\"", "z_prior sums to 1.4", "summing to 1"});
   }
   SUBCASE("parameters that do not match the architecture") {
     auto sections = good;

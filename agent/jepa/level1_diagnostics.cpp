@@ -33,7 +33,9 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
   r.colour_accuracy = static_cast<double>(correct) / n;
   // Belief: b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)), all sequences in one batch, with
   // the belief over z alongside (belief.hpp); kept at mid, where the k-step windows start.
-  const int S = held.sequences, mid = held.length / 2, K = std::min(16, held.length - mid), Z = model.z_values();
+  // The windows start at the middle, or earlier where 16 steps would not fit after it.
+  const int S = held.sequences, mid = std::clamp(held.length - 16, 0, held.length / 2), K = std::min(16, held.length - mid);
+  const int Z = model.z_values();
   std::vector<int> seq_all(S), t_all(S, 0);
   for (int i = 0; i < S; ++i) seq_all[i] = i;
   Eigen::MatrixXf z_belief = z_prior_belief(model, S), z_at_mid = z_belief;

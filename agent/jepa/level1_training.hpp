@@ -36,7 +36,7 @@ struct Level1TrainParams {
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM
   // in the polish (each sequence takes the z that predicts it best, every z kept on at least
   // 1 / (2K) of the sequences); 1 = no z.
-  int z_values = 4;
+  int z_values = 1;
   ExplorationParams exploration;  // training data
   int heldout_sequences = 100;  // held-out exploration sequences for diagnostics
 };

@@ -17,6 +17,7 @@ constexpr ImU32 kInk = IM_COL32(15, 15, 25, 230);           // outlines under br
 constexpr ImU32 kRoute = IM_COL32(255, 255, 255, 245);       // the high-level route
 const ImU32 kSubgoal = draw::im_color(palette::kSubgoal);   // the subgoal target mark
 constexpr ImU32 kImagined = IM_COL32(0, 235, 255, 255);      // level 1's chosen rollout
+constexpr ImU32 kOtherFuture = IM_COL32(255, 150, 40, 255);  // the same plan under another value of P1's z
 constexpr ImU32 kCandidate = IM_COL32(255, 255, 255, 70);    // level 1's other candidates
 constexpr ImU32 kBelief = IM_COL32(255, 215, 60, 240);       // the belief diamond
 constexpr ImU32 kPanel = IM_COL32(20, 22, 28, 215);          // caption and legend backgrounds
@@ -158,6 +159,16 @@ void draw_level1(ImDrawList& list, const Camera& camera, const Session& session,
       for (Vec2 p : c) points.push_back(screen(camera, p));
       list.AddPolyline(points.data(), static_cast<int>(points.size()), kCandidate, 0, 1.f);  // 1 px: textured, 2 triangles a leg
     }
+  if (overlays.imagined)  // the chosen plan under the other z the belief allows, opacity by their weight
+    for (size_t a = 1; a < t.futures.size(); ++a) {
+      if (t.futures[a].size() < 2) continue;
+      points.clear();
+      for (Vec2 p : t.futures[a]) points.push_back(screen(camera, p));
+      const float w = a < t.future_weight.size() ? t.future_weight[a] : 0.f;
+      const ImU32 colour = (kOtherFuture & 0x00FFFFFFu) | (static_cast<ImU32>(60 + 195 * std::clamp(w, 0.f, 1.f)) << 24);
+      list.AddPolyline(points.data(), static_cast<int>(points.size()), colour, 0, 2.f);
+      for (size_t k = 1; k < points.size(); ++k) list.AddCircleFilled(points[k], 2.5f, colour, 6);
+    }
   if (overlays.imagined && t.plan.size() >= 2) {
     points.clear();
     for (Vec2 p : t.plan) points.push_back(screen(camera, p));
@@ -256,7 +267,7 @@ void draw_corrections(ImDrawList& list, const Camera& camera, const Session& ses
 
 namespace {
 
-enum class Icon { Route, Collect, Subgoal, Imagined, Candidates, Belief, Places, OraclePath, Agent, Perceived };
+enum class Icon { Route, Collect, Subgoal, Imagined, OtherFuture, Candidates, Belief, Places, OraclePath, Agent, Perceived };
 
 // One legend icon centred at c, about 30 x 16 pixels.
 void legend_icon(ImDrawList& list, Icon icon, ImVec2 c, ImFont* font) {
@@ -275,6 +286,12 @@ void legend_icon(ImDrawList& list, Icon icon, ImVec2 c, ImFont* font) {
       list.AddPolyline(pts, 3, kInk, 0, 5.f);
       list.AddPolyline(pts, 3, kImagined, 0, 2.5f);
       for (const ImVec2& p : pts) list.AddCircleFilled(p, 3.2f, kImagined, 6);
+      break;
+    }
+    case Icon::OtherFuture: {
+      const ImVec2 pts[3] = {ImVec2(c.x - 13, c.y + 3), ImVec2(c.x, c.y + 4), ImVec2(c.x + 13, c.y - 3)};
+      list.AddPolyline(pts, 3, kOtherFuture, 0, 2.f);
+      for (const ImVec2& p : pts) list.AddCircleFilled(p, 2.5f, kOtherFuture, 6);
       break;
     }
     case Icon::Candidates:
@@ -317,7 +334,7 @@ void draw_legend(ImDrawList& list, const Camera& camera, const Session& session,
     Icon icon;
     const char* text;
   };
-  Entry entries[10];
+  Entry entries[11];
   int n = 0;
   const AgentTrace trace = session.agent_trace();
   const bool hjepa = trace.hierarchy != nullptr, learned = trace.plan != nullptr;
@@ -327,6 +344,8 @@ void draw_legend(ImDrawList& list, const Camera& camera, const Session& session,
   }
   if (hjepa && overlays.subgoal) entries[n++] = {Icon::Subgoal, "subgoal"};
   if (learned && overlays.imagined) entries[n++] = {Icon::Imagined, "imagined steps (level 1)"};
+  if (learned && overlays.imagined && session.level1_trace.futures.size() > 1)
+    entries[n++] = {Icon::OtherFuture, "the same plan under another z"};
   if (learned && overlays.candidates) entries[n++] = {Icon::Candidates, "other candidates"};
   if (learned && overlays.belief) entries[n++] = {Icon::Belief, "belief (where it thinks it is)"};
   if (hjepa && overlays.place_graph) entries[n++] = {Icon::Places, "place graph it learned"};

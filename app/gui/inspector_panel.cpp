@@ -98,11 +98,26 @@ void belief_histogram(const MatF& b) {
 
 // Level 1 of either learned agent: belief, the chosen plan's energy and aim (the H-JEPA agent's
 // subgoal place, -1 for none), energy vs first heading.
+// The belief over P1's latent z: one bar per value, the believed one marked.
+void z_belief_bars(const Level1Trace& t) {
+  if (t.z_belief.size() <= 1) return;
+  ImGui::Text("belief over z");
+  tooltip("P1's latent variable z: each value is one kind of future (for example a gate open or closed), learned without "
+          "labels. Each step the readings weigh every z by how well its prediction matched; the plan is judged under every "
+          "z the belief allows (cyan: the believed z's rollout, orange: the others, fainter when less likely)");
+  for (size_t z = 0; z < t.z_belief.size(); ++z) {
+    char label[48];
+    std::snprintf(label, sizeof label, "z=%zu  %.0f%%%s", z, 100 * t.z_belief[z], static_cast<int>(z) == t.believed_z ? "  believed" : "");
+    ImGui::ProgressBar(t.z_belief[z], ImVec2(ImGui::GetContentRegionAvail().x, 0), label);
+  }
+}
+
 void level1_section(const Session& s, const MatF& belief, int subgoal_place) {
   section("level 1: belief and heading plan");
   belief_histogram(belief);
   const Level1Trace& t = s.level1_trace;
   if (!t.valid) return;
+  z_belief_bars(t);
   // The belief the last plan started from was formed before the last env step.
   const Vec2 then = s.trail.size() >= 2 ? s.trail[s.trail.size() - 2] : s.env->state().position;
   ImGui::Text("belief (%.2f, %.2f)  probe err %.2f", t.belief.x, t.belief.y, dist(t.belief, then));

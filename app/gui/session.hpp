@@ -33,6 +33,13 @@ struct Level1Trace {
   float chosen_heading = 0;                   // first heading of the plan, radians
   float cost = 0;                             // energy of the chosen plan
   int target_colour = -1;                     // palette index the colour cost aims at (-1: none)
+  // With P1's latent z: the chosen plan imagined under each z the belief allows (the most probable
+  // first, which is `plan`), their z values and weights; the belief over z (K values) and its top.
+  std::vector<std::vector<Vec2>> futures;
+  std::vector<int> future_z;
+  std::vector<float> future_weight;
+  std::vector<float> z_belief;
+  int believed_z = 0;
   static constexpr int kSweep = 32;
 };
 
@@ -145,8 +152,8 @@ struct Session {
   bool make_agent();
   AgentSetup agent_setup() const;  // what make_agent builds from: env, task, model and the Params structs
   void decode_place_graph(const AgentTrace& trace);
-  void decode_level1(const Level1& m, const PlanResult& plan, const MatF& belief, const MatF* goal, int colour,
-                     const PlannerParams& pp);
+  void decode_level1(const Level1& m, const PlanResult& plan, const MatF& belief, const std::vector<float>* z_belief,
+                     const MatF* goal, int colour, const PlannerParams& pp);
   void decode_high(const AgentTrace& a);
   std::string agent_planner_type_;  // the planner type the current agent was built with
   int trace_version_ = 0, traced_version_ = -1;

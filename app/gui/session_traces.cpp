@@ -55,12 +55,12 @@ void Session::refresh_traces() {
   high_trace.subgoal_place = -1;
   if (!model || !a.belief || !a.plan || !a.planner) return;
   if (const HJepaTrace* t = a.hierarchy) {
-    decode_level1(model->level1, *a.plan, *a.belief, t->subgoal.size() > 0 ? &t->subgoal : nullptr, t->target_colour,
-                  *a.planner);
+    decode_level1(model->level1, *a.plan, *a.belief, a.z_belief, t->subgoal.size() > 0 ? &t->subgoal : nullptr,
+                  t->target_colour, *a.planner);
     decode_high(a);
   } else {  // the flat agent aims at the next colour
     const int colour = a.progress >= 0 && a.progress < task.size() ? static_cast<int>(task.colors[a.progress]) : -1;
-    decode_level1(model->level1, *a.plan, *a.belief, nullptr, colour, *a.planner);
+    decode_level1(model->level1, *a.plan, *a.belief, a.z_belief, nullptr, colour, *a.planner);
   }
 }
 
@@ -92,8 +92,8 @@ void Session::decode_place_graph(const AgentTrace& trace) {
 
 // Probe positions of the belief, the chosen plan and the candidates, and the energy versus first
 // heading, with the same cost terms the planner optimised (goal, colour, the acted-on range ring).
-void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF& belief, const MatF* goal, int colour,
-                            const PlannerParams& pp) {
+void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF& belief, const std::vector<float>* z_belief,
+                            const MatF* goal, int colour, const PlannerParams& pp) {
   Level1Trace& t = level1_trace;
   t.encoding = probe_one(m, m.encode_observation(obs, env_params.ray_max));
   if (belief.size() == 0) return;
@@ -102,13 +102,25 @@ void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF&
   t.candidates.clear();
   t.candidate_costs.clear();
   t.sweep.clear();
+  t.futures.clear();
   t.target_colour = colour;
+  t.z_belief = z_belief && z_belief->size() == m.z_prior.size() ? *z_belief : m.z_prior;
+  t.believed_z = static_cast<int>(std::max_element(t.z_belief.begin(), t.z_belief.end()) - t.z_belief.begin());
   t.valid = true;
   if (plan.headings.empty() || plan.latents.empty()) return;
   for (const MatF& s : plan.latents) append_probe(m, s, t.plan);
+  t.future_z = plan.future_z;
+  t.future_weight = plan.future_weight;
+  t.futures.assign(plan.future_z.size(), {});
+  for (const MatF& s : plan.futures) {
+    const MatF p = m.probe_xy(s);
+    for (Eigen::Index a = 0; a < p.cols() && a < static_cast<Eigen::Index>(t.futures.size()); ++a)
+      t.futures[a].push_back({p(0, a), p(1, a)});
+  }
   t.chosen_heading = plan.headings.front();
   t.cost = plan.cost;
-  const PlanCostSpec<float> spec{goal, colour, pp.goal_weight, pp.colour_weight, pp.terminal_weight};
+  const PlanCostSpec<float> spec{goal,          colour, pp.goal_weight, pp.colour_weight, pp.terminal_weight, m.z_values(),
+                                 t.z_belief.data(), pp.z_worst};
   const int H = static_cast<int>(plan.headings.size());
   const MatF& s0 = plan.latents.front();  // the belief the plan started from
   if (plan.candidate_headings.rows() == H && plan.candidate_headings.cols() > 0) {

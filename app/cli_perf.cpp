@@ -146,7 +146,7 @@ std::vector<int> layer_widths(const nn::MLP<float>& net) {
 
 nlohmann::json predictor_inputs_json(const Level1Arch& arch) {
   nlohmann::json parts = nlohmann::json::array();
-  for (const InputPart& p : predictor_input_parts(arch.latent)) parts.push_back({{"name", p.name}, {"size", p.size}});
+  for (const InputPart& p : predictor_input_parts(arch.latent, kPredictorFourierFeatures, arch.z_values)) parts.push_back({{"name", p.name}, {"size", p.size}});
   return parts;
 }
 

@@ -90,7 +90,7 @@ int cmd_train(int argc, char** argv) {
                           {"kstep_probe_error", r.kstep_probe_error},
                           {"kstep_probe_error_best_z", r.kstep_probe_error_best_z},
                           {"kstep_probe_error_believed_z", r.kstep_probe_error_believed_z},
-                          {"z", {{"values", mf.level1.z_values()}, {"usage", r.z_usage}, {"reassigned_last", r.z_reassigned},
+                          {"z", {{"values", mf.level1.z_values()}, {"usage", r.z_usage}, {"reassigned_last", r.z_reassigned}, {"believed_is_best", r.z_believed_is_best},
                                  {"noise", mf.level1.z_noise}}},
                           {"belief", {{"gain", r.belief_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
                                       {"perception_error", r.perception_error}}},

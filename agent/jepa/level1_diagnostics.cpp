@@ -83,18 +83,21 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
   r.kstep_probe_error.assign(K, 0);
   r.kstep_probe_error_best_z.assign(K, 0);
   r.kstep_probe_error_believed_z.assign(K, 0);
+  int agree = 0;
   for (int i = 0; i < S; ++i) {
     int best = 0, believed = 0;
     for (int v = 1; v < Z; ++v) {
       if (err.row(v * S + i).sum() < err.row(best * S + i).sum()) best = v;
       if (z_at_mid(v, i) > z_at_mid(believed, i)) believed = v;
     }
+    agree += best == believed;
     for (int k = 0; k < K; ++k) {
       for (int v = 0; v < Z; ++v) r.kstep_probe_error[k] += model.z_prior[v] * err(v * S + i, k) / S;
       r.kstep_probe_error_best_z[k] += err(best * S + i, k) / S;
       r.kstep_probe_error_believed_z[k] += err(believed * S + i, k) / S;
     }
   }
+  r.z_believed_is_best = static_cast<double>(agree) / std::max(1, S);
 }
 
 }  // namespace hjepa

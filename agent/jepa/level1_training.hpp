@@ -62,6 +62,7 @@ struct Level1Report {
   std::vector<double> kstep_probe_error_best_z, kstep_probe_error_believed_z;
   std::vector<double> z_usage;
   int z_reassigned = 0;
+  double z_believed_is_best = 1;  // share of held-out windows whose believed z is their best z
   double seconds = 0;
   long parameters = 0;
   bool finite = true;                   // false if training stopped on a non-finite loss

@@ -56,6 +56,23 @@ bool planner_choice(Session& s) {
   return changed;
 }
 
+// The plan's energy over the futures of P1's z (shown when the model has a z).
+bool z_objective_choice(Session& s) {
+  if (!s.model || s.model->level1.z_values() <= 1) return false;
+  int worst = s.planner_params.z_worst ? 1 : 0;
+  const ParamSpec& spec = declared("agent.planner.z_objective");
+  ImGui::Text("%s", spec.label.c_str());
+  param_tooltip(spec);
+  ImGui::SameLine();
+  bool changed = ImGui::RadioButton("expected", &worst, 0);
+  tooltip("The energy averaged over the z values the belief allows, weighted by the belief");
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("worst", &worst, 1);
+  tooltip("The costliest future among the z values the belief allows");
+  if (changed) s.planner_params.z_worst = worst == 1;
+  return changed;
+}
+
 void learned_agent_controls(Session& s) {
   const std::string problem = s.model_problem();
   if (problem.empty())
@@ -68,7 +85,7 @@ void learned_agent_controls(Session& s) {
     tooltip(help);
     if (!open) return;
     ImGui::PushItemWidth(-110);
-    if (which == ParamTab::Planner) apply |= planner_choice(s);
+    if (which == ParamTab::Planner) apply |= planner_choice(s), apply |= z_objective_choice(s);
     for_each_agent_param(s, [&](const AgentParam& p) {
       if (p.tab == which) apply |= edit(p, s.planner_type);
     });

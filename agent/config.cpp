@@ -124,6 +124,10 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
   t.push_back(number("agent.watch.stuck_penalty", "stuck penalty",
                      "Predicted steps added to a place-graph edge found blocked (this episode only)", "", 0, 10000,
                      [](V& v) -> auto& { return v.run.hjepa.stuck_penalty; }));
+  t.push_back(number("agent.watch.passage_radius", "passage radius",
+                     "A blocked edge blocks the passage: the penalty also goes to every edge from a place within this learned "
+                     "distance of the edge's start to a place within it of its end (0 = that edge alone)",
+                     "steps", 0, 100, [](V& v) -> auto& { return v.run.hjepa.passage_radius; }));
   t.push_back(number("agent.watch.escape_steps", "escape steps",
                      "Side steps towards the open side (by the range rays) after getting stuck", "", 0, 50,
                      [](V& v) -> auto& { return v.run.hjepa.escape_steps; }));

@@ -132,6 +132,28 @@ TEST_CASE("high-level planner: cheapest place path over (place, progress)") {
     plan = plan_high_level(g.places, g.graph, 0, Task{{Color::Green}}, 0, hp, &memory);
     CHECK(plan.places == std::vector<int>{0, 3});
   }
+  SUBCASE("a blocked passage: the edges between the neighbourhoods of a blocked edge's ends") {
+    // Prototypes on a line: 0 at 0, 1 at 1, 2 at 10, 3 at 11 (units of steps).
+    HandMade p = hand_made_graph();
+    p.places.centres.value.setZero();
+    p.places.centres.value(0, 1) = 1, p.places.centres.value(0, 2) = 10, p.places.centres.value(0, 3) = 11;
+    EpisodeMemory memory;
+    CHECK(penalise_passage(p.places, p.graph, 1, 2, 0, 16, memory) == 0);  // radius 0: the edge alone
+    CHECK(memory.edge_penalties.empty());
+    // Blocked 1 -> 2: within 1.5 of place 1 are 0 and 1, within 1.5 of place 2 are 2 and 3; of the
+    // edges between them (0->1? no: 1 is not near 2; 0->3 and 1->2) only 0->3 is another one.
+    CHECK(penalise_passage(p.places, p.graph, 1, 2, 1.5, 16, memory) == 1);
+    CHECK(memory.edge_penalties.size() == 1);
+    CHECK(memory.edge_penalties.at({0, 3}) == 16);
+    // The plan now avoids both crossings' extra cost: 0 -> 1 -> 2 costs 6, 0 -> 3 costs 20 + 16.
+    memory.edge_penalties[{1, 2}] += 16;
+    const HighLevelPlan plan = plan_high_level(p.places, p.graph, 0, Task{{Color::Green}}, 0, hp, &memory);
+    REQUIRE(plan.found);
+    CHECK(plan.places == std::vector<int>{0, 1, 2});  // 3 + 3 + 16 = 22 < 20 + 16 = 36
+    // Blocked 2 -> 0 with a radius of 2: edges from {2, 3} to {0, 1}: 3 -> 1 only.
+    CHECK(penalise_passage(p.places, p.graph, 2, 0, 2, 5, memory) == 1);
+    CHECK(memory.edge_penalties.at({3, 1}) == 5);
+  }
   SUBCASE("already there, and no path") {
     HighLevelPlan plan = plan_high_level(g.places, g.graph, 0, Task{{Color::Red}}, 0, hp);
     REQUIRE(plan.found);

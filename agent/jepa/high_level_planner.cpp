@@ -99,4 +99,21 @@ std::string colour_sequence_text(const std::vector<Color>& colours, const char* 
   return out;
 }
 
+int penalise_passage(const Places& places, const PlaceGraph& graph, int from, int to, double radius, float penalty,
+                     EpisodeMemory& memory) {
+  if (radius <= 0) return 0;
+  const MatF& c = places.centres.value;
+  const float r = static_cast<float>(radius);
+  int count = 0;
+  for (int x = 0; x < static_cast<int>(graph.size()); ++x) {
+    if ((c.col(x) - c.col(from)).norm() > r) continue;
+    for (const PlaceEdge& e : graph[x])
+      if (!(x == from && e.to == to) && (c.col(e.to) - c.col(to)).norm() <= r) {
+        memory.edge_penalties[{x, e.to}] += penalty;
+        ++count;
+      }
+  }
+  return count;
+}
+
 }  // namespace hjepa

@@ -37,6 +37,13 @@ struct EpisodeMemory {
   void clear() { edge_penalties.clear(), refuted_offers.clear(); }
 };
 
+// A blocked edge stands for a blocked passage (a closed gate is crossed by several place pairs): adds
+// `penalty` to every edge of `graph` from a place within `radius` of `from` to a place within it of
+// `to` (distances between place prototypes, in steps where the places live in E2's space), the edge
+// from -> to itself excepted. Returns how many edges that was (0 for radius <= 0).
+int penalise_passage(const Places& places, const PlaceGraph& graph, int from, int to, double radius, float penalty,
+                     EpisodeMemory& memory);
+
 // progress: colours already achieved. Returns found = false when the graph has no such path.
 HighLevelPlan plan_high_level(const Places& places, const PlaceGraph& graph, int start_place, const Task& task, int progress,
                               const HighLevelParams& params, const EpisodeMemory* memory = nullptr);

@@ -31,6 +31,10 @@ struct HJepaParams {
   int stuck_window = 3;        // steps, 2..kMaxStuckWindow
   double stuck_ratio = 0.35;   // 0 = never stuck
   double stuck_penalty = 16;   // predicted steps added to a blocked edge (this episode only)
+  // A blocked edge stands for a blocked passage (a closed gate is crossed by several place pairs):
+  // the penalty also goes to every edge from a place within `passage_radius` (learned distance,
+  // steps) of the blocked edge's start to a place within it of its end. 0 = that edge alone.
+  double passage_radius = 0;
   int escape_steps = 2;        // side steps after getting stuck
 };
 

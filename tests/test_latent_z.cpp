@@ -11,6 +11,7 @@
 #include "agent/jepa/plan_cost.hpp"
 #include "agent/jepa/z_assignment.hpp"
 #include "agent/nn/optim.hpp"
+#include "tests/gradient_check.hpp"
 
 using namespace hjepa;
 
@@ -54,17 +55,7 @@ TEST_CASE("level-1 loss with z: every parameter gradient matches finite differen
   for (auto* p : idm.params()) params.push_back(p);
   nn::zero_grad(params);
   level1_loss<double>(nets, frames, headings, targets, w, true, zc);
-  double worst = 0;
-  for (auto* p : params)
-    for (Eigen::Index i = 0; i < p->value.size(); ++i) {
-      const double v = p->value(i), eps = 1e-6;
-      p->value(i) = v + eps;
-      const double up = level1_loss<double>(nets, frames, headings, targets, w, false, zc).total;
-      p->value(i) = v - eps;
-      const double down = level1_loss<double>(nets, frames, headings, targets, w, false, zc).total;
-      p->value(i) = v;
-      worst = std::max(worst, std::fabs((up - down) / (2 * eps) - p->grad(i)) / std::max(1.0, std::fabs((up - down) / (2 * eps))));
-    }
+  const double worst = worst_gradient_error(params, [&] { return level1_loss<double>(nets, frames, headings, targets, w, false, zc).total; });
   CHECK(worst < 1e-5);
   // The z rows matter: another z gives another loss.
   const int other[B] = {1, 0, 2, 0, 1};
@@ -169,12 +160,12 @@ Level1 two_futures_model() {
 TEST_CASE("the belief over z follows which future the readings confirm") {
   const Level1 m = two_futures_model();
   const MatF s = MatF::Zero(2, 1);
-  const MatF each = m.predict_each_z(s, 0.3f);
+  const float h = 0.3f;
+  const MatF each = predict_all_z(m, s, &h);  // D x K for one column
   CHECK(each(0, 0) == doctest::Approx(1.0).epsilon(0.01));
   CHECK(each(0, 1) == doctest::Approx(-1.0).epsilon(0.01));
   // Readings that moved by -1: z = 1.
   Eigen::MatrixXf p = z_prior_belief(m, 1);
-  const float h = 0.3f;
   MatF reading = MatF::Zero(2, 1);
   reading(0, 0) = -1;
   update_z_belief(m, predict_all_z(m, s, &h), reading, p);

@@ -11,6 +11,7 @@
 #include "agent/jepa/train_model.hpp"
 #include "agent/nn/optim.hpp"
 #include "sim/map_gen.hpp"
+#include "tests/gradient_check.hpp"
 
 using namespace hjepa;
 
@@ -37,18 +38,7 @@ TEST_CASE("level-1 loss: every parameter gradient matches finite differences") {
   for (auto* p : idm.params()) params.push_back(p);
   nn::zero_grad(params);
   level1_loss<double>(nets, frames, headings, targets, w, true);
-  double worst = 0;
-  for (auto* p : params)
-    for (Eigen::Index i = 0; i < p->value.size(); ++i) {
-      const double v = p->value(i), eps = 1e-6;
-      p->value(i) = v + eps;
-      const double up = level1_loss<double>(nets, frames, headings, targets, w, false).total;
-      p->value(i) = v - eps;
-      const double down = level1_loss<double>(nets, frames, headings, targets, w, false).total;
-      p->value(i) = v;
-      const double numeric = (up - down) / (2 * eps), analytic = p->grad(i);
-      worst = std::max(worst, std::fabs(numeric - analytic) / std::max(1.0, std::fabs(numeric)));
-    }
+  const double worst = worst_gradient_error(params, [&] { return level1_loss<double>(nets, frames, headings, targets, w, false).total; });
   CHECK(worst < 1e-5);
 }
 

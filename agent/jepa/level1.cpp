@@ -25,14 +25,6 @@ MatF Level1::predict(const MatF& s, const float* headings, const int* z) const {
   return predict_next(predictor, fourier, s, headings, ZColumns{arch.z_values, z});
 }
 
-MatF Level1::predict_each_z(const MatF& s, float heading) const {
-  const int K = arch.z_values;
-  std::vector<float> h(static_cast<size_t>(K), heading);
-  std::vector<int> z(static_cast<size_t>(K));
-  for (int i = 0; i < K; ++i) z[i] = i;
-  return predict(s.col(0).replicate(1, K), h.data(), z.data());
-}
-
 MatF Level1::probe_xy(const MatF& s) const {
   MatF xy = probe.forward(s);  // in [-1, 1] map coordinates
   xy.row(0) = (xy.row(0).array() + 1) * static_cast<float>(width / 2);

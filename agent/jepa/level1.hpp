@@ -36,8 +36,6 @@ class Level1 {
   // s: D x B, headings: B -> next s: D x B (residual: s + P1([s; cos; sin; ...; one-hot z])); z: each
   // column's z in [0, K), null = 0 everywhere.
   MatF predict(const MatF& s, const float* headings, const int* z = nullptr) const;
-  // Every z's prediction for one column: D x K, column z = P1(s, heading, z).
-  MatF predict_each_z(const MatF& s, float heading) const;
   int z_values() const { return arch.z_values; }
   // Position probe (world units) and colour logits.
   MatF probe_xy(const MatF& s) const;

@@ -24,6 +24,14 @@ struct PlannerParams {
   bool z_worst = false;       // with P1's z: the worst future the belief allows, else the expected energy
 };
 
+// The energy a planner with these parameters descends: goal and colour terms, and the belief over
+// P1's z (null = the model's prior). The GUI's trace re-scores candidates with the same spec.
+inline PlanCostSpec<float> plan_cost_spec(const PlannerParams& p, const Level1& model, const MatF* goal, int colour,
+                                          const float* z_belief) {
+  return {goal,           colour, p.goal_weight, p.colour_weight, p.terminal_weight, model.z_values(),
+          z_belief ? z_belief : model.z_prior.data(), p.z_worst};
+}
+
 // What a planner decided, kept for the GUI's trace.
 struct PlanResult {
   std::vector<float> headings;          // H, the chosen plan (first one is executed)
@@ -54,8 +62,7 @@ class Planner {
   std::vector<float> warm_;  // previous plan, for warm starts
   PlanCostWorkspace<float> work_;  // plan_cost's buffers, allocated once
   PlanCostSpec<float> spec(const Level1& model, const MatF* goal, int colour, const float* z_belief) const {
-    return {goal,           colour, params.goal_weight, params.colour_weight, params.terminal_weight, model.z_values(),
-            z_belief ? z_belief : model.z_prior.data(), params.z_worst};
+    return plan_cost_spec(params, model, goal, colour, z_belief);
   }
   // The best candidate into `out`, with its rolled-out latents: taken from `latents` (every
   // candidate's, from the last forward) when given, else rolled out again.

@@ -41,17 +41,25 @@ bool edit(const AgentParam& p, const std::string& planner_type) {
   return changed;
 }
 
-bool planner_choice(Session& s) {
-  int type = s.planner_type == "cem" ? 1 : 0;
-  const ParamSpec& spec = declared("agent.planner.type");
+// A text parameter with two choices (the table's) as radio buttons; `choice` is 0 or 1.
+bool two_choices(const char* name, int& choice, const char* help0, const char* help1) {
+  const ParamSpec& spec = declared(name);
   ImGui::Text("%s", spec.label.c_str());
   param_tooltip(spec);
-  ImGui::SameLine();
-  bool changed = ImGui::RadioButton("gradient", &type, 0);
-  tooltip("Adam on the heading angles through P1, with batched restarts, warm-started from the last plan");
-  ImGui::SameLine();
-  changed |= ImGui::RadioButton("cem", &type, 1);
-  tooltip("Cross-entropy method: sample heading sequences, refit to the best ones (derivative-free)");
+  bool changed = false;
+  for (int i = 0; i < 2; ++i) {
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton(spec.choices[i].c_str(), &choice, i);
+    tooltip(i == 0 ? help0 : help1);
+  }
+  return changed;
+}
+
+bool planner_choice(Session& s) {
+  int type = s.planner_type == "cem" ? 1 : 0;
+  const bool changed = two_choices("agent.planner.type", type,
+                                   "Adam on the heading angles through P1, with batched restarts, warm-started from the last plan",
+                                   "Cross-entropy method: sample heading sequences, refit to the best ones (derivative-free)");
   if (changed) s.planner_type = type == 1 ? "cem" : "gradient";
   return changed;
 }
@@ -60,15 +68,9 @@ bool planner_choice(Session& s) {
 bool z_objective_choice(Session& s) {
   if (!s.model || s.model->level1.z_values() <= 1) return false;
   int worst = s.planner_params.z_worst ? 1 : 0;
-  const ParamSpec& spec = declared("agent.planner.z_objective");
-  ImGui::Text("%s", spec.label.c_str());
-  param_tooltip(spec);
-  ImGui::SameLine();
-  bool changed = ImGui::RadioButton("expected", &worst, 0);
-  tooltip("The energy averaged over the z values the belief allows, weighted by the belief");
-  ImGui::SameLine();
-  changed |= ImGui::RadioButton("worst", &worst, 1);
-  tooltip("The costliest future among the z values the belief allows");
+  const bool changed = two_choices("agent.planner.z_objective", worst,
+                                   "The energy averaged over the z values the belief allows, weighted by the belief",
+                                   "The costliest future among the z values the belief allows");
   if (changed) s.planner_params.z_worst = worst == 1;
   return changed;
 }

@@ -119,8 +119,7 @@ void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF&
   }
   t.chosen_heading = plan.headings.front();
   t.cost = plan.cost;
-  const PlanCostSpec<float> spec{goal,          colour, pp.goal_weight, pp.colour_weight, pp.terminal_weight, m.z_values(),
-                                 t.z_belief.data(), pp.z_worst};
+  const PlanCostSpec<float> spec = plan_cost_spec(pp, m, goal, colour, t.z_belief.data());
   const int H = static_cast<int>(plan.headings.size());
   const MatF& s0 = plan.latents.front();  // the belief the plan started from
   if (plan.candidate_headings.rows() == H && plan.candidate_headings.cols() > 0) {

@@ -16,7 +16,7 @@
 namespace hjepa {
 namespace {
 
-using Json = nlohmann::json;
+using ConfigJson = nlohmann::json;
 
 std::string num(double v) {
   char buf[32];
@@ -216,7 +216,7 @@ std::vector<ParamSpec> make_table() {
 }
 
 // Applies one value when it suits the parameter; else returns what is wrong with it ("2 is out of range").
-std::string apply_value(ParamValues& values, const ParamSpec& p, const Json& v) {
+std::string apply_value(ParamValues& values, const ParamSpec& p, const ConfigJson& v) {
   if (!p.choices.empty()) {
     if (!v.is_string()) return describe_json(nlohmann::ordered_json(v)) + " is not text";
     const std::string s = v.get<std::string>();
@@ -232,7 +232,7 @@ std::string apply_value(ParamValues& values, const ParamSpec& p, const Json& v) 
   return "";
 }
 
-std::string apply_value(RunConfig& config, const ParamSpec& p, const Json& v) {
+std::string apply_value(RunConfig& config, const ParamSpec& p, const ConfigJson& v) {
   ParamValues values;
   values.run = config;
   std::string problem = apply_value(values, p, v);
@@ -241,7 +241,7 @@ std::string apply_value(RunConfig& config, const ParamSpec& p, const Json& v) {
 }
 
 // Nested objects and dotted keys, in the key order of nlohmann::json (sorted), as before the reader.
-void apply_object(RunConfig& config, const Json& j, const std::string& prefix, const std::string& path, const JsonReader& rd) {
+void apply_object(RunConfig& config, const ConfigJson& j, const std::string& prefix, const std::string& path, const JsonReader& rd) {
   for (const auto& item : j.items()) {
     const std::string key = prefix + item.key();
     const std::string at = member_path(path, item.key());
@@ -353,7 +353,7 @@ void apply_assignment(ParamValues& values, const std::string& assignment, const 
   const std::string key = assignment.substr(0, eq), text = assignment.substr(eq + 1);
   const ParamSpec* p = find(key);
   if (!p) throw ConfigError(source + " " + key + ": unknown parameter; expected one of the names `hjepa bench --help-config` lists");
-  Json v;
+  ConfigJson v;
   if (!p->choices.empty()) {
     v = text;
   } else {
@@ -394,7 +394,7 @@ void apply_train_setting(Level1TrainParams& train, Level2TrainParams& train2, co
   train2 = values.train2;
 }
 
-void apply_config_json(RunConfig& config, const Json& j, const std::string& source) {
+void apply_config_json(RunConfig& config, const ConfigJson& j, const std::string& source) {
   const JsonReader rd(source);
   RunConfig updated = config;  // all or nothing
   try {
@@ -411,19 +411,19 @@ void apply_config_json(RunConfig& config, const Json& j, const std::string& sour
 void apply_config_file(RunConfig& config, const std::string& path) {
   std::string text;
   if (!read_whole_file(path, text).empty()) throw ConfigError(path + ": cannot open file; expected a JSON config file");
-  Json j;
+  ConfigJson j;
   try {
-    j = Json(JsonReader(path).parse(text, "a JSON object of parameters"));
+    j = ConfigJson(JsonReader(path).parse(text, "a JSON object of parameters"));
   } catch (const JsonError& e) {
     throw ConfigError(e.what());
   }
   apply_config_json(config, j, path);
 }
 
-Json config_to_json(const RunConfig& config) {
-  Json out = Json::object();
+ConfigJson config_to_json(const RunConfig& config) {
+  ConfigJson out = ConfigJson::object();
   for (const ParamSpec& p : run_params()) {
-    Json* node = &out;
+    ConfigJson* node = &out;
     std::string rest = p.name;
     for (size_t dot; (dot = rest.find('.')) != std::string::npos; rest = rest.substr(dot + 1)) node = &(*node)[rest.substr(0, dot)];
     if (!p.choices.empty()) (*node)[rest] = p.get_text(config);

@@ -44,9 +44,28 @@ int cmd_run(int argc, char** argv) {
       ->check(CLI::IsMember(declared("agent.planner.type").choices));
   app.add_option("--seed", seed, "Episode seed (start point, noise, agent randomness); default 1")->check(seed_check());
   add_env_options(app, env_params);
+  std::vector<std::string> settings;
+  app.add_option("--set", settings,
+                 "Override one parameter of the episode or the agent, e.g. --set agent.watch.passage_radius=9 (repeatable; "
+                 "the names, ranges and defaults of hjepa bench --help-config; train.* belongs to hjepa train)");
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");
 
   return run_command(app, argc, argv, [&] {
+    RunConfig run_config;  // the flags above, then --set in order
+    run_config.env = env_params;
+    run_config.planner_type = planner_name;
+    try {
+      for (const std::string& s : settings) {
+        if (is_train_setting(s))
+          throw UsageError("--set " + s + ": training parameters are not set here (expected env.* or agent.*); train a "
+                           "model with hjepa train and pass it with --model");
+        apply_setting(run_config, s, "--set");
+      }
+    } catch (const ConfigError& e) {
+      throw UsageError(e.what());
+    }
+    env_params = run_config.env;
+    planner_name = run_config.planner_type;
     const World world = make_world(map);
     const Task task = make_task(task_text, world);
     std::optional<Vec2> start;
@@ -84,7 +103,11 @@ int cmd_run(int argc, char** argv) {
                        cache.report.probe_r2, cache.path.empty() ? ", not cached" : ", cached as ", cache.path.c_str());
       }
     }
-    const AgentSetup setup(env, task, env_params, seed, &model, planner_name);
+    AgentSetup setup(env, task, env_params, seed, &model, planner_name);
+    setup.planner_params = run_config.planner;
+    setup.belief_params = run_config.hjepa.belief;
+    setup.hjepa_params = run_config.hjepa;
+    setup.oracle_params = run_config.oracle;
     std::unique_ptr<Agent> agent;
     try {
       agent = make_agent(agent_name, setup);

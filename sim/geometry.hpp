@@ -9,6 +9,8 @@
 
 namespace hjepa {
 
+constexpr double kPi = 3.141592653589793;
+
 struct Vec2 {
   double x = 0, y = 0;
 };

@@ -18,6 +18,7 @@
 
 #include "agent/config.hpp"
 #include "sim/map_io.hpp"
+#include "workload.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -183,6 +184,11 @@ TEST_CASE("run: noise levels, start and step limit are honoured") {
   const Result text = run_cli("run --map-seed 2 --task blue,red --agent oracle");
   CHECK(text.status == 0);
   CHECK(has(text.out, "oracle"));
+  // --set takes the parameter table's env.* and agent.* (after the flags): the same step limit.
+  const Result set = run_cli("run --map-seed 2 --task blue --agent random --start 20,1.5 --max-steps 50 "
+                             "--set env.max_steps=4 --set agent.oracle.replan_distance=2 --json");
+  REQUIRE(set.status == 0);
+  CHECK(json::parse(set.out)["steps"].get<int>() <= 4);
 }
 
 TEST_CASE("map writes a file that loads; perf prints JSON") {
@@ -279,8 +285,11 @@ TEST_CASE("perf env and perf oracle time a chosen map and say which") {
 
 TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged models are refused") {
   const fs::path model = scratch() / "model.bin";
-  const Result t = run_cli("train --map-seed 2 --out " + model.string() +
-                           " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --distance-steps 300 --level2-steps 200 --json");
+  // Under the sanitizers (tests/workload.hpp) a smaller training: the same code paths.
+  const std::string steps = hjepa::test::workload<std::string>(
+      " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --distance-steps 300 --level2-steps 200",
+      " --steps 60 --sequences 30 --polish-steps 60 --head-steps 150 --probe-steps 150 --distance-steps 100 --level2-steps 60");
+  const Result t = run_cli("train --map-seed 2 --out " + model.string() + steps + " --json");
   REQUIRE(t.status == 0);
   const json j = json::parse(t.out);
   for (const char* key : {"parameters", "seconds", "probe_r2", "min_latent_std", "kstep_probe_error"}) CHECK(j.contains(key));
@@ -347,6 +356,9 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   check_refused("map --map-seed 1 --out x.json --style labyrinth",
                 "--style: \"labyrinth\" is not a map style; expected one of open, maze");
   check_refused("run --map x.json --style maze --task red --agent oracle", "--map excludes --style");
+  check_refused("run --map-seed 1 --task red --agent oracle --set train.lr=0.1", "training parameters are not set here");
+  check_refused("run --map-seed 1 --task red --agent oracle --set agent.nope=1", "agent.nope");
+  check_refused("run --map-seed 1 --task red --agent oracle --set agent.watch.passage_radius=500", "agent.watch.passage_radius");
   check_refused("perf", "subcommand");
   check_refused("perf warp", "unknown subcommand \"warp\"; expected one of env, oracle, plan, train, agent");
   check_refused("gui --screenshot x.png", "--frames");
@@ -400,7 +412,8 @@ std::string column(const fs::path& file, size_t row, const std::string& name) {
 fs::path write_tiny_suite() {
   const fs::path file = scratch() / "tiny.json";
   std::ofstream(file) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [3]},
-    "tasks": [{"length": 1, "per_map": 2}, {"length": 2, "per_map": 1}], "starts": 2, "max_steps": 30,
+    "tasks": [{"length": 1, "per_map": 2}, {"length": 2, "per_map": 1}], "starts": 2, "max_steps": )"
+                      << hjepa::test::workload(30, 10) << R"(,
     "model_seeds": [1, 2], "train": {"steps": 60, "sequences": 20, "polish_steps": 50, "head_steps": 100, "probe_steps": 100, "heldout_sequences": 10,
               "distance_steps": 100, "level2_steps": 50}})";
   return file;

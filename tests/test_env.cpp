@@ -27,7 +27,6 @@ EnvParams exact() {
   return p;
 }
 Task task_of(std::initializer_list<Color> c) { return Task{std::vector<Color>(c)}; }
-constexpr double kPi = 3.141592653589793;
 
 }  // namespace
 

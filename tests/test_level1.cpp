@@ -68,7 +68,7 @@ ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_ste
 
 }  // namespace
 
-TEST_CASE("short training lowers the loss, keeps every latent dimension alive, and the probe reads position") {
+TEST_CASE("short training lowers the loss, keeps every latent dimension alive, and the probe reads position" * doctest::test_suite("learning")) {
   Level1Report r;
   train_small(400, 200, 600, 600, 30, r);
   REQUIRE(r.finite);
@@ -82,7 +82,7 @@ TEST_CASE("short training lowers the loss, keeps every latent dimension alive, a
   CHECK(r.kstep_probe_error[0] < 2.0);
 }
 
-TEST_CASE("the predictor polish lowers the k-step probe error and leaves the encoder and heads alone") {
+TEST_CASE("the predictor polish lowers the k-step probe error and leaves the encoder and heads alone" * doctest::test_suite("learning")) {
   Level1Report without, with;
   const ModelFile a = train_small(300, 0, 300, 1500, 60, without), b = train_small(300, 800, 300, 1500, 60, with);
   REQUIRE(without.finite);
@@ -102,7 +102,7 @@ TEST_CASE("the predictor polish lowers the k-step probe error and leaves the enc
   CHECK(e1 < 0.8 * e0);  // 0.61 when written
 }
 
-TEST_CASE("the two-thread predictor polish gives the same model every run") {
+TEST_CASE("the two-thread predictor polish gives the same model every run" * doctest::test_suite("learning")) {
   Level1Report r1, r2;
   const ModelFile a = train_small(50, 200, 10, 10, 10, r1), b = train_small(50, 200, 10, 10, 10, r2);
   REQUIRE(r1.finite);

@@ -181,7 +181,7 @@ const ModelFile& walled_model() {
 
 }  // namespace
 
-TEST_CASE("places on a walled map: no place on both sides of the wall, no P2 edge through it") {
+TEST_CASE("places on a walled map: no place on both sides of the wall, no P2 edge through it" * doctest::test_suite("learning")) {
   const World& world = walled_world();
   const ModelFile& model = walled_model();
   const Level2& l2 = model.level2;
@@ -225,7 +225,7 @@ TEST_CASE("places on a walled map: no place on both sides of the wall, no P2 edg
   CHECK(through_wall == 0);
 }
 
-TEST_CASE("hierarchical agent: a plan around the wall, recovery after a push, a consistent trace") {
+TEST_CASE("hierarchical agent: a plan around the wall, recovery after a push, a consistent trace" * doctest::test_suite("learning")) {
   const World& world = walled_world();
   const ModelFile& model = walled_model();
   const Task task{{Color::Blue}};
@@ -286,7 +286,7 @@ int steps_to_blue(const ModelFile& model, const Level2& level2, Vec2 start, uint
 
 }  // namespace
 
-TEST_CASE("the learned P2 earns its place: an untrained P2 routes measurably worse on the walled map") {
+TEST_CASE("the learned P2 earns its place: an untrained P2 routes measurably worse on the walled map" * doctest::test_suite("learning")) {
   const ModelFile& model = walled_model();
   Level2 untrained = model.level2;
   Rng rng(11);

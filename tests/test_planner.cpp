@@ -74,7 +74,7 @@ const Level1& empty_map_model(World& world_out) {
 
 }  // namespace
 
-TEST_CASE("both planners lower the energy below the average random plan") {
+TEST_CASE("both planners lower the energy below the average random plan" * doctest::test_suite("learning")) {
   World w;
   const Level1& model = empty_map_model(w);
   Env env(w, Task{{Color::Blue}});
@@ -99,7 +99,7 @@ TEST_CASE("both planners lower the energy below the average random plan") {
   }
 }
 
-TEST_CASE("on an empty map the gradient planner reaches a nearby target latent") {
+TEST_CASE("on an empty map the gradient planner reaches a nearby target latent" * doctest::test_suite("learning")) {
   World w;
   const Level1& model = empty_map_model(w);
   EnvParams ep;

@@ -11,7 +11,6 @@
 namespace hjepa {
 namespace {
 
-constexpr double kPi = 3.141592653589793;
 
 // Candidate columns: the warm start (previous plan shifted by one) first, the rest uniform.
 MatF initial_candidates(const std::vector<float>& warm, int H, int R, Rng& rng) {

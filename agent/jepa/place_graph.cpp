@@ -13,7 +13,6 @@ namespace hjepa {
 
 namespace {
 constexpr float kStraightness[] = {0.35f, 0.7f, 1.0f};  // macro-action lengths asked of P2
-constexpr double kPi = 3.141592653589793;
 
 // Where P2 says each of `directions` x 3 macro-actions (the directions at straightness 0.35, 0.7
 // and 1) leads from each column of h: column p * Q + q answers query q from h.col(p).

@@ -11,7 +11,7 @@
 
 namespace hjepa {
 
-ImVec4 region_color(Color c, float alpha) {
+ImVec4 region_color_v4(Color c, float alpha) {
   const palette::Rgb rgb = palette::kRegionFill[static_cast<int>(c)];
   return ImVec4(rgb.r / 255.f, rgb.g / 255.f, rgb.b / 255.f, alpha);
 }
@@ -63,9 +63,9 @@ bool declared_slider(const char* key, int* value, int lo, int hi, ImGuiSliderFla
 }
 
 bool color_chip(Color c, const char* label, ImVec2 size, bool enabled) {
-  ImGui::PushStyleColor(ImGuiCol_Button, region_color(c, enabled ? 1.f : 0.25f));
-  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, region_color(c, enabled ? 0.8f : 0.25f));
-  ImGui::PushStyleColor(ImGuiCol_ButtonActive, region_color(c, 0.6f));
+  ImGui::PushStyleColor(ImGuiCol_Button, region_color_v4(c, enabled ? 1.f : 0.25f));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, region_color_v4(c, enabled ? 0.8f : 0.25f));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, region_color_v4(c, 0.6f));
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.05f, 0.05f, 0.08f, 1));
   if (!enabled) ImGui::BeginDisabled();
   const bool clicked = ImGui::Button(label, size);
@@ -75,7 +75,7 @@ bool color_chip(Color c, const char* label, ImVec2 size, bool enabled) {
 }
 
 void color_swatch(Color c, const char* id) {
-  ImGui::ColorButton(id, region_color(c), ImGuiColorEditFlags_NoTooltip, ImVec2(14, 14));
+  ImGui::ColorButton(id, region_color_v4(c), ImGuiColorEditFlags_NoTooltip, ImVec2(14, 14));
   ImGui::SameLine();
   ImGui::TextUnformatted(std::string(color_name(c)).c_str());
 }
@@ -123,9 +123,9 @@ void colour_sequence(const std::vector<Color>& colours) {
       ImGui::SameLine(0, 2);
     }
     ImGui::PushID(static_cast<int>(i));
-    ImGui::PushStyleColor(ImGuiCol_Button, region_color(colours[i]));
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, region_color(colours[i]));
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, region_color(colours[i]));
+    ImGui::PushStyleColor(ImGuiCol_Button, region_color_v4(colours[i]));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, region_color_v4(colours[i]));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, region_color_v4(colours[i]));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.05f, 0.05f, 0.08f, 1));
     ImGui::Button(name.c_str());
     ImGui::PopStyleColor(4);

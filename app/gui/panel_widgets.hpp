@@ -11,7 +11,7 @@ namespace hjepa {
 
 struct ParamSpec;
 
-ImVec4 region_color(Color c, float alpha = 1);
+ImVec4 region_color_v4(Color c, float alpha = 1);
 // The tooltip for the last item while it is hovered.
 void tooltip(const char* text);
 // Clamped sliders; return true when an edit ends (the widget is released), for edits that rebuild.

@@ -39,7 +39,7 @@ void gate_list(AppState& app) {
     char label[64];
     std::snprintf(label, sizeof label, "gate %d at (%.1f, %.1f)", g + 1, ob.center.x, ob.center.y);
     if (ImGui::Checkbox(label, &closed)) app.toggle_gate(g);
-    char help[160];
+    char help[256];
     std::snprintf(help, sizeof help,
                   "Closed with probability %.2f at each reset (drawn from the episode seed); toggling changes this episode "
                   "only: the agent perceives it through its range rays and by being blocked",

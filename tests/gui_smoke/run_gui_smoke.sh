@@ -23,6 +23,13 @@ rm -f "$shot"
 model="" frames=60 agent=() check=()
 bench="" train="" screen=1800x1000
 small_training="train.steps=200 train.sequences=100 train.polish_steps=300 train.head_steps=800 train.probe_steps=800 train.distance_steps=600 train.level2_steps=300"
+train_flags=(--steps 300 --sequences 100 --polish-steps 300 --head-steps 1500 --probe-steps 1500 --distance-steps 600 --level2-steps 300)
+# Sanitizer builds (HJEPA_TEST_WORKLOAD=small, tests/workload.hpp): the same code paths with smaller
+# models' training, which runs several times slower there.
+if [ "${HJEPA_TEST_WORKLOAD:-}" = small ]; then
+  small_training="train.steps=60 train.sequences=40 train.polish_steps=60 train.head_steps=300 train.probe_steps=300 train.distance_steps=120 train.level2_steps=60"
+  train_flags=(--steps 60 --sequences 40 --polish-steps 60 --head-steps 300 --probe-steps 300 --distance-steps 120 --level2-steps 60)
+fi
 if [ "$mode" = first_launch ]; then
   HJEPA_CACHE_DIR=$(mktemp -d /tmp/hjepa-first-launch.XXXXXX)
   export HJEPA_CACHE_DIR
@@ -39,7 +46,7 @@ elif [ "$mode" = diverge ]; then
 elif [ "$mode" != oracle ]; then
   model="${shot%.png}.hjepa"
   rm -f "$model"
-  if ! "$hjepa" train --map-seed 3 --steps 300 --sequences 100 --polish-steps 300 --head-steps 1500 --probe-steps 1500 --distance-steps 600 --level2-steps 300 --out "$model" >/dev/null 2>&1; then
+  if ! "$hjepa" train --map-seed 3 "${train_flags[@]}" --out "$model" >/dev/null 2>&1; then
     echo "gui_smoke: 'hjepa train' failed" >&2
     exit 1
   fi
@@ -87,9 +94,10 @@ if [ "$mode" = first_launch ]; then
     exit 1
   fi
   suite="${shot%.png}.suite.json"
-  echo '{"format": "hjepa-suite/1", "maps": {"seeds": [3]}, "tasks": [{"length": 1, "per_map": 1}], "max_steps": 5,
-    "train": {"steps": 200, "sequences": 100, "polish_steps": 300, "head_steps": 800, "probe_steps": 800,
-              "distance_steps": 600, "level2_steps": 300}}' > "$suite"
+  # The suite's "train" is the app's training above ("train.steps=200 ..." -> "steps": 200, ...).
+  train_json=$(echo "$small_training" | sed -E 's/train\.([a-z0-9_]+)=([0-9.e+-]+)/"\1": \2,/g; s/,$//')
+  echo "{\"format\": \"hjepa-suite/1\", \"maps\": {\"seeds\": [3]}, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"max_steps\": 5,
+    \"train\": {$train_json}}" > "$suite"
   if ! "$hjepa" bench --suite "$suite" --agents hjepa 2>&1 | tee "${shot%.png}.bench.log" | grep -q "model: from cache"; then
     echo "gui_smoke: hjepa bench with the app's training did not find the app's model in the cache (see ${shot%.png}.bench.log)" >&2
     exit 1

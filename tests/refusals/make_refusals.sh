@@ -125,6 +125,9 @@ case_row "noise out of range" "run --map-seed 1 --task red --agent oracle --nois
 case_row "range noise out of range" "run --map-seed 1 --task red --agent oracle --noise-range 20"
 case_row "step length out of range" "run --map-seed 1 --task red --agent oracle --step-length 0"
 case_row "step limit out of range" "run --map-seed 1 --task red --agent oracle --max-steps 2000000"
+case_row "run: unknown parameter" "run --map-seed 1 --task red --agent oracle --set agent.nope=1"
+case_row "run: parameter out of range" "run --map-seed 1 --task red --agent oracle --set agent.watch.passage_radius=500"
+case_row "run: a training parameter" "run --map-seed 1 --task red --agent oracle --set train.lr=0.1"
 
 table_head "Tasks and start points (run)"
 case_row "unknown colour" "run --map-seed 1 --task red,magenta --agent oracle"

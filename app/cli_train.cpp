@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
+#include "agent/config.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "app/cli_common.hpp"
 #include "app/cli_train.hpp"
@@ -51,8 +54,29 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--seed", seed, "Training seed (data, initialisation, batches); default 1")->check(seed_check());
   add_train_options(app, tp, tp2);
   add_env_options(app, env_params);
+  std::vector<std::string> settings;
+  app.add_option("--set", settings,
+                 "Override one training or world parameter, e.g. --set train.z_values=4 or --set env.ray_max=1.5 "
+                 "(repeatable, after the flags; names, ranges and defaults: hjepa bench --help-config)");
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");
   return run_command(app, argc, argv, [&] {
+    RunConfig run_config;  // for env.*: the flags above, then --set in order
+    run_config.env = env_params;
+    try {
+      for (const std::string& s : settings) {
+        if (is_train_setting(s)) {
+          apply_train_setting(tp, tp2, s, "--set");
+        } else if (s.rfind("env.", 0) == 0) {
+          apply_setting(run_config, s, "--set");
+        } else {
+          throw UsageError("--set " + s + ": not a training or world parameter (expected train.* or env.*); agent "
+                           "parameters are not part of a model: pass them to hjepa run or hjepa bench");
+        }
+      }
+    } catch (const ConfigError& e) {
+      throw UsageError(e.what());
+    }
+    env_params = run_config.env;
     const World world = make_world(map);
     // Checked before minutes of training, not after (save_model still reports any later failure).
     if (std::error_code ec; !std::filesystem::is_directory(std::filesystem::absolute(out).parent_path(), ec))

@@ -289,12 +289,14 @@ TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged mod
   const std::string steps = hjepa::test::workload<std::string>(
       " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --distance-steps 300 --level2-steps 200",
       " --steps 60 --sequences 30 --polish-steps 60 --head-steps 150 --probe-steps 150 --distance-steps 100 --level2-steps 60");
-  const Result t = run_cli("train --map-seed 2 --out " + model.string() + steps + " --json");
+  // --set takes train.* and env.* after the flags (here: P1 with a latent z of 2 values).
+  const Result t = run_cli("train --map-seed 2 --out " + model.string() + steps + " --set train.z_values=2 --json");
   REQUIRE(t.status == 0);
   const json j = json::parse(t.out);
   for (const char* key : {"parameters", "seconds", "probe_r2", "min_latent_std", "kstep_probe_error"}) CHECK(j.contains(key));
   CHECK(j["kstep_probe_error"].size() == 16);
   CHECK(j["parameters"].get<int>() < 100000);
+  CHECK(j["z"]["values"].get<int>() == 2);
   CHECK(has(t.err, "train: step"));  // progress goes to stderr
   const Result r = run_cli("run --map-seed 2 --task red --agent flat --model " + model.string() + " --max-steps 5 --json");
   REQUIRE(r.status == 0);
@@ -359,6 +361,9 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   check_refused("run --map-seed 1 --task red --agent oracle --set train.lr=0.1", "training parameters are not set here");
   check_refused("run --map-seed 1 --task red --agent oracle --set agent.nope=1", "agent.nope");
   check_refused("run --map-seed 1 --task red --agent oracle --set agent.watch.passage_radius=500", "agent.watch.passage_radius");
+  check_refused("train --map-seed 1 --out m.bin --set agent.planner.horizon=4", "agent parameters are not part of a model");
+  check_refused("train --map-seed 1 --out m.bin --set env.ray_max=0", "env.ray_max");
+  check_refused("train --map-seed 1 --out m.bin --set train.z_values=0", "train.z_values");
   check_refused("perf", "subcommand");
   check_refused("perf warp", "unknown subcommand \"warp\"; expected one of env, oracle, plan, train, agent");
   check_refused("gui --screenshot x.png", "--frames");

@@ -128,6 +128,8 @@ case_row "step limit out of range" "run --map-seed 1 --task red --agent oracle -
 case_row "run: unknown parameter" "run --map-seed 1 --task red --agent oracle --set agent.nope=1"
 case_row "run: parameter out of range" "run --map-seed 1 --task red --agent oracle --set agent.watch.passage_radius=500"
 case_row "run: a training parameter" "run --map-seed 1 --task red --agent oracle --set train.lr=0.1"
+case_row "train: an agent parameter" "train --map-seed 1 --out m.bin --set agent.planner.horizon=4"
+case_row "train: a world parameter out of range" "train --map-seed 1 --out m.bin --set env.ray_max=0"
 
 table_head "Tasks and start points (run)"
 case_row "unknown colour" "run --map-seed 1 --task red,magenta --agent oracle"

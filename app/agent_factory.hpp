@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "agent/agent.hpp"
+#include "agent/config.hpp"
 #include "agent/jepa/flat_agent.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/model_file.hpp"
@@ -31,6 +32,15 @@ struct AgentSetup {
   BeliefParams belief_params;        // latent belief of model-based agents
   HJepaParams hjepa_params;          // the hierarchical agent (its belief comes from belief_params)
   OracleAgentParams oracle_params;   // the oracle agent's replanning and grid
+
+  // The agent part of a run configuration: the planner type and every agent parameter.
+  void take(const RunConfig& c) {
+    planner = c.planner_type;
+    planner_params = c.planner;
+    belief_params = c.hjepa.belief;
+    hjepa_params = c.hjepa;
+    oracle_params = c.oracle;
+  }
 };
 
 // One row of the agent table, as the commands and the app list it.

@@ -132,6 +132,21 @@ void add_env_options(CLI::App& cmd, EnvParams& p) {
   add_param_option(cmd, "env.max_steps", "--max-steps", p.max_steps);
 }
 
+void apply_set_options(const std::vector<std::string>& settings, const std::function<bool(const std::string&)>& take,
+                       RunConfig& run, Level1TrainParams* train, Level2TrainParams* train2, const std::string& refusal) {
+  for (const std::string& s : settings) {
+    if (!take(s)) throw UsageError("--set " + s + ": " + refusal);
+    try {
+      if (is_train_setting(s))
+        apply_train_setting(*train, *train2, s, "--set");
+      else
+        apply_setting(run, s, "--set");
+    } catch (const ConfigError& e) {
+      throw UsageError(e.what());
+    }
+  }
+}
+
 Vec2 parse_point(const std::string& text, const std::string& flag) {
   const size_t comma = text.find(',');
   try {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/config.hpp"
 #include "app/usage_error.hpp"
 #include "sim/env.hpp"
 #include "sim/map_gen.hpp"
@@ -38,6 +39,11 @@ Vec2 parse_point(const std::string& text, const std::string& flag);
 int run_command(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
 // Adds the EnvParams flags (--noise-motion, --noise-perception, --max-steps, ...).
 void add_env_options(CLI::App& cmd, EnvParams& params);
+// --set NAME=VALUE assignments, in order, through the parameter table: an assignment the command does
+// not `take` is a UsageError ("--set ASSIGNMENT: " + refusal); train.* go into train and train2, the
+// rest into run. Unknown names and bad values are UsageErrors with the table's message.
+void apply_set_options(const std::vector<std::string>& settings, const std::function<bool(const std::string&)>& take,
+                       RunConfig& run, Level1TrainParams* train, Level2TrainParams* train2, const std::string& refusal);
 // A flag's number check with one wording everywhere: "\"x\" is not a number; expected an integer
 // in [1, 256]" / "-1 is out of range; expected a number in [0, 10]". An upper bound of 1e18 or more
 // reads "a non-negative integer" / "a number >= lo".

@@ -54,18 +54,10 @@ int cmd_run(int argc, char** argv) {
     RunConfig run_config;  // the flags above, then --set in order
     run_config.env = env_params;
     run_config.planner_type = planner_name;
-    try {
-      for (const std::string& s : settings) {
-        if (is_train_setting(s))
-          throw UsageError("--set " + s + ": training parameters are not set here (expected env.* or agent.*); train a "
-                           "model with hjepa train and pass it with --model");
-        apply_setting(run_config, s, "--set");
-      }
-    } catch (const ConfigError& e) {
-      throw UsageError(e.what());
-    }
+    apply_set_options(settings, [](const std::string& s) { return !is_train_setting(s); }, run_config, nullptr, nullptr,
+                      "training parameters are not set here (expected env.* or agent.*); train a model with hjepa train "
+                      "and pass it with --model");
     env_params = run_config.env;
-    planner_name = run_config.planner_type;
     const World world = make_world(map);
     const Task task = make_task(task_text, world);
     std::optional<Vec2> start;
@@ -103,11 +95,8 @@ int cmd_run(int argc, char** argv) {
                        cache.report.probe_r2, cache.path.empty() ? ", not cached" : ", cached as ", cache.path.c_str());
       }
     }
-    AgentSetup setup(env, task, env_params, seed, &model, planner_name);
-    setup.planner_params = run_config.planner;
-    setup.belief_params = run_config.hjepa.belief;
-    setup.hjepa_params = run_config.hjepa;
-    setup.oracle_params = run_config.oracle;
+    AgentSetup setup(env, task, env_params, seed, &model);
+    setup.take(run_config);
     std::unique_ptr<Agent> agent;
     try {
       agent = make_agent(agent_name, setup);

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "agent/config.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "app/cli_common.hpp"
 #include "app/cli_train.hpp"
@@ -62,20 +61,10 @@ int cmd_train(int argc, char** argv) {
   return run_command(app, argc, argv, [&] {
     RunConfig run_config;  // for env.*: the flags above, then --set in order
     run_config.env = env_params;
-    try {
-      for (const std::string& s : settings) {
-        if (is_train_setting(s)) {
-          apply_train_setting(tp, tp2, s, "--set");
-        } else if (s.rfind("env.", 0) == 0) {
-          apply_setting(run_config, s, "--set");
-        } else {
-          throw UsageError("--set " + s + ": not a training or world parameter (expected train.* or env.*); agent "
-                           "parameters are not part of a model: pass them to hjepa run or hjepa bench");
-        }
-      }
-    } catch (const ConfigError& e) {
-      throw UsageError(e.what());
-    }
+    apply_set_options(settings, [](const std::string& s) { return is_train_setting(s) || s.rfind("env.", 0) == 0; },
+                      run_config, &tp, &tp2,
+                      "not a training or world parameter (expected train.* or env.*); agent parameters are not part of "
+                      "a model: pass them to hjepa run or hjepa bench");
     env_params = run_config.env;
     const World world = make_world(map);
     // Checked before minutes of training, not after (save_model still reports any later failure).

@@ -99,11 +99,8 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
     row.train_seconds = model->train_seconds;
   }
 
-  AgentSetup setup(env, c.task, ep, c.seed, model ? &model->model : nullptr, options.run_config.planner_type);
-  setup.planner_params = options.run_config.planner;
-  setup.belief_params = options.run_config.hjepa.belief;
-  setup.hjepa_params = options.run_config.hjepa;
-  setup.oracle_params = options.run_config.oracle;
+  AgentSetup setup(env, c.task, ep, c.seed, model ? &model->model : nullptr);
+  setup.take(options.run_config);
   const auto agent = make_agent(e.agent, setup);
   const auto t0 = std::chrono::steady_clock::now();
   const uint64_t calls_before = predictor_evaluations;

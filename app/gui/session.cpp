@@ -132,11 +132,8 @@ void Session::set_run_config(const RunConfig& c) {
 }
 
 AgentSetup Session::agent_setup() const {
-  AgentSetup setup(*env, task, env_params, episode_seed, model.get(), planner_type);
-  setup.planner_params = planner_params;
-  setup.belief_params = belief_params;
-  setup.hjepa_params = hjepa_params;
-  setup.oracle_params = oracle_params;
+  AgentSetup setup(*env, task, env_params, episode_seed, model.get());
+  setup.take(run_config());
   return setup;
 }
 

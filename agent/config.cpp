@@ -384,6 +384,10 @@ void apply_setting(RunConfig& config, const std::string& assignment, const std::
 
 bool is_train_setting(const std::string& assignment) { return assignment.rfind("train.", 0) == 0; }
 
+void apply_param_setting(ParamValues& values, const std::string& assignment, const std::string& source) {
+  apply_assignment(values, assignment, source, find_param);
+}
+
 void apply_train_setting(Level1TrainParams& train, Level2TrainParams& train2, const std::string& assignment,
                          const std::string& source) {
   ParamValues values;

@@ -89,6 +89,9 @@ void apply_setting(RunConfig& config, const std::string& assignment, const std::
 bool is_train_setting(const std::string& assignment);
 void apply_train_setting(Level1TrainParams& train, Level2TrainParams& train2, const std::string& assignment,
                          const std::string& source);
+// "NAME=VALUE" for any parameter of the table (env.*, agent.*, map.*, train.*), with the same checks and
+// messages as the two above; throws ConfigError. The Python module's keyword arguments go through it.
+void apply_param_setting(ParamValues& values, const std::string& assignment, const std::string& source);
 // A JSON object with nested objects (or dotted keys); throws ConfigError naming source and key.
 void apply_config_json(RunConfig& config, const nlohmann::json& j, const std::string& source);
 // Reads and applies a config file; throws ConfigError (unreadable file, bad JSON, bad key/value).

@@ -68,16 +68,7 @@ Task make_task(const std::string& text, const World& world) {
   Task task;
   const std::string err = parse_task(text, task);
   if (!err.empty()) throw UsageError("--task: " + err);
-  for (Color c : task.colors) {
-    const bool present = std::any_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return r.color == c; });
-    if (!present) {
-      std::string have;
-      for (int k = 0; k < kNumColors; ++k)
-        if (std::any_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return static_cast<int>(r.color) == k; }))
-          have += (have.empty() ? "" : ", ") + std::string(kColorNames[k]);
-      throw UsageError("--task: colour \"" + std::string(color_name(c)) + "\" is not on this map; expected colours of the map: " + have);
-    }
-  }
+  if (const std::string problem = task_map_problem(task, world); !problem.empty()) throw UsageError("--task: " + problem);
   return task;
 }
 

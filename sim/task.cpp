@@ -1,6 +1,10 @@
 // Parsing and printing of colour tasks ("red,green,blue").
 #include "sim/task.hpp"
 
+#include <algorithm>
+
+#include "sim/world.hpp"
+
 namespace hjepa {
 
 std::string parse_task(const std::string& text, Task& out) {
@@ -20,6 +24,20 @@ std::string parse_task(const std::string& text, Task& out) {
   if (out.size() > kMaxTaskLength)
     return "task \"" + text + "\" has " + std::to_string(out.size()) + " colours; expected 1 to " +
            std::to_string(kMaxTaskLength);
+  return "";
+}
+
+std::string task_map_problem(const Task& task, const World& world) {
+  auto on_map = [&](int k) {
+    return std::any_of(world.regions.begin(), world.regions.end(), [&](const Region& r) { return static_cast<int>(r.color) == k; });
+  };
+  for (Color c : task.colors) {
+    if (on_map(static_cast<int>(c))) continue;
+    std::string have;
+    for (int k = 0; k < kNumColors; ++k)
+      if (on_map(k)) have += (have.empty() ? "" : ", ") + std::string(kColorNames[k]);
+    return "colour \"" + std::string(color_name(c)) + "\" is not on this map; expected colours of the map: " + have;
+  }
   return "";
 }
 

@@ -26,4 +26,8 @@ inline int advance_progress(const Task& task, int progress, Color here) {
 std::string parse_task(const std::string& text, Task& out);
 std::string task_to_string(const Task& task);
 
+struct World;
+// "" when every colour of the task is on the map, else which one is not and the colours it has.
+std::string task_map_problem(const Task& task, const World& world);
+
 }  // namespace hjepa

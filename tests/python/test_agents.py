@@ -1,0 +1,52 @@
+# Agents, training, model files and the oracle from Python; an episode driven from Python takes the same
+# steps as `hjepa run` with the same map, task, seeds and model.
+import numpy as np
+
+import hjepa
+from conftest import run_cli_json
+
+
+def python_episode(agent_name, map_seed, task, seed, model=None, **params):
+    env = hjepa.Env(map_seed=map_seed, task=task)
+    obs, _ = env.reset(seed=seed)
+    agent = hjepa.make_agent(agent_name, model, env=env, seed=seed, **params)
+    agent.reset(obs)
+    trajectory = [env.true_position]
+    terminated = truncated = False
+    while not (terminated or truncated):
+        obs, reward, terminated, truncated, info = env.step(agent.act(obs))
+        trajectory.append(info["true_position"])
+    return terminated, np.array(trajectory), agent
+
+
+def test_oracle_agent_matches_hjepa_run():
+    ok, traj, _ = python_episode("oracle", 1, "red,green,blue", 4)
+    j = run_cli_json("run", "--map-seed", "1", "--task", "red,green,blue", "--agent", "oracle", "--seed", "4")
+    assert ok == j["success"] and len(traj) == j["steps"] + 1
+    assert np.array_equal(traj, np.array(j["trajectory"]))
+
+
+def test_hjepa_agent_matches_hjepa_run_with_the_same_model(tmp_path, small_model):
+    path = tmp_path / "model.bin"
+    small_model.save(str(path))
+    assert hjepa.Model.load(str(path)).map_fingerprint == small_model.map_fingerprint
+    ok, traj, agent = python_episode("hjepa", 2, "red,green", 3, small_model, watch_passage_radius=9)
+    j = run_cli_json("run", "--map-seed", "2", "--task", "red,green", "--agent", "hjepa", "--seed", "3", "--model", str(path),
+                     "--set", "agent.watch.passage_radius=9")
+    assert len(traj) == j["steps"] + 1
+    assert np.array_equal(traj, np.array(j["trajectory"]))
+    t = agent.trace()
+    assert {"belief", "route", "plan_headings", "place"} <= set(t)
+    assert small_model.report["parameters"] < 100000 and not small_model.report["from_cache"]
+
+
+def test_oracle_planner_and_agent_table():
+    m = hjepa.generate_map(1)
+    env = hjepa.Env(map=m, task="red")
+    env.reset(seed=1)
+    path = hjepa.oracle(m, env.true_position, "red,green")
+    assert path["found"] and path["steps"] == int(np.ceil(path["length"] - 1e-9))
+    assert path["points"][0] == env.true_position
+    assert hjepa.oracle(1, env.true_position, "red,green") == path  # a map seed works too
+    assert {"random", "oracle", "flat", "hjepa"} <= set(hjepa.agent_names)
+    assert any(p["name"] == "agent.planner.horizon" for p in hjepa.param_table())

@@ -505,6 +505,13 @@ std::shared_ptr<const ModelFile> train(const World& world, const py::dict& kwarg
     report["probe_r2"] = r1.probe_r2;
     report["colour_accuracy"] = r1.colour_accuracy;
     report["kstep_probe_error"] = r1.kstep_probe_error;
+    if (!r1.kstep_probe_error_best_z.empty()) {
+      report["kstep_probe_error_best_z"] = r1.kstep_probe_error_best_z;
+      report["kstep_probe_error_believed_z"] = r1.kstep_probe_error_believed_z;
+    }
+    report["belief_error"] = r1.belief_error;
+    report["encoding_error"] = r1.encoding_error;
+    report["perception_error"] = r1.perception_error;
     report["parameters"] = r1.parameters;
   }
   return std::make_shared<const ModelFile>(std::move(model));

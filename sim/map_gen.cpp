@@ -130,24 +130,22 @@ struct MazeRooms {
   std::vector<Link> links;
 };
 
-// Maze walls: a grid of nx x ny rooms whose shared sides are walls. A randomised depth-first
-// search opens a door in the walls of a spanning tree (every room reachable, long dead-end
-// branches); each other wall gets a door with probability extra_doors (loops) or is removed with
-// probability removed_walls. Each interior cell line becomes the boxes between its openings, and
-// each opening (wall w between rooms a and b along [lo, hi]) is recorded in `rooms` for the gates.
-std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp, MazeRooms& rooms) {
-  const double side = rng.uniform(mp.maze_cell_min, mp.maze_cell_max);
-  const int nx = std::max(1, static_cast<int>(std::lround(mp.width / side)));
-  const int ny = std::max(1, static_cast<int>(std::lround(mp.height / side)));
-  const double cw = mp.width / nx, ch = mp.height / ny;
-  // Walls: vertical ones east of room (i, j), index j * (nx - 1) + i; horizontal ones north of it, j * nx + i.
-  enum Wall : uint8_t { Closed, Door, Removed };
-  std::vector<Wall> east(static_cast<size_t>(std::max(0, nx - 1)) * ny, Closed), north(static_cast<size_t>(nx) * std::max(0, ny - 1), Closed);
-  auto wall_between = [&](int a, int b) -> Wall& {  // rooms a < b, neighbours
-    const int ai = a % nx, aj = a / nx;
-    return b == a + 1 ? east[aj * (nx - 1) + ai] : north[aj * nx + ai];
-  };
+// Which walls of an nx x ny grid of rooms are closed, have a door or are removed: vertical ones east of
+// room (i, j), index j * (nx - 1) + i; horizontal ones north of it, j * nx + i.
+enum MazeWall : uint8_t { Closed, Door, Removed };
+struct MazeWallStates {
+  std::vector<MazeWall> east, north;
+};
 
+// The randomised depth-first search's spanning tree gets doors; every other wall a door with
+// probability extra_doors or removal with probability removed_walls.
+MazeWallStates maze_wall_states(Rng& rng, const MapParams& mp, int nx, int ny) {
+  MazeWallStates w{std::vector<MazeWall>(static_cast<size_t>(std::max(0, nx - 1)) * ny, Closed),
+                   std::vector<MazeWall>(static_cast<size_t>(nx) * std::max(0, ny - 1), Closed)};
+  auto wall_between = [&](int a, int b) -> MazeWall& {  // rooms a < b, neighbours
+    const int ai = a % nx, aj = a / nx;
+    return b == a + 1 ? w.east[aj * (nx - 1) + ai] : w.north[aj * nx + ai];
+  };
   std::vector<uint8_t> visited(static_cast<size_t>(nx) * ny, 0);
   std::vector<int> stack = {static_cast<int>(rng.below(visited.size()))};
   visited[stack.back()] = 1;
@@ -167,23 +165,39 @@ std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp, MazeRooms& rooms
     visited[n] = 1;
     stack.push_back(n);
   }
-  for (auto* walls : {&east, &north})
-    for (Wall& w : *walls)
-      if (w == Closed) {
+  for (auto* walls : {&w.east, &w.north})
+    for (MazeWall& x : *walls)
+      if (x == Closed) {
         const double u = rng.uniform();
-        w = u < mp.extra_doors ? Door : u < mp.extra_doors + mp.removed_walls ? Removed : Closed;
+        x = u < mp.extra_doors ? Door : u < mp.extra_doors + mp.removed_walls ? Removed : Closed;
       }
+  return w;
+}
+
+// Maze walls: a grid of nx x ny rooms whose shared sides are walls. A randomised depth-first
+// search opens a door in the walls of a spanning tree (every room reachable, long dead-end
+// branches); each other wall gets a door with probability extra_doors (loops) or is removed with
+// probability removed_walls. Each interior cell line becomes the boxes between its openings, and
+// each opening (wall w between rooms a and b along [lo, hi]) is recorded in `rooms` for the gates.
+std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp, MazeRooms& rooms) {
+  const double side = rng.uniform(mp.maze_cell_min, mp.maze_cell_max);
+  const int nx = std::max(1, static_cast<int>(std::lround(mp.width / side)));
+  const int ny = std::max(1, static_cast<int>(std::lround(mp.height / side)));
+  const double cw = mp.width / nx, ch = mp.height / ny;
+  const MazeWallStates walls = maze_wall_states(rng, mp, nx, ny);
+  const std::vector<MazeWall>& east = walls.east;
+  const std::vector<MazeWall>& north = walls.north;
 
   // A door keeps `margin` from the room corners so the crossing walls never narrow it.
   const double margin = mp.wall_thickness / 2 + 0.5;
-  auto opening = [&](Wall w, double lo, double hi) -> std::pair<double, double> {
+  auto opening = [&](MazeWall w, double lo, double hi) -> std::pair<double, double> {
     if (w == Removed) return {lo, hi};
     const double room = hi - lo - 2 * margin;
     const double width = std::min(rng.uniform(mp.door_min, mp.door_max), room);
     const double at = lo + margin + rng.uniform(0, room - width);
     return {at, at + width};
   };
-  auto open = [&](std::vector<std::pair<double, double>>& openings, Wall w, int a, int b, double lo, double hi, auto&& make_box) {
+  auto open = [&](std::vector<std::pair<double, double>>& openings, MazeWall w, int a, int b, double lo, double hi, auto&& make_box) {
     openings.push_back(opening(w, lo, hi));
     rooms.links.push_back({a, b, w == Door, make_box(openings.back().first, openings.back().second)});
   };
@@ -204,7 +218,7 @@ std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp, MazeRooms& rooms
     std::vector<std::pair<double, double>> openings;
     const auto wall_box = [&](double a, double b) { return Obstacle::box({x - half, a}, {x + half, b}); };
     for (int j = 0; j < ny; ++j)
-      if (const Wall w = east[j * (nx - 1) + i]; w != Closed) open(openings, w, j * nx + i, j * nx + i + 1, j * ch, (j + 1) * ch, wall_box);
+      if (const MazeWall w = east[j * (nx - 1) + i]; w != Closed) open(openings, w, j * nx + i, j * nx + i + 1, j * ch, (j + 1) * ch, wall_box);
     line(openings, mp.height, wall_box);
   }
   for (int j = 0; j + 1 < ny; ++j) {
@@ -212,7 +226,7 @@ std::vector<Obstacle> maze_walls(Rng& rng, const MapParams& mp, MazeRooms& rooms
     std::vector<std::pair<double, double>> openings;
     const auto wall_box = [&](double a, double b) { return Obstacle::box({a, y - half}, {b, y + half}); };
     for (int i = 0; i < nx; ++i)
-      if (const Wall w = north[j * nx + i]; w != Closed) open(openings, w, j * nx + i, (j + 1) * nx + i, i * cw, (i + 1) * cw, wall_box);
+      if (const MazeWall w = north[j * nx + i]; w != Closed) open(openings, w, j * nx + i, (j + 1) * nx + i, i * cw, (i + 1) * cw, wall_box);
     line(openings, mp.width, wall_box);
   }
   return boxes;

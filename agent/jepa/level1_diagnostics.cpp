@@ -9,7 +9,10 @@
 
 namespace hjepa {
 
-void measure_level1(const Level1& model, const ExplorationData& held, Level1Report& r) {
+namespace {
+
+// Latent spread per dimension, position probe R^2 over both coordinates, colour head accuracy.
+void measure_heads(const Level1& model, const ExplorationData& held, Level1Report& r) {
   const MatF s = model.encode(all_frames(held));
   const Eigen::Index n = s.cols();
   r.latent_std.assign(s.rows(), 0);
@@ -31,11 +34,12 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
     correct += best == held.colors[b];
   }
   r.colour_accuracy = static_cast<double>(correct) / n;
-  // Belief: b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)), all sequences in one batch, with
-  // the belief over z alongside (belief.hpp); kept at mid, where the k-step windows start.
-  // The windows start at the middle, or earlier where 16 steps would not fit after it.
-  const int S = held.sequences, mid = std::clamp(held.length - 16, 0, held.length / 2), K = std::min(16, held.length - mid);
-  const int Z = model.z_values();
+}
+
+// Belief: b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)), all sequences in one batch, with
+// the belief over z alongside (belief.hpp). Returns the belief over z at frame `mid`.
+Eigen::MatrixXf measure_belief(const Level1& model, const ExplorationData& held, int mid, Level1Report& r) {
+  const int S = held.sequences;
   std::vector<int> seq_all(S), t_all(S, 0);
   for (int i = 0; i < S; ++i) seq_all[i] = i;
   Eigen::MatrixXf z_belief = z_prior_belief(model, S), z_at_mid = z_belief;
@@ -62,8 +66,16 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
     const double n_frames = static_cast<double>(S) * held.length;
     r.belief_error = eb / n_frames, r.encoding_error = ee / n_frames, r.perception_error = ep / n_frames;
   }
-  // k-step prediction: unroll from each held-out sequence's middle frame (so the belief over z has
-  // the first half to go on) with the true headings, under every z at once (block z of the columns).
+  return z_at_mid;
+}
+
+// k-step prediction: unroll from each held-out sequence's middle frame (so the belief over z has
+// the first half to go on) with the true headings, under every z at once (block z of the columns);
+// per window the z that fits it best afterwards and the one the belief held at its start.
+void measure_kstep(const Level1& model, const ExplorationData& held, int mid, const Eigen::MatrixXf& z_at_mid, Level1Report& r) {
+  const int S = held.sequences, K = std::min(16, held.length - mid), Z = model.z_values();
+  std::vector<int> seq_all(S), t_all(S, 0);
+  for (int i = 0; i < S; ++i) seq_all[i] = i;
   std::vector<int> z_cols(static_cast<size_t>(Z) * S);
   for (int v = 0; v < Z; ++v)
     for (int i = 0; i < S; ++i) z_cols[static_cast<size_t>(v) * S + i] = v;
@@ -98,6 +110,16 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
     }
   }
   r.z_believed_is_best = static_cast<double>(agree) / std::max(1, S);
+}
+
+}  // namespace
+
+void measure_level1(const Level1& model, const ExplorationData& held, Level1Report& r) {
+  measure_heads(model, held, r);
+  // The k-step windows start at the middle, or earlier where 16 steps would not fit after it.
+  const int mid = std::clamp(held.length - 16, 0, held.length / 2);
+  const Eigen::MatrixXf z_at_mid = measure_belief(model, held, mid, r);
+  measure_kstep(model, held, mid, z_at_mid, r);
 }
 
 }  // namespace hjepa

@@ -240,23 +240,23 @@ CoreEnv::CoreEnv(std::shared_ptr<const World> w, Task t, EnvParams p, bool dict_
 }
 
 py::tuple CoreEnv::reset(const py::object& seed, const py::object& start) {
-  if (!seed.is_none()) next_seed = seed_arg(seed, "seed");
+  if (!seed.is_none()) ep.next_seed = seed_arg(seed, "seed");
   std::optional<Vec2> at;
   if (!start.is_none()) {
     const auto p = py::array_t<double, py::array::forcecast>::ensure(start);
     if (!p || p.size() != 2) value_error("options[\"start\"]: " + value_text(start) + " is not a point; expected (x, y)");
     at = Vec2{p.data()[0], p.data()[1]};
   }
-  episode_seed = next_seed++;
+  ep.episode_seed = ep.next_seed++;
   try {
-    last = env->reset(episode_seed, at);
+    ep.last = env->reset(ep.episode_seed, at);
   } catch (const std::invalid_argument& e) {
     value_error(std::string("options[\"start\"]: ") + e.what());
   }
-  started = true;
-  ended = false;
-  trail.assign(1, env->state().position);
-  return py::make_tuple(obs_object(last, dict_obs), info());
+  ep.started = true;
+  ep.ended = false;
+  ep.trail.assign(1, env->state().position);
+  return py::make_tuple(obs_object(ep.last, dict_obs), info());
 }
 
 py::dict CoreEnv::info() const {
@@ -265,23 +265,23 @@ py::dict CoreEnv::info() const {
   d["step"] = s.step;
   d["progress"] = s.progress;
   d["true_position"] = py::make_tuple(s.position.x, s.position.y);
-  d["episode_seed"] = episode_seed;
+  d["episode_seed"] = ep.episode_seed;
   return d;
 }
 
 py::tuple CoreEnv::step(const py::handle& action) {
   const double heading = heading_arg(action);
-  if (!started) throw std::runtime_error("step() before reset(): call reset() first");
-  if (ended) throw std::runtime_error("step() after the episode ended (terminated or truncated): call reset() first");
+  if (!ep.started) throw std::runtime_error("step() before reset(): call reset() first");
+  if (ep.ended) throw std::runtime_error("step() after the episode ended (terminated or truncated): call reset() first");
   if (env->done()) {  // the start already achieved the whole task: this step ends the episode, unmoved
-    ended = true;
-    return py::make_tuple(obs_object(last, dict_obs), 0.0, true, false, info());
+    ep.ended = true;
+    return py::make_tuple(obs_object(ep.last, dict_obs), 0.0, true, false, info());
   }
   const StepResult r = env->step(heading);
-  ended = r.terminated || r.truncated;
-  last = r.obs;
-  trail.push_back(r.info.true_position);
-  return py::make_tuple(obs_object(last, dict_obs), r.reward, r.terminated, r.truncated, info());
+  ep.ended = r.terminated || r.truncated;
+  ep.last = r.obs;
+  ep.trail.push_back(r.info.true_position);
+  return py::make_tuple(obs_object(ep.last, dict_obs), r.reward, r.terminated, r.truncated, info());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,7 +524,7 @@ CoreAgent::CoreAgent(const std::string& name, std::shared_ptr<const ModelFile> m
   if (agent_needs_model(name) && !model_) value_error("agent " + name + ": needs a model (hjepa.train or hjepa.Model.load)");
   if (model_ && model_->map_fingerprint != env.world->fingerprint())
     value_error("model: trained on another map (fingerprint mismatch); expected a model trained on this env's map");
-  if (!env.started) value_error("agent " + name + ": the env has no episode yet; call env.reset() first");
+  if (!env.ep.started) value_error("agent " + name + ": the env has no episode yet; call env.reset() first");
   ParamValues values;
   values.run.env = env.env->params();
   apply_kwargs(values, kwargs, {"agent."}, "hjepa.make_agent");
@@ -538,9 +538,9 @@ CoreAgent::CoreAgent(const std::string& name, std::shared_ptr<const ModelFile> m
 }
 
 Observation CoreAgent::observation(const py::handle& obs) const {
-  if (obs.is_none()) return env_->last;
+  if (obs.is_none()) return env_->ep.last;
   const Observation o = obs_from_python(obs, env_->env->params().num_rays);
-  return same_observation(o, env_->last) ? env_->last : o;  // the env's own, at full precision
+  return same_observation(o, env_->ep.last) ? env_->ep.last : o;  // the env's own, at full precision
 }
 
 void CoreAgent::reset(const py::handle& obs) { agent_->reset(observation(obs)); }

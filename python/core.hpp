@@ -44,11 +44,14 @@ struct CoreEnv {
   Task task;
   bool dict_obs = false;
   std::unique_ptr<Env> env;     // never replaced: agents keep a reference to it
-  Observation last;             // the last observation, at full precision
-  bool started = false;
-  bool ended = false;           // step() returned terminated or truncated
-  uint64_t next_seed = 1, episode_seed = 1;
-  std::vector<Vec2> trail;      // true positions since reset
+  // What the Python side adds to the env's state (get_state / set_state copy both).
+  struct Episode {
+    Observation last;           // the last observation, at full precision
+    bool started = false;
+    bool ended = false;         // step() returned terminated or truncated
+    uint64_t next_seed = 1, episode_seed = 1;
+    std::vector<Vec2> trail;    // true positions since reset
+  } ep;
 };
 
 // n envs over one map, stepped on worker threads; next-step autoreset (Gymnasium 1.x vector envs).

@@ -29,10 +29,7 @@ std::shared_ptr<const World> shared_world(const py::object& map, const py::objec
 struct StateCopy {
   EnvState state;
   uint64_t fingerprint = 0;
-  Observation last;
-  bool started = false, ended = false;
-  uint64_t next_seed = 1, episode_seed = 1;
-  std::vector<Vec2> trail;
+  CoreEnv::Episode episode;
 };
 
 py::list colour_names() {
@@ -92,28 +89,23 @@ PYBIND11_MODULE(_core, m) {
       .def("step", &CoreEnv::step, py::arg("action"))
       .def("info", &CoreEnv::info)
       .def("get_state", [](const CoreEnv& e) {
-        return StateCopy{e.env->state(), e.world->fingerprint(), e.last, e.started, e.ended, e.next_seed, e.episode_seed, e.trail};
+        return StateCopy{e.env->state(), e.world->fingerprint(), e.ep};
       })
       .def("set_state", [](CoreEnv& e, const StateCopy& s) {
         if (s.fingerprint != e.world->fingerprint())
           value_error("state: taken from an env on another map; expected a state from get_state() of an env on this map");
         e.env->set_state(s.state);
-        e.last = s.last;
-        e.started = s.started;
-        e.ended = s.ended;
-        e.next_seed = s.next_seed;
-        e.episode_seed = s.episode_seed;
-        e.trail = s.trail;
+        e.ep = s.episode;
       })
       .def("set_gate_open", [](CoreEnv& e, int gate, bool open) {
-        if (!e.started) value_error("set_gate_open: the env has no episode yet; call reset() first");
+        if (!e.ep.started) value_error("set_gate_open: the env has no episode yet; call reset() first");
         if (gate < 0 || gate >= e.world->gate_count())
           value_error("gate: " + std::to_string(gate) + " is not a gate of this map; expected 0 to " + std::to_string(e.world->gate_count() - 1));
         EnvState s = e.env->state();
         e.env->set_gate_open(s, gate, open);
         e.env->set_state(s);
       })
-      .def_property_readonly("done", [](const CoreEnv& e) { return e.started && e.env->done(); })
+      .def_property_readonly("done", [](const CoreEnv& e) { return e.ep.started && e.env->done(); })
       .def_property_readonly("features", [](const CoreEnv& e) { return obs_size(e.env->params()); })
       .def_property_readonly("num_rays", [](const CoreEnv& e) { return e.env->params().num_rays; })
       .def_property_readonly("ray_max", [](const CoreEnv& e) { return e.env->params().ray_max; })
@@ -128,7 +120,7 @@ PYBIND11_MODULE(_core, m) {
         for (Color c : e.task.colors) names.emplace_back(color_name(c));
         return names;
       })
-      .def_property_readonly("episode_seed", [](const CoreEnv& e) { return e.episode_seed; })
+      .def_property_readonly("episode_seed", [](const CoreEnv& e) { return e.ep.episode_seed; })
       .def_property_readonly("true_position", [](const CoreEnv& e) {
         return py::make_tuple(e.env->state().position.x, e.env->state().position.y);
       });

@@ -196,10 +196,23 @@ void Session::reset_episode() {
     return;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  reference = plan_oracle(world->with_gates(env->state().open_gates), env->state().position, task, env->state().progress, oracle_params.oracle);
+  OraclePath path = plan_oracle(world->with_gates(env->state().open_gates), env->state().position, task, env->state().progress,
+                                oracle_params.oracle);
   last_plan_ms = ms_since(t0);
   agent->reset(obs);
-  trail.push_back(env->state().position);
+  adopt_episode(obs, std::move(path));
+}
+
+void Session::adopt_episode(const Observation& first, OraclePath reference_path) {
+  obs = first;
+  trail.assign(1, env->state().position);
+  episode_reward = 0;
+  last_replan_step = -1;
+  last_replan_reason.clear();
+  last_correction.clear();
+  reference = std::move(reference_path);
+  ++episode;
+  ++trace_version_;
   status = env->done() ? (env->state().progress >= task.size() ? EpisodeStatus::Success : EpisodeStatus::Truncated)
                        : EpisodeStatus::Running;
 }
@@ -249,6 +262,11 @@ void Session::step_once() {
   const auto t1 = std::chrono::steady_clock::now();
   const StepResult result = env->step(heading);
   last_act_ms = ms_since(t0) - ms_since(t1);
+  last_step_ms = ms_since(t1);
+  record_step(result);
+}
+
+void Session::record_step(const StepResult& result) {
   const HJepaTrace* h = agent->trace().hierarchy;
   last_high_ms = h && !h->replan_reason.empty() ? h->high_ms : 0;
   if (h && !h->replan_reason.empty()) {
@@ -256,7 +274,6 @@ void Session::step_once() {
     last_replan_reason = h->replan_reason;
     if (!h->correction.empty()) last_correction = "step " + std::to_string(env->state().step - 1) + ": " + h->correction;
   }
-  last_step_ms = ms_since(t1);
   obs = result.obs;
   ++trace_version_;
   episode_reward += result.reward;

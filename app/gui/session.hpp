@@ -107,6 +107,7 @@ struct Session {
   std::string last_correction;       // hjepa: the last thing the world showed its model got wrong, with its step
   double last_step_ms = 0;           // wall time of the last env step
   double last_plan_ms = 0;           // wall time of the reference plan at reset
+  int episode = 0;                   // episodes begun (reset_episode, adopt_episode): a recording keys on it
   Level1Trace level1_trace;          // flat or hjepa agent; refreshed by refresh_traces()
   HighTrace high_trace;              // hjepa agent; refreshed by refresh_traces()
   PlaceGraphView place_graph;        // the place graph the agent plans over; refreshed by refresh_traces()
@@ -126,6 +127,12 @@ struct Session {
   void apply_agent_params();
   // One env step; no-op when no episode is running.
   void step_once();
+  // An episode driven from outside (hjepa run builds env and agent itself, with its own refusals, and
+  // steps them; world, env, agent, task and the Params structs set first): adopt_episode after
+  // env->reset and agent->reset, record_step after each env->step, and the session keeps obs, trail,
+  // reward, status and the replan notes exactly as reset_episode and step_once do.
+  void adopt_episode(const Observation& first, OraclePath reference_path);
+  void record_step(const StepResult& result);
   // Gates of the current episode (the map's gate g, drawn at reset): open or not, and the app's toggle,
   // which changes the episode's state (the agents perceive it through the env; the oracle agent, privileged,
   // and the reference path replan). Returns "" or why not (no episode, closing on the agent).
@@ -144,6 +151,8 @@ struct Session {
   // Recomputes level1_trace and high_trace when the agent acted since the last call (cheap: a few
   // predictor batches), and place_graph when the model or the agent's graph changed.
   void refresh_traces();
+  // False when refresh_traces() has something to do (drawing would show the last step's traces).
+  bool traces_current() const;
   std::vector<Color> colors_on_map() const;
   bool on_map(Color c) const;
 

@@ -64,6 +64,11 @@ void Session::refresh_traces() {
   }
 }
 
+bool Session::traces_current() const {
+  return traced_version_ == trace_version_ && place_graph.model_version == model_version &&
+         place_graph.graph == agent_trace().place_graph;
+}
+
 // The places and graph the agent plans over (a hierarchical agent's, else the model's P2 graph).
 void Session::decode_place_graph(const AgentTrace& trace) {
   PlaceGraphView& g = place_graph;

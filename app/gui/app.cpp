@@ -42,10 +42,6 @@ volatile std::sig_atomic_t g_stop_requested = 0;
 void request_stop(int) { g_stop_requested = 1; }
 
 constexpr unsigned kWindowWidth = 1600, kWindowHeight = 900;
-constexpr float kFitMargin = 16;
-// View overlays kept clear of the map by fit: task chips, plan caption and status line above; the
-// legend strip and help line below.
-constexpr float kChipsHeight = 104, kHelpHeight = 76;
 
 // False when DISPLAY is unset, or names a local display (":N") whose X socket does not exist;
 // SFML aborts the process if it cannot open the display, so this is checked first.
@@ -311,7 +307,7 @@ int run_gui(const GuiOptions& options) {
     last_size = size;
     app.camera.viewport = sf::FloatRect(0, 0, std::max(100.f, size.x - kPanelsWidth), static_cast<float>(size.y));
     if (app.fit_pending && app.session.world) {
-      app.camera.fit(app.session.world->width, app.session.world->height, kFitMargin, kChipsHeight, kHelpHeight);
+      fit_camera_to_map(app.camera, *app.session.world);
       app.fit_pending = false;
     }
 

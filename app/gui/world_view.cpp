@@ -1,11 +1,11 @@
-// World view drawing; see world_view.hpp. World geometry is cached in world units and drawn through
-// the camera transform; the static draw list is cached in screen pixels per camera; dynamic overlays
-// are rebuilt every frame in screen pixels.
+// World view drawing without OpenGL; see world_view.hpp (world_view_gl.cpp submits the static layer
+// to OpenGL). World geometry is cached in world units and drawn through the camera transform; the
+// static draw list is cached in screen pixels per camera; dynamic overlays are rebuilt every frame
+// in screen pixels.
 #include "app/gui/world_view.hpp"
 
 #include <SFML/Graphics/RectangleShape.hpp>
 #include <algorithm>
-#include <backends/imgui_impl_opengl2.h>
 #include <cmath>
 #include <cstdio>
 #include <imgui.h>
@@ -217,18 +217,38 @@ void WorldView::rebuild(const World& world) {
 WorldView::WorldView() = default;
 WorldView::~WorldView() = default;
 
-void WorldView::draw_fills(sf::RenderTarget& target, const Camera& camera, const World& world) const {
-  // Drop shadow of the map, offset by (0.15, -0.15) units: only its right and bottom strips show.
+std::array<sf::Vertex, 12> WorldView::map_shadow(const World& world) {
   const float w = static_cast<float>(world.width), h = static_cast<float>(world.height), d = 0.15f;
   const sf::Color shade(0, 0, 0, 90);
-  const sf::Vertex shadow[12] = {{{w, -d}, shade},     {{w + d, -d}, shade}, {{w + d, h - d}, shade},
-                                 {{w, -d}, shade},     {{w + d, h - d}, shade}, {{w, h - d}, shade},
-                                 {{d, -d}, shade},     {{w, -d}, shade},     {{w, 0}, shade},
-                                 {{d, -d}, shade},     {{w, 0}, shade},      {{d, 0}, shade}};
-  target.draw(shadow, 12, sf::Triangles, sf::RenderStates(camera.transform()));
-  const sf::RenderStates opaque(sf::BlendNone, camera.transform(), nullptr, nullptr);
-  target.draw(region_fill_, opaque);
-  target.draw(obstacle_fill_, opaque);
+  return {{{{w, -d}, shade},     {{w + d, -d}, shade}, {{w + d, h - d}, shade},
+           {{w, -d}, shade},     {{w + d, h - d}, shade}, {{w, h - d}, shade},
+           {{d, -d}, shade},     {{w, -d}, shade},     {{w, 0}, shade},
+           {{d, -d}, shade},     {{w, 0}, shade},      {{d, 0}, shade}}};
+}
+
+void WorldView::update_geometry(const Session& session) {
+  if (cached_version_ == session.world_version) return;
+  rebuild(*session.world);
+  cached_version_ = session.world_version;
+}
+
+void WorldView::add_fills(ImDrawList& list, const Camera& camera, const Session& session) {
+  if (!session.world) return;
+  update_geometry(session);
+  const sf::Transform transform = camera.transform();
+  const ImVec2 uv = ImGui::GetFontTexUvWhitePixel();
+  auto add = [&](const sf::Vertex* v, size_t n) {
+    list.PrimReserve(static_cast<int>(n), static_cast<int>(n));
+    for (size_t i = 0; i < n; ++i) {
+      const sf::Vector2f p = transform.transformPoint(v[i].position);
+      list.PrimWriteIdx(static_cast<ImDrawIdx>(list._VtxCurrentIdx));
+      list.PrimWriteVtx(ImVec2(p.x, p.y), uv, IM_COL32(v[i].color.r, v[i].color.g, v[i].color.b, v[i].color.a));
+    }
+  };
+  const std::array<sf::Vertex, 12> shadow = map_shadow(*session.world);
+  add(shadow.data(), shadow.size());
+  for (const sf::VertexArray* fill : {&region_fill_, &obstacle_fill_})
+    for (size_t t = 0; t < fill->getVertexCount(); t += 3) add(&(*fill)[t], 3);  // a triangle at a time: large meshes split
 }
 
 // Region borders, the map frame, obstacle outlines and region labels: the parts of the static layer
@@ -274,26 +294,6 @@ bool WorldView::shows_place_graph(const Session& session, const Overlays& overla
   return overlays.place_graph && session.agent_trace().hierarchy && session.place_graph.model_version == session.model_version;
 }
 
-namespace {
-
-// Renders one draw list with ImGui's OpenGL2 backend into the current GL target, whose top-left
-// pixel is window point `pos`.
-void render_draw_list(ImDrawList& list, ImVec2 pos, ImVec2 size) {
-  ImDrawList* lists[1] = {&list};
-  ImDrawData data;
-  data.Valid = true;
-  data.CmdLists = lists;
-  data.CmdListsCount = 1;
-  data.TotalVtxCount = list.VtxBuffer.Size;
-  data.TotalIdxCount = list.IdxBuffer.Size;
-  data.DisplayPos = pos;
-  data.DisplaySize = size;
-  data.FramebufferScale = ImVec2(1, 1);
-  ImGui_ImplOpenGL2_RenderDrawData(&data);
-}
-
-}  // namespace
-
 void WorldView::build_static_list(const Camera& camera, const Session& session, const Overlays& overlays, const ViewFonts& fonts) {
   const sf::FloatRect& vp = camera.viewport;
   if (!layer_list_) layer_list_ = std::make_unique<ImDrawList>(ImGui::GetDrawListSharedData());
@@ -306,27 +306,19 @@ void WorldView::build_static_list(const Camera& camera, const Session& session, 
   list.PopTextureID();
 }
 
-void WorldView::draw_world(sf::RenderTarget& window, const Camera& camera, const Session& session, const Overlays& overlays,
-                           const ViewFonts& fonts) {
-  if (!session.world) return;
-  const World& world = *session.world;
-  if (cached_version_ != session.world_version) {
-    rebuild(world);
-    cached_version_ = session.world_version;
-  }
+const ImDrawList& WorldView::static_layer(const Camera& camera, const Session& session, const Overlays& overlays,
+                                          const ViewFonts& fonts) {
+  update_geometry(session);
   const sf::FloatRect& vp = camera.viewport;
   const LayerKey key{session.world_version, camera.center.x, camera.center.y, camera.pixels_per_unit, vp.left, vp.top,
                      vp.width, vp.height, overlays.borders, overlays.labels, fonts.label,
                      shows_place_graph(session, overlays) ? session.place_graph.version : -1};
-  draw_fills(window, camera, world);
-  if (key != layer_key_) {
+  if (key != layer_key_ || !layer_list_) {
     build_static_list(camera, session, overlays, fonts);
     layer_key_ = key;
     ++layer_builds_;
   }
-  const sf::Vector2u size = window.getSize();
-  render_draw_list(*layer_list_, ImVec2(0, 0), ImVec2(static_cast<float>(size.x), static_cast<float>(size.y)));
-  window.resetGLStates();  // the backend restores what it changes; this also resets SFML's state cache
+  return *layer_list_;
 }
 
 void WorldView::draw_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,

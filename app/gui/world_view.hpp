@@ -8,10 +8,12 @@
 // rays, agent, the oracle's path, the learned agents' route, subgoal, imagined rollout, candidates
 // and belief (agent_overlays.hpp), task chips, plan caption, legend, banner) are rebuilt every
 // frame, anti-aliased, on ImGui's background draw list, which renders under the panels. Reads the
-// session through const references.
+// session through const references. The OpenGL half (draw_world) is in world_view_gl.cpp, linked by
+// the app only; app/render draws the same layers without OpenGL (add_fills, static_layer).
 #pragma once
 #include <SFML/Graphics/RenderTarget.hpp>
 #include <SFML/Graphics/VertexArray.hpp>
+#include <array>
 #include <imgui.h>
 #include <memory>
 #include <vector>
@@ -46,6 +48,14 @@ struct ViewFonts {
   ImFont* chip = nullptr;    // task chips and stage numbers
 };
 
+// Room kept clear of the map when the camera is fitted to it, in pixels: a margin on every side, the
+// task chips, plan caption and status line above, the legend strip and help line below.
+constexpr float kFitMargin = 16, kChipsHeight = 104, kHelpHeight = 76;
+// Fits the camera (its viewport set) to the whole map with that room to spare.
+inline void fit_camera_to_map(Camera& camera, const World& world) {
+  camera.fit(world.width, world.height, kFitMargin, kChipsHeight, kHelpHeight);
+}
+
 class WorldView {
  public:
   WorldView();
@@ -54,6 +64,13 @@ class WorldView {
   // draw list (call between ImGui::NewFrame and ImGui::Render: the labels use ImGui's fonts).
   void draw_world(sf::RenderTarget& window, const Camera& camera, const Session& session, const Overlays& overlays,
                   const ViewFonts& fonts);
+  // The same static layer for renderers without OpenGL (app/render), in two parts drawn in this order:
+  // the map shadow and the region and obstacle fills as triangles appended to `list` (from the
+  // geometry draw_world submits), then the cached draw list of the rest, rebuilt only when the map,
+  // camera, viewport, toggles or place graph changed (layer_builds() counts the rebuilds). Call
+  // between ImGui::NewFrame and ImGui::Render.
+  void add_fills(ImDrawList& list, const Camera& camera, const Session& session);
+  const ImDrawList& static_layer(const Camera& camera, const Session& session, const Overlays& overlays, const ViewFonts& fonts);
   // Dynamic overlays on ImGui's background draw list (call between ImGui::NewFrame and ImGui::Render).
   void draw_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
                      const ViewFonts& fonts, int hovered_region);
@@ -70,12 +87,15 @@ class WorldView {
     int place_graph = -1;  // PlaceGraphView::version of the place graph drawn, -1 when none
     bool operator==(const LayerKey&) const = default;
   };
+  void update_geometry(const Session& session);  // cells_ and the fills of session.world, when it changed
   void rebuild(const World& world);
   void add_static_overlays(ImDrawList& list, const Camera& camera, const Session& session, const Overlays& overlays,
                            const ViewFonts& fonts) const;
   void build_static_list(const Camera& camera, const Session& session, const Overlays& overlays, const ViewFonts& fonts);
   static bool shows_place_graph(const Session& session, const Overlays& overlays);
   void draw_fills(sf::RenderTarget& target, const Camera& camera, const World& world) const;
+  // The map's drop shadow, offset by (0.15, -0.15) units (only its right and bottom strips show), in world units.
+  static std::array<sf::Vertex, 12> map_shadow(const World& world);
 
   int cached_version_ = -1;
   std::vector<VoronoiCell> cells_;

@@ -1,6 +1,7 @@
 // `hjepa gui` (and `hjepa` alone): parse the app's flags into GuiOptions and open the window.
 #include "app/agent_factory.hpp"
 #include "app/cli_common.hpp"
+#include "app/cli_video.hpp"
 #include "app/gui/gui.hpp"
 
 namespace hjepa {
@@ -27,6 +28,10 @@ int cmd_gui(int argc, char** argv) {
                "Behave as the first launch does (no settings file yet): choose the H-JEPA, load its model from the cache "
                "or train it in the background while the oracle drives (for tests; with --frames, frames count once "
                "training is done)");
+  add_video_options(app, o.record, "--record",
+                    "Record the episode running at launch as H.264 video through ffmpeg (.mp4, .mkv or .mov), drawn as the "
+                    "world view without the panels: the first frame at its reset, then one per step; the file is closed when "
+                    "the episode ends or the app exits");
   return run_command(app, argc, argv, [&] {
     if (!map_file.empty()) o.map_file = map_file;
     if (map_seed >= 0) o.map_seed = static_cast<uint64_t>(map_seed);

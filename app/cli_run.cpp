@@ -1,4 +1,6 @@
-// `hjepa run`: one episode with a chosen agent; a readable summary, or one JSON object (--json).
+// `hjepa run`: one episode with a chosen agent; a readable summary, or one JSON object (--json); with
+// --video, the episode as the app's world view in a video file. The episode's world, env and agent
+// live in a Session, which the video draws; the loop here drives them.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -8,6 +10,8 @@
 #include "agent/jepa/hjepa_agent.hpp"
 #include "app/agent_factory.hpp"
 #include "app/cli_common.hpp"
+#include "app/cli_video.hpp"
+#include "app/gui/session.hpp"
 #include "app/model_cache.hpp"
 #include "sim/oracle.hpp"
 
@@ -49,6 +53,10 @@ int cmd_run(int argc, char** argv) {
                  "Override one parameter of the episode or the agent, e.g. --set agent.watch.passage_radius=9 (repeatable; "
                  "the names, ranges and defaults of hjepa bench --help-config; train.* belongs to hjepa train)");
   app.add_flag("--json", json, "Print exactly one JSON object on stdout");
+  VideoOptions video_options;
+  add_video_options(app, video_options, "--video",
+                    "Write the episode as H.264 video through ffmpeg (.mp4, .mkv or .mov), drawn as the app's world view: "
+                    "the first frame at the reset, then one per step");
 
   return run_command(app, argc, argv, [&] {
     RunConfig run_config;  // the flags above, then --set in order
@@ -58,11 +66,19 @@ int cmd_run(int argc, char** argv) {
                       "training parameters are not set here (expected env.* or agent.*); train a model with hjepa train "
                       "and pass it with --model");
     env_params = run_config.env;
-    const World world = make_world(map);
+    Session session;  // the episode's world, env and agent, drawn by --video
+    session.set_world(make_world(map), map.file.empty() ? "seed " + std::to_string(map.seed) : map.file);
+    const World& world = *session.world;
     const Task task = make_task(task_text, world);
     std::optional<Vec2> start;
     if (!start_text.empty()) start = parse_point(start_text, "--start");
-    Env env(world, task, env_params);
+    session.set_run_config(run_config);
+    session.agent_name = agent_name;
+    session.task = task;
+    session.episode_seed = seed;
+    session.start = start;
+    session.env = std::make_unique<Env>(world, task, env_params);
+    Env& env = *session.env;
     Observation obs;
     try {
       obs = env.reset(seed, start);
@@ -75,6 +91,17 @@ int cmd_run(int argc, char** argv) {
     const OraclePath oracle = plan_oracle(world.with_gates(env.state().open_gates), start_pos, task, 0);  // privileged: this episode's gates
     const double oracle_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!oracle.found) throw UsageError("--task: " + task_to_string(task) + " cannot be completed from this start (a colour is unreachable)");
+    // Before the episode (and any training): ffmpeg found and started, the file writable.
+    std::unique_ptr<EpisodeRecorder> video = start_recorder(video_options, "--video");
+    std::string video_error;
+    auto record = [&] {  // the frame of the step just taken (or of the reset)
+      if (!video || !video_error.empty()) return;
+      try {
+        video->update(session);
+      } catch (const VideoError& e) {
+        video_error = e.what();
+      }
+    };
 
     ModelFile model;
     if (agent_needs_model(agent_name)) {
@@ -95,15 +122,18 @@ int cmd_run(int argc, char** argv) {
                        cache.report.probe_r2, cache.path.empty() ? ", not cached" : ", cached as ", cache.path.c_str());
       }
     }
-    AgentSetup setup(env, task, env_params, seed, &model);
+    session.model = std::make_shared<const ModelFile>(std::move(model));
+    AgentSetup setup(env, task, env_params, seed, session.model.get());
     setup.take(run_config);
-    std::unique_ptr<Agent> agent;
+    std::unique_ptr<Agent>& agent = session.agent;
     try {
       agent = make_agent(agent_name, setup);
     } catch (const UsageError& e) {
       throw UsageError(std::string(model_path.empty() ? "" : "--model: ") + e.what());
     }
     agent->reset(obs);
+    session.adopt_episode(obs, oracle);
+    record();
 
     std::vector<Vec2> trajectory{start_pos}, observed{obs.position};
     std::vector<int> progress_steps(env.state().progress, 0);
@@ -140,8 +170,25 @@ int cmd_run(int argc, char** argv) {
       while (static_cast<int>(progress_steps.size()) < r.info.progress) progress_steps.push_back(r.info.step);
       terminated = r.terminated;
       truncated = r.truncated;
+      session.record_step(r);
+      record();
     }
-    const double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
+    const double video_ms = video ? video->render_ms() + video->encode_ms() : 0;  // not the agent's time
+    const double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count() - video_ms;
+    if (video && video_error.empty()) {
+      try {
+        video->finish();
+      } catch (const VideoError& e) {
+        video_error = e.what();
+      }
+    }
+    if (!video_error.empty()) {  // a failure of the run, not of its flags: nothing on stdout, status 1
+      std::fprintf(stderr, "hjepa run: --video: %s\n", video_error.c_str());
+      return 1;
+    }
+    if (video)
+      std::fprintf(stderr, "hjepa run: video: %d frames at %d fps written to %s (drawing a frame: median %.2f ms)\n",
+                   video->frames(), video_options.fps, video->path().c_str(), video->median_frame_ms());
     const int steps = env.state().step;
     const int o_steps = oracle_steps(oracle.length, env_params.step_length);
 

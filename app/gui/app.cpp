@@ -1,7 +1,8 @@
 // run_gui: checks the options, opens the window (1600x900 or the saved size, at most 90% of the desktop) and runs the frame loop (events to ImGui
 // first, then to ViewInput; playback; drawing; screenshots). With --frames N it renders N
-// frames, saves --screenshot and exits. Prints the median frame time on stderr at exit. Interactive
-// runs load the saved settings (settings.hpp) before applying the flags, and save them on exit.
+// frames, saves --screenshot and exits. With --record FILE the episode running at launch is recorded
+// (app/render's EpisodeRecorder, a frame per env step). Prints the median frame time on stderr at exit.
+// Interactive runs load the saved settings (settings.hpp) before applying the flags, and save them on exit.
 #include <SFML/Graphics/RenderWindow.hpp>
 #include <SFML/Graphics/VertexArray.hpp>
 #include <SFML/System/Clock.hpp>
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <optional>
 #include <imgui.h>
+#include <memory>
 #include <string>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -31,6 +33,7 @@
 #include "app/gui/screenshot.hpp"
 #include "app/gui/settings.hpp"
 #include "app/gui/view_input.hpp"
+#include "app/render/episode_recorder.hpp"
 #include "sim/map_io.hpp"
 
 namespace hjepa {
@@ -226,6 +229,13 @@ int run_gui(const GuiOptions& options) {
       std::fprintf(stderr, "hjepa gui: HJEPA_GUI_TRAIN_PARAMS %s\n", error.c_str());
       return 2;
     }
+  // Before the window: ffmpeg on PATH, the file writable (the recorder starts once the window is open:
+  // SFML aborts the process when it cannot open one, which would leave ffmpeg's temporary file behind).
+  if (!options.record.path.empty())
+    if (const std::string problem = video_target_problem(options.record); !problem.empty()) {
+      std::fprintf(stderr, "hjepa gui: --record: %s\n", problem.c_str());
+      return 2;
+    }
   if (!display_available()) return no_display();
   if (saved.camera && !options.map_file && !options.map_seed) app.fit_pending = false;
 
@@ -279,13 +289,42 @@ int run_gui(const GuiOptions& options) {
     app.playing = true;
     app.fixed_steps_per_frame = 1;
   }
+  int status = 0;
+  std::unique_ptr<EpisodeRecorder> recorder;
+  if (!options.record.path.empty()) {
+    try {
+      recorder = std::make_unique<EpisodeRecorder>(options.record);
+    } catch (const VideoError& e) {
+      std::fprintf(stderr, "hjepa gui: --record: %s\n", e.what());
+      return 2;
+    }
+  }
+  // The recording: the frame at the reset of the episode running now, then one per step (after_step)
+  // with the overlays the user has on; closed when that episode ends or is replaced, or at exit.
+  auto record = [&](bool closing) {
+    if (!recorder) return;
+    try {
+      recorder->renderer().overlays() = app.overlays;
+      recorder->renderer().overlays().help = false;
+      recorder->update(app.session);
+      if (closing) recorder->finish();
+      if (!recorder->finished()) return;
+      app.message = "recorded " + std::to_string(recorder->frames()) + " frames to " + recorder->path();
+    } catch (const VideoError& e) {
+      app.message = std::string("--record: ") + e.what();
+      status = 1;
+    }
+    std::fprintf(stderr, "hjepa gui: %s\n", app.message.c_str());
+    recorder.reset();
+  };
+  app.after_step = [&] { record(false); };
+  record(false);
   ViewInput input(window, app);
   WorldView view;
   sf::Clock frame_clock;
   sf::Time slept;  // limiter sleep inside the last frame
   sf::VertexArray panel_quads(sf::Triangles);
   int frames_drawn = 0;
-  int status = 0;
 
   while (window.isOpen()) {
     const sf::Time elapsed = frame_clock.restart();
@@ -302,6 +341,7 @@ int run_gui(const GuiOptions& options) {
 
     app.poll_training();
     app.advance(dt);
+    record(false);  // the recorded episode may have ended, or been replaced (reset, new map)
     app.session.refresh_traces();
     const sf::Vector2u size = window.getSize();
     last_size = size;
@@ -350,6 +390,8 @@ int run_gui(const GuiOptions& options) {
     }
   }
 
+  record(true);
+  app.after_step = nullptr;
   if (app.settings_enabled) save();
   imgui_sfml::shutdown();
   const float median = app.frames.median();

@@ -168,6 +168,7 @@ void AppState::single_step() {
   playing = false;
   if (!session.running()) return;
   session.step_once();
+  if (after_step) after_step();
 }
 
 void AppState::reset_episode() {
@@ -239,6 +240,7 @@ void AppState::advance(double dt) {
   const auto t0 = std::chrono::steady_clock::now();
   for (int k = 0; k < steps && session.running(); ++k) {
     session.step_once();
+    if (after_step) after_step();
     if (std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(30)) {
       step_debt_ = 0;
       break;

@@ -2,6 +2,7 @@
 // the user commands shared by the keyboard shortcuts and the panel buttons.
 #pragma once
 #include <SFML/Graphics/Rect.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@ struct AppState {
   enum class Tab { Keep, Inspector, Training, Bench };
   Tab show_tab = Tab::Keep;      // bring this tab of the second column forward on the next frame
   std::vector<sf::FloatRect> panel_rects;  // this frame's panel windows (their backgrounds are drawn by SFML)
+  std::function<void()> after_step;        // called after every env step the app takes (--record draws a frame)
 
   static constexpr double kAutoResetPause = 1.0;  // seconds
 

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "app/render/video_writer.hpp"
+
 namespace hjepa {
 
 struct GuiOptions {
@@ -16,6 +18,7 @@ struct GuiOptions {
   int frames = 0;                        // --frames N: render N frames then exit (0 = interactive)
   std::string screenshot;                // --screenshot FILE: PNG written after the last frame
   bool first_launch = false;             // --first-launch: behave as the first launch (no settings file yet)
+  VideoOptions record;                   // --record FILE (--video-fps, --video-size): the first episode as video
 };
 
 // Runs the app; returns the process exit status. Without a display it says so on stderr,

@@ -12,7 +12,9 @@
 # caches the model; `hjepa bench` with the same training then says "model: from cache", and a later
 # launch with the H-JEPA loads the model from the cache and drives from the first frame.
 # small: on a 1280x720 screen the window (and so the screenshot) fits the screen.
-# Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench|diverge|first_launch|small]
+# record: --record OUTPUT.mp4 for 12 frames: ffprobe reads H.264 with as many frames as the app says
+# it recorded (one per step plus the reset), and no temporary file is left.
+# Usage: run_gui_smoke.sh HJEPA CHECK_SCREENSHOT OUTPUT.png [oracle|flat|hjepa|bench|diverge|first_launch|small|record]
 set -u
 hjepa=$1 checker=$2 shot=$3 mode=${4:-oracle}
 if ! command -v xvfb-run >/dev/null 2>&1; then
@@ -36,6 +38,10 @@ if [ "$mode" = first_launch ]; then
   train="$small_training" frames=20 agent=(--first-launch) check=(hjepa)
 elif [ "$mode" = small ]; then
   screen=1280x720 check=(small)
+elif [ "$mode" = record ]; then
+  video="${shot%.png}.mp4"
+  rm -f "$video"
+  frames=12 agent=(--agent oracle --record "$video" --video-size 320x240 --video-fps 5)
 elif [ "$mode" = bench ]; then
   bench=smoke frames=240 mode_log="${shot%.png}.log"
 elif [ "$mode" = diverge ]; then
@@ -115,5 +121,18 @@ if [ "$mode" = first_launch ]; then
     exit 1
   fi
   rm -rf "$HJEPA_CACHE_DIR"
+fi
+if [ "$mode" = record ]; then
+  recorded=$(sed -n 's/^hjepa gui: recorded \([0-9]*\) frames to .*/\1/p' "${shot%.png}.log")
+  probed=$(ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=codec_name,width,height,nb_read_frames \
+           -of csv=p=0 "$video")
+  if [ -z "$recorded" ] || [ "$recorded" -lt 2 ] || [ "$probed" != "h264,320,240,$recorded" ]; then
+    echo "gui_smoke: --record: the app said \"$recorded\" frames, ffprobe read \"$probed\" (expected h264,320,240,$recorded)" >&2
+    exit 1
+  fi
+  if ls "$(dirname "$video")" | grep -q '\.partial-'; then
+    echo "gui_smoke: --record left a temporary file in $(dirname "$video")" >&2
+    exit 1
+  fi
 fi
 exec "$checker" "$shot" "${check[@]}"

@@ -71,7 +71,7 @@ cp model.hjepa model_flipped.hjepa
 printf '\x55' | dd of=model_flipped.hjepa bs=1 seek=2000 conv=notrunc status=none
 printf 'HJEPAMDX%s' "$(head -c 64 /dev/zero | tr '\0' 'x')" > model_magic.hjepa
 : > model_empty.hjepa
-mkdir -p a_directory
+mkdir -p a_directory a_directory.mp4
 
 "$hjepa" bench --suite tiny.json --agents random --out rows_a.csv >/dev/null 2>&1
 "$hjepa" bench --suite tiny.json --agents random,oracle --out rows_b.csv >/dev/null 2>&1
@@ -231,6 +231,20 @@ case_row "merge: missing file" "bench merge absent.csv"
 case_row "merge: the same shard twice" "bench merge rows_a.csv rows_a.csv"
 case_row "merge: shards of different runs" "bench merge rows_a.csv rows_b.csv"
 case_row "merge: a malformed row" "bench merge rows_bad.csv"
+
+table_head "Video (run --video, gui --record)"
+mkdir -p no_ffmpeg_bin && ln -sf "$(command -v bash)" no_ffmpeg_bin/bash  # a PATH with a shell and no ffmpeg
+case_row "frame size not even (H.264 in yuv420p)" "run --map-seed 1 --task red --agent oracle --video v.mp4 --video-size 961x720"
+case_row "frame size not WxH" "run --map-seed 1 --task red --agent oracle --video v.mp4 --video-size big"
+case_row "frame size too small" "run --map-seed 1 --task red --agent oracle --video v.mp4 --video-size 8x8"
+case_row "frames per second out of range" "run --map-seed 1 --task red --agent oracle --video v.mp4 --video-fps 0"
+case_row "a video option without a video" "run --map-seed 1 --task red --agent oracle --video-fps 5"
+case_row "not a video file name" "run --map-seed 1 --task red --agent oracle --video v.avi"
+case_row "a directory" "run --map-seed 1 --task red --agent oracle --video a_directory.mp4"
+case_row "directory does not exist" "run --map-seed 1 --task red --agent oracle --video no_dir/v.mp4"
+case_row "ffmpeg not on PATH" "run --map-seed 1 --task red --agent oracle --video v.mp4" PATH=no_ffmpeg_bin
+case_row "gui: directory does not exist" "gui --frames 1 --record no_dir/v.mp4"
+case_row "gui: ffmpeg not on PATH" "gui --frames 1 --record v.mp4" PATH=no_ffmpeg_bin
 
 table_head "perf and gui"
 case_row "no subcommand" "perf"

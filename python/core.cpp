@@ -20,6 +20,7 @@
 #include "agent/jepa/model_file.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "app/agent_factory.hpp"
+#include "app/gui/session.hpp"
 #include "app/model_cache.hpp"
 #include "app/usage_error.hpp"
 #include "python/core.hpp"
@@ -109,6 +110,7 @@ World world_arg(const py::object& map, const py::object& map_seed, const py::dic
 }
 
 Task task_arg(const py::handle& task, const World& world) {
+  if (task.is_none()) return default_task(world);  // the app's: three colours of the map
   std::string text;
   if (py::isinstance<py::str>(task)) {
     text = task.cast<std::string>();
@@ -255,6 +257,7 @@ py::tuple CoreEnv::reset(const py::object& seed, const py::object& start) {
   }
   ep.started = true;
   ep.ended = false;
+  ep.reward = 0;
   ep.trail.assign(1, env->state().position);
   return py::make_tuple(obs_object(ep.last, dict_obs), info());
 }
@@ -279,6 +282,7 @@ py::tuple CoreEnv::step(const py::handle& action) {
   }
   const StepResult r = env->step(heading);
   ep.ended = r.terminated || r.truncated;
+  ep.reward += r.reward;
   ep.last = r.obs;
   ep.trail.push_back(r.info.true_position);
   return py::make_tuple(obs_object(ep.last, dict_obs), r.reward, r.terminated, r.truncated, info());

@@ -26,7 +26,7 @@ void apply_kwargs(ParamValues& values, const py::dict& kwargs, const std::vector
 uint64_t seed_arg(const py::handle& v, const std::string& name);
 // A map from a dict (hjepa-map/1) or a path, or generated from map_seed (default 1) and map.* params.
 World world_arg(const py::object& map, const py::object& map_seed, const py::dict& map_params, const std::string& source);
-// "red,green" or ["red", "green"], every colour on the map.
+// "red,green" or ["red", "green"], every colour on the map; None: three colours of the map (the app's default task).
 Task task_arg(const py::handle& task, const World& world);
 py::dict map_dict(const World& world);
 // The array observation's length: position (2), colour one-hot (8), ranges (num_rays).
@@ -51,6 +51,7 @@ struct CoreEnv {
     bool ended = false;         // step() returned terminated or truncated
     uint64_t next_seed = 1, episode_seed = 1;
     std::vector<Vec2> trail;    // true positions since reset
+    double reward = 0;          // summed since reset
   } ep;
 };
 

@@ -6,6 +6,7 @@
 
 #include "app/agent_factory.hpp"
 #include "python/core.hpp"
+#include "python/render.hpp"
 #include "sim/map_io.hpp"
 
 namespace py = pybind11;
@@ -205,4 +206,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("check_map", [](const py::dict& map) { return map_dict(world_arg(map, py::none(), py::dict(), "hjepa.check_map")); },
         py::arg("map"));
 
+  bind_render(m);
 }

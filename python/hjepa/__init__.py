@@ -147,7 +147,7 @@ class Env(_EnvBase):
 
     map: a map as a dict (hjepa-map/1) or a map file's path; or map_seed (default 1) with map_params
     (the generator's map.* parameters: style, gates, width, ...). task: "red,green" or a list of colour
-    names. obs_mode "array" (default): float32 [x, y, colour one-hot (8), ranges (num_rays)]; "dict":
+    names; None: three colours of the map (the app's default task for it). obs_mode "array" (default): float32 [x, y, colour one-hot (8), ranges (num_rays)]; "dict":
     {"position": float32 (2,), "colour": int, "ranges": float32 (num_rays,)}. The action is a heading in
     radians (a float or an array of shape (1,); any finite value, taken modulo 2 pi); each step moves
     step_length units (less if blocked). Reward -1 per step, +1 per colour achieved. Keyword arguments
@@ -157,7 +157,7 @@ class Env(_EnvBase):
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
 
-    def __init__(self, map=None, map_seed=None, task="red,green", map_params=None, obs_mode="array",
+    def __init__(self, map=None, map_seed=None, task=None, map_params=None, obs_mode="array",
                  render_mode=None, render_size=(640, 480), **env_params):
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f'render_mode: "{render_mode}" is not a render mode; expected None or "rgb_array"')
@@ -240,7 +240,7 @@ class VecEnv:
 
     metadata = {"autoreset_mode": "NextStep"}
 
-    def __init__(self, num_envs, map=None, map_seed=None, task="red,green", map_params=None, threads=None, **env_params):
+    def __init__(self, num_envs, map=None, map_seed=None, task=None, map_params=None, threads=None, **env_params):
         import os
         if threads is None:
             threads = max(1, min(os.cpu_count() or 1, int(num_envs)))

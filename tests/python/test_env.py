@@ -153,3 +153,11 @@ def test_a_start_that_completes_the_task_ends_at_the_first_step():
     assert terminated and not truncated and reward == 0.0 and info["step"] == 0
     with pytest.raises(RuntimeError, match="ended"):
         env.step(0.0)
+
+
+def test_default_task_is_three_colours_of_the_map():
+    env = hjepa.Env(map_seed=6)
+    assert len(env.task) == 3 and len(set(env.task)) == 3
+    region_colours = {r["color"] for r in env.map["regions"]}
+    assert set(env.task) <= region_colours
+    assert hjepa.Env(map_seed=6).task == env.task

@@ -23,13 +23,16 @@ void EpisodeRecorder::update(Session& session) {
 }
 
 void EpisodeRecorder::draw(Session& session) {
-  const auto t0 = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  auto ms = [](Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  const auto t0 = Clock::now();
   session.refresh_traces();
+  const auto traced = Clock::now();
   const RgbImage& frame = renderer_.render(session);
-  const auto t1 = std::chrono::steady_clock::now();
+  const auto t1 = Clock::now();
   writer_.write(frame);
-  frame_ms_.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-  render_ms_ += frame_ms_.back();
+  frame_ms_.push_back(ms(traced, t1));
+  render_ms_ += ms(t0, t1);
   encode_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
   last_step_ = session.env->state().step;
 }

@@ -28,8 +28,8 @@ class EpisodeRecorder {
   int frames() const { return writer_.frames(); }
   const std::string& path() const { return writer_.path(); }
   FrameRenderer& renderer() { return renderer_; }
-  // Wall time spent drawing frames (traces decoded included), and feeding them to ffmpeg, in milliseconds;
-  // the median time to draw one frame.
+  // Wall time spent drawing frames (the session's traces decoded included), and feeding them to
+  // ffmpeg, in milliseconds; the median time FrameRenderer took to draw one frame.
   double render_ms() const { return render_ms_; }
   double encode_ms() const { return encode_ms_; }
   double median_frame_ms() const;

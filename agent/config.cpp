@@ -128,6 +128,10 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
                      "A blocked edge blocks the passage: the penalty also goes to every edge from a place within this learned "
                      "distance of the edge's start to a place within it of its end (0 = that edge alone)",
                      "steps", 0, 100, [](V& v) -> auto& { return v.run.hjepa.passage_radius; }));
+  t.push_back(number("agent.watch.passage_evidence", "passage evidence",
+                     "Blocked edges within the passage radius of each other (ends near ends) before the whole passage is "
+                     "blocked (1 = at the first block; 2 = when a second edge across it is blocked too)",
+                     "", 1, 10, [](V& v) -> auto& { return v.run.hjepa.passage_evidence; }));
   t.push_back(number("agent.watch.escape_steps", "escape steps",
                      "Side steps towards the open side (by the range rays) after getting stuck", "", 0, 50,
                      [](V& v) -> auto& { return v.run.hjepa.escape_steps; }));

@@ -99,6 +99,15 @@ std::string colour_sequence_text(const std::vector<Color>& colours, const char* 
   return out;
 }
 
+int blocks_at_passage(const Places& places, int from, int to, double radius, const EpisodeMemory& memory) {
+  const MatF& c = places.centres.value;
+  const float r = static_cast<float>(std::max(radius, 0.0));
+  int count = 0;
+  for (const auto& [a, b] : memory.blocked_edges)
+    count += (c.col(a) - c.col(from)).norm() <= r && (c.col(b) - c.col(to)).norm() <= r;
+  return count;
+}
+
 int penalise_passage(const Places& places, const PlaceGraph& graph, int from, int to, double radius, float penalty,
                      EpisodeMemory& memory) {
   if (radius <= 0) return 0;

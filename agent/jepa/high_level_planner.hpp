@@ -34,8 +34,13 @@ struct HighLevelPlan {
 struct EpisodeMemory {
   std::map<std::pair<int, int>, float> edge_penalties;
   std::set<std::pair<int, int>> refuted_offers;
-  void clear() { edge_penalties.clear(), refuted_offers.clear(); }
+  std::vector<std::pair<int, int>> blocked_edges;  // every edge the stuck watch blocked, in order
+  void clear() { edge_penalties.clear(), refuted_offers.clear(), blocked_edges.clear(); }
 };
+
+// How many of memory.blocked_edges run from a place within `radius` of `from` to a place within it of
+// `to` (the edge from -> to itself included): the evidence that this passage is blocked.
+int blocks_at_passage(const Places& places, int from, int to, double radius, const EpisodeMemory& memory);
 
 // A blocked edge stands for a blocked passage (a closed gate is crossed by several place pairs): adds
 // `penalty` to every edge of `graph` from a place within `radius` of `from` to a place within it of

@@ -97,8 +97,12 @@ bool HJepaAgent::run_watches(const Observation& obs, int old_progress) {
     tr.escape_left = params.escape_steps;
     if (tr.subgoal_place >= 0 && tr.subgoal_place != tr.place) {
       memory_.edge_penalties[{tr.place, tr.subgoal_place}] += static_cast<float>(params.stuck_penalty);
-      const int others = penalise_passage(places(), graph(), tr.place, tr.subgoal_place, params.passage_radius,
-                                          static_cast<float>(params.stuck_penalty), memory_);
+      memory_.blocked_edges.emplace_back(tr.place, tr.subgoal_place);
+      const bool passage = blocks_at_passage(places(), tr.place, tr.subgoal_place, params.passage_radius, memory_) >=
+                           params.passage_evidence;
+      const int others = passage ? penalise_passage(places(), graph(), tr.place, tr.subgoal_place, params.passage_radius,
+                                                    static_cast<float>(params.stuck_penalty), memory_)
+                                 : 0;
       tr.correction = "edge " + std::to_string(tr.place) + " -> " + std::to_string(tr.subgoal_place) + " blocked: +" +
                       std::to_string(static_cast<int>(params.stuck_penalty)) + " predicted steps";
       if (others > 0) tr.correction += " (and " + std::to_string(others) + " edges across the same passage)";

@@ -35,6 +35,10 @@ struct HJepaParams {
   // the penalty also goes to every edge from a place within `passage_radius` (learned distance,
   // steps) of the blocked edge's start to a place within it of its end. 0 = that edge alone.
   double passage_radius = 9;  // steps, 0..100; 9 from the gates suite (0: 69% success, 9: 94%)
+  // How many blocked edges within passage_radius of each other (ends near ends) it takes before the
+  // whole passage is blocked: 1 = at the first; 2 = at the second (a closed door is met again on another
+  // pair of places; a single block is more often a jamb or an obstacle, which another edge gets past).
+  int passage_evidence = 2;   // 1..10
   int escape_steps = 2;        // side steps after getting stuck
 };
 

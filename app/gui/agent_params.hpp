@@ -52,6 +52,7 @@ void for_each_agent_param(Session& s, F&& raw) {
   f(AgentParam{"agent.watch.stuck_ratio", T::HighLevel, nullptr, &h.stuck_ratio, 0, 1, "%.2f"});
   f(AgentParam{"agent.watch.stuck_penalty", T::HighLevel, nullptr, &h.stuck_penalty, 0, 100, "%.0f steps"});
   f(AgentParam{"agent.watch.passage_radius", T::HighLevel, nullptr, &h.passage_radius, 0, 20, "%.1f steps"});
+  f(AgentParam{"agent.watch.passage_evidence", T::HighLevel, &h.passage_evidence, nullptr, 1, 5});
   f(AgentParam{"agent.watch.escape_steps", T::HighLevel, &h.escape_steps, nullptr, 0, 10});
 }
 

@@ -18,6 +18,7 @@
 
 #include "agent/config.hpp"
 #include "sim/map_io.hpp"
+#include "cli_runner.hpp"
 #include "workload.hpp"
 
 namespace fs = std::filesystem;
@@ -28,43 +29,20 @@ using hjepa::params;
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using hjepa::test::has;
+using hjepa::test::Result;
+using hjepa::test::slurp;
 
 fs::path scratch() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("hjepa_cli_test_" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    // Models trained by the commands under test go to a cache of our own, never the user's.
-    ::setenv("HJEPA_CACHE_DIR", (d / "model_cache").c_str(), 1);
-    return d;
-  }();
+  static const fs::path dir = hjepa::test::scratch_dir("hjepa_cli_test");
   return dir;
 }
 
 // Runs hjepa with `args`, in the directory `cwd` when one is given (else the test's own).
 Result run_cli(const std::string& args, const fs::path& cwd = {}) {
-  const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
   const std::string cd = cwd.empty() ? "" : "cd '" + cwd.string() + "' && ";
-  const std::string cmd = cd + std::string(HJEPA_EXE) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return hjepa::test::shell(cd + std::string(HJEPA_EXE) + " " + args, scratch());
 }
-
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 void check_refused(const std::string& args, const std::string& mentions) {
   CAPTURE(args);

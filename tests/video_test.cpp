@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_runner.hpp"
 #include "workload.hpp"
 
 namespace fs = std::filesystem;
@@ -22,42 +23,18 @@ using nlohmann::json;
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using hjepa::test::has;
+using hjepa::test::Result;
 
 fs::path scratch() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("hjepa_video_test_" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    ::setenv("HJEPA_CACHE_DIR", (d / "model_cache").c_str(), 1);  // never the user's model cache
-    return d;
-  }();
+  static const fs::path dir = hjepa::test::scratch_dir("hjepa_video_test");
   return dir;
 }
 
 // Runs `command` through the shell; stdout and stderr captured.
-Result shell(const std::string& command) {
-  const fs::path out = scratch() / "stdout", err = scratch() / "stderr";
-  const int raw = std::system((command + " >" + out.string() + " 2>" + err.string()).c_str());
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+Result shell(const std::string& command) { return hjepa::test::shell(command, scratch()); }
 
 Result run_hjepa(const std::string& args, const std::string& env = "") { return shell(env + " " + HJEPA_EXE + " " + args); }
-
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // ffprobe's view of the video stream: "codec,width,height,rate,frames".
 std::string probe(const fs::path& video) {

@@ -3,6 +3,7 @@
 
 #include "agent/jepa/belief.hpp"
 
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -36,37 +37,133 @@ void measure_heads(const Level1& model, const ExplorationData& held, Level1Repor
   r.colour_accuracy = static_cast<double>(correct) / n;
 }
 
-// Belief: b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)), all sequences in one batch, with
-// the belief over z alongside (belief.hpp). Returns the belief over z at frame `mid`.
-Eigen::MatrixXf measure_belief(const Level1& model, const ExplorationData& held, int mid, Level1Report& r) {
-  const int S = held.sequences;
-  std::vector<int> seq_all(S), t_all(S, 0);
-  for (int i = 0; i < S; ++i) seq_all[i] = i;
-  Eigen::MatrixXf z_belief = z_prior_belief(model, S), z_at_mid = z_belief;
-  {
-    MatF b = model.encode(gather_frames(held, seq_all, t_all, 0));
-    std::vector<float> hh(S);
-    double eb = 0, ee = 0, ep = 0;
-    for (int t = 1; t <= held.length; ++t) {
-      for (int i = 0; i < S; ++i) hh[i] = held.heading_at(i, t - 1);
-      const MatF x = gather_frames(held, seq_all, t_all, t), e = model.encode(x), all = predict_all_z(model, b, hh.data());
-      update_z_belief(model, all, e, z_belief);
-      if (t == mid) z_at_mid = z_belief;
-      const MatF expected = expected_under_z(all, z_belief);
-      b = expected + static_cast<float>(r.belief_gain) * (e - expected);
-      const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
-      for (int i = 0; i < S; ++i) {
-        const float* tr = held.xy_at(i, t);
-        const double px = (x(0, i) + 1) * model.width / 2, py = (x(1, i) + 1) * model.height / 2;  // perceived
-        eb += std::hypot(pb(0, i) - tr[0], pb(1, i) - tr[1]);
-        ee += std::hypot(pe(0, i) - tr[0], pe(1, i) - tr[1]);
-        ep += std::hypot(px - tr[0], py - tr[1]);
-      }
+// One run of the belief filter over held-out sequences `seqs`, all in one batch: b_0 = E1(o_0), then
+// b_t = P1(b_t-1, h_t-1) + correction(t, E1(o_t) - P1(b_t-1, h_t-1)) (a fixed gain times the innovation,
+// or a gain matrix's product), with the belief over z alongside (belief.hpp). Mean probe errors over
+// frames 1..L (units).
+struct FilterRun {
+  double belief_error = 0, encoding_error = 0, perception_error = 0;
+  Eigen::MatrixXf z_at_mid;  // the belief over z at frame `mid`
+};
+
+template <class Correction>
+FilterRun run_filter(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int mid,
+                     Correction&& correction) {
+  const int S = static_cast<int>(seqs.size());
+  const std::vector<int> t0(S, 0);
+  FilterRun out;
+  Eigen::MatrixXf z_belief = z_prior_belief(model, S);
+  out.z_at_mid = z_belief;
+  MatF b = model.encode(gather_frames(held, seqs, t0, 0));
+  std::vector<float> hh(S);
+  double eb = 0, ee = 0, ep = 0;
+  for (int t = 1; t <= held.length; ++t) {
+    for (int i = 0; i < S; ++i) hh[i] = held.heading_at(seqs[i], t - 1);
+    const MatF x = gather_frames(held, seqs, t0, t), e = model.encode(x), all = predict_all_z(model, b, hh.data());
+    update_z_belief(model, all, e, z_belief);
+    if (t == mid) out.z_at_mid = z_belief;
+    const MatF expected = expected_under_z(all, z_belief);
+    b = expected + correction(t, MatF(e - expected));
+    const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
+    for (int i = 0; i < S; ++i) {
+      const float* tr = held.xy_at(seqs[i], t);
+      const double px = (x(0, i) + 1) * model.width / 2, py = (x(1, i) + 1) * model.height / 2;  // perceived
+      eb += std::hypot(pb(0, i) - tr[0], pb(1, i) - tr[1]);
+      ee += std::hypot(pe(0, i) - tr[0], pe(1, i) - tr[1]);
+      ep += std::hypot(px - tr[0], py - tr[1]);
     }
-    const double n_frames = static_cast<double>(S) * held.length;
-    r.belief_error = eb / n_frames, r.encoding_error = ee / n_frames, r.perception_error = ep / n_frames;
   }
-  return z_at_mid;
+  const double n_frames = static_cast<double>(S) * held.length;
+  out.belief_error = eb / n_frames, out.encoding_error = ee / n_frames, out.perception_error = ep / n_frames;
+  return out;
+}
+
+// The belief at the model's fixed gain over every held-out sequence. Returns the belief over z at `mid`.
+Eigen::MatrixXf measure_belief(const Level1& model, const ExplorationData& held, int mid, Level1Report& r) {
+  std::vector<int> all(held.sequences);
+  for (int i = 0; i < held.sequences; ++i) all[i] = i;
+  const float g = static_cast<float>(r.belief_gain);
+  const FilterRun run = run_filter(model, held, all, mid, [&](int, const MatF& d) -> MatF { return g * d; });
+  r.belief_error = run.belief_error, r.encoding_error = run.encoding_error, r.perception_error = run.perception_error;
+  return run.z_at_mid;
+}
+
+// From sequences `seqs`: the encoder's observation noise R (E1 of the perceived observation against E1
+// of the same frame with the true position, i.e. without perception noise) and the predictor's process
+// noise Q (P1 from one such clean encoding against the next), as D x D second moments: perception noise
+// moves the latent along the few directions position takes, so its dimensions are correlated.
+void estimate_noise(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, Eigen::MatrixXf& Q,
+                    Eigen::MatrixXf& R) {
+  const int S = static_cast<int>(seqs.size());
+  const std::vector<int> t0(S, 0);
+  auto clean = [&](int t) {  // features with the perceived position replaced by the true one
+    MatF x = gather_frames(held, seqs, t0, t);
+    for (int i = 0; i < S; ++i) {
+      const float* tr = held.xy_at(seqs[i], t);
+      x(0, i) = static_cast<float>(2 * tr[0] / model.width - 1);
+      x(1, i) = static_cast<float>(2 * tr[1] / model.height - 1);
+    }
+    return x;
+  };
+  const Eigen::Index D = model.arch.latent;
+  Eigen::MatrixXd sq = Eigen::MatrixXd::Zero(D, D), sr = Eigen::MatrixXd::Zero(D, D);
+  std::vector<float> hh(S);
+  MatF c = model.encode(clean(0));
+  const Eigen::MatrixXf prior = z_prior_belief(model, S);
+  for (int t = 1; t <= held.length; ++t) {
+    for (int i = 0; i < S; ++i) hh[i] = held.heading_at(seqs[i], t - 1);
+    const MatF next = model.encode(clean(t)), noisy = model.encode(gather_frames(held, seqs, t0, t));
+    const MatF dq = expected_under_z(predict_all_z(model, c, hh.data()), prior) - next, dr = noisy - next;
+    sq += (dq * dq.transpose()).cast<double>();
+    sr += (dr * dr.transpose()).cast<double>();
+    c = next;
+  }
+  const double n = static_cast<double>(S) * held.length;
+  Q = (sq / n).cast<float>();
+  R = (sr / n).cast<float>();
+}
+
+// Kalman-like gains against the best fixed gain: noise estimated on the even held-out sequences, every
+// filter measured on the odd ones. The gain follows P_0 = R, then P- = P + Q, K = P- (P- + R)^-1,
+// P = (I - K) P- (the same for every sequence: Q and R do not depend on it).
+void measure_kalman(const Level1& model, const ExplorationData& held, int mid, Level1Report& rep) {
+  std::vector<int> fit, test;
+  for (int i = 0; i < held.sequences; ++i) (i % 2 ? test : fit).push_back(i);
+  if (fit.empty() || test.empty()) return;
+  Eigen::MatrixXf Q, R;
+  estimate_noise(model, held, fit, Q, R);
+  const Eigen::Index D = Q.rows();
+  auto gain_schedule = [&](float q_scale) {
+    std::vector<Eigen::MatrixXf> gains(held.length + 1);
+    Eigen::MatrixXf P = R;
+    for (int t = 1; t <= held.length; ++t) {
+      const Eigen::MatrixXf prior = P + q_scale * Q;
+      const Eigen::MatrixXf S = prior + R + 1e-9f * Eigen::MatrixXf::Identity(D, D);
+      gains[t] = S.ldlt().solve(prior).transpose();  // prior S^-1 (both symmetric)
+      P = (Eigen::MatrixXf::Identity(D, D) - gains[t]) * prior;
+    }
+    return gains;
+  };
+  // Q measured from clean encodings is not the error of a prediction from the belief: its scale is
+  // fitted on the even sequences too (the least belief error over 1/8 .. 8).
+  double best = 1e30;
+  for (float scale = 0.125f; scale <= 8.f; scale *= 2) {
+    const std::vector<Eigen::MatrixXf> g = gain_schedule(scale);
+    const double e = run_filter(model, held, fit, mid, [&](int t, const MatF& d) -> MatF { return g[t] * d; }).belief_error;
+    if (e < best) best = e, rep.kalman_q_scale = scale;
+  }
+  const std::vector<Eigen::MatrixXf> gains = gain_schedule(static_cast<float>(rep.kalman_q_scale));
+  const FilterRun kalman = run_filter(model, held, test, mid, [&](int t, const MatF& d) -> MatF { return gains[t] * d; });
+  rep.kalman_error = kalman.belief_error;
+  rep.kalman_perception_error = kalman.perception_error;
+  rep.kalman_gain.assign(D, 0);
+  for (Eigen::Index i = 0; i < D; ++i) rep.kalman_gain[i] = gains.back()(i, i);
+  rep.fixed_error = 1e30;
+  for (int k = 1; k <= 20; ++k) {
+    const float g = 0.05f * k;
+    const FilterRun fixed = run_filter(model, held, test, mid, [&](int, const MatF& d) -> MatF { return g * d; });
+    if (fixed.belief_error < rep.fixed_error) rep.fixed_error = fixed.belief_error, rep.best_fixed_gain = 0.05 * k;
+  }
 }
 
 // k-step prediction: unroll from each held-out sequence's middle frame (so the belief over z has
@@ -119,6 +216,7 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
   // The k-step windows start at the middle, or earlier where 16 steps would not fit after it.
   const int mid = std::clamp(held.length - 16, 0, held.length / 2);
   const Eigen::MatrixXf z_at_mid = measure_belief(model, held, mid, r);
+  measure_kalman(model, held, mid, r);
   measure_kstep(model, held, mid, z_at_mid, r);
 }
 

@@ -55,6 +55,12 @@ struct Level1Report {
   // on the belief, of the probe on the raw encoding, and of the raw perceived position.
   double belief_gain = 0.5;
   double belief_error = 0, encoding_error = 0, perception_error = 0;
+  // A Kalman-like belief against fixed gains, on the odd held-out sequences (the even ones estimate the
+  // per-dimension noise): the filter's error with the gains of the noise estimates (kalman_gain: its
+  // steady-state gain per dimension), the least error over fixed gains 0.05..1 and that gain, and the
+  // raw perception's error on the same frames.
+  double kalman_error = 0, fixed_error = 0, best_fixed_gain = 0, kalman_perception_error = 0, kalman_q_scale = 1;
+  std::vector<float> kalman_gain;
   // With z (K > 1), the k-step figures again: each window rolled out with the z that fits it best
   // afterwards (an oracle's choice) and with the z the belief over z holds from the window's past;
   // kstep_probe_error itself is then the mean over z under the prior. z_usage: each z's share of the

@@ -1,6 +1,8 @@
 // Shared CLI pieces: map choice, task and point parsing, all reporting user errors clearly.
 #include "app/cli_common.hpp"
 
+#include <charconv>
+
 #include "agent/config.hpp"
 
 #include <algorithm>
@@ -13,7 +15,8 @@ namespace hjepa {
 
 void add_map_options(CLI::App& cmd, MapChoice& choice, bool required) {
   auto* file = cmd.add_option("--map", choice.file, "Map file (hjepa-map/1 JSON)");
-  auto* seed = cmd.add_option("--map-seed", choice.seed, "Generate the map from this seed (>= 0)")
+  auto* seed = cmd.add_option_function<uint64_t>(
+                       "--map-seed", [&choice](const uint64_t& v) { choice.seed = v; }, "Generate the map from this seed (>= 0)")
                    ->check(seed_check());
   file->excludes(seed);
   for (CLI::Option* generator : add_generator_options(cmd, choice.params)) generator->excludes(file);
@@ -54,8 +57,8 @@ World make_world(const MapChoice& choice) {
       throw UsageError(e.what());
     }
   }
-  if (choice.seed < 0) throw UsageError("no map given; expected --map FILE or --map-seed N");
-  return generate_map(static_cast<uint64_t>(choice.seed), checked_map_params(choice.params));
+  if (!choice.seed) throw UsageError("no map given; expected --map FILE or --map-seed N");
+  return generate_map(*choice.seed, checked_map_params(choice.params));
 }
 
 const MapParams& checked_map_params(const MapParams& params) {
@@ -88,6 +91,19 @@ CLI::Validator number_check(bool integer, double lo, double hi) {
         return problem.empty() ? "" : problem + "; expected " + expected;
       },
       expected);
+}
+
+CLI::Validator seed_check() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        if (const auto [p, ec] = std::from_chars(text.data(), end, v); ec == std::errc() && p == end) return "";
+        std::string problem = number_text_problem(text, true, 0, 18446744073709551615.0);
+        if (problem.empty()) problem = text + " is out of range";  // beyond 2^64 - 1 by less than a double resolves
+        return problem + "; expected a non-negative integer below 2^64";
+      },
+      "a non-negative integer");
 }
 
 CLI::Validator declared_check(const std::string& name) {

@@ -17,7 +17,7 @@ namespace hjepa {
 
 struct MapChoice {
   std::string file;    // --map FILE
-  int64_t seed = -1;   // --map-seed N (>= 0)
+  std::optional<uint64_t> seed;  // --map-seed N (any 64-bit seed)
   MapParams params;    // generator parameters for --map-seed
 };
 // --map FILE or --map-seed N with the generator's flags (add_generator_options), which exclude --map.
@@ -49,7 +49,8 @@ void apply_set_options(const std::vector<std::string>& settings, const std::func
 // reads "a non-negative integer" / "a number >= lo".
 CLI::Validator number_check(bool integer, double lo, double hi);
 // A seed flag: any non-negative integer ("a non-negative integer").
-inline CLI::Validator seed_check() { return number_check(true, 0, 1e19); }
+// A seed flag: any integer in [0, 2^64 - 1] (bench draws episode seeds over all 64 bits), parsed exactly.
+CLI::Validator seed_check();
 // The check for a flag bound to a parameter of the table (agent/config.hpp's declared(name)).
 CLI::Validator declared_check(const std::string& name);
 // A flag's help for the table's parameter `name`: its help text, unit and default,

@@ -10,9 +10,8 @@ int cmd_gui(int argc, char** argv) {
   CLI::App app{"Open the desktop app: the world, the agent and what it plans, with live panels.", "hjepa gui"};
   GuiOptions o;
   std::string map_file, task, agent;
-  int64_t map_seed = -1;
   auto* file = app.add_option("--map", map_file, "Map file (hjepa-map/1 JSON)");
-  app.add_option("--map-seed", map_seed, "Generate the map from this seed (default 1)")
+  app.add_option_function<uint64_t>("--map-seed", [&o](const uint64_t& v) { o.map_seed = v; }, "Generate the map from this seed (default 1)")
       ->check(seed_check())->excludes(file);
   app.add_option("--task", task, "Colours to stand in, in order, e.g. red,green,blue");
   app.add_option("--agent", agent,
@@ -34,7 +33,6 @@ int cmd_gui(int argc, char** argv) {
                     "the episode ends or the app exits");
   return run_command(app, argc, argv, [&] {
     if (!map_file.empty()) o.map_file = map_file;
-    if (map_seed >= 0) o.map_seed = static_cast<uint64_t>(map_seed);
     if (!task.empty()) o.task = task;
     if (!agent.empty()) o.agent = agent;
     if (!o.screenshot.empty() && o.frames == 0) throw UsageError("--screenshot without --frames; expected --frames N (N > 0) to say when to take it");

@@ -8,7 +8,7 @@ namespace hjepa {
 
 int cmd_map(int argc, char** argv) {
   CLI::App app{"Generate a map from a seed and write it as a hjepa-map/1 JSON file.", "hjepa map"};
-  int64_t seed = 0;
+  uint64_t seed = 0;
   std::string out;
   MapParams mp;
   app.add_option("--map-seed", seed, "Generator seed (>= 0)")->required()->check(seed_check());

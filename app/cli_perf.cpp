@@ -46,7 +46,7 @@ Task first_colors(const World& w, int n) {
 // The maps a perf command times: the chosen one (--map, or --map-seed with the generator's flags),
 // else the first `defaults` maps of seeds 1, 2, ... generated with the generator's flags.
 std::vector<World> perf_maps(const MapChoice& map, int defaults) {
-  if (!map.file.empty() || map.seed >= 0) return {make_world(map)};
+  if (!map.file.empty() || map.seed) return {make_world(map)};
   std::vector<World> maps;
   for (int s = 1; s <= defaults; ++s) maps.push_back(generate_map(s, checked_map_params(map.params)));
   return maps;
@@ -56,7 +56,7 @@ std::vector<World> perf_maps(const MapChoice& map, int defaults) {
 // several maps differ).
 nlohmann::json map_json(const MapChoice& map, const std::vector<World>& maps) {
   std::string source = map.file;
-  if (map.file.empty()) source = map.seed >= 0 ? "seed " + std::to_string(map.seed) : maps.size() == 1 ? "seed 1" : "seeds 1-" + std::to_string(maps.size());
+  if (map.file.empty()) source = map.seed ? "seed " + std::to_string(*map.seed) : maps.size() == 1 ? "seed 1" : "seeds 1-" + std::to_string(maps.size());
   auto number = [](double x) { return x == std::floor(x) ? nlohmann::json(static_cast<long>(x)) : nlohmann::json(x); };
   auto count = [&](auto size_of) {
     double sum = 0;

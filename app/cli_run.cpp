@@ -67,7 +67,7 @@ int cmd_run(int argc, char** argv) {
                       "and pass it with --model");
     env_params = run_config.env;
     Session session;  // the episode's world, env and agent, drawn by --video
-    session.set_world(make_world(map), map.file.empty() ? "seed " + std::to_string(map.seed) : map.file);
+    session.set_world(make_world(map), map.file.empty() ? "seed " + std::to_string(*map.seed) : map.file);
     const World& world = *session.world;
     const Task task = make_task(task_text, world);
     std::optional<Vec2> start;

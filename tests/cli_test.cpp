@@ -320,6 +320,17 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   check_refused("run --map-seed 1 --task red --agent oracle --max-steps x", "--max-steps: \"x\" is not a number; expected an integer in [0, 1e+06]");
   check_refused("run --map-seed 1 --task red --agent oracle --max-steps 1.5", "--max-steps: 1.5 is not an integer");
   check_refused("run --map-seed 1 --task red --agent oracle --seed -3", "--seed: -3 is out of range; expected a non-negative integer");
+  check_refused("run --map-seed 1 --task red --agent oracle --seed 18446744073709551616", "--seed");
+  {  // bench draws episode seeds over all 64 bits: run takes every one of them
+    const Result big = run_cli("run --map-seed 1 --task red --agent oracle --seed 12081375760165610222 --json");
+    REQUIRE(big.status == 0);
+    CHECK(json::parse(big.out)["seed"].get<uint64_t>() == 12081375760165610222ull);
+    // and a map seed above 2^63 is a map of its own, not a wrapped-around one
+    const Result big_map = run_cli("run --map-seed 12081375760165610222 --task red --agent oracle --json");
+    REQUIRE(big_map.status == 0);
+    CHECK(json::parse(big_map.out)["map_fingerprint"] != json::parse(big.out)["map_fingerprint"]);
+    check_refused("run --map-seed 18446744073709551616 --task red --agent oracle", "--map-seed");
+  }
   check_refused("run --map-seed 1 --task red --agent oracle --noise-perception 11", "--noise-perception: 11 is out of range; expected a number in [0, 10]");
   check_refused("run --map " + (scratch() / "missing.json").string() + " --task red --agent oracle", "missing.json");
   {

@@ -71,12 +71,14 @@ run_app() {
   local log=$1
   shift
   for attempt in 1 2 3; do
-    LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -n $((100 + RANDOM % 800)) -s "-screen 0 ${screen}x24" \
+    LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -n $((100 + RANDOM % 800)) -e "${log%.log}.xvfb.log" -s "-screen 0 ${screen}x24" \
       env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} "$hjepa" gui "$@" 2> >(tee "$log" >&2)
     status=$?
     sleep 0.2  # let tee finish
     if [ "$status" -eq 0 ] || ! grep -q "Failed to open X11 display" "$log"; then return; fi
-    echo "gui_smoke: attempt $attempt found no X display (a display-number race); retrying" >&2
+    echo "gui_smoke: attempt $attempt found no X display (a display-number race?); Xvfb said:" >&2
+    sed 's/^/  Xvfb: /' "${log%.log}.xvfb.log" >&2 || true
+    echo "gui_smoke: retrying" >&2
     sleep $((attempt * 2))
   done
 }

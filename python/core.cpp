@@ -79,15 +79,18 @@ void apply_kwargs(ParamValues& values, const py::dict& kwargs, const std::vector
 uint64_t seed_arg(const py::handle& v, const std::string& name) {
   if (!py::isinstance<py::int_>(v) || py::isinstance<py::bool_>(v))
     value_error(name + ": " + value_text(v) + " is not an integer; expected a non-negative integer");
-  const py::int_ i = py::reinterpret_borrow<py::int_>(v);
-  if (i < py::int_(0) || i >= py::int_(py::module_::import("builtins").attr("pow")(2, 64)))
+  const unsigned long long seed = PyLong_AsUnsignedLongLong(v.ptr());  // OverflowError below 0 and from 2**64
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
     value_error(name + ": " + value_text(v) + " is out of range; expected a non-negative integer below 2**64");
-  return i.cast<uint64_t>();
+  }
+  return seed;
 }
 
 World world_arg(const py::object& map, const py::object& map_seed, const py::dict& map_params, const std::string& source) {
   if (!map.is_none() && !map_seed.is_none()) value_error(source + ": map and map_seed: give one of them, not both");
   if (!map.is_none()) {
+    if (map_params.size() > 0) value_error(source + ": map_params are for map_seed, not for a map given whole");
     try {
       if (py::isinstance<py::dict>(map)) {
         const std::string text = py::module_::import("json").attr("dumps")(map).cast<std::string>();
@@ -101,7 +104,6 @@ World world_arg(const py::object& map, const py::object& map_seed, const py::dic
     value_error(source + ": map: expected a map as a dict (hjepa-map/1) or the path of a map file, got " +
                 py::str(py::type::of(map)).cast<std::string>());
   }
-  if (map_params.size() > 0 && !map.is_none()) value_error(source + ": map_params are for map_seed, not for a map given whole");
   const uint64_t seed = map_seed.is_none() ? 1 : seed_arg(map_seed, "map_seed");
   ParamValues values;
   apply_kwargs(values, map_params, {"map."}, source + " map_params");
@@ -161,16 +163,24 @@ py::object obs_object(const Observation& o, bool dict) {
   return d;
 }
 
+// `h` as a C-contiguous array of doubles; empty when it cannot be one.
+py::array_t<double, py::array::c_style | py::array::forcecast> as_doubles(const py::handle& h) {
+  return py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(h);
+}
+
+// (x, y) from a tuple, list or array of two numbers.
+Vec2 point_arg(const py::handle& h, const std::string& name) {
+  const auto p = as_doubles(h);
+  if (!p || p.size() != 2) value_error(name + ": " + value_text(h) + " is not a point; expected (x, y)");
+  return {p.data()[0], p.data()[1]};
+}
+
 // An observation from Python (either layout) back into the simulator's type.
 Observation obs_from_python(const py::handle& obs, int num_rays) {
   Observation o;
   o.num_rays = num_rays;
   auto floats = [](const py::handle& h, py::ssize_t n, const char* what) {
-    py::array_t<double, py::array::c_style | py::array::forcecast> a;
-    try {
-      a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(h);
-    } catch (const py::error_already_set&) {
-    }
+    const auto a = as_doubles(h);
     if (!a || a.size() != n) value_error(std::string("obs: ") + what + ": expected " + std::to_string(n) + " numbers");
     return a;
   };
@@ -216,11 +226,7 @@ double heading_arg(const py::handle& action) {
   } else if (PyLong_Check(action.ptr()) && !py::isinstance<py::bool_>(action)) {
     h = PyLong_AsDouble(action.ptr());
   } else {
-    py::array_t<double, py::array::forcecast> a;
-    try {
-      a = py::array_t<double, py::array::forcecast>::ensure(action);
-    } catch (const py::error_already_set&) {
-    }
+    const auto a = as_doubles(action);
     if (!a || a.size() != 1 || a.ndim() > 1)
       value_error("action: " + value_text(action) + " is not a heading; expected a float (radians) or an array of shape (1,)");
     h = *a.data();
@@ -244,11 +250,7 @@ CoreEnv::CoreEnv(std::shared_ptr<const World> w, Task t, EnvParams p, bool dict_
 py::tuple CoreEnv::reset(const py::object& seed, const py::object& start) {
   if (!seed.is_none()) ep.next_seed = seed_arg(seed, "seed");
   std::optional<Vec2> at;
-  if (!start.is_none()) {
-    const auto p = py::array_t<double, py::array::forcecast>::ensure(start);
-    if (!p || p.size() != 2) value_error("options[\"start\"]: " + value_text(start) + " is not a point; expected (x, y)");
-    at = Vec2{p.data()[0], p.data()[1]};
-  }
+  if (!start.is_none()) at = point_arg(start, "options[\"start\"]");
   ep.episode_seed = ep.next_seed++;
   try {
     ep.last = env->reset(ep.episode_seed, at);
@@ -418,11 +420,7 @@ py::tuple CoreVecEnv::step(const py::handle& actions) {
   Impl& m = *impl_;
   const int n = num_envs();
   if (!started_) throw std::runtime_error("step() before reset(): call reset() first");
-  py::array_t<double, py::array::c_style | py::array::forcecast> a;
-  try {
-    a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(actions);
-  } catch (const py::error_already_set&) {
-  }
+  const auto a = as_doubles(actions);
   if (!a || a.size() != n || !(a.ndim() == 1 || (a.ndim() == 2 && a.shape(1) == 1)))
     value_error("actions: expected " + std::to_string(n) + " headings in radians, shape (" + std::to_string(n) + ",) or (" +
                 std::to_string(n) + ", 1)");
@@ -477,11 +475,6 @@ py::tuple CoreVecEnv::step(const py::handle& actions) {
 std::shared_ptr<const ModelFile> train(const World& world, const py::dict& kwargs, uint64_t seed, bool cache, py::dict& report) {
   ParamValues values;
   apply_kwargs(values, kwargs, {"train.", "env."}, "hjepa.train");
-  try {
-    Env check(world, Task{{world.regions[0].color}}, values.run.env);  // the env's own checks on the env.* values
-  } catch (const std::invalid_argument& e) {
-    value_error(std::string("hjepa.train: ") + e.what());
-  }
   Level1Report r1;
   Level2Report r2;
   ModelFile model;
@@ -530,7 +523,6 @@ CoreAgent::CoreAgent(const std::string& name, std::shared_ptr<const ModelFile> m
     value_error("model: trained on another map (fingerprint mismatch); expected a model trained on this env's map");
   if (!env.ep.started) value_error("agent " + name + ": the env has no episode yet; call env.reset() first");
   ParamValues values;
-  values.run.env = env.env->params();
   apply_kwargs(values, kwargs, {"agent."}, "hjepa.make_agent");
   AgentSetup setup(*env.env, env.env->task(), env.env->params(), seed, model_.get());
   setup.take(values.run);
@@ -587,9 +579,7 @@ py::dict CoreAgent::trace() const {
 }
 
 py::dict oracle(const World& world, const py::handle& start, const Task& task, double step_length) {
-  const auto p = py::array_t<double, py::array::forcecast>::ensure(start);
-  if (!p || p.size() != 2) value_error("start: " + value_text(start) + " is not a point; expected (x, y)");
-  const Vec2 s{p.data()[0], p.data()[1]};
+  const Vec2 s = point_arg(start, "start");
   if (!world.is_free(s)) value_error("start: (" + value_text(start) + ") is not a free point of the map; expected a point in the map outside every obstacle");
   OraclePath path;
   {

@@ -33,7 +33,7 @@ void EpisodeRecorder::draw(Session& session) {
   writer_.write(frame);
   frame_ms_.push_back(ms(traced, t1));
   render_ms_ += ms(t0, t1);
-  encode_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
+  encode_ms_ += ms(t1, Clock::now());
   last_step_ = session.env->state().step;
 }
 

@@ -71,6 +71,21 @@ void add_planner_params(std::vector<ParamSpec>& t) {
     p.write_text = [](V& v, const std::string& s) { v.run.planner_type = s; };
     t.push_back(std::move(p));
   }
+  {
+    ParamSpec p;
+    p.name = "agent.low.mode", p.label = "low mode";
+    p.help = "Who chooses level 1's headings: planner (optimised through P1, Mode 2), policy (the Mode-1 policy alone, "
+             "no optimisation) or policy+planner (the policy's rollout seeds the optimiser, run for seeded_iterations)";
+    p.choices = {"planner", "policy", "policy+planner"};
+    p.read_text = [](const V& v) { return std::string(low_mode_name(v.run.planner.mode)); };
+    p.write_text = [](V& v, const std::string& s) {
+      v.run.planner.mode = s == "policy" ? LowMode::Policy : s == "policy+planner" ? LowMode::PolicyPlanner : LowMode::Planner;
+    };
+    t.push_back(std::move(p));
+  }
+  t.push_back(number("agent.low.seeded_iterations", "seeded iters",
+                     "policy+planner: optimiser iterations per agent step from the policy's seed", "", 1, 500,
+                     [](V& v) -> auto& { return v.run.planner.seeded_iterations; }));
   t.push_back(number("agent.planner.horizon", "horizon", "H: headings optimised per plan (steps looked ahead)", "", 1, 64,
                      [](V& v) -> auto& { return v.run.planner.horizon; }));
   t.push_back(number("agent.planner.iterations", "iterations", "Optimiser iterations per agent step", "", 1, 500,
@@ -205,6 +220,22 @@ void add_train_params(std::vector<ParamSpec>& t) {
                      "Held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on; "
                      "more gives a steadier k-step probe error and never changes the model",
                      "", 10, 100000, [](V& v) -> auto& { return v.train.heldout_sequences; }));
+  t.push_back(number("train.mode1.rounds", "mode-1 rounds",
+                     "Mode-1 policy: DAgger rounds after the first imitation round (the policy acts, the planner labels "
+                     "the states it visits)",
+                     "", 0, 100, [](V& v) -> auto& { return v.train.mode1.rounds; }));
+  t.push_back(number("train.mode1.episodes", "mode-1 episodes",
+                     "Mode-1 policy: episodes per round on the training map, alternately the hjepa and the flat agent", "",
+                     1, 10000, [](V& v) -> auto& { return v.train.mode1.episodes; }));
+  t.push_back(number("train.mode1.heldout_episodes", "mode-1 held-out",
+                     "Mode-1 policy: episodes of held-out states its imitation error is measured on", "", 1, 10000,
+                     [](V& v) -> auto& { return v.train.mode1.heldout_episodes; }));
+  t.push_back(number("train.mode1.episode_steps", "mode-1 ep steps", "Mode-1 policy: step limit of its training episodes",
+                     "", 1, 100000, [](V& v) -> auto& { return v.train.mode1.episode_steps; }));
+  t.push_back(number("train.mode1.steps", "mode-1 steps", "Mode-1 policy: optimiser steps after each round", "", 1, 1000000,
+                     [](V& v) -> auto& { return v.train.mode1.steps; }));
+  t.push_back(number("train.mode1.hidden", "mode-1 hidden", "Mode-1 policy: width of its two hidden layers", "", 1, 1024,
+                     [](V& v) -> auto& { return v.train.mode1.hidden; }));
 }
 
 // The table in the order --help-config lists it: env, agent (planner, H-JEPA, oracle), map, train.

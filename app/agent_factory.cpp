@@ -21,12 +21,20 @@ void check_model_fits(const ModelFile& model, const EnvParams& env_params) {
                      " (a model trained with the same number of range rays)");
 }
 
+// The low-level planner with the model's Mode-1 policy attached (the modes other than planner need it).
 std::unique_ptr<Planner> planner_for(const AgentSetup& s) {
+  std::unique_ptr<Planner> planner;
   try {
-    return make_planner(s.planner, s.planner_params, derive_seed(s.episode_seed, 2));
+    planner = make_planner(s.planner, s.planner_params, derive_seed(s.episode_seed, 2));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  if (s.model && !s.model->policy.empty()) planner->set_policy(&s.model->policy);
+  if (s.planner_params.mode != LowMode::Planner && !planner->policy())
+    throw UsageError(std::string("agent.low.mode ") + low_mode_name(s.planner_params.mode) +
+                     " needs the model's Mode-1 policy, and this model has none; expected a model trained by hjepa train "
+                     "(or agent.low.mode planner)");
+  return planner;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // --video, the episode as the app's world view in a video file. The episode's world, env and agent
 // live in a Session, which the video draws; the loop here drives them.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -160,7 +161,9 @@ int cmd_run(int argc, char** argv) {
                               {"plan_places", tr.high.places},
                               {"plan_cost", tr.high.cost},
                               {"low_cost", tr.low.cost},
-                              {"heading", heading}});
+                              {"heading", heading},
+                              // the Mode-1 policy's heading at this belief (null without a policy)
+                              {"policy_heading", std::isnan(tr.low.policy_heading) ? nlohmann::json() : nlohmann::json(tr.low.policy_heading)}});
       }
       const StepResult r = env.step(heading);
       obs = r.obs;
@@ -212,6 +215,7 @@ int cmd_run(int argc, char** argv) {
                           {"oracle_path", points(oracle.points)},
                           {"oracle_ms", oracle_ms},
                           {"ms_per_step", steps > 0 ? run_ms / steps : 0.0},
+                          {"low_mode", low_mode_name(run_config.planner.mode)},
                           {"progress_steps", progress_steps},
                           {"trajectory", points(trajectory)},
                           {"observations", points(observed)}};

@@ -2,6 +2,7 @@
 // file; progress on stderr, a summary (or one JSON object with --json) on stdout. Training that
 // goes non-finite stops with the guard's message (term and step), exit status 1 and no file.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,20 @@ ProgressFn progress_lines() {
       std::fprintf(stderr, "train: step %d/%d  prediction %.4f  variance %.4f  covariance %.4f  inverse-dynamics %.4f\n", step + 1,
                    steps, r.loss_pred.back(), r.loss_var.back(), r.loss_cov.back(), r.loss_idm.back());
   };
+}
+
+// train --json's "mode1" object: the policy's imitation error (degrees) and its DAgger rounds.
+nlohmann::json mode1_json(const PolicyReport& r, const PolicyTrainParams& p) {
+  nlohmann::json rounds = nlohmann::json::array();
+  for (size_t i = 0; i < r.round_samples.size(); ++i)
+    rounds.push_back({{"round", i},
+                      {"acting", i == 0 ? "planner" : "policy"},
+                      {"states", r.round_samples[i]},
+                      {"error_before_training", std::isfinite(r.round_error[i]) ? nlohmann::json(r.round_error[i]) : nlohmann::json()}});
+  return {{"parameters", r.parameters},         {"seconds", r.seconds},
+          {"heldout_error", r.heldout_error},   {"heldout_within_30", r.heldout_within_30},
+          {"heldout_states", r.heldout_samples}, {"final_loss", r.final_loss},
+          {"dagger_rounds", p.rounds},          {"rounds", rounds}};
 }
 
 void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& tp2) {
@@ -82,8 +97,8 @@ int cmd_train(int argc, char** argv) {
       std::fprintf(stderr, "hjepa train: %s; no model written to %s\n", (!r.finite ? r.message : r2.message).c_str(), out.c_str());
       return 1;
     }
-    const long parameters = r.parameters + r2.parameters;
-    const double seconds = r.seconds + r2.seconds;
+    const long parameters = r.parameters + r2.parameters + r.mode1.parameters;
+    const double seconds = r.seconds + r2.seconds + r.mode1.seconds;
     try {
       save_model(mf, out);
     } catch (const ModelError& e) {
@@ -129,6 +144,7 @@ int cmd_train(int argc, char** argv) {
                                       {"edges", r2.edges},
                                       {"experience_edges", r2.experience_edges},
                                       {"reachable_pairs", r2.reachable_pairs}}},
+                          {"mode1", mode1_json(r.mode1, tp.mode1)},
                           {"model", out}};
       std::printf("%s\n", j.dump().c_str());
     } else {
@@ -150,6 +166,9 @@ int cmd_train(int argc, char** argv) {
       std::printf("place graph: %d places, %d P2 edges (of %d place pairs P2 landed on), %.1f%% of place pairs connected; "
                   "%d edges experienced\n",
                   r2.places, r2.edges, r2.proposed_edges, 100 * r2.reachable_pairs, r2.experience_edges);
+      std::printf("trained the Mode-1 policy in %.1f s: %ld parameters; %d DAgger rounds; held-out imitation error %.1f deg "
+                  "(%.0f%% within 30 deg)\n",
+                  r.mode1.seconds, r.mode1.parameters, tp.mode1.rounds, r.mode1.heldout_error, 100 * r.mode1.heldout_within_30);
       std::printf("total: %ld parameters, %.1f s\n", parameters, seconds);
       std::printf("wrote %s\n", out.c_str());
     }

@@ -510,6 +510,8 @@ std::shared_ptr<const ModelFile> train(const World& world, const py::dict& kwarg
     report["encoding_error"] = r1.encoding_error;
     report["perception_error"] = r1.perception_error;
     report["parameters"] = r1.parameters;
+    report["mode1_heldout_error"] = r1.mode1.heldout_error;
+    report["mode1_seconds"] = r1.mode1.seconds;
   }
   return std::make_shared<const ModelFile>(std::move(model));
 }
@@ -556,6 +558,7 @@ py::dict CoreAgent::trace() const {
   if (t.plan) {
     d["plan_headings"] = t.plan->headings;
     d["plan_cost"] = t.plan->cost;
+    if (!std::isnan(t.plan->policy_heading)) d["policy_heading"] = t.plan->policy_heading;
   }
   if (t.hierarchy) {
     const HJepaTrace& h = *t.hierarchy;

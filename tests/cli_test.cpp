@@ -19,6 +19,7 @@
 #include "agent/config.hpp"
 #include "sim/map_io.hpp"
 #include "cli_runner.hpp"
+#include "tiny_cli_training.hpp"
 #include "workload.hpp"
 
 namespace fs = std::filesystem;
@@ -268,13 +269,21 @@ TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged mod
       " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --distance-steps 300 --level2-steps 200",
       " --steps 60 --sequences 30 --polish-steps 60 --head-steps 150 --probe-steps 150 --distance-steps 100 --level2-steps 60");
   // --set takes train.* and env.* after the flags (here: P1 with a latent z of 2 values).
-  const Result t = run_cli("train --map-seed 2 --out " + model.string() + steps + " --set train.z_values=2 --json");
+  const Result t =
+      run_cli("train --map-seed 2 --out " + model.string() + steps + " --set train.z_values=2" + hjepa::test::kTinyMode1Settings + " --json");
   REQUIRE(t.status == 0);
   const json j = json::parse(t.out);
   for (const char* key : {"parameters", "seconds", "probe_r2", "min_latent_std", "kstep_probe_error"}) CHECK(j.contains(key));
   CHECK(j["kstep_probe_error"].size() == 16);
   CHECK(j["parameters"].get<int>() < 100000);
   CHECK(j["z"]["values"].get<int>() == 2);
+  // The Mode-1 phase: round 0 (the planner acting) and one DAgger round, then the held-out states.
+  REQUIRE(j["mode1"]["rounds"].size() == 2);
+  CHECK(j["mode1"]["rounds"][0]["acting"] == "planner");
+  CHECK(j["mode1"]["rounds"][1]["acting"] == "policy");
+  CHECK(j["mode1"]["rounds"][1]["states"].get<int>() > 0);
+  CHECK(j["mode1"]["heldout_states"].get<int>() > 0);
+  CHECK(j["mode1"]["parameters"].get<int>() > 1000);
   CHECK(has(t.err, "train: step"));  // progress goes to stderr
   const Result r = run_cli("run --map-seed 2 --task red --agent flat --model " + model.string() + " --max-steps 5 --json");
   REQUIRE(r.status == 0);
@@ -409,7 +418,7 @@ fs::path write_tiny_suite() {
     "tasks": [{"length": 1, "per_map": 2}, {"length": 2, "per_map": 1}], "starts": 2, "max_steps": )"
                       << hjepa::test::workload(30, 10) << R"(,
     "model_seeds": [1, 2], "train": {"steps": 60, "sequences": 20, "polish_steps": 50, "head_steps": 100, "probe_steps": 100, "heldout_sequences": 10,
-              "distance_steps": 100, "level2_steps": 50}})";
+              "distance_steps": 100, "level2_steps": 50, )" + std::string(hjepa::test::kTinyMode1SuiteKeys) + R"(}})";
   return file;
 }
 

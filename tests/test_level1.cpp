@@ -12,6 +12,7 @@
 #include "agent/nn/optim.hpp"
 #include "sim/map_gen.hpp"
 #include "tests/gradient_check.hpp"
+#include "tiny_training.hpp"
 
 using namespace hjepa;
 
@@ -58,6 +59,7 @@ ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_ste
   tp.exploration.sequences = 150;
   tp.exploration.sequence_length = 20;
   tp.heldout_sequences = heldout;
+  tp.mode1 = test::tiny_mode1();
   Level2TrainParams level2;
   level2.steps = 20;
   level2.distance_steps = 20;

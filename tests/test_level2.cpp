@@ -15,6 +15,7 @@
 #include "agent/jepa/train_model.hpp"
 #include "agent/nn/optim.hpp"
 #include "tests/gradient_check.hpp"
+#include "tiny_training.hpp"
 
 using namespace hjepa;
 
@@ -165,6 +166,7 @@ Level1TrainParams small_training() {
   tp.probe_steps = 2500;
   tp.exploration.sequences = 400;
   tp.heldout_sequences = 40;
+  tp.mode1 = test::tiny_mode1();
   return tp;
 }
 

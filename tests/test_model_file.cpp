@@ -97,6 +97,15 @@ ModelFile small_model() {
   t2.kmeans_iterations = 4;
   t2.query_directions = 12;
   t2.min_transitions = 3;
+  model.policy = hjepa::Policy(hjepa::PolicyArch{4, 6}, 11);
+  model.train.mode1.rounds = 2;
+  model.train.mode1.episodes = 5;
+  model.train.mode1.heldout_episodes = 3;
+  model.train.mode1.episode_steps = 17;
+  model.train.mode1.steps = 19;
+  model.train.mode1.batch = 23;
+  model.train.mode1.lr = 1.0 / 7.0;
+  model.train.mode1.hidden = 6;
   model.map_fingerprint = kFingerprint;
   model.train_seed = 0xfedcba9876543210ull;
   model.created_by = "test_model_file \"quoted\"";
@@ -182,7 +191,8 @@ constexpr size_t field_count() {
 
 TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
-  CHECK(field_count<hjepa::Level1TrainParams>() == 16);
+  CHECK(field_count<hjepa::Level1TrainParams>() == 17);
+  CHECK(field_count<hjepa::PolicyTrainParams>() == 8);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
   CHECK(field_count<hjepa::Level2TrainParams>() == 14);
 }
@@ -208,6 +218,9 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   check_same_parameters(saved.level1.params(), loaded.level1.params());
   check_same_parameters(saved.level1.inverse_dynamics.params(), loaded.level1.inverse_dynamics.params());
   check_same_parameters(saved.level2.params(), loaded.level2.params());
+  check_same_parameters(saved.policy.net.params(), loaded.policy.net.params());
+  CHECK(loaded.policy.arch.latent == 4);
+  CHECK(loaded.policy.arch.hidden == 6);
   CHECK(loaded.level2.arch.latent == 3);
   CHECK(loaded.level2.arch.horizon == 6);
   CHECK(loaded.level2.arch.places == 5);
@@ -252,6 +265,14 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(b.exploration.switch_prob == a.exploration.switch_prob);
   CHECK(b.exploration.blocked_fraction == a.exploration.blocked_fraction);
   CHECK(b.heldout_sequences == a.heldout_sequences);
+  CHECK(b.mode1.rounds == a.mode1.rounds);
+  CHECK(b.mode1.episodes == a.mode1.episodes);
+  CHECK(b.mode1.heldout_episodes == a.mode1.heldout_episodes);
+  CHECK(b.mode1.episode_steps == a.mode1.episode_steps);
+  CHECK(b.mode1.steps == a.mode1.steps);
+  CHECK(b.mode1.batch == a.mode1.batch);
+  CHECK(b.mode1.lr == a.mode1.lr);
+  CHECK(b.mode1.hidden == a.mode1.hidden);
   CHECK(loaded.map_fingerprint == kFingerprint);
   CHECK(loaded.train_seed == saved.train_seed);
   CHECK(loaded.created_by == saved.created_by);
@@ -286,11 +307,12 @@ TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
   std::string bytes = read_bytes(path);
   // 1: a level-1-only file from before level 2; 2: P1 without the heading products and no polish
   // or probe step counts; 3: P1 with two hidden layers and no Fourier inputs; 4: level 2 with
-  // k-means places in s and no temporal distance; 5: P1 without the latent z; 7: a later hjepa.
-  for (const uint32_t version : {1u, 2u, 3u, 4u, 5u, 7u}) {
+  // k-means places in s and no temporal distance; 5: P1 without the latent z; 6: no Mode-1 policy;
+  // 8: a later hjepa.
+  for (const uint32_t version : {1u, 2u, 3u, 4u, 5u, 6u, 8u}) {
     std::memcpy(&bytes[8], &version, sizeof version);
     write_bytes(path, bytes);
-    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 6",
+    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 7",
                          "retrain"});
   }
 }
@@ -364,7 +386,7 @@ TEST_CASE("malformed sections are refused naming the section") {
   };
 
   SUBCASE("a missing section") {
-    for (const char* tag : {"ARCH", "CONF", "MAP ", "PARM", "IDYN", "L2AR", "L2PM"}) {
+    for (const char* tag : {"ARCH", "CONF", "MAP ", "PARM", "IDYN", "L2AR", "L2PM", "PIAR", "PIPM"}) {
       CAPTURE(tag);
       write_sections(without(good, tag));
       check_refusal(path, {"missing section", tag, "expected sections"});
@@ -488,6 +510,28 @@ TEST_CASE("malformed sections are refused naming the section") {
     section(edited, "CONF").payload = conf.dump();
     write_sections(edited);
     check_refusal(path, {"section \"CONF\"", "$.level2.min_transitions: missing"});
+  }
+  SUBCASE("Mode-1 policy sections that do not fit") {
+    auto sections = good;
+    const int32_t latent = 5;  // level 1's latent is 4
+    std::memcpy(&section(sections, "PIAR").payload[0], &latent, sizeof latent);
+    write_sections(sections);
+    check_refusal(path, {"section \"PIAR\"", "latent = 5", "level 1's latent dimension", "expected 4"});
+    sections = good;
+    const int32_t hidden = 7;  // the stored layers are 6 wide
+    std::memcpy(&section(sections, "PIAR").payload[4], &hidden, sizeof hidden);
+    write_sections(sections);
+    check_refusal(path, {"section \"PIPM\"", "expected shape"});
+    sections = good;
+    section(sections, "PIAR").payload += '\0';
+    write_sections(sections);
+    check_refusal(path, {"section \"PIAR\"", "9 bytes; expected 8"});
+    auto edited = good;
+    auto conf = nlohmann::json::parse(section(edited, "CONF").payload);
+    conf["level1"]["mode1"].erase("rounds");
+    section(edited, "CONF").payload = conf.dump();
+    write_sections(edited);
+    check_refusal(path, {"section \"CONF\"", "$.level1.mode1.rounds: missing"});
   }
   SUBCASE("a non-finite parameter value") {
     ModelFile bad = small_model();

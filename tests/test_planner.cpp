@@ -8,6 +8,7 @@
 #include "agent/jepa/plan_cost.hpp"
 #include "agent/jepa/predictor.hpp"
 #include "agent/jepa/train_model.hpp"
+#include "tiny_training.hpp"
 
 using namespace hjepa;
 
@@ -60,6 +61,7 @@ const Level1& empty_map_model(World& world_out) {
     tp.exploration.sequences = 200;
     tp.exploration.sequence_length = 20;
     tp.heldout_sequences = 20;
+    tp.mode1 = test::tiny_mode1();
     Level2TrainParams level2;  // level 2 is not used here: as little of it as possible
     level2.steps = 20;
     level2.distance_steps = 20;

@@ -9,8 +9,21 @@ namespace hjepa::test {
 
 // `steps` for the encoder and predictor, the predictor polish and the heads, `sequences` of
 // exploration, 10 held out.
+// A Mode-1 phase of two short episodes and one DAgger round.
+inline PolicyTrainParams tiny_mode1() {
+  PolicyTrainParams p;
+  p.rounds = 1;
+  p.episodes = 2;
+  p.heldout_episodes = 1;
+  p.episode_steps = 8;
+  p.steps = 20;
+  p.batch = 32;
+  return p;
+}
+
 inline Level1TrainParams tiny_level1(int steps, int sequences) {
   Level1TrainParams tp;
+  tp.mode1 = tiny_mode1();
   tp.steps = steps;
   tp.polish_steps = steps;
   tp.head_steps = steps;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli_runner.hpp"
+#include "tiny_cli_training.hpp"
 #include "workload.hpp"
 
 namespace fs = std::filesystem;
@@ -99,7 +100,7 @@ TEST_CASE("run --video with the H-JEPA: the same steps, plans and headings as wi
   const std::string training = hjepa::test::workload<std::string>(
       " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --distance-steps 300 --level2-steps 200",
       " --steps 60 --sequences 30 --polish-steps 60 --head-steps 150 --probe-steps 150 --distance-steps 100 --level2-steps 60");
-  REQUIRE(run_hjepa("train --map-seed 2 --out " + model.string() + training).status == 0);
+  REQUIRE(run_hjepa("train --map-seed 2 --out " + model.string() + training + hjepa::test::kTinyMode1Settings).status == 0);
   const fs::path video = scratch() / "hjepa.mp4";
   const std::string episode = "run --map-seed 2 --task red,blue --agent hjepa --model " + model.string() + " --max-steps 40 --json";
   const Result plain = run_hjepa(episode);

@@ -11,6 +11,7 @@
 #include "agent/jepa/exploration.hpp"
 #include "agent/jepa/level1.hpp"
 #include "agent/jepa/level1_loss.hpp"
+#include "agent/jepa/policy.hpp"
 #include "agent/jepa/train_guard.hpp"
 #include "agent/nn/mlp.hpp"
 #include "agent/nn/optim.hpp"
@@ -39,6 +40,7 @@ struct Level1TrainParams {
   int z_values = 1;
   ExplorationParams exploration;  // training data
   int heldout_sequences = 100;  // held-out exploration sequences for diagnostics
+  PolicyTrainParams mode1;      // the Mode-1 policy, trained last (after level 2) by train_model
 };
 
 // Diagnostics kept as data (the GUI plots them; train --json prints them).
@@ -73,6 +75,7 @@ struct Level1Report {
   long parameters = 0;
   bool finite = true;                   // false if training stopped on a non-finite loss
   std::string message;                  // why it stopped early, if it did
+  PolicyReport mode1;                   // the Mode-1 phase (train_model), after level 2
 };
 
 

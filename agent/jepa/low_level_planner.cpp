@@ -12,17 +12,84 @@ namespace hjepa {
 namespace {
 
 
-// Candidate columns: the warm start (previous plan shifted by one) first, the rest uniform.
-MatF initial_candidates(const std::vector<float>& warm, int H, int R, Rng& rng) {
+// Candidate columns: the warm start (previous plan shifted by one) first, the rest uniform; with a
+// seed plan, the seed first and the warm start second.
+MatF initial_candidates(const std::vector<float>& warm, const std::vector<float>* seed, int H, int R, Rng& rng) {
   MatF c(H, R);
   for (int r = 0; r < R; ++r)
     for (int t = 0; t < H; ++t) c(t, r) = static_cast<float>(rng.uniform(-kPi, kPi));
-  if (!warm.empty())
-    for (int t = 0; t < H; ++t) c(t, 0) = warm[std::min<size_t>(t + 1, warm.size() - 1)];
+  const int warm_column = seed ? 1 : 0;
+  if (!warm.empty() && warm_column < R)
+    for (int t = 0; t < H; ++t) c(t, warm_column) = warm[std::min<size_t>(t + 1, warm.size() - 1)];
+  if (seed)
+    for (int t = 0; t < H; ++t) c(t, 0) = (*seed)[t];
   return c;
 }
 
 }  // namespace
+
+const char* low_mode_name(LowMode m) {
+  switch (m) {
+    case LowMode::Planner: return "planner";
+    case LowMode::Policy: return "policy";
+    case LowMode::PolicyPlanner: return "policy+planner";
+  }
+  return "?";
+}
+
+std::vector<float> Planner::policy_rollout(const Level1& model, const MatF& s0, const MatF* goal, int colour,
+                                           const float* z_belief) const {
+  const int H = params.horizon, K = model.z_values();
+  int z = 0;
+  if (z_belief && K > 1) z = static_cast<int>(std::max_element(z_belief, z_belief + K) - z_belief);
+  std::vector<float> headings(H);
+  MatF s = s0;
+  for (int t = 0; t < H; ++t) {
+    headings[t] = policy_->heading(s, goal, colour);
+    if (t + 1 < H) s = model.predict(s, &headings[t], &z);
+  }
+  return headings;
+}
+
+PlanResult Planner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief) {
+  if (params.mode != LowMode::Planner && !policy_)
+    throw std::logic_error(std::string("low-level mode ") + low_mode_name(params.mode) + " without a Mode-1 policy");
+  const float pi_heading = policy_ ? policy_->heading(s0, goal, colour) : std::numeric_limits<float>::quiet_NaN();
+  auto label = [&](const PlanResult& planned) {
+    if (!labels) return;
+    const int I = policy_inputs(static_cast<int>(s0.rows()));
+    MatF x(I, 1);
+    write_policy_input(s0, goal, colour, x, 0);
+    labels->inputs.insert(labels->inputs.end(), x.data(), x.data() + I);
+    labels->headings.push_back(planned.headings.front());
+  };
+  PlanResult out;
+  if (params.mode == LowMode::Planner) {
+    out = optimise(model, s0, goal, colour, z_belief, params.iterations, nullptr);
+    label(out);
+  } else if (params.mode == LowMode::PolicyPlanner) {
+    const std::vector<float> seed = policy_rollout(model, s0, goal, colour, z_belief);
+    out = optimise(model, s0, goal, colour, z_belief, params.seeded_iterations, &seed);
+    label(out);
+  } else {
+    std::vector<float> expert_warm;
+    if (labels) {  // the optimiser labels the state; its own plan stays its warm start
+      label(optimise(model, s0, goal, colour, z_belief, params.iterations, nullptr));
+      expert_warm = warm_;
+    }
+    const std::vector<float> headings = policy_rollout(model, s0, goal, colour, z_belief);
+    const PlanCostSpec<float> sp = spec(model, goal, colour, z_belief);
+    MatF one(params.horizon, 1);
+    for (int t = 0; t < params.horizon; ++t) one(t, 0) = headings[t];
+    std::vector<float> costs;
+    std::vector<MatF> latents;
+    plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, one, sp, costs, nullptr, &latents, &work_);
+    finish(model, s0, one, costs, sp, out, &latents);
+    if (labels) warm_ = expert_warm;
+  }
+  out.policy_heading = pi_heading;
+  return out;
+}
 
 void Planner::finish(const Level1& model, const MatF& s0, const MatF& candidates, const std::vector<float>& costs,
                      const PlanCostSpec<float>& sp, PlanResult& out, const std::vector<MatF>* latents) {
@@ -56,14 +123,15 @@ void Planner::finish(const Level1& model, const MatF& s0, const MatF& candidates
   warm_ = out.headings;
 }
 
-PlanResult GradientPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief) {
+PlanResult GradientPlanner::optimise(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief,
+                                     int iterations, const std::vector<float>* seed) {
   const int H = params.horizon, R = params.restarts;
   const PlanCostSpec<float> sp = spec(model, goal, colour, z_belief);
-  MatF theta = initial_candidates(warm_, H, R, rng_), g, m = MatF::Zero(H, R), v = MatF::Zero(H, R);
+  MatF theta = initial_candidates(warm_, seed, H, R, rng_), g, m = MatF::Zero(H, R), v = MatF::Zero(H, R);
   std::vector<float> costs;
   const float b1 = 0.9f, b2 = 0.999f, lr = static_cast<float>(params.lr);
   work_.prepare(model.predictor, model.colour_head);
-  for (int it = 1; it <= params.iterations; ++it) {
+  for (int it = 1; it <= iterations; ++it) {
     plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, theta, sp, costs, &g, nullptr, &work_);
     const float c1 = 1 - std::pow(b1, it), c2 = 1 - std::pow(b2, it);
     nn::adam_update<float>(theta, m, v, g, lr, b1, b2, c1, c2, 1e-6f);
@@ -90,17 +158,20 @@ double CemPlanner::multiply_adds(const Level1& m, bool colour) const {
          plan_cost_multiply_adds(m.predictor, m.fourier, m.colour_head, H, 1, colour, false);
 }
 
-PlanResult CemPlanner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief) {
+PlanResult CemPlanner::optimise(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief,
+                                int iterations, const std::vector<float>* seed) {
   const int H = params.horizon, N = std::max(params.cem_samples, 2), E = std::clamp(params.cem_elites, 1, N);
   const PlanCostSpec<float> sp = spec(model, goal, colour, z_belief);
   // Per-step von-Mises-like proposal kept as mean angle + spread; starts wide, or at the warm plan.
   std::vector<float> mean(H, 0), spread(H, static_cast<float>(kPi));
-  if (!warm_.empty())
+  if (seed)
+    for (int t = 0; t < H; ++t) mean[t] = (*seed)[t], spread[t] = 1.0f;
+  else if (!warm_.empty())
     for (int t = 0; t < H; ++t) mean[t] = warm_[std::min<size_t>(t + 1, warm_.size() - 1)], spread[t] = 1.0f;
   MatF samples(H, N);
   std::vector<float> costs;
   std::vector<int> order(N);
-  for (int it = 0; it < params.iterations; ++it) {
+  for (int it = 0; it < iterations; ++it) {
     for (int n = 0; n < N; ++n)
       for (int t = 0; t < H; ++t) samples(t, n) = mean[t] + spread[t] * static_cast<float>(rng_.normal());
     plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, samples, sp, costs, nullptr, nullptr, &work_);

@@ -1,17 +1,28 @@
 // Mode-2 low-level planners: optimise H headings through the learned predictor P1 for a cost
 // (subgoal latent and/or colour), receding horizon, warm-started from the previous plan shifted by
 // one step. GradientPlanner: Adam on the angles, R restarts batched. CemPlanner: the derivative-free
-// cross-entropy method behind the same interface, for comparison.
+// cross-entropy method behind the same interface, for comparison. With a Mode-1 policy (policy.hpp)
+// attached, PlannerParams::mode chooses who decides: the optimiser (planner), the policy alone rolled
+// out through P1 (policy), or the optimiser seeded with that rollout and fewer iterations
+// (policy+planner).
 #pragma once
+#include <limits>
 #include <memory>
 #include <vector>
 
 #include "agent/jepa/level1.hpp"
 #include "agent/jepa/plan_cost.hpp"
+#include "agent/jepa/policy.hpp"
 
 namespace hjepa {
 
+// Who chooses the low level's headings (agent.low.mode).
+enum class LowMode { Planner, Policy, PolicyPlanner };
+const char* low_mode_name(LowMode m);  // "planner", "policy", "policy+planner"
+
 struct PlannerParams {
+  LowMode mode = LowMode::Planner;  // needs a Mode-1 policy for Policy and PolicyPlanner
+  int seeded_iterations = 3;  // policy+planner: optimiser iterations from the policy's seed, >= 1
   int horizon = 8;            // H: headings optimised, >= 1
   int iterations = 10;        // optimiser iterations per agent step, >= 1
   int restarts = 8;           // R: candidate plans optimised together (one is the warm start), >= 1
@@ -44,6 +55,17 @@ struct PlanResult {
   std::vector<MatF> futures;
   std::vector<int> future_z;
   std::vector<float> future_weight;
+  // The Mode-1 policy's heading at s0 (NaN without a policy): beside headings[0] the GUI draws it,
+  // and in mode policy the two are the same.
+  float policy_heading = std::numeric_limits<float>::quiet_NaN();
+};
+
+// Imitation data for the Mode-1 policy: each plan() call appends the policy's input at s0 (a column)
+// and the optimiser's first heading (in mode policy the optimiser still runs, to label).
+struct PolicyLabels {
+  std::vector<float> inputs;    // policy_inputs(D) floats per sample
+  std::vector<float> headings;  // one per sample
+  int samples() const { return static_cast<int>(headings.size()); }
 };
 
 class Planner {
@@ -51,14 +73,26 @@ class Planner {
   virtual ~Planner() = default;
   virtual const char* name() const = 0;
   // s0: D x 1 belief; goal: D x 1 or null; colour: palette index or -1; z_belief: the belief over
-  // P1's z (model.z_values() values), null = the model's prior.
-  virtual PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief = nullptr) = 0;
-  // Multiply-adds of one plan() (see plan_cost_multiply_adds), counted from the sizes.
+  // P1's z (model.z_values() values), null = the model's prior. As params.mode says; modes other
+  // than planner throw std::logic_error without a policy (the agent factory checks first).
+  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief = nullptr);
+  // Multiply-adds of one plan() in mode planner (see plan_cost_multiply_adds), counted from the sizes.
   virtual double multiply_adds(const Level1& model, bool colour) const = 0;
   virtual void reset() { warm_.clear(); }
+  // The Mode-1 policy (null: none; must outlive the planner) and, for its training, where to label.
+  void set_policy(const Policy* policy) { policy_ = policy; }
+  const Policy* policy() const { return policy_; }
+  PolicyLabels* labels = nullptr;
   PlannerParams params;
 
  protected:
+  // The optimiser: `iterations` from the warm start and, when given, a seed plan (H headings).
+  virtual PlanResult optimise(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief,
+                              int iterations, const std::vector<float>* seed) = 0;
+  const Policy* policy_ = nullptr;
+  // The policy's H headings, each chosen at the latent P1 predicts from the last (z: the belief's most
+  // probable value).
+  std::vector<float> policy_rollout(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief) const;
   std::vector<float> warm_;  // previous plan, for warm starts
   PlanCostWorkspace<float> work_;  // plan_cost's buffers, allocated once
   PlanCostSpec<float> spec(const Level1& model, const MatF* goal, int colour, const float* z_belief) const {
@@ -74,8 +108,11 @@ class GradientPlanner : public Planner {
  public:
   explicit GradientPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
   const char* name() const override { return "gradient"; }
-  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief = nullptr) override;
   double multiply_adds(const Level1& model, bool colour) const override;
+
+ protected:
+  PlanResult optimise(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief, int iterations,
+                      const std::vector<float>* seed) override;
 
  private:
   Rng rng_;
@@ -85,8 +122,11 @@ class CemPlanner : public Planner {
  public:
   explicit CemPlanner(PlannerParams p = {}, uint64_t seed = 1) : rng_(seed) { params = p; }
   const char* name() const override { return "cem"; }
-  PlanResult plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief = nullptr) override;
   double multiply_adds(const Level1& model, bool colour) const override;
+
+ protected:
+  PlanResult optimise(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief, int iterations,
+                      const std::vector<float>* seed) override;
 
  private:
   Rng rng_;

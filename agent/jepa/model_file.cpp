@@ -49,8 +49,10 @@ constexpr const char* kParamsTag = "PARM";
 constexpr const char* kInverseDynamicsTag = "IDYN";
 constexpr const char* kLevel2ArchTag = "L2AR";
 constexpr const char* kLevel2ParamsTag = "L2PM";
-constexpr const char* kRequiredTags[] = {kArchTag,           kConfigTag,     kMapTag,         kParamsTag,
-                                         kInverseDynamicsTag, kLevel2ArchTag, kLevel2ParamsTag};
+constexpr const char* kPolicyArchTag = "PIAR";
+constexpr const char* kPolicyParamsTag = "PIPM";
+constexpr const char* kRequiredTags[] = {kArchTag,       kConfigTag,       kMapTag,        kParamsTag,      kInverseDynamicsTag,
+                                         kLevel2ArchTag, kLevel2ParamsTag, kPolicyArchTag, kPolicyParamsTag};
 constexpr size_t kLevel2ArchSize = 9 * 4;
 constexpr int kMaxPlaces = 4096;
 constexpr int kMaxEdges = 1 << 20;
@@ -125,6 +127,18 @@ void for_each_exploration_field(Params& p, Visit&& visit) {
 }
 
 template <typename Params, typename Visit>
+void for_each_mode1_field(Params& p, Visit&& visit) {
+  visit("rounds", p.rounds);
+  visit("episodes", p.episodes);
+  visit("heldout_episodes", p.heldout_episodes);
+  visit("episode_steps", p.episode_steps);
+  visit("steps", p.steps);
+  visit("batch", p.batch);
+  visit("lr", p.lr);
+  visit("hidden", p.hidden);
+}
+
+template <typename Params, typename Visit>
 void for_each_level2_field(Params& p, Visit&& visit) {
   visit("distance_steps", p.distance_steps);
   visit("steps", p.steps);
@@ -172,6 +186,12 @@ std::string config_payload(const ModelFile& model) {
     exploration[key] = v;
   });
   level1["exploration"] = std::move(exploration);
+  Json mode1 = Json::object();
+  for_each_mode1_field(model.train.mode1, [&](const char* key, const auto& v) {
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("mode1.") + key, v);
+    mode1[key] = v;
+  });
+  level1["mode1"] = std::move(mode1);
   Json level2 = Json::object();
   for_each_level2_field(model.train2, [&](const char* key, const auto& v) {
     if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("level2.") + key, v);
@@ -191,6 +211,12 @@ std::string level2_arch_payload(const Level2& level2) {
   for (int32_t v : {a.input, a.latent, a.hidden, a.horizon, a.places, a.euclid_places, a.euclid_edges, a.experience_edges})
     append_pod(out, v);
   append_pod(out, a.place_radius);
+  return out;
+}
+
+std::string policy_arch_payload(const Policy& policy) {
+  std::string out;
+  for (int32_t v : {policy.arch.latent, policy.arch.hidden}) append_pod(out, v);
   return out;
 }
 
@@ -293,7 +319,7 @@ void read_config_json(const JsonReader& rd, const std::string& payload, ModelFil
   read_field(rd, conf, "$", "train_seed", model.train_seed);
 
   const Json& level1 = read_object(rd, conf, "$", "level1");
-  std::vector<std::string> level1_keys = {"exploration"};
+  std::vector<std::string> level1_keys = {"exploration", "mode1"};
   for_each_train_field(model.train, [&](const char* key, auto& field) {
     level1_keys.push_back(key);
     read_field(rd, level1, "$.level1", key, field);
@@ -307,6 +333,14 @@ void read_config_json(const JsonReader& rd, const std::string& payload, ModelFil
     read_field(rd, exploration, "$.level1.exploration", key, field);
   });
   rd.check_keys(exploration, "$.level1.exploration", exploration_keys);
+
+  const Json& mode1 = read_object(rd, level1, "$.level1", "mode1");
+  std::vector<std::string> mode1_keys;
+  for_each_mode1_field(model.train.mode1, [&](const char* key, auto& field) {
+    mode1_keys.push_back(key);
+    read_field(rd, mode1, "$.level1.mode1", key, field);
+  });
+  rd.check_keys(mode1, "$.level1.mode1", mode1_keys);
 
   const Json& level2 = read_object(rd, conf, "$", "level2");
   std::vector<std::string> level2_keys;
@@ -361,6 +395,20 @@ Level2 read_level2_arch(const std::string& payload, const Level1Arch& level1) {
   if (!(std::isfinite(a.place_radius) && a.place_radius > 0 && a.place_radius <= 1000))
     refuse_section("place_radius = " + std::to_string(a.place_radius) + " is out of range; expected 0 < place_radius <= 1000");
   return Level2(a, 0);
+}
+
+Policy read_policy_arch(const std::string& payload, const Level1Arch& level1) {
+  if (payload.size() != 8) refuse_section(std::to_string(payload.size()) + " bytes; expected 8 (latent, hidden as i32)");
+  PolicyArch a;
+  a.latent = pod_at<int32_t>(payload, 0);
+  a.hidden = pod_at<int32_t>(payload, 4);
+  if (a.latent != level1.latent)
+    refuse_section("latent = " + std::to_string(a.latent) + " does not match level 1's latent dimension; expected " +
+                   std::to_string(level1.latent));
+  if (a.hidden < 1 || a.hidden > kMaxHidden)
+    refuse_section("hidden = " + std::to_string(a.hidden) + " is out of range; expected 1 <= hidden <= " +
+                   std::to_string(kMaxHidden));
+  return Policy(a, 0);
 }
 
 // Every edge of a stored graph joins two places and costs a finite, non-negative number of steps.
@@ -518,6 +566,10 @@ ModelFile read_sections(std::map<std::string, std::string> sections, const std::
     check_edges(model.level2.euclid_edges, model.level2.arch.euclid_places);
     check_edges(model.level2.experience_edges, model.level2.arch.places);
     model.level2.rebuild_graphs();
+    current_tag = kPolicyArchTag;
+    model.policy = read_policy_arch(sections[kPolicyArchTag], model.level1.arch);
+    current_tag = kPolicyParamsTag;
+    read_parameters(sections[kPolicyParamsTag], model.policy.net.params());
   } catch (const SectionError& e) {
     throw ModelError(source + ": section " + quoted_tag(current_tag) + ": " + e.message);
   }
@@ -535,7 +587,9 @@ std::vector<ModelSection> model_sections(const ModelFile& model) {
           {kParamsTag, parameter_blob(model.level1.params())},
           {kInverseDynamicsTag, parameter_blob(model.level1.inverse_dynamics.params())},
           {kLevel2ArchTag, level2_arch_payload(model.level2)},
-          {kLevel2ParamsTag, parameter_blob(model.level2.params())}};
+          {kLevel2ParamsTag, parameter_blob(model.level2.params())},
+          {kPolicyArchTag, policy_arch_payload(model.policy)},
+          {kPolicyParamsTag, parameter_blob(model.policy.net.params())}};
 }
 
 std::string pack_model_file(const std::vector<ModelSection>& sections, uint32_t version) {
@@ -594,7 +648,8 @@ std::string describe_model(const ModelFile& model) {
          std::to_string(model.level2.arch.latent) + " K=" + std::to_string(model.level2.arch.horizon) + " places=" +
          std::to_string(model.level2.arch.places) + " P2 edges=" +
          std::to_string(edge_count(model.level2.graph(PlaceGraphKind::P2))) + " | " +
-         std::to_string(model.level2.num_parameters()) + " parameters | map " +
+         std::to_string(model.level2.num_parameters()) + " parameters | Mode-1 pi hidden=" +
+         std::to_string(model.policy.arch.hidden) + " | " + std::to_string(model.policy.num_parameters()) + " parameters | map " +
          hex64(model.map_fingerprint);
 }
 

@@ -5,8 +5,10 @@
 // Sections: ARCH (Level1Arch as 6 x i32 (z_values last), map width and height as 2 x f64, z_noise as f32,
 // z_prior as z_values x f32), CONF (JSON training config),
 // MAP  (u64 map fingerprint), PARM (HJNN blob of Level1::params()), IDYN (HJNN blob of inverse_dynamics),
-// L2AR (Level2Arch as 6 x i32), L2PM (HJNN blob of Level2::params(): E2, P2, places, edges).
-// Version 2 added level 2; version 6 P1's latent z; older files are refused with a request to retrain.
+// L2AR (Level2Arch as 9 x 4 bytes), L2PM (HJNN blob of Level2::params(): E2, P2, places, edges),
+// PIAR (PolicyArch as 2 x i32: latent, hidden), PIPM (HJNN blob of the Mode-1 policy).
+// Version 2 added level 2; version 6 P1's latent z; version 7 the Mode-1 policy; older files are
+// refused with a request to retrain.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -18,16 +20,18 @@
 #include "agent/jepa/level1_training.hpp"
 #include "agent/jepa/level2.hpp"
 #include "agent/jepa/level2_training.hpp"
+#include "agent/jepa/policy.hpp"
 
 namespace hjepa {
 
-constexpr uint32_t kModelFormatVersion = 6;
+constexpr uint32_t kModelFormatVersion = 7;
 
 struct ModelFile {
   Level1 level1;             // architecture, map size and every trained parameter
   Level1TrainParams train;   // how level 1 was trained
   Level2 level2;             // E2, P2, places and the place graph
   Level2TrainParams train2;  // how level 2 was trained
+  Policy policy;             // the Mode-1 actor (how it was trained: train.mode1)
   uint64_t map_fingerprint = 0;  // World::fingerprint() of the training map
   uint64_t train_seed = 0;   // seed given to train_level1
   std::string created_by;    // free text, e.g. "hjepa train"

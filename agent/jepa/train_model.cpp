@@ -2,6 +2,7 @@
 #include "agent/jepa/train_model.hpp"
 
 #include "agent/jepa/encoder.hpp"
+#include "agent/jepa/policy_training.hpp"
 
 namespace hjepa {
 
@@ -29,6 +30,14 @@ ModelFile train_model(const World& world, const EnvParams& env_params, const Lev
   arch2.input = arch.latent;
   mf.level2 = Level2(arch2, derive_seed(seed, 5));
   if (report.finite) report2 = train_level2(mf.level2, mf.level1, data, heldout, tp2, derive_seed(seed, 6), progress2);
+  PolicyArch arch3;
+  arch3.latent = arch.latent;
+  arch3.hidden = tp.mode1.hidden;
+  mf.policy = Policy(arch3, derive_seed(seed, 7));
+  if (report.finite && report2.finite) {
+    report.mode1 = train_policy(mf.policy, mf.level1, mf.level2, world, env_params, tp.mode1, derive_seed(seed, 8));
+    if (!report.mode1.finite) report.finite = false, report.message = report.mode1.message;
+  }
   return mf;
 }
 

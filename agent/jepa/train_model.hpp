@@ -1,5 +1,6 @@
-// One call from a map to a trained model file (both levels): collect exploration and held-out
-// data, build the model for the map, train level 1, then level 2 on level 1's latents.
+// One call from a map to a trained model file (both levels and the Mode-1 policy): collect
+// exploration and held-out data, build the model for the map, train level 1, then level 2 on level
+// 1's latents, then the policy by imitating the planner (tp.mode1; its report in report.mode1).
 // Shared by `hjepa train`, `hjepa run` and the GUI.
 #pragma once
 #include <string>

@@ -95,7 +95,8 @@ EpisodeRow run_episode(const Suite& suite, const BenchPlan& plan, const BenchEpi
   if (model) {
     row.model_seed = suite.model_seeds[e.model_seed];
     row.model = model->name;
-    row.parameters = model->model.level1.num_parameters() + model->model.level2.num_parameters();
+    row.parameters =
+        model->model.level1.num_parameters() + model->model.level2.num_parameters() + model->model.policy.num_parameters();
     row.train_seconds = model->train_seconds;
   }
 

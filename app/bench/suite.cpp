@@ -144,7 +144,7 @@ SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::strin
 void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
   rd.object(j, "$.train",
             {"steps", "sequences", "lr", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps",
-             "level2_steps"});
+             "level2_steps", "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps"});
   // Bounds from the table's train.* ranges (agent/config.hpp), as the CLI flags and the app use.
   auto read = [&](const char* key, int& field) {
     if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, std::string("train.") + key));
@@ -157,6 +157,14 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
   read("heldout_sequences", tp.heldout_sequences);
   read("distance_steps", tp2.distance_steps);
   read("level2_steps", tp2.steps);
+  auto read_mode1 = [&](const char* key, const char* param, int& field) {
+    if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, param));
+  };
+  read_mode1("mode1_rounds", "train.mode1.rounds", tp.mode1.rounds);
+  read_mode1("mode1_episodes", "train.mode1.episodes", tp.mode1.episodes);
+  read_mode1("mode1_heldout_episodes", "train.mode1.heldout_episodes", tp.mode1.heldout_episodes);
+  read_mode1("mode1_episode_steps", "train.mode1.episode_steps", tp.mode1.episode_steps);
+  read_mode1("mode1_steps", "train.mode1.steps", tp.mode1.steps);
   if (j.contains("lr")) tp.lr = read_param(rd, j["lr"], "$.train.lr", "train.lr");
 }
 
@@ -299,6 +307,12 @@ std::string write_suite(const Suite& s, const std::string& run, bool portable) {
                   {"level2_steps", s.train2.steps}};
   // Written only when not the default, so the suites' hashes from before the key existed still hold.
   if (s.train.lr != Level1TrainParams{}.lr) doc["train"]["lr"] = s.train.lr;
+  const PolicyTrainParams mode1;
+  if (s.train.mode1.rounds != mode1.rounds) doc["train"]["mode1_rounds"] = s.train.mode1.rounds;
+  if (s.train.mode1.episodes != mode1.episodes) doc["train"]["mode1_episodes"] = s.train.mode1.episodes;
+  if (s.train.mode1.heldout_episodes != mode1.heldout_episodes) doc["train"]["mode1_heldout_episodes"] = s.train.mode1.heldout_episodes;
+  if (s.train.mode1.episode_steps != mode1.episode_steps) doc["train"]["mode1_episode_steps"] = s.train.mode1.episode_steps;
+  if (s.train.mode1.steps != mode1.steps) doc["train"]["mode1_steps"] = s.train.mode1.steps;
   doc["seed"] = s.seed;
   if (!run.empty()) doc["run"] = Json::parse(run);
   return doc.dump(2);

@@ -20,6 +20,7 @@ constexpr ImU32 kImagined = IM_COL32(0, 235, 255, 255);      // level 1's chosen
 constexpr ImU32 kOtherFuture = IM_COL32(255, 150, 40, 255);  // the same plan under another value of P1's z
 constexpr ImU32 kCandidate = IM_COL32(255, 255, 255, 70);    // level 1's other candidates
 constexpr ImU32 kBelief = IM_COL32(255, 215, 60, 240);       // the belief diamond
+constexpr ImU32 kPolicy = IM_COL32(255, 90, 220, 255);       // the Mode-1 policy's heading
 constexpr ImU32 kPanel = IM_COL32(20, 22, 28, 215);          // caption and legend backgrounds
 constexpr ImU32 kText = IM_COL32(235, 235, 240, 255);
 constexpr ImU32 kDimText = IM_COL32(190, 192, 200, 255);
@@ -179,6 +180,14 @@ void draw_level1(ImDrawList& list, const Camera& camera, const Session& session,
       draw::inner_disc(list, points[k], 3.2f, kImagined, 8);
     }
   }
+  if (overlays.imagined && !std::isnan(t.policy_heading)) {  // the Mode-1 policy's heading, beside the plan's first leg
+    const ImVec2 from = screen(camera, t.belief);
+    const float len = 3.f * static_cast<float>(camera.pixels_per_unit), c = std::cos(t.policy_heading), s = -std::sin(t.policy_heading);
+    const ImVec2 to(from.x + len * c, from.y + len * s);
+    list.AddLine(from, to, kInk, 5.f);
+    list.AddLine(from, to, kPolicy, 2.5f);
+    draw::arrow_head(list, to, c, s, 9, kPolicy);
+  }
   if (overlays.belief) diamond(list, screen(camera, t.belief), 7);
 }
 
@@ -267,7 +276,7 @@ void draw_corrections(ImDrawList& list, const Camera& camera, const Session& ses
 
 namespace {
 
-enum class Icon { Route, Collect, Subgoal, Imagined, OtherFuture, Candidates, Belief, Places, OraclePath, Agent, Perceived };
+enum class Icon { Route, Collect, Subgoal, Imagined, OtherFuture, Policy, Candidates, Belief, Places, OraclePath, Agent, Perceived };
 
 // One legend icon centred at c, about 30 x 16 pixels.
 void legend_icon(ImDrawList& list, Icon icon, ImVec2 c, ImFont* font) {
@@ -292,6 +301,13 @@ void legend_icon(ImDrawList& list, Icon icon, ImVec2 c, ImFont* font) {
       const ImVec2 pts[3] = {ImVec2(c.x - 13, c.y + 3), ImVec2(c.x, c.y + 4), ImVec2(c.x + 13, c.y - 3)};
       list.AddPolyline(pts, 3, kOtherFuture, 0, 2.f);
       for (const ImVec2& p : pts) list.AddCircleFilled(p, 2.5f, kOtherFuture, 6);
+      break;
+    }
+    case Icon::Policy: {
+      const ImVec2 from(c.x - 12, c.y + 4), to(c.x + 12, c.y - 4);
+      list.AddLine(from, to, kInk, 5.f);
+      list.AddLine(from, to, kPolicy, 2.5f);
+      draw::arrow_head(list, to, 0.95f, -0.32f, 8, kPolicy);
       break;
     }
     case Icon::Candidates:
@@ -334,7 +350,8 @@ void draw_legend(ImDrawList& list, const Camera& camera, const Session& session,
     Icon icon;
     const char* text;
   };
-  Entry entries[11];
+  constexpr int kMaxEntries = 12;
+  Entry entries[kMaxEntries];
   int n = 0;
   const AgentTrace trace = session.agent_trace();
   const bool hjepa = trace.hierarchy != nullptr, learned = trace.plan != nullptr;
@@ -346,6 +363,8 @@ void draw_legend(ImDrawList& list, const Camera& camera, const Session& session,
   if (learned && overlays.imagined) entries[n++] = {Icon::Imagined, "imagined steps (level 1)"};
   if (learned && overlays.imagined && session.level1_trace.futures.size() > 1)
     entries[n++] = {Icon::OtherFuture, "the same plan under another z"};
+  if (learned && overlays.imagined && !std::isnan(session.level1_trace.policy_heading))
+    entries[n++] = {Icon::Policy, "Mode-1 policy's heading"};
   if (learned && overlays.candidates) entries[n++] = {Icon::Candidates, "other candidates"};
   if (learned && overlays.belief) entries[n++] = {Icon::Belief, "belief (where it thinks it is)"};
   if (hjepa && overlays.place_graph) entries[n++] = {Icon::Places, "place graph it learned"};
@@ -358,8 +377,8 @@ void draw_legend(ImDrawList& list, const Camera& camera, const Session& session,
   const float size = font->FontSize, cell = 34, gap = 14, pad = 8, row_h = size + 12;
   const sf::FloatRect& vp = camera.viewport;
   const float max_w = vp.width - 28;
-  float widths[10], row_w[10] = {};
-  int row_of[10], rows = 1;
+  float widths[kMaxEntries], row_w[kMaxEntries] = {};
+  int row_of[kMaxEntries], rows = 1;
   for (int i = 0; i < n; ++i) {
     widths[i] = cell + draw::text_width(font, size, entries[i].text);
     const float need = (row_w[rows - 1] > 0 ? gap : 0) + widths[i];

@@ -64,6 +64,27 @@ bool planner_choice(Session& s) {
   return changed;
 }
 
+// Who chooses level 1's headings: the optimiser (Mode 2), the Mode-1 policy, or the policy seeding the optimiser.
+bool low_mode_choice(Session& s) {
+  const ParamSpec& spec = declared("agent.low.mode");
+  int mode = static_cast<int>(s.planner_params.mode);
+  ImGui::Text("%s", spec.label.c_str());
+  param_tooltip(spec);
+  static const char* const help[] = {
+      "Mode 2: optimise the headings through P1 every step (the planner's iterations)",
+      "Mode 1: the policy distilled from the planner picks the heading alone, no optimisation (its rollout through P1 is "
+      "the plan drawn)",
+      "The policy's rollout seeds the optimiser, which runs only the seeded iterations"};
+  bool changed = false;
+  for (int i = 0; i < 3; ++i) {
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton(spec.choices[i].c_str(), &mode, i);
+    tooltip(help[i]);
+  }
+  if (changed) s.planner_params.mode = static_cast<LowMode>(mode);
+  return changed;
+}
+
 // The plan's energy over the futures of P1's z (shown when the model has a z).
 bool z_objective_choice(Session& s) {
   if (!s.model || s.model->level1.z_values() <= 1) return false;
@@ -87,7 +108,7 @@ void learned_agent_controls(Session& s) {
     tooltip(help);
     if (!open) return;
     ImGui::PushItemWidth(-110);
-    if (which == ParamTab::Planner) apply |= planner_choice(s), apply |= z_objective_choice(s);
+    if (which == ParamTab::Planner) apply |= low_mode_choice(s), apply |= planner_choice(s), apply |= z_objective_choice(s);
     for_each_agent_param(s, [&](const AgentParam& p) {
       if (p.tab == which) apply |= edit(p, s.planner_type);
     });

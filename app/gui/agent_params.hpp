@@ -37,6 +37,7 @@ void for_each_agent_param(Session& s, F&& raw) {
   using T = ParamTab;
   f(AgentParam{"agent.planner.horizon", T::Planner, &p.horizon, nullptr, 1, 32});
   f(AgentParam{"agent.planner.iterations", T::Planner, &p.iterations, nullptr, 1, 100});
+  f(AgentParam{"agent.low.seeded_iterations", T::Planner, &p.seeded_iterations, nullptr, 1, 50});
   f(AgentParam{"agent.planner.restarts", T::Planner, &p.restarts, nullptr, 1, 64, "%d", false, "gradient"});
   f(AgentParam{"agent.planner.lr", T::Planner, nullptr, &p.lr, 0.005, 2.0, "%.3f rad", true, "gradient"});
   f(AgentParam{"agent.planner.cem_samples", T::Planner, &p.cem_samples, nullptr, 2, 512, "%d", true, "cem"});

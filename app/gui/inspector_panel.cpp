@@ -2,6 +2,7 @@
 // H-JEPA agent's high-level plan, replans, watches and timings; the belief latent; the energy
 // versus first heading), and the app's frame times.
 #include <algorithm>
+#include <limits>
 #include <cstdio>
 #include <imgui.h>
 #include <string>
@@ -112,6 +113,31 @@ void z_belief_bars(const Level1Trace& t) {
   }
 }
 
+// The Mode-1 policy against the optimiser: this step's two headings, and their gap over the episode.
+void mode1_lines(const Level1Trace& t) {
+  if (std::isnan(t.policy_heading)) return;
+  if (t.policy_acted) {
+    ImGui::TextColored(ImVec4(1.f, 0.45f, 0.9f, 1), "Mode 1 acts: policy heading %.0f\xc2\xb0 (no optimiser)", t.policy_heading * 57.29578f);
+    tooltip("agent.low.mode policy: the Mode-1 policy chose the heading alone; its rollout through P1 is the plan drawn");
+    return;
+  }
+  float sum = 0;
+  int n = 0;
+  for (float g : t.policy_gap)
+    if (!std::isnan(g)) sum += g, ++n;
+  const float now = t.policy_gap.empty() ? std::numeric_limits<float>::quiet_NaN() : t.policy_gap.back();
+  ImGui::TextColored(ImVec4(1.f, 0.45f, 0.9f, 1), "Mode 1: policy %.0f\xc2\xb0, %.0f\xc2\xb0 off the plan", t.policy_heading * 57.29578f, now);
+  tooltip("The Mode-1 policy's heading at this belief (magenta arrow in the view) against the heading the optimiser chose "
+          "(the plan's first leg), and how far apart they were at each step of this episode (plot below)");
+  if (t.policy_gap.size() >= 2) {
+    char overlay[80];
+    std::snprintf(overlay, sizeof overlay, "policy vs planner, deg/step: mean %.0f", n > 0 ? sum / n : 0.f);
+    ImGui::PlotLines("##policygap", t.policy_gap.data(), static_cast<int>(t.policy_gap.size()), 0, overlay, 0, 180,
+                     ImVec2(ImGui::GetContentRegionAvail().x, 40));
+    tooltip("Angle between the Mode-1 policy's heading and the optimiser's, at each step of this episode");
+  }
+}
+
 void level1_section(const Session& s, const MatF& belief, int subgoal_place) {
   section("level 1: belief and heading plan");
   belief_histogram(belief);
@@ -128,6 +154,7 @@ void level1_section(const Session& s, const MatF& belief, int subgoal_place) {
     return;
   }
   ImGui::Text("plan energy %.3f  heading %.0f\xc2\xb0", t.cost, t.chosen_heading * 57.29578f);
+  mode1_lines(t);
   ImGui::Text("aims at");
   if (subgoal_place >= 0) {
     ImGui::SameLine();

@@ -31,6 +31,12 @@ struct Level1Trace {
   Vec2 encoding;                              // probe on the raw encoding of the current observation
   std::vector<float> sweep;                   // energy for kSweep first headings, the rest of the plan kept
   float chosen_heading = 0;                   // first heading of the plan, radians
+  // The Mode-1 policy's heading at the same belief (NaN without a policy) and, per step of this
+  // episode, how far it was from the heading the optimiser chose (degrees; NaN where the policy
+  // acted alone, agent.low.mode policy, so there was no optimiser's heading).
+  float policy_heading = 0;
+  bool policy_acted = false;
+  std::vector<float> policy_gap;
   float cost = 0;                             // energy of the chosen plan
   int target_colour = -1;                     // palette index the colour cost aims at (-1: none)
   // With P1's latent z: the chosen plan imagined under each z the belief allows (the most probable

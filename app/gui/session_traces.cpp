@@ -2,6 +2,8 @@
 // candidates, belief and energy sweep through the position probe; the H-JEPA agent's route and
 // subgoal; the place graph once per model. The probe is for drawing only: no agent reads it.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/plan_cost.hpp"
@@ -123,6 +125,15 @@ void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF&
       t.futures[a].push_back({p(0, a), p(1, a)});
   }
   t.chosen_heading = plan.headings.front();
+  t.policy_heading = plan.policy_heading;
+  t.policy_acted = pp.mode == LowMode::Policy;
+  if (!env || env->state().step == 0) t.policy_gap.clear();
+  if (const int step = env ? env->state().step : 0; step >= 1 && step <= 100000) {
+    t.policy_gap.resize(static_cast<size_t>(step), std::numeric_limits<float>::quiet_NaN());
+    t.policy_gap[step - 1] = std::isnan(plan.policy_heading) || t.policy_acted
+                                 ? std::numeric_limits<float>::quiet_NaN()
+                                 : static_cast<float>(std::fabs(std::remainder(plan.policy_heading - t.chosen_heading, 2 * kPi)) * 180 / kPi);
+  }
   t.cost = plan.cost;
   const PlanCostSpec<float> spec = plan_cost_spec(pp, m, goal, colour, t.z_belief.data());
   const int H = static_cast<int>(plan.headings.size());

@@ -10,7 +10,8 @@ import hjepa
 
 # A small training (seconds): the code paths of the default one (tests/cli_test.cpp's sizes).
 SMALL_TRAINING = dict(steps=150, sequences=60, polish_steps=200, head_steps=400, probe_steps=400,
-                      distance_steps=300, level2_steps=200)
+                      distance_steps=300, level2_steps=200, mode1_rounds=1, mode1_episodes=2,
+                      mode1_heldout_episodes=1, mode1_episode_steps=8, mode1_steps=20)
 
 
 def hjepa_exe():

@@ -1,0 +1,60 @@
+// The Mode-1 actor and its imitation loss (see policy.hpp).
+#include "agent/jepa/policy.hpp"
+
+#include <cmath>
+
+namespace hjepa {
+
+int policy_inputs(int latent) { return 2 * latent + 1 + kNumColors; }
+
+void write_policy_input(const MatF& s, const MatF* goal, int colour, MatF& x, Eigen::Index col) {
+  const Eigen::Index D = s.rows();
+  x.col(col).setZero();
+  x.col(col).head(D) = s.col(0);
+  if (goal) {
+    x.col(col).segment(D, D) = goal->col(0) - s.col(0);
+    x(2 * D, col) = 1;
+  }
+  if (colour >= 0 && colour < kNumColors) x(2 * D + 1 + colour, col) = 1;
+}
+
+Policy::Policy(const PolicyArch& a, uint64_t seed) : arch(a) {
+  Rng rng(seed);
+  net = nn::MLP<float>({policy_inputs(a.latent), a.hidden, a.hidden, 2}, nn::Activation::GELU, rng, "pi");
+}
+
+float Policy::heading(const MatF& s, const MatF* goal, int colour) const {
+  MatF x(policy_inputs(arch.latent), 1);
+  write_policy_input(s, goal, colour, x, 0);
+  const MatF y = net.forward(x);
+  return std::atan2(y(1, 0), y(0, 0));
+}
+
+template <typename T>
+double policy_loss(nn::MLP<T>& net, const nn::Mat<T>& x, const std::vector<float>& headings, bool backward) {
+  nn::MLPCache<T> cache;
+  const nn::Mat<T> y = net.forward(x, cache);
+  const Eigen::Index B = x.cols();
+  nn::Mat<T> diff(2, B);
+  for (Eigen::Index b = 0; b < B; ++b) {
+    diff(0, b) = y(0, b) - static_cast<T>(std::cos(headings[b]));
+    diff(1, b) = y(1, b) - static_cast<T>(std::sin(headings[b]));
+  }
+  const double loss = 0.5 * static_cast<double>(diff.squaredNorm()) / static_cast<double>(B);
+  if (backward) net.backward(diff / static_cast<T>(B), cache);
+  return loss;
+}
+
+double policy_angle_error(const Policy& policy, const MatF& x, const std::vector<float>& headings) {
+  if (x.cols() == 0) return 0;
+  const MatF y = policy.forward(x);
+  double sum = 0;
+  for (Eigen::Index b = 0; b < x.cols(); ++b)
+    sum += std::fabs(std::remainder(std::atan2(y(1, b), y(0, b)) - headings[b], 2 * kPi));
+  return sum / static_cast<double>(x.cols());
+}
+
+template double policy_loss<float>(nn::MLP<float>&, const nn::Mat<float>&, const std::vector<float>&, bool);
+template double policy_loss<double>(nn::MLP<double>&, const nn::Mat<double>&, const std::vector<float>&, bool);
+
+}  // namespace hjepa

@@ -120,8 +120,18 @@ void add_planner_params(std::vector<ParamSpec>& t) {
 // The H-JEPA agents' belief, level 2 and watch parameters.
 void add_hjepa_params(std::vector<ParamSpec>& t) {
   using V = ParamValues;
+  {
+    ParamSpec p;
+    p.name = "agent.belief.mode", p.label = "belief";
+    p.help = "How the belief blends P1's prediction with E1's reading: fixed (at agent.belief.gain) or kalman (a gain per "
+             "step from the predictor's and the encoder's noise covariances the model estimated on held-out data)";
+    p.choices = {"fixed", "kalman"};
+    p.read_text = [](const V& v) { return std::string(v.run.hjepa.belief.kalman ? "kalman" : "fixed"); };
+    p.write_text = [](V& v, const std::string& s) { v.run.hjepa.belief.kalman = s == "kalman"; };
+    t.push_back(std::move(p));
+  }
   t.push_back(number("agent.belief.gain", "belief gain",
-                     "Weight of the encoder's reading against the predictor's expectation (1 = trust the observation)", "", 0, 1,
+                     "Fixed belief: weight of the encoder's reading against the predictor's expectation (1 = trust the observation)", "", 0, 1,
                      [](V& v) -> auto& { return v.run.hjepa.belief.gain; }));
   t.push_back(number("agent.high.colour_threshold", "colour thresh",
                      "Level 2: a place offers a colour when the colour head gives it at least this mean probability there", "",

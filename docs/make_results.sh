@@ -13,11 +13,12 @@ THREADS=${THREADS:-2}
 OUT=${OUT:-results}
 mkdir -p "$OUT"
 
-# name | suite | agents  (the agents in table order)
+# name | suite | agents (in table order) | extra bench arguments
 RUNS=(
   "hard|hard|random,flat,hjepa,oracle"
   "heldout|heldout|random,flat,hjepa,oracle"
   "noise|noise|flat,hjepa,oracle"
+  "noise-kalman|noise|flat,hjepa|--set agent.belief.mode=kalman"
   "maze|maze|random,flat,hjepa,oracle"
   "gates|gates|random,flat,hjepa,oracle"
   "big80|big80|flat,hjepa,oracle"
@@ -42,17 +43,18 @@ splice() {
 
 wanted=("$@")
 for run in "${RUNS[@]}"; do
-  IFS='|' read -r name suite agents <<< "$run"
+  IFS='|' read -r name suite agents extra <<< "$run"
+  read -r -a extra_args <<< "${extra:-}"
   if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $name " ]]; then continue; fi
-  echo "== $name: hjepa bench --suite $suite --agents $agents" >&2
+  echo "== $name: hjepa bench --suite $suite --agents $agents ${extra:-}" >&2
   start=$(date +%s)
-  "$HJEPA" bench --suite "$suite" --agents "$agents" --threads "$THREADS" --markdown --out "$OUT/$name.csv" > "$OUT/$name.md"
+  "$HJEPA" bench --suite "$suite" --agents "$agents" --threads "$THREADS" "${extra_args[@]}" --markdown --out "$OUT/$name.csv" > "$OUT/$name.md"
   seconds=$(( $(date +%s) - start ))
   body=$(mktemp)
   {
     echo
     echo "Measured $(date -u +%Y-%m-%d) with model format $format at commit $commit on a $machine:"
-    echo "\`hjepa bench --suite $suite --agents $agents --threads $THREADS --markdown\` ($(( seconds / 60 )) min $(( seconds % 60 )) s, training included unless the models were cached)."
+    echo "\`hjepa bench --suite $suite --agents $agents --threads $THREADS${extra:+ $extra} --markdown\` ($(( seconds / 60 )) min $(( seconds % 60 )) s, training included unless the models were cached)."
     echo
     grep '^|' "$OUT/$name.md"
     echo

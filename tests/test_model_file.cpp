@@ -98,6 +98,8 @@ ModelFile small_model() {
   t2.query_directions = 12;
   t2.min_transitions = 3;
   model.policy = hjepa::Policy(hjepa::PolicyArch{4, 6}, 11);
+  model.level1.belief_q = Eigen::MatrixXf::Random(4, 4);
+  model.level1.belief_r = Eigen::MatrixXf::Random(4, 4);
   model.train.mode1.rounds = 2;
   model.train.mode1.episodes = 5;
   model.train.mode1.heldout_episodes = 3;
@@ -221,6 +223,8 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   check_same_parameters(saved.policy.net.params(), loaded.policy.net.params());
   CHECK(loaded.policy.arch.latent == 4);
   CHECK(loaded.policy.arch.hidden == 6);
+  CHECK(loaded.level1.belief_q == saved.level1.belief_q);
+  CHECK(loaded.level1.belief_r == saved.level1.belief_r);
   CHECK(loaded.level2.arch.latent == 3);
   CHECK(loaded.level2.arch.horizon == 6);
   CHECK(loaded.level2.arch.places == 5);
@@ -386,7 +390,7 @@ TEST_CASE("malformed sections are refused naming the section") {
   };
 
   SUBCASE("a missing section") {
-    for (const char* tag : {"ARCH", "CONF", "MAP ", "PARM", "IDYN", "L2AR", "L2PM", "PIAR", "PIPM"}) {
+    for (const char* tag : {"ARCH", "CONF", "MAP ", "PARM", "IDYN", "L2AR", "L2PM", "PIAR", "PIPM", "KALM"}) {
       CAPTURE(tag);
       write_sections(without(good, tag));
       check_refusal(path, {"missing section", tag, "expected sections"});
@@ -532,6 +536,21 @@ TEST_CASE("malformed sections are refused naming the section") {
     section(edited, "CONF").payload = conf.dump();
     write_sections(edited);
     check_refusal(path, {"section \"CONF\"", "$.level1.mode1.rounds: missing"});
+  }
+  SUBCASE("Kalman noise sections that do not fit") {
+    auto sections = good;
+    const int32_t D = 3;  // level 1's latent is 4
+    std::memcpy(&section(sections, "KALM").payload[0], &D, sizeof D);
+    write_sections(sections);
+    check_refusal(path, {"section \"KALM\"", "D = 3", "level 1's latent dimension", "expected 4"});
+    sections = good;
+    section(sections, "KALM").payload.pop_back();
+    write_sections(sections);
+    check_refusal(path, {"section \"KALM\"", "131 bytes; expected 132"});
+    ModelFile bad = small_model();
+    bad.level1.belief_r(5) = std::numeric_limits<float>::infinity();
+    write_sections(hjepa::model_sections(bad));
+    check_refusal(path, {"section \"KALM\"", "non-finite", "index 5"});
   }
   SUBCASE("a non-finite parameter value") {
     ModelFile bad = small_model();

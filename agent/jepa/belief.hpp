@@ -2,10 +2,13 @@
 // which z it thinks this episode has. s starts as E1's encoding of the first observation; each step
 // P1 predicts the next s under every z, the belief over z weighs each z by how well its prediction
 // matches what E1 reads now (a Gaussian likelihood with the per-dimension variance measured after
-// training, Level1::z_noise), and s blends the prediction expected under that belief with the reading
-// at a fixed gain (a Kalman-like update without the variances). Shared by the flat and the
-// hierarchical agent and by the held-out diagnostics (batched over columns).
+// training, Level1::z_noise), and s blends the prediction expected under that belief with the reading:
+// at a fixed gain (agent.belief.mode fixed), or as a Kalman filter would (kalman) with the predictor's
+// and the encoder's noise covariances estimated after training (Level1::belief_q, belief_r) and the
+// belief's covariance carried from step to step. Shared by the flat and the hierarchical agent and by
+// the held-out diagnostics (batched over columns).
 #pragma once
+#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -16,7 +19,8 @@
 namespace hjepa {
 
 struct BeliefParams {
-  double gain = 0.5;  // weight of the encoder's reading against the predictor's expectation, 0..1
+  bool kalman = false;  // agent.belief.mode: false = fixed gain, true = Kalman gain from the model's noise estimates
+  double gain = 0.5;    // fixed: weight of the encoder's reading against the predictor's expectation, 0..1
 };
 
 // Each step the belief over z is mixed with the prior by this much, so it can follow a world that
@@ -80,9 +84,23 @@ struct BeliefUpdate {
   MatF belief;    // expected + gain (reading - expected)
 };
 
-// z_belief: K values, updated in place (left alone at K = 1).
+// The Kalman step on the belief's covariance P (D x D, updated in place): P- = P + Q, gain
+// K = P- (P- + R)^-1, P = (I - K) P-. Returns K.
+inline Eigen::MatrixXf kalman_gain_step(const Level1& model, Eigen::MatrixXf& P) {
+  const Eigen::Index D = model.belief_q.rows();
+  const Eigen::MatrixXf prior = P + model.belief_q;
+  const Eigen::MatrixXf S = prior + model.belief_r + 1e-9f * Eigen::MatrixXf::Identity(D, D);
+  const Eigen::MatrixXf K = S.ldlt().solve(prior).transpose();  // prior S^-1 (both symmetric)
+  P = (Eigen::MatrixXf::Identity(D, D) - K) * prior;
+  return K;
+}
+
+// z_belief: K values, updated in place (left alone at K = 1). covariance: the belief's covariance for
+// params.kalman (D x D, updated in place; start an episode at Level1::belief_r, the first encoding's
+// noise); a model without noise estimates (belief_q empty) falls back to the fixed gain.
 inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float heading, const Observation& obs, double ray_max,
-                                  const BeliefParams& params, std::vector<float>& z_belief) {
+                                  const BeliefParams& params, std::vector<float>& z_belief,
+                                  Eigen::MatrixXf* covariance = nullptr) {
   BeliefUpdate u;
   u.reading = model.encode_observation(obs, ray_max);
   const MatF all = predict_all_z(model, belief, &heading);
@@ -90,7 +108,10 @@ inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float
   update_z_belief(model, all, u.reading, p);
   std::copy(p.data(), p.data() + p.size(), z_belief.begin());
   u.expected = expected_under_z(all, p);
-  u.belief = u.expected + static_cast<float>(params.gain) * (u.reading - u.expected);
+  if (params.kalman && covariance && model.has_belief_noise() && covariance->rows() == model.belief_q.rows())
+    u.belief = u.expected + kalman_gain_step(model, *covariance) * (u.reading - u.expected);
+  else
+    u.belief = u.expected + static_cast<float>(params.gain) * (u.reading - u.expected);
   return u;
 }
 

@@ -55,6 +55,11 @@ class Level1 {
   // error per latent dimension under each sequence's own z (the variance of the belief's likelihood).
   std::vector<float> z_prior = {1.0f};
   float z_noise = 1.0f;
+  // The Kalman belief's noise (agent.belief.mode kalman), estimated on held-out data after training
+  // (level1_diagnostics): the predictor's process noise Q (scaled by the factor fitted there) and the
+  // encoder's observation noise R, D x D each; empty = not estimated.
+  Eigen::MatrixXf belief_q, belief_r;
+  bool has_belief_noise() const { return belief_q.size() > 0 && belief_q.rows() == belief_r.rows(); }
 };
 
 }  // namespace hjepa

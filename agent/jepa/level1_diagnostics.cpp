@@ -153,6 +153,8 @@ void measure_kalman(const Level1& model, const ExplorationData& held, int mid, L
     if (e < best) best = e, rep.kalman_q_scale = scale;
   }
   const std::vector<Eigen::MatrixXf> gains = gain_schedule(static_cast<float>(rep.kalman_q_scale));
+  rep.kalman_q = static_cast<float>(rep.kalman_q_scale) * Q;
+  rep.kalman_r = R;
   const FilterRun kalman = run_filter(model, held, test, mid, [&](int t, const MatF& d) -> MatF { return gains[t] * d; });
   rep.kalman_error = kalman.belief_error;
   rep.kalman_perception_error = kalman.perception_error;

@@ -315,6 +315,8 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   train_joint(model, data, tp, seed, seq_z, report, progress);
   train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress);
   measure_level1(model, heldout, report);
+  model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)
+  model.belief_r = report.kalman_r;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return report;
 }

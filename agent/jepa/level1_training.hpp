@@ -63,6 +63,7 @@ struct Level1Report {
   // raw perception's error on the same frames.
   double kalman_error = 0, fixed_error = 0, best_fixed_gain = 0, kalman_perception_error = 0, kalman_q_scale = 1;
   std::vector<float> kalman_gain;
+  Eigen::MatrixXf kalman_q, kalman_r;   // the noise estimates behind it (Q already scaled): train_level1 stores them in the model
   // With z (K > 1), the k-step figures again: each window rolled out with the z that fits it best
   // afterwards (an oracle's choice) and with the z the belief over z holds from the window's past;
   // kstep_probe_error itself is then the mean over z under the prior. z_usage: each z's share of the

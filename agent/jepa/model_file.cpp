@@ -49,10 +49,11 @@ constexpr const char* kParamsTag = "PARM";
 constexpr const char* kInverseDynamicsTag = "IDYN";
 constexpr const char* kLevel2ArchTag = "L2AR";
 constexpr const char* kLevel2ParamsTag = "L2PM";
+constexpr const char* kBeliefNoiseTag = "KALM";
 constexpr const char* kPolicyArchTag = "PIAR";
 constexpr const char* kPolicyParamsTag = "PIPM";
 constexpr const char* kRequiredTags[] = {kArchTag,       kConfigTag,       kMapTag,        kParamsTag,      kInverseDynamicsTag,
-                                         kLevel2ArchTag, kLevel2ParamsTag, kPolicyArchTag, kPolicyParamsTag};
+                                         kLevel2ArchTag, kLevel2ParamsTag, kPolicyArchTag, kPolicyParamsTag, kBeliefNoiseTag};
 constexpr size_t kLevel2ArchSize = 9 * 4;
 constexpr int kMaxPlaces = 4096;
 constexpr int kMaxEdges = 1 << 20;
@@ -211,6 +212,16 @@ std::string level2_arch_payload(const Level2& level2) {
   for (int32_t v : {a.input, a.latent, a.hidden, a.horizon, a.places, a.euclid_places, a.euclid_edges, a.experience_edges})
     append_pod(out, v);
   append_pod(out, a.place_radius);
+  return out;
+}
+
+// KALM: i32 D (0 = no estimates), then Q and R as D x D f32 each, column-major.
+std::string belief_noise_payload(const Level1& level1) {
+  std::string out;
+  const int32_t D = level1.has_belief_noise() ? static_cast<int32_t>(level1.belief_q.rows()) : 0;
+  append_pod(out, D);
+  for (const Eigen::MatrixXf* m : {&level1.belief_q, &level1.belief_r})
+    for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(D) * D; ++i) append_pod(out, (*m)(i));
   return out;
 }
 
@@ -397,6 +408,26 @@ Level2 read_level2_arch(const std::string& payload, const Level1Arch& level1) {
   return Level2(a, 0);
 }
 
+void read_belief_noise(const std::string& payload, Level1& level1) {
+  if (payload.size() < 4) refuse_section(std::to_string(payload.size()) + " bytes; expected at least 4 (D as i32)");
+  const int32_t D = pod_at<int32_t>(payload, 0);
+  if (D != 0 && D != level1.arch.latent)
+    refuse_section("D = " + std::to_string(D) + " does not match level 1's latent dimension; expected " +
+                   std::to_string(level1.arch.latent) + " (or 0: no estimates)");
+  const size_t expected = 4 + 2 * 4 * static_cast<size_t>(D) * static_cast<size_t>(D);
+  if (payload.size() != expected)
+    refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(expected) + " (D, then Q and R as D x D f32)");
+  level1.belief_q.resize(D, D);
+  level1.belief_r.resize(D, D);
+  size_t at = 4;
+  for (Eigen::MatrixXf* m : {&level1.belief_q, &level1.belief_r})
+    for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(D) * D; ++i, at += 4) {
+      (*m)(i) = pod_at<float>(payload, at);
+      if (!std::isfinite((*m)(i)))
+        refuse_section("a non-finite noise covariance entry at index " + std::to_string(i) + "; expected finite numbers");
+    }
+}
+
 Policy read_policy_arch(const std::string& payload, const Level1Arch& level1) {
   if (payload.size() != 8) refuse_section(std::to_string(payload.size()) + " bytes; expected 8 (latent, hidden as i32)");
   PolicyArch a;
@@ -566,6 +597,8 @@ ModelFile read_sections(std::map<std::string, std::string> sections, const std::
     check_edges(model.level2.euclid_edges, model.level2.arch.euclid_places);
     check_edges(model.level2.experience_edges, model.level2.arch.places);
     model.level2.rebuild_graphs();
+    current_tag = kBeliefNoiseTag;
+    read_belief_noise(sections[kBeliefNoiseTag], model.level1);
     current_tag = kPolicyArchTag;
     model.policy = read_policy_arch(sections[kPolicyArchTag], model.level1.arch);
     current_tag = kPolicyParamsTag;
@@ -588,6 +621,7 @@ std::vector<ModelSection> model_sections(const ModelFile& model) {
           {kInverseDynamicsTag, parameter_blob(model.level1.inverse_dynamics.params())},
           {kLevel2ArchTag, level2_arch_payload(model.level2)},
           {kLevel2ParamsTag, parameter_blob(model.level2.params())},
+          {kBeliefNoiseTag, belief_noise_payload(model.level1)},
           {kPolicyArchTag, policy_arch_payload(model.policy)},
           {kPolicyParamsTag, parameter_blob(model.policy.net.params())}};
 }

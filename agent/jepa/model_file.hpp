@@ -6,8 +6,9 @@
 // z_prior as z_values x f32), CONF (JSON training config),
 // MAP  (u64 map fingerprint), PARM (HJNN blob of Level1::params()), IDYN (HJNN blob of inverse_dynamics),
 // L2AR (Level2Arch as 9 x 4 bytes), L2PM (HJNN blob of Level2::params(): E2, P2, places, edges),
-// PIAR (PolicyArch as 2 x i32: latent, hidden), PIPM (HJNN blob of the Mode-1 policy).
-// Version 2 added level 2; version 6 P1's latent z; version 7 the Mode-1 policy; older files are
+// PIAR (PolicyArch as 2 x i32: latent, hidden), PIPM (HJNN blob of the Mode-1 policy), KALM (the Kalman
+// belief's noise: i32 D, then Q and R as D x D f32; D = 0: none).
+// Version 2 added level 2; version 6 P1's latent z; version 7 the Mode-1 policy and KALM; older files are
 // refused with a request to retrain.
 #pragma once
 #include <cstdint>

@@ -25,7 +25,9 @@ namespace hjepa {
 struct RunConfig {
   EnvParams env;
   std::string planner_type = "gradient";  // "gradient" or "cem"
-  PlannerParams planner;
+  // The low level of the commands, the app and Python: the Mode-1 policy's rollout seeding the
+  // optimiser (agent.low.mode policy+planner; PlannerParams itself defaults to the optimiser alone).
+  PlannerParams planner = {.mode = LowMode::PolicyPlanner};
   HJepaParams hjepa;                      // hjepa.belief is also the flat agent's belief
   OracleAgentParams oracle;
 };

@@ -28,7 +28,7 @@ struct AgentSetup {
   uint64_t episode_seed;             // the agent's own randomness is derived from it
   const ModelFile* model;            // required when agent_needs_model(name); ignored otherwise
   std::string planner;               // low-level planner of model-based agents: "gradient" or "cem"
-  PlannerParams planner_params;      // its parameters
+  PlannerParams planner_params = RunConfig{}.planner;  // its parameters (the table's defaults)
   BeliefParams belief_params;        // latent belief of model-based agents
   HJepaParams hjepa_params;          // the hierarchical agent (its belief comes from belief_params)
   OracleAgentParams oracle_params;   // the oracle agent's replanning and grid

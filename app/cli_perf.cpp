@@ -296,7 +296,9 @@ int perf_agent(bool json, int episodes, const MapChoice& map, const std::string&
     }
     Env env(world, task);
     Observation obs = env.reset(derive_seed(456, e));
-    HJepaAgent agent(model.level1, model.level2, task, EnvParams{}, make_planner("gradient", PlannerParams{}, derive_seed(789, e)));
+    auto planner = make_planner("gradient", RunConfig{}.planner, derive_seed(789, e));  // the default low level
+    planner->set_policy(&model.policy);
+    HJepaAgent agent(model.level1, model.level2, task, EnvParams{}, std::move(planner));
     agent.reset(obs);
     while (!env.done()) {
       const auto t0 = std::chrono::steady_clock::now();

@@ -69,6 +69,7 @@ std::unique_ptr<Agent> make_test_agent(const std::string& name, const Env& env, 
   if (name == "oracle") return std::make_unique<OracleAgent>(env, c.oracle);
   const ModelFile& model = given ? *given : tiny_model(c.env.num_rays);
   auto planner = make_planner(c.planner_type, c.planner, 4);
+  planner->set_policy(&model.policy);  // the default low level seeds the optimiser with it
   if (name == "flat") return std::make_unique<FlatJepaAgent>(model.level1, task, c.env, std::move(planner), c.hjepa.belief);
   return std::make_unique<HJepaAgent>(model.level1, model.level2, task, c.env, std::move(planner), c.hjepa);
 }

@@ -84,7 +84,7 @@ struct Session {
   std::string agent_name = "oracle";      // one of agent_names() (the CLI's --agent names)
   OracleAgentParams oracle_params;
   std::string planner_type = "gradient";  // flat and hjepa agents: "gradient" or "cem"
-  PlannerParams planner_params;           // flat and hjepa agents (applied live, on the next step)
+  PlannerParams planner_params = RunConfig{}.planner;  // flat and hjepa agents (applied live, on the next step)
   BeliefParams belief_params;             // flat and hjepa agents (copied into hjepa_params.belief)
   HJepaParams hjepa_params;               // hjepa agent: high level and watches (applied live)
   std::shared_ptr<const ModelFile> model; // trained levels 1 and 2 (the flat and hjepa agents need one for this map)

@@ -110,12 +110,18 @@ Task round_task(const World& world, Rng& rng) {
 std::unique_ptr<Agent> make_soak_agent(int which, const Env& env, const Task& task, const EnvParams& e, const ModelFile& model,
                                        uint64_t seed) {
   PlannerParams pp;
+  pp.mode = static_cast<LowMode>((seed / 3) % 3);  // every low-level mode, with both planners
   const char* planner = seed % 3 == 0 ? "cem" : "gradient";
+  auto low = [&] {
+    auto p = make_planner(planner, pp, seed);
+    p->set_policy(&model.policy);
+    return p;
+  };
   switch (which) {
     case 0: return std::make_unique<RandomAgent>(seed);
     case 1: return std::make_unique<OracleAgent>(env);
-    case 2: return std::make_unique<FlatJepaAgent>(model.level1, task, e, make_planner(planner, pp, seed));
-    default: return std::make_unique<HJepaAgent>(model.level1, model.level2, task, e, make_planner(planner, pp, seed));
+    case 2: return std::make_unique<FlatJepaAgent>(model.level1, task, e, low());
+    default: return std::make_unique<HJepaAgent>(model.level1, model.level2, task, e, low());
   }
 }
 

@@ -73,7 +73,7 @@ fi
 run_app() {
   local log=$1
   shift
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5; do
     LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -n $((100 + RANDOM % 800)) -e "${log%.log}.xvfb.log" -s "-screen 0 ${screen}x24" \
       env ${HJEPA_GUI_PRELOAD:+LD_PRELOAD="$HJEPA_GUI_PRELOAD"} "$hjepa" gui "$@" 2> >(tee "$log" >&2)
     status=$?
@@ -82,7 +82,7 @@ run_app() {
     echo "gui_smoke: attempt $attempt found no X display (a display-number race?); Xvfb said:" >&2
     sed 's/^/  Xvfb: /' "${log%.log}.xvfb.log" >&2 || true
     echo "gui_smoke: retrying" >&2
-    sleep $((attempt * 2))
+    sleep $((attempt * 3))  # under load (sanitizer builds beside other jobs) Xvfb has been seen to refuse several in a row
   done
 }
 HJEPA_GUI_TRAIN="$train" HJEPA_GUI_BENCH="$bench" HJEPA_GUI_MODEL="$model" \

@@ -5,7 +5,8 @@
 # planner alone with the same reduced iteration count (agent.planner.iterations = the default
 # agent.low.seeded_iterations). One row per (suite, mode) over all the suite's episodes.
 # Usage: docs/make_mode1.sh   (build/app/hjepa must exist)   HJEPA=path/to/hjepa THREADS=2 OUT=results/
-# Not part of CI: about 15 minutes on a 2-core machine when the models have to be trained.
+# Not part of CI: about 15 minutes on a 2-core machine when the models have to be trained (2 with
+# the models cached). Needs python3 (the standard library) to read the CSV files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HJEPA=${HJEPA:-./build/app/hjepa}
@@ -15,12 +16,12 @@ mkdir -p "$OUT"
 
 seeded=$("$HJEPA" bench --help-config | awk '$1 == "agent.low.seeded_iterations" { print $3; exit }')
 [ -n "$seeded" ] || { echo "make_mode1.sh: cannot read agent.low.seeded_iterations' default from --help-config" >&2; exit 1; }
-# label | --set arguments
+# label | --set settings (space-separated)
 MODES=(
   "planner|agent.low.mode=planner"
   "policy|agent.low.mode=policy"
   "policy+planner|agent.low.mode=policy+planner"
-  "planner, $seeded iterations|agent.planner.iterations=$seeded"
+  "planner, $seeded iterations|agent.low.mode=planner agent.planner.iterations=$seeded"
 )
 
 format=$(grep -o 'kModelFormatVersion = [0-9]*' agent/jepa/model_file.hpp | grep -o '[0-9]*$')
@@ -28,27 +29,33 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- agent sim app || 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 machine="$(nproc)-core ${cpu}, $(. /etc/os-release && echo "$PRETTY_NAME"), $(g++ --version | head -1 | sed 's/ (.*)//')"
 
-# The median of the numbers on stdin.
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# One table row from a bench CSV (the task column holds commas inside quotes: read as CSV).
+summarise() {
+  python3 - "$@" <<'PY'
+import csv, statistics, sys
+suite, label, path = sys.argv[1:4]
+rows = list(csv.DictReader(open(path, newline="")))
+ok = [r for r in rows if r["success"] in ("1", "true")]
+within = [r for r in ok if int(r["steps"]) <= 2 * int(r["oracle_steps"])]
+ratio = statistics.median(int(r["steps"]) / int(r["oracle_steps"]) for r in ok) if ok else float("nan")
+ms = statistics.median(float(r["ms_per_step"]) for r in rows)
+calls = sum(int(r["predictor_calls"]) for r in rows) / len(rows)
+n = len(rows)
+print(f"| {suite} | {label} | {n} | {100 * len(ok) / n:.1f}% | {100 * len(within) / n:.1f}% | {ratio:.3f} | {ms:.4f} | {calls:.0f} |")
+PY
+}
 
 rows=$(mktemp)
 start=$(date +%s)
 for suite in heldout hard; do
   for entry in "${MODES[@]}"; do
-    IFS='|' read -r label setting <<< "$entry"
+    IFS='|' read -r label settings <<< "$entry"
     csv="$OUT/mode1_${suite}_$(echo "$label" | tr -c 'a-z0-9+\n' '_').csv"
-    echo "== mode1: hjepa bench --suite $suite --agents hjepa --set $setting" >&2
-    "$HJEPA" bench --suite "$suite" --agents hjepa --threads "$THREADS" --set "$setting" --out "$csv" > /dev/null
-    # Columns by name from the header.
-    col() { head -1 "$csv" | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
-    s=$(col success) st=$(col steps) o=$(col oracle_steps) c=$(col predictor_calls) m=$(col ms_per_step)
-    read -r n ok within calls < <(awk -F, -v s="$s" -v st="$st" -v o="$o" -v c="$c" 'NR > 1 {
-        n++; if ($s == "true" || $s == "1") { ok++; if ($st <= 2 * $o) within++ } calls += $c }
-        END { printf "%d %d %d %.0f\n", n, ok, within, calls / n }' "$csv")
-    ratio=$(awk -F, -v s="$s" -v st="$st" -v o="$o" 'NR > 1 && ($s == "true" || $s == "1") { print $st / $o }' "$csv" | median)
-    ms=$(awk -F, -v m="$m" 'NR > 1 { print $m }' "$csv" | median)
-    awk -v suite="$suite" -v label="$label" -v n="$n" -v ok="$ok" -v within="$within" -v ratio="$ratio" -v ms="$ms" -v calls="$calls" \
-      'BEGIN { printf "| %s | %s | %d | %.1f%% | %.1f%% | %.3f | %.4f | %s |\n", suite, label, n, 100 * ok / n, 100 * within / n, ratio, ms, calls }' >> "$rows"
+    set_args=()
+    for setting in $settings; do set_args+=(--set "$setting"); done
+    echo "== mode1: hjepa bench --suite $suite --agents hjepa ${set_args[*]}" >&2
+    "$HJEPA" bench --suite "$suite" --agents hjepa --threads "$THREADS" "${set_args[@]}" --out "$csv" > /dev/null
+    summarise "$suite" "$label" "$csv" >> "$rows"
   done
 done
 seconds=$(( $(date +%s) - start ))

@@ -64,24 +64,38 @@ bool planner_choice(Session& s) {
   return changed;
 }
 
-// Who chooses level 1's headings: the optimiser (Mode 2), the Mode-1 policy, or the policy seeding the optimiser.
+// Who chooses level 1's headings: the optimiser (Mode 2), the Mode-1 policy, or the policy seeding the
+// optimiser. A combo: three radio buttons do not fit the panel's width.
 bool low_mode_choice(Session& s) {
   const ParamSpec& spec = declared("agent.low.mode");
-  int mode = static_cast<int>(s.planner_params.mode);
-  ImGui::Text("%s", spec.label.c_str());
-  param_tooltip(spec);
   static const char* const help[] = {
       "Mode 2: optimise the headings through P1 every step (the planner's iterations)",
       "Mode 1: the policy distilled from the planner picks the heading alone, no optimisation (its rollout through P1 is "
       "the plan drawn)",
-      "The policy's rollout seeds the optimiser, which runs only the seeded iterations"};
+      "The policy's rollout seeds the optimiser, which runs only the seeded iterations (the default)"};
+  const int current = static_cast<int>(s.planner_params.mode);
   bool changed = false;
-  for (int i = 0; i < 3; ++i) {
-    ImGui::SameLine();
-    changed |= ImGui::RadioButton(spec.choices[i].c_str(), &mode, i);
-    tooltip(help[i]);
+  if (ImGui::BeginCombo(spec.label.c_str(), spec.choices[current].c_str())) {
+    for (int i = 0; i < 3; ++i) {
+      if (ImGui::Selectable(spec.choices[i].c_str(), i == current) && i != current) {
+        s.planner_params.mode = static_cast<LowMode>(i);
+        changed = true;
+      }
+      tooltip(help[i]);
+    }
+    ImGui::EndCombo();
   }
-  if (changed) s.planner_params.mode = static_cast<LowMode>(mode);
+  param_tooltip(spec);
+  return changed;
+}
+
+// The belief's gain: fixed (agent.belief.gain) or the Kalman gain from the model's noise estimates.
+bool belief_mode_choice(Session& s) {
+  int kalman = s.belief_params.kalman ? 1 : 0;
+  const bool changed = two_choices("agent.belief.mode", kalman, "Blend P1's prediction with E1's reading at the fixed gain below",
+                                   "A gain per step from the predictor's and the encoder's noise covariances the model estimated "
+                                   "on held-out data, as a Kalman filter would (the gain below is then unused)");
+  if (changed) s.belief_params.kalman = kalman == 1;
   return changed;
 }
 
@@ -109,6 +123,7 @@ void learned_agent_controls(Session& s) {
     if (!open) return;
     ImGui::PushItemWidth(-110);
     if (which == ParamTab::Planner) apply |= low_mode_choice(s), apply |= planner_choice(s), apply |= z_objective_choice(s);
+    if (which == ParamTab::Cost) apply |= belief_mode_choice(s);
     for_each_agent_param(s, [&](const AgentParam& p) {
       if (p.tab == which) apply |= edit(p, s.planner_type);
     });

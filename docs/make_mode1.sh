@@ -24,10 +24,7 @@ MODES=(
   "planner, $seeded iterations|agent.low.mode=planner agent.planner.iterations=$seeded"
 )
 
-format=$(grep -o 'kModelFormatVersion = [0-9]*' agent/jepa/model_file.hpp | grep -o '[0-9]*$')
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- agent sim app || echo "+changes")
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-machine="$(nproc)-core ${cpu}, $(. /etc/os-release && echo "$PRETTY_NAME"), $(g++ --version | head -1 | sed 's/ (.*)//')"
+. docs/results_lib.sh  # format, commit, machine, splice
 
 # One table row from a bench CSV (the task column holds commas inside quotes: read as CSV).
 summarise() {
@@ -70,8 +67,5 @@ body=$(mktemp)
   cat "$rows"
   echo
 } > "$body"
-awk -v body="$body" '
-  $0 == "<!-- results:mode1 -->" { print; while ((getline line < body) > 0) print line; skip = 1; next }
-  $0 == "<!-- /results:mode1 -->" { skip = 0 }
-  !skip { print }' README.md > README.md.tmp && mv README.md.tmp README.md
+splice README.md mode1 "$body"
 rm -f "$rows" "$body"

@@ -26,20 +26,7 @@ RUNS=(
   "ablations|ablations|flat,hjepa,hjepa-no-p2,hjepa-distance,hjepa-no-watch,hjepa-euclid,oracle"
 )
 
-format=$(grep -o 'kModelFormatVersion = [0-9]*' agent/jepa/model_file.hpp | grep -o '[0-9]*$')
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- agent sim app || echo "+changes")
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-machine="$(nproc)-core ${cpu}, $(. /etc/os-release && echo "$PRETTY_NAME"), $(g++ --version | head -1 | sed 's/ (.*)//')"
-
-# Replaces the block NAME in FILE with the contents of BODY_FILE.
-splice() {
-  local file=$1 name=$2 body=$3
-  grep -q "<!-- results:$name -->" "$file" || return 0
-  awk -v name="$name" -v body="$body" '
-    $0 == "<!-- results:" name " -->" { print; while ((getline line < body) > 0) print line; skip = 1; next }
-    $0 == "<!-- /results:" name " -->" { skip = 0 }
-    !skip { print }' "$file" > "$file.tmp" && mv "$file.tmp" "$file"
-}
+. docs/results_lib.sh  # format, commit, machine, splice
 
 wanted=("$@")
 for run in "${RUNS[@]}"; do

@@ -29,9 +29,7 @@ SIZES=(
   "160x120|3101|160|120|16|60"
 )
 
-commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- agent sim app || echo "+changes")
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-machine="$(nproc)-core ${cpu}, $(. /etc/os-release && echo "$PRETTY_NAME"), $(g++ --version | head -1 | sed 's/ (.*)//')"
+. docs/results_lib.sh  # format, commit, machine, splice
 load() { sed 's/ .*//' /proc/loadavg; }  # the 1-minute load average
 load_start=$(uptime | sed 's/.*load average: //')
 niceness=$(ps -o ni= -p $$ | tr -d ' ')  # run under nice, the figures are those of a lower priority
@@ -101,8 +99,5 @@ body="$work/body"
   cat "$rows"
   echo
 } > "$body"
-awk -v body="$body" '
-  $0 == "<!-- results:scaling -->" { print; while ((getline line < body) > 0) print line; skip = 1; next }
-  $0 == "<!-- /results:scaling -->" { skip = 0 }
-  !skip { print }' docs/BENCHMARK.md > docs/BENCHMARK.md.tmp && mv docs/BENCHMARK.md.tmp docs/BENCHMARK.md
+splice docs/BENCHMARK.md scaling "$body"
 echo "wrote the scaling table of docs/BENCHMARK.md (raw JSON in $OUT/)" >&2

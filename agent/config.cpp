@@ -146,6 +146,10 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
   t.push_back(number("agent.watch.stuck_ratio", "stuck ratio",
                      "Stuck when the encoder's readings moved less than this x the motion P1 predicted (0 = never stuck)", "", 0,
                      1, [](V& v) -> auto& { return v.run.hjepa.stuck_ratio; }));
+  t.push_back(number("agent.watch.stuck_noise", "stuck noise",
+                     "Stuck only when the readings fall short of the ratio by more than this many standard deviations of "
+                     "their noise (the encoder noise the model estimated; 0 = no margin)",
+                     "", 0, 10, [](V& v) -> auto& { return v.run.hjepa.stuck_noise; }));
   t.push_back(number("agent.watch.stuck_penalty", "stuck penalty",
                      "Predicted steps added to a place-graph edge found blocked (this episode only)", "", 0, 10000,
                      [](V& v) -> auto& { return v.run.hjepa.stuck_penalty; }));

@@ -61,7 +61,14 @@ bool HJepaAgent::watch_stuck(const Observation& obs) {
   // the latent distance of a typical step of this episode.
   predicted = std::max(predicted, 0.5f * static_cast<float>(w) * typical_move_);
   const float realised = (readings_.back() - readings_[readings_.size() - 1 - w]).norm();
-  if (realised >= static_cast<float>(params.stuck_ratio) * predicted) return false;
+  // Two noisy readings differ by their noise too (2 R), and w steps' true motion differs from P1's
+  // prediction by the process noise (w Q): with a margin, only a shortfall beyond it counts.
+  const float margin =
+      params.stuck_noise > 0 && level1_->has_belief_noise()
+          ? static_cast<float>(params.stuck_noise) *
+                std::sqrt(std::max(0.f, 2 * level1_->belief_r.trace() + static_cast<float>(w) * level1_->belief_q.trace()))
+          : 0.f;
+  if (realised + margin >= static_cast<float>(params.stuck_ratio) * predicted) return false;
   // Side-step towards the more open side of the blocked heading, by the range rays.
   const double side[2] = {last_heading_ + 1.7453, last_heading_ - 1.7453};
   double open[2] = {0, 0};

@@ -30,6 +30,11 @@ struct HJepaParams {
   // replans, and side-steps for `escape_steps` steps towards the side its range rays say is open.
   int stuck_window = 3;        // steps, 2..kMaxStuckWindow
   double stuck_ratio = 0.35;   // 0 = never stuck
+  // Noise margin: the realised motion must fall short of stuck_ratio x the predicted by more than this
+  // many standard deviations of its noise (sqrt of the trace of 2 R + w Q: two readings' encoder noise
+  // and w steps of process noise, as the model estimated them, KALM) before the agent counts as stuck.
+  // 0 = no margin (the behaviour before).
+  double stuck_noise = 0;     // 0..10
   double stuck_penalty = 16;   // predicted steps added to a blocked edge (this episode only)
   // A blocked edge stands for a blocked passage (a closed gate is crossed by several place pairs):
   // the penalty also goes to every edge from a place within `passage_radius` (learned distance,

@@ -546,7 +546,8 @@ TEST_CASE("bench: --set train.* trains the suite's models with those parameters"
   std::ofstream(suite) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [1001]}, "tasks": [{"length": 1, "per_map": 1}],
     "map_params": {"width": 16, "height": 12, "regions": 6, "obstacles": 2}, "max_steps": 40})";
   const std::string tiny = " --set train.steps=20 --set train.sequences=30 --set train.polish_steps=0 --set train.head_steps=10"
-                           " --set train.probe_steps=10 --set train.distance_steps=10 --set train.level2_steps=10";
+                           " --set train.probe_steps=10 --set train.distance_steps=10 --set train.level2_steps=10" +
+                           std::string(hjepa::test::kTinyMode1Settings);
   auto bench = [&](const std::string& extra, const std::string& out) {
     return run_cli("bench --suite " + suite.string() + " --agents flat --out " + (scratch() / out).string() + tiny + extra);
   };

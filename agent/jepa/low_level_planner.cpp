@@ -54,7 +54,12 @@ std::vector<float> Planner::policy_rollout(const Level1& model, const MatF& s0, 
 PlanResult Planner::plan(const Level1& model, const MatF& s0, const MatF* goal, int colour, const float* z_belief) {
   if (params.mode != LowMode::Planner && !policy_)
     throw std::logic_error(std::string("low-level mode ") + low_mode_name(params.mode) + " without a Mode-1 policy");
-  const float pi_heading = policy_ ? policy_->heading(s0, goal, colour) : std::numeric_limits<float>::quiet_NaN();
+  // The policy's rollout, when the mode uses it; its first heading is the one the trace shows.
+  const std::vector<float> rollout =
+      params.mode == LowMode::Planner ? std::vector<float>{} : policy_rollout(model, s0, goal, colour, z_belief);
+  const float pi_heading = !rollout.empty() ? rollout.front()
+                           : policy_        ? policy_->heading(s0, goal, colour)
+                                            : std::numeric_limits<float>::quiet_NaN();
   auto label = [&](const PlanResult& planned) {
     if (!labels) return;
     const int I = policy_inputs(static_cast<int>(s0.rows()));
@@ -68,8 +73,7 @@ PlanResult Planner::plan(const Level1& model, const MatF& s0, const MatF* goal, 
     out = optimise(model, s0, goal, colour, z_belief, params.iterations, nullptr);
     label(out);
   } else if (params.mode == LowMode::PolicyPlanner) {
-    const std::vector<float> seed = policy_rollout(model, s0, goal, colour, z_belief);
-    out = optimise(model, s0, goal, colour, z_belief, params.seeded_iterations, &seed);
+    out = optimise(model, s0, goal, colour, z_belief, params.seeded_iterations, &rollout);
     label(out);
   } else {
     std::vector<float> expert_warm;
@@ -77,10 +81,9 @@ PlanResult Planner::plan(const Level1& model, const MatF& s0, const MatF* goal, 
       label(optimise(model, s0, goal, colour, z_belief, params.iterations, nullptr));
       expert_warm = warm_;
     }
-    const std::vector<float> headings = policy_rollout(model, s0, goal, colour, z_belief);
     const PlanCostSpec<float> sp = spec(model, goal, colour, z_belief);
     MatF one(params.horizon, 1);
-    for (int t = 0; t < params.horizon; ++t) one(t, 0) = headings[t];
+    for (int t = 0; t < params.horizon; ++t) one(t, 0) = rollout[t];
     std::vector<float> costs;
     std::vector<MatF> latents;
     plan_cost<float>(model.predictor, model.fourier, model.colour_head, s0, one, sp, costs, nullptr, &latents, &work_);

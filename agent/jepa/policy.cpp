@@ -2,6 +2,7 @@
 #include "agent/jepa/policy.hpp"
 
 #include <cmath>
+#include <vector>
 
 namespace hjepa {
 
@@ -45,13 +46,19 @@ double policy_loss(nn::MLP<T>& net, const nn::Mat<T>& x, const std::vector<float
   return loss;
 }
 
-double policy_angle_error(const Policy& policy, const MatF& x, const std::vector<float>& headings) {
-  if (x.cols() == 0) return 0;
+std::vector<double> policy_angle_errors(const Policy& policy, const MatF& x, const std::vector<float>& headings) {
+  std::vector<double> e(static_cast<size_t>(x.cols()));
+  if (x.cols() == 0) return e;
   const MatF y = policy.forward(x);
+  for (Eigen::Index b = 0; b < x.cols(); ++b) e[b] = std::fabs(std::remainder(std::atan2(y(1, b), y(0, b)) - headings[b], 2 * kPi));
+  return e;
+}
+
+double policy_angle_error(const Policy& policy, const MatF& x, const std::vector<float>& headings) {
+  const std::vector<double> e = policy_angle_errors(policy, x, headings);
   double sum = 0;
-  for (Eigen::Index b = 0; b < x.cols(); ++b)
-    sum += std::fabs(std::remainder(std::atan2(y(1, b), y(0, b)) - headings[b], 2 * kPi));
-  return sum / static_cast<double>(x.cols());
+  for (double v : e) sum += v;
+  return e.empty() ? 0 : sum / static_cast<double>(e.size());
 }
 
 template double policy_loss<float>(nn::MLP<float>&, const nn::Mat<float>&, const std::vector<float>&, bool);

@@ -76,7 +76,9 @@ class Policy {
 template <typename T>
 double policy_loss(nn::MLP<T>& net, const nn::Mat<T>& x, const std::vector<float>& headings, bool backward);
 
-// Mean absolute angle (radians) between pi's headings on x and `headings`.
+// Per column, the absolute angle (radians) between pi's heading on x and `headings`.
+std::vector<double> policy_angle_errors(const Policy& policy, const MatF& x, const std::vector<float>& headings);
+// Their mean (0 without columns).
 double policy_angle_error(const Policy& policy, const MatF& x, const std::vector<float>& headings);
 
 }  // namespace hjepa

@@ -123,14 +123,12 @@ PolicyReport train_policy(Policy& policy, const Level1& level1, const Level2& le
   const PolicyLabels held = collect(policy, level1, level2, world, env, colours, LowMode::Policy, params.heldout_episodes,
                                     derive_seed(seed, 2));
   report.heldout_samples = held.samples();
+  double sum = 0;
+  int within = 0;
+  for (double e : policy_angle_errors(policy, as_matrix(held, I), held.headings)) sum += e, within += e <= 30 / kDegrees;
   if (held.samples() > 0) {
-    const MatF x = as_matrix(held, I);
-    report.heldout_error = kDegrees * policy_angle_error(policy, x, held.headings);
-    const MatF y = policy.forward(x);
-    int within = 0;
-    for (Eigen::Index b = 0; b < x.cols(); ++b)
-      within += std::fabs(std::remainder(std::atan2(y(1, b), y(0, b)) - held.headings[b], 2 * kPi)) <= 30 / kDegrees;
-    report.heldout_within_30 = static_cast<double>(within) / static_cast<double>(x.cols());
+    report.heldout_error = kDegrees * sum / held.samples();
+    report.heldout_within_30 = static_cast<double>(within) / held.samples();
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;

@@ -1,4 +1,4 @@
-// `hjepa train`: collect exploration data on a map, train both levels of the H-JEPA, write a model
+// `hjepa train`: collect exploration data on a map, train both levels of the H-JEPA and the Mode-1 policy, write a model
 // file; progress on stderr, a summary (or one JSON object with --json) on stdout. Training that
 // goes non-finite stops with the guard's message (term and step), exit status 1 and no file.
 #include <chrono>
@@ -55,7 +55,7 @@ void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& 
 }
 
 int cmd_train(int argc, char** argv) {
-  CLI::App app{"Train both levels of the H-JEPA on a map and write a model file.", "hjepa train"};
+  CLI::App app{"Train both levels of the H-JEPA and its Mode-1 policy on a map and write a model file.", "hjepa train"};
   MapChoice map;
   std::string out;
   uint64_t seed = 1;

@@ -21,7 +21,7 @@ const char* kUsage =
     "  run    run one episode headless and print a summary or JSON\n"
     "  bench  run a benchmark suite (maps x tasks x agents) on threads or shards; 'bench merge' joins shard results\n"
     "  map    generate a map and write it as a hjepa-map/1 JSON file\n"
-    "  train  train both levels of the H-JEPA on a map and write a model file\n"
+    "  train  train both levels of the H-JEPA and the Mode-1 policy on a map and write a model file\n"
     "  perf   measure speed: 'perf env' (env steps/s), 'perf oracle' (oracle ms/plan), 'perf plan' (planner ms/step), 'perf agent' (H-JEPA agent ms/step)\n"
     "\n"
     "Run 'hjepa COMMAND --help' for the options of a command.\n";

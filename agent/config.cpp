@@ -147,8 +147,9 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
                      "Stuck when the encoder's readings moved less than this x the motion P1 predicted (0 = never stuck)", "", 0,
                      1, [](V& v) -> auto& { return v.run.hjepa.stuck_ratio; }));
   t.push_back(number("agent.watch.stuck_noise", "stuck noise",
-                     "Stuck only when the readings fall short of the ratio by more than this many standard deviations of "
-                     "their noise (the encoder noise the model estimated; 0 = no margin)",
+                     "Stuck watch in noise: the window grows (up to 16 steps) until falling short of the ratio takes this many "
+                     "standard deviations of the readings' noise along the predicted motion (the noise the model estimated), "
+                     "and motion along that direction is compared (0 = the fixed window)",
                      "", 0, 10, [](V& v) -> auto& { return v.run.hjepa.stuck_noise; }));
   t.push_back(number("agent.watch.stuck_penalty", "stuck penalty",
                      "Predicted steps added to a place-graph edge found blocked (this episode only)", "", 0, 10000,

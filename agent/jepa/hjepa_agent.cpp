@@ -48,27 +48,56 @@ void HJepaAgent::restart_watch() {
   predicted_moves_.clear();
 }
 
+// Net displacement against net displacement: a plan that turns back (a colour reached, the next
+// one behind) predicts little net motion and is not stuck for realising little. A plan that expects
+// to stand still (a local minimum of the energy) is stuck too: the predicted motion is at least half
+// the latent distance of a typical step of this episode per step.
+// Without a noise level (stuck_noise = 0, or a model without noise estimates) the window is
+// stuck_window steps and distances are compared. With it, the window grows (up to kMaxStuckWindow
+// steps) until a shortfall to the ratio is at least stuck_noise standard deviations of the readings'
+// noise along the predicted motion (two readings' encoder noise 2 R and w steps of process noise w Q,
+// as the model estimated them), and the readings' motion along the predicted direction is compared:
+// in a noisy world a short window sees the noise, not the block.
+bool HJepaAgent::shortfall_seen() const {
+  const int w0 = std::clamp(params.stuck_window, 2, kMaxStuckWindow);
+  const int have = static_cast<int>(readings_.size()) - 1;  // moves with a reading at both ends
+  const float ratio = static_cast<float>(params.stuck_ratio);
+  const bool noisy = params.stuck_noise > 0 && level1_->has_belief_noise();
+  if (!noisy) {
+    if (have < w0) return false;
+    MatF net = predicted_moves_.back();
+    for (int i = 1; i < w0; ++i) net += predicted_moves_[predicted_moves_.size() - 1 - i];
+    const float predicted = std::max(net.norm(), 0.5f * static_cast<float>(w0) * typical_move_);
+    const float realised = (readings_.back() - readings_[readings_.size() - 1 - w0]).norm();
+    return realised < ratio * predicted;
+  }
+  const float z = static_cast<float>(params.stuck_noise);
+  MatF net = MatF::Zero(readings_.back().rows(), 1);
+  for (int w = 1; w <= std::min(have, kMaxStuckWindow); ++w) {
+    net += predicted_moves_[predicted_moves_.size() - static_cast<size_t>(w)];
+    if (w < w0) continue;
+    const float norm = net.norm();
+    const float predicted = std::max(norm, 0.5f * static_cast<float>(w) * typical_move_);
+    const Eigen::MatrixXf noise = 2 * level1_->belief_r + static_cast<float>(w) * level1_->belief_q;
+    const MatF moved = readings_.back() - readings_[readings_.size() - 1 - static_cast<size_t>(w)];
+    float sd, realised;
+    if (norm > 1e-6f) {
+      const MatF dir = net / norm;
+      sd = std::sqrt(std::max(0.f, (dir.transpose() * noise * dir)(0, 0)));
+      realised = moved.cwiseProduct(dir).sum();
+    } else {  // no predicted direction: distances, with the noise of every direction
+      sd = std::sqrt(std::max(0.f, noise.trace()));
+      realised = moved.norm();
+    }
+    if ((1 - ratio) * predicted < z * sd) continue;  // this window cannot yet tell a block from noise
+    return realised < ratio * predicted;
+  }
+  return false;
+}
+
 // True when the readings of the last stuck_window steps moved much less than P1 predicted.
 bool HJepaAgent::watch_stuck(const Observation& obs) {
-  const int w = std::clamp(params.stuck_window, 2, kMaxStuckWindow);
-  if (params.stuck_ratio <= 0 || static_cast<int>(readings_.size()) <= w) return false;
-  // Net displacement against net displacement: a plan that turns back (a colour reached, the next
-  // one behind) predicts little net motion and is not stuck for realising little.
-  MatF net = predicted_moves_.back();
-  for (int i = 1; i < w; ++i) net += predicted_moves_[predicted_moves_.size() - 1 - i];
-  float predicted = net.norm();
-  // A plan that expects to stand still (a local minimum of the energy) is stuck too: compare with
-  // the latent distance of a typical step of this episode.
-  predicted = std::max(predicted, 0.5f * static_cast<float>(w) * typical_move_);
-  const float realised = (readings_.back() - readings_[readings_.size() - 1 - w]).norm();
-  // Two noisy readings differ by their noise too (2 R), and w steps' true motion differs from P1's
-  // prediction by the process noise (w Q): with a margin, only a shortfall beyond it counts.
-  const float margin =
-      params.stuck_noise > 0 && level1_->has_belief_noise()
-          ? static_cast<float>(params.stuck_noise) *
-                std::sqrt(std::max(0.f, 2 * level1_->belief_r.trace() + static_cast<float>(w) * level1_->belief_q.trace()))
-          : 0.f;
-  if (realised + margin >= static_cast<float>(params.stuck_ratio) * predicted) return false;
+  if (params.stuck_ratio <= 0 || !shortfall_seen()) return false;
   // Side-step towards the more open side of the blocked heading, by the range rays.
   const double side[2] = {last_heading_ + 1.7453, last_heading_ - 1.7453};
   double open[2] = {0, 0};

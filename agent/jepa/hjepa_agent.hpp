@@ -30,11 +30,11 @@ struct HJepaParams {
   // replans, and side-steps for `escape_steps` steps towards the side its range rays say is open.
   int stuck_window = 3;        // steps, 2..kMaxStuckWindow
   double stuck_ratio = 0.35;   // 0 = never stuck
-  // Noise margin: the realised motion must fall short of stuck_ratio x the predicted by more than this
-  // many standard deviations of its noise (sqrt of the trace of 2 R + w Q: two readings' encoder noise
-  // and w steps of process noise, as the model estimated them, KALM) before the agent counts as stuck.
-  // 0 = no margin (the behaviour before).
-  double stuck_noise = 0;     // 0..10
+  // Noise level of the stuck watch: 0 = the fixed window above. z > 0 = the window grows (up to
+  // kMaxStuckWindow) until a shortfall to stuck_ratio is at least z standard deviations of the
+  // readings' noise along the predicted motion (2 R + w Q, the model's estimates, KALM), and the
+  // motion along the predicted direction is compared (watch_stuck in hjepa_agent.cpp).
+  double stuck_noise = 5;     // 0..10
   double stuck_penalty = 16;   // predicted steps added to a blocked edge (this episode only)
   // A blocked edge stands for a blocked passage (a closed gate is crossed by several place pairs):
   // the penalty also goes to every edge from a place within `passage_radius` (learned distance,
@@ -107,6 +107,7 @@ class HJepaAgent : public Agent {
   std::unique_ptr<Planner> planner_;
   HJepaTrace trace_;
   HighLevelPlan first_plan_;
+  bool shortfall_seen() const;
   bool watch_stuck(const Observation& obs);
   void restart_watch();
 

@@ -51,7 +51,7 @@ void for_each_agent_param(Session& s, F&& raw) {
   f(AgentParam{"agent.watch.offer_patience", T::HighLevel, &h.offer_patience, nullptr, 0, 20});
   f(AgentParam{"agent.watch.stuck_window", T::HighLevel, &h.stuck_window, nullptr, 2, 15});
   f(AgentParam{"agent.watch.stuck_ratio", T::HighLevel, nullptr, &h.stuck_ratio, 0, 1, "%.2f"});
-  f(AgentParam{"agent.watch.stuck_noise", T::HighLevel, nullptr, &h.stuck_noise, 0, 4, "%.2f"});
+  f(AgentParam{"agent.watch.stuck_noise", T::HighLevel, nullptr, &h.stuck_noise, 0, 10, "%.1f"});
   f(AgentParam{"agent.watch.stuck_penalty", T::HighLevel, nullptr, &h.stuck_penalty, 0, 100, "%.0f steps"});
   f(AgentParam{"agent.watch.passage_radius", T::HighLevel, nullptr, &h.passage_radius, 0, 20, "%.1f steps"});
   f(AgentParam{"agent.watch.passage_evidence", T::HighLevel, &h.passage_evidence, nullptr, 1, 5});

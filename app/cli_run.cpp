@@ -158,6 +158,7 @@ int cmd_run(int argc, char** argv) {
                               {"target_colour", tr.target_colour >= 0 ? std::string(color_name(static_cast<Color>(tr.target_colour))) : ""},
                               {"replan", tr.replan_reason},
                               {"correction", tr.correction},
+                              {"watch_window", tr.watch_window},
                               {"plan_places", tr.high.places},
                               {"plan_cost", tr.high.cost},
                               {"low_cost", tr.low.cost},

@@ -571,6 +571,7 @@ py::dict CoreAgent::trace() const {
     d["correction"] = h.correction;
     d["replans"] = h.replans;
     d["stuck"] = h.stuck;
+    d["watch_window"] = h.watch_window;
   }
   if (t.oracle_path) {
     std::vector<std::pair<double, double>> pts;

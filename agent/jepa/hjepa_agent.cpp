@@ -58,13 +58,14 @@ void HJepaAgent::restart_watch() {
 // noise along the predicted motion (two readings' encoder noise 2 R and w steps of process noise w Q,
 // as the model estimated them), and the readings' motion along the predicted direction is compared:
 // in a noisy world a short window sees the noise, not the block.
-bool HJepaAgent::shortfall_seen() const {
+bool HJepaAgent::shortfall_seen(int* window) const {
   const int w0 = std::clamp(params.stuck_window, 2, kMaxStuckWindow);
   const int have = static_cast<int>(readings_.size()) - 1;  // moves with a reading at both ends
   const float ratio = static_cast<float>(params.stuck_ratio);
   const bool noisy = params.stuck_noise > 0 && level1_->has_belief_noise();
   if (!noisy) {
     if (have < w0) return false;
+    *window = w0;
     MatF net = predicted_moves_.back();
     for (int i = 1; i < w0; ++i) net += predicted_moves_[predicted_moves_.size() - 1 - i];
     const float predicted = std::max(net.norm(), 0.5f * static_cast<float>(w0) * typical_move_);
@@ -90,6 +91,7 @@ bool HJepaAgent::shortfall_seen() const {
       realised = moved.norm();
     }
     if ((1 - ratio) * predicted < z * sd) continue;  // this window cannot yet tell a block from noise
+    *window = w;
     return realised < ratio * predicted;
   }
   return false;
@@ -97,7 +99,7 @@ bool HJepaAgent::shortfall_seen() const {
 
 // True when the readings of the last stuck_window steps moved much less than P1 predicted.
 bool HJepaAgent::watch_stuck(const Observation& obs) {
-  if (params.stuck_ratio <= 0 || !shortfall_seen()) return false;
+  if (params.stuck_ratio <= 0 || !shortfall_seen(&trace_.watch_window)) return false;
   // Side-step towards the more open side of the blocked heading, by the range rays.
   const double side[2] = {last_heading_ + 1.7453, last_heading_ - 1.7453};
   double open[2] = {0, 0};
@@ -128,6 +130,7 @@ void HJepaAgent::update_belief(const Observation& obs) {
 // and the trace's correction. Returns true when a colour offer was refuted.
 bool HJepaAgent::run_watches(const Observation& obs, int old_progress) {
   HJepaTrace& tr = trace_;
+  tr.watch_window = 0;
   tr.stuck = tr.escape_left == 0 && tr.progress == old_progress && watch_stuck(obs);
   if (tr.stuck) {
     ++tr.stuck_events;

@@ -71,6 +71,7 @@ struct HJepaTrace {
   bool stuck = false;         // the stuck watch fired at this step
   int escape_left = 0;        // side steps still to take (level 1 is bypassed while > 0)
   int stuck_events = 0;       // this episode
+  int watch_window = 0;       // steps the stuck watch compared over at this step (0: it did not compare)
   const EpisodeMemory* memory = nullptr;  // blocked edges and refuted colour offers so far
 };
 
@@ -107,7 +108,7 @@ class HJepaAgent : public Agent {
   std::unique_ptr<Planner> planner_;
   HJepaTrace trace_;
   HighLevelPlan first_plan_;
-  bool shortfall_seen() const;
+  bool shortfall_seen(int* window) const;
   bool watch_stuck(const Observation& obs);
   void restart_watch();
 

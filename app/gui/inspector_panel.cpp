@@ -86,6 +86,13 @@ void high_level_section(const Session& s, const HJepaTrace& t) {
               m ? m->refuted_offers.size() : 0);
   tooltip("Stuck events this episode (blocked where P1 predicted motion); place-graph edges penalised as blocked; "
           "places found not to offer the colour the plan expected");
+  if (t.watch_window > 0)
+    ImGui::Text("stuck watch: %d steps", t.watch_window);
+  else
+    ImGui::TextDisabled("stuck watch: not comparing");
+  tooltip("How many steps of readings the stuck watch compared with P1's prediction at this step: stuck window, or more "
+          "where the model's noise estimates say a shorter window would see noise (agent.watch.stuck_noise); not "
+          "comparing: too few steps since the last progress or side-step, or still side-stepping");
   if (t.escape_left > 0) ImGui::TextColored(ImVec4(1.f, 0.8f, 0.4f, 1), "side-stepping: %d steps left", t.escape_left);
 }
 

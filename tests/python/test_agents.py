@@ -37,6 +37,8 @@ def test_hjepa_agent_matches_hjepa_run_with_the_same_model(tmp_path, small_model
     assert np.array_equal(traj, np.array(j["trajectory"]))
     t = agent.trace()
     assert {"belief", "route", "plan_headings", "place"} <= set(t)
+    # the last step as run --json's trace saw it: the same place and the same stuck-watch window
+    assert t["place"] == j["trace"][-1]["place"] and t["watch_window"] == j["trace"][-1]["watch_window"]
     assert small_model.report["parameters"] < 100000 and not small_model.report["from_cache"]
 
 

@@ -225,6 +225,10 @@ void add_train_params(std::vector<ParamSpec>& t) {
   t.push_back(number("train.distance_steps", "distance steps",
                      "Optimiser steps for level 2's encoder E2, the learned temporal distance", "", 1, 1000000,
                      [](V& v) -> auto& { return v.train2.distance_steps; }));
+  t.push_back(number("train.level2_belief_gain", "level-2 belief gain",
+                     "Level 2 learns from each exploration sequence's belief at this fixed gain (prediction + gain x the "
+                     "encoder's correction), as the agents hold it; 1 = from the raw encodings",
+                     "", 0.05, 1, [](V& v) -> auto& { return v.train2.belief_gain; }));
   t.push_back(number("train.level2_steps", "level-2 steps", "Optimiser steps for level 2's predictor P2 on the frozen E2", "", 1,
                      1000000, [](V& v) -> auto& { return v.train2.steps; }));
   t.push_back(number("train.z_values", "z values",

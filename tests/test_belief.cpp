@@ -80,3 +80,31 @@ TEST_CASE("the Kalman belief follows the reading when the encoder is sure, the p
     CHECK(u.belief.isApprox(u.expected + 0.5f * (u.reading - u.expected)));
   }
 }
+
+TEST_CASE("level 2's training belief: gain 1 follows the encodings, gain 0 the predictor from the first frame") {
+  const Level1 m = small_level1();
+  const World world = generate_map(3, MapParams{});
+  ExplorationParams ep;
+  ep.sequences = 3;
+  ep.sequence_length = 5;
+  const ExplorationData d = collect_exploration(world, EnvParams{}, ep, 7);
+  const MatF raw = m.encode(all_frames(d));
+  const MatF follow = filtered_encodings(m, d, 1.f), predict = filtered_encodings(m, d, 0.f),
+             half = filtered_encodings(m, d, 0.5f);
+  REQUIRE(follow.cols() == raw.cols());
+  CHECK(follow.isApprox(raw, 1e-5f));
+  for (int s = 0; s < d.sequences; ++s) {
+    CAPTURE(s);
+    MatF b = raw.col(d.frame_index(s, 0));
+    CHECK(predict.col(d.frame_index(s, 0)) == b);  // every sequence starts at its first encoding
+    for (int t = 1; t <= d.length; ++t) {
+      const float h = d.heading_at(s, t - 1);
+      const MatF p = predict_all_z(m, b, &h);  // K = 1: the prediction itself
+      CHECK(predict.col(d.frame_index(s, t)).isApprox(p, 1e-5f));
+      b = p;
+      // halfway: the prediction from the previous belief plus half the encoder's correction
+      const MatF prev = half.col(d.frame_index(s, t - 1)), q = predict_all_z(m, prev, &h);
+      CHECK(half.col(d.frame_index(s, t)).isApprox(q + 0.5f * (raw.col(d.frame_index(s, t)) - q), 1e-5f));
+    }
+  }
+}

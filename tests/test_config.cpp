@@ -149,6 +149,7 @@ TEST_CASE("map.* and train.* are declared once, with their defaults inside their
       {"train.sequences", tp.exploration.sequences}, {"train.lr", tp.lr}, {"train.head_steps", tp.head_steps},
       {"train.polish_steps", tp.polish_steps}, {"train.probe_steps", tp.probe_steps},
       {"train.distance_steps", tp2.distance_steps}, {"train.level2_steps", tp2.steps},
+      {"train.level2_belief_gain", tp2.belief_gain},
       {"train.z_values", tp.z_values}, {"train.heldout_sequences", tp.heldout_sequences},
       {"train.mode1.rounds", tp.mode1.rounds}, {"train.mode1.episodes", tp.mode1.episodes},
       {"train.mode1.heldout_episodes", tp.mode1.heldout_episodes}, {"train.mode1.episode_steps", tp.mode1.episode_steps},

@@ -196,7 +196,7 @@ TEST_CASE("the config section covers every training field") {
   CHECK(field_count<hjepa::Level1TrainParams>() == 17);
   CHECK(field_count<hjepa::PolicyTrainParams>() == 8);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
-  CHECK(field_count<hjepa::Level2TrainParams>() == 14);
+  CHECK(field_count<hjepa::Level2TrainParams>() == 15);
 }
 
 TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file") {
@@ -479,6 +479,11 @@ TEST_CASE("malformed sections are refused naming the section") {
     check_refusal(path, {"section \"CONF\"", "$.level1.learning_rate: unknown key"});
     edit_config([](nlohmann::json& c) { c.erase("level1"); });
     check_refusal(path, {"section \"CONF\"", "$.level1: missing"});
+    // A file from before level 2's belief gain: read as trained on the raw encodings (gain 1).
+    edit_config([](nlohmann::json& c) { c["level2"].erase("belief_gain"); });
+    CHECK(hjepa::load_model(path).train2.belief_gain == 1);
+    edit_config([](nlohmann::json& c) { c["level2"]["belief_gain"] = "half"; });
+    check_refusal(path, {"section \"CONF\"", "$.level2.belief_gain"});
   }
   SUBCASE("level-2 sections that do not fit") {
     auto sections = good;

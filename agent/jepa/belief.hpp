@@ -13,6 +13,7 @@
 #include <cmath>
 #include <vector>
 
+#include "agent/jepa/exploration.hpp"
 #include "agent/jepa/level1.hpp"
 #include "sim/env.hpp"
 
@@ -113,6 +114,29 @@ inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float
   else
     u.belief = u.expected + static_cast<float>(params.gain) * (u.reading - u.expected);
   return u;
+}
+
+
+// Every frame of `d` as the agents' belief holds it at a fixed gain: per sequence b_0 = E1(o_0), then
+// b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)) (under the belief over z), all sequences
+// in one batch. D x S*(L+1), in ExplorationData::frame_index order.
+inline MatF filtered_encodings(const Level1& model, const ExplorationData& d, float gain) {
+  const MatF e = model.encode(all_frames(d));
+  MatF out(e.rows(), e.cols());
+  const int S = d.sequences;
+  MatF b(e.rows(), S), r(e.rows(), S);
+  for (int s = 0; s < S; ++s) b.col(s) = e.col(d.frame_index(s, 0)), out.col(d.frame_index(s, 0)) = b.col(s);
+  Eigen::MatrixXf z = z_prior_belief(model, S);
+  std::vector<float> hh(S);
+  for (int t = 1; t <= d.length; ++t) {
+    for (int s = 0; s < S; ++s) hh[s] = d.heading_at(s, t - 1), r.col(s) = e.col(d.frame_index(s, t));
+    const MatF all = predict_all_z(model, b, hh.data());
+    update_z_belief(model, all, r, z);
+    const MatF expected = expected_under_z(all, z);
+    b = expected + gain * (r - expected);
+    for (int s = 0; s < S; ++s) out.col(d.frame_index(s, t)) = b.col(s);
+  }
+  return out;
 }
 
 }  // namespace hjepa

@@ -1,6 +1,7 @@
 // Level-2 training: E2 by the temporal-distance objective on the frozen level-1 latents, then P2 on
 // the frozen E2 at the coarse time scale, then the places (a cover in h, and k-means in s for the
 // Euclidean variant) and the place graphs (place_graph.cpp). D = level-1 latent, d = h, P = places, N = frames.
+#include "agent/jepa/belief.hpp"
 #include "agent/jepa/level2_training.hpp"
 
 #include <algorithm>
@@ -167,7 +168,9 @@ Level2Report train_level2(Level2& model, const Level1& level1, const Exploration
   const auto t_start = std::chrono::steady_clock::now();
   Level2Report report;
   Rng rng(derive_seed(seed, 1));
-  const MatF S = level1.encode(all_frames(data));  // D x N, frozen level 1
+  // D x N, frozen level 1: the belief over each sequence, or its raw encodings at gain 1
+  const MatF S = tp.belief_gain < 1 ? filtered_encodings(level1, data, static_cast<float>(tp.belief_gain))
+                                    : level1.encode(all_frames(data));
   if (!train_encoder(model, data, S, level2_encoder_input<float>(S, model.fourier), tp, rng, report, progress)) return report;
   const MatF H = model.encode(S);
   if (!train_predictor(model, data, H, tp, rng, report, progress)) return report;

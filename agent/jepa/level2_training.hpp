@@ -28,6 +28,11 @@ struct Level2TrainParams {
   int euclid_places = 64;       // Euclidean places (k-means in s) for hjepa-euclid
   int query_directions = 16;    // macro-action directions asked of P2 per place (x 3 straightness)
   int min_transitions = 1;      // Euclidean graph: P2 edges kept only if experience saw them this often
+  // Level 2 learns from the belief the agents hold, not from single encodings: each exploration
+  // sequence filtered at this fixed gain (belief.hpp filtered_encodings; 1 = the raw encodings, as
+  // before 2026-12-03). In heavy perception noise raw encodings squeeze E2's distances (the bound
+  // pairs' noise) and coarsen the places.
+  double belief_gain = 0.5;
 };
 
 struct Level2Report {

@@ -155,6 +155,7 @@ void for_each_level2_field(Params& p, Visit&& visit) {
   visit("euclid_places", p.euclid_places);
   visit("query_directions", p.query_directions);
   visit("min_transitions", p.min_transitions);
+  visit("belief_gain", p.belief_gain);
 }
 
 // ---- writing --------------------------------------------------------------------------------
@@ -196,6 +197,8 @@ std::string config_payload(const ModelFile& model) {
   Json level2 = Json::object();
   for_each_level2_field(model.train2, [&](const char* key, const auto& v) {
     if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("level2.") + key, v);
+    // Gain 1 (the raw encodings) is written as files before the key were: the same bytes, the same cache key.
+    if (std::string(key) == "belief_gain" && model.train2.belief_gain == 1) return;
     level2[key] = v;
   });
   Json conf = Json::object();
@@ -357,6 +360,8 @@ void read_config_json(const JsonReader& rd, const std::string& payload, ModelFil
   std::vector<std::string> level2_keys;
   for_each_level2_field(model.train2, [&](const char* key, auto& field) {
     level2_keys.push_back(key);
+    // Files from before the key (2026-12-03) trained level 2 on the raw encodings: gain 1.
+    if (std::string(key) == "belief_gain" && !level2.contains(key)) return void(model.train2.belief_gain = 1);
     read_field(rd, level2, "$.level2", key, field);
   });
   rd.check_keys(level2, "$.level2", level2_keys);

@@ -144,7 +144,7 @@ SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::strin
 void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
   rd.object(j, "$.train",
             {"steps", "sequences", "lr", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps",
-             "level2_steps", "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps"});
+             "level2_steps", "level2_belief_gain", "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps"});
   // Bounds from the table's train.* ranges (agent/config.hpp), as the CLI flags and the app use.
   auto read = [&](const char* key, int& field) {
     if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, std::string("train.") + key));
@@ -166,6 +166,8 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
   read_mode1("mode1_episode_steps", "train.mode1.episode_steps", tp.mode1.episode_steps);
   read_mode1("mode1_steps", "train.mode1.steps", tp.mode1.steps);
   if (j.contains("lr")) tp.lr = read_param(rd, j["lr"], "$.train.lr", "train.lr");
+  if (j.contains("level2_belief_gain"))
+    tp2.belief_gain = read_param(rd, j["level2_belief_gain"], "$.train.level2_belief_gain", "train.level2_belief_gain");
 }
 
 Json noise_json(const SuiteNoise& n) { return {{"motion", n.motion}, {"perception", n.perception}, {"range", n.range}}; }
@@ -307,6 +309,7 @@ std::string write_suite(const Suite& s, const std::string& run, bool portable) {
                   {"level2_steps", s.train2.steps}};
   // Written only when not the default, so the suites' hashes from before the key existed still hold.
   if (s.train.lr != Level1TrainParams{}.lr) doc["train"]["lr"] = s.train.lr;
+  if (s.train2.belief_gain != Level2TrainParams{}.belief_gain) doc["train"]["level2_belief_gain"] = s.train2.belief_gain;
   const PolicyTrainParams mode1;
   if (s.train.mode1.rounds != mode1.rounds) doc["train"]["mode1_rounds"] = s.train.mode1.rounds;
   if (s.train.mode1.episodes != mode1.episodes) doc["train"]["mode1_episodes"] = s.train.mode1.episodes;

@@ -91,7 +91,7 @@ done
 body="$work/body"
 {
   echo
-  echo "Measured $(date -u +%Y-%m-%d) at commit $commit on a $machine, by \`docs/make_scaling.sh\` (RUNS=$RUNS$([ "$niceness" = 0 ] || echo ", under nice $niceness"));" \
+  echo "Measured $(date -u +%Y-%m-%d) with model format $format at commit $commit on a $machine, by \`docs/make_scaling.sh\` (RUNS=$RUNS$([ "$niceness" = 0 ] || echo ", under nice $niceness"));" \
        "load average $load_start at the start and $(uptime | sed 's/.*load average: //') at the end (1, 5, 15 minutes)."
   echo
   echo "| map (seed) | area, units² | regions / obstacles | oracle free cells | places | env steps/s | oracle ms per plan | level-1 training s | level-2 training s | parameters | level-2 replanning µs (median) | replans | agent ms per step |"

@@ -220,33 +220,38 @@ TEST_CASE("a task of kMaxTaskLength colours: the oracle plans it, every agent ru
   CHECK(env.state().progress == kMaxTaskLength);
 }
 
-// The first step at which the hierarchical agent, fed the same observation every step (blocked in
-// place while P1 predicts motion), counts itself stuck; -1 when it does not within 3 x kMaxStuckWindow.
-static int first_stuck_step(const Level1& level1, const Level2& level2, const Task& task, const Observation& obs,
-                     const HJepaParams& hp) {
-  HJepaAgent agent(level1, level2, task, EnvParams{}, make_planner("gradient", PlannerParams{}, 1), hp);
-  agent.reset(obs);
-  for (int step = 0; step < 3 * kMaxStuckWindow; ++step) {
-    agent.act(obs);
-    if (agent.hjepa_trace().stuck) return step;
-  }
-  return -1;
-}
-
-TEST_CASE("the stuck watch fires at both ends of its window range") {
-  // Blocked in place: the same observation every step while P1 predicts motion. At the longest
-  // window the agent used to keep one reading too few, so the watch never fired.
+// Blocked in place: the hierarchical agent on the test world, fed the same observation every step
+// while P1 predicts motion.
+struct BlockedInPlace {
   const World& world = test_world();
   const Task task = task_on(world, 2);
   const ModelFile& model = tiny_model(8);
-  Env env(world, task, EnvParams{});
-  const Observation obs = env.reset(7);
+  Observation obs;
+  BlockedInPlace() {
+    Env env(world, task, EnvParams{});
+    obs = env.reset(7);
+  }
+  // The first step at which the agent counts itself stuck; -1 when it does not within 3 x kMaxStuckWindow.
+  int first_stuck_step(const Level1& level1, const HJepaParams& hp) const {
+    HJepaAgent agent(level1, model.level2, task, EnvParams{}, make_planner("gradient", PlannerParams{}, 1), hp);
+    agent.reset(obs);
+    for (int step = 0; step < 3 * kMaxStuckWindow; ++step) {
+      agent.act(obs);
+      if (agent.hjepa_trace().stuck) return step;
+    }
+    return -1;
+  }
+};
+
+TEST_CASE("the stuck watch fires at both ends of its window range") {
+  // At the longest window the agent used to keep one reading too few, so the watch never fired.
+  const BlockedInPlace blocked;
   for (const int window : {2, kMaxStuckWindow}) {
     CAPTURE(window);
     HJepaParams hp;
     hp.stuck_window = window;
     hp.stuck_noise = 0;  // the fixed window
-    const int first_stuck = first_stuck_step(model.level1, model.level2, task, obs, hp);
+    const int first_stuck = blocked.first_stuck_step(blocked.model.level1, hp);
     CHECK(first_stuck >= window);  // it needs `window` moves to compare
     CHECK(first_stuck <= window + 1);
   }
@@ -256,16 +261,13 @@ TEST_CASE("in noise the stuck watch waits for a window that can tell a block fro
   // Blocked in place as above, with the model's noise estimates (R, Q) set by hand: without noise the
   // noise-aware watch fires when the fixed window does; the noisier the readings, the later it fires
   // (never steps earlier), and when no window of kMaxStuckWindow steps can tell, it never fires.
-  const World& world = test_world();
-  const Task task = task_on(world, 2);
-  const ModelFile& model = tiny_model(8);
-  Env env(world, task, EnvParams{});
-  const Observation obs = env.reset(7);
+  const BlockedInPlace blocked;
+  const ModelFile& model = blocked.model;
   HJepaParams hp;
   hp.stuck_noise = 5;
   HJepaParams fixed = hp;
   fixed.stuck_noise = 0;
-  const int fixed_first = first_stuck_step(model.level1, model.level2, task, obs, fixed);
+  const int fixed_first = blocked.first_stuck_step(model.level1, fixed);
   REQUIRE(fixed_first >= 0);
   const int D = model.level1.arch.latent;
   int last = -1;
@@ -275,7 +277,7 @@ TEST_CASE("in noise the stuck watch waits for a window that can tell a block fro
     Level1 level1 = model.level1;
     level1.belief_r = Eigen::MatrixXf::Identity(D, D) * r;
     level1.belief_q = Eigen::MatrixXf::Identity(D, D) * (r / 4);
-    int first = first_stuck_step(level1, model.level2, task, obs, hp);
+    int first = blocked.first_stuck_step(level1, hp);
     if (r == 0) CHECK(first == fixed_first);
     if (first < 0) first = 1000;  // never
     CHECK(first >= last);

@@ -96,6 +96,15 @@ inline Eigen::MatrixXf kalman_gain_step(const Level1& model, Eigen::MatrixXf& P)
   return K;
 }
 
+// One batched prediction step of the belief filter: P1 from the beliefs b (D x B) under every z, the
+// belief over z (K x B) updated in place by the readings (D x B), and the prediction under it.
+inline MatF predict_under_z_belief(const Level1& model, const MatF& b, const float* headings, const MatF& readings,
+                                   Eigen::MatrixXf& z_belief) {
+  const MatF all = predict_all_z(model, b, headings);
+  update_z_belief(model, all, readings, z_belief);
+  return expected_under_z(all, z_belief);
+}
+
 // z_belief: K values, updated in place (left alone at K = 1). covariance: the belief's covariance for
 // params.kalman (D x D, updated in place; start an episode at Level1::belief_r, the first encoding's
 // noise); a model without noise estimates (belief_q empty) falls back to the fixed gain.
@@ -104,11 +113,9 @@ inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float
                                   Eigen::MatrixXf* covariance = nullptr) {
   BeliefUpdate u;
   u.reading = model.encode_observation(obs, ray_max);
-  const MatF all = predict_all_z(model, belief, &heading);
   Eigen::MatrixXf p = Eigen::Map<const Eigen::MatrixXf>(z_belief.data(), static_cast<Eigen::Index>(z_belief.size()), 1);
-  update_z_belief(model, all, u.reading, p);
+  u.expected = predict_under_z_belief(model, belief, &heading, u.reading, p);
   std::copy(p.data(), p.data() + p.size(), z_belief.begin());
-  u.expected = expected_under_z(all, p);
   if (params.kalman && covariance && model.has_belief_noise() && covariance->rows() == model.belief_q.rows())
     u.belief = u.expected + kalman_gain_step(model, *covariance) * (u.reading - u.expected);
   else
@@ -130,9 +137,7 @@ inline MatF filtered_encodings(const Level1& model, const ExplorationData& d, fl
   std::vector<float> hh(S);
   for (int t = 1; t <= d.length; ++t) {
     for (int s = 0; s < S; ++s) hh[s] = d.heading_at(s, t - 1), r.col(s) = e.col(d.frame_index(s, t));
-    const MatF all = predict_all_z(model, b, hh.data());
-    update_z_belief(model, all, r, z);
-    const MatF expected = expected_under_z(all, z);
+    const MatF expected = predict_under_z_belief(model, b, hh.data(), r, z);
     b = expected + gain * (r - expected);
     for (int s = 0; s < S; ++s) out.col(d.frame_index(s, t)) = b.col(s);
   }

@@ -63,34 +63,25 @@ bool HJepaAgent::shortfall_seen(int* window) const {
   const int have = static_cast<int>(readings_.size()) - 1;  // moves with a reading at both ends
   const float ratio = static_cast<float>(params.stuck_ratio);
   const bool noisy = params.stuck_noise > 0 && level1_->has_belief_noise();
-  if (!noisy) {
-    if (have < w0) return false;
-    *window = w0;
-    MatF net = predicted_moves_.back();
-    for (int i = 1; i < w0; ++i) net += predicted_moves_[predicted_moves_.size() - 1 - i];
-    const float predicted = std::max(net.norm(), 0.5f * static_cast<float>(w0) * typical_move_);
-    const float realised = (readings_.back() - readings_[readings_.size() - 1 - w0]).norm();
-    return realised < ratio * predicted;
-  }
   const float z = static_cast<float>(params.stuck_noise);
   MatF net = MatF::Zero(readings_.back().rows(), 1);
-  for (int w = 1; w <= std::min(have, kMaxStuckWindow); ++w) {
+  for (int w = 1; w <= std::min(have, noisy ? kMaxStuckWindow : w0); ++w) {
     net += predicted_moves_[predicted_moves_.size() - static_cast<size_t>(w)];
     if (w < w0) continue;
     const float norm = net.norm();
     const float predicted = std::max(norm, 0.5f * static_cast<float>(w) * typical_move_);
-    const Eigen::MatrixXf noise = 2 * level1_->belief_r + static_cast<float>(w) * level1_->belief_q;
     const MatF moved = readings_.back() - readings_[readings_.size() - 1 - static_cast<size_t>(w)];
-    float sd, realised;
-    if (norm > 1e-6f) {
-      const MatF dir = net / norm;
-      sd = std::sqrt(std::max(0.f, (dir.transpose() * noise * dir)(0, 0)));
-      realised = moved.cwiseProduct(dir).sum();
-    } else {  // no predicted direction: distances, with the noise of every direction
-      sd = std::sqrt(std::max(0.f, noise.trace()));
-      realised = moved.norm();
+    float realised = moved.norm();
+    if (noisy) {
+      const Eigen::MatrixXf noise = 2 * level1_->belief_r + static_cast<float>(w) * level1_->belief_q;
+      float sd = std::sqrt(std::max(0.f, noise.trace()));  // no predicted direction: the noise of every direction
+      if (norm > 1e-6f) {
+        const MatF dir = net / norm;
+        sd = std::sqrt(std::max(0.f, (dir.transpose() * noise * dir)(0, 0)));
+        realised = moved.cwiseProduct(dir).sum();
+      }
+      if ((1 - ratio) * predicted < z * sd) continue;  // this window cannot yet tell a block from noise
     }
-    if ((1 - ratio) * predicted < z * sd) continue;  // this window cannot yet tell a block from noise
     *window = w;
     return realised < ratio * predicted;
   }

@@ -59,10 +59,9 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
   double eb = 0, ee = 0, ep = 0;
   for (int t = 1; t <= held.length; ++t) {
     for (int i = 0; i < S; ++i) hh[i] = held.heading_at(seqs[i], t - 1);
-    const MatF x = gather_frames(held, seqs, t0, t), e = model.encode(x), all = predict_all_z(model, b, hh.data());
-    update_z_belief(model, all, e, z_belief);
+    const MatF x = gather_frames(held, seqs, t0, t), e = model.encode(x);
+    const MatF expected = predict_under_z_belief(model, b, hh.data(), e, z_belief);
     if (t == mid) out.z_at_mid = z_belief;
-    const MatF expected = expected_under_z(all, z_belief);
     b = expected + correction(t, MatF(e - expected));
     const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
     for (int i = 0; i < S; ++i) {

@@ -125,7 +125,9 @@ int cmd_train(int argc, char** argv) {
                                       // Kalman-like gains against fixed ones, all on the odd held-out sequences:
                                       {"kalman_error", r.kalman_error}, {"fixed_error", r.fixed_error},
                                       {"best_fixed_gain", r.best_fixed_gain}, {"kalman_gain", r.kalman_gain}, {"kalman_q_scale", r.kalman_q_scale},
-                                      {"compared_perception_error", r.kalman_perception_error}}},
+                                      {"compared_perception_error", r.kalman_perception_error},
+                                      {"kalman_latent_error", r.kalman_latent_error}, {"fixed_latent_error", r.fixed_latent_error},
+                                      {"encoding_latent_error", r.encoding_latent_error}}},
                           {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
                                             {"covariance", r.loss_cov.back()}, {"inverse_dynamics", r.loss_idm.back()},
                                             {"polish_prediction", r.loss_polish.empty() ? nlohmann::json() : nlohmann::json(r.loss_polish.back())}}},
@@ -160,6 +162,9 @@ int cmd_train(int argc, char** argv) {
                   r.belief_error, r.encoding_error, r.perception_error);
       std::printf("belief, odd held-out sequences: Kalman-like gains %.3f units; best fixed gain %.2f: %.3f; raw perception %.3f\n",
                   r.kalman_error, r.best_fixed_gain, r.fixed_error, r.kalman_perception_error);
+      std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman-like %.4f; fixed %.4f; "
+                  "raw encoding %.4f\n",
+                  r.kalman_latent_error, r.fixed_latent_error, r.encoding_latent_error);
       std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",
                   r2.seconds, r2.parameters, 100 * r2.p2_place_accuracy, 100 * r2.stay_place_accuracy);
       std::printf("distance in h per step apart (held-out, 1..K steps in one sequence): %.3f\n", r2.bound_ratio);

@@ -4,6 +4,7 @@
 
 #include "agent/jepa/belief.hpp"
 #include "agent/jepa/encoder.hpp"
+#include "agent/jepa/level1_diagnostics.hpp"
 #include "sim/map_gen.hpp"
 
 using namespace hjepa;
@@ -105,6 +106,44 @@ TEST_CASE("level 2's training belief: gain 1 follows the encodings, gain 0 the p
       // halfway: the prediction from the previous belief plus half the encoder's correction
       const MatF prev = half.col(d.frame_index(s, t - 1)), q = predict_all_z(m, prev, &h);
       CHECK(half.col(d.frame_index(s, t)).isApprox(q + 0.5f * (raw.col(d.frame_index(s, t)) - q), 1e-5f));
+    }
+  }
+}
+
+TEST_CASE("the belief diagnostics in the latent: distances to the encoding without perception noise") {
+  Level1 m = small_level1();
+  const World world = generate_map(3, MapParams{});
+  m.width = world.width, m.height = world.height;
+  ExplorationParams ep;
+  ep.sequences = 8;
+  ep.sequence_length = 6;
+  for (double sigma : {0.0, 0.5}) {
+    CAPTURE(sigma);
+    EnvParams env;
+    env.noise_perception = sigma;
+    const ExplorationData held = collect_exploration(world, env, ep, 9);
+    Level1Report r;
+    measure_level1(m, held, r);
+    // By hand: every odd sequence's frames 1..L, E1 of the perceived frame against E1 of the frame
+    // with its true position.
+    double sq = 0;
+    int n = 0;
+    for (int s = 1; s < held.sequences; s += 2)
+      for (int t = 1; t <= held.length; ++t, ++n) {
+        MatF x = gather_frames(held, {s}, {0}, t), clean = x;
+        clean(0, 0) = static_cast<float>(2 * held.xy_at(s, t)[0] / m.width - 1);
+        clean(1, 0) = static_cast<float>(2 * held.xy_at(s, t)[1] / m.height - 1);
+        sq += (m.encode(x) - m.encode(clean)).squaredNorm();
+      }
+    CHECK(r.encoding_latent_error == doctest::Approx(std::sqrt(sq / n)).epsilon(1e-4));
+    CHECK(std::isfinite(r.kalman_latent_error));
+    CHECK(std::isfinite(r.fixed_latent_error));
+    if (sigma == 0) {
+      CHECK(r.encoding_latent_error < 1e-6);  // the stored true position is a float: the last bits may differ
+      // No observation noise (R = 0): the Kalman gain is the identity and the belief is the reading.
+      CHECK(r.kalman_latent_error < 1e-3);
+    } else {
+      CHECK(r.encoding_latent_error > 0.01);
     }
   }
 }

@@ -43,8 +43,22 @@ void measure_heads(const Level1& model, const ExplorationData& held, Level1Repor
 // frames 1..L (units).
 struct FilterRun {
   double belief_error = 0, encoding_error = 0, perception_error = 0;
+  // RMS latent distance of the belief and of the raw encoding to E1 of the same frame with its true
+  // position (the encoding without perception noise), over the same frames.
+  double belief_latent_error = 0, encoding_latent_error = 0;
   Eigen::MatrixXf z_at_mid;  // the belief over z at frame `mid`
 };
+
+// Frame t of sequences `seqs` with the perceived position replaced by the true one.
+MatF clean_frames(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int t) {
+  MatF x = gather_frames(held, seqs, std::vector<int>(seqs.size(), 0), t);
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    const float* tr = held.xy_at(seqs[i], t);
+    x(0, static_cast<Eigen::Index>(i)) = static_cast<float>(2 * tr[0] / model.width - 1);
+    x(1, static_cast<Eigen::Index>(i)) = static_cast<float>(2 * tr[1] / model.height - 1);
+  }
+  return x;
+}
 
 template <class Correction>
 FilterRun run_filter(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int mid,
@@ -56,13 +70,16 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
   out.z_at_mid = z_belief;
   MatF b = model.encode(gather_frames(held, seqs, t0, 0));
   std::vector<float> hh(S);
-  double eb = 0, ee = 0, ep = 0;
+  double eb = 0, ee = 0, ep = 0, lb = 0, le = 0;
   for (int t = 1; t <= held.length; ++t) {
     for (int i = 0; i < S; ++i) hh[i] = held.heading_at(seqs[i], t - 1);
     const MatF x = gather_frames(held, seqs, t0, t), e = model.encode(x);
     const MatF expected = predict_under_z_belief(model, b, hh.data(), e, z_belief);
     if (t == mid) out.z_at_mid = z_belief;
     b = expected + correction(t, MatF(e - expected));
+    const MatF c = model.encode(clean_frames(model, held, seqs, t));
+    lb += static_cast<double>((b - c).squaredNorm());
+    le += static_cast<double>((e - c).squaredNorm());
     const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
     for (int i = 0; i < S; ++i) {
       const float* tr = held.xy_at(seqs[i], t);
@@ -74,6 +91,7 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
   }
   const double n_frames = static_cast<double>(S) * held.length;
   out.belief_error = eb / n_frames, out.encoding_error = ee / n_frames, out.perception_error = ep / n_frames;
+  out.belief_latent_error = std::sqrt(lb / n_frames), out.encoding_latent_error = std::sqrt(le / n_frames);
   return out;
 }
 
@@ -95,15 +113,7 @@ void estimate_noise(const Level1& model, const ExplorationData& held, const std:
                     Eigen::MatrixXf& R) {
   const int S = static_cast<int>(seqs.size());
   const std::vector<int> t0(S, 0);
-  auto clean = [&](int t) {  // features with the perceived position replaced by the true one
-    MatF x = gather_frames(held, seqs, t0, t);
-    for (int i = 0; i < S; ++i) {
-      const float* tr = held.xy_at(seqs[i], t);
-      x(0, i) = static_cast<float>(2 * tr[0] / model.width - 1);
-      x(1, i) = static_cast<float>(2 * tr[1] / model.height - 1);
-    }
-    return x;
-  };
+  auto clean = [&](int t) { return clean_frames(model, held, seqs, t); };
   const Eigen::Index D = model.arch.latent;
   Eigen::MatrixXd sq = Eigen::MatrixXd::Zero(D, D), sr = Eigen::MatrixXd::Zero(D, D);
   std::vector<float> hh(S);
@@ -157,13 +167,16 @@ void measure_kalman(const Level1& model, const ExplorationData& held, int mid, L
   const FilterRun kalman = run_filter(model, held, test, mid, [&](int t, const MatF& d) -> MatF { return gains[t] * d; });
   rep.kalman_error = kalman.belief_error;
   rep.kalman_perception_error = kalman.perception_error;
+  rep.kalman_latent_error = kalman.belief_latent_error;
+  rep.encoding_latent_error = kalman.encoding_latent_error;
   rep.kalman_gain.assign(D, 0);
   for (Eigen::Index i = 0; i < D; ++i) rep.kalman_gain[i] = gains.back()(i, i);
   rep.fixed_error = 1e30;
   for (int k = 1; k <= 20; ++k) {
     const float g = 0.05f * k;
     const FilterRun fixed = run_filter(model, held, test, mid, [&](int, const MatF& d) -> MatF { return g * d; });
-    if (fixed.belief_error < rep.fixed_error) rep.fixed_error = fixed.belief_error, rep.best_fixed_gain = 0.05 * k;
+    if (fixed.belief_error < rep.fixed_error)
+      rep.fixed_error = fixed.belief_error, rep.best_fixed_gain = 0.05 * k, rep.fixed_latent_error = fixed.belief_latent_error;
   }
 }
 

@@ -62,6 +62,11 @@ struct Level1Report {
   // steady-state gain per dimension), the least error over fixed gains 0.05..1 and that gain, and the
   // raw perception's error on the same frames.
   double kalman_error = 0, fixed_error = 0, best_fixed_gain = 0, kalman_perception_error = 0, kalman_q_scale = 1;
+  // The same filters in the latent space, on the same frames: RMS distance of the Kalman belief, of
+  // the belief at best_fixed_gain and of the raw encoding to E1 of the frame with its true position
+  // (the encoding the filters try to recover). The position figures above weigh only the directions
+  // the probe reads; these weigh every latent dimension alike.
+  double kalman_latent_error = 0, fixed_latent_error = 0, encoding_latent_error = 0;
   std::vector<float> kalman_gain;
   Eigen::MatrixXf kalman_q, kalman_r;   // the noise estimates behind it (Q already scaled): train_level1 stores them in the model
   // With z (K > 1), the k-step figures again: each window rolled out with the z that fits it best

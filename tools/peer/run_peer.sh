@@ -2,25 +2,55 @@
 # Runs the project's perf commands and the PyTorch peer (tools/peer/torch_peer.py) in one go, on
 # this CPU, one thread each, and prints the ratios. Not in CI; needs Debian's python3-torch.
 # Usage: tools/peer/run_peer.sh [path/to/hjepa]   (default build/app/hjepa)
+#   RUNS=N (default 1): N rounds back to back, each hjepa then the peer; prints every round's ratios,
+#   their medians, and the ratio of each side's median. On a shared VM single rounds swing by 2x
+#   (both sides), so quote the medians of several rounds.
 set -eu
 HJEPA=${1:-build/app/hjepa}
 PYTHON=${PYTHON:-/usr/bin/python3}  # Debian's python3-torch installs for the system Python
+RUNS=${RUNS:-1}
+case "$RUNS" in '' | *[!0-9]* | 0) echo "run_peer.sh: RUNS must be a positive integer, got '$RUNS'" >&2; exit 2 ;; esac
 HERE=$(dirname "$0")
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-"$HJEPA" perf train --json --steps 200 > "$TMP/train.json"
-"$HJEPA" perf plan --json --plans 500 > "$TMP/plan.json"
-"$PYTHON" "$HERE/torch_peer.py" --train-json "$TMP/train.json" --plan-json "$TMP/plan.json" > "$TMP/peer.json"
-"$PYTHON" - "$TMP/train.json" "$TMP/plan.json" "$TMP/peer.json" <<'PY'
-import json, sys
-train, plan, peer = (json.load(open(p)) for p in sys.argv[1:4])
-r_train = train["windows_per_second"] / peer["train"]["windows_per_second"]
-r_plan = peer["plan"]["ms_per_step"] / plan["ms_per_step"]
-print(f"train: hjepa {train['windows_per_second']:.0f} windows/s, torch {peer['train']['windows_per_second']:.0f} windows/s "
-      f"(batch {train['batch']}, unroll {train['unroll']}): {r_train:.1f}x (bar 25x)")
-print(f"plan:  hjepa {plan['ms_per_step']:.3f} ms, torch {peer['plan']['ms_per_step']:.2f} ms per agent step "
-      f"(horizon {plan['horizon']}, {plan['iterations']} iterations, {plan['restarts']} restarts): {r_plan:.1f}x (bar 50x)")
+i=1
+while [ "$i" -le "$RUNS" ]; do
+  "$HJEPA" perf train --json --steps 200 > "$TMP/train$i.json"
+  "$HJEPA" perf plan --json --plans 500 > "$TMP/plan$i.json"
+  "$PYTHON" "$HERE/torch_peer.py" --train-json "$TMP/train$i.json" --plan-json "$TMP/plan$i.json" > "$TMP/peer$i.json"
+  i=$((i + 1))
+done
+"$PYTHON" - "$TMP" "$RUNS" <<'PY'
+import json, statistics, sys
+tmp, runs = sys.argv[1], int(sys.argv[2])
+rounds = []
+for i in range(1, runs + 1):
+    train, plan, peer = (json.load(open(f"{tmp}/{name}{i}.json")) for name in ("train", "plan", "peer"))
+    r_train = train["windows_per_second"] / peer["train"]["windows_per_second"]
+    r_plan = peer["plan"]["ms_per_step"] / plan["ms_per_step"]
+    rounds.append({"train_ratio": r_train, "plan_ratio": r_plan, "hjepa_train": train, "hjepa_plan": plan, "torch": peer})
+    print(f"round {i}: train: hjepa {train['windows_per_second']:.0f} windows/s, torch {peer['train']['windows_per_second']:.0f} "
+          f"windows/s (batch {train['batch']}, unroll {train['unroll']}): {r_train:.1f}x (bar 25x)")
+    print(f"round {i}: plan:  hjepa {plan['ms_per_step']:.3f} ms, torch {peer['plan']['ms_per_step']:.2f} ms per agent step "
+          f"(horizon {plan['horizon']}, {plan['iterations']} iterations, {plan['restarts']} restarts): {r_plan:.1f}x (bar 50x)")
+med = statistics.median
+plan = rounds[0]["hjepa_plan"]
+summary = {
+    "runs": runs,
+    "train_ratio": med(r["train_ratio"] for r in rounds),
+    "plan_ratio": med(r["plan_ratio"] for r in rounds),
+    "train_ratio_of_medians": med(r["hjepa_train"]["windows_per_second"] for r in rounds) /
+                              med(r["torch"]["train"]["windows_per_second"] for r in rounds),
+    "plan_ratio_of_medians": med(r["torch"]["plan"]["ms_per_step"] for r in rounds) /
+                             med(r["hjepa_plan"]["ms_per_step"] for r in rounds),
+}
+if runs > 1:
+    print(f"median of {runs} rounds: train {summary['train_ratio']:.1f}x (range {min(r['train_ratio'] for r in rounds):.1f}-"
+          f"{max(r['train_ratio'] for r in rounds):.1f}; ratio of the medians {summary['train_ratio_of_medians']:.1f}x), plan "
+          f"{summary['plan_ratio']:.1f}x (range {min(r['plan_ratio'] for r in rounds):.1f}-{max(r['plan_ratio'] for r in rounds):.1f}; "
+          f"ratio of the medians {summary['plan_ratio_of_medians']:.1f}x)")
 print(f"hjepa plan: {plan['flops_per_step'] / 1e6:.1f} MFLOP per step, {100 * plan['fraction_of_peak']:.1f}% of one core's peak "
       f"({plan['peak_gflops']:.1f} GFLOP/s: {plan['peak_basis']})")
-print(json.dumps({"train_ratio": r_train, "plan_ratio": r_plan, "hjepa_train": train, "hjepa_plan": plan, "torch": peer}))
+summary["rounds"] = rounds
+print(json.dumps(summary))
 PY

@@ -1,10 +1,14 @@
 // DAgger training of the Mode-1 policy (see policy_training.hpp).
 #include "agent/jepa/policy_training.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <cmath>
 #include <limits>
 #include <set>
+#include <thread>
 
 #include "agent/jepa/flat_agent.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
@@ -45,18 +49,46 @@ void run_episode(const Level1& level1, const Level2& level2, const World& world,
   while (!env.done()) obs = env.step(agent->act(obs)).obs;
 }
 
-// Labels of `episodes` episodes (seeds derived from `seed`), the planner in `mode`.
+// Labels of `episodes` episodes (seeds derived from `seed`), the planner in `mode`. The episodes
+// share only const models, so two threads take them in turn; each episode's labels are kept apart
+// and joined in episode order, so the result does not depend on which thread ran what.
 PolicyLabels collect(const Policy& policy, const Level1& level1, const Level2& level2, const World& world,
                      const EnvParams& env, const std::vector<Color>& colours, LowMode mode, int episodes, uint64_t seed) {
+  std::vector<PolicyLabels> per_episode(static_cast<size_t>(std::max(0, episodes)));
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (int e = next++; e < episodes; e = next++) {
+      const uint64_t episode_seed = derive_seed(seed, static_cast<uint64_t>(e));
+      PlannerParams pp;
+      pp.mode = mode;
+      auto planner = std::make_unique<GradientPlanner>(pp, derive_seed(episode_seed, 2));
+      planner->set_policy(&policy);
+      planner->labels = &per_episode[static_cast<size_t>(e)];
+      run_episode(level1, level2, world, env, colours, e % 2 == 0, std::move(planner), episode_seed);
+    }
+  };
+  std::exception_ptr side_error;
+  std::thread side([&] {
+    try {
+      work();
+    } catch (...) {
+      side_error = std::current_exception();
+      next = episodes;  // the other thread stops after its episode
+    }
+  });
+  try {
+    work();
+  } catch (...) {
+    next = episodes;
+    side.join();
+    throw;
+  }
+  side.join();
+  if (side_error) std::rethrow_exception(side_error);
   PolicyLabels labels;
-  for (int e = 0; e < episodes; ++e) {
-    const uint64_t episode_seed = derive_seed(seed, static_cast<uint64_t>(e));
-    PlannerParams pp;
-    pp.mode = mode;
-    auto planner = std::make_unique<GradientPlanner>(pp, derive_seed(episode_seed, 2));
-    planner->set_policy(&policy);
-    planner->labels = &labels;
-    run_episode(level1, level2, world, env, colours, e % 2 == 0, std::move(planner), episode_seed);
+  for (const PolicyLabels& l : per_episode) {
+    labels.inputs.insert(labels.inputs.end(), l.inputs.begin(), l.inputs.end());
+    labels.headings.insert(labels.headings.end(), l.headings.begin(), l.headings.end());
   }
   return labels;
 }

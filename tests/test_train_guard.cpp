@@ -55,6 +55,14 @@ TEST_CASE("finiteness helpers name the first non-finite term or parameter") {
   const nn::ParamList<float> params{&a, &b};
   CHECK(non_finite_gradient(params).empty());
   CHECK(non_finite_value(params).empty());
+  a.grad.setConstant(std::numeric_limits<float>::max());  // huge but finite, whose sum would overflow
+  a.value(0) = -std::numeric_limits<float>::max();
+  CHECK(non_finite_gradient(params).empty());
+  CHECK(non_finite_value(params).empty());
+  a.grad.setZero();
+  b.value(2) = -std::numeric_limits<float>::infinity();
+  CHECK(non_finite_value(params) == "value of P1.1.b");
+  b.value(2) = 0;
   b.grad(1) = std::numeric_limits<float>::infinity();
   a.value(3) = std::numeric_limits<float>::quiet_NaN();
   CHECK(non_finite_gradient(params) == "gradient of P1.1.b");

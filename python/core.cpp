@@ -509,6 +509,11 @@ std::shared_ptr<const ModelFile> train(const World& world, const py::dict& kwarg
     report["belief_error"] = r1.belief_error;
     report["encoding_error"] = r1.encoding_error;
     report["perception_error"] = r1.perception_error;
+    report["kalman_error"] = r1.kalman_error;
+    report["fixed_error"] = r1.fixed_error;
+    report["kalman_latent_error"] = r1.kalman_latent_error;
+    report["fixed_latent_error"] = r1.fixed_latent_error;
+    report["encoding_latent_error"] = r1.encoding_latent_error;
     report["parameters"] = r1.parameters;
     report["mode1_heldout_error"] = r1.mode1.heldout_error;
     report["mode1_seconds"] = r1.mode1.seconds;

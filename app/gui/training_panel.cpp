@@ -83,6 +83,10 @@ void level1_figures(const Level1Report& r) {
   tooltip("Mean probe position error (units) of latents predicted k = 1..16 steps ahead, held out");
   ImGui::Text("belief err %.3f  enc %.3f  percept %.3f", r.belief_error, r.encoding_error, r.perception_error);
   tooltip("Held-out mean position error (units): probe on the filtered belief (gain 0.5), probe on the raw encoding, raw perceived position");
+  ImGui::Text("Kalman %.3f  fixed %.3f", r.kalman_error, r.fixed_error);
+  tooltip("Odd held-out sequences: the Kalman-like belief's mean position error against the best fixed gain's (units)");
+  ImGui::Text("in latent: Kalman %.3f  fixed %.3f", r.kalman_latent_error, r.fixed_latent_error);
+  tooltip("The same two beliefs in the latent: RMS distance to E1 of the frame without perception noise");
   ImGui::TextDisabled("level 1: %ld parameters, %.1f s", r.parameters, r.seconds);
 }
 

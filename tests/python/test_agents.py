@@ -40,6 +40,9 @@ def test_hjepa_agent_matches_hjepa_run_with_the_same_model(tmp_path, small_model
     # the last step as run --json's trace saw it: the same place and the same stuck-watch window
     assert t["place"] == j["trace"][-1]["place"] and t["watch_window"] == j["trace"][-1]["watch_window"]
     assert small_model.report["parameters"] < 100000 and not small_model.report["from_cache"]
+    # the belief diagnostics of hjepa train --json, in position and in the latent
+    for key in ("kalman_error", "fixed_error", "kalman_latent_error", "fixed_latent_error", "encoding_latent_error"):
+        assert np.isfinite(small_model.report[key]) and small_model.report[key] >= 0, key
 
 
 def test_oracle_planner_and_agent_table():

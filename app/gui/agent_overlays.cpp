@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include "app/gui/draw_helpers.hpp"
@@ -25,6 +26,7 @@ constexpr ImU32 kPanel = IM_COL32(20, 22, 28, 215);          // caption and lege
 constexpr ImU32 kText = IM_COL32(235, 235, 240, 255);
 constexpr ImU32 kDimText = IM_COL32(190, 192, 200, 255);
 constexpr ImU32 kCorrection = IM_COL32(255, 70, 60, 240);    // what the world refuted: blocked edges, false offers
+constexpr ImU32 kCorrectionPassage = IM_COL32(255, 70, 60, 120);  // edges penalised as across a blocked passage
 
 ImVec2 screen(const Camera& camera, Vec2 p) { return to_im(camera.to_screen(p)); }
 
@@ -248,13 +250,19 @@ void draw_corrections(ImDrawList& list, const Camera& camera, const Session& ses
   if (!t || !session.running() || g.position.empty() || !t->memory) return;
   const EpisodeMemory& m = *t->memory;
   const int P = static_cast<int>(g.position.size());
-  // An edge the agent found blocked: a red dashed line with a cross, and the steps it added.
+  // An edge the agent found blocked itself: a red dashed line with a cross, and the steps it added.
+  // An edge penalised only because it crosses the same passage as blocked ones: a thin, faint dashed
+  // line (there can be dozens; crosses and labels on each would hide the map).
+  const std::set<std::pair<int, int>> found(m.blocked_edges.begin(), m.blocked_edges.end());
   for (const auto& [edge, penalty] : m.edge_penalties) {
     if (edge.first >= P || edge.second >= P) continue;
     const ImVec2 a = screen(camera, g.position[edge.first]), b = screen(camera, g.position[edge.second]);
+    const bool direct = found.count(edge) > 0;
     for (int k = 0; k < 6; k += 2)
       list.AddLine(ImVec2(a.x + (b.x - a.x) * k / 6, a.y + (b.y - a.y) * k / 6),
-                   ImVec2(a.x + (b.x - a.x) * (k + 1) / 6, a.y + (b.y - a.y) * (k + 1) / 6), kCorrection, 3.f);
+                   ImVec2(a.x + (b.x - a.x) * (k + 1) / 6, a.y + (b.y - a.y) * (k + 1) / 6),
+                   direct ? kCorrection : kCorrectionPassage, direct ? 3.f : 1.5f);
+    if (!direct) continue;
     const ImVec2 mid((a.x + b.x) / 2, (a.y + b.y) / 2);
     list.AddLine(ImVec2(mid.x - 6, mid.y - 6), ImVec2(mid.x + 6, mid.y + 6), kCorrection, 3.f);
     list.AddLine(ImVec2(mid.x - 6, mid.y + 6), ImVec2(mid.x + 6, mid.y - 6), kCorrection, 3.f);

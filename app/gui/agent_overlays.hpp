@@ -34,7 +34,8 @@ float draw_plan_caption(ImDrawList& list, ImVec2 pos, const Session& session, co
 // "level 2 replanned at step 12: subgoal reached" while the H-JEPA agent runs, else "".
 void format_replan_note(const Session& session, char* out, size_t size);
 // What the world refuted this episode, over the place graph: edges found blocked (red, dashed, with
-// the steps added) and colour offers found false (the place crossed out).
+// the steps added; edges penalised only as across the same passage thin and faint) and colour offers
+// found false (the place crossed out).
 void draw_corrections(ImDrawList& list, const Camera& camera, const Session& session, const ViewFonts& fonts);
 // The key to the marks shown for the current agent: a strip along the bottom of the view, above
 // the help line (`help_shown`).

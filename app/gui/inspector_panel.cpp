@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 #include <cstdio>
+#include <set>
 #include <imgui.h>
 #include <string>
 
@@ -82,10 +83,12 @@ void high_level_section(const Session& s, const HJepaTrace& t) {
   tooltip("Level 2 replans at the start, when the task progresses, when a subgoal is reached, when the belief strays "
           "from the route, when stuck or an offered colour is not seen, and every replan period");
   const EpisodeMemory* m = t.memory;
-  ImGui::Text("stuck %d   blocked edges %zu   refuted %zu", t.stuck_events, m ? m->edge_penalties.size() : 0,
+  const size_t penalised = m ? m->edge_penalties.size() : 0,
+               found = m ? std::set<std::pair<int, int>>(m->blocked_edges.begin(), m->blocked_edges.end()).size() : 0;
+  ImGui::Text("stuck %d  blocked %zu (+%zu)  refuted %zu", t.stuck_events, found, penalised > found ? penalised - found : 0,
               m ? m->refuted_offers.size() : 0);
-  tooltip("Stuck events this episode (blocked where P1 predicted motion); place-graph edges penalised as blocked; "
-          "places found not to offer the colour the plan expected");
+  tooltip("Stuck events this episode (blocked where P1 predicted motion); place-graph edges found blocked, and (+) the "
+          "others penalised as across the same passage; places found not to offer the colour the plan expected");
   if (t.watch_window > 0)
     ImGui::Text("stuck watch: %d steps", t.watch_window);
   else

@@ -6,8 +6,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
-#include <thread>
 
 #include "agent/jepa/level1_diagnostics.hpp"
 #include "agent/jepa/level1_loss.hpp"
@@ -277,23 +275,17 @@ void train_on_frozen_encoder(Level1& model, const ExplorationData& data, const L
   const MatF s_all = model.encode(all_frames(data));
   std::atomic<bool> stop_heads{false};
   std::string heads_message;
-  std::exception_ptr heads_error;
-  std::thread heads_thread([&] {
-    try {
-      heads_message = train_heads(model, data, s_all, tp, derive_seed(seed, 78), stop_heads);
-    } catch (...) {
-      heads_error = std::current_exception();
-    }
-  });
-  try {
-    if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
-  } catch (...) {
-    stop_heads = true;
-    heads_thread.join();
-    throw;
-  }
-  heads_thread.join();
-  if (heads_error) std::rethrow_exception(heads_error);
+  SideThread heads;
+  heads.run(
+      [&] {
+        try {
+          if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
+        } catch (...) {
+          stop_heads = true;  // the heads stop early; run() waits for them, then rethrows this
+          throw;
+        }
+      },
+      [&] { heads_message = train_heads(model, data, s_all, tp, derive_seed(seed, 78), stop_heads); });
   if (!heads_message.empty()) {
     if (report.finite) report.message = heads_message;
     report.finite = false;

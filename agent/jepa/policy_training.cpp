@@ -4,14 +4,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <exception>
 #include <cmath>
 #include <limits>
 #include <set>
-#include <thread>
 
 #include "agent/jepa/flat_agent.hpp"
 #include "agent/jepa/hjepa_agent.hpp"
+#include "agent/jepa/side_thread.hpp"
 #include "agent/jepa/train_guard.hpp"
 #include "agent/nn/optim.hpp"
 
@@ -67,24 +66,16 @@ PolicyLabels collect(const Policy& policy, const Level1& level1, const Level2& l
       run_episode(level1, level2, world, env, colours, e % 2 == 0, std::move(planner), episode_seed);
     }
   };
-  std::exception_ptr side_error;
-  std::thread side([&] {
+  auto work_or_stop = [&] {
     try {
       work();
     } catch (...) {
-      side_error = std::current_exception();
-      next = episodes;  // the other thread stops after its episode
+      next = episodes;  // the other thread stops after its episode; SideThread::run rethrows this
+      throw;
     }
-  });
-  try {
-    work();
-  } catch (...) {
-    next = episodes;
-    side.join();
-    throw;
-  }
-  side.join();
-  if (side_error) std::rethrow_exception(side_error);
+  };
+  SideThread side;
+  side.run(work_or_stop, work_or_stop);
   PolicyLabels labels;
   for (const PolicyLabels& l : per_episode) {
     labels.inputs.insert(labels.inputs.end(), l.inputs.begin(), l.inputs.end());

@@ -14,7 +14,7 @@ THREADS=${THREADS:-2}
 OUT=${OUT:-results}
 mkdir -p "$OUT"
 
-seeded=$("$HJEPA" bench --help-config | awk '$1 == "agent.low.seeded_iterations" { print $3; exit }')
+seeded=$("$HJEPA" bench --help-config | awk '$1 == "agent.low.seeded_iterations" && !found { print $3; found = 1 }')
 [ -n "$seeded" ] || { echo "make_mode1.sh: cannot read agent.low.seeded_iterations' default from --help-config" >&2; exit 1; }
 # label | --set settings (space-separated)
 MODES=(

@@ -20,8 +20,8 @@ namespace {
 
 // Bump when training code changes in a way the recorded config does not show, so old cache
 // entries are no longer used. That includes a default of the agents: the Mode-1 phase's DAgger runs
-// them with their defaults (e.g. the stuck watch), so π depends on those too. 2: the AVX-512 product kernel and vectorised cos/exp (2026-12-02)
-// change trained weights in their last bits.
+// them with their defaults (e.g. the stuck watch), so π depends on those too.
+// 2: the AVX-512 product kernel and vectorised cos/exp (2026-12-02) change trained weights in their last bits.
 constexpr int kTrainingCodeVersion = 2;
 
 std::string hex(uint64_t v, int digits) {

@@ -123,7 +123,6 @@ inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float
   return u;
 }
 
-
 // Every frame of `d` as the agents' belief holds it at a fixed gain: per sequence b_0 = E1(o_0), then
 // b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)) (under the belief over z), all sequences
 // in one batch. D x S*(L+1), in ExplorationData::frame_index order.

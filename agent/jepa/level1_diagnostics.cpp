@@ -113,15 +113,14 @@ void estimate_noise(const Level1& model, const ExplorationData& held, const std:
                     Eigen::MatrixXf& R) {
   const int S = static_cast<int>(seqs.size());
   const std::vector<int> t0(S, 0);
-  auto clean = [&](int t) { return clean_frames(model, held, seqs, t); };
   const Eigen::Index D = model.arch.latent;
   Eigen::MatrixXd sq = Eigen::MatrixXd::Zero(D, D), sr = Eigen::MatrixXd::Zero(D, D);
   std::vector<float> hh(S);
-  MatF c = model.encode(clean(0));
+  MatF c = model.encode(clean_frames(model, held, seqs, 0));
   const Eigen::MatrixXf prior = z_prior_belief(model, S);
   for (int t = 1; t <= held.length; ++t) {
     for (int i = 0; i < S; ++i) hh[i] = held.heading_at(seqs[i], t - 1);
-    const MatF next = model.encode(clean(t)), noisy = model.encode(gather_frames(held, seqs, t0, t));
+    const MatF next = model.encode(clean_frames(model, held, seqs, t)), noisy = model.encode(gather_frames(held, seqs, t0, t));
     const MatF dq = expected_under_z(predict_all_z(model, c, hh.data()), prior) - next, dr = noisy - next;
     sq += (dq * dq.transpose()).cast<double>();
     sr += (dr * dr.transpose()).cast<double>();

@@ -1,7 +1,6 @@
 // Level-2 training: E2 by the temporal-distance objective on the frozen level-1 latents, then P2 on
 // the frozen E2 at the coarse time scale, then the places (a cover in h, and k-means in s for the
 // Euclidean variant) and the place graphs (place_graph.cpp). D = level-1 latent, d = h, P = places, N = frames.
-#include "agent/jepa/belief.hpp"
 #include "agent/jepa/level2_training.hpp"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "agent/jepa/belief.hpp"
 #include "agent/jepa/level2_loss.hpp"
 #include "agent/jepa/place_graph.hpp"
 #include "agent/jepa/temporal_distance.hpp"

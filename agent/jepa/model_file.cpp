@@ -18,6 +18,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string_view>
 
 #include "agent/nn/param_io.hpp"
 #include "sim/atomic_file.hpp"
@@ -158,6 +159,21 @@ void for_each_level2_field(Params& p, Visit&& visit) {
   visit("belief_gain", p.belief_gain);
 }
 
+// Level-2 keys added after model files were first written, with the value those older files trained
+// with: written only when the value differs (older models keep their bytes, so their cache keys
+// hold) and read as that value when absent.
+struct LegacyDefault {
+  const char* key;
+  double value;
+};
+constexpr LegacyDefault kLevel2LegacyDefaults[] = {{"belief_gain", 1.0}};  // 2026-12-03: 1 = the raw encodings
+
+const LegacyDefault* level2_legacy_default(const char* key) {
+  for (const LegacyDefault& d : kLevel2LegacyDefaults)
+    if (std::string_view(key) == d.key) return &d;
+  return nullptr;
+}
+
 // ---- writing --------------------------------------------------------------------------------
 
 std::string arch_payload(const Level1& level1) {
@@ -197,8 +213,7 @@ std::string config_payload(const ModelFile& model) {
   Json level2 = Json::object();
   for_each_level2_field(model.train2, [&](const char* key, const auto& v) {
     if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("level2.") + key, v);
-    // Gain 1 (the raw encodings) is written as files before the key were: the same bytes, the same cache key.
-    if (std::string(key) == "belief_gain" && model.train2.belief_gain == 1) return;
+    if (const LegacyDefault* d = level2_legacy_default(key); d && static_cast<double>(v) == d->value) return;
     level2[key] = v;
   });
   Json conf = Json::object();
@@ -360,8 +375,8 @@ void read_config_json(const JsonReader& rd, const std::string& payload, ModelFil
   std::vector<std::string> level2_keys;
   for_each_level2_field(model.train2, [&](const char* key, auto& field) {
     level2_keys.push_back(key);
-    // Files from before the key (2026-12-03) trained level 2 on the raw encodings: gain 1.
-    if (std::string(key) == "belief_gain" && !level2.contains(key)) return void(model.train2.belief_gain = 1);
+    if (const LegacyDefault* d = level2_legacy_default(key); d && !level2.contains(key))
+      return void(field = static_cast<std::decay_t<decltype(field)>>(d->value));
     read_field(rd, level2, "$.level2", key, field);
   });
   rd.check_keys(level2, "$.level2", level2_keys);

@@ -114,3 +114,52 @@ TEST_CASE("the two-thread predictor polish gives the same model every run" * doc
   for (size_t i = 0; i < pa.size(); ++i) CHECK(pa[i]->value == pb[i]->value);
   CHECK(r1.loss_polish == r2.loss_polish);
 }
+
+TEST_CASE("the caller's job beside the position probe sees the final E1, P1 and colour head and changes nothing") {
+  const World world = generate_map(4);
+  const Level1TrainParams tp = test::tiny_level1(30, 40);
+  const ExplorationData data = collect_exploration(world, EnvParams{}, tp.exploration, 1);
+  const ExplorationData heldout = collect_exploration(world, EnvParams{}, tp.exploration, 2);
+  Level1 alone(Level1Arch{}, 5), with(Level1Arch{}, 5);
+  const Level1Report ra = train_level1(alone, data, heldout, tp, 6);
+  int calls = 0;
+  nn::MLP<float> seen_e1, seen_p1, seen_colour;  // as the job sees them (not the probe: it is training)
+  const Level1Report rw = train_level1(with, data, heldout, tp, 6, {}, [&] {
+    ++calls;
+    seen_e1 = with.encoder, seen_p1 = with.predictor, seen_colour = with.colour_head;
+  });
+  REQUIRE(ra.finite);
+  REQUIRE(rw.finite);
+  CHECK(calls == 1);
+  const auto same = [](const nn::MLP<float>& x, const nn::MLP<float>& y) {
+    const auto px = const_cast<nn::MLP<float>&>(x).params(), py = const_cast<nn::MLP<float>&>(y).params();
+    if (px.size() != py.size()) return false;
+    for (size_t i = 0; i < px.size(); ++i)
+      if (px[i]->value != py[i]->value) return false;
+    return true;
+  };
+  CHECK(same(with.encoder, alone.encoder));
+  CHECK(same(with.predictor, alone.predictor));
+  CHECK(same(with.colour_head, alone.colour_head));
+  CHECK(same(with.probe, alone.probe));
+  CHECK(same(seen_e1, alone.encoder));
+  CHECK(same(seen_p1, alone.predictor));
+  CHECK(same(seen_colour, alone.colour_head));
+  CHECK(rw.kstep_probe_error == ra.kstep_probe_error);
+}
+
+TEST_CASE("an exception from level 2, beside the position probe, leaves train_model (the app's stop button)") {
+  struct Stop {};
+  const World world = generate_map(4);
+  Level1TrainParams tp = test::tiny_level1(30, 40);
+  tp.probe_steps = 1000000;  // the probe would run long; the stop must end it early
+  Level1Report r1;
+  Level2Report r2;
+  int level2_calls = 0;
+  const auto stop_level2 = [&](int, int, const Level2Report&) {
+    ++level2_calls;
+    throw Stop{};
+  };
+  CHECK_THROWS_AS(train_model(world, EnvParams{}, tp, test::tiny_level2(30, 5), 3, "test", r1, r2, {}, stop_level2), Stop);
+  CHECK(level2_calls == 1);
+}

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <functional>
 
 #include "agent/jepa/level1_diagnostics.hpp"
 #include "agent/jepa/level1_loss.hpp"
@@ -20,10 +21,12 @@ namespace hjepa {
 namespace {
 
 // The colour head (cross-entropy; planning uses it) and the position probe (MSE in [-1, 1]; drawing
-// and measuring only) on the frozen encodings s_all, each with its own batches and optimiser.
-// Returns why training stopped early, or "".
-std::string train_heads(Level1& model, const ExplorationData& data, const MatF& s_all, const Level1TrainParams& tp,
-                        uint64_t seed, const std::atomic<bool>& stop) {
+// and measuring only) on the frozen encodings s_all, each with its own batches, optimiser and random
+// stream (so when each one runs does not change it). Returns why training stopped early, or "".
+enum class Head { Colour = 0, Probe = 1 };
+
+std::string train_head(Level1& model, Head which, const ExplorationData& data, const MatF& s_all, const Level1TrainParams& tp,
+                       uint64_t seed, const std::atomic<bool>& stop) {
   const Eigen::Index n = s_all.cols();
   const int D = model.arch.latent, HB = 256;
   // The probe has a higher rate and more steps than the colour head: at 3e-3 and 6000 steps it read
@@ -31,54 +34,47 @@ std::string train_heads(Level1& model, const ExplorationData& data, const MatF& 
   // (the perceived position itself is off by 0.13). A coarse probe adds its error to every k-step
   // figure without saying anything about the model.
   constexpr double kColourLr = 3e-3, kProbeLr = 1e-2;
-  struct Head {
-    const char* name;
-    nn::MLP<float>* net;
-    int steps;
-    double lr;
-    bool colour;
-  };
-  const Head jobs[] = {{"colour-head", &model.colour_head, tp.head_steps, kColourLr, true},
-                       {"position-probe", &model.probe, tp.probe_steps, kProbeLr, false}};
-  for (int j = 0; j < 2; ++j) {
-    const Head& h = jobs[j];
-    Rng rng(derive_seed(seed, static_cast<uint64_t>(j)));
-    nn::ParamList<float> params = h.net->params();
-    nn::Adam<float> adam(nn::AdamParams{h.lr});
-    nn::zero_grad(params);
-    MatF s_batch(D, HB), xy_batch(2, HB);
-    std::vector<int> labels(HB);
-    nn::MLPCache<float> cache;
-    Checkpoint good;
-    good.save(params, 0);
-    for (int step = 0; step < h.steps; ++step) {
-      if (stop) return "";
-      adam.hyper.lr = nn::cosine_lr(h.lr, step, h.steps);
-      for (int b = 0; b < HB; ++b) {
-        const Eigen::Index c = static_cast<Eigen::Index>(rng.below(n));
-        s_batch.col(b) = s_all.col(c);
-        if (h.colour) {
-          labels[b] = data.colors[c];
-        } else {
-          xy_batch(0, b) = static_cast<float>(2 * data.true_xy[2 * c] / model.width - 1);
-          xy_batch(1, b) = static_cast<float>(2 * data.true_xy[2 * c + 1] / model.height - 1);
-        }
-      }
-      const MatF out = h.net->forward(s_batch, cache);
-      double loss;
-      if (h.colour) {
-        auto ce = nn::softmax_cross_entropy<float>(out, labels);
-        h.net->backward(ce.grad, cache);
-        loss = ce.loss;
+  const bool colour = which == Head::Colour;
+  const char* name = colour ? "colour-head" : "position-probe";
+  nn::MLP<float>& net = colour ? model.colour_head : model.probe;
+  const int steps = colour ? tp.head_steps : tp.probe_steps;
+  const double lr = colour ? kColourLr : kProbeLr;
+  Rng rng(derive_seed(seed, static_cast<uint64_t>(which)));
+  nn::ParamList<float> params = net.params();
+  nn::Adam<float> adam(nn::AdamParams{lr});
+  nn::zero_grad(params);
+  MatF s_batch(D, HB), xy_batch(2, HB);
+  std::vector<int> labels(HB);
+  nn::MLPCache<float> cache;
+  Checkpoint good;
+  good.save(params, 0);
+  for (int step = 0; step < steps; ++step) {
+    if (stop) return "";
+    adam.hyper.lr = nn::cosine_lr(lr, step, steps);
+    for (int b = 0; b < HB; ++b) {
+      const Eigen::Index c = static_cast<Eigen::Index>(rng.below(n));
+      s_batch.col(b) = s_all.col(c);
+      if (colour) {
+        labels[b] = data.colors[c];
       } else {
-        auto pe = nn::mse<float>(out, xy_batch);
-        h.net->backward(pe.grad, cache);
-        loss = pe.loss;
+        xy_batch(0, b) = static_cast<float>(2 * data.true_xy[2 * c] / model.width - 1);
+        xy_batch(1, b) = static_cast<float>(2 * data.true_xy[2 * c + 1] / model.height - 1);
       }
-      const std::string fault = guarded_step(params, non_finite_loss({{h.name, loss}}), good, step, [&] { adam.step(params); },
-                                             {.checkpoint_every = 500, .clip_norm = 0});
-      if (!fault.empty()) return stop_training(params, good, "level 1 heads", fault, "head step", step);
     }
+    const MatF out = net.forward(s_batch, cache);
+    double loss;
+    if (colour) {
+      auto ce = nn::softmax_cross_entropy<float>(out, labels);
+      net.backward(ce.grad, cache);
+      loss = ce.loss;
+    } else {
+      auto pe = nn::mse<float>(out, xy_batch);
+      net.backward(pe.grad, cache);
+      loss = pe.loss;
+    }
+    const std::string fault = guarded_step(params, non_finite_loss({{name, loss}}), good, step, [&] { adam.step(params); },
+                                           {.checkpoint_every = 500, .clip_norm = 0});
+    if (!fault.empty()) return stop_training(params, good, "level 1 heads", fault, "head step", step);
   }
   return "";
 }
@@ -266,37 +262,61 @@ void learn_z_statistics(Level1& model, const ExplorationData& data, const MatF& 
   model.z_noise = static_cast<float>(sum / std::max<size_t>(1, seq_z.size()) / model.arch.latent);
 }
 
-// After the joint phase the encoder is frozen. Two independent jobs run on its cached encodings
-// of every training frame, one per core: the predictor polish (this thread) and the colour head
-// and position probe (a second thread). They touch disjoint networks and own their random streams,
-// so the result does not depend on scheduling.
-void train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
-                             std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress) {
-  const MatF s_all = model.encode(all_frames(data));
-  std::atomic<bool> stop_heads{false};
-  std::string heads_message;
-  SideThread heads;
-  heads.run(
+// Runs side() on a second thread while mine() runs here; a fault on either side stops the other
+// (through `stop`) and is kept in `report`. Rethrows an exception from either.
+void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::function<void()>& mine,
+                 const std::function<std::string()>& side) {
+  std::string side_message;
+  SideThread thread;
+  thread.run(
       [&] {
         try {
-          if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
+          mine();
         } catch (...) {
-          stop_heads = true;  // the heads stop early; run() waits for them, then rethrows this
+          stop = true;  // the head stops early; run() waits for it, then rethrows this
           throw;
         }
       },
-      [&] { heads_message = train_heads(model, data, s_all, tp, derive_seed(seed, 78), stop_heads); });
-  if (!heads_message.empty()) {
-    if (report.finite) report.message = heads_message;
+      [&] { side_message = side(); });
+  if (!side_message.empty()) {
+    if (report.finite) report.message = side_message;
     report.finite = false;
   }
+}
+
+// After the joint phase the encoder is frozen. Independent jobs run on its cached encodings of every
+// training frame, one per core: the predictor polish (this thread) beside the colour head, then
+// `beside` (the caller's job: level 2) beside the position probe, which only the diagnostics need.
+// Each touches its own network and owns its random stream, so the result does not depend on
+// scheduling. Returns the seconds `beside` took.
+double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
+                             std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress,
+                             const std::function<void()>& beside) {
+  const MatF s_all = model.encode(all_frames(data));
+  const uint64_t head_seed = derive_seed(seed, 78);
+  std::atomic<bool> stop{false};
+  beside_head(
+      report, stop, [&] { if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress); },
+      [&] { return train_head(model, Head::Colour, data, s_all, tp, head_seed, stop); });
   if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), seq_z, report);
+  double beside_seconds = 0;
+  beside_head(
+      report, stop,
+      [&] {
+        if (!report.finite || !beside) return;
+        const auto t0 = std::chrono::steady_clock::now();
+        beside();
+        beside_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      },
+      [&] { return report.finite ? train_head(model, Head::Probe, data, s_all, tp, head_seed, stop) : std::string(); });
+  return beside_seconds;
 }
 
 }  // namespace
 
 Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
-                          const Level1TrainParams& tp, uint64_t seed, const ProgressFn& progress) {
+                          const Level1TrainParams& tp, uint64_t seed, const ProgressFn& progress,
+                          const std::function<void()>& beside) {
   const auto t_start = std::chrono::steady_clock::now();
   Level1Report report;
   report.parameters = model.num_parameters();
@@ -305,11 +325,11 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   Rng z_rng(derive_seed(seed, 80));
   for (int& z : seq_z) z = static_cast<int>(z_rng.below(static_cast<uint64_t>(model.z_values())));
   train_joint(model, data, tp, seed, seq_z, report, progress);
-  train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress);
+  const double beside_seconds = train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress, beside);
   measure_level1(model, heldout, report);
   model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)
   model.belief_r = report.kalman_r;
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count() - beside_seconds;
   return report;
 }
 

@@ -88,8 +88,12 @@ struct Level1Report {
 using ProgressFn = std::function<void(int step, int steps, const Level1Report&)>;
 
 // Trains the encoder and predictor, then the heads with the encoder frozen, then measures.
+// `beside`, if given, runs on this thread once the encoder, predictor and colour head are final,
+// while the position probe (which only the diagnostics read) trains on a second thread; it must not
+// touch the probe (train_model trains level 2 there). Its seconds are not counted in the report's.
 Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
-                          const Level1TrainParams& params, uint64_t seed, const ProgressFn& progress = {});
+                          const Level1TrainParams& params, uint64_t seed, const ProgressFn& progress = {},
+                          const std::function<void()>& beside = {});
 
 // The joint phase one optimiser step at a time (train_level1 takes tp.steps of them; `hjepa perf
 // train` times them): a batch of tp.batch windows of k = min(tp.unroll, data.length) steps, the

@@ -25,11 +25,14 @@ ModelFile train_model(const World& world, const EnvParams& env_params, const Lev
   held.sequences = tp.heldout_sequences;
   const ExplorationData data = collect_exploration(world, env_params, tp.exploration, derive_seed(seed, 2));
   const ExplorationData heldout = collect_exploration(world, env_params, held, derive_seed(seed, 3));
-  report = train_level1(mf.level1, data, heldout, tp, derive_seed(seed, 4), progress);
   Level2Arch arch2;
   arch2.input = arch.latent;
   mf.level2 = Level2(arch2, derive_seed(seed, 5));
-  if (report.finite) report2 = train_level2(mf.level2, mf.level1, data, heldout, tp2, derive_seed(seed, 6), progress2);
+  // Level 2 trains beside level 1's position probe (train_level1 runs it once E1, P1 and the colour
+  // head are final); it is skipped if level 1 stopped before.
+  report = train_level1(mf.level1, data, heldout, tp, derive_seed(seed, 4), progress, [&] {
+    report2 = train_level2(mf.level2, mf.level1, data, heldout, tp2, derive_seed(seed, 6), progress2);
+  });
   PolicyArch arch3;
   arch3.latent = arch.latent;
   arch3.hidden = tp.mode1.hidden;

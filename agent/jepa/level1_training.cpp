@@ -290,13 +290,16 @@ void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::funct
 // Each touches its own network and owns its random stream, so the result does not depend on
 // scheduling. Returns the seconds `beside` took.
 double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
-                             std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress,
-                             const std::function<void()>& beside) {
+                               std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress,
+                               const std::function<void()>& beside) {
   const MatF s_all = model.encode(all_frames(data));
   const uint64_t head_seed = derive_seed(seed, 78);
   std::atomic<bool> stop{false};
   beside_head(
-      report, stop, [&] { if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress); },
+      report, stop,
+      [&] {
+        if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
+      },
       [&] { return train_head(model, Head::Colour, data, s_all, tp, head_seed, stop); });
   if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), seq_z, report);
   double beside_seconds = 0;

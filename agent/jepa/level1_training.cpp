@@ -262,22 +262,13 @@ void learn_z_statistics(Level1& model, const ExplorationData& data, const MatF& 
   model.z_noise = static_cast<float>(sum / std::max<size_t>(1, seq_z.size()) / model.arch.latent);
 }
 
-// Runs side() on a second thread while mine() runs here; a fault on either side stops the other
-// (through `stop`) and is kept in `report`. Rethrows an exception from either.
+// Runs side() (a head) on a second thread while mine() runs here; an exception on either side sets
+// `stop`, which ends the head early, and is rethrown; the head's fault message is kept in `report`.
 void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::function<void()>& mine,
                  const std::function<std::string()>& side) {
   std::string side_message;
   SideThread thread;
-  thread.run(
-      [&] {
-        try {
-          mine();
-        } catch (...) {
-          stop = true;  // the head stops early; run() waits for it, then rethrows this
-          throw;
-        }
-      },
-      [&] { side_message = side(); });
+  thread.run(mine, [&] { side_message = side(); }, [&] { stop = true; });
   if (!side_message.empty()) {
     if (report.finite) report.message = side_message;
     report.finite = false;

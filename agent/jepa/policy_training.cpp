@@ -66,16 +66,8 @@ PolicyLabels collect(const Policy& policy, const Level1& level1, const Level2& l
       run_episode(level1, level2, world, env, colours, e % 2 == 0, std::move(planner), episode_seed);
     }
   };
-  auto work_or_stop = [&] {
-    try {
-      work();
-    } catch (...) {
-      next = episodes;  // the other thread stops after its episode; SideThread::run rethrows this
-      throw;
-    }
-  };
   SideThread side;
-  side.run(work_or_stop, work_or_stop);
+  side.run(work, work, [&] { next = episodes; });  // on an exception the other thread stops after its episode
   PolicyLabels labels;
   for (const PolicyLabels& l : per_episode) {
     labels.inputs.insert(labels.inputs.end(), l.inputs.begin(), l.inputs.end());

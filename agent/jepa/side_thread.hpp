@@ -48,6 +48,23 @@ class SideThread {
     if (error_) std::rethrow_exception(error_);
   }
 
+  // The same, and when either job throws, stop() is called at once (from that job's thread) so the
+  // other can end early; run() then waits for it and rethrows.
+  template <typename Mine, typename Side, typename Stop>
+  void run(Mine&& mine, Side&& side, Stop&& stop) {
+    const auto stopping = [&stop](auto& job) {
+      return [&job, &stop] {
+        try {
+          job();
+        } catch (...) {
+          stop();
+          throw;
+        }
+      };
+    };
+    run(stopping(mine), stopping(side));
+  }
+
  private:
   void loop() {
     std::unique_lock<std::mutex> lock(mutex_);

@@ -112,6 +112,7 @@ int cmd_train(int argc, char** argv) {
                           {"level1_parameters", r.parameters},
                           {"level1_seconds", r.seconds},
                           {"probe_r2", r.probe_r2},
+                          {"probe_error", r.probe_error},
                           {"colour_accuracy", r.colour_accuracy},
                           {"min_latent_std", min_std},
                           {"latent_std", r.latent_std},
@@ -150,8 +151,9 @@ int cmd_train(int argc, char** argv) {
                           {"model", out}};
       std::printf("%s\n", j.dump().c_str());
     } else {
-      std::printf("trained level 1 in %.1f s: %ld parameters; probe R^2 %.4f; min latent std %.3f; colour accuracy %.3f\n",
-                  r.seconds, r.parameters, r.probe_r2, min_std, r.colour_accuracy);
+      std::printf("trained level 1 in %.1f s: %ld parameters; probe R^2 %.4f (%.3f units on noise-free frames); min latent std %.3f; "
+                  "colour accuracy %.3f\n",
+                  r.seconds, r.parameters, r.probe_r2, r.probe_error, min_std, r.colour_accuracy);
       auto at = [](const std::vector<double>& e, size_t k) { return e.empty() ? 0.0 : e[std::min(k, e.size()) - 1]; };
       std::printf("k-step predicted-latent probe error (units): k=1 %.3f, k=4 %.3f, k=8 %.3f, k=16 %.3f\n",
                   at(r.kstep_probe_error, 1), at(r.kstep_probe_error, 4), at(r.kstep_probe_error, 8), at(r.kstep_probe_error, 16));
@@ -162,7 +164,7 @@ int cmd_train(int argc, char** argv) {
                   r.belief_error, r.encoding_error, r.perception_error);
       std::printf("belief, odd held-out sequences: Kalman-like gains %.3f units; best fixed gain %.2f: %.3f; raw perception %.3f\n",
                   r.kalman_error, r.best_fixed_gain, r.fixed_error, r.kalman_perception_error);
-      std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman-like %.4f; fixed %.4f; "
+      std::printf("  in the latent (RMS distance to the encoding without perception and range noise): Kalman-like %.4f; fixed %.4f; "
                   "raw encoding %.4f\n",
                   r.kalman_latent_error, r.fixed_latent_error, r.encoding_latent_error);
       std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",

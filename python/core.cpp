@@ -500,6 +500,7 @@ std::shared_ptr<const ModelFile> train(const World& world, const py::dict& kwarg
   report["seconds"] = seconds;
   if (!from_cache) {
     report["probe_r2"] = r1.probe_r2;
+    report["probe_error"] = r1.probe_error;
     report["colour_accuracy"] = r1.colour_accuracy;
     report["kstep_probe_error"] = r1.kstep_probe_error;
     if (!r1.kstep_probe_error_best_z.empty()) {

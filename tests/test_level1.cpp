@@ -79,6 +79,9 @@ TEST_CASE("short training lowers the loss, keeps every latent dimension alive, a
   CHECK(r.loss_var.back() < r.loss_var.front());
   for (float s : r.latent_std) CHECK(s > 0.05f);
   CHECK(r.probe_r2 > 0.9);
+  MESSAGE("probe error on noise-free frames: " << r.probe_error);
+  CHECK(r.probe_error > 0);
+  CHECK(r.probe_error < 1.0);
   CHECK(r.colour_accuracy > 0.9);
   REQUIRE(r.kstep_probe_error.size() == 16);
   CHECK(r.kstep_probe_error[0] < 2.0);
@@ -113,6 +116,36 @@ TEST_CASE("the two-thread predictor polish gives the same model every run" * doc
   REQUIRE(pa.size() == pb.size());
   for (size_t i = 0; i < pa.size(); ++i) CHECK(pa[i]->value == pb[i]->value);
   CHECK(r1.loss_polish == r2.loss_polish);
+}
+
+TEST_CASE("exploration keeps each frame as the world would look without perception and range noise") {
+  const World world = generate_map(4);
+  ExplorationParams xp;
+  xp.sequences = 6;
+  xp.sequence_length = 12;
+  EnvParams noisy;
+  noisy.noise_perception = 0.5, noisy.noise_range = 0.2;
+  EnvParams quiet = noisy;
+  quiet.noise_perception = 0, quiet.noise_range = 0;
+  const ExplorationData d = collect_exploration(world, noisy, xp, 3), q = collect_exploration(world, quiet, xp, 3);
+  REQUIRE(d.noise_free_obs.size() == d.obs.size());
+  CHECK(q.noise_free_obs == q.obs);  // without noise the two are the same frames
+  size_t position_differs = 0, range_differs = 0;
+  for (size_t i = 0; i < d.obs.size(); ++i) {
+    const size_t feature = i % static_cast<size_t>(d.features);
+    (feature < 2 ? position_differs : range_differs) += d.obs[i] != d.noise_free_obs[i];
+  }
+  CHECK(position_differs == 2 * d.obs.size() / d.features);  // every perceived position is noisy
+  CHECK(range_differs > 0);
+  for (int s = 0; s < d.sequences; ++s)
+    for (int t = 0; t <= d.length; ++t) {  // the noise-free frame's position is the true one
+      const float* f = &d.noise_free_obs[static_cast<size_t>(d.frame_index(s, t)) * d.features];
+      CHECK(f[0] == doctest::Approx(2 * d.xy_at(s, t)[0] / world.width - 1).epsilon(1e-5));
+      CHECK(f[1] == doctest::Approx(2 * d.xy_at(s, t)[1] / world.height - 1).epsilon(1e-5));
+    }
+  const MatF a = gather_noise_free_frames(d, {2, 5}, {1, 3}, 4), all = all_noise_free_frames(d);
+  CHECK(a.col(0) == all.col(d.frame_index(2, 5)));
+  CHECK(a.col(1) == all.col(d.frame_index(5, 7)));
 }
 
 TEST_CASE("the caller's job beside the position probe sees the final E1, P1 and colour head and changes nothing") {

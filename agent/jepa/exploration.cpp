@@ -19,6 +19,7 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
   d.obs.resize(frames * d.features);
   d.headings.resize(static_cast<size_t>(p.sequences) * p.sequence_length);
   d.true_xy.resize(frames * 2);
+  d.noise_free_obs.resize(frames * d.features);
   d.colors.resize(frames);
 
   // A task that cannot finish inside one sequence keeps the env running: an absent colour if the
@@ -32,6 +33,9 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
   if (task.colors.empty())
     for (int k = 0; k < kMaxTaskLength; ++k) task.colors.push_back(world.regions[k % 2].color);
   Env env(world, task, ep);
+  EnvParams noise_free_params = ep;
+  noise_free_params.noise_perception = noise_free_params.noise_range = 0;  // observe() then draws nothing
+  const Env noise_free(world, task, noise_free_params);
   Rng rng(seed);
   for (int s = 0; s < p.sequences; ++s) {
     Observation obs = env.reset(derive_seed(seed, s));
@@ -39,6 +43,8 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
     auto record = [&](int t, const Observation& o) {
       const size_t f = static_cast<size_t>(s) * (p.sequence_length + 1) + t;
       observation_features(o, world.width, world.height, ep.ray_max, &d.obs[f * d.features]);
+      EnvState st = env.state();
+      observation_features(noise_free.observe(st), world.width, world.height, ep.ray_max, &d.noise_free_obs[f * d.features]);
       d.true_xy[f * 2] = static_cast<float>(env.state().position.x);
       d.true_xy[f * 2 + 1] = static_cast<float>(env.state().position.y);
       d.colors[f] = static_cast<uint8_t>(o.color);
@@ -70,13 +76,28 @@ MatF all_frames(const ExplorationData& d) {
   return Eigen::Map<const MatF>(d.obs.data(), d.features, static_cast<Eigen::Index>(d.obs.size() / d.features));
 }
 
-MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
+MatF all_noise_free_frames(const ExplorationData& d) {
+  return Eigen::Map<const MatF>(d.noise_free_obs.data(), d.features, static_cast<Eigen::Index>(d.noise_free_obs.size() / d.features));
+}
+
+namespace {
+MatF gather(const ExplorationData& d, const std::vector<float>& frames, const std::vector<int>& seq, const std::vector<int>& t0,
+            int dt) {
   MatF x(d.features, static_cast<Eigen::Index>(seq.size()));
   for (size_t b = 0; b < seq.size(); ++b) {
-    const float* f = d.obs_at(seq[b], t0[b] + dt);
+    const float* f = &frames[static_cast<size_t>(d.frame_index(seq[b], t0[b] + dt)) * d.features];
     for (int i = 0; i < d.features; ++i) x(i, static_cast<Eigen::Index>(b)) = f[i];
   }
   return x;
+}
+}  // namespace
+
+MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
+  return gather(d, d.obs, seq, t0, dt);
+}
+
+MatF gather_noise_free_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
+  return gather(d, d.noise_free_obs, seq, t0, dt);
 }
 
 }  // namespace hjepa

@@ -28,6 +28,8 @@ struct ExplorationData {
   std::vector<float> obs;           // S x (length + 1) x F, observation features
   std::vector<float> headings;      // S x length, radians
   std::vector<float> true_xy;       // S x (length + 1) x 2, true positions (probe labels only)
+  std::vector<float> noise_free_obs;  // S x (length + 1) x F, the same frames without perception or range noise
+                                      // (the probe's inputs and the belief diagnostics' reference only)
   std::vector<uint8_t> colors;      // S x (length + 1), observed colour (head labels)
   const float* obs_at(int s, int t) const { return &obs[(static_cast<size_t>(s) * (length + 1) + t) * features]; }
   float heading_at(int s, int t) const { return headings[static_cast<size_t>(s) * length + t]; }
@@ -43,8 +45,12 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
 
 // Every frame of the data set as columns (F x S*(L+1)), in ExplorationData::frame_index order.
 MatF all_frames(const ExplorationData& d);
+// The same frames as the world would look without perception and range noise.
+MatF all_noise_free_frames(const ExplorationData& d);
 
 // Columns of observation features for frames (seq[b], t0[b] + dt) of the data set: F x seq.size().
 MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt);
+// The same frames without perception and range noise.
+MatF gather_noise_free_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt);
 
 }  // namespace hjepa

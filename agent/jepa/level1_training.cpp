@@ -277,7 +277,8 @@ void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::funct
 
 // After the joint phase the encoder is frozen. Independent jobs run on its cached encodings of every
 // training frame, one per core: the predictor polish (this thread) beside the colour head, then
-// `beside` (the caller's job: level 2) beside the position probe, which only the diagnostics need.
+// `beside` (the caller's job: level 2) beside the position probe, which only the diagnostics need
+// (and reads E1 of the noise-free frames: it decodes where a latent state is, it does not denoise).
 // Each touches its own network and owns its random stream, so the result does not depend on
 // scheduling. Returns the seconds `beside` took.
 double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
@@ -302,7 +303,10 @@ double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const
         beside();
         beside_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       },
-      [&] { return report.finite ? train_head(model, Head::Probe, data, s_all, tp, head_seed, stop) : std::string(); });
+      [&] {
+        return report.finite ? train_head(model, Head::Probe, data, model.encode(all_noise_free_frames(data)), tp, head_seed, stop)
+                             : std::string();
+      });
   return beside_seconds;
 }
 

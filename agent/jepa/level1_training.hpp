@@ -51,6 +51,7 @@ struct Level1Report {
   std::vector<int> polish_logged_step;
   std::vector<float> latent_std;        // per dimension, held-out
   double probe_r2 = 0;                  // position probe R^2 on held-out observations
+  double probe_error = 0;  // the probe's own mean position error (units) on E1 of noise-free held-out frames
   double colour_accuracy = 0;           // colour head accuracy on held-out observations
   std::vector<double> kstep_probe_error;  // k = 1..16: mean probe error (units) of k-step predicted latents
   // Belief filtering on held-out sequences (gain below): mean position error (units) of the probe
@@ -63,8 +64,8 @@ struct Level1Report {
   // raw perception's error on the same frames.
   double kalman_error = 0, fixed_error = 0, best_fixed_gain = 0, kalman_perception_error = 0, kalman_q_scale = 1;
   // The same filters in the latent space, on the same frames: RMS distance of the Kalman belief, of
-  // the belief at best_fixed_gain and of the raw encoding to E1 of the frame with its true position
-  // (the encoding the filters try to recover). The position figures above weigh only the directions
+  // the belief at best_fixed_gain and of the raw encoding to E1 of the frame without perception and
+  // range noise (the encoding the filters try to recover). The position figures above weigh only the directions
   // the probe reads; these weigh every latent dimension alike.
   double kalman_latent_error = 0, fixed_latent_error = 0, encoding_latent_error = 0;
   std::vector<float> kalman_gain;

@@ -73,7 +73,9 @@ void level1_figures(const Level1Report& r) {
   ImGui::PlotHistogram("##latentstd", r.latent_std.data(), static_cast<int>(r.latent_std.size()), 0, "latent std per dim", 0.f,
                        std::max(top, 1e-3f) * 1.1f, ImVec2(ImGui::GetContentRegionAvail().x, 40));
   tooltip("Held-out standard deviation of each latent dimension (a dimension near 0 has collapsed)");
-  ImGui::Text("probe R^2 %.4f   colour acc %.3f", r.probe_r2, r.colour_accuracy);
+  ImGui::Text("probe R^2 %.4f (%.3f u)   colour acc %.3f", r.probe_r2, r.probe_error, r.colour_accuracy);
+  tooltip("Position probe (drawing and measuring only): R^2 on held-out observations, and its own mean error in units on "
+          "E1 of noise-free held-out frames; colour head accuracy");
   std::vector<float> k(r.kstep_probe_error.begin(), r.kstep_probe_error.end());
   char kov[64];
   std::snprintf(kov, sizeof kov, "k-step probe err (k=1 %.2f, k=%zu %.2f)", k.empty() ? 0.f : k.front(), k.size(),
@@ -86,7 +88,7 @@ void level1_figures(const Level1Report& r) {
   ImGui::Text("Kalman %.3f  fixed %.3f", r.kalman_error, r.fixed_error);
   tooltip("Odd held-out sequences: the Kalman-like belief's mean position error against the best fixed gain's (units)");
   ImGui::Text("in latent: Kalman %.3f  fixed %.3f", r.kalman_latent_error, r.fixed_latent_error);
-  tooltip("The same two beliefs in the latent: RMS distance to E1 of the frame without perception noise");
+  tooltip("The same two beliefs in the latent: RMS distance to E1 of the frame without perception and range noise");
   ImGui::TextDisabled("level 1: %ld parameters, %.1f s", r.parameters, r.seconds);
 }
 

@@ -164,7 +164,7 @@ int cmd_train(int argc, char** argv) {
                   r.belief_error, r.encoding_error, r.perception_error);
       std::printf("belief, odd held-out sequences: Kalman-like gains %.3f units; best fixed gain %.2f: %.3f; raw perception %.3f\n",
                   r.kalman_error, r.best_fixed_gain, r.fixed_error, r.kalman_perception_error);
-      std::printf("  in the latent (RMS distance to the encoding without perception and range noise): Kalman-like %.4f; fixed %.4f; "
+      std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman-like %.4f; fixed %.4f; "
                   "raw encoding %.4f\n",
                   r.kalman_latent_error, r.fixed_latent_error, r.encoding_latent_error);
       std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",

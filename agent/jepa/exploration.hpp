@@ -29,7 +29,7 @@ struct ExplorationData {
   std::vector<float> headings;      // S x length, radians
   std::vector<float> true_xy;       // S x (length + 1) x 2, true positions (probe labels only)
   std::vector<float> noise_free_obs;  // S x (length + 1) x F, the same frames without perception or range noise
-                                      // (the probe's inputs and the belief diagnostics' reference only)
+                                      // (measuring only: the probe's own error, Level1Report::probe_error)
   std::vector<uint8_t> colors;      // S x (length + 1), observed colour (head labels)
   const float* obs_at(int s, int t) const { return &obs[(static_cast<size_t>(s) * (length + 1) + t) * features]; }
   float heading_at(int s, int t) const { return headings[static_cast<size_t>(s) * length + t]; }

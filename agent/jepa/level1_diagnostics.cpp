@@ -45,15 +45,23 @@ void measure_heads(const Level1& model, const ExplorationData& held, Level1Repor
 // frames 1..L (units).
 struct FilterRun {
   double belief_error = 0, encoding_error = 0, perception_error = 0;
-  // RMS latent distance of the belief and of the raw encoding to E1 of the same frame without
-  // perception and range noise, over the same frames.
+  // RMS latent distance of the belief and of the raw encoding to E1 of the same frame with its true
+  // position (the encoding without perception noise), over the same frames.
   double belief_latent_error = 0, encoding_latent_error = 0;
   Eigen::MatrixXf z_at_mid;  // the belief over z at frame `mid`
 };
 
-// Frame t of sequences `seqs` as the world would look without perception and range noise.
-MatF clean_frames(const ExplorationData& held, const std::vector<int>& seqs, int t) {
-  return gather_noise_free_frames(held, seqs, std::vector<int>(seqs.size(), 0), t);
+// Frame t of sequences `seqs` with the perceived position replaced by the true one (the range readings
+// keep their noise: the belief's R and Q, which the agents' stuck watch also reads, are measured
+// against these; ExplorationData::noise_free_obs, which the probe reads, has neither noise).
+MatF clean_frames(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int t) {
+  MatF x = gather_frames(held, seqs, std::vector<int>(seqs.size(), 0), t);
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    const float* tr = held.xy_at(seqs[i], t);
+    x(0, static_cast<Eigen::Index>(i)) = static_cast<float>(2 * tr[0] / model.width - 1);
+    x(1, static_cast<Eigen::Index>(i)) = static_cast<float>(2 * tr[1] / model.height - 1);
+  }
+  return x;
 }
 
 template <class Correction>
@@ -73,7 +81,7 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
     const MatF expected = predict_under_z_belief(model, b, hh.data(), e, z_belief);
     if (t == mid) out.z_at_mid = z_belief;
     b = expected + correction(t, MatF(e - expected));
-    const MatF c = model.encode(clean_frames(held, seqs, t));
+    const MatF c = model.encode(clean_frames(model, held, seqs, t));
     lb += static_cast<double>((b - c).squaredNorm());
     le += static_cast<double>((e - c).squaredNorm());
     const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
@@ -102,9 +110,9 @@ Eigen::MatrixXf measure_belief(const Level1& model, const ExplorationData& held,
 }
 
 // From sequences `seqs`: the encoder's observation noise R (E1 of the perceived observation against E1
-// of the same frame without perception and range noise) and the predictor's process noise Q (P1 from
-// one such clean encoding against the next), as D x D second moments: perception noise moves the
-// latent along the few directions position takes, so its dimensions are correlated.
+// of the same frame with the true position, i.e. without perception noise) and the predictor's process
+// noise Q (P1 from one such clean encoding against the next), as D x D second moments: perception noise
+// moves the latent along the few directions position takes, so its dimensions are correlated.
 void estimate_noise(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, Eigen::MatrixXf& Q,
                     Eigen::MatrixXf& R) {
   const int S = static_cast<int>(seqs.size());
@@ -112,11 +120,11 @@ void estimate_noise(const Level1& model, const ExplorationData& held, const std:
   const Eigen::Index D = model.arch.latent;
   Eigen::MatrixXd sq = Eigen::MatrixXd::Zero(D, D), sr = Eigen::MatrixXd::Zero(D, D);
   std::vector<float> hh(S);
-  MatF c = model.encode(clean_frames(held, seqs, 0));
+  MatF c = model.encode(clean_frames(model, held, seqs, 0));
   const Eigen::MatrixXf prior = z_prior_belief(model, S);
   for (int t = 1; t <= held.length; ++t) {
     for (int i = 0; i < S; ++i) hh[i] = held.heading_at(seqs[i], t - 1);
-    const MatF next = model.encode(clean_frames(held, seqs, t)), noisy = model.encode(gather_frames(held, seqs, t0, t));
+    const MatF next = model.encode(clean_frames(model, held, seqs, t)), noisy = model.encode(gather_frames(held, seqs, t0, t));
     const MatF dq = expected_under_z(predict_all_z(model, c, hh.data()), prior) - next, dr = noisy - next;
     sq += (dq * dq.transpose()).cast<double>();
     sr += (dr * dr.transpose()).cast<double>();

@@ -277,8 +277,9 @@ void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::funct
 
 // After the joint phase the encoder is frozen. Independent jobs run on its cached encodings of every
 // training frame, one per core: the predictor polish (this thread) beside the colour head, then
-// `beside` (the caller's job: level 2) beside the position probe, which only the diagnostics need
-// (and reads E1 of the noise-free frames: it decodes where a latent state is, it does not denoise).
+// `beside` (the caller's job: level 2) beside the position probe, which the diagnostics and the drawing
+// read, and through the diagnostics the belief's fitted Q scale (Level1::belief_q, which the Kalman
+// belief and the stuck watch read): so the probe's training decides agent behaviour too.
 // Each touches its own network and owns its random stream, so the result does not depend on
 // scheduling. Returns the seconds `beside` took.
 double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
@@ -303,10 +304,7 @@ double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const
         beside();
         beside_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       },
-      [&] {
-        return report.finite ? train_head(model, Head::Probe, data, model.encode(all_noise_free_frames(data)), tp, head_seed, stop)
-                             : std::string();
-      });
+      [&] { return report.finite ? train_head(model, Head::Probe, data, s_all, tp, head_seed, stop) : std::string(); });
   return beside_seconds;
 }
 

@@ -64,8 +64,8 @@ struct Level1Report {
   // raw perception's error on the same frames.
   double kalman_error = 0, fixed_error = 0, best_fixed_gain = 0, kalman_perception_error = 0, kalman_q_scale = 1;
   // The same filters in the latent space, on the same frames: RMS distance of the Kalman belief, of
-  // the belief at best_fixed_gain and of the raw encoding to E1 of the frame without perception and
-  // range noise (the encoding the filters try to recover). The position figures above weigh only the directions
+  // the belief at best_fixed_gain and of the raw encoding to E1 of the frame with its true position
+  // (the encoding the filters try to recover). The position figures above weigh only the directions
   // the probe reads; these weigh every latent dimension alike.
   double kalman_latent_error = 0, fixed_latent_error = 0, encoding_latent_error = 0;
   std::vector<float> kalman_gain;

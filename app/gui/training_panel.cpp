@@ -88,7 +88,7 @@ void level1_figures(const Level1Report& r) {
   ImGui::Text("Kalman %.3f  fixed %.3f", r.kalman_error, r.fixed_error);
   tooltip("Odd held-out sequences: the Kalman-like belief's mean position error against the best fixed gain's (units)");
   ImGui::Text("in latent: Kalman %.3f  fixed %.3f", r.kalman_latent_error, r.fixed_latent_error);
-  tooltip("The same two beliefs in the latent: RMS distance to E1 of the frame without perception and range noise");
+  tooltip("The same two beliefs in the latent: RMS distance to E1 of the frame without perception noise");
   ImGui::TextDisabled("level 1: %ld parameters, %.1f s", r.parameters, r.seconds);
 }
 

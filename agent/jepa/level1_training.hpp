@@ -33,7 +33,7 @@ struct Level1TrainParams {
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
   int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
-  int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
+  int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing, measuring, the fitted Q scale)
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM
   // in the polish (each sequence takes the z that predicts it best, every z kept on at least
   // 1 / (2K) of the sequences); 1 = no z.
@@ -90,7 +90,7 @@ using ProgressFn = std::function<void(int step, int steps, const Level1Report&)>
 
 // Trains the encoder and predictor, then the heads with the encoder frozen, then measures.
 // `beside`, if given, runs on this thread once the encoder, predictor and colour head are final,
-// while the position probe (which only the diagnostics read) trains on a second thread; it must not
+// while the position probe (which the diagnostics read) trains on a second thread; it must not
 // touch the probe (train_model trains level 2 there). Its seconds are not counted in the report's.
 Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
                           const Level1TrainParams& params, uint64_t seed, const ProgressFn& progress = {},

@@ -73,9 +73,11 @@ void level1_figures(const Level1Report& r) {
   ImGui::PlotHistogram("##latentstd", r.latent_std.data(), static_cast<int>(r.latent_std.size()), 0, "latent std per dim", 0.f,
                        std::max(top, 1e-3f) * 1.1f, ImVec2(ImGui::GetContentRegionAvail().x, 40));
   tooltip("Held-out standard deviation of each latent dimension (a dimension near 0 has collapsed)");
-  ImGui::Text("probe R^2 %.4f (%.3f u)   colour acc %.3f", r.probe_r2, r.probe_error, r.colour_accuracy);
-  tooltip("Position probe (drawing, measuring, and the fitted Q scale of the belief's noise): R^2 on held-out observations, and its own mean error in units on "
-          "E1 of noise-free held-out frames; colour head accuracy");
+  ImGui::Text("probe R^2 %.4f, own error %.3f u", r.probe_r2, r.probe_error);
+  tooltip("Position probe (drawing, measuring, and the fitted Q scale of the belief's noise): R^2 on held-out observations, "
+          "and its own mean error in units on E1 of noise-free held-out frames");
+  ImGui::Text("colour accuracy %.3f", r.colour_accuracy);
+  tooltip("Colour head: share of held-out observations whose colour it names right");
   std::vector<float> k(r.kstep_probe_error.begin(), r.kstep_probe_error.end());
   char kov[64];
   std::snprintf(kov, sizeof kov, "k-step probe err (k=1 %.2f, k=%zu %.2f)", k.empty() ? 0.f : k.front(), k.size(),

@@ -237,7 +237,7 @@ int perf_train(bool json, int steps) {
   Level1TrainParams tp;
   const int warmup = 10;
   tp.steps = warmup + steps;  // the learning-rate schedule spans the timed steps
-  const ExplorationData data = collect_exploration(world, env, tp.exploration, 21);
+  const ExplorationData data = collect_exploration(world, env, tp.exploration, 21, false);
   Level1Arch arch;
   arch.features = feature_size(env.num_rays);
   Level1 model(arch, 3);

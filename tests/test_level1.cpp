@@ -143,9 +143,13 @@ TEST_CASE("exploration keeps each frame as the world would look without percepti
       CHECK(f[0] == doctest::Approx(2 * d.xy_at(s, t)[0] / world.width - 1).epsilon(1e-5));
       CHECK(f[1] == doctest::Approx(2 * d.xy_at(s, t)[1] / world.height - 1).epsilon(1e-5));
     }
-  const MatF a = gather_noise_free_frames(d, {2, 5}, {1, 3}, 4), all = all_noise_free_frames(d);
-  CHECK(a.col(0) == all.col(d.frame_index(2, 5)));
-  CHECK(a.col(1) == all.col(d.frame_index(5, 7)));
+  const MatF all = all_noise_free_frames(d);
+  CHECK(all.cols() == d.frame_index(d.sequences, 0));
+  CHECK(all.col(d.frame_index(5, 7)) == Eigen::Map<const MatF>(&d.noise_free_obs[d.frame_index(5, 7) * d.features], d.features, 1));
+  // A training set keeps none, and its noisy frames are the same.
+  const ExplorationData train = collect_exploration(world, noisy, xp, 3, false);
+  CHECK(train.noise_free_obs.empty());
+  CHECK(train.obs == d.obs);
 }
 
 TEST_CASE("the caller's job beside the position probe sees the final E1, P1 and colour head and changes nothing") {

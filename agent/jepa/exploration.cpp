@@ -10,7 +10,7 @@
 namespace hjepa {
 
 ExplorationData collect_exploration(const World& world, const EnvParams& env_params, const ExplorationParams& p,
-                                    uint64_t seed) {
+                                    uint64_t seed, bool keep_noise_free) {
   ExplorationData d;
   d.features = feature_size(env_params.num_rays);
   d.sequences = p.sequences;
@@ -19,7 +19,7 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
   d.obs.resize(frames * d.features);
   d.headings.resize(static_cast<size_t>(p.sequences) * p.sequence_length);
   d.true_xy.resize(frames * 2);
-  d.noise_free_obs.resize(frames * d.features);
+  if (keep_noise_free) d.noise_free_obs.resize(frames * d.features);
   d.colors.resize(frames);
 
   // A task that cannot finish inside one sequence keeps the env running: an absent colour if the
@@ -43,8 +43,10 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
     auto record = [&](int t, const Observation& o) {
       const size_t f = static_cast<size_t>(s) * (p.sequence_length + 1) + t;
       observation_features(o, world.width, world.height, ep.ray_max, &d.obs[f * d.features]);
-      EnvState st = env.state();
-      observation_features(noise_free.observe(st), world.width, world.height, ep.ray_max, &d.noise_free_obs[f * d.features]);
+      if (keep_noise_free) {
+        EnvState st = env.state();
+        observation_features(noise_free.observe(st), world.width, world.height, ep.ray_max, &d.noise_free_obs[f * d.features]);
+      }
       d.true_xy[f * 2] = static_cast<float>(env.state().position.x);
       d.true_xy[f * 2 + 1] = static_cast<float>(env.state().position.y);
       d.colors[f] = static_cast<uint8_t>(o.color);
@@ -80,24 +82,13 @@ MatF all_noise_free_frames(const ExplorationData& d) {
   return Eigen::Map<const MatF>(d.noise_free_obs.data(), d.features, static_cast<Eigen::Index>(d.noise_free_obs.size() / d.features));
 }
 
-namespace {
-MatF gather(const ExplorationData& d, const std::vector<float>& frames, const std::vector<int>& seq, const std::vector<int>& t0,
-            int dt) {
+MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
   MatF x(d.features, static_cast<Eigen::Index>(seq.size()));
   for (size_t b = 0; b < seq.size(); ++b) {
-    const float* f = &frames[static_cast<size_t>(d.frame_index(seq[b], t0[b] + dt)) * d.features];
+    const float* f = d.obs_at(seq[b], t0[b] + dt);
     for (int i = 0; i < d.features; ++i) x(i, static_cast<Eigen::Index>(b)) = f[i];
   }
   return x;
-}
-}  // namespace
-
-MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
-  return gather(d, d.obs, seq, t0, dt);
-}
-
-MatF gather_noise_free_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt) {
-  return gather(d, d.noise_free_obs, seq, t0, dt);
 }
 
 }  // namespace hjepa

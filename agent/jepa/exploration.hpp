@@ -29,7 +29,7 @@ struct ExplorationData {
   std::vector<float> headings;      // S x length, radians
   std::vector<float> true_xy;       // S x (length + 1) x 2, true positions (probe labels only)
   std::vector<float> noise_free_obs;  // S x (length + 1) x F, the same frames without perception or range noise
-                                      // (measuring only: the probe's own error, Level1Report::probe_error)
+                                      // (held-out data; measuring only: the probe's own error, Level1Report::probe_error)
   std::vector<uint8_t> colors;      // S x (length + 1), observed colour (head labels)
   const float* obs_at(int s, int t) const { return &obs[(static_cast<size_t>(s) * (length + 1) + t) * features]; }
   float heading_at(int s, int t) const { return headings[static_cast<size_t>(s) * length + t]; }
@@ -39,9 +39,11 @@ struct ExplorationData {
   std::ptrdiff_t frame_index(int s, int t) const { return static_cast<std::ptrdiff_t>(s) * (length + 1) + t; }
 };
 
-// Collects data on `world` with the env's noise settings; deterministic in `seed`.
+// Collects data on `world` with the env's noise settings; deterministic in `seed`. With
+// keep_noise_free = false, noise_free_obs stays empty (a training set: only held-out data is
+// measured on them), which also spares the second observation of every frame.
 ExplorationData collect_exploration(const World& world, const EnvParams& env_params, const ExplorationParams& params,
-                                    uint64_t seed);
+                                    uint64_t seed, bool keep_noise_free = true);
 
 // Every frame of the data set as columns (F x S*(L+1)), in ExplorationData::frame_index order.
 MatF all_frames(const ExplorationData& d);
@@ -50,7 +52,5 @@ MatF all_noise_free_frames(const ExplorationData& d);
 
 // Columns of observation features for frames (seq[b], t0[b] + dt) of the data set: F x seq.size().
 MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt);
-// The same frames without perception and range noise.
-MatF gather_noise_free_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt);
 
 }  // namespace hjepa

@@ -84,32 +84,62 @@ struct Landing {
 // headings to the stretch's vertices (to graze a corner or slide along a face, which the even ones
 // miss), each also turned a hair either way, since a heading's direction is rounded (cos(pi/2) > 0)
 // and may tip into the face it runs along.
-std::vector<Landing> landings(const Env& env, Vec2 from, int even, const Stretch& stretch) {
+std::vector<Landing> landings(const Env& env, OpenGates gates, Vec2 from, int even, const Stretch& stretch) {
   const double step = env.params().step_length;
   std::vector<Landing> out;
   for (int k = 0; k < even; ++k) {
     const double h = 6.283185307179586 * k / even;
-    out.push_back({h, env.move(from, heading_dir(h), step, env.state().open_gates)});
+    out.push_back({h, env.move(from, heading_dir(h), step, gates)});
   }
   for (size_t k = 1; k < stretch.points.size(); ++k)
     if (dist(from, stretch.points[k]) > 1e-9)
       for (double turn : {0.0, -kHair, kHair}) {
         const double h = heading_to(from, stretch.points[k]) + turn;
-        out.push_back({h, env.move(from, heading_dir(h), step, env.state().open_gates)});
+        out.push_back({h, env.move(from, heading_dir(h), step, gates)});
       }
   return out;
 }
 
+// The distance from p to the box's nearest point (0 inside).
+double box_distance(const Obstacle& b, Vec2 p) {
+  const double dx = std::max({b.min.x - p.x, 0.0, p.x - b.max.x}), dy = std::max({b.min.y - p.y, 0.0, p.y - b.max.y});
+  return std::hypot(dx, dy);
+}
+
 }  // namespace
+
+OpenGates OracleAgent::gates() const {
+  const OpenGates actual = env_->state().open_gates;
+  if (!params_.gates_on_sight) return actual;
+  const int n = env_->world().gate_count();
+  const OpenGates all = n >= 64 ? ~OpenGates{0} : (OpenGates{1} << n) - 1;
+  return (actual & seen_) | (all & ~seen_);
+}
+
+void OracleAgent::look() {
+  if (!params_.gates_on_sight) return;
+  const World& world = env_->world();
+  const EnvState& s = env_->state();
+  for (int g = 0; g < world.gate_count(); ++g) {
+    const OpenGates bit = OpenGates{1} << g;
+    if (seen_ & bit) continue;
+    const Obstacle& gate = world.obstacles[world.gate_obstacle(g)];
+    // In reach of the rays, and nothing but the gate itself between here and its centre.
+    if (box_distance(gate, s.position) <= env_->params().ray_max && world.segment_free(s.position, gate.center, s.open_gates | bit))
+      seen_ |= bit;
+  }
+}
 
 void OracleAgent::reset(const Observation&) {
   replans_ = 0;
+  seen_ = 0;
+  look();
   replan();
 }
 
 void OracleAgent::replan() {
   const EnvState& s = env_->state();
-  planned_gates_ = s.open_gates;
+  planned_gates_ = gates();
   gated_ = env_->world().gate_count() > 0;
   if (gated_) gated_world_ = env_->world().with_gates(planned_gates_);
   path_ = plan_oracle(episode_world(), s.position, env_->task(), s.progress, params_.oracle);
@@ -122,7 +152,8 @@ double OracleAgent::act(const Observation&) {
   const EnvState& s = env_->state();
   const Task& task = env_->task();
   const Vec2 p = s.position;
-  if (!path_.found || path_.points.size() < 2 || s.open_gates != planned_gates_) {
+  if (!replanning_) look();
+  if (!path_.found || path_.points.size() < 2 || gates() != planned_gates_) {
     replan();
     if (!path_.found || path_.points.size() < 2) return 0.0;  // nothing reachable: stand still-ish
   }
@@ -167,7 +198,7 @@ double OracleAgent::act(const Observation&) {
     double best_score = kNoHit, best_heading = 0;
     for (int k = 0; k < kHeadings; ++k) {
       const double h = 6.283185307179586 * k / kHeadings;
-      const Vec2 q = env_->move(p, heading_dir(h), step, s.open_gates);
+      const Vec2 q = env_->move(p, heading_dir(h), step, gates());
       if (world.color_at(q) != need) continue;
       const double score = dist(q, after);
       if (score < best_score) best_score = score, best_heading = h;
@@ -187,7 +218,7 @@ double OracleAgent::step_along_path(Vec2 p, int stage_vertex) const {
   const Vec2 a = path_.points[segment_], b = path_.points[segment_ + 1];
   const Stretch ahead(path_.points, a + (b - a) * project(p, a, b), segment_ + 1, stage_vertex, kLookahead * step);
 
-  const std::vector<Landing> first = landings(*env_, p, kHeadings, ahead);
+  const std::vector<Landing> first = landings(*env_, gates(), p, kHeadings, ahead);
   double best_value = -kNoHit, best_heading = heading_to(p, ahead.points.back());
   for (const Landing& l : first) {
     const double v = ahead.value(world, l.q, sample);
@@ -201,7 +232,7 @@ double OracleAgent::step_along_path(Vec2 p, int stage_vertex) const {
     const bool seen = std::any_of(first.begin(), first.begin() + i, [&](const Landing& l) { return l.q == q; });
     if (dist(p, q) < 1e-6 * step || seen) continue;  // standing still, or a landing already tried
     double v = -kNoHit;
-    for (const Landing& l : landings(*env_, q, kHeadings / 2, ahead)) v = std::max(v, ahead.value(world, l.q, sample));
+    for (const Landing& l : landings(*env_, gates(), q, kHeadings / 2, ahead)) v = std::max(v, ahead.value(world, l.q, sample));
     if (v > best_two + 1e-9) best_two = v, best_heading = first[i].heading;
   }
   return best_heading;

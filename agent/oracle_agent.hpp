@@ -2,6 +2,11 @@
 // reads the Env it is given, the episode's gates included). Replans from where it is when noise
 // pushes it off the path, a required colour was not achieved where the path expected, or a gate
 // opened or closed (the app's toggle).
+// With `gates_on_sight` (the agent "oracle-sighted") it knows the map and its true position but not
+// the episode's gates: a gate is taken for open until it is seen (within the range rays' reach,
+// env.ray_max, with its centre in line of sight), then for what it is; it replans whenever what it
+// knows changes. What it pays over the oracle is the most that knowing the gates (issue 18's z) can
+// save an agent that uses what it sees perfectly.
 #pragma once
 #include "agent/agent.hpp"
 #include "sim/oracle.hpp"
@@ -11,12 +16,13 @@ namespace hjepa {
 struct OracleAgentParams {
   double replan_distance = 0.5;  // replan when the true position is this far from the path, units
   OracleParams oracle;           // the planner's grid
+  bool gates_on_sight = false;   // gates unknown (taken for open) until seen: the "oracle-sighted" agent
 };
 
 class OracleAgent : public Agent {
  public:
   OracleAgent(const Env& env, OracleAgentParams params = {}) : env_(&env), params_(params) {}
-  std::string name() const override { return "oracle"; }
+  std::string name() const override { return params_.gates_on_sight ? "oracle-sighted" : "oracle"; }
   void reset(const Observation& obs) override;
   double act(const Observation& obs) override;
   AgentTrace trace() const override {
@@ -33,7 +39,12 @@ class OracleAgent : public Agent {
   // The heading whose landing point (walls and obstacles included) has the least cost to go
   // along the path up to its point stage_vertex (see the .cpp).
   double step_along_path(Vec2 p, int stage_vertex) const;
+  // The gates as the agent knows them: the episode's, or with gates_on_sight the seen ones as they
+  // are and the others open.
+  OpenGates gates() const;
+  void look();  // gates_on_sight: marks the gates in sight from the true position as seen
   const Env* env_;
+  OpenGates seen_ = 0;  // gates_on_sight: bit g = gate g was seen this episode
   // The map as this episode's gates make it (what the plan and the sight tests use).
   const World& episode_world() const { return gated_ ? gated_world_ : env_->world(); }
   bool gated_ = false;           // the map has gates: gated_world_ holds it with planned_gates_ applied

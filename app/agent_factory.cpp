@@ -59,6 +59,9 @@ const std::vector<AgentEntry>& agent_table() {
   static const std::vector<AgentEntry> table = {
       {"random", "random", "uniform random headings", false, false, nullptr},
       {"oracle", "oracle", "privileged: follows the oracle's shortest path with the true position", false, false, nullptr},
+      {"oracle-sighted", "oracle, gates on sight",
+       "the oracle without the episode's gates: each is taken for open until seen within the range rays' reach", false,
+       false, nullptr},
       {"flat", "flat", "level 1 alone: the planner aims at the next colour through the colour head", true, false, nullptr},
       {"hjepa", "H-JEPA (levels 1 + 2)", "both levels: temporal places, the P2 place graph, the stuck and offer watches",
        true, false, [](HJepaParams&, PlannerParams&) {}},
@@ -141,6 +144,11 @@ std::unique_ptr<Agent> make_agent(const std::string& name, const AgentSetup& s) 
   if (!entry) throw std::logic_error("make_agent: unknown agent \"" + name + "\"");
   if (name == "random") return std::make_unique<RandomAgent>(derive_seed(s.episode_seed, 1));
   if (name == "oracle") return std::make_unique<OracleAgent>(s.env, s.oracle_params);
+  if (name == "oracle-sighted") {
+    OracleAgentParams p = s.oracle_params;
+    p.gates_on_sight = true;
+    return std::make_unique<OracleAgent>(s.env, p);
+  }
   if (!s.model) throw std::logic_error("make_agent: agent \"" + name + "\" needs a model");
   check_model_fits(*s.model, s.env_params);
   if (name == "flat")

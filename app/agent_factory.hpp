@@ -53,7 +53,7 @@ struct AgentInfo {
   bool ablation;      // a variant with one part switched off (left out of the app's default bench selection)
 };
 
-// Every agent, in table order: "random", "oracle", "flat", "hjepa", then the hjepa ablations
+// Every agent, in table order: "random", "oracle", "oracle-sighted", "flat", "hjepa", then the hjepa ablations
 // ("hjepa-no-p2", "hjepa-distance", "hjepa-no-watch", "hjepa-euclid").
 const std::vector<AgentInfo>& agent_infos();
 const std::vector<std::string>& agent_names();

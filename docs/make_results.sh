@@ -20,7 +20,7 @@ RUNS=(
   "noise|noise|flat,hjepa,oracle"
   "noise-kalman|noise|flat,hjepa|--set agent.belief.mode=kalman"
   "maze|maze|random,flat,hjepa,oracle"
-  "gates|gates|random,flat,hjepa,oracle"
+  "gates|gates|random,flat,hjepa,oracle,oracle-sighted"
   "big80|big80|flat,hjepa,oracle"
   "big160|big160|flat,hjepa,oracle"
   "ablations|ablations|flat,hjepa,hjepa-no-p2,hjepa-distance,hjepa-no-watch,hjepa-euclid,oracle"

@@ -53,7 +53,7 @@ void check_trace(const AgentInfo& info, const AgentTrace& t) {
   CHECK((t.places != nullptr) == info.hierarchical);
   CHECK((t.place_graph != nullptr) == info.hierarchical);
   CHECK((t.first_high_plan != nullptr) == info.hierarchical);
-  CHECK((t.oracle_path != nullptr) == (std::string(info.name) == "oracle"));
+  CHECK((t.oracle_path != nullptr) == (std::string(info.name).rfind("oracle", 0) == 0));  // oracle, oracle-sighted
   if (t.belief) CHECK(t.belief->allFinite());
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("the agent table: names, labels and lines about each, in one order") {
   // The app's labels for the base agents.
   CHECK(std::string(agent_info("hjepa")->label) == "H-JEPA (levels 1 + 2)");
   CHECK(std::string(agent_info("oracle")->label) == "oracle");
-  for (const char* base : {"random", "oracle", "flat", "hjepa"}) CHECK(!agent_info(base)->ablation);
+  for (const char* base : {"random", "oracle", "oracle-sighted", "flat", "hjepa"}) CHECK(!agent_info(base)->ablation);
   CHECK(agent_info("nobody") == nullptr);
   CHECK_FALSE(is_agent_name("nobody"));
 }

@@ -211,6 +211,51 @@ TEST_CASE("the oracle plans on the episode's gates; the oracle agent follows the
   CHECK(env.state().step <= oracle_steps(closed.length, 1.0) + 4);
 }
 
+TEST_CASE("oracle-sighted: the gates it has not seen are open to it; it sees one within the rays' reach and goes round") {
+  const World w = gated();
+  const Task task{{Color::Blue}};
+  const double closed_length = plan_oracle(w.with_gates(kClosed), {3, 9}, task).length;
+  const double open_length = plan_oracle(w.with_gates(kOpen), {3, 9}, task).length;
+  REQUIRE(closed_length > open_length + 2);  // round the top of the wall
+  // Episode steps of an agent from (3, 9), 11 units from the door: the rays reach 5.
+  auto episode = [&](bool gate_open, bool sighted, int* replans, double* first_length) {
+    Env env(w, task, exact());
+    env.reset(1, Vec2{3, 9});
+    EnvState s = env.state();
+    env.set_gate_open(s, 0, gate_open);
+    env.set_state(s);
+    OracleAgentParams p;
+    p.gates_on_sight = sighted;
+    OracleAgent agent(env, p);
+    Observation obs;
+    agent.reset(obs);
+    *first_length = agent.path().length;
+    while (!env.done()) obs = env.step(agent.act(obs)).obs;
+    CHECK(env.state().progress == 1);
+    *replans = agent.replans();
+    return env.state().step;
+  };
+  int replans = 0, sighted_replans = 0;
+  double first = 0, sighted_first = 0;
+  // Open: it plans through the door like the oracle, step for step.
+  CHECK(episode(true, true, &sighted_replans, &sighted_first) == episode(true, false, &replans, &first));
+  CHECK(sighted_first == first);
+  // Closed: the oracle goes round from the start; the sighted one heads for the door, sees it shut
+  // at 5 units and replans round the top, paying the walk there and back.
+  const int informed = episode(false, false, &replans, &first);
+  const int sighted = episode(false, true, &sighted_replans, &sighted_first);
+  CHECK(first == doctest::Approx(closed_length).epsilon(1e-9));
+  CHECK(sighted_first == doctest::Approx(open_length).epsilon(1e-9));
+  CHECK(sighted_replans > replans);
+  CHECK(sighted > informed);
+  CHECK(sighted <= informed + 4);  // it turned at about 5 units from the door, not at the door
+  OracleAgentParams p;
+  p.gates_on_sight = true;
+  Env env(w, task, exact());
+  CHECK(OracleAgent(env, p).name() == "oracle-sighted");
+  CHECK(OracleAgent(env).name() == "oracle");
+}
+
 TEST_CASE("the generator: map.gates doors off the rooms' spanning tree, connected with every gate closed") {
   MapParams mp;
   mp.style = MapStyle::Maze;

@@ -534,6 +534,17 @@ TEST_CASE("bench: maze maps from map_params.style; seeded_only task entries skip
                              column(rows, 2, "start_x") + "," + column(rows, 2, "start_y"));
   REQUIRE(one.status == 0);
   CHECK(json::parse(one.out)["oracle_steps"].get<int>() == std::stoi(column(rows, 2, "oracle_steps")));
+  // Each row replays with `run` from its start and seed (both written exactly), step for step.
+  for (const int row : {1, 2, 3, 4}) {
+    CAPTURE(row);
+    const Result again = run_cli("run --map " + maze.string() + " --task " + column(rows, row, "task") + " --agent " +
+                                 column(rows, row, "agent") + " --max-steps 300 --json --start " + column(rows, row, "start_x") +
+                                 "," + column(rows, row, "start_y") + " --seed " + column(rows, row, "seed"));
+    REQUIRE(again.status == 0);
+    const json j = json::parse(again.out);
+    CHECK(j["steps"].get<int>() == std::stoi(column(rows, row, "steps")));
+    CHECK(j["success"].get<bool>() == (column(rows, row, "success") == "1"));
+  }
   const json record = json::parse(slurp(scratch() / "maze_mix.suite.json"));
   CHECK(record["map_params"]["style"] == "maze");
   CHECK(record["tasks"][0]["seeded_only"] == true);

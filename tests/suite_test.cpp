@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/bench/plan.hpp"
+#include "app/bench/results.hpp"
 #include "app/bench/suite.hpp"
 #include "app/usage_error.hpp"
 #include "fuzz_regressions.hpp"
@@ -161,4 +162,16 @@ TEST_CASE("the gates suite: the oracle's best route depends on a gate for most t
   const auto depends = std::count(dep.begin(), dep.end(), true);
   MESSAGE("gates suite: " << depends << " of " << dep.size() << " tasks depend on a gate");
   CHECK(depends * 2 > static_cast<long>(dep.size()));  // most (the whole suite: 55 of 72)
+}
+
+TEST_CASE("a row keeps its start exactly, so `hjepa run --start X,Y --seed S` replays its episode") {
+  EpisodeRow row;
+  row.start_x = 1.0 / 3.0, row.start_y = 17.487243191847263;
+  row.oracle_length = 2.0 / 3.0;
+  round_for_output(row);
+  const std::vector<EpisodeRow> back = rows_from_csv(rows_to_csv({row}), "rows.csv");
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].start_x == 1.0 / 3.0);  // bit for bit (it was rounded to 1e-6, and replayed another episode)
+  CHECK(back[0].start_y == 17.487243191847263);
+  CHECK(back[0].oracle_length == 0.666667);  // lengths are only read, rounded to 1e-6
 }

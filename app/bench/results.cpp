@@ -128,8 +128,8 @@ const std::vector<std::string>& result_columns() {
 }
 
 void round_for_output(EpisodeRow& r) {
-  r.start_x = round_to(r.start_x, 1e6);
-  r.start_y = round_to(r.start_y, 1e6);
+  // The start stays exact (shortest text that reads back): `hjepa run --start X,Y --seed S` with a
+  // row's start and seed replays its episode (rounded to 1e-6 it replayed another one).
   r.oracle_length = round_to(r.oracle_length, 1e6);
   r.train_seconds = round_to(r.train_seconds, 1e3);
   r.ms_per_step = round_to(r.ms_per_step, 1e4);

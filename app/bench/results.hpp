@@ -38,7 +38,8 @@ struct EpisodeRow {
 
 // Column names in file order.
 const std::vector<std::string>& result_columns();
-// Rounds the values rows carry to what files keep (positions to 1e-6, timings to 1e-3 s and 1e-4 ms).
+// Rounds the values rows carry to what files keep (oracle length to 1e-6, timings to 1e-3 s and 1e-4 ms;
+// the start stays exact, so a row replays with `hjepa run --start X,Y --seed S`).
 void round_for_output(EpisodeRow& row);
 
 std::string rows_to_csv(const std::vector<EpisodeRow>& rows);

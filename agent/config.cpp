@@ -237,6 +237,17 @@ void add_train_params(std::vector<ParamSpec>& t) {
                      "K: values of P1's latent variable z, what the present does not determine (a gate open or closed), one per "
                      "exploration sequence by hard EM; 1 = no z",
                      "", 1, kMaxZValues, [](V& v) -> auto& { return v.train.z_values; }));
+  {
+    ParamSpec p;
+    p.name = "train.z_source", p.label = "z source";
+    p.help = "Where each exploration sequence's z comes from: learned (hard EM, the model's own) or gates (privileged, for "
+             "measuring: the episode's gate configuration, bit g = gate g open; needs a map with gates and train.z_values "
+             ">= 2^gates), the ceiling of what a z of the gates can predict";
+    p.choices = {"learned", "gates"};
+    p.read_text = [](const V& v) { return std::string(v.train.z_from_gates ? "gates" : "learned"); };
+    p.write_text = [](V& v, const std::string& s) { v.train.z_from_gates = s == "gates"; };
+    t.push_back(std::move(p));
+  }
   t.push_back(number("train.heldout_sequences", "held-out seqs",
                      "Held-out exploration sequences the diagnostics (probe R^2, k-step probe error, belief) are measured on; "
                      "more gives a steadier k-step probe error and never changes the model",

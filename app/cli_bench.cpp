@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "agent/jepa/train_model.hpp"
 #include "app/agent_factory.hpp"
 #include "app/bench/plan.hpp"
 #include "app/bench/results.hpp"
@@ -268,6 +269,10 @@ int cmd_bench(int argc, char** argv) {
     }
 
     const BenchPlan plan = expand_suite(suite, agents, suite.seed);
+    if (std::any_of(agents.begin(), agents.end(), agent_needs_model))  // checked before minutes of training
+      for (const BenchMap& m : plan.maps)
+        if (const std::string problem = z_source_problem(m.world, suite.train); !problem.empty())
+          throw UsageError("map " + m.name + ": " + problem);
     std::vector<BenchEpisode> mine;
     for (const BenchEpisode& e : plan.episodes)
       if (e.index % shard.count == shard.index) mine.push_back(e);

@@ -82,6 +82,7 @@ int cmd_train(int argc, char** argv) {
                       "a model: pass them to hjepa run or hjepa bench");
     env_params = run_config.env;
     const World world = make_world(map);
+    if (const std::string problem = z_source_problem(world, tp); !problem.empty()) throw UsageError(problem);
     // Checked before minutes of training, not after (save_model still reports any later failure).
     if (std::error_code ec; !std::filesystem::is_directory(std::filesystem::absolute(out).parent_path(), ec))
       throw UsageError("--out: the directory of " + out + " does not exist; expected a file in an existing directory");
@@ -119,6 +120,7 @@ int cmd_train(int argc, char** argv) {
                           {"kstep_probe_error", r.kstep_probe_error},
                           {"kstep_probe_error_best_z", r.kstep_probe_error_best_z},
                           {"kstep_probe_error_believed_z", r.kstep_probe_error_believed_z},
+                          {"kstep_probe_error_true_z", r.kstep_probe_error_true_z},
                           {"z", {{"values", mf.level1.z_values()}, {"usage", r.z_usage}, {"reassigned_last", r.z_reassigned}, {"believed_is_best", r.z_believed_is_best},
                                  {"noise", mf.level1.z_noise}}},
                           {"belief", {{"gain", r.belief_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
@@ -160,6 +162,9 @@ int cmd_train(int argc, char** argv) {
       if (mf.level1.z_values() > 1)
         std::printf("latent z: %d values; k=8 error with the best z %.3f, with the believed z %.3f\n", mf.level1.z_values(),
                     at(r.kstep_probe_error_best_z, 8), at(r.kstep_probe_error_believed_z, 8));
+      if (!r.kstep_probe_error_true_z.empty())
+        std::printf("z from the gates (train.z_source gates): k=8 error under each sequence's own gate configuration %.3f\n",
+                    at(r.kstep_probe_error_true_z, 8));
       std::printf("belief (gain %.2f) position error %.3f units; raw encoding %.3f; raw perception %.3f\n", r.belief_gain,
                   r.belief_error, r.encoding_error, r.perception_error);
       std::printf("belief, odd held-out sequences: Kalman-like gains %.3f units; best fixed gain %.2f: %.3f; raw perception %.3f\n",

@@ -507,6 +507,7 @@ std::shared_ptr<const ModelFile> train(const World& world, const py::dict& kwarg
       report["kstep_probe_error_best_z"] = r1.kstep_probe_error_best_z;
       report["kstep_probe_error_believed_z"] = r1.kstep_probe_error_believed_z;
     }
+    if (!r1.kstep_probe_error_true_z.empty()) report["kstep_probe_error_true_z"] = r1.kstep_probe_error_true_z;
     report["belief_error"] = r1.belief_error;
     report["encoding_error"] = r1.encoding_error;
     report["perception_error"] = r1.perception_error;

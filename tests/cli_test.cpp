@@ -362,6 +362,10 @@ TEST_CASE("user errors: clear message, exit status 2, nothing written") {
   check_refused("train --map-seed 1 --out m.bin --set agent.planner.horizon=4", "agent parameters are not part of a model");
   check_refused("train --map-seed 1 --out m.bin --set env.ray_max=0", "env.ray_max");
   check_refused("train --map-seed 1 --out m.bin --set train.z_values=0", "train.z_values");
+  check_refused("train --map-seed 1 --out m.bin --set train.z_source=gates --set train.z_values=4", "the map has no gates");
+  check_refused("train --map-seed 3007 --style maze --gates 4 --out m.bin --set train.z_source=gates",
+                "train.z_values 1 is fewer than the map's 4 gate configurations");
+  check_refused("bench --suite smoke --agents hjepa --set train.z_source=gates --set train.z_values=16", "map 1001: train.z_source gates: the map has no gates");
   check_refused("perf", "subcommand");
   check_refused("perf warp", "unknown subcommand \"warp\"; expected one of env, oracle, plan, train, agent");
   check_refused("gui --screenshot x.png", "--frames");

@@ -4,15 +4,20 @@
 // the episode's gates, the app's toggle, and the oracle and the oracle agent on both states.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
+#include "agent/jepa/exploration.hpp"
+#include "agent/jepa/model_file.hpp"
+#include "agent/jepa/train_model.hpp"
 #include "agent/oracle_agent.hpp"
 #include "sim/env.hpp"
 #include "sim/map_gen.hpp"
 #include "sim/map_io.hpp"
 #include "sim/oracle.hpp"
+#include "tiny_training.hpp"
 
 using namespace hjepa;
 using nlohmann::json;
@@ -281,4 +286,54 @@ TEST_CASE("the generator: map.gates doors off the rooms' spanning tree, connecte
   CHECK(map_params_problem(mp) ==
         "map.gates 4 on an open map; expected map.style maze (gates are doors in a maze's walls) or map.gates 0");
   CHECK_THROWS_AS(generate_map(1, mp), std::invalid_argument);
+}
+
+TEST_CASE("train.z_source gates: each sequence's z is its episode's gate configuration, measured as a ceiling") {
+  const World w = gated();
+  const EnvParams env;
+  // Exploration records each sequence's gates as the env drew them (gate open with 1 - p_closed = 0.7).
+  ExplorationParams ep;
+  ep.sequences = 400, ep.sequence_length = 5;
+  const ExplorationData d = collect_exploration(w, env, ep, 7, false);
+  REQUIRE(d.open_gates.size() == 400u);
+  int open = 0;
+  for (uint64_t g : d.open_gates) {
+    CHECK(g <= 1u);
+    open += static_cast<int>(g);
+  }
+  CHECK(open > 0.6 * 400);
+  CHECK(open < 0.8 * 400);
+
+  Level1TrainParams tp = test::tiny_level1(40, 60);
+  tp.z_values = 2;
+  tp.z_from_gates = true;
+  CHECK(z_source_problem(w, tp).empty());
+  Level1Report r;
+  const ModelFile mf = train_model(w, env, tp, 1, "test", r);
+  // The z shares are the gates' frequencies in the training data (no hard EM moves them).
+  REQUIRE(r.z_usage.size() == 2u);
+  const ExplorationData train_data = collect_exploration(w, env, tp.exploration, derive_seed(1, 2), false);
+  double open_share = 0;
+  for (uint64_t g : train_data.open_gates) open_share += static_cast<double>(g) / train_data.sequences;
+  CHECK(r.z_usage[1] == doctest::Approx(open_share));
+  CHECK(r.z_reassigned == 0);
+  REQUIRE(r.kstep_probe_error_true_z.size() == r.kstep_probe_error.size());
+  for (double e : r.kstep_probe_error_true_z) CHECK(std::isfinite(e));
+  CHECK(mf.train.z_from_gates);
+
+  // Learned z: no true-z measure.
+  tp.z_from_gates = false;
+  Level1Report learned;
+  train_model(w, env, tp, 1, "test", learned);
+  CHECK(learned.kstep_probe_error_true_z.empty());
+
+  // Refused: too few z values for the configurations, and a map without gates.
+  tp.z_from_gates = true;
+  tp.z_values = 1;
+  CHECK(has(z_source_problem(w, tp), "train.z_values 1 is fewer than the map's 2 gate configurations"));
+  CHECK_THROWS_AS(train_model(w, env, tp, 1, "test", learned), std::invalid_argument);
+  tp.z_values = 2;
+  const World plain = map_from_json(R"({"format": "hjepa-map/1", "size": [20, 10],
+    "regions": [{"site": [5, 5], "color": "red"}, {"site": [15, 5], "color": "blue"}], "obstacles": []})", "plain.json");
+  CHECK(has(z_source_problem(plain, tp), "the map has no gates"));
 }

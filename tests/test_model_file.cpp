@@ -192,8 +192,9 @@ constexpr size_t field_count() {
 }  // namespace
 
 TEST_CASE("the config section covers every training field") {
-  // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists.
-  CHECK(field_count<hjepa::Level1TrainParams>() == 17);
+  // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists
+  // (z_from_gates is written on its own, as "z_source", only when true).
+  CHECK(field_count<hjepa::Level1TrainParams>() == 18);
   CHECK(field_count<hjepa::PolicyTrainParams>() == 8);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
   CHECK(field_count<hjepa::Level2TrainParams>() == 15);
@@ -215,6 +216,7 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.level1.z_prior == saved.level1.z_prior);
   CHECK(loaded.level1.z_noise == saved.level1.z_noise);
   CHECK(loaded.train.z_values == 3);
+  CHECK_FALSE(loaded.train.z_from_gates);  // written only when true (then read back: the CONF test below)
   CHECK(loaded.level1.width == saved.level1.width);
   CHECK(loaded.level1.height == saved.level1.height);
   check_same_parameters(saved.level1.params(), loaded.level1.params());
@@ -479,6 +481,11 @@ TEST_CASE("malformed sections are refused naming the section") {
     check_refusal(path, {"section \"CONF\"", "$.level1.learning_rate: unknown key"});
     edit_config([](nlohmann::json& c) { c.erase("level1"); });
     check_refusal(path, {"section \"CONF\"", "$.level1: missing"});
+    // z_source: absent = learned (every model before it); "gates" read back; anything else refused.
+    edit_config([](nlohmann::json& c) { c["level1"]["z_source"] = "gates"; });
+    CHECK(hjepa::load_model(path).train.z_from_gates);
+    edit_config([](nlohmann::json& c) { c["level1"]["z_source"] = "learned"; });
+    check_refusal(path, {"section \"CONF\"", "$.level1.z_source: \"learned\"", "expected \"gates\" (or no z_source: learned)"});
     // A file from before level 2's belief gain: read as trained on the raw encodings (gain 1).
     edit_config([](nlohmann::json& c) { c["level2"].erase("belief_gain"); });
     CHECK(hjepa::load_model(path).train2.belief_gain == 1);

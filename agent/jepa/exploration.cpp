@@ -39,6 +39,7 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
   Rng rng(seed);
   for (int s = 0; s < p.sequences; ++s) {
     Observation obs = env.reset(derive_seed(seed, s));
+    d.open_gates.push_back(env.state().open_gates);
     double heading = rng.uniform(-3.141592653589793, 3.141592653589793);
     auto record = [&](int t, const Observation& o) {
       const size_t f = static_cast<size_t>(s) * (p.sequence_length + 1) + t;

@@ -31,6 +31,8 @@ struct ExplorationData {
   std::vector<float> noise_free_obs;  // S x (length + 1) x F, the same frames without perception or range noise
                                       // (held-out data; measuring only: the probe's own error, Level1Report::probe_error)
   std::vector<uint8_t> colors;      // S x (length + 1), observed colour (head labels)
+  std::vector<uint64_t> open_gates;  // S: the gates open in each sequence's episode (train.z_source gates
+                                     // and its measure only; never read by the learned parts)
   const float* obs_at(int s, int t) const { return &obs[(static_cast<size_t>(s) * (length + 1) + t) * features]; }
   float heading_at(int s, int t) const { return headings[static_cast<size_t>(s) * length + t]; }
   const float* xy_at(int s, int t) const { return &true_xy[(static_cast<size_t>(s) * (length + 1) + t) * 2]; }

@@ -6,6 +6,7 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 namespace hjepa {
@@ -186,7 +187,8 @@ void measure_kalman(const Level1& model, const ExplorationData& held, int mid, L
 // k-step prediction: unroll from each held-out sequence's middle frame (so the belief over z has
 // the first half to go on) with the true headings, under every z at once (block z of the columns);
 // per window the z that fits it best afterwards and the one the belief held at its start.
-void measure_kstep(const Level1& model, const ExplorationData& held, int mid, const Eigen::MatrixXf& z_at_mid, Level1Report& r) {
+void measure_kstep(const Level1& model, const ExplorationData& held, int mid, const Eigen::MatrixXf& z_at_mid, bool z_from_gates,
+                   Level1Report& r) {
   const int S = held.sequences, K = std::min(16, held.length - mid), Z = model.z_values();
   std::vector<int> seq_all(S), t_all(S, 0);
   for (int i = 0; i < S; ++i) seq_all[i] = i;
@@ -224,17 +226,25 @@ void measure_kstep(const Level1& model, const ExplorationData& held, int mid, co
     }
   }
   r.z_believed_is_best = static_cast<double>(agree) / std::max(1, S);
+  r.kstep_probe_error_true_z.clear();
+  if (!z_from_gates || static_cast<int>(held.open_gates.size()) != S) return;
+  r.kstep_probe_error_true_z.assign(K, 0);
+  for (int i = 0; i < S; ++i) {
+    const uint64_t v = held.open_gates[i];
+    if (v >= static_cast<uint64_t>(Z)) throw std::logic_error("measure_kstep: a gate configuration beyond the model's z values");
+    for (int k = 0; k < K; ++k) r.kstep_probe_error_true_z[k] += err(static_cast<Eigen::Index>(v) * S + i, k) / S;
+  }
 }
 
 }  // namespace
 
-void measure_level1(const Level1& model, const ExplorationData& held, Level1Report& r) {
+void measure_level1(const Level1& model, const ExplorationData& held, Level1Report& r, bool z_from_gates) {
   measure_heads(model, held, r);
   // The k-step windows start at the middle, or earlier where 16 steps would not fit after it.
   const int mid = std::clamp(held.length - 16, 0, held.length / 2);
   const Eigen::MatrixXf z_at_mid = measure_belief(model, held, mid, r);
   measure_kalman(model, held, mid, r);
-  measure_kstep(model, held, mid, z_at_mid, r);
+  measure_kstep(model, held, mid, z_at_mid, z_from_gates, r);
 }
 
 }  // namespace hjepa

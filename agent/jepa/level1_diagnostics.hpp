@@ -8,7 +8,9 @@
 
 namespace hjepa {
 
-// The diagnostics on held-out data (also run at the end of training).
-void measure_level1(const Level1& model, const ExplorationData& heldout, Level1Report& report);
+// The diagnostics on held-out data (also run at the end of training). With z_from_gates (a model whose
+// z is the gate configuration, train.z_source gates) also the k-step error under each held-out
+// sequence's own configuration (kstep_probe_error_true_z).
+void measure_level1(const Level1& model, const ExplorationData& heldout, Level1Report& report, bool z_from_gates = false);
 
 }  // namespace hjepa

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <stdexcept>
 
 #include "agent/jepa/level1_diagnostics.hpp"
 #include "agent/jepa/level1_loss.hpp"
@@ -87,6 +88,15 @@ std::string train_head(Level1& model, Head which, const ExplorationData& data, c
 // With z (K > 1) each window takes its sequence's z, and the sequences' z are assigned afresh
 // (hard EM: z_assignment.hpp) every kZReassignEvery steps of the first 80% of the polish.
 constexpr int kZReassignEvery = 1000;
+
+// train.z_source gates needs every gate configuration the data holds among the z values.
+void check_z_from_gates(const ExplorationData& data, int z_values) {
+  if (static_cast<int>(data.open_gates.size()) != data.sequences)
+    throw std::logic_error("train.z_source gates: the exploration data records no gates");
+  for (uint64_t g : data.open_gates)
+    if (g >= static_cast<uint64_t>(z_values))
+      throw std::logic_error("train.z_source gates: a gate configuration beyond train.z_values (train_model checks this first)");
+}
 constexpr double kZUsageFloor = 0.5;  // every z keeps at least this / K of the sequences
 
 void reassign_z(const Level1& model, const ExplorationData& data, const MatF& s_all, int k, std::vector<int>& seq_z,
@@ -119,7 +129,7 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   std::vector<int> z[2] = {std::vector<int>(half, 0), std::vector<int>(half, 0)};
   for (int step = 0; step < steps; ++step) {
     adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
-    if (K > 1 && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
+    if (K > 1 && !tp.z_from_gates && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {
       const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - k + 1));
       const int h = w / half, b = w % half;
@@ -250,10 +260,10 @@ void train_joint(Level1& model, const ExplorationData& data, const Level1TrainPa
 
 // After the polish: the sequences' final z, each z's share (the belief's prior) and the mean
 // squared one-step error per latent dimension under each sequence's z (the belief's likelihood).
-void learn_z_statistics(Level1& model, const ExplorationData& data, const MatF& s_all, int k, std::vector<int>& seq_z,
-                        Level1Report& report) {
+void learn_z_statistics(Level1& model, const ExplorationData& data, const MatF& s_all, int k, bool learned,
+                        std::vector<int>& seq_z, Level1Report& report) {
   const int K = model.z_values();
-  if (K > 1) reassign_z(model, data, s_all, k, seq_z, report);
+  if (K > 1 && learned) reassign_z(model, data, s_all, k, seq_z, report);
   report.z_usage = z_usage(seq_z, K);
   model.z_prior.assign(report.z_usage.begin(), report.z_usage.end());
   const Eigen::MatrixXd one_step = z_sequence_costs(model.predictor, model.fourier, K, data, s_all, 1);
@@ -294,7 +304,7 @@ double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const
         if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
       },
       [&] { return train_head(model, Head::Colour, data, s_all, tp, head_seed, stop); });
-  if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), seq_z, report);
+  if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), !tp.z_from_gates, seq_z, report);
   double beside_seconds = 0;
   beside_head(
       report, stop,
@@ -320,9 +330,13 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   std::vector<int> seq_z(static_cast<size_t>(data.sequences), 0);
   Rng z_rng(derive_seed(seed, 80));
   for (int& z : seq_z) z = static_cast<int>(z_rng.below(static_cast<uint64_t>(model.z_values())));
+  if (tp.z_from_gates) {  // privileged: each sequence's z is its episode's gate configuration, and stays
+    check_z_from_gates(data, model.z_values());
+    for (size_t q = 0; q < seq_z.size(); ++q) seq_z[q] = static_cast<int>(data.open_gates[q]);
+  }
   train_joint(model, data, tp, seed, seq_z, report, progress);
   const double beside_seconds = train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress, beside);
-  measure_level1(model, heldout, report);
+  measure_level1(model, heldout, report, tp.z_from_gates);
   model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)
   model.belief_r = report.kalman_r;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count() - beside_seconds;

@@ -38,6 +38,10 @@ struct Level1TrainParams {
   // in the polish (each sequence takes the z that predicts it best, every z kept on at least
   // 1 / (2K) of the sequences); 1 = no z.
   int z_values = 1;
+  // Where each sequence's z comes from: false = learned (the hard EM above); true = the episode's
+  // gate configuration (privileged: bit g of z = gate g open; needs 2^gates <= z_values on a map with
+  // gates), the ceiling of what a z of the gates can predict (train.z_source gates).
+  bool z_from_gates = false;
   ExplorationParams exploration;  // training data
   int heldout_sequences = 100;  // held-out exploration sequences for diagnostics
   PolicyTrainParams mode1;      // the Mode-1 policy, trained last (after level 2) by train_model
@@ -75,6 +79,8 @@ struct Level1Report {
   // kstep_probe_error itself is then the mean over z under the prior. z_usage: each z's share of the
   // training sequences after the last assignment; z_reassigned: sequences that changed z there.
   std::vector<double> kstep_probe_error_best_z, kstep_probe_error_believed_z;
+  // z_from_gates: each window rolled out under its sequence's true gate configuration (empty otherwise).
+  std::vector<double> kstep_probe_error_true_z;
   std::vector<double> z_usage;
   int z_reassigned = 0;
   double z_believed_is_best = 1;  // share of held-out windows whose believed z is their best z

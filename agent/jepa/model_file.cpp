@@ -198,6 +198,7 @@ std::string config_payload(const ModelFile& model) {
     if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(key, v);
     level1[key] = v;
   });
+  if (model.train.z_from_gates) level1["z_source"] = "gates";  // written only then: other models' bytes as before
   Json exploration = Json::object();
   for_each_exploration_field(model.train.exploration, [&](const char* key, const auto& v) {
     if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("exploration.") + key, v);
@@ -348,12 +349,17 @@ void read_config_json(const JsonReader& rd, const std::string& payload, ModelFil
   read_field(rd, conf, "$", "train_seed", model.train_seed);
 
   const Json& level1 = read_object(rd, conf, "$", "level1");
-  std::vector<std::string> level1_keys = {"exploration", "mode1"};
+  std::vector<std::string> level1_keys = {"exploration", "mode1", "z_source"};
   for_each_train_field(model.train, [&](const char* key, auto& field) {
     level1_keys.push_back(key);
     read_field(rd, level1, "$.level1", key, field);
   });
   rd.check_keys(level1, "$.level1", level1_keys);
+  if (level1.contains("z_source")) {
+    const std::string source = rd.string(level1["z_source"], "$.level1.z_source", "\"gates\" (or no z_source: learned)");
+    if (source != "gates") rd.refuse("$.level1.z_source", "\"" + source + "\"", "\"gates\" (or no z_source: learned)");
+    model.train.z_from_gates = true;
+  }
 
   const Json& exploration = read_object(rd, level1, "$.level1", "exploration");
   std::vector<std::string> exploration_keys;

@@ -1,14 +1,32 @@
 // Map -> exploration data -> trained levels 1 and 2 (see train_model.hpp).
 #include "agent/jepa/train_model.hpp"
 
+#include <stdexcept>
+#include <string>
+
 #include "agent/jepa/encoder.hpp"
 #include "agent/jepa/policy_training.hpp"
 
 namespace hjepa {
 
+std::string z_source_problem(const World& world, const Level1TrainParams& tp) {
+  if (!tp.z_from_gates) return "";
+  const int gates = world.gate_count();
+  if (gates == 0) return "train.z_source gates: the map has no gates; expected a map with gates (a box with p_closed) or train.z_source learned";
+  if (gates > 4)
+    return "train.z_source gates: the map's " + std::to_string(gates) + " gates make more gate configurations than z can have (" +
+           std::to_string(kMaxZValues) + "); expected a map with at most 4 gates, or train.z_source learned";
+  if ((1 << gates) > tp.z_values)
+    return "train.z_source gates: train.z_values " + std::to_string(tp.z_values) + " is fewer than the map's " +
+           std::to_string(1 << gates) + " gate configurations (" + std::to_string(gates) + " gates); expected train.z_values >= " +
+           std::to_string(1 << gates) + ", or train.z_source learned";
+  return "";
+}
+
 ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp,
                       const Level2TrainParams& tp2, uint64_t seed, const std::string& created_by, Level1Report& report,
                       Level2Report& report2, const ProgressFn& progress, const Level2ProgressFn& progress2) {
+  if (const std::string problem = z_source_problem(world, tp); !problem.empty()) throw std::invalid_argument(problem);
   ModelFile mf;
   mf.train = tp;
   mf.train2 = tp2;

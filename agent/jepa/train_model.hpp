@@ -9,6 +9,11 @@
 
 namespace hjepa {
 
+// "" when tp's z source suits the map, else what is wrong: train.z_source gates needs a map with gates
+// and one z value per gate configuration (2^gates <= train.z_values). train_model throws
+// std::invalid_argument with it; the commands check it first.
+std::string z_source_problem(const World& world, const Level1TrainParams& tp);
+
 // Seeds are derived from `seed` (initialisation, data, held-out data, batches), so the same
 // arguments give the same model wherever it is trained. A progress callback may throw to stop.
 ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp,

@@ -144,7 +144,8 @@ SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::strin
 void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
   rd.object(j, "$.train",
             {"steps", "sequences", "lr", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps",
-             "level2_steps", "level2_belief_gain", "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps"});
+             "level2_steps", "level2_belief_gain", "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps",
+             "z_values", "z_source"});
   // Bounds from the table's train.* ranges (agent/config.hpp), as the CLI flags and the app use.
   auto read = [&](const char* key, int& field) {
     if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, std::string("train.") + key));
@@ -157,6 +158,12 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
   read("heldout_sequences", tp.heldout_sequences);
   read("distance_steps", tp2.distance_steps);
   read("level2_steps", tp2.steps);
+  read("z_values", tp.z_values);
+  if (j.contains("z_source")) {
+    const std::string source = rd.string(j["z_source"], "$.train.z_source", "\"learned\" or \"gates\"");
+    if (source != "learned" && source != "gates") rd.refuse("$.train.z_source", "\"" + source + "\"", "\"learned\" or \"gates\"");
+    tp.z_from_gates = source == "gates";
+  }
   auto read_mode1 = [&](const char* key, const char* param, int& field) {
     if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, param));
   };
@@ -309,6 +316,8 @@ std::string write_suite(const Suite& s, const std::string& run, bool portable) {
                   {"level2_steps", s.train2.steps}};
   // Written only when not the default, so the suites' hashes from before the key existed still hold.
   if (s.train.lr != Level1TrainParams{}.lr) doc["train"]["lr"] = s.train.lr;
+  if (s.train.z_values != Level1TrainParams{}.z_values) doc["train"]["z_values"] = s.train.z_values;
+  if (s.train.z_from_gates) doc["train"]["z_source"] = "gates";
   if (s.train2.belief_gain != Level2TrainParams{}.belief_gain) doc["train"]["level2_belief_gain"] = s.train2.belief_gain;
   const PolicyTrainParams mode1;
   if (s.train.mode1.rounds != mode1.rounds) doc["train"]["mode1_rounds"] = s.train.mode1.rounds;

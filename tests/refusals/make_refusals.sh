@@ -187,6 +187,9 @@ case_row "directory does not exist" "train --map-seed 2 --out no_dir/m.hjepa --s
 case_row "steps out of range" "train --map-seed 1 --out m.hjepa --steps 0"
 case_row "too few sequences" "train --map-seed 1 --out m.hjepa --sequences 5"
 case_row "learning rate out of range" "train --map-seed 1 --out m.hjepa --lr 0"
+case_row "z from the gates of a map without gates" "train --map-seed 1 --out m.hjepa --set train.z_values=4 --set train.z_source=gates"
+case_row "z from the gates: too few z values" "train --map-seed 3007 --style maze --gates 4 --out m.hjepa --set train.z_source=gates"
+case_row "z source not a choice" "train --map-seed 1 --out m.hjepa --set train.z_source=oracle"
 case_row "training diverges (no file written)" "train --map-seed 2 --out diverged.hjepa --steps 40 --sequences 20 --polish-steps 20 --head-steps 20 --probe-steps 20 --lr 1e6"
 
 table_head "bench: suites"

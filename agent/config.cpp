@@ -221,8 +221,7 @@ void add_train_params(std::vector<ParamSpec>& t) {
   t.push_back(number("train.head_steps", "head steps", "Optimiser steps for the colour head", "", 1, 1000000,
                      [](V& v) -> auto& { return v.train.head_steps; }));
   t.push_back(number("train.probe_steps", "probe steps",
-                     "Optimiser steps for the position probe, which draws and measures (and sets the Q scale the diagnostics "
-                     "fit for the Kalman belief and the stuck watch)",
+                     "Optimiser steps for the position probe, which only draws and measures (no agent reads it)",
                      "", 1, 1000000, [](V& v) -> auto& { return v.train.probe_steps; }));
   t.push_back(number("train.distance_steps", "distance steps",
                      "Optimiser steps for level 2's encoder E2, the learned temporal distance", "", 1, 1000000,

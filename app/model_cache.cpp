@@ -22,7 +22,9 @@ namespace {
 // entries are no longer used. That includes a default of the agents: the Mode-1 phase's DAgger runs
 // them with their defaults (e.g. the stuck watch), so π depends on those too.
 // 2: the AVX-512 product kernel and vectorised cos/exp (2026-12-02) change trained weights in their last bits.
-constexpr int kTrainingCodeVersion = 2;
+// 3: the belief's Q scale is fitted in the latent, not by the position probe (2026-12-03): belief_q, which
+//    the Kalman belief and the stuck watch read, changes for some models.
+constexpr int kTrainingCodeVersion = 3;
 
 std::string hex(uint64_t v, int digits) {
   char buf[32];

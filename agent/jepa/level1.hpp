@@ -1,6 +1,6 @@
 // Level 1 of the H-JEPA, the model: encoder E1 (observation features -> s: encoder.hpp), residual
 // predictor P1 ((s, cos h, sin h) -> next s: predictor.hpp), a colour head on s (part of the cost
-// module) and a position probe on s (drawing, measuring, and the Q scale the diagnostics fit). Its objective is level1_loss.hpp,
+// module) and a position probe on s (drawing and measuring only). Its objective is level1_loss.hpp,
 // its training level1_training.hpp.
 // Shapes: F = observation features, D = latent dim, B = batch (columns).
 #pragma once
@@ -20,7 +20,7 @@ struct Level1Arch {
   int latent = 16;         // D: dimension of s
   int hidden = 64;         // hidden width of E1 and P1
   int head_hidden = 32;    // hidden width of the colour head and the inverse-dynamics head (the colour head runs in planning)
-  int probe_hidden = 128;  // hidden width of the position probe (drawing, measuring, the fitted Q scale)
+  int probe_hidden = 128;  // hidden width of the position probe (drawing and measuring only)
   int z_values = 1;        // K: values of P1's latent variable z (1 = no z; train.z_values)
 };
 

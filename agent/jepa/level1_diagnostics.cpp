@@ -158,11 +158,13 @@ void measure_kalman(const Level1& model, const ExplorationData& held, int mid, L
     return gains;
   };
   // Q measured from clean encodings is not the error of a prediction from the belief: its scale is
-  // fitted on the even sequences too (the least belief error over 1/8 .. 8).
+  // fitted on the even sequences too, by the least RMS latent error of the belief (against E1 of each
+  // frame without perception noise) over 1/8 .. 8: in the latent, where the filter and the stuck watch
+  // work, so the position probe (a measuring instrument) decides nothing the agents do.
   double best = 1e30;
   for (float scale = 0.125f; scale <= 8.f; scale *= 2) {
     const std::vector<Eigen::MatrixXf> g = gain_schedule(scale);
-    const double e = run_filter(model, held, fit, mid, [&](int t, const MatF& d) -> MatF { return g[t] * d; }).belief_error;
+    const double e = run_filter(model, held, fit, mid, [&](int t, const MatF& d) -> MatF { return g[t] * d; }).belief_latent_error;
     if (e < best) best = e, rep.kalman_q_scale = scale;
   }
   const std::vector<Eigen::MatrixXf> gains = gain_schedule(static_cast<float>(rep.kalman_q_scale));

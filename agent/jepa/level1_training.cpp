@@ -287,9 +287,8 @@ void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::funct
 
 // After the joint phase the encoder is frozen. Independent jobs run on its cached encodings of every
 // training frame, one per core: the predictor polish (this thread) beside the colour head, then
-// `beside` (the caller's job: level 2) beside the position probe, which the diagnostics and the drawing
-// read, and through the diagnostics the belief's fitted Q scale (Level1::belief_q, which the Kalman
-// belief and the stuck watch read): so the probe's training decides agent behaviour too.
+// `beside` (the caller's job: level 2) beside the position probe, which only the diagnostics and the
+// drawing read (the belief's Q scale is fitted in the latent: level1_diagnostics.cpp).
 // Each touches its own network and owns its random stream, so the result does not depend on
 // scheduling. Returns the seconds `beside` took.
 double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,

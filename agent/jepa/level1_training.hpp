@@ -33,7 +33,7 @@ struct Level1TrainParams {
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
   int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
-  int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing, measuring, the fitted Q scale)
+  int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM
   // in the polish (each sequence takes the z that predicts it best, every z kept on at least
   // 1 / (2K) of the sequences); 1 = no z.

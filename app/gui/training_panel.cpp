@@ -74,7 +74,7 @@ void level1_figures(const Level1Report& r) {
                        std::max(top, 1e-3f) * 1.1f, ImVec2(ImGui::GetContentRegionAvail().x, 40));
   tooltip("Held-out standard deviation of each latent dimension (a dimension near 0 has collapsed)");
   ImGui::Text("probe R^2 %.4f, own error %.3f u", r.probe_r2, r.probe_error);
-  tooltip("Position probe (drawing, measuring, and the fitted Q scale of the belief's noise): R^2 on held-out observations, "
+  tooltip("Position probe (drawing and measuring only): R^2 on held-out observations, "
           "and its own mean error in units on E1 of noise-free held-out frames");
   ImGui::Text("colour accuracy %.3f", r.colour_accuracy);
   tooltip("Colour head: share of held-out observations whose colour it names right");

@@ -7,6 +7,35 @@
 
 namespace hjepa {
 
+namespace {
+
+// Each candidate's energy from its columns (A blocks of R0: the candidates under each z rolled out):
+// the expectation over the z (weights z_weight), or the worst. Returns each column's share of it
+// (what its gradient is scaled by); with one z, the columns are the candidates and every share is 1.
+template <typename T>
+Eigen::Array<T, Eigen::Dynamic, 1> candidate_costs(const std::vector<T>& col_costs, const std::vector<T>& z_weight, bool z_worst,
+                                                   Eigen::Index R0, std::vector<T>& costs) {
+  const Eigen::Index R = static_cast<Eigen::Index>(col_costs.size()), A = R / R0;
+  Eigen::Array<T, Eigen::Dynamic, 1> omega = Eigen::Array<T, Eigen::Dynamic, 1>::Ones(R);
+  if (A == 1) {
+    costs.assign(col_costs.begin(), col_costs.end());
+    return omega;
+  }
+  costs.assign(R0, T(0));
+  for (Eigen::Index r = 0; r < R0; ++r) {
+    Eigen::Index worst = 0;
+    for (Eigen::Index a = 0; a < A; ++a) {
+      if (col_costs[a * R0 + r] > col_costs[worst * R0 + r]) worst = a;
+      omega[a * R0 + r] = z_worst ? T(0) : z_weight[a];
+      if (!z_worst) costs[r] += z_weight[a] * col_costs[a * R0 + r];
+    }
+    if (z_worst) omega[worst * R0 + r] = T(1), costs[r] = col_costs[worst * R0 + r];
+  }
+  return omega;
+}
+
+}  // namespace
+
 template <typename T>
 void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::MLP<T>& colour_head, const nn::Mat<T>& s0,
                const nn::Mat<T>& candidates, const PlanCostSpec<T>& spec, std::vector<T>& costs, nn::Mat<T>* grad,
@@ -55,23 +84,7 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
         col_costs[r] += wt * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - logits(spec.colour, r));
     }
   }
-  // Each candidate's energy from its columns: the expectation over the z rolled out, or the worst;
-  // omega holds each column's share of it (what its gradient is scaled by).
-  Eigen::Array<T, Eigen::Dynamic, 1> omega = Eigen::Array<T, Eigen::Dynamic, 1>::Ones(R);
-  if (A == 1) {
-    costs.assign(col_costs.begin(), col_costs.end());
-  } else {
-    costs.assign(R0, T(0));
-    for (Eigen::Index r = 0; r < R0; ++r) {
-      Eigen::Index worst = 0;
-      for (Eigen::Index a = 0; a < A; ++a) {
-        if (col_costs[a * R0 + r] > col_costs[worst * R0 + r]) worst = a;
-        omega[a * R0 + r] = spec.z_worst ? T(0) : w.z_weight[a];
-        if (!spec.z_worst) costs[r] += w.z_weight[a] * col_costs[a * R0 + r];
-      }
-      if (spec.z_worst) omega[worst * R0 + r] = T(1), costs[r] = col_costs[worst * R0 + r];
-    }
-  }
+  const Eigen::Array<T, Eigen::Dynamic, 1> omega = candidate_costs(col_costs, w.z_weight, spec.z_worst, R0, costs);
   if (latents) *latents = s;
   if (!grad) return;
 

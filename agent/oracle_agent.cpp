@@ -194,11 +194,12 @@ double OracleAgent::act(const Observation&) {
     // The next colour is within reach: pick the heading whose landing point is in it and closest
     // to where the path goes next (if no heading lands in it, e.g. around a corner, go on below).
     const Color need = task.colors[s.progress];
+    const OpenGates known = gates();
     const Vec2 after = path_.points[std::min(stage_vertex + 1, last)];
     double best_score = kNoHit, best_heading = 0;
     for (int k = 0; k < kHeadings; ++k) {
       const double h = 6.283185307179586 * k / kHeadings;
-      const Vec2 q = env_->move(p, heading_dir(h), step, gates());
+      const Vec2 q = env_->move(p, heading_dir(h), step, known);
       if (world.color_at(q) != need) continue;
       const double score = dist(q, after);
       if (score < best_score) best_score = score, best_heading = h;
@@ -218,7 +219,8 @@ double OracleAgent::step_along_path(Vec2 p, int stage_vertex) const {
   const Vec2 a = path_.points[segment_], b = path_.points[segment_ + 1];
   const Stretch ahead(path_.points, a + (b - a) * project(p, a, b), segment_ + 1, stage_vertex, kLookahead * step);
 
-  const std::vector<Landing> first = landings(*env_, gates(), p, kHeadings, ahead);
+  const OpenGates known = gates();
+  const std::vector<Landing> first = landings(*env_, known, p, kHeadings, ahead);
   double best_value = -kNoHit, best_heading = heading_to(p, ahead.points.back());
   for (const Landing& l : first) {
     const double v = ahead.value(world, l.q, sample);
@@ -232,7 +234,7 @@ double OracleAgent::step_along_path(Vec2 p, int stage_vertex) const {
     const bool seen = std::any_of(first.begin(), first.begin() + i, [&](const Landing& l) { return l.q == q; });
     if (dist(p, q) < 1e-6 * step || seen) continue;  // standing still, or a landing already tried
     double v = -kNoHit;
-    for (const Landing& l : landings(*env_, gates(), q, kHeadings / 2, ahead)) v = std::max(v, ahead.value(world, l.q, sample));
+    for (const Landing& l : landings(*env_, known, q, kHeadings / 2, ahead)) v = std::max(v, ahead.value(world, l.q, sample));
     if (v > best_two + 1e-9) best_two = v, best_heading = first[i].heading;
   }
   return best_heading;

@@ -175,3 +175,18 @@ TEST_CASE("a row keeps its start exactly, so `hjepa run --start X,Y --seed S` re
   CHECK(back[0].start_y == 17.487243191847263);
   CHECK(back[0].oracle_length == 0.666667);  // lengths are only read, rounded to 1e-6
 }
+
+TEST_CASE("train.z_values and train.z_source: written when not the default, read back, a bad source refused") {
+  const std::string head = R"({"format": "hjepa-suite/1", "maps": {"seeds": [3007]}, "map_params": {"style": "maze", "gates": 2},
+    "tasks": [{"length": 1, "per_map": 1}], "train": )";
+  const Suite s = suite_from_json(head + R"({"z_values": 4, "z_source": "gates"}})", "z.json");
+  CHECK(s.train.z_values == 4);
+  CHECK(s.train.z_from_gates);
+  const Suite again = suite_from_json(suite_to_json(s), "z.json");
+  CHECK(again.train.z_values == 4);
+  CHECK(again.train.z_from_gates);
+  const Suite plain = suite_from_json(head + "{}}", "plain.json");
+  CHECK(suite_to_json(plain).find("z_") == std::string::npos);  // defaults are left out: older suites hash as before
+  CHECK_THROWS_WITH(suite_from_json(head + R"({"z_source": "oracle"}})", "bad.json"),
+                    doctest::Contains("$.train.z_source: \"oracle\"; expected one of \"learned\", \"gates\""));
+}

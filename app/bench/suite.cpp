@@ -37,6 +37,16 @@ double read_param(const JsonReader& rd, const Json& j, const std::string& path, 
   return rd.number(j, path, p.lo, p.hi);
 }
 
+// A text parameter of the table at `path`: one of its choices.
+std::string read_choice(const JsonReader& rd, const Json& j, const std::string& path, const std::string& name) {
+  const ParamSpec& p = declared(name);
+  std::string expected = "one of";
+  for (size_t i = 0; i < p.choices.size(); ++i) expected += (i ? ", \"" : " \"") + p.choices[i] + "\"";
+  const std::string s = rd.string(j, path, expected);
+  if (std::find(p.choices.begin(), p.choices.end(), s) == p.choices.end()) rd.refuse(path, "\"" + s + "\"", expected);
+  return s;
+}
+
 SuiteNoise read_noise(const JsonReader& rd, const Json& j, const std::string& path) {
   rd.object(j, path, {"motion", "perception", "range"});
   SuiteNoise n;
@@ -159,11 +169,7 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
   read("distance_steps", tp2.distance_steps);
   read("level2_steps", tp2.steps);
   read("z_values", tp.z_values);
-  if (j.contains("z_source")) {
-    const std::string source = rd.string(j["z_source"], "$.train.z_source", "\"learned\" or \"gates\"");
-    if (source != "learned" && source != "gates") rd.refuse("$.train.z_source", "\"" + source + "\"", "\"learned\" or \"gates\"");
-    tp.z_from_gates = source == "gates";
-  }
+  if (j.contains("z_source")) tp.z_from_gates = read_choice(rd, j["z_source"], "$.train.z_source", "train.z_source") == "gates";
   auto read_mode1 = [&](const char* key, const char* param, int& field) {
     if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, param));
   };

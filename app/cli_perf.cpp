@@ -252,16 +252,23 @@ int perf_train(bool json, int steps) {
     if (!fault.empty()) throw UsageError("internal: perf train: non-finite " + fault);
   }
   const double med = median(seconds), windows = tp.batch / med;
+  const double flops = 2 * trainer.multiply_adds(), gflops = flops / (med * 1e9);
+  const CorePeak peak = core_peak();
   if (json)
     std::printf("%s\n", nlohmann::json{{"windows_per_second", windows}, {"ms_per_step", 1000 * med}, {"steps", steps}, {"batch", tp.batch},
                                        {"unroll", trainer.unroll()}, {"e1_layers", layer_widths(model.encoder)},
                                        {"p1_layers", layer_widths(model.predictor)}, {"p1_inputs", predictor_inputs_json(arch)},
-                                       {"idm_layers", layer_widths(model.inverse_dynamics)}, {"threads", 1}}
+                                       {"idm_layers", layer_widths(model.inverse_dynamics)}, {"threads", 1},
+                                       {"flops_per_step", flops}, {"flops_per_window", flops / tp.batch}, {"gflops", gflops},
+                                       {"peak_gflops", peak.gflops}, {"fraction_of_peak", peak.gflops > 0 ? gflops / peak.gflops : 0},
+                                       {"peak_basis", peak.basis}}
                                 .dump()
                                 .c_str());
   else
-    std::printf("train: %.0f windows/s (%.3f ms per joint step of %d windows, unroll %d; median of %d steps, one thread)\n", windows,
-                1000 * med, tp.batch, trainer.unroll(), steps);
+    std::printf("train: %.0f windows/s (%.3f ms per joint step of %d windows, unroll %d; median of %d steps, one thread); "
+                "%.1f kFLOP per window, %.1f GFLOP/s, %.1f%% of one core's peak (%.1f GFLOP/s: %s)\n",
+                windows, 1000 * med, tp.batch, trainer.unroll(), steps, flops / tp.batch / 1e3, gflops,
+                peak.gflops > 0 ? 100 * gflops / peak.gflops : 0, peak.gflops, peak.basis.c_str());
   return 0;
 }
 

@@ -215,7 +215,26 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
   const Result train = run_cli("perf train --json --steps 1");
   REQUIRE(train.status == 0);
   const json tj = json::parse(train.out);
-  for (const char* key : {"windows_per_second", "batch", "unroll", "e1_layers", "p1_layers", "p1_inputs"}) CHECK(tj.contains(key));
+  for (const char* key : {"windows_per_second", "batch", "unroll", "e1_layers", "p1_layers", "p1_inputs", "flops_per_window",
+                          "flops_per_step", "fraction_of_peak", "peak_gflops", "peak_basis"})
+    CHECK(tj.contains(key));
+  // The FLOP count follows the sizes it reports: per window E1 over unroll + 2 frames (targets, frame
+  // 0, frame 1 for the inverse dynamics), P1 (its layers, the Fourier map, the heading products) over
+  // the unroll, the inverse-dynamics head, and backward passes of E1 on two frames, P1 and the head
+  // at twice their forward; 2 flops per multiply-add.
+  auto macs = [](const json& widths) {
+    double n = 0;
+    for (size_t i = 0; i + 1 < widths.size(); ++i) n += widths[i].get<double>() * widths[i + 1].get<double>();
+    return n;
+  };
+  const double k = tj["unroll"].get<double>(), D = tj["p1_layers"].back().get<double>();
+  double fourier = 0;
+  for (const auto& part : tj["p1_inputs"])
+    if (part["name"] == "fourier_cos") fourier = part["size"].get<double>();
+  const double e1 = macs(tj["e1_layers"]), p1 = macs(tj["p1_layers"]) + fourier * D + 2 * D, idm = macs(tj["idm_layers"]);
+  const double per_window = 2 * (e1 * (k + 2) + p1 * k + idm + 2 * (2 * e1 + p1 * k + idm));
+  CHECK(tj["flops_per_window"].get<double>() == doctest::Approx(per_window));
+  CHECK(tj["flops_per_step"].get<double>() == doctest::Approx(per_window * tj["batch"].get<double>()));
   int inputs = 0;
   for (const auto& part : tj["p1_inputs"]) inputs += part["size"].get<int>();
   CHECK(inputs == tj["p1_layers"].front().get<int>());

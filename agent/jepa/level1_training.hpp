@@ -115,6 +115,12 @@ class JointTrainer {
   // After a fault: restores the last good parameters and returns the message that says so.
   std::string stop(const std::string& fault, int step);
   int unroll() const { return k_; }
+  // Multiply-adds of one step, counted from the layer sizes: E1 over the k target frames and the
+  // online frame 0 (and frame 1 with the inverse-dynamics term), P1 over k unrolled steps (its layers,
+  // the Fourier map and the heading products), the inverse-dynamics head; each backward twice its
+  // forward (dW and the input gradient). Activations, the VICReg terms, Adam and the batch gathering
+  // are not counted.
+  double multiply_adds() const;
 
  private:
   Level1& model_;

@@ -51,6 +51,18 @@ if runs > 1:
           f"ratio of the medians {summary['plan_ratio_of_medians']:.1f}x)")
 print(f"hjepa plan: {plan['flops_per_step'] / 1e6:.1f} MFLOP per step, {100 * plan['fraction_of_peak']:.1f}% of one core's peak "
       f"({plan['peak_gflops']:.1f} GFLOP/s: {plan['peak_basis']})")
+# The same count for both sides (the peer runs the same layers at the same sizes): the training step's
+# FLOP rate as a share of one core's peak, and what the 25x bar asks of hjepa against this peer.
+train = rounds[0]["hjepa_train"]
+if "flops_per_window" in train:
+    fpw, peak = train["flops_per_window"], train["peak_gflops"]
+    h_train = med(r["hjepa_train"]["windows_per_second"] for r in rounds)
+    t_train = med(r["torch"]["train"]["windows_per_second"] for r in rounds)
+    summary["train_fraction_of_peak"] = h_train * fpw / 1e9 / peak
+    summary["torch_train_fraction_of_peak"] = t_train * fpw / 1e9 / peak
+    print(f"train: {fpw / 1e3:.1f} kFLOP per window; hjepa {h_train * fpw / 1e9:.1f} GFLOP/s ({100 * summary['train_fraction_of_peak']:.1f}% "
+          f"of the peak), torch {t_train * fpw / 1e9:.2f} GFLOP/s ({100 * summary['torch_train_fraction_of_peak']:.1f}%); 25x this torch "
+          f"would be {25 * t_train * fpw / 1e9:.1f} GFLOP/s ({100 * 25 * summary['torch_train_fraction_of_peak']:.1f}% of the peak)")
 summary["rounds"] = rounds
 print(json.dumps(summary))
 PY

@@ -512,14 +512,21 @@ TEST_CASE("bench: the same rows whatever the threads or shards; merge prints the
   CHECK(j["format"] == "hjepa-bench/1");
   CHECK(j["episodes"].size() == 24);
   CHECK(j["episodes"][0]["task"].get<std::string>() == column(one, 1, "task"));
-  CHECK(j["summary"]["groups"].size() == 6);
+  CHECK(j["summary"]["groups"].size() == 9);  // 3 agents x 2 lengths, and each agent's lengths pooled (length 0)
+  for (const json& g : j["summary"]["groups"]) {
+    if (g["length"] != 0) continue;
+    int64_t of_lengths = 0;
+    for (const json& h : j["summary"]["groups"])
+      if (h["agent"] == g["agent"] && h["length"] != 0) of_lengths += h["episodes"].get<int64_t>();
+    CHECK(g["episodes"].get<int64_t>() == of_lengths);
+  }
   // Success within 2x the oracle's steps, counted from the rows: the oracle agent's episodes all
   // qualify; any agent's count is at most its successes and equals the rows that qualify.
   for (const json& g : j["summary"]["groups"]) {
     CAPTURE(g.dump());
     int64_t quick = 0;
     for (const json& e : j["episodes"])
-      if (e["agent"] == g["agent"] && e["length"] == g["length"])
+      if (e["agent"] == g["agent"] && (g["length"] == 0 || e["length"] == g["length"]))
         quick += e["success"].get<bool>() && e["steps"].get<int>() <= 2 * e["oracle_steps"].get<int>();
     CHECK(g["successes_within_2x_oracle"].get<int64_t>() == quick);
     CHECK(g["successes_within_2x_oracle"].get<int64_t>() <= g["successes"].get<int64_t>());

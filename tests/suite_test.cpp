@@ -4,11 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 
 #include "app/bench/plan.hpp"
 #include "app/bench/results.hpp"
+#include "app/bench/summary.hpp"
 #include "app/bench/suite.hpp"
 #include "app/usage_error.hpp"
 #include "fuzz_regressions.hpp"
@@ -189,4 +191,33 @@ TEST_CASE("train.z_values and train.z_source: written when not the default, read
   CHECK(suite_to_json(plain).find("z_") == std::string::npos);  // defaults are left out: older suites hash as before
   CHECK_THROWS_WITH(suite_from_json(head + R"({"z_source": "oracle"}})", "bad.json"),
                     doctest::Contains("$.train.z_source: \"oracle\"; expected one of \"learned\", \"gates\""));
+}
+
+TEST_CASE("the median's bootstrap interval: resamples whole clusters, brackets the median, is reproducible") {
+  using Clusters = std::vector<std::vector<double>>;
+  // Fewer than two clusters (or no values) give no interval.
+  CHECK(std::isnan(bootstrap_median_interval(Clusters{{1.0, 1.2, 1.4}}, 500, 1).first));
+  CHECK(std::isnan(bootstrap_median_interval(Clusters{{}, {}}, 500, 1).second));
+  // Identical clusters: every resample has the same median.
+  const auto same = bootstrap_median_interval(Clusters{{1.0, 1.5}, {1.0, 1.5}, {1.0, 1.5}}, 500, 1);
+  CHECK(same.first == doctest::Approx(1.25));
+  CHECK(same.second == doctest::Approx(1.25));
+  // Spread-out clusters: the interval brackets the pooled median and stays within the values, and a
+  // second set twice as spread gives a wider interval; the same seed gives the same interval.
+  const Clusters tight = {{1.0, 1.1}, {1.1, 1.2}, {1.2, 1.3}, {1.3, 1.4}, {1.4, 1.5}, {1.5, 1.6}};
+  Clusters wide = tight;
+  for (auto& c : wide)
+    for (double& v : c) v = 1 + 2 * (v - 1);
+  const auto t = bootstrap_median_interval(tight, 2000, 7), w = bootstrap_median_interval(wide, 2000, 7);
+  CHECK(t.first < 1.3);
+  CHECK(t.second > 1.3);
+  CHECK(t.first >= 1.0);
+  CHECK(t.second <= 1.6);
+  CHECK(w.second - w.first > 1.5 * (t.second - t.first));
+  CHECK(bootstrap_median_interval(tight, 2000, 7) == t);
+  // Whole clusters are resampled: one cluster of many equal values cannot be split, so the interval
+  // of {20 x 1.0} against {1 x 2.0} reaches both ends (a resample may hold only one of them).
+  const auto lumpy = bootstrap_median_interval(Clusters{std::vector<double>(20, 1.0), {2.0}}, 2000, 3);
+  CHECK(lumpy.first == 1.0);
+  CHECK(lumpy.second == 2.0);
 }

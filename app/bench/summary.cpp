@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "app/agent_factory.hpp"
+#include "sim/rng.hpp"
 
 namespace hjepa {
 
@@ -33,6 +34,9 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// The bootstrap's generator seed: every table's intervals are the same for the same rows.
+constexpr uint64_t kBootstrapSeed = 20261204;
+
 SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
   SummaryGroup g;
   const EpisodeRow& first = *rows.front();
@@ -45,6 +49,7 @@ SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
   std::map<uint64_t, Counts> per_seed;  // model seed -> counts
   std::map<std::string, double> models;                      // model -> training seconds
   std::vector<double> ratios;
+  std::map<std::pair<std::string, uint64_t>, std::vector<double>> by_cluster;  // (map, model seed) -> ratios
   double total_ms = 0, total_steps = 0;
   for (const EpisodeRow* r : rows) {
     const bool quick = r->success && r->steps <= static_cast<int64_t>(kOracleStepFactor) * r->oracle_steps;
@@ -58,7 +63,10 @@ SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
       ++c.episodes;
     }
     if (!r->model.empty()) models[r->model] = r->train_seconds;
-    if (r->success && r->oracle_steps > 0) ratios.push_back(static_cast<double>(r->steps) / r->oracle_steps);
+    if (r->success && r->oracle_steps > 0) {
+      ratios.push_back(static_cast<double>(r->steps) / r->oracle_steps);
+      by_cluster[{r->map, r->model_seed.value_or(0)}].push_back(ratios.back());
+    }
     total_ms += r->ms_per_step * r->steps;
     g.predictor_calls += static_cast<double>(r->predictor_calls);
     total_steps += r->steps;
@@ -86,6 +94,10 @@ SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
   g.ratio_count = static_cast<int64_t>(ratios.size());
   const double nan = std::numeric_limits<double>::quiet_NaN();
   g.ratio_median = ratios.empty() ? nan : median(ratios);
+  std::vector<std::vector<double>> clusters;
+  for (auto& [key, values] : by_cluster) clusters.push_back(std::move(values));
+  g.clusters = static_cast<int>(clusters.size());
+  std::tie(g.ratio_median_low, g.ratio_median_high) = bootstrap_median_interval(clusters, kBootstrapResamples, kBootstrapSeed);
   g.ratio_mean = nan;
   if (!ratios.empty()) {
     double sum = 0;
@@ -101,6 +113,31 @@ SummaryGroup summarize_group(const std::vector<const EpisodeRow*>& rows) {
   g.train_seconds = g.models_trained ? train_total / g.models_trained : 0;
   return g;
 }
+
+}  // namespace
+
+std::pair<double, double> bootstrap_median_interval(const std::vector<std::vector<double>>& clusters, int resamples, uint64_t seed) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  size_t values = 0;
+  for (const auto& c : clusters) values += c.size();
+  if (clusters.size() < 2 || values == 0 || resamples < 1) return {nan, nan};
+  Rng rng(seed);
+  std::vector<double> medians, pooled;
+  medians.reserve(static_cast<size_t>(resamples));
+  for (int b = 0; b < resamples; ++b) {
+    pooled.clear();
+    for (size_t i = 0; i < clusters.size(); ++i) {
+      const auto& c = clusters[rng.below(clusters.size())];
+      pooled.insert(pooled.end(), c.begin(), c.end());
+    }
+    if (!pooled.empty()) medians.push_back(median(pooled));
+  }
+  std::sort(medians.begin(), medians.end());
+  auto at = [&](double q) { return medians[static_cast<size_t>(std::floor(q * static_cast<double>(medians.size() - 1) + 0.5))]; };
+  return {at(0.025), at(0.975)};
+}
+
+namespace {
 
 std::string fmt(const char* format, double v) {
   char buf[64];
@@ -119,14 +156,14 @@ std::vector<std::vector<std::string>> table_cells(const BenchSummary& s) {
   std::vector<std::string> head = {"agent"};
   if (s.noise_varies) head.push_back("noise m/p/r");
   for (const char* h : {"colours", "episodes", "success", "± s.e.", "success ≤2× oracle", "≤2× ± s.e.", "s.e. over",
-                        "steps/oracle median", "steps/oracle mean",
+                        "steps/oracle median", "median 95% interval", "steps/oracle mean",
                         "ms/step", "P1 calls/episode", "train s/model", "parameters"})
     head.push_back(h);
   rows.push_back(head);
   for (const SummaryGroup& g : s.groups) {
     std::vector<std::string> row = {g.agent};
     if (s.noise_varies) row.push_back(noise_text(g));
-    row.push_back(std::to_string(g.length));
+    row.push_back(g.length > 0 ? std::to_string(g.length) : "all");
     row.push_back(std::to_string(g.episodes));
     row.push_back(fmt("%.1f%%", 100 * g.success_rate));
     row.push_back(fmt("%.1f%%", 100 * g.success_se));
@@ -134,6 +171,7 @@ std::vector<std::vector<std::string>> table_cells(const BenchSummary& s) {
     row.push_back(fmt("%.1f%%", 100 * g.quick_se));
     row.push_back(g.se_over_model_seeds ? std::to_string(g.model_seeds) + " model seeds" : "episodes");
     row.push_back(fmt_ratio(g.ratio_median));
+    row.push_back(std::isnan(g.ratio_median_low) ? "-" : fmt_ratio(g.ratio_median_low) + "–" + fmt_ratio(g.ratio_median_high));
     row.push_back(fmt_ratio(g.ratio_mean));
     row.push_back(fmt("%.3f", g.ms_per_step));
     row.push_back(g.predictor_calls > 0 ? fmt("%.0f", g.predictor_calls) : "-");
@@ -169,7 +207,23 @@ BenchSummary summarize(const std::vector<EpisodeRow>& rows) {
     noises.insert({r.noise_motion, r.noise_perception, r.noise_range});
   }
   s.noise_varies = noises.size() > 1;
-  for (const auto& [key, members] : groups) s.groups.push_back(summarize_group(members));
+  // After each agent and noise setting's per-length groups, all its lengths pooled (when it has several).
+  std::vector<const EpisodeRow*> pooled;
+  int lengths = 0;
+  auto flush = [&] {
+    if (lengths >= 2) {
+      s.groups.push_back(summarize_group(pooled));
+      s.groups.back().length = 0;
+    }
+    pooled.clear(), lengths = 0;
+  };
+  for (auto it = groups.begin(); it != groups.end(); ++it) {
+    s.groups.push_back(summarize_group(it->second));
+    pooled.insert(pooled.end(), it->second.begin(), it->second.end()), ++lengths;
+    const auto next = std::next(it);
+    auto prefix = [](const GroupKey& k) { return std::make_tuple(std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k)); };
+    if (next == groups.end() || prefix(next->first) != prefix(it->first)) flush();
+  }
   return s;
 }
 
@@ -183,6 +237,9 @@ std::string format_summary(const BenchSummary& s, bool markdown) {
       "success ± s.e.: standard error over model seeds (model-based agents with several), else over episodes",
       "success ≤2× oracle: succeeded in at most 2 × oracle_steps steps (its s.e. as success's)",
       "steps/oracle: steps / oracle_steps, successful episodes only; ms/step: agent decision + env step, wall time",
+      "colours all: every task length of the agent (and noise setting) pooled",
+      "median 95% interval: percentile bootstrap of the median over the group's maps x model seeds (episodes sharing "
+      "a map and a model resampled together; 2000 resamples, fixed seed; - with fewer than 2)",
       "P1 calls/episode: single-state evaluations of the level-1 predictor (planning rollouts and belief updates)",
       "train s/model: mean training time of the models this run trained (\"cached\": all loaded from the model cache)"};
   if (s.noise_varies) legend.push_back("noise m/p/r: sigma of the motion / perception / range noise");
@@ -232,6 +289,9 @@ std::string summary_to_json(const BenchSummary& s) {
                       {"model_seeds", g.model_seeds},
                       {"ratio_count", g.ratio_count},
                       {"steps_per_oracle_median", number(g.ratio_median)},
+                      {"steps_per_oracle_median_low", number(g.ratio_median_low)},
+                      {"steps_per_oracle_median_high", number(g.ratio_median_high)},
+                      {"clusters", g.clusters},
                       {"steps_per_oracle_mean", number(g.ratio_mean)},
                       {"ms_per_step", g.ms_per_step},
                       {"predictor_calls_per_episode", g.predictor_calls},

@@ -45,14 +45,15 @@ void agent_checkboxes(std::vector<std::string>& ticked) {
 void summary_table(const BenchSummary& summary) {
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("bench_table", 5, flags)) return;
-  for (const char* h : {"agent", "n", "success", "x oracle", "ms"}) ImGui::TableSetupColumn(h);
+  for (const char* h : {"agent", "colours", "success", "x oracle", "ms"}) ImGui::TableSetupColumn(h);
   ImGui::TableHeadersRow();
   for (const SummaryGroup& g : summary.groups) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(g.agent.c_str());
     ImGui::TableNextColumn();
-    ImGui::Text("%d", g.length);
+    if (g.length > 0) ImGui::Text("%d", g.length);
+    else ImGui::TextUnformatted("all");
     ImGui::TableNextColumn();
     ImGui::Text("%.0f%%", 100 * g.success_rate);
     if (ImGui::IsItemHovered())
@@ -61,6 +62,9 @@ void summary_table(const BenchSummary& summary) {
     ImGui::TableNextColumn();
     if (g.ratio_count > 0 && std::isfinite(g.ratio_median)) ImGui::Text("%.2f", g.ratio_median);
     else ImGui::TextUnformatted("-");
+    if (std::isfinite(g.ratio_median_low) && ImGui::IsItemHovered())
+      ImGui::SetTooltip("median steps / oracle steps; 95%% interval %.2f-%.2f (bootstrap over %d maps x model seeds)", g.ratio_median_low,
+                        g.ratio_median_high, g.clusters);
     ImGui::TableNextColumn();
     ImGui::Text("%.2f", g.ms_per_step);
   }

@@ -53,15 +53,16 @@ struct AgentEntry {
   bool needs_model;
   bool ablation;
   void (*variant)(HJepaParams&, PlannerParams&);  // hjepa and its variants only
+  bool oracle = false;                             // the oracle and its variants: take OracleAgentParams
 };
 
 const std::vector<AgentEntry>& agent_table() {
   static const std::vector<AgentEntry> table = {
       {"random", "random", "uniform random headings", false, false, nullptr},
-      {"oracle", "oracle", "privileged: follows the oracle's shortest path with the true position", false, false, nullptr},
+      {"oracle", "oracle", "privileged: follows the oracle's shortest path with the true position", false, false, nullptr, true},
       {"oracle-sighted", "oracle, gates on sight",
        "the oracle without the episode's gates: each is taken for open until seen within the range rays' reach", false,
-       false, nullptr},
+       false, nullptr, true},
       {"flat", "flat", "level 1 alone: the planner aims at the next colour through the colour head", true, false, nullptr},
       {"hjepa", "H-JEPA (levels 1 + 2)", "both levels: temporal places, the P2 place graph, the stuck and offer watches",
        true, false, [](HJepaParams&, PlannerParams&) {}},
@@ -100,7 +101,7 @@ const std::vector<AgentInfo>& agent_infos() {
   static const std::vector<AgentInfo> infos = [] {
     std::vector<AgentInfo> out;
     for (const AgentEntry& e : agent_table())
-      out.push_back({e.name, e.label, e.about, e.needs_model, e.variant != nullptr, e.ablation});
+      out.push_back({e.name, e.label, e.about, e.needs_model, e.variant != nullptr, e.ablation, e.oracle});
     return out;
   }();
   return infos;

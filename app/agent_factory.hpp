@@ -51,6 +51,7 @@ struct AgentInfo {
   bool needs_model;   // built on a trained model (AgentSetup::model)
   bool hierarchical;  // plans with level 2 (hjepa and its ablations): takes HJepaParams
   bool ablation;      // a variant with one part switched off (left out of the app's default bench selection)
+  bool oracle;        // the privileged oracle and its variants: take OracleAgentParams (agent.oracle.*)
 };
 
 // Every agent, in table order: "random", "oracle", "oracle-sighted", "flat", "hjepa", then the hjepa ablations

@@ -53,7 +53,7 @@ void check_trace(const AgentInfo& info, const AgentTrace& t) {
   CHECK((t.places != nullptr) == info.hierarchical);
   CHECK((t.place_graph != nullptr) == info.hierarchical);
   CHECK((t.first_high_plan != nullptr) == info.hierarchical);
-  CHECK((t.oracle_path != nullptr) == (std::string(info.name).rfind("oracle", 0) == 0));  // oracle, oracle-sighted
+  CHECK((t.oracle_path != nullptr) == info.oracle);  // oracle, oracle-sighted
   if (t.belief) CHECK(t.belief->allFinite());
 }
 

@@ -141,7 +141,8 @@ void learned_agent_controls(Session& s) {
 }
 
 void oracle_controls(Session& s) {
-  ImGui::BeginDisabled(s.agent_name.rfind("oracle", 0) != 0);  // oracle, oracle-sighted
+  const AgentInfo* info = agent_info(s.agent_name);
+  ImGui::BeginDisabled(!info || !info->oracle);  // the oracle's sliders: oracle, oracle-sighted
   ImGui::PushItemWidth(-110);
   if (declared_slider("agent.oracle.replan_distance", &s.oracle_params.replan_distance, 0.1, 3.0, "%.2f units"))
     s.apply_agent_params();

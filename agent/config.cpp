@@ -165,6 +165,10 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
   t.push_back(number("agent.watch.escape_steps", "escape steps",
                      "Side steps towards the open side (by the range rays) after getting stuck", "", 0, 50,
                      [](V& v) -> auto& { return v.run.hjepa.escape_steps; }));
+  t.push_back(number("agent.watch.overdue_factor", "overdue factor",
+                     "Overdue watch: a place-graph edge the agent has headed along for more than this x its predicted steps "
+                     "(+4) in the episode, without arriving, is penalised as a blocked one and level 2 replans (0 = off)",
+                     "", 0, 100, [](V& v) -> auto& { return v.run.hjepa.overdue_factor; }));
   t.push_back(number("agent.watch.offer_patience", "offer patience",
                      "Steps in a place the plan says offers the next colour, without seeing it, before that offer is marked "
                      "false for the episode (0 = off)",

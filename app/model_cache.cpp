@@ -24,7 +24,9 @@ namespace {
 // 2: the AVX-512 product kernel and vectorised cos/exp (2026-12-02) change trained weights in their last bits.
 // 3: the belief's Q scale is fitted in the latent, not by the position probe (2026-12-03): belief_q, which
 //    the Kalman belief and the stuck watch read, changes for some models.
-constexpr int kTrainingCodeVersion = 3;
+// 4: the overdue watch (agent.watch.overdue_factor 4, 2026-12-04) drives the hjepa agent of the
+//    Mode-1 phase's DAgger episodes: π's labels, so its weights, change.
+constexpr int kTrainingCodeVersion = 4;
 
 std::string hex(uint64_t v, int digits) {
   char buf[32];

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/level2_loss.hpp"
@@ -273,6 +274,57 @@ TEST_CASE("hierarchical agent: a plan around the wall, recovery after a push, a 
   CHECK(pushed);
   CHECK(replanned_after_push);
   CHECK(env.state().progress == 1);  // it reached blue, around the wall
+}
+
+TEST_CASE("the overdue watch: an edge headed along far longer than predicted is penalised and level 2 replans" * doctest::test_suite("learning")) {
+  const World& world = walled_world();
+  const ModelFile& model = walled_model();
+  const Task task{{Color::Blue}};
+  // Held where it started after every step (the stuck watch off, so only the overdue watch can
+  // notice): the agent keeps heading along the same edge without arriving.
+  auto run = [&](double factor, int steps) {
+    HJepaParams params;
+    params.stuck_ratio = 0;
+    params.overdue_factor = factor;
+    Env env(world, task, EnvParams{});
+    Observation obs = env.reset(5, Vec2{10, 12});
+    const EnvState start = env.state();
+    HJepaAgent agent(model.level1, model.level2, task, EnvParams{}, make_planner("gradient", PlannerParams{}, 3), params);
+    agent.reset(obs);
+    int overdue = 0, replans_after = 0, first = -1;
+    std::vector<int> spent;  // steps on the edge when it fell overdue
+    std::pair<int, int> edge{-1, -1};
+    for (int t = 0; t < steps; ++t) {
+      agent.act(obs);
+      const HJepaTrace& tr = agent.hjepa_trace();
+      if (tr.replan_reason.rfind("overdue", 0) == 0) ++replans_after;
+      if (const size_t at = tr.correction.find("overdue ("); at != std::string::npos) {
+        if (first < 0) first = t, edge = {tr.place, tr.subgoal_place};
+        spent.push_back(std::stoi(tr.correction.substr(at + 9)));
+        ++overdue;
+      }
+      EnvState st = start;  // held where it started, with the same readings
+      obs = env.observe(st);
+      env.set_state(st);
+    }
+    const EpisodeMemory& memory = *agent.hjepa_trace().memory;
+    const auto penalty = memory.edge_penalties.find(edge);
+    return std::make_tuple(overdue, replans_after, first, penalty == memory.edge_penalties.end() ? 0.f : penalty->second, spent);
+  };
+  // With a budget of 0.01 x the edge's predicted steps + kOverdueSlack, an edge falls overdue at
+  // its kOverdueSlack + 1-th step (none can come earlier in the episode); the edge gets the stuck
+  // penalty and the next step replans for it.
+  const auto [overdue, replans, first, penalty, spent] = run(0.01, 16);
+  REQUIRE(overdue >= 1);
+  CHECK(first >= kOverdueSlack);
+  for (int n : spent) CHECK(n == kOverdueSlack + 1);
+  CHECK(replans >= 1);
+  CHECK(penalty >= HJepaParams{}.stuck_penalty);
+  // Switched off, nothing is overdue.
+  const auto [off, off_replans, off_first, off_penalty, off_spent] = run(0, 16);
+  CHECK(off == 0);
+  CHECK(off_replans == 0);
+  CHECK(off_penalty == 0.f);
 }
 
 namespace {

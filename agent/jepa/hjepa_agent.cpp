@@ -25,6 +25,7 @@ void HJepaAgent::reset(const Observation& obs) {
   readings_.clear();
   predicted_moves_.clear();
   memory_.clear();
+  edge_steps_.clear(), overdue_ = false;
   trace_.memory = &memory_;
   typical_move_ = 0;
   steps_in_achiever_ = 0;
@@ -154,6 +155,25 @@ bool HJepaAgent::run_watches(const Observation& obs, int old_progress) {
   return false;
 }
 
+// The overdue watch (HJepaParams::overdue_factor): counts this step against the edge level 1 now
+// heads along; past its budget the edge is penalised as a blocked one and the next step replans.
+void HJepaAgent::watch_overdue() {
+  HJepaTrace& tr = trace_;
+  overdue_ = false;
+  if (params.overdue_factor <= 0 || tr.subgoal_place < 0 || tr.subgoal_place == tr.place) return;
+  float predicted = 1;
+  for (const PlaceEdge& e : graph()[tr.place])
+    if (e.to == tr.subgoal_place) predicted = e.cost;
+  int& spent = edge_steps_[{tr.place, tr.subgoal_place}];
+  if (++spent <= params.overdue_factor * predicted + kOverdueSlack) return;
+  memory_.edge_penalties[{tr.place, tr.subgoal_place}] += static_cast<float>(params.stuck_penalty);
+  if (!tr.correction.empty()) tr.correction += "; ";
+  tr.correction += "edge " + std::to_string(tr.place) + " -> " + std::to_string(tr.subgoal_place) + " overdue (" +
+                   std::to_string(spent) + " steps): +" + std::to_string(static_cast<int>(params.stuck_penalty)) + " predicted steps";
+  spent = 0;
+  overdue_ = true;
+}
+
 // Level 2 replans on events (start, stuck, refuted offer, progress, no plan, strayed, subgoal
 // reached) or periodically.
 void HJepaAgent::replan_on_events(int old_progress, bool refuted) {
@@ -169,6 +189,8 @@ void HJepaAgent::replan_on_events(int old_progress, bool refuted) {
     replan("start");
   } else if (tr.stuck) {
     replan("stuck: blocked where P1 predicted motion");
+  } else if (overdue_) {
+    replan("overdue: heading along an edge far longer than predicted");
   } else if (refuted) {
     replan("the colour this place offers was not seen");
   } else if (tr.progress != old_progress) {
@@ -213,6 +235,7 @@ double HJepaAgent::act(const Observation& obs) {
   const bool refuted = run_watches(obs, old_progress);
   replan_on_events(old_progress, refuted);
   aim_level1();
+  watch_overdue();
   tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour,
                           tr.z_belief.data());
   last_heading_ = tr.low.headings.front();

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <map>
 #include <vector>
 
 #include "agent/agent.hpp"
@@ -45,7 +46,17 @@ struct HJepaParams {
   // pair of places; a single block is more often a jamb or an obstacle, which another edge gets past).
   int passage_evidence = 2;   // 1..10
   int escape_steps = 2;        // side steps after getting stuck
+  // Overdue watch: steps the agent has spent heading along a place-graph edge (from the place it is
+  // in to the subgoal place), summed over the episode, beyond overdue_factor x the edge's predicted
+  // steps + kOverdueSlack: the edge gets stuck_penalty as if blocked, and level 2 replans. It catches
+  // what the stuck watch cannot see: the agent moving but not arriving (going back and forth between
+  // two places, pressing along a wall). 0 = off.
+  double overdue_factor = 4;   // 0..100
 };
+
+// Steps an edge may take beyond overdue_factor x its predicted steps (short edges are still crossed
+// in a few noisy steps).
+constexpr int kOverdueSlack = 4;
 
 // Everything the agent believes and planned at its last step (read-only, for the GUI and tests).
 struct HJepaTrace {
@@ -99,6 +110,7 @@ class HJepaAgent : public Agent {
   void update_belief(const Observation& obs);
   bool run_watches(const Observation& obs, int old_progress);
   void replan_on_events(int old_progress, bool refuted);
+  void watch_overdue();
   void aim_level1();
 
   const Level1* level1_;
@@ -113,6 +125,8 @@ class HJepaAgent : public Agent {
   void restart_watch();
 
   int steps_since_plan_ = 0;
+  std::map<std::pair<int, int>, int> edge_steps_;  // overdue watch: steps spent heading along each edge
+  bool overdue_ = false;                          // an edge fell overdue at the last step: replan
   std::vector<MatF> readings_;        // the encoder's last readings (stuck watch)
   std::vector<MatF> predicted_moves_;   // P1(b, h) - b of the last steps
   EpisodeMemory memory_;                  // blocked edges and false colour offers found this episode

@@ -132,7 +132,7 @@ void learned_agent_controls(Session& s) {
   };
   if (ImGui::BeginTabBar("##agenttabs")) {
     if (const AgentInfo* a = agent_info(s.agent_name); a && a->hierarchical)
-      tab("High level", ParamTab::HighLevel, "Level 2 (which places to pass through) and the stuck and offer watches");
+      tab("High level", ParamTab::HighLevel, "Level 2 (which places to pass through) and the stuck, offer and overdue watches");
     tab("Planner", ParamTab::Planner, "Level 1: the heading optimiser");
     tab("Cost", ParamTab::Cost, "Level 1: the energy the planner descends, and the belief filter");
     ImGui::EndTabBar();

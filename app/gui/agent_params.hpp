@@ -56,6 +56,7 @@ void for_each_agent_param(Session& s, F&& raw) {
   f(AgentParam{"agent.watch.passage_radius", T::HighLevel, nullptr, &h.passage_radius, 0, 20, "%.1f steps"});
   f(AgentParam{"agent.watch.passage_evidence", T::HighLevel, &h.passage_evidence, nullptr, 1, 5});
   f(AgentParam{"agent.watch.escape_steps", T::HighLevel, &h.escape_steps, nullptr, 0, 10});
+  f(AgentParam{"agent.watch.overdue_factor", T::HighLevel, nullptr, &h.overdue_factor, 0, 20, "%.1f"});
 }
 
 }  // namespace hjepa

@@ -4,10 +4,10 @@
 // towards that colour through the colour head). A latent belief filters the noisy observations.
 // It sees only observations and tracks task progress from the colours it observes.
 #pragma once
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
-#include <map>
 #include <vector>
 
 #include "agent/agent.hpp"

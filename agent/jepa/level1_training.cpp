@@ -237,15 +237,11 @@ std::string JointTrainer::step(int step, Level1LossTerms& terms) {
 }
 
 double JointTrainer::multiply_adds() const {
-  auto layers = [](const nn::MLP<float>& net) {
-    double n = 0;
-    for (const auto& l : net.layers) n += static_cast<double>(l.inputs()) * l.outputs();
-    return n;
-  };
-  const double D = model_.predictor.outputs(), k = k_, idm = tp_.idm_weight > 0 ? 1 : 0;
-  const double e1 = layers(model_.encoder), p1 = layers(model_.predictor) + static_cast<double>(model_.fourier.size()) * D + 2 * D;
-  const double forward = e1 * (k + 1 + idm) + p1 * k + idm * layers(model_.inverse_dynamics);
-  const double backward = 2 * (e1 * (1 + idm) + p1 * k + idm * layers(model_.inverse_dynamics));
+  const double k = k_, idm = tp_.idm_weight > 0 ? 1 : 0;
+  const double e1 = model_.encoder.multiply_adds(), p1 = predictor_step_multiply_adds(model_.predictor, model_.fourier);
+  const double head = idm * model_.inverse_dynamics.multiply_adds();
+  const double forward = e1 * (k + 1 + idm) + p1 * k + head;
+  const double backward = 2 * (e1 * (1 + idm) + p1 * k + head);
   return tp_.batch * (forward + backward);
 }
 

@@ -118,14 +118,9 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
 
 double plan_cost_multiply_adds(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, const nn::MLP<float>& colour_head,
                                int horizon, int columns, bool colour, bool backward) {
-  auto layers = [](const nn::MLP<float>& net) {
-    double n = 0;
-    for (const auto& l : net.layers) n += static_cast<double>(l.inputs()) * l.outputs();
-    return n;
-  };
   const double D = predictor.outputs();
-  double forward = layers(predictor) + static_cast<double>(fourier.size()) * D + 2 * D;
-  if (colour) forward += layers(colour_head);
+  double forward = predictor_step_multiply_adds(predictor, fourier);
+  if (colour) forward += colour_head.multiply_adds();
   double per_column = forward;
   if (backward) per_column += forward + 2 * D;  // the heading's gradient adds two dot products of D
   return per_column * horizon * columns;

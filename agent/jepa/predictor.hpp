@@ -111,6 +111,14 @@ UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBa
 // P1: predictor_input_size(D, m, K) -> hidden x 3 -> D (GELU), its weights drawn from rng.
 nn::MLP<float> make_predictor(int latent, int hidden, int z_values, Rng& rng);
 
+// Multiply-adds of one P1 step per column, forward: its layers, the Fourier map W s and the heading
+// products s cos h and s sin h (D each). Planning (plan_cost_multiply_adds) and training
+// (JointTrainer::multiply_adds) count with it.
+inline double predictor_step_multiply_adds(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier) {
+  const double D = predictor.outputs();
+  return predictor.multiply_adds() + static_cast<double>(fourier.size()) * D + 2 * D;
+}
+
 // s: D x B, headings: B -> next s: D x B (residual: s + P1(predictor_input(s, h))); counts the
 // evaluations in predictor_evaluations (counters.hpp).
 MatF predict_next(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, const MatF& s, const float* headings,

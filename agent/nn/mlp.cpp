@@ -138,6 +138,13 @@ Eigen::Index MLP<T>::num_parameters() const {
   return n;
 }
 
+template <typename T>
+double MLP<T>::multiply_adds() const {
+  double n = 0;
+  for (const auto& layer : layers) n += static_cast<double>(layer.inputs()) * layer.outputs();
+  return n;
+}
+
 template class MLP<float>;
 template class MLP<double>;
 

@@ -52,6 +52,8 @@ class MLP {
   ParamList<T> params();
   ConstParamList<T> params() const;
   Eigen::Index num_parameters() const;
+  // Multiply-adds of one forward pass per column: the sum of its layers' inputs x outputs.
+  double multiply_adds() const;
   int inputs() const { return layers.front().inputs(); }
   int outputs() const { return layers.back().outputs(); }
   Activation activation() const { return activation_; }

@@ -217,12 +217,12 @@ BenchSummary summarize(const std::vector<EpisodeRow>& rows) {
     }
     pooled.clear(), lengths = 0;
   };
+  auto agent_and_noise = [](const GroupKey& k) { return std::make_tuple(std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k)); };
   for (auto it = groups.begin(); it != groups.end(); ++it) {
     s.groups.push_back(summarize_group(it->second));
     pooled.insert(pooled.end(), it->second.begin(), it->second.end()), ++lengths;
     const auto next = std::next(it);
-    auto prefix = [](const GroupKey& k) { return std::make_tuple(std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k)); };
-    if (next == groups.end() || prefix(next->first) != prefix(it->first)) flush();
+    if (next == groups.end() || agent_and_noise(next->first) != agent_and_noise(it->first)) flush();
   }
   return s;
 }

@@ -215,8 +215,10 @@ TEST_CASE("MLP: cached, cache-free and allocation-free forward agree; sizes and 
 }
 
 TEST_CASE("gemm: the float kernel equals Eigen's product at every edge of its blocking") {
-  // Row counts around the 16-row registers and 64-row blocks, column counts around the 4-column
-  // blocks, an inner size of 1; Y = A X, Y += A X and Y += A Xᵀ (X read through strides).
+  // Row counts around the 16-row registers and 64-row blocks, column counts around the 6- and
+  // 8-column blocks, an inner size of 1; Y = A X, Y += A X and Y += A Xᵀ (X read through strides).
+  // With AVX-512 each element must be its K products fused-multiply-added in order, from 0 or from
+  // Y's value: bit for bit, whatever the blocking (so changing the blocking never changes a model).
   Rng rng(17);
   auto uniform = [&](Eigen::Index r, Eigen::Index c) {
     Eigen::MatrixXf m(r, c);
@@ -224,9 +226,9 @@ TEST_CASE("gemm: the float kernel equals Eigen's product at every edge of its bl
       for (Eigen::Index i = 0; i < r; ++i) m(i, j) = static_cast<float>(rng.uniform(-1, 1));
     return m;
   };
-  for (Eigen::Index M : {1, 15, 16, 17, 18, 64, 65, 82, 130})
+  for (Eigen::Index M : {1, 15, 16, 17, 18, 33, 48, 64, 65, 82, 130})
     for (Eigen::Index K : {1, 16, 82})
-      for (Eigen::Index N : {1, 3, 4, 5, 8, 9, 128}) {
+      for (Eigen::Index N : {1, 3, 4, 5, 6, 7, 8, 9, 13, 17, 128}) {
         CAPTURE(M);
         CAPTURE(K);
         CAPTURE(N);
@@ -244,7 +246,43 @@ TEST_CASE("gemm: the float kernel equals Eigen's product at every edge of its bl
         y = y0;
         gemm_add_transposed(a, xt, y);
         CHECK((y - (y0 + want)).cwiseAbs().maxCoeff() <= tol);
+#if defined(__AVX512F__)  // the project's kernel; without AVX-512, gemm is Eigen's product
+        Eigen::MatrixXf in_order = y0;
+        for (Eigen::Index j = 0; j < N; ++j)
+          for (Eigen::Index i = 0; i < M; ++i)
+            for (Eigen::Index k = 0; k < K; ++k) in_order(i, j) = std::fma(a(i, k), x(k, j), in_order(i, j));
+        CHECK(y == in_order);
+#endif
       }
+}
+
+TEST_CASE("GELU on whole packets: the one-pass float path equals Eigen's expressions bit for bit") {
+  // activation_forward_inplace / _into take a one-pass packet loop for float GELU when the size is
+  // a multiple of the packet; models stay the same only if it gives exactly what the expressions
+  // 0.5 v (1 + tanh(c (v + k v^3))) give evaluated by Eigen (here, on a copy, with the tanh kept).
+  Rng rng(29);
+  for (Eigen::Index rows : {64, 32, 16, 5})
+    for (Eigen::Index cols : {1, 3, 128}) {
+      CAPTURE(rows);
+      CAPTURE(cols);
+      Eigen::MatrixXf v(rows, cols);
+      for (Eigen::Index j = 0; j < cols; ++j)
+        for (Eigen::Index i = 0; i < rows; ++i) v(i, j) = static_cast<float>(rng.normal() * (j % 3 == 2 ? 30.0 : 2.0));
+      const float c = 0.7978845608028654f, k = 0.044715f;
+      const auto va = v.array();
+      const Eigen::MatrixXf want_tanh = (c * (va + k * va.cube())).tanh().matrix();
+      const Eigen::MatrixXf want = (0.5f * va * (1.0f + want_tanh.array())).matrix();
+      Eigen::MatrixXf y = v, t, into, t_into;
+      activation_forward_inplace(Activation::GELU, y, &t);
+      CHECK(y == want);
+      CHECK(t == want_tanh);
+      activation_forward_into(Activation::GELU, v, into, &t_into);
+      CHECK(into == want);
+      CHECK(t_into == want_tanh);
+      Eigen::MatrixXf no_cache = v;
+      activation_forward_inplace(Activation::GELU, no_cache);
+      CHECK(no_cache == want);
+    }
 }
 
 TEST_CASE("MLP: backward_input with stored transposes equals the plain one (float)") {

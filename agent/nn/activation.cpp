@@ -4,6 +4,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <type_traits>
 
 namespace hjepa::nn {
 
@@ -25,8 +26,41 @@ Init init_for(Activation a) {
   return a == Activation::Tanh ? Init::XavierUniform : Init::KaimingUniform;
 }
 
+namespace {
+// GELU over n floats (n a multiple of the packet size) in one pass: t = tanh(c (v + k v^3)) and
+// 0.5 v (1 + t), each as Eigen evaluates activation_forward_inplace's expressions on packets.
+void gelu_packets(const float* pre, float* out, float* tanh_out, Eigen::Index n) {
+  namespace ei = Eigen::internal;
+  using P = ei::packet_traits<float>::type;
+  constexpr Eigen::Index kSize = ei::unpacket_traits<P>::size;
+  const P c = ei::pset1<P>(static_cast<float>(kGeluC)), k = ei::pset1<P>(static_cast<float>(kGeluK));
+  const P half = ei::pset1<P>(0.5f), one = ei::pset1<P>(1.0f);
+  for (Eigen::Index i = 0; i < n; i += kSize) {
+    const P v = ei::ploadu<P>(pre + i);
+    const P t = ei::ptanh(ei::pmul(c, ei::padd(v, ei::pmul(k, ei::pmul(v, ei::pmul(v, v))))));
+    if (tanh_out) ei::pstoreu(tanh_out + i, t);
+    ei::pstoreu(out + i, ei::pmul(ei::pmul(half, v), ei::padd(one, t)));
+  }
+}
+
+// Whether gelu_packets can take x: float GELU, vectorised tanh, whole packets.
+template <typename T>
+bool packet_gelu(Activation a, const Mat<T>& x) {
+  using P = typename Eigen::internal::packet_traits<float>::type;
+  return std::is_same_v<T, float> && a == Activation::GELU && Eigen::internal::packet_traits<float>::HasTanh &&
+         x.size() % Eigen::internal::unpacket_traits<P>::size == 0;
+}
+}  // namespace
+
 template <typename T>
 void activation_forward_inplace(Activation a, Mat<T>& x, Mat<T>* gelu_tanh) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (packet_gelu(a, x)) {
+      if (gelu_tanh) gelu_tanh->resize(x.rows(), x.cols());
+      gelu_packets(x.data(), x.data(), gelu_tanh ? gelu_tanh->data() : nullptr, x.size());
+      return;
+    }
+  }
   auto v = x.array();
   switch (a) {
     case Activation::ReLU: x.array() = v.max(T(0)); break;
@@ -43,6 +77,20 @@ void activation_forward_inplace(Activation a, Mat<T>& x, Mat<T>* gelu_tanh) {
       break;
     }
   }
+}
+
+template <typename T>
+void activation_forward_into(Activation a, const Mat<T>& pre, Mat<T>& out, Mat<T>* gelu_tanh) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (packet_gelu(a, pre)) {
+      out.resize(pre.rows(), pre.cols());
+      if (gelu_tanh) gelu_tanh->resize(pre.rows(), pre.cols());
+      gelu_packets(pre.data(), out.data(), gelu_tanh ? gelu_tanh->data() : nullptr, pre.size());
+      return;
+    }
+  }
+  out = pre;
+  activation_forward_inplace(a, out, gelu_tanh);
 }
 
 template <typename T>
@@ -82,6 +130,7 @@ Mat<T> activation_backward(Activation a, const Mat<T>& x, const Mat<T>& y, const
 
 #define HJEPA_NN_INSTANTIATE(T)                                                   \
   template void activation_forward_inplace<T>(Activation, Mat<T>&, Mat<T>*);     \
+  template void activation_forward_into<T>(Activation, const Mat<T>&, Mat<T>&, Mat<T>*); \
   template Mat<T> activation_forward<T>(Activation, const Mat<T>&);              \
   template void activation_backward_inplace<T>(Activation, const Mat<T>&, const Mat<T>&, Mat<T>&, const Mat<T>*); \
   template Mat<T> activation_backward<T>(Activation, const Mat<T>&, const Mat<T>&, \

@@ -17,7 +17,7 @@ template <int RB, int NB>
 void block(const float* A, Eigen::Index lda, Eigen::Index K, const float* X, Eigen::Index x_k, Eigen::Index x_n, float* Y,
            Eigen::Index ldy, __mmask16 last, bool accumulate) {
   __m512 c[NB][RB];
-#pragma GCC unroll 4
+#pragma GCC unroll 8
   for (int j = 0; j < NB; ++j)
 #pragma GCC unroll 4
     for (int r = 0; r < RB; ++r)
@@ -28,30 +28,42 @@ void block(const float* A, Eigen::Index lda, Eigen::Index K, const float* X, Eig
     __m512 av[RB];
 #pragma GCC unroll 4
     for (int r = 0; r < RB; ++r) av[r] = r == RB - 1 ? _mm512_maskz_loadu_ps(last, a + 16 * r) : _mm512_loadu_ps(a + 16 * r);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
     for (int j = 0; j < NB; ++j) {
       const __m512 x = _mm512_set1_ps(X[k * x_k + j * x_n]);
 #pragma GCC unroll 4
       for (int r = 0; r < RB; ++r) c[j][r] = _mm512_fmadd_ps(av[r], x, c[j][r]);
     }
   }
-#pragma GCC unroll 4
+#pragma GCC unroll 8
   for (int j = 0; j < NB; ++j)
 #pragma GCC unroll 4
     for (int r = 0; r < RB; ++r) _mm512_mask_storeu_ps(Y + j * ldy + 16 * r, r == RB - 1 ? last : __mmask16(0xFFFF), c[j][r]);
 }
 
+// The remaining N < NB columns of a row block, one block of exactly that many.
+template <int RB, int NB>
+void tail_block(const float* A, Eigen::Index lda, Eigen::Index K, const float* X, Eigen::Index x_k, Eigen::Index x_n, Eigen::Index N,
+                float* Y, Eigen::Index ldy, __mmask16 last, bool accumulate) {
+  if constexpr (NB > 0) {
+    if (N == NB) block<RB, NB>(A, lda, K, X, x_k, x_n, Y, ldy, last, accumulate);
+    else tail_block<RB, NB - 1>(A, lda, K, X, x_k, x_n, N, Y, ldy, last, accumulate);
+  }
+}
+
+// Columns per block: as many accumulators as the 32 registers hold beside the RB loads of A and the
+// broadcast (4 x 6, 3 x 8, 2 x 8, 1 x 8), so even a 16-row layer keeps 8 FMAs in flight. Every
+// element still sums its K products in order, so the blocking never changes a result.
+template <int RB>
+constexpr int kColumns = RB == 4 ? 6 : 8;
+
 template <int RB>
 void row_block(const float* A, Eigen::Index lda, Eigen::Index K, const float* X, Eigen::Index x_k, Eigen::Index x_n, Eigen::Index N,
                float* Y, Eigen::Index ldy, __mmask16 last, bool accumulate) {
+  constexpr int NB = kColumns<RB>;
   Eigen::Index n = 0;
-  for (; n + 4 <= N; n += 4) block<RB, 4>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate);
-  switch (N - n) {
-    case 1: block<RB, 1>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate); break;
-    case 2: block<RB, 2>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate); break;
-    case 3: block<RB, 3>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate); break;
-    default: break;
-  }
+  for (; n + NB <= N; n += NB) block<RB, NB>(A, lda, K, X + n * x_n, x_k, x_n, Y + n * ldy, ldy, last, accumulate);
+  tail_block<RB, NB - 1>(A, lda, K, X + n * x_n, x_k, x_n, N - n, Y + n * ldy, ldy, last, accumulate);
 }
 
 }  // namespace

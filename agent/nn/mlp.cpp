@@ -38,8 +38,7 @@ Mat<T> MLP<T>::forward_cached_input(MLPCache<T>& cache) const {
   cache.gelu_tanh.resize(gelu ? n - 1 : 0);
   for (size_t l = 0; l + 1 < n; ++l) {
     layers[l].forward_into(cache.linear[l].x, cache.pre[l]);
-    cache.linear[l + 1].x = cache.pre[l];
-    activation_forward_inplace(activation_, cache.linear[l + 1].x, gelu ? &cache.gelu_tanh[l] : nullptr);
+    activation_forward_into(activation_, cache.pre[l], cache.linear[l + 1].x, gelu ? &cache.gelu_tanh[l] : nullptr);
   }
   return layers[n - 1].forward(cache.linear[n - 1].x);
 }

@@ -18,6 +18,7 @@
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "agent/jepa/low_level_planner.hpp"
+#include "agent/nn/gemm.hpp"
 #include "app/cli_common.hpp"
 #include "sim/free_space.hpp"
 #include "sim/oracle.hpp"
@@ -156,6 +157,21 @@ nlohmann::json predictor_inputs_json(const Level1Arch& arch) {
 struct CorePeak {
   double gflops = 0;
   std::string basis;  // how it was derived, for the JSON
+  double measured_gflops = 0;  // nn::measured_fma_peak_gflops (0: not measured, no AVX-512)
+  // `j` with the fields for a rate of `rate` GFLOP/s: the nominal peak and the measured one, and its share of each.
+  nlohmann::json with_fields(nlohmann::json j, double rate) const {
+    j.update({{"peak_gflops", gflops}, {"fraction_of_peak", gflops > 0 ? rate / gflops : 0}, {"peak_basis", basis},
+              {"measured_peak_gflops", measured_gflops},
+              {"fraction_of_measured_peak", measured_gflops > 0 ? rate / measured_gflops : 0}});
+    return j;
+  }
+  std::string text(double rate) const {
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "%.1f%% of one core's nominal peak (%.1f GFLOP/s: %s), %.1f%% of its measured FMA peak (%.1f GFLOP/s)",
+                  gflops > 0 ? 100 * rate / gflops : 0, gflops, basis.c_str(),
+                  measured_gflops > 0 ? 100 * rate / measured_gflops : 0, measured_gflops);
+    return buf;
+  }
 };
 
 CorePeak core_peak() {
@@ -188,6 +204,7 @@ CorePeak core_peak() {
   p.gflops = width * 2.0 * 2.0 * ghz;
   p.basis = std::to_string(width) + " floats per FMA (" + (width == 16 ? "avx512f" : width == 8 ? "avx2+fma" : "sse") +
             ") x 2 FMA units (assumed) x 2 flops x " + clock;
+  p.measured_gflops = nn::measured_fma_peak_gflops();
   return p;
 }
 
@@ -214,18 +231,16 @@ int perf_plan(bool json, int plans, const std::string& planner_name) {
   const double gflops = flops / (med * 1e6);
   const CorePeak peak = core_peak();
   if (json)
-    std::printf("%s\n", nlohmann::json{{"ms_per_step", med}, {"plans", plans}, {"planner", planner_name}, {"horizon", p.horizon},
+    std::printf("%s\n", peak.with_fields(nlohmann::json{{"ms_per_step", med}, {"plans", plans}, {"planner", planner_name}, {"horizon", p.horizon},
                                        {"iterations", p.iterations}, {"restarts", p.restarts}, {"p1_layers", layer_widths(model.predictor)},
                                        {"p1_inputs", predictor_inputs_json(arch)}, {"colour_head_layers", layer_widths(model.colour_head)},
-                                       {"flops_per_step", flops}, {"gflops", gflops}, {"peak_gflops", peak.gflops},
-                                       {"fraction_of_peak", peak.gflops > 0 ? gflops / peak.gflops : 0}, {"peak_basis", peak.basis}}
+                                       {"flops_per_step", flops}, {"gflops", gflops}}, gflops)
                                 .dump()
                                 .c_str());
   else
     std::printf("plan: %.3f ms per agent step (%s planner, horizon %d, %d iterations, %d restarts; median of %d, one thread); "
-                "%.1f MFLOP per step, %.1f GFLOP/s, %.1f%% of one core's peak (%.1f GFLOP/s: %s)\n",
-                med, planner_name.c_str(), p.horizon, p.iterations, p.restarts, plans, flops / 1e6, gflops,
-                100 * gflops / peak.gflops, peak.gflops, peak.basis.c_str());
+                "%.1f MFLOP per step, %.1f GFLOP/s, %s\n",
+                med, planner_name.c_str(), p.horizon, p.iterations, p.restarts, plans, flops / 1e6, gflops, peak.text(gflops).c_str());
   return 0;
 }
 
@@ -255,20 +270,17 @@ int perf_train(bool json, int steps) {
   const double flops = 2 * trainer.multiply_adds(), gflops = flops / (med * 1e9);
   const CorePeak peak = core_peak();
   if (json)
-    std::printf("%s\n", nlohmann::json{{"windows_per_second", windows}, {"ms_per_step", 1000 * med}, {"steps", steps}, {"batch", tp.batch},
+    std::printf("%s\n", peak.with_fields(nlohmann::json{{"windows_per_second", windows}, {"ms_per_step", 1000 * med}, {"steps", steps}, {"batch", tp.batch},
                                        {"unroll", trainer.unroll()}, {"e1_layers", layer_widths(model.encoder)},
                                        {"p1_layers", layer_widths(model.predictor)}, {"p1_inputs", predictor_inputs_json(arch)},
                                        {"idm_layers", layer_widths(model.inverse_dynamics)}, {"threads", 1},
-                                       {"flops_per_step", flops}, {"flops_per_window", flops / tp.batch}, {"gflops", gflops},
-                                       {"peak_gflops", peak.gflops}, {"fraction_of_peak", peak.gflops > 0 ? gflops / peak.gflops : 0},
-                                       {"peak_basis", peak.basis}}
+                                       {"flops_per_step", flops}, {"flops_per_window", flops / tp.batch}, {"gflops", gflops}}, gflops)
                                 .dump()
                                 .c_str());
   else
     std::printf("train: %.0f windows/s (%.3f ms per joint step of %d windows, unroll %d; median of %d steps, one thread); "
-                "%.1f kFLOP per window, %.1f GFLOP/s, %.1f%% of one core's peak (%.1f GFLOP/s: %s)\n",
-                windows, 1000 * med, tp.batch, trainer.unroll(), steps, flops / tp.batch / 1e3, gflops,
-                peak.gflops > 0 ? 100 * gflops / peak.gflops : 0, peak.gflops, peak.basis.c_str());
+                "%.1f kFLOP per window, %.1f GFLOP/s, %s\n",
+                windows, 1000 * med, tp.batch, trainer.unroll(), steps, flops / tp.batch / 1e3, gflops, peak.text(gflops).c_str());
   return 0;
 }
 

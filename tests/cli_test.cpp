@@ -209,15 +209,19 @@ TEST_CASE("map writes a file that loads; perf prints JSON") {
   REQUIRE(plan.status == 0);
   const json pj = json::parse(plan.out);
   for (const char* key : {"ms_per_step", "horizon", "iterations", "restarts", "p1_layers", "p1_inputs", "flops_per_step",
-                          "fraction_of_peak", "peak_gflops", "peak_basis"})
+                          "fraction_of_peak", "peak_gflops", "peak_basis", "measured_peak_gflops", "fraction_of_measured_peak"})
     CHECK(pj.contains(key));
   CHECK(pj["p1_layers"].front() == 82);
   const Result train = run_cli("perf train --json --steps 1");
   REQUIRE(train.status == 0);
   const json tj = json::parse(train.out);
   for (const char* key : {"windows_per_second", "batch", "unroll", "e1_layers", "p1_layers", "p1_inputs", "flops_per_window",
-                          "flops_per_step", "fraction_of_peak", "peak_gflops", "peak_basis"})
+                          "flops_per_step", "fraction_of_peak", "peak_gflops", "peak_basis", "measured_peak_gflops",
+                          "fraction_of_measured_peak"})
     CHECK(tj.contains(key));
+#if defined(__AVX512F__)
+  CHECK(tj["measured_peak_gflops"].get<double>() > 0);  // the FMA loop ran (timing, so no value asserted)
+#endif
   // The FLOP count follows the sizes it reports: per window E1 over unroll + 2 frames (targets, frame
   // 0, frame 1 for the inverse dynamics), P1 (its layers, the Fourier map, the heading products) over
   // the unroll, the inverse-dynamics head, and backward passes of E1 on two frames, P1 and the head

@@ -252,6 +252,16 @@ TEST_CASE("gemm: the float kernel equals Eigen's product at every edge of its bl
           for (Eigen::Index i = 0; i < M; ++i)
             for (Eigen::Index k = 0; k < K; ++k) in_order(i, j) = std::fma(a(i, k), x(k, j), in_order(i, j));
         CHECK(y == in_order);
+        Eigen::VectorXf bias(M);
+        for (Eigen::Index i = 0; i < M; ++i) bias(i) = static_cast<float>(rng.uniform(-1, 1));
+        gemm_into(a, x, y, bias.data());
+        in_order.setZero();
+        for (Eigen::Index j = 0; j < N; ++j)
+          for (Eigen::Index i = 0; i < M; ++i) {
+            for (Eigen::Index k = 0; k < K; ++k) in_order(i, j) = std::fma(a(i, k), x(k, j), in_order(i, j));
+            in_order(i, j) += bias(i);  // after the sum, as Linear's colwise() += b was
+          }
+        CHECK(y == in_order);
 #endif
       }
 }

@@ -92,4 +92,17 @@ MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const 
   return x;
 }
 
+void gather_windows(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, std::vector<MatF>& frames,
+                    MatF* targets) {
+  const Eigen::Index B = static_cast<Eigen::Index>(seq.size()), T = static_cast<Eigen::Index>(frames.size());
+  for (MatF& f : frames) f.resize(d.features, B);
+  if (targets) targets->resize(d.features, B * std::max<Eigen::Index>(T - 1, 0));
+  for (Eigen::Index b = 0; b < B; ++b)
+    for (Eigen::Index t = 0; t < T; ++t) {
+      const Eigen::Map<const Eigen::VectorXf> f(d.obs_at(seq[b], t0[b] + static_cast<int>(t)), d.features);
+      frames[t].col(b) = f;
+      if (targets && t > 0) targets->col((t - 1) * B + b) = f;
+    }
+}
+
 }  // namespace hjepa

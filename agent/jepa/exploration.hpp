@@ -54,5 +54,10 @@ MatF all_noise_free_frames(const ExplorationData& d);
 
 // Columns of observation features for frames (seq[b], t0[b] + dt) of the data set: F x seq.size().
 MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, int dt);
+// Every frame of B windows at once: frames[t] (resized to F x B) <- gather_frames(d, seq, t0, t) for
+// t = 0..frames.size()-1, and, if targets is given, its columns t - 1 (F x (T - 1) B, step-major)
+// <- frames t >= 1. Window by window, so each window's consecutive frames are read in one sweep.
+void gather_windows(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, std::vector<MatF>& frames,
+                    MatF* targets = nullptr);
 
 }  // namespace hjepa

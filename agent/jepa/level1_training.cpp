@@ -218,10 +218,9 @@ std::string JointTrainer::step(int step, Level1LossTerms& terms) {
   sample_windows(data_, k, rng_, seq_, t0_, headings_);
   if (sequence_z_)
     for (int b = 0; b < B; ++b) z_[b] = (*sequence_z_)[seq_[b]];
-  for (int t = 0; t <= k; ++t) frames_[t] = gather_frames(data_, seq_, t0_, t);
   // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
-  MatF targets_in(data_.features, static_cast<Eigen::Index>(B) * k);
-  for (int t = 1; t <= k; ++t) targets_in.middleCols(static_cast<Eigen::Index>(t - 1) * B, B) = frames_[t];
+  MatF targets_in;
+  gather_windows(data_, seq_, t0_, frames_, &targets_in);
   const MatF targets = (tp_.target_ema > 0 ? target_encoder_ : model_.encoder).forward(targets_in);
   const Level1Nets<float> nets{&model_.encoder, &model_.predictor, &model_.fourier, &model_.inverse_dynamics};
   const Level1LossWeights weights{tp_.pred_weight, tp_.var_weight, tp_.cov_weight, tp_.idm_weight};

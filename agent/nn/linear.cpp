@@ -24,12 +24,12 @@ template <typename T>
 void Linear<T>::forward_into(const Mat<T>& x, Mat<T>& y) const {
   assert(x.rows() == W.value.cols());
   if constexpr (std::is_same_v<T, float>) {
-    gemm_into(W.value, x, y);
+    gemm_into(W.value, x, y, b.value.data());  // the bias added to each finished sum, as below
   } else {
     y.resize(W.value.rows(), x.cols());
     y.noalias() = W.value * x;
+    y.colwise() += b.value.col(0);
   }
-  y.colwise() += b.value.col(0);
 }
 
 template <typename T>

@@ -312,6 +312,34 @@ TEST_CASE("MLP: backward_input with stored transposes equals the plain one (floa
   CHECK((plain - stored).cwiseAbs().maxCoeff() <= 1e-5f * (1 + plain.cwiseAbs().maxCoeff()));
 }
 
+TEST_CASE("MLP: backward with stored transposes, and backward_params, give backward's gradients bit for bit (float)") {
+  Rng rng(31);
+  MLP<float> net({82, 64, 64, 64, 16}, Activation::GELU, rng, "p");
+  Eigen::MatrixXf x(82, 24), dy(16, 24);
+  for (Eigen::Index j = 0; j < 24; ++j) {
+    for (Eigen::Index i = 0; i < 82; ++i) x(i, j) = static_cast<float>(rng.normal());
+    for (Eigen::Index i = 0; i < 16; ++i) dy(i, j) = static_cast<float>(rng.normal());
+  }
+  MLPCache<float> cache;
+  net.forward(x, cache);
+  auto grads = [&] {
+    std::vector<Eigen::MatrixXf> g;
+    for (Parameter<float>* p : net.params()) g.push_back(p->grad);
+    return g;
+  };
+  zero_grad(net.params());
+  const Eigen::MatrixXf dx = net.backward(dy, cache);
+  const auto want = grads();
+  std::vector<Eigen::MatrixXf> transposed;
+  net.transposed_weights(transposed);
+  zero_grad(net.params());
+  CHECK(net.backward(dy, cache, &transposed) == dx);
+  CHECK(grads() == want);
+  zero_grad(net.params());
+  net.backward_params(dy, cache);
+  CHECK(grads() == want);
+}
+
 TEST_CASE("float and double give close outputs from the same seed") {
   for (Activation a : kActivations) {
     Rng rf(8), rd(8), rx(9);

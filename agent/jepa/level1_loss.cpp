@@ -46,8 +46,8 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
   if (!backward) return terms;
 
   d_s0 += var.grad * static_cast<T>(w.var) + cov.grad * static_cast<T>(w.cov);
-  nets.encoder->backward(d_s0, enc_cache);
-  if (w.idm > 0) nets.encoder->backward(d_s1, enc1_cache);
+  nets.encoder->backward_params(d_s0, enc_cache);  // the frames are data: no gradient for them
+  if (w.idm > 0) nets.encoder->backward_params(d_s1, enc1_cache);
   return terms;
 }
 

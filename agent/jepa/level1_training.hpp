@@ -118,8 +118,8 @@ class JointTrainer {
   // Multiply-adds of one step, counted from the layer sizes: E1 over the k target frames and the
   // online frame 0 (and frame 1 with the inverse-dynamics term), P1 over k unrolled steps (its layers,
   // the Fourier map and the heading products), the inverse-dynamics head; each backward twice its
-  // forward (dW and the input gradient). Activations, the VICReg terms, Adam and the batch gathering
-  // are not counted.
+  // forward (dW and the input gradient), but for E1's first layer, whose input (the frames) takes no
+  // gradient. Activations, the VICReg terms, Adam and the batch gathering are not counted.
   double multiply_adds() const;
 
  private:

@@ -117,9 +117,12 @@ UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBa
     d_hat[t] = l.grad * scale;
   }
   if (!backward) return out;
-  // Backward through the unrolled residual predictor: ds_t = ds_t+1 + dP/ds_t.
+  // Backward through the unrolled residual predictor: ds_t = ds_t+1 + dP/ds_t. Every step reads
+  // the same weights, so their transposes are made once.
+  std::vector<M> transposed;
+  predictor.transposed_weights(transposed);
   for (int t = k - 1; t >= 0; --t) {
-    const M d_in = predictor.backward(d_hat[t + 1], cache[t]);
+    const M d_in = predictor.backward(d_hat[t + 1], cache[t], &transposed);
     d_hat[t] += d_hat[t + 1] + predictor_input_backward<T>(d_in, s_hat[t], fourier, in_cache[t], nullptr);
   }
   out.d_s0 = std::move(d_hat[0]);

@@ -50,7 +50,7 @@ DistanceLossTerms temporal_distance_loss(nn::MLP<T>& encoder, const nn::Mat<T>& 
   const M ddiff = diff.array().rowwise() * (d_dist.array() / dist.array());
   dh.leftCols(B) = ddiff;
   dh.rightCols(B) = -ddiff;
-  encoder.backward(dh, cache);
+  encoder.backward_params(dh, cache);  // its input (the frozen E1's latents) takes no gradient
   return t;
 }
 

@@ -46,11 +46,16 @@ Mat<T> Linear<T>::forward(const Mat<T>& x, LinearCache<T>& cache) const {
 }
 
 template <typename T>
-Mat<T> Linear<T>::backward_input(const Mat<T>& dy) const {
+Mat<T> Linear<T>::backward_input(const Mat<T>& dy, const Mat<T>* wt) const {
   Mat<T> dx(W.value.cols(), dy.cols());
   if constexpr (std::is_same_v<T, float>) {
-    const Mat<T> wt = W.value.transpose();  // the kernel reads A's columns in place
-    gemm_into(wt, dy, dx);
+    if (wt) {
+      assert(wt->rows() == W.value.cols() && wt->cols() == W.value.rows());
+      gemm_into(*wt, dy, dx);
+    } else {
+      const Mat<T> transposed = W.value.transpose();  // the kernel reads A's columns in place
+      gemm_into(transposed, dy, dx);
+    }
   } else {
     dx.noalias() = W.value.transpose() * dy;
   }
@@ -58,7 +63,7 @@ Mat<T> Linear<T>::backward_input(const Mat<T>& dy) const {
 }
 
 template <typename T>
-Mat<T> Linear<T>::backward(const Mat<T>& dy, const LinearCache<T>& cache) {
+void Linear<T>::backward_params(const Mat<T>& dy, const LinearCache<T>& cache) {
   assert(dy.rows() == W.value.rows() && dy.cols() == cache.x.cols());
   b.grad += dy.rowwise().sum();
   if constexpr (std::is_same_v<T, float>) {
@@ -66,7 +71,12 @@ Mat<T> Linear<T>::backward(const Mat<T>& dy, const LinearCache<T>& cache) {
   } else {
     W.grad.noalias() += dy * cache.x.transpose();
   }
-  return backward_input(dy);
+}
+
+template <typename T>
+Mat<T> Linear<T>::backward(const Mat<T>& dy, const LinearCache<T>& cache, const Mat<T>* wt) {
+  backward_params(dy, cache);
+  return backward_input(dy, wt);
 }
 
 template class Linear<float>;

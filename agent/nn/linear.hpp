@@ -25,9 +25,13 @@ class Linear {
   Linear(int inputs, int outputs, Init init, Rng& rng, const std::string& name);
 
   Mat<T> forward(const Mat<T>& x, LinearCache<T>& cache) const;
-  Mat<T> backward(const Mat<T>& dy, const LinearCache<T>& cache);
+  // wt, if given, is W's transpose (stored once for several backward passes through unchanged
+  // weights); the same values as without it.
+  Mat<T> backward(const Mat<T>& dy, const LinearCache<T>& cache, const Mat<T>* wt = nullptr);
+  // The parameter gradients alone (+=), for a layer whose input needs none (a network's raw input).
+  void backward_params(const Mat<T>& dy, const LinearCache<T>& cache);
   // dL/dx only, parameters untouched (planning through a frozen model).
-  Mat<T> backward_input(const Mat<T>& dy) const;
+  Mat<T> backward_input(const Mat<T>& dy, const Mat<T>* wt = nullptr) const;
   Mat<T> forward(const Mat<T>& x) const;
   void forward_into(const Mat<T>& x, Mat<T>& y) const;  // y resized only if its shape differs
 

@@ -35,7 +35,12 @@ class MLP {
   Mat<T> forward(const Mat<T>& x, MLPCache<T>& cache) const;
   // The same on an input the caller wrote into cache.linear[0].x (no copy; the planner's hot path).
   Mat<T> forward_cached_input(MLPCache<T>& cache) const;
-  Mat<T> backward(const Mat<T>& dy, const MLPCache<T>& cache);
+  // transposed, if given, holds each layer's Wᵀ (transposed_weights) for several backward passes
+  // through the same weights (the unrolled predictor); the same values as without it.
+  Mat<T> backward(const Mat<T>& dy, const MLPCache<T>& cache, const std::vector<Mat<T>>* transposed = nullptr);
+  // The parameter gradients alone (+=), without dL/dx (an encoder of raw observations): the same
+  // gradients as backward, one product fewer.
+  void backward_params(const Mat<T>& dy, const MLPCache<T>& cache);
   // dL/dx only, parameters untouched (planning through a frozen model).
   Mat<T> backward_input(const Mat<T>& dy, const MLPCache<T>& cache) const;
   // The same with each layer's Wᵀ stored (transposed_weights): for the planner's few columns a

@@ -6,7 +6,7 @@
 # Usage: docs/make_scaling.sh   (build/app/hjepa must exist: a Release build; needs jq)
 #   HJEPA=path/to/hjepa   RUNS=3 (runs of each perf measure; the table keeps the median)
 #   OUT=results/scaling (the raw JSON of every run)
-# Not part of CI: 3-5 minutes on a 2-core machine, most of it training the three models (in a
+# Not part of CI: about a minute on a 2-core machine, most of it training the three models (in a
 # temporary HJEPA_CACHE_DIR; the model files are deleted at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -32,7 +32,7 @@ namespace {
 void gelu_packets(const float* pre, float* out, float* tanh_out, Eigen::Index n) {
   namespace ei = Eigen::internal;
   using P = ei::packet_traits<float>::type;
-  constexpr Eigen::Index kSize = ei::unpacket_traits<P>::size;
+  constexpr Eigen::Index kSize = ei::packet_traits<float>::size;
   const P c = ei::pset1<P>(static_cast<float>(kGeluC)), k = ei::pset1<P>(static_cast<float>(kGeluK));
   const P half = ei::pset1<P>(0.5f), one = ei::pset1<P>(1.0f);
   for (Eigen::Index i = 0; i < n; i += kSize) {
@@ -46,9 +46,8 @@ void gelu_packets(const float* pre, float* out, float* tanh_out, Eigen::Index n)
 // Whether gelu_packets can take x: float GELU, vectorised tanh, whole packets.
 template <typename T>
 bool packet_gelu(Activation a, const Mat<T>& x) {
-  using P = typename Eigen::internal::packet_traits<float>::type;
   return std::is_same_v<T, float> && a == Activation::GELU && Eigen::internal::packet_traits<float>::HasTanh &&
-         x.size() % Eigen::internal::unpacket_traits<P>::size == 0;
+         x.size() % Eigen::internal::packet_traits<float>::size == 0;
 }
 }  // namespace
 

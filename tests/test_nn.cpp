@@ -298,11 +298,7 @@ TEST_CASE("GELU on whole packets: the one-pass float path equals Eigen's express
 TEST_CASE("MLP: backward_input with stored transposes equals the plain one (float)") {
   Rng rng(23);
   const MLP<float> net({82, 64, 64, 64, 16}, Activation::GELU, rng, "p");
-  Eigen::MatrixXf x(82, 8), dy(16, 8);
-  for (Eigen::Index j = 0; j < 8; ++j) {
-    for (Eigen::Index i = 0; i < 82; ++i) x(i, j) = static_cast<float>(rng.normal());
-    for (Eigen::Index i = 0; i < 16; ++i) dy(i, j) = static_cast<float>(rng.normal());
-  }
+  const Eigen::MatrixXf x = gaussian(82, 8, rng).cast<float>(), dy = gaussian(16, 8, rng).cast<float>();
   MLPCache<float> cache;
   net.forward(x, cache);
   std::vector<Eigen::MatrixXf> transposed, scratch;
@@ -315,11 +311,7 @@ TEST_CASE("MLP: backward_input with stored transposes equals the plain one (floa
 TEST_CASE("MLP: backward with stored transposes, and backward_params, give backward's gradients bit for bit (float)") {
   Rng rng(31);
   MLP<float> net({82, 64, 64, 64, 16}, Activation::GELU, rng, "p");
-  Eigen::MatrixXf x(82, 24), dy(16, 24);
-  for (Eigen::Index j = 0; j < 24; ++j) {
-    for (Eigen::Index i = 0; i < 82; ++i) x(i, j) = static_cast<float>(rng.normal());
-    for (Eigen::Index i = 0; i < 16; ++i) dy(i, j) = static_cast<float>(rng.normal());
-  }
+  const Eigen::MatrixXf x = gaussian(82, 24, rng).cast<float>(), dy = gaussian(16, 24, rng).cast<float>();
   MLPCache<float> cache;
   net.forward(x, cache);
   auto grads = [&] {

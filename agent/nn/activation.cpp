@@ -43,23 +43,26 @@ void gelu_packets(const float* pre, float* out, float* tanh_out, Eigen::Index n)
   }
 }
 
-// Whether gelu_packets can take x: float GELU, vectorised tanh, whole packets.
+// out = GELU(pre) (out may be pre) and its tanh through gelu_packets, if it can take them: float
+// GELU, a vectorised tanh, whole packets. Returns whether it did.
 template <typename T>
-bool packet_gelu(Activation a, const Mat<T>& x) {
-  return std::is_same_v<T, float> && a == Activation::GELU && Eigen::internal::packet_traits<float>::HasTanh &&
-         x.size() % Eigen::internal::packet_traits<float>::size == 0;
+bool packet_gelu(Activation a, const Mat<T>& pre, Mat<T>& out, Mat<T>* gelu_tanh) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (a != Activation::GELU || !Eigen::internal::packet_traits<float>::HasTanh ||
+        pre.size() % Eigen::internal::packet_traits<float>::size != 0)
+      return false;
+    out.resize(pre.rows(), pre.cols());
+    if (gelu_tanh) gelu_tanh->resize(pre.rows(), pre.cols());
+    gelu_packets(pre.data(), out.data(), gelu_tanh ? gelu_tanh->data() : nullptr, pre.size());
+    return true;
+  }
+  return false;
 }
 }  // namespace
 
 template <typename T>
 void activation_forward_inplace(Activation a, Mat<T>& x, Mat<T>* gelu_tanh) {
-  if constexpr (std::is_same_v<T, float>) {
-    if (packet_gelu(a, x)) {
-      if (gelu_tanh) gelu_tanh->resize(x.rows(), x.cols());
-      gelu_packets(x.data(), x.data(), gelu_tanh ? gelu_tanh->data() : nullptr, x.size());
-      return;
-    }
-  }
+  if (packet_gelu(a, x, x, gelu_tanh)) return;
   auto v = x.array();
   switch (a) {
     case Activation::ReLU: x.array() = v.max(T(0)); break;
@@ -80,14 +83,7 @@ void activation_forward_inplace(Activation a, Mat<T>& x, Mat<T>* gelu_tanh) {
 
 template <typename T>
 void activation_forward_into(Activation a, const Mat<T>& pre, Mat<T>& out, Mat<T>* gelu_tanh) {
-  if constexpr (std::is_same_v<T, float>) {
-    if (packet_gelu(a, pre)) {
-      out.resize(pre.rows(), pre.cols());
-      if (gelu_tanh) gelu_tanh->resize(pre.rows(), pre.cols());
-      gelu_packets(pre.data(), out.data(), gelu_tanh ? gelu_tanh->data() : nullptr, pre.size());
-      return;
-    }
-  }
+  if (packet_gelu(a, pre, out, gelu_tanh)) return;
   out = pre;
   activation_forward_inplace(a, out, gelu_tanh);
 }

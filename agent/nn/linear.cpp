@@ -49,13 +49,9 @@ template <typename T>
 Mat<T> Linear<T>::backward_input(const Mat<T>& dy, const Mat<T>* wt) const {
   Mat<T> dx(W.value.cols(), dy.cols());
   if constexpr (std::is_same_v<T, float>) {
-    if (wt) {
-      assert(wt->rows() == W.value.cols() && wt->cols() == W.value.rows());
-      gemm_into(*wt, dy, dx);
-    } else {
-      const Mat<T> transposed = W.value.transpose();  // the kernel reads A's columns in place
-      gemm_into(transposed, dy, dx);
-    }
+    assert(!wt || (wt->rows() == W.value.cols() && wt->cols() == W.value.rows()));
+    const Mat<T> own = wt ? Mat<T>() : Mat<T>(W.value.transpose());  // the kernel reads A's columns in place
+    gemm_into(wt ? *wt : own, dy, dx);
   } else {
     dx.noalias() = W.value.transpose() * dy;
   }

@@ -87,24 +87,24 @@ void MLP<T>::transposed_weights(std::vector<Mat<T>>& out) const {
 }
 
 template <typename T>
-Mat<T> MLP<T>::backward(const Mat<T>& dy, const MLPCache<T>& cache, const std::vector<Mat<T>>* transposed) {
+Mat<T> MLP<T>::backward_to_first(const Mat<T>& dy, const MLPCache<T>& cache, const std::vector<Mat<T>>* transposed) {
   assert(!transposed || transposed->size() == layers.size());
   Mat<T> d = dy;
-  for (size_t l = layers.size(); l-- > 0;) {
+  for (size_t l = layers.size(); l-- > 1;) {
     d = layers[l].backward(d, cache.linear[l], transposed ? &(*transposed)[l] : nullptr);
-    if (l > 0) d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d, tanh_of(cache, l - 1));
+    d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d, tanh_of(cache, l - 1));
   }
   return d;
 }
 
 template <typename T>
+Mat<T> MLP<T>::backward(const Mat<T>& dy, const MLPCache<T>& cache, const std::vector<Mat<T>>* transposed) {
+  return layers[0].backward(backward_to_first(dy, cache, transposed), cache.linear[0], transposed ? &(*transposed)[0] : nullptr);
+}
+
+template <typename T>
 void MLP<T>::backward_params(const Mat<T>& dy, const MLPCache<T>& cache) {
-  Mat<T> d = dy;
-  for (size_t l = layers.size(); l-- > 1;) {
-    d = layers[l].backward(d, cache.linear[l]);
-    d = activation_backward(activation_, cache.pre[l - 1], cache.linear[l].x, d, tanh_of(cache, l - 1));
-  }
-  layers[0].backward_params(d, cache.linear[0]);
+  layers[0].backward_params(backward_to_first(dy, cache, nullptr), cache.linear[0]);
 }
 
 template <typename T>

@@ -67,6 +67,8 @@ class MLP {
   std::vector<Linear<T>> layers;
 
  private:
+  // backward through every layer but the first (parameter gradients accumulated): dL/d(layer 0's output).
+  Mat<T> backward_to_first(const Mat<T>& dy, const MLPCache<T>& cache, const std::vector<Mat<T>>* transposed);
   Activation activation_ = Activation::ReLU;
   std::string name_;
 };

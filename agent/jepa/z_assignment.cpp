@@ -5,35 +5,48 @@
 #include <cmath>
 #include <numeric>
 
+#include "agent/jepa/side_thread.hpp"
+
 namespace hjepa {
 
 Eigen::MatrixXd z_sequence_costs(const nn::MLP<float>& predictor, const FourierBasis<float>& fourier, int z_values,
                                  const ExplorationData& data, const MatF& s_all, int k) {
   const int S = data.sequences, W = std::max(1, data.length / k), D = static_cast<int>(s_all.rows());
-  Eigen::MatrixXd cost = Eigen::MatrixXd::Zero(S, z_values);
   constexpr int kChunk = 2048;  // windows per batch: bounds the unrolled caches
-  const int total = S * W;
-  nn::MLP<float> net = predictor;  // unrolled_prediction takes a mutable net (it may accumulate gradients)
-  std::vector<double> loss;
-  for (int first = 0; first < total; first += kChunk) {
-    const int B = std::min(kChunk, total - first);
-    MatF s0(D, B), targets(D, static_cast<Eigen::Index>(B) * k);
-    std::vector<float> headings(static_cast<size_t>(B) * k);
-    for (int b = 0; b < B; ++b) {
-      const int q = (first + b) / W, t0 = ((first + b) % W) * k;
-      s0.col(b) = s_all.col(data.frame_index(q, t0));
-      for (int t = 0; t < k; ++t) {
-        headings[static_cast<size_t>(t) * B + b] = data.heading_at(q, t0 + t);
-        targets.col(static_cast<Eigen::Index>(t) * B + b) = s_all.col(data.frame_index(q, t0 + t + 1));
+  const int total = S * W, chunks = (total + kChunk - 1) / kChunk;
+  // Each window's loss under each z (z-major), the chunks shared out between two threads: a column's
+  // loss does not depend on the other columns of its batch (the product kernel sums each element's
+  // products in order), so the split changes no bit.
+  std::vector<double> window_loss(static_cast<size_t>(total) * z_values);
+  auto chunks_from = [&](int parity) {
+    nn::MLP<float> net = predictor;  // unrolled_prediction takes a mutable net (it may accumulate gradients)
+    std::vector<double> loss;
+    for (int c = parity; c < chunks; c += 2) {
+      const int first = c * kChunk, B = std::min(kChunk, total - first);
+      MatF s0(D, B), targets(D, static_cast<Eigen::Index>(B) * k);
+      std::vector<float> headings(static_cast<size_t>(B) * k);
+      for (int b = 0; b < B; ++b) {
+        const int q = (first + b) / W, t0 = ((first + b) % W) * k;
+        s0.col(b) = s_all.col(data.frame_index(q, t0));
+        for (int t = 0; t < k; ++t) {
+          headings[static_cast<size_t>(t) * B + b] = data.heading_at(q, t0 + t);
+          targets.col(static_cast<Eigen::Index>(t) * B + b) = s_all.col(data.frame_index(q, t0 + t + 1));
+        }
+      }
+      std::vector<int> z(static_cast<size_t>(B));
+      for (int v = 0; v < z_values; ++v) {
+        std::fill(z.begin(), z.end(), v);
+        unrolled_prediction<float>(net, fourier, s0, headings.data(), k, targets, 1.0, false, ZColumns{z_values, z.data()}, &loss);
+        std::copy(loss.begin(), loss.begin() + B, window_loss.begin() + static_cast<std::ptrdiff_t>(v) * total + first);
       }
     }
-    std::vector<int> z(static_cast<size_t>(B));
-    for (int v = 0; v < z_values; ++v) {
-      std::fill(z.begin(), z.end(), v);
-      unrolled_prediction<float>(net, fourier, s0, headings.data(), k, targets, 1.0, false, ZColumns{z_values, z.data()}, &loss);
-      for (int b = 0; b < B; ++b) cost((first + b) / W, v) += loss[b] / W;
-    }
-  }
+  };
+  SideThread side;
+  side.run([&] { chunks_from(0); }, [&] { chunks_from(1); });
+  // Summed in window order, as one thread would.
+  Eigen::MatrixXd cost = Eigen::MatrixXd::Zero(S, z_values);
+  for (int w = 0; w < total; ++w)
+    for (int v = 0; v < z_values; ++v) cost(w / W, v) += window_loss[static_cast<size_t>(v) * total + w] / W;
   return cost;
 }
 

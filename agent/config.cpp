@@ -222,6 +222,10 @@ void add_train_params(std::vector<ParamSpec>& t) {
   t.push_back(number("train.polish_steps", "polish steps",
                      "Level-1 predictor-only optimiser steps on the frozen encoder after the joint phase (0 = none)", "", 0,
                      1000000, [](V& v) -> auto& { return v.train.polish_steps; }));
+  t.push_back(number("train.polish_short_unroll", "polish short unroll",
+                     "Level-1 polish: its first half of steps unrolls this many predictor steps (at most train.unroll), a "
+                     "cheaper start; 0 = train.unroll throughout",
+                     "", 0, 64, [](V& v) -> auto& { return v.train.polish_short_unroll; }));
   t.push_back(number("train.head_steps", "head steps", "Optimiser steps for the colour head", "", 1, 1000000,
                      [](V& v) -> auto& { return v.train.head_steps; }));
   t.push_back(number("train.probe_steps", "probe steps",

@@ -147,7 +147,7 @@ TEST_CASE("map.* and train.* are declared once, with their defaults inside their
       {"map.obstacles", mp.num_obstacles}, {"map.circle_fraction", mp.circle_fraction}, {"map.gates", mp.num_gates},
       {"train.steps", tp.steps},
       {"train.sequences", tp.exploration.sequences}, {"train.lr", tp.lr}, {"train.head_steps", tp.head_steps},
-      {"train.polish_steps", tp.polish_steps}, {"train.probe_steps", tp.probe_steps},
+      {"train.polish_steps", tp.polish_steps}, {"train.polish_short_unroll", tp.polish_short_unroll}, {"train.probe_steps", tp.probe_steps},
       {"train.distance_steps", tp2.distance_steps}, {"train.level2_steps", tp2.steps},
       {"train.level2_belief_gain", tp2.belief_gain},
       {"train.z_values", tp.z_values}, {"train.heldout_sequences", tp.heldout_sequences},

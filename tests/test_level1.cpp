@@ -46,7 +46,8 @@ TEST_CASE("level-1 loss: every parameter gradient matches finite differences") {
 namespace {
 
 // A short level-1 training on a small map (level 2 as little as possible: not measured here).
-ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_steps, int heldout, Level1Report& r) {
+ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_steps, int heldout, Level1Report& r,
+                      int polish_short_unroll = 0) {
   MapParams mp;
   mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
   const World w = generate_map(4, mp);
@@ -54,6 +55,7 @@ ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_ste
   tp.steps = steps;
   tp.batch = 64;
   tp.polish_steps = polish_steps;
+  tp.polish_short_unroll = polish_short_unroll;
   tp.head_steps = head_steps;
   tp.probe_steps = probe_steps;
   tp.exploration.sequences = 150;
@@ -69,6 +71,18 @@ ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_ste
 }
 
 }  // namespace
+
+TEST_CASE("train.polish_short_unroll changes the polish's first half only where it is set") {
+  Level1Report r0, r1, r2;
+  const ModelFile m0 = train_small(40, 60, 20, 20, 10, r0), m1 = train_small(40, 60, 20, 20, 10, r1, 2);
+  const ModelFile m2 = train_small(40, 60, 20, 20, 10, r2, 6);  // >= train.unroll (6): the same as off
+  REQUIRE((r0.finite && r1.finite && r2.finite));
+  const auto& w0 = m0.level1.predictor.layers[0].W.value;
+  CHECK(w0 != m1.level1.predictor.layers[0].W.value);  // a different polish
+  CHECK(w0 == m2.level1.predictor.layers[0].W.value);
+  CHECK(m0.level1.encoder.layers[0].W.value == m1.level1.encoder.layers[0].W.value);  // the joint phase untouched
+  CHECK(r1.loss_polish.size() == r0.loss_polish.size());
+}
 
 TEST_CASE("short training lowers the loss, keeps every latent dimension alive, and the probe reads position" * doctest::test_suite("learning")) {
   Level1Report r;

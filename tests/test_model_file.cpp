@@ -64,6 +64,7 @@ ModelFile small_model() {
   t.idm_weight = 0;
   t.head_steps = 99;
   t.polish_steps = 7;
+  t.polish_short_unroll = 2;
   t.probe_steps = 98;
   t.exploration.sequences = 11;
   t.exploration.sequence_length = 13;
@@ -194,7 +195,7 @@ constexpr size_t field_count() {
 TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists
   // (z_from_gates is written on its own, as "z_source", only when true).
-  CHECK(field_count<hjepa::Level1TrainParams>() == 18);
+  CHECK(field_count<hjepa::Level1TrainParams>() == 19);
   CHECK(field_count<hjepa::PolicyTrainParams>() == 8);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
   CHECK(field_count<hjepa::Level2TrainParams>() == 15);
@@ -264,6 +265,7 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(b.idm_weight == a.idm_weight);
   CHECK(b.head_steps == a.head_steps);
   CHECK(b.polish_steps == a.polish_steps);
+  CHECK(b.polish_short_unroll == a.polish_short_unroll);
   CHECK(b.probe_steps == a.probe_steps);
   CHECK(b.exploration.sequences == a.exploration.sequences);
   CHECK(b.exploration.sequence_length == a.exploration.sequence_length);
@@ -486,6 +488,11 @@ TEST_CASE("malformed sections are refused naming the section") {
     CHECK(hjepa::load_model(path).train.z_from_gates);
     edit_config([](nlohmann::json& c) { c["level1"]["z_source"] = "learned"; });
     check_refusal(path, {"section \"CONF\"", "$.level1.z_source: \"learned\"", "expected \"gates\" (or no z_source: learned)"});
+    // A file from before the polish's short unroll: read as 0 (train.unroll throughout).
+    edit_config([](nlohmann::json& c) { c["level1"].erase("polish_short_unroll"); });
+    CHECK(hjepa::load_model(path).train.polish_short_unroll == 0);
+    edit_config([](nlohmann::json& c) { c["level1"]["polish_short_unroll"] = "two"; });
+    check_refusal(path, {"section \"CONF\"", "$.level1.polish_short_unroll"});
     // A file from before level 2's belief gain: read as trained on the raw encodings (gain 1).
     edit_config([](nlohmann::json& c) { c["level2"].erase("belief_gain"); });
     CHECK(hjepa::load_model(path).train2.belief_gain == 1);

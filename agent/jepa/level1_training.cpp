@@ -108,6 +108,14 @@ void reassign_z(const Level1& model, const ExplorationData& data, const MatF& s_
   seq_z = next;
 }
 
+// Sizes the two halves' headings (half x k, step-major) and targets (D x half k) for k unrolled steps.
+void set_polish_unroll(int k, int half, std::vector<float> (&headings)[2], MatF (&targets)[2]) {
+  for (int h = 0; h < 2; ++h) {
+    headings[h].resize(static_cast<size_t>(half) * k);
+    targets[h].resize(targets[h].rows(), static_cast<Eigen::Index>(half) * k);
+  }
+}
+
 void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_all, const Level1TrainParams& tp,
                       uint64_t seed, std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress) {
   constexpr double kPolishLr = 1e-2;  // 3e-3 needed 10000 steps for what this gives in 4000; 1e-1 diverged
@@ -127,22 +135,27 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   MatF s0[2] = {MatF(D, half), MatF(D, half)};
   MatF targets[2] = {MatF(D, static_cast<Eigen::Index>(half) * k), MatF(D, static_cast<Eigen::Index>(half) * k)};
   std::vector<int> z[2] = {std::vector<int>(half, 0), std::vector<int>(half, 0)};
+  // train.polish_short_unroll: the first half of the steps unrolls fewer predictor steps, the cheaper
+  // start (2 of 6 on map 2: 8-step error 1.01x over six training seeds, training -16%; docs/BENCHMARK.md).
+  const int k_short = tp.polish_short_unroll > 0 ? std::min(tp.polish_short_unroll, k) : k;
   for (int step = 0; step < steps; ++step) {
+    if (step == 0 || step == steps / 2) set_polish_unroll(step < steps / 2 ? k_short : k, half, headings, targets);
+    const int ks = static_cast<int>(headings[0].size()) / half;  // this step's unroll
     adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
     if (K > 1 && !tp.z_from_gates && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {
-      const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - k + 1));
+      const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - ks + 1));
       const int h = w / half, b = w % half;
       s0[h].col(b) = s_all.col(data.frame_index(q, t0));
       z[h][b] = seq_z[q];
-      for (int t = 0; t < k; ++t) {
+      for (int t = 0; t < ks; ++t) {
         headings[h][static_cast<size_t>(t) * half + b] = data.heading_at(q, t0 + t);
         targets[h].col(static_cast<Eigen::Index>(t) * half + b) = s_all.col(data.frame_index(q, t0 + t + 1));
       }
     }
     double half_loss[2] = {0, 0};
-    side.run([&] { half_loss[0] = unrolled_prediction<float>(model.predictor, model.fourier, s0[0], headings[0].data(), k, targets[0], 0.5, true, ZColumns{K, z[0].data()}).loss; },
-             [&] { half_loss[1] = unrolled_prediction<float>(replica, model.fourier, s0[1], headings[1].data(), k, targets[1], 0.5, true, ZColumns{K, z[1].data()}).loss; });
+    side.run([&] { half_loss[0] = unrolled_prediction<float>(model.predictor, model.fourier, s0[0], headings[0].data(), ks, targets[0], 0.5, true, ZColumns{K, z[0].data()}).loss; },
+             [&] { half_loss[1] = unrolled_prediction<float>(replica, model.fourier, s0[1], headings[1].data(), ks, targets[1], 0.5, true, ZColumns{K, z[1].data()}).loss; });
     for (size_t i = 0; i < params.size(); ++i) params[i]->grad += replica_params[i]->grad;
     const double loss = 0.5 * (half_loss[0] + half_loss[1]);
     const std::string fault = guarded_step(params, non_finite_loss({{"polish prediction", loss}}), good, step, [&] { adam.step(params); });

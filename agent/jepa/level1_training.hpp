@@ -32,6 +32,7 @@ struct Level1TrainParams {
   double pred_weight = 1.0;     // latent prediction weight
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
   int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
+  int polish_short_unroll = 0;  // > 0: the polish's first half unrolls this many steps (at most unroll); 0 = unroll throughout
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
   int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM

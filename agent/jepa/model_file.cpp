@@ -113,6 +113,7 @@ void for_each_train_field(Params& p, Visit&& visit) {
   visit("pred_weight", p.pred_weight);
   visit("idm_weight", p.idm_weight);
   visit("polish_steps", p.polish_steps);
+  visit("polish_short_unroll", p.polish_short_unroll);
   visit("head_steps", p.head_steps);
   visit("probe_steps", p.probe_steps);
   visit("z_values", p.z_values);
@@ -159,17 +160,19 @@ void for_each_level2_field(Params& p, Visit&& visit) {
   visit("belief_gain", p.belief_gain);
 }
 
-// Level-2 keys added after model files were first written, with the value those older files trained
-// with: written only when the value differs (older models keep their bytes, so their cache keys
-// hold) and read as that value when absent.
+// Keys added after model files were first written, with the value those older files trained with:
+// written only when the value differs (older models keep their bytes, so their cache keys hold) and
+// read as that value when absent.
 struct LegacyDefault {
   const char* key;
   double value;
 };
+constexpr LegacyDefault kLevel1LegacyDefaults[] = {{"polish_short_unroll", 0}};  // 2026-12-04: 0 = train.unroll throughout
 constexpr LegacyDefault kLevel2LegacyDefaults[] = {{"belief_gain", 1.0}};  // 2026-12-03: 1 = the raw encodings
 
-const LegacyDefault* level2_legacy_default(const char* key) {
-  for (const LegacyDefault& d : kLevel2LegacyDefaults)
+template <size_t N>
+const LegacyDefault* legacy_default(const LegacyDefault (&table)[N], const char* key) {
+  for (const LegacyDefault& d : table)
     if (std::string_view(key) == d.key) return &d;
   return nullptr;
 }
@@ -196,6 +199,7 @@ std::string config_payload(const ModelFile& model) {
   Json level1 = Json::object();
   for_each_train_field(model.train, [&](const char* key, const auto& v) {
     if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(key, v);
+    if (const LegacyDefault* d = legacy_default(kLevel1LegacyDefaults, key); d && static_cast<double>(v) == d->value) return;
     level1[key] = v;
   });
   if (model.train.z_from_gates) level1["z_source"] = "gates";  // written only then: other models' bytes as before
@@ -214,7 +218,7 @@ std::string config_payload(const ModelFile& model) {
   Json level2 = Json::object();
   for_each_level2_field(model.train2, [&](const char* key, const auto& v) {
     if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("level2.") + key, v);
-    if (const LegacyDefault* d = level2_legacy_default(key); d && static_cast<double>(v) == d->value) return;
+    if (const LegacyDefault* d = legacy_default(kLevel2LegacyDefaults, key); d && static_cast<double>(v) == d->value) return;
     level2[key] = v;
   });
   Json conf = Json::object();
@@ -352,6 +356,8 @@ void read_config_json(const JsonReader& rd, const std::string& payload, ModelFil
   std::vector<std::string> level1_keys = {"exploration", "mode1", "z_source"};
   for_each_train_field(model.train, [&](const char* key, auto& field) {
     level1_keys.push_back(key);
+    if (const LegacyDefault* d = legacy_default(kLevel1LegacyDefaults, key); d && !level1.contains(key))
+      return void(field = static_cast<std::decay_t<decltype(field)>>(d->value));
     read_field(rd, level1, "$.level1", key, field);
   });
   rd.check_keys(level1, "$.level1", level1_keys);
@@ -381,7 +387,7 @@ void read_config_json(const JsonReader& rd, const std::string& payload, ModelFil
   std::vector<std::string> level2_keys;
   for_each_level2_field(model.train2, [&](const char* key, auto& field) {
     level2_keys.push_back(key);
-    if (const LegacyDefault* d = level2_legacy_default(key); d && !level2.contains(key))
+    if (const LegacyDefault* d = legacy_default(kLevel2LegacyDefaults, key); d && !level2.contains(key))
       return void(field = static_cast<std::decay_t<decltype(field)>>(d->value));
     read_field(rd, level2, "$.level2", key, field);
   });

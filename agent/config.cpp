@@ -222,7 +222,7 @@ void add_train_params(std::vector<ParamSpec>& t) {
   t.push_back(number("train.polish_steps", "polish steps",
                      "Level-1 predictor-only optimiser steps on the frozen encoder after the joint phase (0 = none)", "", 0,
                      1000000, [](V& v) -> auto& { return v.train.polish_steps; }));
-  t.push_back(number("train.polish_short_unroll", "polish short unroll",
+  t.push_back(number("train.polish_short_unroll", "short unroll",
                      "Level-1 polish: its first half of steps unrolls this many predictor steps (at most train.unroll), a "
                      "cheaper start; 0 = train.unroll throughout",
                      "", 0, 64, [](V& v) -> auto& { return v.train.polish_short_unroll; }));

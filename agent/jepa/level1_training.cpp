@@ -131,16 +131,16 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   Checkpoint good;
   good.save(params, 0);
   // Two halves of the batch: windows [0, half) and [half, PB), each with its own step-major layout.
-  std::vector<float> headings[2] = {std::vector<float>(static_cast<size_t>(half) * k), std::vector<float>(static_cast<size_t>(half) * k)};
+  std::vector<float> headings[2];  // sized for each step's unroll by set_polish_unroll
   MatF s0[2] = {MatF(D, half), MatF(D, half)};
-  MatF targets[2] = {MatF(D, static_cast<Eigen::Index>(half) * k), MatF(D, static_cast<Eigen::Index>(half) * k)};
+  MatF targets[2] = {MatF(D, 0), MatF(D, 0)};
   std::vector<int> z[2] = {std::vector<int>(half, 0), std::vector<int>(half, 0)};
   // train.polish_short_unroll: the first half of the steps unrolls fewer predictor steps, the cheaper
   // start (2 of 6 on map 2: 8-step error 1.01x over six training seeds, training -16%; docs/BENCHMARK.md).
   const int k_short = tp.polish_short_unroll > 0 ? std::min(tp.polish_short_unroll, k) : k;
   for (int step = 0; step < steps; ++step) {
-    if (step == 0 || step == steps / 2) set_polish_unroll(step < steps / 2 ? k_short : k, half, headings, targets);
-    const int ks = static_cast<int>(headings[0].size()) / half;  // this step's unroll
+    const int ks = step < steps / 2 ? k_short : k;  // this step's unroll
+    if (step == 0 || step == steps / 2) set_polish_unroll(ks, half, headings, targets);
     adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
     if (K > 1 && !tp.z_from_gates && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {

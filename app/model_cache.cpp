@@ -26,7 +26,9 @@ namespace {
 //    the Kalman belief and the stuck watch read, changes for some models.
 // 4: the overdue watch (agent.watch.overdue_factor 4, 2026-12-04) drives the hjepa agent of the
 //    Mode-1 phase's DAgger episodes: π's labels, so its weights, change.
-constexpr int kTrainingCodeVersion = 4;
+// 5: the joint phase takes its batch in two halves on both cores, and the polish's first half unrolls
+//    2 steps by default (train.polish_short_unroll 2, 2026-12-04): every model changes.
+constexpr int kTrainingCodeVersion = 5;
 
 std::string hex(uint64_t v, int digits) {
   char buf[32];

@@ -10,7 +10,7 @@ namespace hjepa {
 template <typename T>
 Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat<T>>& frames,
                             const std::vector<T>& headings, const nn::Mat<T>& targets,
-                            const Level1LossWeights& w, bool backward, ZColumns zc) {
+                            const Level1LossWeights& w, bool backward, ZColumns zc, const PredictionHalves<T>* halves) {
   using M = nn::Mat<T>;
   const int k = static_cast<int>(frames.size()) - 1;
   const Eigen::Index B = frames[0].cols();
@@ -19,7 +19,10 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
   nn::MLPCache<T> enc_cache, enc1_cache, idm_cache;
   const M s0 = nets.encoder->forward(frames[0], enc_cache);
   const Eigen::Index D = s0.rows();
-  UnrolledPrediction<T> pred = unrolled_prediction<T>(*nets.predictor, *nets.fourier, s0, headings.data(), k, targets, w.pred, backward, zc);
+  UnrolledPrediction<T> pred =
+      halves ? unrolled_prediction_halves<T>(*nets.predictor, *halves->replica, *nets.fourier, s0, headings.data(), k, targets,
+                                             w.pred, backward, zc, halves->side)
+             : unrolled_prediction<T>(*nets.predictor, *nets.fourier, s0, headings.data(), k, targets, w.pred, backward, zc);
   terms.pred = pred.loss;
   M& d_s0 = pred.d_s0;  // empty without backward
   auto var = nn::vicreg_variance<T>(s0);
@@ -52,8 +55,10 @@ Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat
 }
 
 template Level1LossTerms level1_loss<float>(const Level1Nets<float>&, const std::vector<nn::Mat<float>>&,
-                                            const std::vector<float>&, const nn::Mat<float>&, const Level1LossWeights&, bool, ZColumns);
+                                            const std::vector<float>&, const nn::Mat<float>&, const Level1LossWeights&, bool, ZColumns,
+                                            const PredictionHalves<float>*);
 template Level1LossTerms level1_loss<double>(const Level1Nets<double>&, const std::vector<nn::Mat<double>>&,
-                                             const std::vector<double>&, const nn::Mat<double>&, const Level1LossWeights&, bool, ZColumns);
+                                             const std::vector<double>&, const nn::Mat<double>&, const Level1LossWeights&, bool, ZColumns,
+                                             const PredictionHalves<double>*);
 
 }  // namespace hjepa

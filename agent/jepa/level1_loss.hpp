@@ -33,9 +33,17 @@ struct Level1Nets {
 // targets: D x (k * B), the stop-gradient encodings of frames 1..k (step-major blocks).
 // With backward = true, accumulates (+=) the gradients of `total` into all three networks.
 // zc: each window's z for P1 (predictor.hpp).
+// halves, if given, takes the prediction term in two halves of the batch (unrolled_prediction_halves:
+// P1's replica and the side thread, or null to run them one after the other).
+template <typename T>
+struct PredictionHalves {
+  nn::MLP<T>* replica = nullptr;
+  SideThread* side = nullptr;
+};
 template <typename T>
 Level1LossTerms level1_loss(const Level1Nets<T>& nets, const std::vector<nn::Mat<T>>& frames,
                             const std::vector<T>& headings, const nn::Mat<T>& targets,
-                            const Level1LossWeights& w, bool backward, ZColumns zc = {});
+                            const Level1LossWeights& w, bool backward, ZColumns zc = {},
+                            const PredictionHalves<T>* halves = nullptr);
 
 }  // namespace hjepa

@@ -108,64 +108,51 @@ void reassign_z(const Level1& model, const ExplorationData& data, const MatF& s_
   seq_z = next;
 }
 
-// Sizes the two halves' headings (half x k, step-major) and targets (D x half k) for k unrolled steps.
-void set_polish_unroll(int k, int half, std::vector<float> (&headings)[2], MatF (&targets)[2]) {
-  for (int h = 0; h < 2; ++h) {
-    headings[h].resize(static_cast<size_t>(half) * k);
-    targets[h].resize(targets[h].rows(), static_cast<Eigen::Index>(half) * k);
-  }
-}
-
 void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_all, const Level1TrainParams& tp,
                       uint64_t seed, std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress) {
   constexpr double kPolishLr = 1e-2;  // 3e-3 needed 10000 steps for what this gives in 4000; 1e-1 diverged
-  const int D = model.arch.latent, PB = 256, half = PB / 2, k = std::min(tp.unroll, data.length), steps = tp.polish_steps;
+  const int D = model.arch.latent, PB = 256, k = std::min(tp.unroll, data.length), steps = tp.polish_steps;
   const int K = model.z_values();
   Rng rng(seed);
   nn::ParamList<float> params = model.predictor.params();
   nn::Adam<float> adam(nn::AdamParams{kPolishLr});  // a fresh optimiser: its moments start at zero
   nn::zero_grad(params);
   nn::MLP<float> replica = model.predictor;
+  nn::zero_grad(replica.params());
   SideThread side;
-  nn::ParamList<float> replica_params = replica.params();
   Checkpoint good;
   good.save(params, 0);
-  // Two halves of the batch: windows [0, half) and [half, PB), each with its own step-major layout.
-  std::vector<float> headings[2];  // sized for each step's unroll by set_polish_unroll
-  MatF s0[2] = {MatF(D, half), MatF(D, half)};
-  MatF targets[2] = {MatF(D, 0), MatF(D, 0)};
-  std::vector<int> z[2] = {std::vector<int>(half, 0), std::vector<int>(half, 0)};
+  // The batch in step-major layout (headings t * PB + w, targets' blocks of PB columns), sized for
+  // each step's unroll; unrolled_prediction_halves takes its two halves on both cores.
+  std::vector<float> headings;
+  MatF s0(D, PB), targets(D, 0);
+  std::vector<int> z(PB, 0);
   // train.polish_short_unroll: the first half of the steps unrolls fewer predictor steps, the cheaper
   // start (2 of 6 on map 2: 8-step error 1.01x over six training seeds, training -16%; docs/BENCHMARK.md).
   const int k_short = tp.polish_short_unroll > 0 ? std::min(tp.polish_short_unroll, k) : k;
   for (int step = 0; step < steps; ++step) {
     const int ks = step < steps / 2 ? k_short : k;  // this step's unroll
-    if (step == 0 || step == steps / 2) set_polish_unroll(ks, half, headings, targets);
+    headings.resize(static_cast<size_t>(PB) * ks);
+    targets.resize(D, static_cast<Eigen::Index>(PB) * ks);
     adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
     if (K > 1 && !tp.z_from_gates && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {
       const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - ks + 1));
-      const int h = w / half, b = w % half;
-      s0[h].col(b) = s_all.col(data.frame_index(q, t0));
-      z[h][b] = seq_z[q];
+      s0.col(w) = s_all.col(data.frame_index(q, t0));
+      z[w] = seq_z[q];
       for (int t = 0; t < ks; ++t) {
-        headings[h][static_cast<size_t>(t) * half + b] = data.heading_at(q, t0 + t);
-        targets[h].col(static_cast<Eigen::Index>(t) * half + b) = s_all.col(data.frame_index(q, t0 + t + 1));
+        headings[static_cast<size_t>(t) * PB + w] = data.heading_at(q, t0 + t);
+        targets.col(static_cast<Eigen::Index>(t) * PB + w) = s_all.col(data.frame_index(q, t0 + t + 1));
       }
     }
-    double half_loss[2] = {0, 0};
-    side.run([&] { half_loss[0] = unrolled_prediction<float>(model.predictor, model.fourier, s0[0], headings[0].data(), ks, targets[0], 0.5, true, ZColumns{K, z[0].data()}).loss; },
-             [&] { half_loss[1] = unrolled_prediction<float>(replica, model.fourier, s0[1], headings[1].data(), ks, targets[1], 0.5, true, ZColumns{K, z[1].data()}).loss; });
-    for (size_t i = 0; i < params.size(); ++i) params[i]->grad += replica_params[i]->grad;
-    const double loss = 0.5 * (half_loss[0] + half_loss[1]);
+    const double loss = unrolled_prediction_halves<float>(model.predictor, replica, model.fourier, s0, headings.data(), ks, targets, 1.0,
+                                                          true, ZColumns{K, z.data()}, &side).loss;
     const std::string fault = guarded_step(params, non_finite_loss({{"polish prediction", loss}}), good, step, [&] { adam.step(params); });
     if (!fault.empty()) {
       report.finite = false;
       report.message = stop_training(params, good, "level 1 predictor polish", fault, "polish step", step);
       return;
     }
-    nn::zero_grad(replica_params);
-    for (size_t i = 0; i < params.size(); ++i) replica_params[i]->value = params[i]->value;
     if (step % 50 == 0 || step == steps - 1) {
       report.polish_logged_step.push_back(step);
       report.loss_polish.push_back(static_cast<float>(loss));
@@ -209,11 +196,12 @@ void log_joint_step(const Level1LossTerms& terms, int step, const Level1TrainPar
 }  // namespace
 
 JointTrainer::JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
-                           const std::vector<int>* sequence_z)
+                           const std::vector<int>* sequence_z, SideThread* side)
     : model_(model), data_(data), tp_(tp), rng_(derive_seed(seed, 77)), k_(std::min(tp.unroll, data.length)),
       adam_(nn::AdamParams{tp.lr}), enc_adam_(nn::AdamParams{tp.lr * tp.encoder_lr_scale}),
       seq_(tp.batch), t0_(tp.batch), z_(tp.batch, 0), sequence_z_(sequence_z), headings_(static_cast<size_t>(tp.batch) * k_), frames_(k_ + 1),
-      target_encoder_(model.encoder) {
+      target_encoder_(model.encoder), replica_(model.predictor), side_(side) {
+  nn::zero_grad(replica_.params());
   enc_params_ = model.encoder.params();
   other_params_ = model.predictor.params();
   if (tp.idm_weight > 0)
@@ -234,10 +222,22 @@ std::string JointTrainer::step(int step, Level1LossTerms& terms) {
   // Targets: the same encoder without gradient (stop-grad), all k steps in one batch.
   MatF targets_in;
   gather_windows(data_, seq_, t0_, frames_, &targets_in);
-  const MatF targets = (tp_.target_ema > 0 ? target_encoder_ : model_.encoder).forward(targets_in);
+  const nn::MLP<float>& target_net = tp_.target_ema > 0 ? target_encoder_ : model_.encoder;
+  const Eigen::Index n = targets_in.cols(), n0 = n / 2;
+  MatF targets(model_.arch.latent, n);  // column by column what one forward gives
+  const auto encode_half = [&](int h) {
+    if (h == 0) targets.leftCols(n0) = target_net.forward(targets_in.leftCols(n0));
+    else targets.rightCols(n - n0) = target_net.forward(targets_in.rightCols(n - n0));
+  };
+  if (side_)
+    side_->run([&] { encode_half(0); }, [&] { encode_half(1); });
+  else
+    targets = target_net.forward(targets_in);
   const Level1Nets<float> nets{&model_.encoder, &model_.predictor, &model_.fourier, &model_.inverse_dynamics};
   const Level1LossWeights weights{tp_.pred_weight, tp_.var_weight, tp_.cov_weight, tp_.idm_weight};
-  terms = level1_loss<float>(nets, frames_, headings_, targets, weights, true, ZColumns{model_.z_values(), z_.data()});
+  const PredictionHalves<float> halves{&replica_, side_};
+  terms = level1_loss<float>(nets, frames_, headings_, targets, weights, true, ZColumns{model_.z_values(), z_.data()},
+                             side_ ? &halves : nullptr);
   return guarded_step(
       trained_,
       non_finite_loss({{"prediction", terms.pred}, {"variance", terms.var}, {"covariance", terms.cov}, {"inverse-dynamics", terms.idm}}),
@@ -268,7 +268,8 @@ namespace {
 // The joint phase: tp.steps of JointTrainer's steps. A non-finite step stops it with report.message.
 void train_joint(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
                  const std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress) {
-  JointTrainer trainer(model, data, tp, seed, &seq_z);
+  SideThread side;
+  JointTrainer trainer(model, data, tp, seed, &seq_z, &side);
   for (int step = 0; step < tp.steps; ++step) {
     Level1LossTerms terms;
     const std::string fault = trainer.step(step, terms);
@@ -317,6 +318,13 @@ void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::funct
 double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
                                std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress,
                                const std::function<void()>& beside) {
+  auto t0 = std::chrono::steady_clock::now();
+  const auto lap = [&t0] {
+    const auto t1 = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(t1 - t0).count();
+    t0 = t1;
+    return s;
+  };
   const MatF s_all = model.encode(all_frames(data));
   const uint64_t head_seed = derive_seed(seed, 78);
   std::atomic<bool> stop{false};
@@ -326,7 +334,9 @@ double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const
         if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
       },
       [&] { return train_head(model, Head::Colour, data, s_all, tp, head_seed, stop); });
+  report.polish_seconds = lap();
   if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), !tp.z_from_gates, seq_z, report);
+  report.z_statistics_seconds = lap();
   double beside_seconds = 0;
   beside_head(
       report, stop,
@@ -337,6 +347,7 @@ double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const
         beside_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       },
       [&] { return report.finite ? train_head(model, Head::Probe, data, s_all, tp, head_seed, stop) : std::string(); });
+  report.probe_extra_seconds = lap() - beside_seconds;
   return beside_seconds;
 }
 
@@ -356,9 +367,13 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     check_z_from_gates(data, model.z_values());
     for (size_t q = 0; q < seq_z.size(); ++q) seq_z[q] = static_cast<int>(data.open_gates[q]);
   }
+  const auto t_joint = std::chrono::steady_clock::now();
   train_joint(model, data, tp, seed, seq_z, report, progress);
+  report.joint_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_joint).count();
   const double beside_seconds = train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress, beside);
+  const auto t_measure = std::chrono::steady_clock::now();
   measure_level1(model, heldout, report, tp.z_from_gates);
+  report.diagnostics_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_measure).count();
   model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)
   model.belief_r = report.kalman_r;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count() - beside_seconds;

@@ -32,7 +32,7 @@ struct Level1TrainParams {
   double pred_weight = 1.0;     // latent prediction weight
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
   int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
-  int polish_short_unroll = 0;  // > 0: the polish's first half unrolls this many steps (at most unroll); 0 = unroll throughout
+  int polish_short_unroll = 2;  // > 0: the polish's first half unrolls this many steps (at most unroll); 0 = unroll throughout
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
   int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM
@@ -86,6 +86,9 @@ struct Level1Report {
   int z_reassigned = 0;
   double z_believed_is_best = 1;  // share of held-out windows whose believed z is their best z
   double seconds = 0;
+  // Wall seconds of level 1's phases (train --json's level1_phase_seconds): the joint phase, the polish
+  // beside the colour head, the z statistics, the probe's time beyond `beside`, and the diagnostics.
+  double joint_seconds = 0, polish_seconds = 0, z_statistics_seconds = 0, probe_extra_seconds = 0, diagnostics_seconds = 0;
   long parameters = 0;
   bool finite = true;                   // false if training stopped on a non-finite loss
   std::string message;                  // why it stopped early, if it did
@@ -109,8 +112,11 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
 class JointTrainer {
  public:
   // sequence_z: each exploration sequence's z (z_assignment.hpp), read at every step; null = z 0.
+  // With `side` (training), the targets' encodings and the prediction term are taken in two halves
+  // of the batch, the second half on that thread; without it (`perf train`: one thread) the whole
+  // batch at once, the same in exact arithmetic (the halves' sums round on their own).
   JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
-               const std::vector<int>* sequence_z = nullptr);
+               const std::vector<int>* sequence_z = nullptr, SideThread* side = nullptr);
   // Step `step` of tp.steps; terms receives its losses. Returns the fault ("" when the step was taken).
   std::string step(int step, Level1LossTerms& terms);
   // After a fault: restores the last good parameters and returns the message that says so.
@@ -137,6 +143,8 @@ class JointTrainer {
   std::vector<float> headings_;
   std::vector<MatF> frames_;
   nn::MLP<float> target_encoder_;  // used when target_ema > 0
+  nn::MLP<float> replica_;         // P1's second half of the batch (unrolled_prediction_halves)
+  SideThread* side_;
 };
 
 }  // namespace hjepa

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "agent/jepa/counters.hpp"
+#include "agent/jepa/side_thread.hpp"
 #include "agent/nn/loss.hpp"
 
 namespace hjepa {
@@ -129,6 +130,59 @@ UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBa
   return out;
 }
 
+template <typename T>
+UnrolledPrediction<T> unrolled_prediction_halves(nn::MLP<T>& predictor, nn::MLP<T>& replica, const FourierBasis<T>& fourier,
+                                                 const nn::Mat<T>& s0, const T* headings, int k, const nn::Mat<T>& targets,
+                                                 double weight, bool backward, ZColumns zc, SideThread* side) {
+  using M = nn::Mat<T>;
+  const Eigen::Index D = s0.rows(), B = s0.cols(), first[2] = {0, B / 2}, cols[2] = {B / 2, B - B / 2};
+  const auto params = predictor.params(), replica_params = replica.params();
+  for (size_t i = 0; i < params.size(); ++i) replica_params[i]->value = params[i]->value;
+  // Each half in its own step-major layout: headings t * Bh + b, targets' blocks of Bh columns.
+  M half_s0[2], half_targets[2];
+  std::vector<T> half_headings[2];
+  std::vector<int> half_z[2];
+  for (int h = 0; h < 2; ++h) {
+    const Eigen::Index f = first[h], n = cols[h];
+    half_s0[h] = s0.middleCols(f, n);
+    half_targets[h].resize(D, n * k);
+    half_headings[h].resize(static_cast<size_t>(n * k));
+    for (int t = 0; t < k; ++t) {
+      half_targets[h].middleCols(t * n, n) = targets.middleCols(t * B + f, n);
+      std::copy(headings + t * B + f, headings + t * B + f + n, half_headings[h].begin() + t * n);
+    }
+    if (zc.z) half_z[h].assign(zc.z + f, zc.z + f + n);
+  }
+  UnrolledPrediction<T> half[2];
+  nn::MLP<T>* nets[2] = {&predictor, &replica};
+  const auto run = [&](int h) {
+    const ZColumns hz{zc.values, zc.z ? half_z[h].data() : nullptr};
+    half[h] = unrolled_prediction<T>(*nets[h], fourier, half_s0[h], half_headings[h].data(), k, half_targets[h],
+                                     weight * static_cast<double>(cols[h]) / static_cast<double>(B), backward, hz);
+  };
+  if (side)
+    side->run([&] { run(0); }, [&] { run(1); });
+  else
+    run(0), run(1);
+  UnrolledPrediction<T> out;
+  out.loss = (half[0].loss * static_cast<double>(cols[0]) + half[1].loss * static_cast<double>(cols[1])) / static_cast<double>(B);
+  if (!backward) return out;
+  for (size_t i = 0; i < params.size(); ++i) {
+    params[i]->grad += replica_params[i]->grad;
+    replica_params[i]->grad.setZero();
+  }
+  out.d_s0.resize(D, B);
+  out.d_s0.leftCols(cols[0]) = half[0].d_s0;
+  out.d_s0.rightCols(cols[1]) = half[1].d_s0;
+  return out;
+}
+
+template UnrolledPrediction<float> unrolled_prediction_halves<float>(nn::MLP<float>&, nn::MLP<float>&, const FourierBasis<float>&,
+                                                                     const nn::Mat<float>&, const float*, int, const nn::Mat<float>&,
+                                                                     double, bool, ZColumns, SideThread*);
+template UnrolledPrediction<double> unrolled_prediction_halves<double>(nn::MLP<double>&, nn::MLP<double>&, const FourierBasis<double>&,
+                                                                       const nn::Mat<double>&, const double*, int,
+                                                                       const nn::Mat<double>&, double, bool, ZColumns, SideThread*);
 template FourierBasis<float> make_fourier_basis<float>(int, int, double);
 template FourierBasis<double> make_fourier_basis<double>(int, int, double);
 template nn::Mat<float> predictor_input<float>(const nn::Mat<float>&, const float*, const FourierBasis<float>&, ZColumns);

@@ -11,6 +11,8 @@
 
 namespace hjepa {
 
+class SideThread;
+
 using MatF = nn::Mat<float>;
 
 // A fixed (never trained) basis of random Fourier features of s that P1 also reads:
@@ -107,6 +109,16 @@ template <typename T>
 UnrolledPrediction<T> unrolled_prediction(nn::MLP<T>& predictor, const FourierBasis<T>& fourier, const nn::Mat<T>& s0,
                                           const T* headings, int k, const nn::Mat<T>& targets, double weight, bool backward,
                                           ZColumns zc = {}, std::vector<double>* sample_loss = nullptr);
+
+// unrolled_prediction over the batch's two halves of columns, [0, B/2) on `predictor` and [B/2, B) on
+// `replica` (P1's shape; its values are set to predictor's here and its gradients are added to
+// predictor's and zeroed after), the second half on `side` when given, else after the first. The same
+// loss, d_s0 and gradients as one call on the whole batch in exact arithmetic (each half's sums round
+// on their own). The joint phase and the polish take their batches this way on both cores.
+template <typename T>
+UnrolledPrediction<T> unrolled_prediction_halves(nn::MLP<T>& predictor, nn::MLP<T>& replica, const FourierBasis<T>& fourier,
+                                                 const nn::Mat<T>& s0, const T* headings, int k, const nn::Mat<T>& targets,
+                                                 double weight, bool backward, ZColumns zc, SideThread* side);
 
 // P1: predictor_input_size(D, m, K) -> hidden x 3 -> D (GELU), its weights drawn from rng.
 nn::MLP<float> make_predictor(int latent, int hidden, int z_values, Rng& rng);

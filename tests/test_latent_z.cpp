@@ -12,6 +12,7 @@
 #include "agent/jepa/z_assignment.hpp"
 #include "agent/nn/optim.hpp"
 #include "tests/gradient_check.hpp"
+#include "tests/level1_batch.hpp"
 
 using namespace hjepa;
 
@@ -32,35 +33,21 @@ TEST_CASE("P1's input ends with a one-hot of z; K = 1 adds no rows") {
 }
 
 TEST_CASE("level-1 loss with z: every parameter gradient matches finite differences") {
-  using M = nn::Mat<double>;
-  Rng rng(13);
-  const int F = 4, D = 3, B = 5, k = 3, K = 3;
-  const FourierBasis<double> fourier = make_fourier_basis<double>(D, 4, 0.8);
-  nn::MLP<double> enc({F, 6, D}, nn::Activation::GELU, rng, "E"),
-      pred({predictor_input_size(D, fourier.size(), K), 7, 6, D}, nn::Activation::GELU, rng, "P"),
-      idm({2 * D, 5, 2}, nn::Activation::Tanh, rng, "I");
-  const Level1Nets<double> nets{&enc, &pred, &fourier, &idm};
-  std::vector<M> frames(k + 1);
-  for (auto& f : frames) f = M::Random(F, B) * 2.0;
-  std::vector<double> headings(k * B);
-  for (auto& h : headings) h = rng.uniform(-3, 3);
-  M targets_in(F, k * B);
-  for (int t = 1; t <= k; ++t) targets_in.middleCols((t - 1) * B, B) = frames[t];
-  const M targets = enc.forward(targets_in);
-  const Level1LossWeights w{1.0, 1.0, 0.3, 0.7};
+  const int B = 5, K = 3;
+  test::Level1Batch batch(13, 4, 3, B, 3, K, 6, 4);
   const int z[B] = {0, 2, 1, 2, 0};
   const ZColumns zc{K, z};
-  nn::ParamList<double> params = enc.params();
-  for (auto* p : pred.params()) params.push_back(p);
-  for (auto* p : idm.params()) params.push_back(p);
+  nn::ParamList<double> params = batch.params();
   nn::zero_grad(params);
-  level1_loss<double>(nets, frames, headings, targets, w, true, zc);
-  const double worst = worst_gradient_error(params, [&] { return level1_loss<double>(nets, frames, headings, targets, w, false, zc).total; });
+  batch.loss(true, zc);
+  const double worst = worst_gradient_error(params, [&] { return batch.loss(false, zc); });
   CHECK(worst < 1e-5);
   // The z rows matter: another z gives another loss.
   const int other[B] = {1, 0, 2, 0, 1};
-  CHECK(level1_loss<double>(nets, frames, headings, targets, w, false, ZColumns{K, other}).pred !=
-        doctest::Approx(level1_loss<double>(nets, frames, headings, targets, w, false, zc).pred));
+  const auto pred_term = [&](ZColumns c) {
+    return level1_loss<double>(batch.nets(), batch.frames, batch.headings, batch.targets, batch.weights, false, c).pred;
+  };
+  CHECK(pred_term(ZColumns{K, other}) != doctest::Approx(pred_term(zc)));
 }
 
 TEST_CASE("d cost / d heading with z matches finite differences, expected and worst case") {

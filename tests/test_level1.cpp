@@ -13,76 +13,42 @@
 #include "agent/nn/optim.hpp"
 #include "sim/map_gen.hpp"
 #include "tests/gradient_check.hpp"
+#include "tests/level1_batch.hpp"
 #include "tiny_training.hpp"
 
 using namespace hjepa;
 
 TEST_CASE("level-1 loss: every parameter gradient matches finite differences") {
-  using M = nn::Mat<double>;
-  Rng rng(3);
-  const int F = 5, D = 3, B = 6, k = 3;
-  const FourierBasis<double> fourier = make_fourier_basis<double>(D, 5, 0.8);  // its backward is checked too
-  nn::MLP<double> enc({F, 7, D}, nn::Activation::GELU, rng, "E"),
-      pred({predictor_input_size(D, fourier.size()), 7, 6, D}, nn::Activation::GELU, rng, "P"),
-      idm({2 * D, 5, 2}, nn::Activation::Tanh, rng, "I");
-  const Level1Nets<double> nets{&enc, &pred, &fourier, &idm};
-  std::vector<M> frames(k + 1);
-  for (auto& f : frames) f = M::Random(F, B) * 2.0;
-  std::vector<double> headings(k * B);
-  for (auto& h : headings) h = rng.uniform(-3, 3);
-  M targets_in(F, k * B);
-  for (int t = 1; t <= k; ++t) targets_in.middleCols((t - 1) * B, B) = frames[t];
-  const M targets = enc.forward(targets_in);  // held fixed: the stop-gradient target
-  const Level1LossWeights w{1.0, 1.0, 0.3, 0.7};
-
-  nn::ParamList<double> params = enc.params();
-  for (auto* p : pred.params()) params.push_back(p);
-  for (auto* p : idm.params()) params.push_back(p);
+  test::Level1Batch batch(3, 5, 3, 6, 3, 1, 7, 5);  // the Fourier basis's backward is checked too
+  nn::ParamList<double> params = batch.params();
   nn::zero_grad(params);
-  level1_loss<double>(nets, frames, headings, targets, w, true);
-  const double worst = worst_gradient_error(params, [&] { return level1_loss<double>(nets, frames, headings, targets, w, false).total; });
-  CHECK(worst < 1e-5);
+  batch.loss(true);
+  CHECK(worst_gradient_error(params, [&] { return batch.loss(false); }) < 1e-5);
 }
 
 TEST_CASE("level-1 loss in two halves of the batch: the whole batch's loss and gradients, with or without a side thread") {
-  using M = nn::Mat<double>;
-  Rng rng(5);
-  const int F = 5, D = 3, B = 7, k = 3, K = 2;  // an odd batch: halves of 3 and 4 windows
-  const FourierBasis<double> fourier = make_fourier_basis<double>(D, 5, 0.8);
-  nn::MLP<double> enc({F, 7, D}, nn::Activation::GELU, rng, "E"),
-      pred({predictor_input_size(D, fourier.size(), K), 7, 6, D}, nn::Activation::GELU, rng, "P"),
-      idm({2 * D, 5, 2}, nn::Activation::Tanh, rng, "I");
-  const Level1Nets<double> nets{&enc, &pred, &fourier, &idm};
-  std::vector<M> frames(k + 1);
-  for (auto& f : frames) f = M::Random(F, B) * 2.0;
-  std::vector<double> headings(k * B);
-  for (auto& h : headings) h = rng.uniform(-3, 3);
+  const int K = 2;
+  test::Level1Batch batch(5, 5, 3, 7, 3, K, 7, 5);  // an odd batch: halves of 3 and 4 windows
   const std::vector<int> z = {0, 1, 1, 0, 1, 0, 0};
-  M targets_in(F, k * B);
-  for (int t = 1; t <= k; ++t) targets_in.middleCols((t - 1) * B, B) = frames[t];
-  const M targets = enc.forward(targets_in);
-  const Level1LossWeights w{1.0, 1.0, 0.3, 0.7};
-  nn::ParamList<double> params = enc.params();
-  for (auto* p : pred.params()) params.push_back(p);
-  for (auto* p : idm.params()) params.push_back(p);
-
+  const ZColumns zc{K, z.data()};
+  nn::ParamList<double> params = batch.params();
   nn::zero_grad(params);
-  const double whole = level1_loss<double>(nets, frames, headings, targets, w, true, ZColumns{K, z.data()}).total;
-  std::vector<M> expected;
+  const double whole = batch.loss(true, zc);
+  std::vector<nn::Mat<double>> expected;
   for (auto* p : params) expected.push_back(p->grad);
-  nn::MLP<double> replica({predictor_input_size(D, fourier.size(), K), 7, 6, D}, nn::Activation::GELU, rng, "R");  // other values: overwritten
+  nn::MLP<double> replica = batch.pred;
+  for (auto* p : replica.params()) p->value.setRandom();  // overwritten by P1's values
   nn::zero_grad(replica.params());
   SideThread side;
   for (SideThread* thread : {static_cast<SideThread*>(nullptr), &side}) {
     nn::zero_grad(params);
     const PredictionHalves<double> halves{&replica, thread};
-    const double split = level1_loss<double>(nets, frames, headings, targets, w, true, ZColumns{K, z.data()}, &halves).total;
-    CHECK(split == doctest::Approx(whole).epsilon(1e-12));
+    CHECK(batch.loss(true, zc, &halves) == doctest::Approx(whole).epsilon(1e-12));
     double worst = 0;
     for (size_t i = 0; i < params.size(); ++i) worst = std::max(worst, (params[i]->grad - expected[i]).cwiseAbs().maxCoeff());
     CHECK(worst < 1e-12);
     for (auto* p : replica.params()) CHECK(p->grad.isZero(0));  // its share was handed to P1
-    CHECK(replica.layers[0].W.value == pred.layers[0].W.value);
+    CHECK(replica.layers[0].W.value == batch.pred.layers[0].W.value);
   }
 }
 

@@ -127,8 +127,9 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   std::vector<float> headings;
   MatF s0(D, PB), targets(D, 0);
   std::vector<int> z(PB, 0);
-  // train.polish_short_unroll: the first half of the steps unrolls fewer predictor steps, the cheaper
-  // start (2 of 6 on map 2: 8-step error 1.01x over six training seeds, training -16%; docs/BENCHMARK.md).
+  // train.polish_short_unroll (2 by default): the first half of the steps unrolls fewer predictor steps,
+  // the cheaper start (2 of 6 on map 2: 8-step error 1.01-1.02x over ten training seeds, the polish 30%
+  // shorter; docs/BENCHMARK.md).
   const int k_short = tp.polish_short_unroll > 0 ? std::min(tp.polish_short_unroll, k) : k;
   for (int step = 0; step < steps; ++step) {
     const int ks = step < steps / 2 ? k_short : k;  // this step's unroll

@@ -21,6 +21,14 @@ namespace hjepa {
 
 namespace {
 
+// Wall seconds that job() took.
+template <typename Job>
+double seconds_of(Job&& job) {
+  const auto t0 = std::chrono::steady_clock::now();
+  job();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 // The colour head (cross-entropy; planning uses it) and the position probe (MSE in [-1, 1]; drawing
 // and measuring only) on the frozen encodings s_all, each with its own batches, optimiser and random
 // stream (so when each one runs does not change it). Returns why training stopped early, or "".
@@ -225,15 +233,14 @@ std::string JointTrainer::step(int step, Level1LossTerms& terms) {
   gather_windows(data_, seq_, t0_, frames_, &targets_in);
   const nn::MLP<float>& target_net = tp_.target_ema > 0 ? target_encoder_ : model_.encoder;
   const Eigen::Index n = targets_in.cols(), n0 = n / 2;
-  MatF targets(model_.arch.latent, n);  // column by column what one forward gives
-  const auto encode_half = [&](int h) {
-    if (h == 0) targets.leftCols(n0) = target_net.forward(targets_in.leftCols(n0));
-    else targets.rightCols(n - n0) = target_net.forward(targets_in.rightCols(n - n0));
-  };
-  if (side_)
-    side_->run([&] { encode_half(0); }, [&] { encode_half(1); });
-  else
+  MatF targets;
+  if (side_) {  // halves on both cores: column by column what one forward gives
+    targets.resize(model_.arch.latent, n);
+    side_->run([&] { targets.leftCols(n0) = target_net.forward(targets_in.leftCols(n0)); },
+               [&] { targets.rightCols(n - n0) = target_net.forward(targets_in.rightCols(n - n0)); });
+  } else {
     targets = target_net.forward(targets_in);
+  }
   const Level1Nets<float> nets{&model_.encoder, &model_.predictor, &model_.fourier, &model_.inverse_dynamics};
   const Level1LossWeights weights{tp_.pred_weight, tp_.var_weight, tp_.cov_weight, tp_.idm_weight};
   const PredictionHalves<float> halves{&replica_, side_};
@@ -319,36 +326,31 @@ void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::funct
 double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
                                std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress,
                                const std::function<void()>& beside) {
-  auto t0 = std::chrono::steady_clock::now();
-  const auto lap = [&t0] {
-    const auto t1 = std::chrono::steady_clock::now();
-    const double s = std::chrono::duration<double>(t1 - t0).count();
-    t0 = t1;
-    return s;
-  };
-  const MatF s_all = model.encode(all_frames(data));
+  MatF s_all;
   const uint64_t head_seed = derive_seed(seed, 78);
   std::atomic<bool> stop{false};
-  beside_head(
-      report, stop,
-      [&] {
-        if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
-      },
-      [&] { return train_head(model, Head::Colour, data, s_all, tp, head_seed, stop); });
-  report.polish_seconds = lap();
-  if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), !tp.z_from_gates, seq_z, report);
-  report.z_statistics_seconds = lap();
+  report.polish_seconds = seconds_of([&] {
+    s_all = model.encode(all_frames(data));
+    beside_head(
+        report, stop,
+        [&] {
+          if (report.finite) polish_predictor(model, data, s_all, tp, derive_seed(seed, 79), seq_z, report, progress);
+        },
+        [&] { return train_head(model, Head::Colour, data, s_all, tp, head_seed, stop); });
+  });
+  report.z_statistics_seconds = seconds_of([&] {
+    if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), !tp.z_from_gates, seq_z, report);
+  });
   double beside_seconds = 0;
-  beside_head(
-      report, stop,
-      [&] {
-        if (!report.finite || !beside) return;
-        const auto t0 = std::chrono::steady_clock::now();
-        beside();
-        beside_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      },
-      [&] { return report.finite ? train_head(model, Head::Probe, data, s_all, tp, head_seed, stop) : std::string(); });
-  report.probe_extra_seconds = lap() - beside_seconds;
+  const double both_seconds = seconds_of([&] {
+    beside_head(
+        report, stop,
+        [&] {
+          if (report.finite && beside) beside_seconds = seconds_of(beside);
+        },
+        [&] { return report.finite ? train_head(model, Head::Probe, data, s_all, tp, head_seed, stop) : std::string(); });
+  });
+  report.probe_extra_seconds = both_seconds - beside_seconds;
   return beside_seconds;
 }
 
@@ -368,13 +370,9 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     check_z_from_gates(data, model.z_values());
     for (size_t q = 0; q < seq_z.size(); ++q) seq_z[q] = static_cast<int>(data.open_gates[q]);
   }
-  const auto t_joint = std::chrono::steady_clock::now();
-  train_joint(model, data, tp, seed, seq_z, report, progress);
-  report.joint_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_joint).count();
+  report.joint_seconds = seconds_of([&] { train_joint(model, data, tp, seed, seq_z, report, progress); });
   const double beside_seconds = train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress, beside);
-  const auto t_measure = std::chrono::steady_clock::now();
-  measure_level1(model, heldout, report, tp.z_from_gates);
-  report.diagnostics_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_measure).count();
+  report.diagnostics_seconds = seconds_of([&] { measure_level1(model, heldout, report, tp.z_from_gates); });
   model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)
   model.belief_r = report.kalman_r;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count() - beside_seconds;

@@ -124,6 +124,7 @@ int cmd_train(int argc, char** argv) {
                           {"min_latent_std", min_std},
                           {"latent_std", r.latent_std},
                           {"kstep_probe_error", r.kstep_probe_error},
+                          {"kstep_probe_error_from_start", r.kstep_probe_error_from_start},
                           {"kstep_probe_error_best_z", r.kstep_probe_error_best_z},
                           {"kstep_probe_error_believed_z", r.kstep_probe_error_believed_z},
                           {"kstep_probe_error_true_z", r.kstep_probe_error_true_z},

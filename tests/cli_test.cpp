@@ -299,6 +299,7 @@ TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged mod
   const json j = json::parse(t.out);
   for (const char* key : {"parameters", "seconds", "probe_r2", "min_latent_std", "kstep_probe_error"}) CHECK(j.contains(key));
   CHECK(j["kstep_probe_error"].size() == 16);
+  CHECK(j["kstep_probe_error_from_start"].size() == 16);
   // Level 1's phases, each timed, the joint phase and the polish doing work.
   for (const char* phase : {"joint", "polish", "z_statistics", "probe_beyond_level2", "diagnostics"})
     CHECK(j["level1_phase_seconds"][phase].get<double>() >= 0);

@@ -4,7 +4,9 @@
 
 #include <cmath>
 
+#include "agent/jepa/exploration.hpp"
 #include "agent/jepa/level1.hpp"
+#include "agent/jepa/level1_diagnostics.hpp"
 #include "agent/jepa/level1_loss.hpp"
 #include "agent/jepa/level1_training.hpp"
 #include "agent/jepa/predictor.hpp"
@@ -108,6 +110,25 @@ TEST_CASE("short training lowers the loss, keeps every latent dimension alive, a
   CHECK(r.colour_accuracy > 0.9);
   REQUIRE(r.kstep_probe_error.size() == 16);
   CHECK(r.kstep_probe_error[0] < 2.0);
+}
+
+TEST_CASE("the k-step error from the first frame: the middle's figure where the two coincide, another where not") {
+  Level1Report r;
+  const ModelFile mf = train_small(50, 50, 10, 200, 10, r);
+  REQUIRE(r.finite);
+  // train_small's held-out sequences are 20 steps long: the middle windows start at step 4.
+  REQUIRE(r.kstep_probe_error_from_start.size() == 16);
+  CHECK(r.kstep_probe_error_from_start != r.kstep_probe_error);
+  MapParams mp;
+  mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
+  ExplorationParams ep;
+  ep.sequences = 12;
+  ep.sequence_length = 16;  // 16 steps: the middle windows start at the first frame too
+  const ExplorationData held = collect_exploration(generate_map(4, mp), EnvParams{}, ep, 9);
+  Level1Report m;
+  measure_level1(mf.level1, held, m);
+  REQUIRE(m.kstep_probe_error.size() == 16);
+  CHECK(m.kstep_probe_error_from_start == m.kstep_probe_error);
 }
 
 TEST_CASE("the predictor polish lowers the k-step probe error and leaves the encoder and heads alone" * doctest::test_suite("learning")) {

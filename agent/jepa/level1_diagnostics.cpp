@@ -247,6 +247,12 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
   const Eigen::MatrixXf z_at_mid = measure_belief(model, held, mid, r);
   measure_kalman(model, held, mid, r);
   measure_kstep(model, held, mid, z_at_mid, z_from_gates, r);
+  // The same from each sequence's first frame, where models before format 6 measured it (z under its
+  // prior): the figure to set beside an older binary's kstep_probe_error.
+  Level1Report from_start;
+  const Eigen::Map<const Eigen::VectorXf> prior(model.z_prior.data(), model.z_values());
+  measure_kstep(model, held, 0, prior.replicate(1, held.sequences), false, from_start);
+  r.kstep_probe_error_from_start = from_start.kstep_probe_error;
 }
 
 }  // namespace hjepa

@@ -59,6 +59,9 @@ struct Level1Report {
   double probe_error = 0;  // the probe's own mean position error (units) on E1 of noise-free held-out frames
   double colour_accuracy = 0;           // colour head accuracy on held-out observations
   std::vector<double> kstep_probe_error;  // k = 1..16: mean probe error (units) of k-step predicted latents
+  // The same unrolled from each held-out sequence's first frame instead of its middle, as models before
+  // format 6 measured kstep_probe_error (with z: the mean over z under the prior), for comparing with them.
+  std::vector<double> kstep_probe_error_from_start;
   // Belief filtering on held-out sequences (gain below): mean position error (units) of the probe
   // on the belief, of the probe on the raw encoding, and of the raw perceived position.
   double belief_gain = 0.5;

@@ -29,6 +29,10 @@ namespace {
 // 5: the joint phase takes its batch in two halves on both cores, and the polish's first half unrolls
 //    2 steps by default (train.polish_short_unroll 2, 2026-12-04): every model changes.
 constexpr int kTrainingCodeVersion = 5;
+// Models with P1's z (train.z_values > 1) only: since 2026-12-04 the Mode-1 phase labels under the
+// belief's most probable z alone (low_level_planner.hpp), so their π changes. Models without z train
+// as before and keep their keys (and cache entries).
+constexpr const char* kZModelTrainingCode = " z_labels=top";
 
 std::string hex(uint64_t v, int digits) {
   char buf[32];
@@ -57,7 +61,7 @@ std::string key_text(const World& world, const EnvParams& e, const Level1TrainPa
                 e.step_length, e.noise_motion, e.noise_perception, e.noise_range, e.num_rays, e.ray_max,
                 feature_size(e.num_rays), arch.latent, arch.hidden, arch.head_hidden, arch.probe_hidden);
   return "model_format=" + std::to_string(kModelFormatVersion) + " training_code=" + std::to_string(kTrainingCodeVersion) +
-         "\nmap=" + hex(world.fingerprint(), 16) + "\n" + env + "seed=" + std::to_string(seed) + "\n" +
+         (tp.z_values > 1 ? kZModelTrainingCode : "") + "\nmap=" + hex(world.fingerprint(), 16) + "\n" + env + "seed=" + std::to_string(seed) + "\n" +
          training_config_text(tp, tp2, seed);
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "agent/jepa/belief.hpp"
+#include "agent/jepa/counters.hpp"
 #include "agent/jepa/level1_loss.hpp"
 #include "agent/jepa/low_level_planner.hpp"
 #include "agent/jepa/plan_cost.hpp"
@@ -188,4 +189,28 @@ TEST_CASE("the planner rolls its plan out under each z the belief allows and wei
   // under z = 1 they reach -1, -2, -3: 16 + 25 + 2 x 36 = 113. Expected: 0.6 x 5 + 0.4 x 113.
   CHECK(one.cost == doctest::Approx(113).epsilon(0.01));
   CHECK(both.cost == doctest::Approx(0.6 * 5 + 0.4 * 113).epsilon(0.01));
+}
+
+TEST_CASE("labelling for the Mode-1 policy plans under the belief's most probable z alone") {
+  const Level1 m = two_futures_model();
+  PlannerParams pp;
+  pp.horizon = 3, pp.iterations = 2, pp.restarts = 2;
+  MatF goal = MatF::Zero(2, 1);
+  goal(0, 0) = 3;
+  const float unsure[2] = {0.4f, 0.6f}, sure1[2] = {0.0f, 1.0f};
+  GradientPlanner labelling(pp, 5), plain(pp, 5), sure(pp, 5);
+  PolicyLabels labels;
+  labelling.labels = &labels;
+  const uint64_t before = predictor_evaluations;
+  const PlanResult l = labelling.plan(m, MatF::Zero(2, 1), &goal, -1, unsure);
+  const uint64_t labelled_calls = predictor_evaluations - before;
+  const PlanResult p = plain.plan(m, MatF::Zero(2, 1), &goal, -1, unsure);
+  const uint64_t plain_calls = predictor_evaluations - before - labelled_calls;
+  const PlanResult s = sure.plan(m, MatF::Zero(2, 1), &goal, -1, sure1);
+  CHECK(p.future_z == std::vector<int>{1, 0});  // acting: every z the belief allows
+  CHECK(l.future_z == std::vector<int>{1});     // labelling: the most probable one alone
+  CHECK(l.headings == s.headings);              // as if the belief were sure of it
+  REQUIRE(labels.samples() == 1);
+  CHECK(labels.headings[0] == s.headings.front());
+  CHECK(labelled_calls < plain_calls);
 }

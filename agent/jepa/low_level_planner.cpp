@@ -60,6 +60,14 @@ PlanResult Planner::plan(const Level1& model, const MatF& s0, const MatF* goal, 
   const float pi_heading = !rollout.empty() ? rollout.front()
                            : policy_        ? policy_->heading(s0, goal, colour)
                                             : std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> top_z;  // labelling with z: the most probable z alone (see `labels`)
+  const float* expert_z = z_belief;
+  if (labels && model.z_values() > 1) {
+    const float* b = z_belief ? z_belief : model.z_prior.data();
+    top_z.assign(static_cast<size_t>(model.z_values()), 0.0f);
+    top_z[static_cast<size_t>(std::max_element(b, b + model.z_values()) - b)] = 1.0f;
+    expert_z = top_z.data();
+  }
   auto label = [&](const PlanResult& planned) {
     if (!labels) return;
     const int I = policy_inputs(static_cast<int>(s0.rows()));
@@ -70,15 +78,15 @@ PlanResult Planner::plan(const Level1& model, const MatF& s0, const MatF* goal, 
   };
   PlanResult out;
   if (params.mode == LowMode::Planner) {
-    out = optimise(model, s0, goal, colour, z_belief, params.iterations, nullptr);
+    out = optimise(model, s0, goal, colour, expert_z, params.iterations, nullptr);
     label(out);
   } else if (params.mode == LowMode::PolicyPlanner) {
-    out = optimise(model, s0, goal, colour, z_belief, params.seeded_iterations, &rollout);
+    out = optimise(model, s0, goal, colour, expert_z, params.seeded_iterations, &rollout);
     label(out);
   } else {
     std::vector<float> expert_warm;
     if (labels) {  // the optimiser labels the state; its own plan stays its warm start
-      label(optimise(model, s0, goal, colour, z_belief, params.iterations, nullptr));
+      label(optimise(model, s0, goal, colour, expert_z, params.iterations, nullptr));
       expert_warm = warm_;
     }
     const PlanCostSpec<float> sp = spec(model, goal, colour, z_belief);

@@ -82,6 +82,9 @@ class Planner {
   // The Mode-1 policy (null: none; must outlive the planner) and, for its training, where to label.
   void set_policy(const Policy* policy) { policy_ = policy; }
   const Policy* policy() const { return policy_; }
+  // With P1's z (K > 1) the labelling optimiser plans under the belief's most probable z alone: one
+  // future per candidate instead of one per z the belief allows (the Mode-1 phase's labels for a z
+  // model cost about what a model without z costs; in mode planner the agent acts on that plan).
   PolicyLabels* labels = nullptr;
   PlannerParams params;
 

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "agent/jepa/plan_cost.hpp"
+
 namespace hjepa {
 
 HJepaAgent::HJepaAgent(const Level1& level1, const Level2& level2, const Task& task, const EnvParams& env,
@@ -18,7 +20,7 @@ void HJepaAgent::reset(const Observation& obs) {
   trace_.belief = level1_->encode_observation(obs, env_.ray_max);
   trace_.z_belief = level1_->z_prior;
   trace_.belief_cov = level1_->belief_r;
-  trace_.believed_z = static_cast<int>(std::max_element(trace_.z_belief.begin(), trace_.z_belief.end()) - trace_.z_belief.begin());
+  trace_.believed_z = most_probable_z(trace_.z_belief.data(), static_cast<int>(trace_.z_belief.size()));
   trace_.progress = advance_progress(task_, 0, obs.color);
   has_last_ = false;
   steps_since_plan_ = 0;
@@ -109,7 +111,7 @@ bool HJepaAgent::watch_stuck(const Observation& obs) {
 void HJepaAgent::update_belief(const Observation& obs) {
   HJepaTrace& tr = trace_;
   const BeliefUpdate u = hjepa::update_belief(*level1_, tr.belief, last_heading_, obs, env_.ray_max, params.belief, tr.z_belief, &tr.belief_cov);
-  tr.believed_z = static_cast<int>(std::max_element(tr.z_belief.begin(), tr.z_belief.end()) - tr.z_belief.begin());
+  tr.believed_z = most_probable_z(tr.z_belief.data(), static_cast<int>(tr.z_belief.size()));
   predicted_moves_.push_back(u.expected - tr.belief);
   typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back().norm());
   readings_.push_back(u.reading);

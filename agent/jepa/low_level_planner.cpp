@@ -41,7 +41,7 @@ std::vector<float> Planner::policy_rollout(const Level1& model, const MatF& s0, 
                                            const float* z_belief) const {
   const int H = params.horizon, K = model.z_values();
   int z = 0;
-  if (z_belief && K > 1) z = static_cast<int>(std::max_element(z_belief, z_belief + K) - z_belief);
+  if (z_belief && K > 1) z = most_probable_z(z_belief, K);
   std::vector<float> headings(H);
   MatF s = s0;
   for (int t = 0; t < H; ++t) {
@@ -63,9 +63,8 @@ PlanResult Planner::plan(const Level1& model, const MatF& s0, const MatF* goal, 
   std::vector<float> top_z;  // labelling with z: the most probable z alone (see `labels`)
   const float* expert_z = z_belief;
   if (labels && model.z_values() > 1) {
-    const float* b = z_belief ? z_belief : model.z_prior.data();
     top_z.assign(static_cast<size_t>(model.z_values()), 0.0f);
-    top_z[static_cast<size_t>(std::max_element(b, b + model.z_values()) - b)] = 1.0f;
+    top_z[static_cast<size_t>(most_probable_z(z_belief ? z_belief : model.z_prior.data(), model.z_values()))] = 1.0f;
     expert_z = top_z.data();
   }
   auto label = [&](const PlanResult& planned) {

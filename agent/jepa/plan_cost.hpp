@@ -3,6 +3,7 @@
 // pair; templated so a test checks d cost / d heading in double).
 // D = latent, H = horizon, R = restarts (columns).
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "agent/jepa/level1_loss.hpp"
@@ -28,6 +29,12 @@ struct PlanCostSpec {
 // z values the belief gives less than this are not rolled out (the most probable one always is).
 constexpr double kPlanZMinWeight = 0.02;
 
+// The most probable of K z values under `weights` (the first of equal ones).
+template <typename T>
+int most_probable_z(const T* weights, int K) {
+  return static_cast<int>(std::max_element(weights, weights + K) - weights);
+}
+
 // The z values plan_cost rolls out for a spec, most probable first, and their weights.
 template <typename T>
 void plan_z_values(const PlanCostSpec<T>& spec, std::vector<int>& z, std::vector<T>& weight) {
@@ -36,9 +43,7 @@ void plan_z_values(const PlanCostSpec<T>& spec, std::vector<int>& z, std::vector
     z.push_back(0), weight.push_back(T(1));
     return;
   }
-  int top = 0;
-  for (int v = 1; v < spec.z_values; ++v)
-    if (spec.z_weights[v] > spec.z_weights[top]) top = v;
+  const int top = most_probable_z(spec.z_weights, spec.z_values);
   z.push_back(top), weight.push_back(spec.z_weights[top]);
   for (int v = 0; v < spec.z_values; ++v)
     if (v != top && spec.z_weights[v] >= static_cast<T>(kPlanZMinWeight)) z.push_back(v), weight.push_back(spec.z_weights[v]);

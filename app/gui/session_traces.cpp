@@ -112,7 +112,7 @@ void Session::decode_level1(const Level1& m, const PlanResult& plan, const MatF&
   t.futures.clear();
   t.target_colour = colour;
   t.z_belief = z_belief && z_belief->size() == m.z_prior.size() ? *z_belief : m.z_prior;
-  t.believed_z = static_cast<int>(std::max_element(t.z_belief.begin(), t.z_belief.end()) - t.z_belief.begin());
+  t.believed_z = most_probable_z(t.z_belief.data(), static_cast<int>(t.z_belief.size()));
   t.valid = true;
   if (plan.headings.empty() || plan.latents.empty()) return;
   for (const MatF& s : plan.latents) append_probe(m, s, t.plan);

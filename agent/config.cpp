@@ -123,15 +123,18 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
   {
     ParamSpec p;
     p.name = "agent.belief.mode", p.label = "belief";
-    p.help = "How the belief blends P1's prediction with E1's reading: fixed (at agent.belief.gain) or kalman (a gain per "
-             "step from the predictor's and the encoder's noise covariances the model estimated on held-out data)";
-    p.choices = {"fixed", "kalman"};
-    p.read_text = [](const V& v) { return std::string(v.run.hjepa.belief.kalman ? "kalman" : "fixed"); };
-    p.write_text = [](V& v, const std::string& s) { v.run.hjepa.belief.kalman = s == "kalman"; };
+    p.help = "How the belief blends P1's prediction with E1's reading: fixed (at agent.belief.gain), fitted (at the gain the "
+             "model fitted on held-out data in training: train --json belief.fitted_gain) or kalman (a gain per step from "
+             "the predictor's and the encoder's noise covariances the model estimated on held-out data)";
+    p.choices = {"fixed", "fitted", "kalman"};
+    p.read_text = [](const V& v) { return std::string(belief_mode_name(v.run.hjepa.belief.mode)); };
+    p.write_text = [](V& v, const std::string& s) {
+      v.run.hjepa.belief.mode = s == "kalman" ? BeliefMode::Kalman : s == "fitted" ? BeliefMode::Fitted : BeliefMode::Fixed;
+    };
     t.push_back(std::move(p));
   }
   t.push_back(number("agent.belief.gain", "belief gain",
-                     "Fixed belief: weight of the encoder's reading against the predictor's expectation (1 = trust the observation)", "", 0, 1,
+                     "Belief mode fixed: weight of the encoder's reading against the predictor's expectation (1 = trust the observation)", "", 0, 1,
                      [](V& v) -> auto& { return v.run.hjepa.belief.gain; }));
   t.push_back(number("agent.high.colour_threshold", "colour thresh",
                      "Level 2: a place offers a colour when the colour head gives it at least this mean probability there", "",
@@ -226,6 +229,10 @@ void add_train_params(std::vector<ParamSpec>& t) {
                      "Level-1 polish: its first half of steps unrolls this many predictor steps (at most train.unroll), a "
                      "cheaper start (2: about the same 8-step error, about 16% less training time); 0 = train.unroll throughout",
                      "", 0, 64, [](V& v) -> auto& { return v.train.polish_short_unroll; }));
+  t.push_back(number("train.polish_from_belief", "polish from belief",
+                     "Level-1 polish: 1 = P1 learns each exploration sequence as the agents hold it, the belief at the gain "
+                     "fitted on held-out data after the joint phase (train --json belief.polish_gain); 0 = from the raw encodings",
+                     "", 0, 1, [](V& v) -> auto& { return v.train.polish_from_belief; }));
   t.push_back(number("train.head_steps", "head steps", "Optimiser steps for the colour head", "", 1, 1000000,
                      [](V& v) -> auto& { return v.train.head_steps; }));
   t.push_back(number("train.probe_steps", "probe steps",

@@ -30,7 +30,7 @@ std::unique_ptr<Planner> planner_for(const AgentSetup& s) {
     throw UsageError(e.what());
   }
   if (s.model && !s.model->policy.empty()) planner->set_policy(&s.model->policy);
-  if (s.belief_params.kalman && s.model && !s.model->level1.has_belief_noise())
+  if (s.belief_params.mode == BeliefMode::Kalman && s.model && !s.model->level1.has_belief_noise())
     throw UsageError("agent.belief.mode kalman needs the model's noise estimates, and this model has none; expected a model "
                      "trained by hjepa train with held-out sequences (or agent.belief.mode fixed)");
   if (s.planner_params.mode != LowMode::Planner && !planner->policy())

@@ -130,7 +130,7 @@ int cmd_train(int argc, char** argv) {
                           {"kstep_probe_error_true_z", r.kstep_probe_error_true_z},
                           {"z", {{"values", mf.level1.z_values()}, {"usage", r.z_usage}, {"reassigned_last", r.z_reassigned}, {"believed_is_best", r.z_believed_is_best},
                                  {"noise", mf.level1.z_noise}}},
-                          {"belief", {{"gain", r.belief_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
+                          {"belief", {{"gain", r.belief_gain}, {"fitted_gain", r.fitted_gain}, {"polish_gain", r.polish_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
                                       {"perception_error", r.perception_error},
                                       // Kalman-like gains against fixed ones, all on the odd held-out sequences:
                                       {"kalman_error", r.kalman_error}, {"fixed_error", r.fixed_error},

@@ -28,7 +28,9 @@ namespace {
 //    Mode-1 phase's DAgger episodes: π's labels, so its weights, change.
 // 5: the joint phase takes its batch in two halves on both cores, and the polish's first half unrolls
 //    2 steps by default (train.polish_short_unroll 2, 2026-12-04): every model changes.
-constexpr int kTrainingCodeVersion = 5;
+// 6: the agents' belief defaults to the model's fitted gain (agent.belief.mode fitted, 2026-12-05), so the
+//    Mode-1 phase's DAgger episodes change (with model format 8 and train.polish_from_belief 1).
+constexpr int kTrainingCodeVersion = 6;
 // Models with P1's z (train.z_values > 1) only: since 2026-12-04 the Mode-1 phase labels under the
 // belief's most probable z alone (low_level_planner.hpp), so their π changes. Models without z train
 // as before and keep their keys (and cache entries).

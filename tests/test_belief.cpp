@@ -53,7 +53,7 @@ TEST_CASE("the Kalman belief follows the reading when the encoder is sure, the p
   const MatF b0 = m.encode_observation(o0, EnvParams{}.ray_max);
   const Eigen::MatrixXf I = Eigen::MatrixXf::Identity(3, 3);
   BeliefParams kalman;
-  kalman.kalman = true;
+  kalman.mode = BeliefMode::Kalman;
   auto step = [&](float r, float p0) {  // r: the encoder's noise; p0: the belief's own uncertainty before
     m.belief_q = 1e-6f * I;
     m.belief_r = r * I;
@@ -66,6 +66,7 @@ TEST_CASE("the Kalman belief follows the reading when the encoder is sure, the p
   CHECK((unsure.belief - unsure.expected).norm() < 1e-4f * (1 + unsure.expected.norm()));
   SUBCASE("the fixed gain ignores the covariances") {
     BeliefParams fixed;
+    fixed.mode = BeliefMode::Fixed;
     fixed.gain = 0.25;
     std::vector<float> z = m.z_prior;
     Eigen::MatrixXf P = m.belief_r;

@@ -58,7 +58,7 @@ namespace {
 
 // A short level-1 training on a small map (level 2 as little as possible: not measured here).
 ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_steps, int heldout, Level1Report& r,
-                      int polish_short_unroll = 0) {
+                      int polish_short_unroll = 0, int polish_from_belief = 1) {
   MapParams mp;
   mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
   const World w = generate_map(4, mp);
@@ -67,6 +67,7 @@ ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_ste
   tp.batch = 64;
   tp.polish_steps = polish_steps;
   tp.polish_short_unroll = polish_short_unroll;
+  tp.polish_from_belief = polish_from_belief;
   tp.head_steps = head_steps;
   tp.probe_steps = probe_steps;
   tp.exploration.sequences = 150;
@@ -93,6 +94,36 @@ TEST_CASE("train.polish_short_unroll changes the polish's first half only where 
   CHECK(w0 == m2.level1.predictor.layers[0].W.value);
   CHECK(m0.level1.encoder.layers[0].W.value == m1.level1.encoder.layers[0].W.value);  // the joint phase untouched
   CHECK(r1.loss_polish.size() == r0.loss_polish.size());
+}
+
+TEST_CASE("the belief's fitted gain trusts the reading less where perception is noisier; the polish learns from that belief") {
+  Level1Report r, raw;
+  const ModelFile mf = train_small(300, 60, 20, 20, 20, r), mr = train_small(300, 60, 20, 20, 20, raw, 0, 0);
+  REQUIRE((r.finite && raw.finite));
+  CHECK(mf.level1.fitted_gain == static_cast<float>(r.fitted_gain));  // the model carries what its diagnostics fitted
+  // train.polish_from_belief 0: the polish learns from the raw encodings (gain 1), the joint phase is the same.
+  CHECK(raw.polish_gain == 1);
+  CHECK(r.polish_gain > 0);
+  CHECK(r.polish_gain <= 1);
+  CHECK(mf.level1.encoder.layers[0].W.value == mr.level1.encoder.layers[0].W.value);
+  if (r.polish_gain < 1) CHECK(mf.level1.predictor.layers[0].W.value != mr.level1.predictor.layers[0].W.value);
+  // The same model on held-out data with sharp and with very noisy perception.
+  MapParams mp;
+  mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
+  const World w = generate_map(4, mp);
+  ExplorationParams ep;
+  ep.sequences = 40;
+  ep.sequence_length = 20;
+  EnvParams sharp, blurred;
+  sharp.noise_perception = 0;
+  blurred.noise_perception = 3;
+  const double g_sharp = fit_belief_gain(mf.level1, collect_exploration(w, sharp, ep, 9));
+  const double g_blurred = fit_belief_gain(mf.level1, collect_exploration(w, blurred, ep, 9));
+  MESSAGE("fitted gain: sharp perception " << g_sharp << ", sigma 3 " << g_blurred);
+  CHECK(g_blurred < g_sharp);
+  CHECK(g_blurred > 0);
+  CHECK(g_sharp <= 1);
+  CHECK_THROWS_AS(fit_belief_gain(mf.level1, collect_exploration(w, sharp, ep, 9, false)), std::logic_error);
 }
 
 TEST_CASE("short training lowers the loss, keeps every latent dimension alive, and the probe reads position" * doctest::test_suite("learning")) {

@@ -48,6 +48,7 @@ ModelFile small_model() {
   model.level1 = hjepa::Level1(hjepa::Level1Arch{18, 4, 8, 4, 4, 3}, 7);
   model.level1.z_prior = {0.5f, 0.125f, 0.375f};
   model.level1.z_noise = 0.0123f;
+  model.level1.fitted_gain = 0.35f;
   model.train.z_values = 3;
   model.level1.width = 37.5;
   model.level1.height = 21.000000000000004;
@@ -65,6 +66,7 @@ ModelFile small_model() {
   t.head_steps = 99;
   t.polish_steps = 7;
   t.polish_short_unroll = 2;
+  t.polish_from_belief = 0;
   t.probe_steps = 98;
   t.exploration.sequences = 11;
   t.exploration.sequence_length = 13;
@@ -195,7 +197,7 @@ constexpr size_t field_count() {
 TEST_CASE("the config section covers every training field") {
   // A new field in Level1TrainParams or ExplorationParams must be added to model_file.cpp's field lists
   // (z_from_gates is written on its own, as "z_source", only when true).
-  CHECK(field_count<hjepa::Level1TrainParams>() == 19);
+  CHECK(field_count<hjepa::Level1TrainParams>() == 20);
   CHECK(field_count<hjepa::PolicyTrainParams>() == 8);
   CHECK(field_count<hjepa::ExplorationParams>() == 5);
   CHECK(field_count<hjepa::Level2TrainParams>() == 15);
@@ -228,6 +230,8 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.policy.arch.hidden == 6);
   CHECK(loaded.level1.belief_q == saved.level1.belief_q);
   CHECK(loaded.level1.belief_r == saved.level1.belief_r);
+  CHECK(loaded.level1.fitted_gain == 0.35f);
+  CHECK(loaded.train.polish_from_belief == 0);
   CHECK(loaded.level2.arch.latent == 3);
   CHECK(loaded.level2.arch.horizon == 6);
   CHECK(loaded.level2.arch.places == 5);
@@ -266,6 +270,7 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(b.head_steps == a.head_steps);
   CHECK(b.polish_steps == a.polish_steps);
   CHECK(b.polish_short_unroll == a.polish_short_unroll);
+  CHECK(b.polish_from_belief == a.polish_from_belief);
   CHECK(b.probe_steps == a.probe_steps);
   CHECK(b.exploration.sequences == a.exploration.sequences);
   CHECK(b.exploration.sequence_length == a.exploration.sequence_length);
@@ -316,11 +321,11 @@ TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
   // 1: a level-1-only file from before level 2; 2: P1 without the heading products and no polish
   // or probe step counts; 3: P1 with two hidden layers and no Fourier inputs; 4: level 2 with
   // k-means places in s and no temporal distance; 5: P1 without the latent z; 6: no Mode-1 policy;
-  // 8: a later hjepa.
-  for (const uint32_t version : {1u, 2u, 3u, 4u, 5u, 6u, 8u}) {
+  // 7: no fitted belief gain; 9: a later hjepa.
+  for (const uint32_t version : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 9u}) {
     std::memcpy(&bytes[8], &version, sizeof version);
     write_bytes(path, bytes);
-    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 7",
+    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 8",
                          "retrain"});
   }
 }
@@ -493,6 +498,11 @@ TEST_CASE("malformed sections are refused naming the section") {
     CHECK(hjepa::load_model(path).train.polish_short_unroll == 0);
     edit_config([](nlohmann::json& c) { c["level1"]["polish_short_unroll"] = "two"; });
     check_refusal(path, {"section \"CONF\"", "$.level1.polish_short_unroll"});
+    // A file from before the polish learned from the belief: read as 0 (the raw encodings).
+    edit_config([](nlohmann::json& c) { c["level1"]["polish_from_belief"] = 1; });
+    CHECK(hjepa::load_model(path).train.polish_from_belief == 1);
+    edit_config([](nlohmann::json& c) { c["level1"].erase("polish_from_belief"); });
+    CHECK(hjepa::load_model(path).train.polish_from_belief == 0);
     // A file from before level 2's belief gain: read as trained on the raw encodings (gain 1).
     edit_config([](nlohmann::json& c) { c["level2"].erase("belief_gain"); });
     CHECK(hjepa::load_model(path).train2.belief_gain == 1);
@@ -565,7 +575,12 @@ TEST_CASE("malformed sections are refused naming the section") {
     sections = good;
     section(sections, "KALM").payload.pop_back();
     write_sections(sections);
-    check_refusal(path, {"section \"KALM\"", "131 bytes; expected 132"});
+    check_refusal(path, {"section \"KALM\"", "135 bytes; expected 136", "fitted gain"});
+    sections = good;
+    const float gain = 1.5f;
+    std::memcpy(&section(sections, "KALM").payload[132], &gain, sizeof gain);
+    write_sections(sections);
+    check_refusal(path, {"section \"KALM\"", "fitted gain = 1.5", "expected a number in [0, 1]"});
     ModelFile bad = small_model();
     bad.level1.belief_r(5) = std::numeric_limits<float>::infinity();
     write_sections(hjepa::model_sections(bad));

@@ -19,10 +19,23 @@
 
 namespace hjepa {
 
+// agent.belief.mode, in the order of its choices: a fixed gain (BeliefParams::gain), the gain the model
+// fitted on held-out data (Level1::fitted_gain), or the Kalman gain from the model's noise estimates.
+enum class BeliefMode { Fixed = 0, Fitted = 1, Kalman = 2 };
+const char* belief_mode_name(BeliefMode m);  // "fixed", "fitted", "kalman"
+
 struct BeliefParams {
-  bool kalman = false;  // agent.belief.mode: false = fixed gain, true = Kalman gain from the model's noise estimates
+  BeliefMode mode = BeliefMode::Fitted;
   double gain = 0.5;    // fixed: weight of the encoder's reading against the predictor's expectation, 0..1
+  // The gain of a fixed-gain step: `gain`, or in mode fitted the model's.
+  float fixed_gain(const Level1& model) const {
+    return mode == BeliefMode::Fitted ? model.fitted_gain : static_cast<float>(gain);
+  }
 };
+
+inline const char* belief_mode_name(BeliefMode m) {
+  return m == BeliefMode::Fixed ? "fixed" : m == BeliefMode::Fitted ? "fitted" : "kalman";
+}
 
 // Each step the belief over z is mixed with the prior by this much, so it can follow a world that
 // changes (a gate toggled in the app) and never rules a z out for good.
@@ -116,10 +129,10 @@ inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float
   Eigen::MatrixXf p = Eigen::Map<const Eigen::MatrixXf>(z_belief.data(), static_cast<Eigen::Index>(z_belief.size()), 1);
   u.expected = predict_under_z_belief(model, belief, &heading, u.reading, p);
   std::copy(p.data(), p.data() + p.size(), z_belief.begin());
-  if (params.kalman && covariance && model.has_belief_noise() && covariance->rows() == model.belief_q.rows())
+  if (params.mode == BeliefMode::Kalman && covariance && model.has_belief_noise() && covariance->rows() == model.belief_q.rows())
     u.belief = u.expected + kalman_gain_step(model, *covariance) * (u.reading - u.expected);
   else
-    u.belief = u.expected + static_cast<float>(params.gain) * (u.reading - u.expected);
+    u.belief = u.expected + params.fixed_gain(model) * (u.reading - u.expected);
   return u;
 }
 

@@ -49,6 +49,8 @@ struct FilterRun {
   // RMS latent distance of the belief and of the raw encoding to E1 of the same frame with its true
   // position (the encoding without perception noise), over the same frames.
   double belief_latent_error = 0, encoding_latent_error = 0;
+  // With `truth` given: RMS latent distance of the belief to E1 of the same frame without any noise.
+  double belief_true_latent_error = 0;
   Eigen::MatrixXf z_at_mid;  // the belief over z at frame `mid`
 };
 
@@ -65,9 +67,10 @@ MatF clean_frames(const Level1& model, const ExplorationData& held, const std::v
   return x;
 }
 
+// truth: E1 of every held-out frame without noise (all_noise_free_frames order), or null.
 template <class Correction>
 FilterRun run_filter(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int mid,
-                     Correction&& correction) {
+                     Correction&& correction, const MatF* truth = nullptr) {
   const int S = static_cast<int>(seqs.size());
   const std::vector<int> t0(S, 0);
   FilterRun out;
@@ -75,7 +78,7 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
   out.z_at_mid = z_belief;
   MatF b = model.encode(gather_frames(held, seqs, t0, 0));
   std::vector<float> hh(S);
-  double eb = 0, ee = 0, ep = 0, lb = 0, le = 0;
+  double eb = 0, ee = 0, ep = 0, lb = 0, le = 0, lt = 0;
   for (int t = 1; t <= held.length; ++t) {
     for (int i = 0; i < S; ++i) hh[i] = held.heading_at(seqs[i], t - 1);
     const MatF x = gather_frames(held, seqs, t0, t), e = model.encode(x);
@@ -85,6 +88,13 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
     const MatF c = model.encode(clean_frames(model, held, seqs, t));
     lb += static_cast<double>((b - c).squaredNorm());
     le += static_cast<double>((e - c).squaredNorm());
+    if (truth)
+      for (int i = 0; i < S; ++i) {
+        // truth: a linear read-out (2 x (D + 1)) of the position from the latent
+        const Eigen::Vector2f p = truth->leftCols(truth->cols() - 1) * b.col(i) + truth->rightCols(1);
+        const float* tr = held.xy_at(seqs[i], t);
+        lt += std::hypot(p(0) - tr[0], p(1) - tr[1]);
+      }
     const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
     for (int i = 0; i < S; ++i) {
       const float* tr = held.xy_at(seqs[i], t);
@@ -97,6 +107,7 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
   const double n_frames = static_cast<double>(S) * held.length;
   out.belief_error = eb / n_frames, out.encoding_error = ee / n_frames, out.perception_error = ep / n_frames;
   out.belief_latent_error = std::sqrt(lb / n_frames), out.encoding_latent_error = std::sqrt(le / n_frames);
+  out.belief_true_latent_error = lt / n_frames;
   return out;
 }
 
@@ -240,12 +251,35 @@ void measure_kstep(const Level1& model, const ExplorationData& held, int mid, co
 
 }  // namespace
 
+double fit_belief_gain(const Level1& model, const ExplorationData& held) {
+  if (held.noise_free_obs.empty()) throw std::logic_error("fit_belief_gain: held-out data without its noise-free frames");
+  std::vector<int> all(held.sequences);
+  for (int i = 0; i < held.sequences; ++i) all[i] = i;
+  const MatF e = model.encode(all_noise_free_frames(held));
+  const Eigen::Index D = e.rows(), n = e.cols();
+  Eigen::MatrixXd X(n, D + 1), Y(n, 2);
+  X.leftCols(D) = e.transpose().cast<double>();
+  X.col(D).setOnes();
+  for (Eigen::Index c = 0; c < n; ++c) Y(c, 0) = held.true_xy[2 * c], Y(c, 1) = held.true_xy[2 * c + 1];
+  const Eigen::MatrixXd W = (X.transpose() * X + 1e-6 * Eigen::MatrixXd::Identity(D + 1, D + 1)).ldlt().solve(X.transpose() * Y);
+  const MatF truth = W.transpose().cast<float>();
+  double best = 1e30, best_gain = 1;
+  for (int k = 1; k <= kFittedGainSteps; ++k) {
+    const float g = static_cast<float>(k) / kFittedGainSteps;
+    const double e =
+        run_filter(model, held, all, 0, [&](int, const MatF& d) -> MatF { return g * d; }, &truth).belief_true_latent_error;
+    if (e < best) best = e, best_gain = g;
+  }
+  return best_gain;
+}
+
 void measure_level1(const Level1& model, const ExplorationData& held, Level1Report& r, bool z_from_gates) {
   measure_heads(model, held, r);
   // The k-step windows start at the middle, or earlier where 16 steps would not fit after it.
   const int mid = std::clamp(held.length - 16, 0, held.length / 2);
   const Eigen::MatrixXf z_at_mid = measure_belief(model, held, mid, r);
   measure_kalman(model, held, mid, r);
+  r.fitted_gain = fit_belief_gain(model, held);
   measure_kstep(model, held, mid, z_at_mid, z_from_gates, r);
   // The same from each sequence's first frame, where models before format 6 measured it (z under its
   // prior): the figure to set beside an older binary's kstep_probe_error.

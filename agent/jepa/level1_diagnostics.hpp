@@ -13,4 +13,11 @@ namespace hjepa {
 // sequence's own configuration (kstep_probe_error_true_z).
 void measure_level1(const Level1& model, const ExplorationData& heldout, Level1Report& report, bool z_from_gates = false);
 
+// The belief's fitted gain (agent.belief.mode fitted): of the fixed gains 1/20, 2/20 .. 1, the one whose
+// belief over the held-out sequences (belief.hpp's filter from each first frame) lies nearest, as RMS
+// latent distance, to E1 of the same frames without perception or range noise. Needs held-out data
+// with its noise-free frames.
+constexpr int kFittedGainSteps = 20;
+double fit_belief_gain(const Level1& model, const ExplorationData& heldout);
+
 }  // namespace hjepa

@@ -9,6 +9,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "agent/jepa/belief.hpp"
 #include "agent/jepa/level1_diagnostics.hpp"
 #include "agent/jepa/level1_loss.hpp"
 #include "agent/jepa/side_thread.hpp"
@@ -139,6 +140,10 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   // the cheaper start (2 of 6 on map 2: 8-step error 1.01-1.02x over ten training seeds, the polish 30%
   // shorter; docs/BENCHMARK.md).
   const int k_short = tp.polish_short_unroll > 0 ? std::min(tp.polish_short_unroll, k) : k;
+  // train.polish_from_belief: P1 learns each sequence as the agents hold it, the belief at the gain
+  // fitted after the joint phase (report.polish_gain; 1 = the raw encodings), from and towards it.
+  const MatF s_belief = report.polish_gain < 1 ? filtered_encodings(model, data, static_cast<float>(report.polish_gain)) : MatF();
+  const MatF& s_in = report.polish_gain < 1 ? s_belief : s_all;
   for (int step = 0; step < steps; ++step) {
     const int ks = step < steps / 2 ? k_short : k;  // this step's unroll
     headings.resize(static_cast<size_t>(PB) * ks);
@@ -147,11 +152,11 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
     if (K > 1 && !tp.z_from_gates && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {
       const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - ks + 1));
-      s0.col(w) = s_all.col(data.frame_index(q, t0));
+      s0.col(w) = s_in.col(data.frame_index(q, t0));
       z[w] = seq_z[q];
       for (int t = 0; t < ks; ++t) {
         headings[static_cast<size_t>(t) * PB + w] = data.heading_at(q, t0 + t);
-        targets.col(static_cast<Eigen::Index>(t) * PB + w) = s_all.col(data.frame_index(q, t0 + t + 1));
+        targets.col(static_cast<Eigen::Index>(t) * PB + w) = s_in.col(data.frame_index(q, t0 + t + 1));
       }
     }
     const double loss = unrolled_prediction_halves<float>(model.predictor, replica, model.fourier, s0, headings.data(), ks, targets, 1.0,
@@ -371,10 +376,12 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     for (size_t q = 0; q < seq_z.size(); ++q) seq_z[q] = static_cast<int>(data.open_gates[q]);
   }
   report.joint_seconds = seconds_of([&] { train_joint(model, data, tp, seed, seq_z, report, progress); });
+  report.polish_gain = report.finite && tp.polish_from_belief ? fit_belief_gain(model, heldout) : 1;
   const double beside_seconds = train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress, beside);
   report.diagnostics_seconds = seconds_of([&] { measure_level1(model, heldout, report, tp.z_from_gates); });
   model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)
   model.belief_r = report.kalman_r;
+  model.fitted_gain = static_cast<float>(report.fitted_gain);  // agent.belief.mode fitted
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count() - beside_seconds;
   return report;
 }

@@ -33,6 +33,9 @@ struct Level1TrainParams {
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
   int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
   int polish_short_unroll = 2;  // > 0: the polish's first half unrolls this many steps (at most unroll); 0 = unroll throughout
+  // 1: the polish learns P1 from each sequence's belief (belief.hpp filtered_encodings) at the gain
+  // fit_belief_gain finds after the joint phase, as the agents hold it; 0: from the raw encodings.
+  int polish_from_belief = 1;
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
   int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM
@@ -66,6 +69,9 @@ struct Level1Report {
   // on the belief, of the probe on the raw encoding, and of the raw perceived position.
   double belief_gain = 0.5;
   double belief_error = 0, encoding_error = 0, perception_error = 0;
+  // The model's fitted gain (Level1::fitted_gain, fit_belief_gain) after training, and the gain the
+  // polish filtered its sequences at (fitted after the joint phase; 1 = the raw encodings).
+  double fitted_gain = 0.5, polish_gain = 1;
   // A Kalman-like belief against fixed gains, on the odd held-out sequences (the even ones estimate the
   // per-dimension noise): the filter's error with the gains of the noise estimates (kalman_gain: its
   // steady-state gain per dimension), the least error over fixed gains 0.05..1 and that gain, and the

@@ -114,6 +114,7 @@ void for_each_train_field(Params& p, Visit&& visit) {
   visit("idm_weight", p.idm_weight);
   visit("polish_steps", p.polish_steps);
   visit("polish_short_unroll", p.polish_short_unroll);
+  visit("polish_from_belief", p.polish_from_belief);
   visit("head_steps", p.head_steps);
   visit("probe_steps", p.probe_steps);
   visit("z_values", p.z_values);
@@ -167,7 +168,8 @@ struct LegacyDefault {
   const char* key;
   double value;
 };
-constexpr LegacyDefault kLevel1LegacyDefaults[] = {{"polish_short_unroll", 0}};  // 2026-12-04: 0 = train.unroll throughout
+constexpr LegacyDefault kLevel1LegacyDefaults[] = {{"polish_short_unroll", 0},   // 2026-12-04: 0 = train.unroll throughout
+                                                    {"polish_from_belief", 0}};  // 2026-12-05: 0 = the raw encodings
 constexpr LegacyDefault kLevel2LegacyDefaults[] = {{"belief_gain", 1.0}};  // 2026-12-03: 1 = the raw encodings
 
 template <size_t N>
@@ -238,13 +240,14 @@ std::string level2_arch_payload(const Level2& level2) {
   return out;
 }
 
-// KALM: i32 D (0 = no estimates), then Q and R as D x D f32 each, column-major.
+// KALM: i32 D (0 = no estimates), then Q and R as D x D f32 each, column-major, then the fitted gain as f32.
 std::string belief_noise_payload(const Level1& level1) {
   std::string out;
   const int32_t D = level1.has_belief_noise() ? static_cast<int32_t>(level1.belief_q.rows()) : 0;
   append_pod(out, D);
   for (const Eigen::MatrixXf* m : {&level1.belief_q, &level1.belief_r})
     for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(D) * D; ++i) append_pod(out, (*m)(i));
+  append_pod(out, level1.fitted_gain);
   return out;
 }
 
@@ -446,9 +449,10 @@ void read_belief_noise(const std::string& payload, Level1& level1) {
   if (D != 0 && D != level1.arch.latent)
     refuse_section("D = " + std::to_string(D) + " does not match level 1's latent dimension; expected " +
                    std::to_string(level1.arch.latent) + " (or 0: no estimates)");
-  const size_t expected = 4 + 2 * 4 * static_cast<size_t>(D) * static_cast<size_t>(D);
+  const size_t expected = 4 + 2 * 4 * static_cast<size_t>(D) * static_cast<size_t>(D) + 4;
   if (payload.size() != expected)
-    refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(expected) + " (D, then Q and R as D x D f32)");
+    refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(expected) +
+                   " (D, then Q and R as D x D f32, then the fitted gain as f32)");
   level1.belief_q.resize(D, D);
   level1.belief_r.resize(D, D);
   size_t at = 4;
@@ -458,6 +462,9 @@ void read_belief_noise(const std::string& payload, Level1& level1) {
       if (!std::isfinite((*m)(i)))
         refuse_section("a non-finite noise covariance entry at index " + std::to_string(i) + "; expected finite numbers");
     }
+  level1.fitted_gain = pod_at<float>(payload, at);
+  if (!(level1.fitted_gain >= 0 && level1.fitted_gain <= 1))
+    refuse_section("fitted gain = " + std::to_string(level1.fitted_gain) + "; expected a number in [0, 1]");
 }
 
 Policy read_policy_arch(const std::string& payload, const Level1Arch& level1) {

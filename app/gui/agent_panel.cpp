@@ -64,21 +64,15 @@ bool planner_choice(Session& s) {
   return changed;
 }
 
-// Who chooses level 1's headings: the optimiser (Mode 2), the Mode-1 policy, or the policy seeding the
-// optimiser. A combo: three radio buttons do not fit the panel's width.
-bool low_mode_choice(Session& s) {
-  const ParamSpec& spec = declared("agent.low.mode");
-  static const char* const help[] = {
-      "Mode 2: optimise the headings through P1 every step (the planner's iterations)",
-      "Mode 1: the policy distilled from the planner picks the heading alone, no optimisation (its rollout through P1 is "
-      "the plan drawn)",
-      "The policy's rollout seeds the optimiser, which runs only the seeded iterations (the default)"};
-  const int current = static_cast<int>(s.planner_params.mode);
+// A parameter with three choices as a combo (three radio buttons do not fit the panel's width): `current`
+// indexes the declared choices, help[i] is choice i's tooltip.
+bool three_choices(const char* name, int& current, const char* const (&help)[3]) {
+  const ParamSpec& spec = declared(name);
   bool changed = false;
   if (ImGui::BeginCombo(spec.label.c_str(), spec.choices[current].c_str())) {
     for (int i = 0; i < 3; ++i) {
       if (ImGui::Selectable(spec.choices[i].c_str(), i == current) && i != current) {
-        s.planner_params.mode = static_cast<LowMode>(i);
+        current = i;
         changed = true;
       }
       tooltip(help[i]);
@@ -89,13 +83,31 @@ bool low_mode_choice(Session& s) {
   return changed;
 }
 
-// The belief's gain: fixed (agent.belief.gain) or the Kalman gain from the model's noise estimates.
+// Who chooses level 1's headings: the optimiser (Mode 2), the Mode-1 policy, or the policy seeding the
+// optimiser.
+bool low_mode_choice(Session& s) {
+  static const char* const help[] = {
+      "Mode 2: optimise the headings through P1 every step (the planner's iterations)",
+      "Mode 1: the policy distilled from the planner picks the heading alone, no optimisation (its rollout through P1 is "
+      "the plan drawn)",
+      "The policy's rollout seeds the optimiser, which runs only the seeded iterations (the default)"};
+  int current = static_cast<int>(s.planner_params.mode);
+  const bool changed = three_choices("agent.low.mode", current, help);
+  if (changed) s.planner_params.mode = static_cast<LowMode>(current);
+  return changed;
+}
+
+// The belief's gain: fixed (agent.belief.gain), the model's fitted gain, or the Kalman gain from the
+// model's noise estimates.
 bool belief_mode_choice(Session& s) {
-  int kalman = s.belief_params.kalman ? 1 : 0;
-  const bool changed = two_choices("agent.belief.mode", kalman, "Blend P1's prediction with E1's reading at the fixed gain below",
-                                   "A gain per step from the predictor's and the encoder's noise covariances the model estimated "
-                                   "on held-out data, as a Kalman filter would (the gain below is then unused)");
-  if (changed) s.belief_params.kalman = kalman == 1;
+  static const char* const help[] = {
+      "Blend P1's prediction with E1's reading at the fixed gain below",
+      "Blend them at the gain the model fitted on held-out data in training (the default; the gain below is then unused)",
+      "A gain per step from the predictor's and the encoder's noise covariances the model estimated on held-out data, as "
+      "a Kalman filter would (the gain below is then unused)"};
+  int current = static_cast<int>(s.belief_params.mode);
+  const bool changed = three_choices("agent.belief.mode", current, help);
+  if (changed) s.belief_params.mode = static_cast<BeliefMode>(current);
   return changed;
 }
 

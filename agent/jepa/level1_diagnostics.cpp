@@ -49,8 +49,8 @@ struct FilterRun {
   // RMS latent distance of the belief and of the raw encoding to E1 of the same frame with its true
   // position (the encoding without perception noise), over the same frames.
   double belief_latent_error = 0, encoding_latent_error = 0;
-  // With `truth` given: RMS latent distance of the belief to E1 of the same frame without any noise.
-  double belief_true_latent_error = 0;
+  // With `readout` given: the mean position error (units) of the belief read out linearly by it.
+  double belief_readout_error = 0;
   Eigen::MatrixXf z_at_mid;  // the belief over z at frame `mid`
 };
 
@@ -67,10 +67,10 @@ MatF clean_frames(const Level1& model, const ExplorationData& held, const std::v
   return x;
 }
 
-// truth: E1 of every held-out frame without noise (all_noise_free_frames order), or null.
+// readout: 2 x (D + 1), a linear read-out of the position from the latent ([W b]: W s + b), or null.
 template <class Correction>
 FilterRun run_filter(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int mid,
-                     Correction&& correction, const MatF* truth = nullptr) {
+                     Correction&& correction, const MatF* readout = nullptr) {
   const int S = static_cast<int>(seqs.size());
   const std::vector<int> t0(S, 0);
   FilterRun out;
@@ -88,10 +88,9 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
     const MatF c = model.encode(clean_frames(model, held, seqs, t));
     lb += static_cast<double>((b - c).squaredNorm());
     le += static_cast<double>((e - c).squaredNorm());
-    if (truth)
+    if (readout)
       for (int i = 0; i < S; ++i) {
-        // truth: a linear read-out (2 x (D + 1)) of the position from the latent
-        const Eigen::Vector2f p = truth->leftCols(truth->cols() - 1) * b.col(i) + truth->rightCols(1);
+        const Eigen::Vector2f p = readout->leftCols(readout->cols() - 1) * b.col(i) + readout->rightCols(1);
         const float* tr = held.xy_at(seqs[i], t);
         lt += std::hypot(p(0) - tr[0], p(1) - tr[1]);
       }
@@ -107,7 +106,7 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
   const double n_frames = static_cast<double>(S) * held.length;
   out.belief_error = eb / n_frames, out.encoding_error = ee / n_frames, out.perception_error = ep / n_frames;
   out.belief_latent_error = std::sqrt(lb / n_frames), out.encoding_latent_error = std::sqrt(le / n_frames);
-  out.belief_true_latent_error = lt / n_frames;
+  out.belief_readout_error = lt / n_frames;
   return out;
 }
 
@@ -255,6 +254,7 @@ double fit_belief_gain(const Level1& model, const ExplorationData& held) {
   if (held.noise_free_obs.empty()) throw std::logic_error("fit_belief_gain: held-out data without its noise-free frames");
   std::vector<int> all(held.sequences);
   for (int i = 0; i < held.sequences; ++i) all[i] = i;
+  // The read-out: least squares from E1 of the noise-free frames to their true positions.
   const MatF e = model.encode(all_noise_free_frames(held));
   const Eigen::Index D = e.rows(), n = e.cols();
   Eigen::MatrixXd X(n, D + 1), Y(n, 2);
@@ -262,12 +262,12 @@ double fit_belief_gain(const Level1& model, const ExplorationData& held) {
   X.col(D).setOnes();
   for (Eigen::Index c = 0; c < n; ++c) Y(c, 0) = held.true_xy[2 * c], Y(c, 1) = held.true_xy[2 * c + 1];
   const Eigen::MatrixXd W = (X.transpose() * X + 1e-6 * Eigen::MatrixXd::Identity(D + 1, D + 1)).ldlt().solve(X.transpose() * Y);
-  const MatF truth = W.transpose().cast<float>();
+  const MatF readout = W.transpose().cast<float>();
   double best = 1e30, best_gain = 1;
   for (int k = 1; k <= kFittedGainSteps; ++k) {
     const float g = static_cast<float>(k) / kFittedGainSteps;
     const double e =
-        run_filter(model, held, all, 0, [&](int, const MatF& d) -> MatF { return g * d; }, &truth).belief_true_latent_error;
+        run_filter(model, held, all, 0, [&](int, const MatF& d) -> MatF { return g * d; }, &readout).belief_readout_error;
     if (e < best) best = e, best_gain = g;
   }
   return best_gain;

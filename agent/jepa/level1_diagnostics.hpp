@@ -14,9 +14,9 @@ namespace hjepa {
 void measure_level1(const Level1& model, const ExplorationData& heldout, Level1Report& report, bool z_from_gates = false);
 
 // The belief's fitted gain (agent.belief.mode fitted): of the fixed gains 1/20, 2/20 .. 1, the one whose
-// belief over the held-out sequences (belief.hpp's filter from each first frame) lies nearest, as RMS
-// latent distance, to E1 of the same frames without perception or range noise. Needs held-out data
-// with its noise-free frames.
+// belief over the held-out sequences (belief.hpp's filter from each first frame) a linear read-out of
+// the position (least squares from E1 of the noise-free held-out frames to their true positions) places
+// nearest the true position, on average. Needs held-out data with its noise-free frames.
 constexpr int kFittedGainSteps = 20;
 double fit_belief_gain(const Level1& model, const ExplorationData& heldout);
 

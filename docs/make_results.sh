@@ -19,6 +19,7 @@ RUNS=(
   "heldout|heldout|random,flat,hjepa,oracle"
   "noise|noise|flat,hjepa,oracle"
   "noise-kalman|noise|flat,hjepa|--set agent.belief.mode=kalman"
+  "noise-fixed|noise|flat,hjepa|--set agent.belief.mode=fixed"
   "maze|maze|random,flat,hjepa,oracle"
   "gates|gates|random,flat,hjepa,oracle,oracle-sighted"
   "big80|big80|flat,hjepa,oracle"

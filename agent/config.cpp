@@ -229,7 +229,7 @@ void add_train_params(std::vector<ParamSpec>& t) {
                      "Level-1 polish: its first half of steps unrolls this many predictor steps (at most train.unroll), a "
                      "cheaper start (2: about the same 8-step error, about 16% less training time); 0 = train.unroll throughout",
                      "", 0, 64, [](V& v) -> auto& { return v.train.polish_short_unroll; }));
-  t.push_back(number("train.polish_from_belief", "polish from belief",
+  t.push_back(number("train.polish_from_belief", "belief polish",
                      "Level-1 polish: 1 = P1 learns each exploration sequence as the agents hold it, the belief at the gain "
                      "fitted on held-out data after the joint phase (train --json belief.polish_gain); 0 = from the raw encodings",
                      "", 0, 1, [](V& v) -> auto& { return v.train.polish_from_belief; }));

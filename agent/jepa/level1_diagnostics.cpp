@@ -67,7 +67,8 @@ MatF clean_frames(const Level1& model, const ExplorationData& held, const std::v
   return x;
 }
 
-// readout: 2 x (D + 1), a linear read-out of the position from the latent ([W b]: W s + b), or null.
+// readout: 2 x (D + 1), a linear read-out of the position from the latent ([W b]: W s + b), or null;
+// given, the run measures belief_readout_error alone (the other figures stay 0).
 template <class Correction>
 FilterRun run_filter(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int mid,
                      Correction&& correction, const MatF* readout = nullptr) {
@@ -85,15 +86,17 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
     const MatF expected = predict_under_z_belief(model, b, hh.data(), e, z_belief);
     if (t == mid) out.z_at_mid = z_belief;
     b = expected + correction(t, MatF(e - expected));
-    const MatF c = model.encode(clean_frames(model, held, seqs, t));
-    lb += static_cast<double>((b - c).squaredNorm());
-    le += static_cast<double>((e - c).squaredNorm());
-    if (readout)
+    if (readout) {  // the gain's fit reads this alone: no clean encodings, no probe (untrained before the polish)
       for (int i = 0; i < S; ++i) {
         const Eigen::Vector2f p = readout->leftCols(readout->cols() - 1) * b.col(i) + readout->rightCols(1);
         const float* tr = held.xy_at(seqs[i], t);
         lt += std::hypot(p(0) - tr[0], p(1) - tr[1]);
       }
+      continue;
+    }
+    const MatF c = model.encode(clean_frames(model, held, seqs, t));
+    lb += static_cast<double>((b - c).squaredNorm());
+    le += static_cast<double>((e - c).squaredNorm());
     const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
     for (int i = 0; i < S; ++i) {
       const float* tr = held.xy_at(seqs[i], t);

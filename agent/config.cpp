@@ -230,8 +230,9 @@ void add_train_params(std::vector<ParamSpec>& t) {
                      "cheaper start (2: about the same 8-step error, about 16% less training time); 0 = train.unroll throughout",
                      "", 0, 64, [](V& v) -> auto& { return v.train.polish_short_unroll; }));
   t.push_back(number("train.polish_from_belief", "belief polish",
-                     "Level-1 polish: 1 = P1 learns each exploration sequence as the agents hold it, the belief at the gain "
-                     "fitted on held-out data after the joint phase (train --json belief.polish_gain); 0 = from the raw encodings",
+                     "Level-1 polish: the share of each batch's windows from which P1 learns its exploration sequence as the "
+                     "agents hold it, the belief at the gain fitted on held-out data after the joint phase (train --json "
+                     "belief.polish_gain); the rest learn from the raw encodings (0 = raw only, 1 = belief only)",
                      "", 0, 1, [](V& v) -> auto& { return v.train.polish_from_belief; }));
   t.push_back(number("train.head_steps", "head steps", "Optimiser steps for the colour head", "", 1, 1000000,
                      [](V& v) -> auto& { return v.train.head_steps; }));

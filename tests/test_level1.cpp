@@ -58,7 +58,7 @@ namespace {
 
 // A short level-1 training on a small map (level 2 as little as possible: not measured here).
 ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_steps, int heldout, Level1Report& r,
-                      int polish_short_unroll = 0, int polish_from_belief = 1) {
+                      int polish_short_unroll = 0, double polish_from_belief = 1) {
   MapParams mp;
   mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
   const World w = generate_map(4, mp);
@@ -124,6 +124,21 @@ TEST_CASE("the belief's fitted gain trusts the reading less where perception is 
   CHECK(g_blurred > 0);
   CHECK(g_sharp <= 1);
   CHECK_THROWS_AS(fit_belief_gain(mf.level1, collect_exploration(w, sharp, ep, 9, false)), std::logic_error);
+}
+
+TEST_CASE("train.polish_from_belief is the share of each polish batch taken from the belief, the rest from the raw encodings") {
+  Level1Report r_belief, r_raw, r_half, r_none;
+  const ModelFile belief = train_small(300, 60, 20, 20, 20, r_belief, 0, 1), raw = train_small(300, 60, 20, 20, 20, r_raw, 0, 0);
+  const ModelFile half = train_small(300, 60, 20, 20, 20, r_half, 0, 0.5);
+  const ModelFile none = train_small(300, 60, 20, 20, 20, r_none, 0, 0.001);  // rounds to no window of the batch
+  REQUIRE((r_belief.finite && r_raw.finite && r_half.finite && r_none.finite));
+  REQUIRE(r_belief.polish_gain < 1);  // else the belief would be the raw encodings and nothing would differ
+  CHECK(r_half.polish_gain == r_belief.polish_gain);  // the same fit after the same joint phase
+  CHECK(half.level1.encoder.layers[0].W.value == raw.level1.encoder.layers[0].W.value);
+  const auto& p_half = half.level1.predictor.layers[0].W.value;
+  CHECK(p_half != belief.level1.predictor.layers[0].W.value);
+  CHECK(p_half != raw.level1.predictor.layers[0].W.value);
+  CHECK(none.level1.predictor.layers[0].W.value == raw.level1.predictor.layers[0].W.value);
 }
 
 TEST_CASE("short training lowers the loss, keeps every latent dimension alive, and the probe reads position" * doctest::test_suite("learning")) {

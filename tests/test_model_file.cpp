@@ -66,7 +66,7 @@ ModelFile small_model() {
   t.head_steps = 99;
   t.polish_steps = 7;
   t.polish_short_unroll = 2;
-  t.polish_from_belief = 0;
+  t.polish_from_belief = 0.25;  // a share (format-8 files of training code 6 wrote 0 or 1)
   t.probe_steps = 98;
   t.exploration.sequences = 11;
   t.exploration.sequence_length = 13;
@@ -231,7 +231,7 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.level1.belief_q == saved.level1.belief_q);
   CHECK(loaded.level1.belief_r == saved.level1.belief_r);
   CHECK(loaded.level1.fitted_gain == 0.35f);
-  CHECK(loaded.train.polish_from_belief == 0);
+  CHECK(loaded.train.polish_from_belief == 0.25);
   CHECK(loaded.level2.arch.latent == 3);
   CHECK(loaded.level2.arch.horizon == 6);
   CHECK(loaded.level2.arch.places == 5);
@@ -498,7 +498,8 @@ TEST_CASE("malformed sections are refused naming the section") {
     CHECK(hjepa::load_model(path).train.polish_short_unroll == 0);
     edit_config([](nlohmann::json& c) { c["level1"]["polish_short_unroll"] = "two"; });
     check_refusal(path, {"section \"CONF\"", "$.level1.polish_short_unroll"});
-    // A file from before the polish learned from the belief: read as 0 (the raw encodings).
+    // A file from before the polish learned from the belief: read as 0 (the raw encodings); training
+    // code 6 wrote the share as the integer 1.
     edit_config([](nlohmann::json& c) { c["level1"]["polish_from_belief"] = 1; });
     CHECK(hjepa::load_model(path).train.polish_from_belief == 1);
     edit_config([](nlohmann::json& c) { c["level1"].erase("polish_from_belief"); });

@@ -3,6 +3,7 @@
 // F = features, D = latent, B = batch (columns), k = unroll.
 #include "agent/jepa/level1_training.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -140,10 +141,12 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   // the cheaper start (2 of 6 on map 2: 8-step error 1.01-1.02x over ten training seeds, the polish 30%
   // shorter; docs/BENCHMARK.md).
   const int k_short = tp.polish_short_unroll > 0 ? std::min(tp.polish_short_unroll, k) : k;
-  // train.polish_from_belief: P1 learns each sequence as the agents hold it, the belief at the gain
-  // fitted after the joint phase (report.polish_gain; 1 = the raw encodings), from and towards it.
+  // train.polish_from_belief: the batch's first windows (that share of them) learn their sequence as
+  // the agents hold it, the belief at the gain fitted after the joint phase (report.polish_gain; 1 =
+  // the raw encodings), from and towards it; the rest learn from the raw encodings.
   const MatF s_belief = report.polish_gain < 1 ? filtered_encodings(model, data, static_cast<float>(report.polish_gain)) : MatF();
-  const MatF& s_in = report.polish_gain < 1 ? s_belief : s_all;
+  const MatF& s_filtered = report.polish_gain < 1 ? s_belief : s_all;
+  const int from_belief = static_cast<int>(std::lround(std::clamp(tp.polish_from_belief, 0.0, 1.0) * PB));
   for (int step = 0; step < steps; ++step) {
     const int ks = step < steps / 2 ? k_short : k;  // this step's unroll
     headings.resize(static_cast<size_t>(PB) * ks);
@@ -151,6 +154,7 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
     adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
     if (K > 1 && !tp.z_from_gates && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {
+      const MatF& s_in = w < from_belief ? s_filtered : s_all;
       const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - ks + 1));
       s0.col(w) = s_in.col(data.frame_index(q, t0));
       z[w] = seq_z[q];
@@ -376,7 +380,7 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
     for (size_t q = 0; q < seq_z.size(); ++q) seq_z[q] = static_cast<int>(data.open_gates[q]);
   }
   report.joint_seconds = seconds_of([&] { train_joint(model, data, tp, seed, seq_z, report, progress); });
-  report.polish_gain = report.finite && tp.polish_from_belief ? fit_belief_gain(model, heldout) : 1;
+  report.polish_gain = report.finite && tp.polish_from_belief > 0 ? fit_belief_gain(model, heldout) : 1;
   const double beside_seconds = train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress, beside);
   report.diagnostics_seconds = seconds_of([&] { measure_level1(model, heldout, report, tp.z_from_gates); });
   model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)

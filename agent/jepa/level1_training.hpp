@@ -33,9 +33,13 @@ struct Level1TrainParams {
   double idm_weight = 1.0;      // inverse dynamics: (s_t, s_t+1) -> (cos h, sin h), 0 = off
   int polish_steps = 10000;     // predictor-only steps on the frozen encoder after the joint phase
   int polish_short_unroll = 2;  // > 0: the polish's first half unrolls this many steps (at most unroll); 0 = unroll throughout
-  // 1: the polish learns P1 from each sequence's belief (belief.hpp filtered_encodings) at the gain
-  // fit_belief_gain finds after the joint phase, as the agents hold it; 0: from the raw encodings.
-  int polish_from_belief = 1;
+  // The share of each polish batch's windows that P1 learns from their sequence's belief
+  // (belief.hpp filtered_encodings) at the gain fit_belief_gain finds after the joint phase, as the
+  // agents hold it; the rest from the raw encodings, as an episode's first frame gives it. 0 = raw
+  // encodings only (models before format 8), 1 = the belief only (format 8 before 2026-12-05's
+  // training code 7). Half and half keeps the belief's gain at sigma_perception 1.6 and most of the
+  // raw encodings' k-step error (docs/ARCHITECTURE.md, "The belief's fitted gain").
+  double polish_from_belief = 0.5;
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
   int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM

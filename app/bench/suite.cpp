@@ -164,7 +164,8 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
   read("sequences", tp.exploration.sequences);
   read("polish_steps", tp.polish_steps);
   read("polish_short_unroll", tp.polish_short_unroll);
-  read("polish_from_belief", tp.polish_from_belief);
+  if (j.contains("polish_from_belief"))
+    tp.polish_from_belief = read_param(rd, j["polish_from_belief"], "$.train.polish_from_belief", "train.polish_from_belief");
   read("head_steps", tp.head_steps);
   read("probe_steps", tp.probe_steps);
   read("heldout_sequences", tp.heldout_sequences);

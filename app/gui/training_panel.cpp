@@ -22,7 +22,7 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
   declared_slider("train.lr", &app.train_params.lr, 1e-4, 0.1, "%.4g", log);
   declared_slider("train.polish_steps", &app.train_params.polish_steps, 0, 20000);
   declared_slider("train.polish_short_unroll", &app.train_params.polish_short_unroll, 0, 6);
-  declared_slider("train.polish_from_belief", &app.train_params.polish_from_belief, 0, 1);
+  declared_slider("train.polish_from_belief", &app.train_params.polish_from_belief, 0, 1, "%.2f");
   declared_slider("train.head_steps", &app.train_params.head_steps, 100, 20000, log);
   declared_slider("train.probe_steps", &app.train_params.probe_steps, 100, 100000, log);
   declared_slider("train.distance_steps", &app.train2_params.distance_steps, 100, 20000, log);

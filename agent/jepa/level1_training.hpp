@@ -37,8 +37,9 @@ struct Level1TrainParams {
   // (belief.hpp filtered_encodings) at the gain fit_belief_gain finds after the joint phase, as the
   // agents hold it; the rest from the raw encodings, as an episode's first frame gives it. 0 = raw
   // encodings only (models before format 8), 1 = the belief only (format 8 before 2026-12-05's
-  // training code 7). Half and half keeps the belief's gain at sigma_perception 1.6 and most of the
-  // raw encodings' k-step error (docs/ARCHITECTURE.md, "The belief's fitted gain").
+  // training code 7). Half and half keeps the belief-only polish's gain at sigma_perception 1.6 and
+  // brings P1's k-step error from a raw encoding back within noise of the raw-only polish's
+  // (docs/ARCHITECTURE.md, "The belief's fitted gain").
   double polish_from_belief = 0.5;
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
   int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)

@@ -142,11 +142,11 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   // shorter; docs/BENCHMARK.md).
   const int k_short = tp.polish_short_unroll > 0 ? std::min(tp.polish_short_unroll, k) : k;
   // train.polish_from_belief: the batch's first windows (that share of them) learn their sequence as
-  // the agents hold it, the belief at the gain fitted after the joint phase (report.polish_gain; 1 =
-  // the raw encodings), from and towards it; the rest learn from the raw encodings.
-  const MatF s_belief = report.polish_gain < 1 ? filtered_encodings(model, data, static_cast<float>(report.polish_gain)) : MatF();
-  const MatF& s_filtered = report.polish_gain < 1 ? s_belief : s_all;
-  const int from_belief = static_cast<int>(std::lround(std::clamp(tp.polish_from_belief, 0.0, 1.0) * PB));
+  // the agents hold it, the belief at the gain fitted after the joint phase (report.polish_gain), from
+  // and towards it; the rest learn from the raw encodings (as all do at gain 1, where the two agree).
+  const int from_belief =
+      report.polish_gain < 1 ? static_cast<int>(std::lround(std::clamp(tp.polish_from_belief, 0.0, 1.0) * PB)) : 0;
+  const MatF s_belief = from_belief > 0 ? filtered_encodings(model, data, static_cast<float>(report.polish_gain)) : MatF();
   for (int step = 0; step < steps; ++step) {
     const int ks = step < steps / 2 ? k_short : k;  // this step's unroll
     headings.resize(static_cast<size_t>(PB) * ks);
@@ -154,7 +154,7 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
     adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
     if (K > 1 && !tp.z_from_gates && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {
-      const MatF& s_in = w < from_belief ? s_filtered : s_all;
+      const MatF& s_in = w < from_belief ? s_belief : s_all;
       const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - ks + 1));
       s0.col(w) = s_in.col(data.frame_index(q, t0));
       z[w] = seq_z[q];

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 #include "agent/config.hpp"
 #include "app/usage_error.hpp"
@@ -157,15 +158,15 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
              "level2_steps", "level2_belief_gain", "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps",
              "z_values", "z_source"});
   // Bounds from the table's train.* ranges (agent/config.hpp), as the CLI flags and the app use.
-  auto read = [&](const char* key, int& field) {
-    if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, std::string("train.") + key));
+  auto read = [&](const char* key, auto& field) {
+    if (j.contains(key))
+      field = static_cast<std::decay_t<decltype(field)>>(read_param(rd, j[key], std::string("$.train.") + key, std::string("train.") + key));
   };
   read("steps", tp.steps);
   read("sequences", tp.exploration.sequences);
   read("polish_steps", tp.polish_steps);
   read("polish_short_unroll", tp.polish_short_unroll);
-  if (j.contains("polish_from_belief"))
-    tp.polish_from_belief = read_param(rd, j["polish_from_belief"], "$.train.polish_from_belief", "train.polish_from_belief");
+  read("polish_from_belief", tp.polish_from_belief);
   read("head_steps", tp.head_steps);
   read("probe_steps", tp.probe_steps);
   read("heldout_sequences", tp.heldout_sequences);
@@ -181,9 +182,8 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
   read_mode1("mode1_heldout_episodes", "train.mode1.heldout_episodes", tp.mode1.heldout_episodes);
   read_mode1("mode1_episode_steps", "train.mode1.episode_steps", tp.mode1.episode_steps);
   read_mode1("mode1_steps", "train.mode1.steps", tp.mode1.steps);
-  if (j.contains("lr")) tp.lr = read_param(rd, j["lr"], "$.train.lr", "train.lr");
-  if (j.contains("level2_belief_gain"))
-    tp2.belief_gain = read_param(rd, j["level2_belief_gain"], "$.train.level2_belief_gain", "train.level2_belief_gain");
+  read("lr", tp.lr);
+  read("level2_belief_gain", tp2.belief_gain);
 }
 
 Json noise_json(const SuiteNoise& n) { return {{"motion", n.motion}, {"perception", n.perception}, {"range", n.range}}; }

@@ -132,9 +132,13 @@ int cmd_train(int argc, char** argv) {
                                  {"noise", mf.level1.z_noise}}},
                           {"belief", {{"gain", r.belief_gain}, {"fitted_gain", r.fitted_gain}, {"polish_gain", r.polish_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
                                       {"perception_error", r.perception_error},
-                                      // Kalman-like gains against fixed ones, all on the odd held-out sequences:
+                                      // The Kalman belief against fixed gains, all on the odd held-out sequences
+                                      // (each at its best parameter there; level1_training.hpp):
                                       {"kalman_error", r.kalman_error}, {"fixed_error", r.fixed_error},
-                                      {"best_fixed_gain", r.best_fixed_gain}, {"kalman_gain", r.kalman_gain}, {"kalman_q_scale", r.kalman_q_scale},
+                                      {"best_fixed_gain", r.best_fixed_gain}, {"best_kalman_steady_gain", r.best_kalman_steady_gain},
+                                      {"kalman_gain", r.kalman_gain}, {"kalman_fitted_error", r.kalman_fitted_error},
+                                      {"kalman_full_error", r.kalman_full_error}, {"kalman_full_gain", r.kalman_full_gain},
+                                      {"kalman_q_scale", r.kalman_q_scale},
                                       {"compared_perception_error", r.kalman_perception_error},
                                       {"kalman_latent_error", r.kalman_latent_error}, {"fixed_latent_error", r.fixed_latent_error},
                                       {"encoding_latent_error", r.encoding_latent_error}}},
@@ -174,9 +178,11 @@ int cmd_train(int argc, char** argv) {
                     at(r.kstep_probe_error_true_z, 8));
       std::printf("belief (gain %.2f) position error %.3f units; raw encoding %.3f; raw perception %.3f\n", r.belief_gain,
                   r.belief_error, r.encoding_error, r.perception_error);
-      std::printf("belief, odd held-out sequences: Kalman-like gains %.3f units; best fixed gain %.2f: %.3f; raw perception %.3f\n",
-                  r.kalman_error, r.best_fixed_gain, r.fixed_error, r.kalman_perception_error);
-      std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman-like %.4f; fixed %.4f; "
+      std::printf("belief, odd held-out sequences: Kalman settling at %.2f: %.3f units (at the fitted gain %.2f: %.3f; full "
+                  "gain matrix %.3f); best fixed gain %.2f: %.3f; raw perception %.3f\n",
+                  r.best_kalman_steady_gain, r.kalman_error, r.fitted_gain, r.kalman_fitted_error, r.kalman_full_error,
+                  r.best_fixed_gain, r.fixed_error, r.kalman_perception_error);
+      std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman %.4f; fixed %.4f; "
                   "raw encoding %.4f\n",
                   r.kalman_latent_error, r.fixed_latent_error, r.encoding_latent_error);
       std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",

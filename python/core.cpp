@@ -513,6 +513,8 @@ std::shared_ptr<const ModelFile> train(const World& world, const py::dict& kwarg
     report["perception_error"] = r1.perception_error;
     report["kalman_error"] = r1.kalman_error;
     report["fixed_error"] = r1.fixed_error;
+    report["kalman_fitted_error"] = r1.kalman_fitted_error;
+    report["kalman_full_error"] = r1.kalman_full_error;
     report["fitted_gain"] = r1.fitted_gain;
     report["polish_gain"] = r1.polish_gain;
     report["kalman_latent_error"] = r1.kalman_latent_error;

@@ -1,5 +1,5 @@
-// The belief update (belief.hpp): the Kalman gain from the predictor's and the encoder's noise, how
-// it weighs prediction against reading at the extremes, and the fixed gain left as it was.
+// The belief update (belief.hpp): the Kalman gain from the belief's variance and the encoder's noise,
+// how it weighs prediction against reading at the extremes, and the fixed gain left as it was.
 #include <doctest/doctest.h>
 
 #include "agent/jepa/belief.hpp"
@@ -23,28 +23,36 @@ Level1 small_level1() {
 
 }  // namespace
 
-TEST_CASE("the Kalman gain: P- = P + Q, K = P- (P- + R)^-1, P = (I - K) P-") {
-  Level1 m = small_level1();
-  const Eigen::MatrixXf I = Eigen::MatrixXf::Identity(3, 3);
-  m.belief_q = 0 * I;
-  m.belief_r = 2 * I;
-  Eigen::MatrixXf P = m.belief_r;  // an episode starts at the first encoding's noise
-  const Eigen::MatrixXf K1 = kalman_gain_step(m, P);
-  CHECK(K1.isApprox(0.5f * I, 1e-5f));  // equal uncertainty: halfway
-  CHECK(P.isApprox(I, 1e-5f));
-  const Eigen::MatrixXf K2 = kalman_gain_step(m, P);  // without process noise the belief trusts itself more each step
-  CHECK(K2.isApprox(I / 3, 1e-5f));
-  m.belief_q = 4 * I;
-  Eigen::MatrixXf Pq = m.belief_r;
-  for (int t = 0; t < 50; ++t) kalman_gain_step(m, Pq);
-  const Eigen::MatrixXf Kss = kalman_gain_step(m, Pq);
-  // Steady state of the scalar filter with q = 4, r = 2: p = (-q + sqrt(q^2 + 4 q r)) / 2, k = (p + q) / (p + q + r).
-  const double p = (-4 + std::sqrt(16.0 + 32.0)) / 2, k = (p + 4) / (p + 4 + 2);
-  CHECK(Kss(0, 0) == doctest::Approx(k).epsilon(1e-4));
-  CHECK(std::abs(Kss(0, 1)) < 1e-6f);
+TEST_CASE("the Kalman gain: p- = p + q, k = p- / (p- + r), p = (1 - k) p-, settling at the steady gain") {
+  const Eigen::MatrixXf R = Eigen::Vector3f(1, 2, 3).asDiagonal();
+  const KalmanNoise n = kalman_noise(R, 0.5);
+  CHECK(n.r == doctest::Approx(2));  // the encoder's mean variance per dimension
+  CHECK(n.q == doctest::Approx(1));  // q = k^2 r / (1 - k) at k = 0.5
+  double p = n.r;                    // an episode starts at the first encoding's noise
+  CHECK(kalman_gain_step(n, p) == doctest::Approx(0.6));  // p- = 3: trusts the reading more than it will
+  CHECK(p == doctest::Approx(1.2));
+  CHECK(kalman_gain_step(n, p) == doctest::Approx(2.2 / 4.2));
+  float k = 1;
+  for (int t = 0; t < 40; ++t) {
+    const float next = kalman_gain_step(n, p);
+    CHECK(next <= k);  // the gain only falls as the belief gathers readings
+    k = next;
+  }
+  CHECK(k == doctest::Approx(0.5).epsilon(1e-4));
+  SUBCASE("a steady gain of 1 or a reading without noise trusts every reading") {
+    double p1 = 1;
+    CHECK(kalman_gain_step(kalman_noise(R, 1.0), p1) == 1.f);
+    double p0 = 1;
+    CHECK(kalman_gain_step(kalman_noise(Eigen::MatrixXf::Zero(3, 3), 0.3), p0) == 1.f);
+    CHECK(p0 == 0);
+  }
+  SUBCASE("the same filter for every steady gain: a lower one starts lower") {
+    double pa = 2, pb = 2;
+    CHECK(kalman_gain_step(kalman_noise(R, 0.2), pa) < kalman_gain_step(kalman_noise(R, 0.6), pb));
+  }
 }
 
-TEST_CASE("the Kalman belief follows the reading when the encoder is sure, the prediction when it is not") {
+TEST_CASE("the Kalman belief follows the reading when it is unsure of itself, the prediction when it is sure") {
   Level1 m = small_level1();
   const World world = generate_map(3);
   Env env(world, Task{{Color::Red}});
@@ -52,33 +60,36 @@ TEST_CASE("the Kalman belief follows the reading when the encoder is sure, the p
   const Observation o1 = env.step(0.5).obs;
   const MatF b0 = m.encode_observation(o0, EnvParams{}.ray_max);
   const Eigen::MatrixXf I = Eigen::MatrixXf::Identity(3, 3);
+  m.belief_q = I;
+  m.belief_r = I;
+  m.fitted_gain = 1e-3f;  // the predictor's noise a millionth of the encoder's
   BeliefParams kalman;
   kalman.mode = BeliefMode::Kalman;
-  auto step = [&](float r, float p0) {  // r: the encoder's noise; p0: the belief's own uncertainty before
-    m.belief_q = 1e-6f * I;
-    m.belief_r = r * I;
+  auto step = [&](double& p) {  // p: the belief's own variance before the step
     std::vector<float> z = m.z_prior;
-    Eigen::MatrixXf P = p0 * I;
-    return update_belief(m, b0, 0.5f, o1, EnvParams{}.ray_max, kalman, z, &P);
+    return update_belief(m, b0, 0.5f, o1, EnvParams{}.ray_max, kalman, z, &p);
   };
-  const BeliefUpdate sure = step(1e-6f, 1), unsure = step(1e6f, 1);
-  CHECK((sure.belief - sure.reading).norm() < 1e-4f * (1 + sure.reading.norm()));
-  CHECK((unsure.belief - unsure.expected).norm() < 1e-4f * (1 + unsure.expected.norm()));
-  SUBCASE("the fixed gain ignores the covariances") {
+  double unsure_p = 1e9, sure_p = 0;
+  const BeliefUpdate unsure = step(unsure_p), sure = step(sure_p);
+  CHECK((unsure.belief - unsure.reading).norm() < 1e-4f * (1 + unsure.reading.norm()));
+  CHECK((sure.belief - sure.expected).norm() < 1e-4f * (1 + sure.expected.norm()));
+  CHECK(sure_p > 0);  // the prediction's noise, less what the reading took away
+  CHECK(sure_p < 2e-6);
+  SUBCASE("the fixed gain ignores the variance") {
     BeliefParams fixed;
     fixed.mode = BeliefMode::Fixed;
     fixed.gain = 0.25;
     std::vector<float> z = m.z_prior;
-    Eigen::MatrixXf P = m.belief_r;
-    const BeliefUpdate u = update_belief(m, b0, 0.5f, o1, EnvParams{}.ray_max, fixed, z, &P);
+    double p = 1;
+    const BeliefUpdate u = update_belief(m, b0, 0.5f, o1, EnvParams{}.ray_max, fixed, z, &p);
     CHECK(u.belief.isApprox(u.expected + 0.25f * (u.reading - u.expected)));
-    CHECK(P == m.belief_r);  // untouched
+    CHECK(p == 1);  // untouched
   }
   SUBCASE("a model without noise estimates falls back to the fixed gain") {
     Level1 bare = small_level1();
     std::vector<float> z = bare.z_prior;
-    Eigen::MatrixXf P;
-    const BeliefUpdate u = update_belief(bare, b0, 0.5f, o1, EnvParams{}.ray_max, kalman, z, &P);
+    double p = 1;
+    const BeliefUpdate u = update_belief(bare, b0, 0.5f, o1, EnvParams{}.ray_max, kalman, z, &p);
     CHECK(u.belief.isApprox(u.expected + 0.5f * (u.reading - u.expected)));
   }
 }
@@ -139,10 +150,18 @@ TEST_CASE("the belief diagnostics in the latent: distances to the encoding witho
     CHECK(r.encoding_latent_error == doctest::Approx(std::sqrt(sq / n)).epsilon(1e-4));
     CHECK(std::isfinite(r.kalman_latent_error));
     CHECK(std::isfinite(r.fixed_latent_error));
+    // The Kalman belief at its best steady gain is at least as good as at the fitted gain (one of the
+    // gains it tries), and its gain per frame never rises.
+    CHECK(r.kalman_error <= r.kalman_fitted_error * (1 + 1e-5));
+    CHECK(r.best_kalman_steady_gain > 0);
+    CHECK(r.best_kalman_steady_gain <= 1);
+    REQUIRE(r.kalman_gain.size() == static_cast<size_t>(held.length));
+    for (size_t t = 1; t < r.kalman_gain.size(); ++t) CHECK(r.kalman_gain[t] <= r.kalman_gain[t - 1]);
+    CHECK(std::isfinite(r.kalman_full_error));
     if (sigma == 0) {
       CHECK(r.encoding_latent_error < 1e-6);  // the stored true position is a float: the last bits may differ
-      // No observation noise (R = 0): the Kalman gain is the identity and the belief is the reading.
-      CHECK(r.kalman_latent_error < 1e-3);
+      // No observation noise: the encoder's noise estimate (the Kalman belief's r) is nil.
+      CHECK(r.kalman_r.trace() < 1e-9f);
     } else {
       CHECK(r.encoding_latent_error > 0.01);
     }

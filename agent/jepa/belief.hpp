@@ -3,12 +3,10 @@
 // P1 predicts the next s under every z, the belief over z weighs each z by how well its prediction
 // matches what E1 reads now (a Gaussian likelihood with the per-dimension variance measured after
 // training, Level1::z_noise), and s blends the prediction expected under that belief with the reading:
-// at a fixed gain (agent.belief.mode fixed), or as a Kalman filter would (kalman) with the predictor's
-// and the encoder's noise covariances estimated after training (Level1::belief_q, belief_r) and the
-// belief's covariance carried from step to step. Shared by the flat and the hierarchical agent and by
-// the held-out diagnostics (batched over columns).
+// at a fixed gain (agent.belief.mode fixed or fitted), or as a Kalman filter would (kalman), with a
+// variance carried from step to step (kalman_gain_step). Shared by the flat and the hierarchical agent
+// and by the held-out diagnostics (batched over columns).
 #pragma once
-#include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -98,15 +96,45 @@ struct BeliefUpdate {
   MatF belief;    // expected + gain (reading - expected)
 };
 
-// The Kalman step on the belief's covariance P (D x D, updated in place): P- = P + Q, gain
-// K = P- (P- + R)^-1, P = (I - K) P-. Returns K.
-inline Eigen::MatrixXf kalman_gain_step(const Level1& model, Eigen::MatrixXf& P) {
-  const Eigen::Index D = model.belief_q.rows();
-  const Eigen::MatrixXf prior = P + model.belief_q;
-  const Eigen::MatrixXf S = prior + model.belief_r + 1e-9f * Eigen::MatrixXf::Identity(D, D);
-  const Eigen::MatrixXf K = S.ldlt().solve(prior).transpose();  // prior S^-1 (both symmetric)
-  P = (Eigen::MatrixXf::Identity(D, D) - K) * prior;
-  return K;
+// The Kalman belief (agent.belief.mode kalman) is one filter for every latent dimension alike. The
+// encoder's noise r is the mean variance per dimension of Level1::belief_r (E1 of the perceived frame
+// against E1 of the true one, on held-out data); the predictor's is q = rho r; the belief's variance p
+// starts at r (the first encoding's noise) and each step p- = p + q, gain k = p- / (p- + r),
+// p = (1 - k) p-. So the gain starts above its steady value, where the belief is as unsure as one
+// reading, and settles as the belief gathers readings. At steady state q = k^2 r / (1 - k): rho is set
+// so the filter settles at the model's fitted gain (the fixed gain that reads position best on held-out
+// data), as Q measured from clean encodings misstates a prediction's error from the belief. Filters with
+// a gain per latent dimension or a full gain matrix were measured against this one and lost
+// (ARCHITECTURE.md, "The Kalman belief"; train --json belief.kalman_full_error).
+struct KalmanNoise {
+  double q = 0, r = 0;  // the predictor's and the encoder's variance per latent dimension
+};
+
+// q / r for a filter that settles at `steady_gain` (in (0, 1]; 1: infinite, every reading trusted).
+inline double kalman_noise_ratio(double steady_gain) {
+  return steady_gain >= 1 ? HUGE_VAL : steady_gain * steady_gain / (1 - steady_gain);
+}
+
+// The Kalman belief's noise for a model with noise estimates, settling at `steady_gain`.
+inline KalmanNoise kalman_noise(const Eigen::MatrixXf& belief_r, double steady_gain) {
+  KalmanNoise n;
+  n.r = belief_r.rows() > 0 ? static_cast<double>(belief_r.trace()) / static_cast<double>(belief_r.rows()) : 0;
+  n.q = kalman_noise_ratio(steady_gain) * n.r;
+  return n;
+}
+inline KalmanNoise kalman_noise(const Level1& model) { return kalman_noise(model.belief_r, model.fitted_gain); }
+
+// One Kalman step on the belief's variance p (updated in place): p- = p + q, k = p- / (p- + r),
+// p = (1 - k) p-. Returns k; a reading without noise (r = 0) or a prediction with infinite noise is
+// taken whole (k = 1).
+inline float kalman_gain_step(const KalmanNoise& n, double& p) {
+  if (!(n.r > 0) || !std::isfinite(n.q)) {
+    p = std::isfinite(n.q) ? 0 : n.r;
+    return 1;
+  }
+  const double prior = p + n.q, k = prior / (prior + n.r);
+  p = (1 - k) * prior;
+  return static_cast<float>(k);
 }
 
 // One batched prediction step of the belief filter: P1 from the beliefs b (D x B) under every z, the
@@ -118,21 +146,21 @@ inline MatF predict_under_z_belief(const Level1& model, const MatF& b, const flo
   return expected_under_z(all, z_belief);
 }
 
-// z_belief: K values, updated in place (left alone at K = 1). covariance: the belief's covariance for
-// params.kalman (D x D, updated in place; start an episode at Level1::belief_r, the first encoding's
-// noise); a model without noise estimates (belief_q empty) falls back to the fixed gain.
+// z_belief: K values, updated in place (left alone at K = 1). variance: the Kalman belief's variance
+// per latent dimension (params.mode kalman, updated in place; start an episode at kalman_noise(model).r,
+// the first encoding's noise); a model without noise estimates (belief_r empty) falls back to the
+// fixed gain.
 inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float heading, const Observation& obs, double ray_max,
-                                  const BeliefParams& params, std::vector<float>& z_belief,
-                                  Eigen::MatrixXf* covariance = nullptr) {
+                                  const BeliefParams& params, std::vector<float>& z_belief, double* variance = nullptr) {
   BeliefUpdate u;
   u.reading = model.encode_observation(obs, ray_max);
   Eigen::MatrixXf p = Eigen::Map<const Eigen::MatrixXf>(z_belief.data(), static_cast<Eigen::Index>(z_belief.size()), 1);
   u.expected = predict_under_z_belief(model, belief, &heading, u.reading, p);
   std::copy(p.data(), p.data() + p.size(), z_belief.begin());
-  if (params.mode == BeliefMode::Kalman && covariance && model.has_belief_noise() && covariance->rows() == model.belief_q.rows())
-    u.belief = u.expected + kalman_gain_step(model, *covariance) * (u.reading - u.expected);
-  else
-    u.belief = u.expected + params.fixed_gain(model) * (u.reading - u.expected);
+  const float gain = params.mode == BeliefMode::Kalman && variance && model.has_belief_noise()
+                         ? kalman_gain_step(kalman_noise(model), *variance)
+                         : params.fixed_gain(model);
+  u.belief = u.expected + gain * (u.reading - u.expected);
   return u;
 }
 

@@ -38,7 +38,7 @@ class FlatJepaAgent : public Agent {
   std::unique_ptr<Planner> planner_;
   MatF belief_;
   std::vector<float> z_belief_;  // the belief over P1's z (belief.hpp)
-  Eigen::MatrixXf belief_cov_;   // the Kalman belief's covariance (agent.belief.mode kalman)
+  double belief_var_ = 0;        // the Kalman belief's variance per latent dimension (agent.belief.mode kalman)
   PlanResult plan_;
   int progress_ = 0;
   float last_heading_ = 0;

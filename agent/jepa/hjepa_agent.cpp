@@ -19,7 +19,7 @@ void HJepaAgent::reset(const Observation& obs) {
   first_plan_ = HighLevelPlan{};
   trace_.belief = level1_->encode_observation(obs, env_.ray_max);
   trace_.z_belief = level1_->z_prior;
-  trace_.belief_cov = level1_->belief_r;
+  trace_.belief_var = kalman_noise(*level1_).r;
   trace_.believed_z = most_probable_z(trace_.z_belief.data(), static_cast<int>(trace_.z_belief.size()));
   trace_.progress = advance_progress(task_, 0, obs.color);
   has_last_ = false;
@@ -107,10 +107,10 @@ bool HJepaAgent::watch_stuck(const Observation& obs) {
   return true;
 }
 
-// Kalman-like blend of what P1 expected with what E1 reads; keeps the stuck watch's window.
+// The belief's blend of what P1 expected with what E1 reads; keeps the stuck watch's window.
 void HJepaAgent::update_belief(const Observation& obs) {
   HJepaTrace& tr = trace_;
-  const BeliefUpdate u = hjepa::update_belief(*level1_, tr.belief, last_heading_, obs, env_.ray_max, params.belief, tr.z_belief, &tr.belief_cov);
+  const BeliefUpdate u = hjepa::update_belief(*level1_, tr.belief, last_heading_, obs, env_.ray_max, params.belief, tr.z_belief, &tr.belief_var);
   tr.believed_z = most_probable_z(tr.z_belief.data(), static_cast<int>(tr.z_belief.size()));
   predicted_moves_.push_back(u.expected - tr.belief);
   typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back().norm());

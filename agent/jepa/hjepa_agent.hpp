@@ -62,7 +62,7 @@ constexpr int kOverdueSlack = 4;
 struct HJepaTrace {
   MatF belief;                // D x 1
   std::vector<float> z_belief;  // the belief over P1's latent z (K values)
-  Eigen::MatrixXf belief_cov;   // the Kalman belief's covariance (D x D; agent.belief.mode kalman)
+  double belief_var = 0;        // the Kalman belief's variance per latent dimension (agent.belief.mode kalman)
   int believed_z = 0;         // its most probable value
   int progress = 0;           // colours achieved, as the agent tracks them
   int place = -1;             // the place the belief is in

@@ -77,17 +77,21 @@ struct Level1Report {
   // The model's fitted gain (Level1::fitted_gain, fit_belief_gain) after training, and the gain the
   // polish filtered its sequences at (fitted after the joint phase; 1 = the raw encodings).
   double fitted_gain = 0.5, polish_gain = 1;
-  // A Kalman-like belief against fixed gains, on the odd held-out sequences (the even ones estimate the
-  // per-dimension noise): the filter's error with the gains of the noise estimates (kalman_gain: its
-  // steady-state gain per dimension), the least error over fixed gains 0.05..1 and that gain, and the
-  // raw perception's error on the same frames.
-  double kalman_error = 0, fixed_error = 0, best_fixed_gain = 0, kalman_perception_error = 0, kalman_q_scale = 1;
+  // The Kalman belief (belief.hpp) against fixed gains, on the odd held-out sequences, each at its best
+  // parameter there (level1_diagnostics.cpp measure_kalman): the least error over fixed gains 0.05..1
+  // and that gain; the least error over the gains the Kalman belief settles to, 0.05..1, that gain, the
+  // raw perception's error on the same frames, and the Kalman belief's gain per frame 1..L
+  // (kalman_gain); the Kalman belief settling at the model's fitted gain, as the agents run it; and the
+  // ablation, a full gain matrix from per-dimension noise (kalman_full_gain: its steady gain per
+  // dimension, kalman_q_scale: its fitted Q scale).
+  double kalman_error = 0, fixed_error = 0, best_fixed_gain = 0, kalman_perception_error = 0;
+  double best_kalman_steady_gain = 0, kalman_fitted_error = 0, kalman_full_error = 0, kalman_q_scale = 1;
   // The same filters in the latent space, on the same frames: RMS distance of the Kalman belief, of
   // the belief at best_fixed_gain and of the raw encoding to E1 of the frame with its true position
   // (the encoding the filters try to recover). The position figures above weigh only the directions
   // the probe reads; these weigh every latent dimension alike.
   double kalman_latent_error = 0, fixed_latent_error = 0, encoding_latent_error = 0;
-  std::vector<float> kalman_gain;
+  std::vector<float> kalman_gain, kalman_full_gain;
   Eigen::MatrixXf kalman_q, kalman_r;   // the noise estimates behind it (Q already scaled): train_level1 stores them in the model
   // With z (K > 1), the k-step figures again: each window rolled out with the z that fits it best
   // afterwards (an oracle's choice) and with the z the belief over z holds from the window's past;

@@ -90,7 +90,8 @@ void level1_figures(const Level1Report& r) {
   ImGui::Text("belief err %.3f  enc %.3f  percept %.3f", r.belief_error, r.encoding_error, r.perception_error);
   tooltip("Held-out mean position error (units): probe on the filtered belief (gain 0.5), probe on the raw encoding, raw perceived position");
   ImGui::Text("Kalman %.3f  fixed %.3f", r.kalman_error, r.fixed_error);
-  tooltip("Odd held-out sequences: the Kalman-like belief's mean position error against the best fixed gain's (units)");
+  tooltip("Odd held-out sequences: the Kalman belief's mean position error against the fixed gain's (units), each at its "
+          "best steady gain there");
   ImGui::Text("in latent: Kalman %.3f  fixed %.3f", r.kalman_latent_error, r.fixed_latent_error);
   tooltip("The same two beliefs in the latent: RMS distance to E1 of the frame without perception noise");
   ImGui::TextDisabled("level 1: %ld parameters, %.1f s", r.parameters, r.seconds);

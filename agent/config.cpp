@@ -124,9 +124,9 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
     ParamSpec p;
     p.name = "agent.belief.mode", p.label = "belief";
     p.help = "How the belief blends P1's prediction with E1's reading: fixed (at agent.belief.gain), fitted (at the gain the "
-             "model fitted on held-out data in training: train --json belief.fitted_gain) or kalman (a gain per step from the "
-             "belief's variance, as a Kalman filter would: it starts at the encoder's noise, which the model estimated on "
-             "held-out data, so the first steps trust the readings more, and settles at the fitted gain)";
+             "model fitted on held-out data in training: train --json belief.fitted_gain) or kalman (the default: a gain per step "
+             "from the belief's variance, as a Kalman filter would; it starts at the encoder's noise, which the model "
+             "estimated on held-out data, so the first steps trust the readings more, and settles at the fitted gain)";
     p.choices = {"fixed", "fitted", "kalman"};
     p.read_text = [](const V& v) { return std::string(belief_mode_name(v.run.hjepa.belief.mode)); };
     p.write_text = [](V& v, const std::string& s) {

@@ -30,9 +30,6 @@ std::unique_ptr<Planner> planner_for(const AgentSetup& s) {
     throw UsageError(e.what());
   }
   if (s.model && !s.model->policy.empty()) planner->set_policy(&s.model->policy);
-  if (s.belief_params.mode == BeliefMode::Kalman && s.model && !s.model->level1.has_belief_noise())
-    throw UsageError("agent.belief.mode kalman needs the model's noise estimates, and this model has none; expected a model "
-                     "trained by hjepa train with held-out sequences (or agent.belief.mode fixed)");
   if (s.planner_params.mode != LowMode::Planner && !planner->policy())
     throw UsageError(std::string("agent.low.mode ") + low_mode_name(s.planner_params.mode) +
                      " needs the model's Mode-1 policy, and this model has none; expected a model trained by hjepa train "

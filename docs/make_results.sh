@@ -18,7 +18,7 @@ RUNS=(
   "hard|hard|random,flat,hjepa,oracle"
   "heldout|heldout|random,flat,hjepa,oracle"
   "noise|noise|flat,hjepa,oracle"
-  "noise-kalman|noise|flat,hjepa|--set agent.belief.mode=kalman"
+  "noise-fitted|noise|flat,hjepa|--set agent.belief.mode=fitted"
   "noise-fixed|noise|flat,hjepa|--set agent.belief.mode=fixed"
   "maze|maze|random,flat,hjepa,oracle"
   "gates|gates|random,flat,hjepa,oracle,oracle-sighted"

@@ -85,12 +85,13 @@ TEST_CASE("the Kalman belief follows the reading when it is unsure of itself, th
     CHECK(u.belief.isApprox(u.expected + 0.25f * (u.reading - u.expected)));
     CHECK(p == 1);  // untouched
   }
-  SUBCASE("a model without noise estimates falls back to the fixed gain") {
+  SUBCASE("a model without noise estimates steps at its fitted gain") {
     Level1 bare = small_level1();
+    bare.fitted_gain = 0.3f;
     std::vector<float> z = bare.z_prior;
     double p = 1;
     const BeliefUpdate u = update_belief(bare, b0, 0.5f, o1, EnvParams{}.ray_max, kalman, z, &p);
-    CHECK(u.belief.isApprox(u.expected + 0.5f * (u.reading - u.expected)));
+    CHECK(u.belief.isApprox(u.expected + 0.3f * (u.reading - u.expected)));
   }
 }
 

@@ -18,16 +18,19 @@
 namespace hjepa {
 
 // agent.belief.mode, in the order of its choices: a fixed gain (BeliefParams::gain), the gain the model
-// fitted on held-out data (Level1::fitted_gain), or the Kalman gain from the model's noise estimates.
+// fitted on held-out data (Level1::fitted_gain), or the Kalman belief's gain, which starts at one
+// reading's uncertainty and settles at the fitted gain (kalman_gain_step; the default since 2026-12-05:
+// it reads position at least as well as any fixed gain, train --json belief.kalman_error).
 enum class BeliefMode { Fixed = 0, Fitted = 1, Kalman = 2 };
 const char* belief_mode_name(BeliefMode m);  // "fixed", "fitted", "kalman"
 
 struct BeliefParams {
-  BeliefMode mode = BeliefMode::Fitted;
+  BeliefMode mode = BeliefMode::Kalman;
   double gain = 0.5;    // fixed: weight of the encoder's reading against the predictor's expectation, 0..1
-  // The gain of a fixed-gain step: `gain`, or in mode fitted the model's.
+  // The gain of a fixed-gain step: `gain` in mode fixed, else the model's fitted gain (mode kalman with
+  // a model without noise estimates steps at the gain it would settle to).
   float fixed_gain(const Level1& model) const {
-    return mode == BeliefMode::Fitted ? model.fitted_gain : static_cast<float>(gain);
+    return mode == BeliefMode::Fixed ? static_cast<float>(gain) : model.fitted_gain;
   }
 };
 
@@ -148,8 +151,8 @@ inline MatF predict_under_z_belief(const Level1& model, const MatF& b, const flo
 
 // z_belief: K values, updated in place (left alone at K = 1). variance: the Kalman belief's variance
 // per latent dimension (params.mode kalman, updated in place; start an episode at kalman_noise(model).r,
-// the first encoding's noise); a model without noise estimates (belief_r empty) falls back to the
-// fixed gain.
+// the first encoding's noise); a model without noise estimates (belief_r empty) steps at its fitted
+// gain.
 inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float heading, const Observation& obs, double ray_max,
                                   const BeliefParams& params, std::vector<float>& z_belief, double* variance = nullptr) {
   BeliefUpdate u;

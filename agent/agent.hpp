@@ -35,6 +35,7 @@ struct OraclePath;
 struct AgentTrace {
   const MatF* belief = nullptr;                  // flat, hjepa: the latent belief s (D x 1)
   const std::vector<float>* z_belief = nullptr;  // flat, hjepa: the belief over P1's latent z (K values; 1 = no z)
+  float belief_gain = -1;                        // flat, hjepa: the gain of the last belief update (-1: none yet)
   const PlanResult* plan = nullptr;              // flat, hjepa: level 1's last plan, with its candidates
   const PlannerParams* planner = nullptr;        // flat, hjepa: the parameters that plan was optimised with
   int progress = -1;                             // flat, hjepa: task colours achieved, as the agent tracks them

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agent/config.hpp"
+#include "agent/jepa/belief.hpp"
 #include "agent/jepa/encoder.hpp"
 #include "agent/jepa/model_file.hpp"
 #include "agent/jepa/train_model.hpp"
@@ -136,6 +137,35 @@ TEST_CASE("every numeric parameter at both ends of its declared range: short epi
       // 2 steps (1 there, where the workload is small).
       const int cap = p.name.rfind("agent.planner.", 0) == 0 ? test::workload(2, 1) : kSteps;
       for (const std::string& agent : agents_for(p.name)) run_short(world, task, c, agent, cap);
+    }
+  }
+}
+
+TEST_CASE("the learned agents' trace gives the gain of their last belief update") {
+  const World& world = test_world();
+  const Task task = task_on(world, 3);
+  for (const char* name : {"flat", "hjepa"}) {
+    CAPTURE(name);
+    for (const BeliefMode mode : {BeliefMode::Kalman, BeliefMode::Fixed}) {
+      RunConfig c;
+      c.hjepa.belief.mode = mode;
+      c.hjepa.belief.gain = 0.3;
+      Env env(world, task, c.env);
+      Observation obs = env.reset(7);
+      const std::unique_ptr<Agent> agent = make_test_agent(name, env, task, c);
+      agent->reset(obs);
+      CHECK(agent->trace().belief_gain == -1.f);  // no update yet
+      obs = env.step(agent->act(obs)).obs;
+      CHECK(agent->trace().belief_gain == -1.f);  // the first step plans from the first encoding
+      const Level1& level1 = tiny_model(c.env.num_rays).level1;
+      const KalmanNoise n = kalman_noise(level1);
+      double p = n.r;
+      for (int t = 0; t < 3; ++t) {
+        REQUIRE_FALSE(env.done());
+        obs = env.step(agent->act(obs)).obs;
+        const float k = kalman_gain_step(n, p);
+        CHECK(agent->trace().belief_gain == doctest::Approx(mode == BeliefMode::Kalman ? k : 0.3f));
+      }
     }
   }
 }

@@ -97,6 +97,7 @@ struct BeliefUpdate {
   MatF expected;  // P1(belief, heading), expected under the updated belief over z
   MatF reading;   // E1(observation)
   MatF belief;    // expected + gain (reading - expected)
+  float gain = 1;  // the gain of this update
 };
 
 // The Kalman belief (agent.belief.mode kalman) is one filter for every latent dimension alike. The
@@ -160,10 +161,10 @@ inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float
   Eigen::MatrixXf p = Eigen::Map<const Eigen::MatrixXf>(z_belief.data(), static_cast<Eigen::Index>(z_belief.size()), 1);
   u.expected = predict_under_z_belief(model, belief, &heading, u.reading, p);
   std::copy(p.data(), p.data() + p.size(), z_belief.begin());
-  const float gain = params.mode == BeliefMode::Kalman && variance && model.has_belief_noise()
-                         ? kalman_gain_step(kalman_noise(model), *variance)
-                         : params.fixed_gain(model);
-  u.belief = u.expected + gain * (u.reading - u.expected);
+  u.gain = params.mode == BeliefMode::Kalman && variance && model.has_belief_noise()
+               ? kalman_gain_step(kalman_noise(model), *variance)
+               : params.fixed_gain(model);
+  u.belief = u.expected + u.gain * (u.reading - u.expected);
   return u;
 }
 

@@ -20,6 +20,7 @@ class FlatJepaAgent : public Agent {
   AgentTrace trace() const override {
     AgentTrace t;
     t.belief = &belief_, t.z_belief = &z_belief_, t.plan = &plan_, t.planner = &planner_->params, t.progress = progress_;
+    t.belief_gain = belief_gain_;
     return t;
   }
   void set_params(const LiveAgentParams& p) override;
@@ -39,6 +40,7 @@ class FlatJepaAgent : public Agent {
   MatF belief_;
   std::vector<float> z_belief_;  // the belief over P1's z (belief.hpp)
   double belief_var_ = 0;        // the Kalman belief's variance per latent dimension (agent.belief.mode kalman)
+  float belief_gain_ = -1;       // the gain of the last belief update (-1: none yet this episode)
   PlanResult plan_;
   int progress_ = 0;
   float last_heading_ = 0;

@@ -118,6 +118,7 @@ void HJepaAgent::update_belief(const Observation& obs) {
   // The watch compares a window of up to kMaxStuckWindow steps: keep that many moves (and one more reading).
   if (readings_.size() > static_cast<size_t>(kMaxStuckWindow) + 1) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
   tr.belief = u.belief;
+  tr.belief_gain = u.gain;
 }
 
 // The stuck and offer watches: what the world refuted at this step goes into the episode's memory
@@ -254,6 +255,7 @@ AgentTrace HJepaAgent::trace() const {
   AgentTrace t;
   t.belief = &trace_.belief;
   t.z_belief = &trace_.z_belief;
+  t.belief_gain = trace_.belief_gain;
   t.plan = &trace_.low;
   t.planner = &planner_->params;
   t.progress = trace_.progress;

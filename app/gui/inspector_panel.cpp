@@ -148,9 +148,14 @@ void mode1_lines(const Level1Trace& t) {
   }
 }
 
-void level1_section(const Session& s, const MatF& belief, int subgoal_place) {
+void level1_section(const Session& s, const MatF& belief, float belief_gain, int subgoal_place) {
   section("level 1: belief and heading plan");
   belief_histogram(belief);
+  if (belief_gain >= 0) {
+    ImGui::Text("belief gain %.2f (%s)", belief_gain, belief_mode_name(s.belief_params.mode));
+    tooltip("How much of E1's reading the last belief update took (the rest is P1's prediction). The Kalman belief "
+            "(agent.belief.mode kalman) starts high, as unsure as one reading, and settles at the model's fitted gain");
+  }
   const Level1Trace& t = s.level1_trace;
   if (!t.valid) return;
   z_belief_bars(t);
@@ -226,9 +231,9 @@ void inspector_panel(AppState& app) {
   const AgentTrace a = s.agent_trace();
   if (a.hierarchy) {
     high_level_section(s, *a.hierarchy);
-    level1_section(s, a.hierarchy->belief, a.hierarchy->subgoal_place);
+    level1_section(s, a.hierarchy->belief, a.belief_gain, a.hierarchy->subgoal_place);
   } else if (a.belief) {
-    level1_section(s, *a.belief, -1);
+    level1_section(s, *a.belief, a.belief_gain, -1);
   }
   timing_section(app);
 }

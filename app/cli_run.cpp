@@ -159,6 +159,8 @@ int cmd_run(int argc, char** argv) {
                               {"replan", tr.replan_reason},
                               {"correction", tr.correction},
                               {"watch_window", tr.watch_window},
+                              // the gain of the belief update before this step's plan (null at the first step)
+                              {"belief_gain", tr.belief_gain < 0 ? nlohmann::json() : nlohmann::json(tr.belief_gain)},
                               {"plan_places", tr.high.places},
                               {"plan_cost", tr.high.cost},
                               {"low_cost", tr.low.cost},

@@ -110,6 +110,11 @@ TEST_CASE("run --video with the H-JEPA: the same steps, plans and headings as wi
   REQUIRE(recorded.status == 0);
   const json j = without_timings(recorded.out);
   CHECK(j.contains("trace"));
+  REQUIRE(j["trace"].size() >= 2);
+  CHECK(j["trace"][0]["belief_gain"].is_null());  // the first plan starts from the first encoding
+  const double gain = j["trace"][1]["belief_gain"].get<double>();
+  CHECK(gain > 0);
+  CHECK(gain <= 1);
   CHECK(j == without_timings(plain.out));
   CHECK(probe(video) == "h264,320,240,10/1," + std::to_string(j["steps"].get<int>() + 1));
 }

@@ -302,7 +302,7 @@ void measure_level1(const Level1& model, const ExplorationData& held, Level1Repo
   // The k-step windows start at the middle, or earlier where 16 steps would not fit after it.
   const int mid = std::clamp(held.length - 16, 0, held.length / 2);
   const Eigen::MatrixXf z_at_mid = measure_belief(model, held, mid, r);
-  r.fitted_gain = fit_belief_gain(model, held);
+  r.fitted_gain = fit_belief_gain(model, held);  // first: measure_kalman runs the Kalman belief settling at it
   measure_kalman(model, held, mid, r);
   measure_kstep(model, held, mid, z_at_mid, z_from_gates, r);
   // The same from each sequence's first frame, where models before format 6 measured it (z under its

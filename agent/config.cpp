@@ -126,7 +126,8 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
     p.help = "How the belief blends P1's prediction with E1's reading: fixed (at agent.belief.gain), fitted (at the gain the "
              "model fitted on held-out data in training: train --json belief.fitted_gain) or kalman (the default: a gain per step "
              "from the belief's variance, as a Kalman filter would; it starts at the encoder's noise, which the model "
-             "estimated on held-out data, so the first steps trust the readings more, and settles at the fitted gain)";
+             "estimated on held-out data, so the first steps trust the readings more, and settles at the fitted gain, or at "
+             "agent.belief.min_gain if that is higher)";
     p.choices = {"fixed", "fitted", "kalman"};
     p.read_text = [](const V& v) { return std::string(belief_mode_name(v.run.hjepa.belief.mode)); };
     p.write_text = [](V& v, const std::string& s) {
@@ -137,6 +138,11 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
   t.push_back(number("agent.belief.gain", "belief gain",
                      "Belief mode fixed: weight of the encoder's reading against the predictor's expectation (1 = trust the observation)", "", 0, 1,
                      [](V& v) -> auto& { return v.run.hjepa.belief.gain; }));
+  t.push_back(number("agent.belief.min_gain", "belief min gain",
+                     "Belief mode kalman: the gain settles at the model's fitted gain, but at least this. The fitted gain reads "
+                     "position best on exploration data; on straight runs to a goal P1's errors add up and a lower gain lags "
+                     "(0 = the fitted gain, as before 2026-12-05)",
+                     "", 0, 1, [](V& v) -> auto& { return v.run.hjepa.belief.min_gain; }));
   t.push_back(number("agent.high.colour_threshold", "colour thresh",
                      "Level 2: a place offers a colour when the colour head gives it at least this mean probability there", "",
                      0.01, 1, [](V& v) -> auto& { return v.run.hjepa.high.colour_threshold; }));

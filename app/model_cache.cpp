@@ -34,7 +34,9 @@ namespace {
 //    (train.polish_from_belief 0.5, a share since 2026-12-05; it was 1): every model changes.
 // 8: the agents' belief defaults to the Kalman belief (agent.belief.mode kalman, 2026-12-05), so the
 //    Mode-1 phase's DAgger episodes change where the fitted gain is below 1.
-constexpr int kTrainingCodeVersion = 8;
+// 9: the Kalman belief settles at no less than agent.belief.min_gain 0.5 (2026-12-05), so the Mode-1
+//    phase's DAgger episodes change where the fitted gain is below 0.5.
+constexpr int kTrainingCodeVersion = 9;
 // Models with P1's z (train.z_values > 1) only: since 2026-12-04 the Mode-1 phase labels under the
 // belief's most probable z alone (low_level_planner.hpp), so their π changes. Models without z train
 // as before and keep their keys (and cache entries).

@@ -65,6 +65,7 @@ TEST_CASE("the Kalman belief follows the reading when it is unsure of itself, th
   m.fitted_gain = 1e-3f;  // the predictor's noise a millionth of the encoder's
   BeliefParams kalman;
   kalman.mode = BeliefMode::Kalman;
+  kalman.min_gain = 0;  // settle at the fitted gain
   auto step = [&](double& p) {  // p: the belief's own variance before the step
     std::vector<float> z = m.z_prior;
     return update_belief(m, b0, 0.5f, o1, EnvParams{}.ray_max, kalman, z, &p);
@@ -92,6 +93,32 @@ TEST_CASE("the Kalman belief follows the reading when it is unsure of itself, th
     double p = 1;
     const BeliefUpdate u = update_belief(bare, b0, 0.5f, o1, EnvParams{}.ray_max, kalman, z, &p);
     CHECK(u.belief.isApprox(u.expected + 0.3f * (u.reading - u.expected)));
+    BeliefParams floored = kalman;
+    floored.min_gain = 0.6;  // raised to the floor
+    const BeliefUpdate f = update_belief(bare, b0, 0.5f, o1, EnvParams{}.ray_max, floored, z, &p);
+    CHECK(f.belief.isApprox(f.expected + 0.6f * (f.reading - f.expected)));
+    BeliefParams fitted = floored;
+    fitted.mode = BeliefMode::Fitted;  // the fitted mode ignores the floor
+    CHECK(fitted.fixed_gain(bare) == 0.3f);
+  }
+  SUBCASE("min_gain: the Kalman belief settles at the fitted gain or the floor, whichever is higher") {
+    BeliefParams floored = kalman;
+    floored.min_gain = 0.5;
+    CHECK(floored.steady_gain(m) == doctest::Approx(0.5));
+    m.fitted_gain = 0.7f;
+    CHECK(floored.steady_gain(m) == doctest::Approx(0.7));
+    // Many steps from an unsure start: the gain settles at the steady gain.
+    m.fitted_gain = 0.2f;
+    const KalmanNoise n = kalman_noise(m, floored);
+    double p = n.r;
+    float k = 1;
+    for (int t = 0; t < 200; ++t) k = kalman_gain_step(n, p);
+    CHECK(k == doctest::Approx(0.5).epsilon(1e-4));
+    kalman.min_gain = 0;
+    const KalmanNoise n0 = kalman_noise(m, kalman);
+    p = n0.r;
+    for (int t = 0; t < 200; ++t) k = kalman_gain_step(n0, p);
+    CHECK(k == doctest::Approx(0.2).epsilon(1e-4));
   }
 }
 

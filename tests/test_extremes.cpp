@@ -158,7 +158,7 @@ TEST_CASE("the learned agents' trace gives the gain of their last belief update"
       obs = env.step(agent->act(obs)).obs;
       CHECK(agent->trace().belief_gain == -1.f);  // the first step plans from the first encoding
       const Level1& level1 = tiny_model(c.env.num_rays).level1;
-      const KalmanNoise n = kalman_noise(level1);
+      const KalmanNoise n = kalman_noise(level1, c.hjepa.belief);
       double p = n.r;
       for (int t = 0; t < 3; ++t) {
         REQUIRE_FALSE(env.done());

@@ -26,11 +26,19 @@ const char* belief_mode_name(BeliefMode m);  // "fixed", "fitted", "kalman"
 
 struct BeliefParams {
   BeliefMode mode = BeliefMode::Kalman;
-  double gain = 0.5;    // fixed: weight of the encoder's reading against the predictor's expectation, 0..1
-  // The gain of a fixed-gain step: `gain` in mode fixed, else the model's fitted gain (mode kalman with
-  // a model without noise estimates steps at the gain it would settle to).
+  double gain = 0.5;      // fixed: weight of the encoder's reading against the predictor's expectation, 0..1
+  double min_gain = 0.5;  // kalman: the steady gain is the model's fitted gain, but at least this (0 = the fitted gain)
+  // The gain the Kalman belief settles at: the model's fitted gain, raised to min_gain. The fitted gain
+  // reads position best on exploration data (random headings); on an agent's straight runs towards a
+  // goal P1's errors add up along the run and a belief that trusts it more than half lags behind
+  // (ARCHITECTURE.md, "The Kalman belief").
+  double steady_gain(const Level1& model) const { return std::max(static_cast<double>(model.fitted_gain), min_gain); }
+  // The gain of a fixed-gain step: `gain` in mode fixed, the model's fitted gain in mode fitted, and in
+  // mode kalman with a model without noise estimates the gain it would settle to.
   float fixed_gain(const Level1& model) const {
-    return mode == BeliefMode::Fixed ? static_cast<float>(gain) : model.fitted_gain;
+    return mode == BeliefMode::Fixed    ? static_cast<float>(gain)
+           : mode == BeliefMode::Fitted ? model.fitted_gain
+                                        : static_cast<float>(steady_gain(model));
   }
 };
 
@@ -126,7 +134,9 @@ inline KalmanNoise kalman_noise(const Eigen::MatrixXf& belief_r, double steady_g
   n.q = kalman_noise_ratio(steady_gain) * n.r;
   return n;
 }
-inline KalmanNoise kalman_noise(const Level1& model) { return kalman_noise(model.belief_r, model.fitted_gain); }
+inline KalmanNoise kalman_noise(const Level1& model, const BeliefParams& params) {
+  return kalman_noise(model.belief_r, params.steady_gain(model));
+}
 
 // One Kalman step on the belief's variance p (updated in place): p- = p + q, k = p- / (p- + r),
 // p = (1 - k) p-. Returns k; a reading without noise (r = 0) or a prediction with infinite noise is
@@ -151,7 +161,7 @@ inline MatF predict_under_z_belief(const Level1& model, const MatF& b, const flo
 }
 
 // z_belief: K values, updated in place (left alone at K = 1). variance: the Kalman belief's variance
-// per latent dimension (params.mode kalman, updated in place; start an episode at kalman_noise(model).r,
+// per latent dimension (params.mode kalman, updated in place; start an episode at kalman_noise(model, params).r,
 // the first encoding's noise); a model without noise estimates (belief_r empty) steps at its fitted
 // gain.
 inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float heading, const Observation& obs, double ray_max,
@@ -162,7 +172,7 @@ inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float
   u.expected = predict_under_z_belief(model, belief, &heading, u.reading, p);
   std::copy(p.data(), p.data() + p.size(), z_belief.begin());
   u.gain = params.mode == BeliefMode::Kalman && variance && model.has_belief_noise()
-               ? kalman_gain_step(kalman_noise(model), *variance)
+               ? kalman_gain_step(kalman_noise(model, params), *variance)
                : params.fixed_gain(model);
   u.belief = u.expected + u.gain * (u.reading - u.expected);
   return u;

@@ -12,7 +12,7 @@ void FlatJepaAgent::reset(const Observation& obs) {
   planner_->reset();
   belief_ = model_->encode_observation(obs, env_.ray_max);
   z_belief_ = model_->z_prior;
-  belief_var_ = kalman_noise(*model_).r;
+  belief_var_ = kalman_noise(*model_, belief_params).r;
   belief_gain_ = -1;
   progress_ = advance_progress(task_, 0, obs.color);
   has_last_ = false;

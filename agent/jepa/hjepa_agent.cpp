@@ -19,7 +19,7 @@ void HJepaAgent::reset(const Observation& obs) {
   first_plan_ = HighLevelPlan{};
   trace_.belief = level1_->encode_observation(obs, env_.ray_max);
   trace_.z_belief = level1_->z_prior;
-  trace_.belief_var = kalman_noise(*level1_).r;
+  trace_.belief_var = kalman_noise(*level1_, params.belief).r;
   trace_.believed_z = most_probable_z(trace_.z_belief.data(), static_cast<int>(trace_.z_belief.size()));
   trace_.progress = advance_progress(task_, 0, obs.color);
   has_last_ = false;

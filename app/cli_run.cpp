@@ -160,7 +160,7 @@ int cmd_run(int argc, char** argv) {
                               {"correction", tr.correction},
                               {"watch_window", tr.watch_window},
                               // the gain of the belief update before this step's plan (null at the first step)
-                              {"belief_gain", tr.belief_gain < 0 ? nlohmann::json() : nlohmann::json(tr.belief_gain)},
+                              {"belief_gain", tr.belief.gain < 0 ? nlohmann::json() : nlohmann::json(tr.belief.gain)},
                               {"plan_places", tr.high.places},
                               {"plan_cost", tr.high.cost},
                               {"low_cost", tr.low.cost},

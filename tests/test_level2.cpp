@@ -247,7 +247,7 @@ TEST_CASE("hierarchical agent: a plan around the wall, recovery after a push, a 
     const bool escaping = tr.stuck || escape_before > 0;
     escape_before = tr.escape_left;
     if (!escaping) CHECK(heading == doctest::Approx(tr.low.headings.front()));
-    CHECK(tr.place == model.level2.place_of(tr.belief));
+    CHECK(tr.place == model.level2.place_of(tr.belief.s));
     CHECK(tr.low.latents.size() == static_cast<size_t>(agent.planner().params.horizon + 1));
     CHECK(tr.low.candidate_costs.size() == static_cast<size_t>(agent.planner().params.restarts));
     if (tr.high.found && tr.subgoal_place >= 0) {

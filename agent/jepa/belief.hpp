@@ -178,6 +178,31 @@ inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float
   return u;
 }
 
+// What a learned agent believes during an episode (both agents keep one): the latent s, the belief
+// over z, the Kalman belief's variance and the gain of its last update.
+struct BeliefState {
+  MatF s;                // D x 1
+  std::vector<float> z;  // the belief over P1's latent z (K values)
+  double variance = 0;   // the Kalman belief's variance per latent dimension (agent.belief.mode kalman)
+  float gain = -1;       // the gain of the last update (-1: none yet this episode)
+
+  // An episode's first belief: E1's reading of the first observation, the prior over z, and the
+  // variance of one reading.
+  void reset(const Level1& model, const Observation& obs, double ray_max, const BeliefParams& params) {
+    s = model.encode_observation(obs, ray_max);
+    z = model.z_prior;
+    variance = kalman_noise(model, params).r;
+    gain = -1;
+  }
+  // One step (update_belief) after acting at `heading`; returns its parts (the stuck watch reads the
+  // prediction and the reading).
+  BeliefUpdate update(const Level1& model, float heading, const Observation& obs, double ray_max, const BeliefParams& params) {
+    BeliefUpdate u = update_belief(model, s, heading, obs, ray_max, params, z, &variance);
+    s = u.belief, gain = u.gain;
+    return u;
+  }
+};
+
 // Every frame of `d` as the agents' belief holds it at a fixed gain: per sequence b_0 = E1(o_0), then
 // b_t = P1(b_t-1, h_t-1) + gain (E1(o_t) - P1(b_t-1, h_t-1)) (under the belief over z), all sequences
 // in one batch. D x S*(L+1), in ExplorationData::frame_index order.

@@ -19,14 +19,14 @@ class FlatJepaAgent : public Agent {
   double act(const Observation& obs) override;
   AgentTrace trace() const override {
     AgentTrace t;
-    t.belief = &belief_, t.z_belief = &z_belief_, t.plan = &plan_, t.planner = &planner_->params, t.progress = progress_;
-    t.belief_gain = belief_gain_;
+    t.belief = &belief_.s, t.z_belief = &belief_.z, t.plan = &plan_, t.planner = &planner_->params, t.progress = progress_;
+    t.belief_gain = belief_.gain;
     return t;
   }
   void set_params(const LiveAgentParams& p) override;
 
   // Read-only trace for the GUI and tests.
-  const MatF& belief() const { return belief_; }
+  const MatF& belief() const { return belief_.s; }
   const PlanResult& last_plan() const { return plan_; }
   int progress() const { return progress_; }
   Planner& planner() { return *planner_; }
@@ -37,10 +37,7 @@ class FlatJepaAgent : public Agent {
   Task task_;
   EnvParams env_;
   std::unique_ptr<Planner> planner_;
-  MatF belief_;
-  std::vector<float> z_belief_;  // the belief over P1's z (belief.hpp)
-  double belief_var_ = 0;        // the Kalman belief's variance per latent dimension (agent.belief.mode kalman)
-  float belief_gain_ = -1;       // the gain of the last belief update (-1: none yet this episode)
+  BeliefState belief_;
   PlanResult plan_;
   int progress_ = 0;
   float last_heading_ = 0;

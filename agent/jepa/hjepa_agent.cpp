@@ -17,10 +17,8 @@ void HJepaAgent::reset(const Observation& obs) {
   planner_->reset();
   trace_ = HJepaTrace{};
   first_plan_ = HighLevelPlan{};
-  trace_.belief = level1_->encode_observation(obs, env_.ray_max);
-  trace_.z_belief = level1_->z_prior;
-  trace_.belief_var = kalman_noise(*level1_, params.belief).r;
-  trace_.believed_z = most_probable_z(trace_.z_belief.data(), static_cast<int>(trace_.z_belief.size()));
+  trace_.belief.reset(*level1_, obs, env_.ray_max, params.belief);
+  trace_.believed_z = most_probable_z(trace_.belief.z.data(), static_cast<int>(trace_.belief.z.size()));
   trace_.progress = advance_progress(task_, 0, obs.color);
   has_last_ = false;
   steps_since_plan_ = 0;
@@ -31,7 +29,7 @@ void HJepaAgent::reset(const Observation& obs) {
   trace_.memory = &memory_;
   typical_move_ = 0;
   steps_in_achiever_ = 0;
-  readings_.push_back(trace_.belief);
+  readings_.push_back(trace_.belief.s);
 }
 
 void HJepaAgent::replan(const std::string& reason) {
@@ -110,15 +108,14 @@ bool HJepaAgent::watch_stuck(const Observation& obs) {
 // The belief's blend of what P1 expected with what E1 reads; keeps the stuck watch's window.
 void HJepaAgent::update_belief(const Observation& obs) {
   HJepaTrace& tr = trace_;
-  const BeliefUpdate u = hjepa::update_belief(*level1_, tr.belief, last_heading_, obs, env_.ray_max, params.belief, tr.z_belief, &tr.belief_var);
-  tr.believed_z = most_probable_z(tr.z_belief.data(), static_cast<int>(tr.z_belief.size()));
-  predicted_moves_.push_back(u.expected - tr.belief);
+  const MatF before = tr.belief.s;
+  const BeliefUpdate u = tr.belief.update(*level1_, last_heading_, obs, env_.ray_max, params.belief);
+  tr.believed_z = most_probable_z(tr.belief.z.data(), static_cast<int>(tr.belief.z.size()));
+  predicted_moves_.push_back(u.expected - before);
   typical_move_ = std::max(typical_move_, 0.9f * typical_move_ + 0.1f * predicted_moves_.back().norm());
   readings_.push_back(u.reading);
   // The watch compares a window of up to kMaxStuckWindow steps: keep that many moves (and one more reading).
   if (readings_.size() > static_cast<size_t>(kMaxStuckWindow) + 1) readings_.erase(readings_.begin()), predicted_moves_.erase(predicted_moves_.begin());
-  tr.belief = u.belief;
-  tr.belief_gain = u.gain;
 }
 
 // The stuck and offer watches: what the world refuted at this step goes into the episode's memory
@@ -232,15 +229,15 @@ double HJepaAgent::act(const Observation& obs) {
   const int old_progress = tr.progress;
   tr.progress = advance_progress(task_, tr.progress, obs.color);
   if (tr.progress != old_progress) restart_watch();  // a new target: the heading may turn back
-  tr.place = level2_->place_of(tr.belief, params.graph);
+  tr.place = level2_->place_of(tr.belief.s, params.graph);
   tr.replan_reason.clear();
   tr.correction.clear();
   const bool refuted = run_watches(obs, old_progress);
   replan_on_events(old_progress, refuted);
   aim_level1();
   watch_overdue();
-  tr.low = planner_->plan(*level1_, tr.belief, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour,
-                          tr.z_belief.data());
+  tr.low = planner_->plan(*level1_, tr.belief.s, tr.subgoal.size() > 0 ? &tr.subgoal : nullptr, tr.target_colour,
+                          tr.belief.z.data());
   last_heading_ = tr.low.headings.front();
   if (tr.escape_left > 0) {  // side-stepping: the plan above is kept for the trace and the warm start
     --tr.escape_left;
@@ -253,9 +250,9 @@ double HJepaAgent::act(const Observation& obs) {
 
 AgentTrace HJepaAgent::trace() const {
   AgentTrace t;
-  t.belief = &trace_.belief;
-  t.z_belief = &trace_.z_belief;
-  t.belief_gain = trace_.belief_gain;
+  t.belief = &trace_.belief.s;
+  t.z_belief = &trace_.belief.z;
+  t.belief_gain = trace_.belief.gain;
   t.plan = &trace_.low;
   t.planner = &planner_->params;
   t.progress = trace_.progress;

@@ -60,11 +60,8 @@ constexpr int kOverdueSlack = 4;
 
 // Everything the agent believes and planned at its last step (read-only, for the GUI and tests).
 struct HJepaTrace {
-  MatF belief;                // D x 1
-  std::vector<float> z_belief;  // the belief over P1's latent z (K values)
-  double belief_var = 0;        // the Kalman belief's variance per latent dimension (agent.belief.mode kalman)
-  float belief_gain = -1;       // the gain of the last belief update (-1: none yet this episode)
-  int believed_z = 0;         // its most probable value
+  BeliefState belief;         // the latent s, the belief over z, the Kalman variance, the last gain
+  int believed_z = 0;         // the most probable z
   int progress = 0;           // colours achieved, as the agent tracks them
   int place = -1;             // the place the belief is in
   HighLevelPlan high;         // the current high-level plan (places, colours, predicted cost)

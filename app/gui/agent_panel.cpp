@@ -103,8 +103,8 @@ bool belief_mode_choice(Session& s) {
       "Blend P1's prediction with E1's reading at the fixed gain below",
       "Blend them at the gain the model fitted on held-out data in training (the gain below is then unused)",
       "A gain per step from the belief's variance, as a Kalman filter would: it starts at the encoder's noise (estimated on "
-      "held-out data), so the first steps trust the readings more, and settles at the fitted gain (the default; the gain "
-      "below is then unused)"};
+      "held-out data), so the first steps trust the readings more, and settles at the fitted gain or at the min gain below, "
+      "whichever is higher (the default; the fixed gain below is then unused)"};
   int current = static_cast<int>(s.belief_params.mode);
   const bool changed = three_choices("agent.belief.mode", current, help);
   if (changed) s.belief_params.mode = static_cast<BeliefMode>(current);

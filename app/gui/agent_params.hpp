@@ -46,6 +46,7 @@ void for_each_agent_param(Session& s, F&& raw) {
   f(AgentParam{"agent.planner.colour_weight", T::Cost, nullptr, &p.colour_weight, 0, 10, "%.2f"});
   f(AgentParam{"agent.planner.terminal_weight", T::Cost, nullptr, &p.terminal_weight, 0, 10, "%.2f"});
   f(AgentParam{"agent.belief.gain", T::Cost, nullptr, &s.belief_params.gain, 0, 1, "%.2f"});
+  f(AgentParam{"agent.belief.min_gain", T::Cost, nullptr, &s.belief_params.min_gain, 0, 1, "%.2f"});
   f(AgentParam{"agent.high.colour_threshold", T::HighLevel, nullptr, &h.high.colour_threshold, 0.01, 1, "%.2f"});
   f(AgentParam{"agent.high.replan_period", T::HighLevel, &h.high.replan_period, nullptr, 0, 100});
   f(AgentParam{"agent.watch.offer_patience", T::HighLevel, &h.offer_patience, nullptr, 0, 20});

@@ -565,6 +565,7 @@ py::dict CoreAgent::trace() const {
   py::dict d;
   if (t.belief) d["belief"] = std::vector<float>(t.belief->data(), t.belief->data() + t.belief->size());
   if (t.z_belief) d["z_belief"] = *t.z_belief;
+  if (t.belief) d["belief_gain"] = t.belief_gain >= 0 ? py::cast(t.belief_gain) : py::none();  // None before the first update
   if (t.progress >= 0) d["progress"] = t.progress;
   if (t.plan) {
     d["plan_headings"] = t.plan->headings;

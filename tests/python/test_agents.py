@@ -1,6 +1,7 @@
 # Agents, training, model files and the oracle from Python; an episode driven from Python takes the same
 # steps as `hjepa run` with the same map, task, seeds and model.
 import numpy as np
+import pytest
 
 import hjepa
 from conftest import run_cli_json
@@ -39,6 +40,7 @@ def test_hjepa_agent_matches_hjepa_run_with_the_same_model(tmp_path, small_model
     assert {"belief", "route", "plan_headings", "place"} <= set(t)
     # the last step as run --json's trace saw it: the same place and the same stuck-watch window
     assert t["place"] == j["trace"][-1]["place"] and t["watch_window"] == j["trace"][-1]["watch_window"]
+    assert t["belief_gain"] == pytest.approx(j["trace"][-1]["belief_gain"]) and 0 < t["belief_gain"] <= 1
     assert small_model.report["parameters"] < 100000 and not small_model.report["from_cache"]
     # the belief diagnostics of hjepa train --json, in position and in the latent
     for key in ("kalman_error", "fixed_error", "kalman_latent_error", "fixed_latent_error", "encoding_latent_error"):

@@ -21,6 +21,7 @@ using MatF = Eigen::Matrix<float, -1, -1, 0, -1, -1>;
 struct PlanResult;
 struct PlannerParams;
 struct BeliefParams;
+struct BeliefState;
 struct HJepaParams;
 struct HJepaTrace;
 struct HighLevelPlan;
@@ -33,9 +34,7 @@ struct OraclePath;
 // the agent has no such thing). A value, built on request: the agent keeps no copy to keep in step.
 // The pointers stay valid until the agent's next reset or act, or its destruction.
 struct AgentTrace {
-  const MatF* belief = nullptr;                  // flat, hjepa: the latent belief s (D x 1)
-  const std::vector<float>* z_belief = nullptr;  // flat, hjepa: the belief over P1's latent z (K values; 1 = no z)
-  float belief_gain = -1;                        // flat, hjepa: the gain of the last belief update (-1: none yet)
+  const BeliefState* belief = nullptr;           // flat, hjepa: the latent s, the belief over z, the last gain (belief.hpp)
   const PlanResult* plan = nullptr;              // flat, hjepa: level 1's last plan, with its candidates
   const PlannerParams* planner = nullptr;        // flat, hjepa: the parameters that plan was optimised with
   int progress = -1;                             // flat, hjepa: task colours achieved, as the agent tracks them

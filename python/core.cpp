@@ -563,9 +563,11 @@ double CoreAgent::act(const py::handle& obs) {
 py::dict CoreAgent::trace() const {
   const AgentTrace t = agent_->trace();
   py::dict d;
-  if (t.belief) d["belief"] = std::vector<float>(t.belief->data(), t.belief->data() + t.belief->size());
-  if (t.z_belief) d["z_belief"] = *t.z_belief;
-  if (t.belief) d["belief_gain"] = t.belief_gain >= 0 ? py::cast(t.belief_gain) : py::none();  // None before the first update
+  if (t.belief) {
+    d["belief"] = std::vector<float>(t.belief->s.data(), t.belief->s.data() + t.belief->s.size());
+    d["z_belief"] = t.belief->z;
+    d["belief_gain"] = t.belief->gain >= 0 ? py::cast(t.belief->gain) : py::none();  // None before the first update
+  }
   if (t.progress >= 0) d["progress"] = t.progress;
   if (t.plan) {
     d["plan_headings"] = t.plan->headings;

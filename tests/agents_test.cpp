@@ -54,7 +54,7 @@ void check_trace(const AgentInfo& info, const AgentTrace& t) {
   CHECK((t.place_graph != nullptr) == info.hierarchical);
   CHECK((t.first_high_plan != nullptr) == info.hierarchical);
   CHECK((t.oracle_path != nullptr) == info.oracle);  // oracle, oracle-sighted
-  if (t.belief) CHECK(t.belief->allFinite());
+  if (t.belief) CHECK(t.belief->s.allFinite());
 }
 
 }  // namespace

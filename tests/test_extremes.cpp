@@ -92,12 +92,12 @@ void run_short(const World& world, const Task& task, const RunConfig& c, const s
   CHECK(observation_ok(obs, c.env));
   const std::unique_ptr<Agent> agent = make_test_agent(agent_name, env, task, c, model);
   agent->reset(obs);
-  if (const MatF* b = agent->trace().belief) CHECK(is_finite(*b));
+  if (const BeliefState* b = agent->trace().belief) CHECK(is_finite(b->s));
   int steps = 0;
   while (!env.done() && steps < cap) {
     const double heading = agent->act(obs);
     REQUIRE(std::isfinite(heading));
-    if (const MatF* b = agent->trace().belief) REQUIRE(is_finite(*b));
+    if (const BeliefState* b = agent->trace().belief) REQUIRE(is_finite(b->s));
     const StepResult r = env.step(heading);
     ++steps;
     CHECK(r.info.step == steps);
@@ -154,9 +154,9 @@ TEST_CASE("the learned agents' trace gives the gain of their last belief update"
       Observation obs = env.reset(7);
       const std::unique_ptr<Agent> agent = make_test_agent(name, env, task, c);
       agent->reset(obs);
-      CHECK(agent->trace().belief_gain == -1.f);  // no update yet
+      CHECK(agent->trace().belief->gain == -1.f);  // no update yet
       obs = env.step(agent->act(obs)).obs;
-      CHECK(agent->trace().belief_gain == -1.f);  // the first step plans from the first encoding
+      CHECK(agent->trace().belief->gain == -1.f);  // the first step plans from the first encoding
       const Level1& level1 = tiny_model(c.env.num_rays).level1;
       const KalmanNoise n = kalman_noise(level1, c.hjepa.belief);
       double p = n.r;
@@ -164,7 +164,7 @@ TEST_CASE("the learned agents' trace gives the gain of their last belief update"
         REQUIRE_FALSE(env.done());
         obs = env.step(agent->act(obs)).obs;
         const float k = kalman_gain_step(n, p);
-        CHECK(agent->trace().belief_gain == doctest::Approx(mode == BeliefMode::Kalman ? k : 0.3f));
+        CHECK(agent->trace().belief->gain == doctest::Approx(mode == BeliefMode::Kalman ? k : 0.3f));
       }
     }
   }

@@ -19,8 +19,7 @@ class FlatJepaAgent : public Agent {
   double act(const Observation& obs) override;
   AgentTrace trace() const override {
     AgentTrace t;
-    t.belief = &belief_.s, t.z_belief = &belief_.z, t.plan = &plan_, t.planner = &planner_->params, t.progress = progress_;
-    t.belief_gain = belief_.gain;
+    t.belief = &belief_, t.plan = &plan_, t.planner = &planner_->params, t.progress = progress_;
     return t;
   }
   void set_params(const LiveAgentParams& p) override;

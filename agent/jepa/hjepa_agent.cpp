@@ -250,9 +250,7 @@ double HJepaAgent::act(const Observation& obs) {
 
 AgentTrace HJepaAgent::trace() const {
   AgentTrace t;
-  t.belief = &trace_.belief.s;
-  t.z_belief = &trace_.belief.z;
-  t.belief_gain = trace_.belief.gain;
+  t.belief = &trace_.belief;
   t.plan = &trace_.low;
   t.planner = &planner_->params;
   t.progress = trace_.progress;

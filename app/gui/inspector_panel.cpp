@@ -148,11 +148,11 @@ void mode1_lines(const Level1Trace& t) {
   }
 }
 
-void level1_section(const Session& s, const MatF& belief, float belief_gain, int subgoal_place) {
+void level1_section(const Session& s, const BeliefState& belief, int subgoal_place) {
   section("level 1: belief and heading plan");
-  belief_histogram(belief);
-  if (belief_gain >= 0) {
-    ImGui::Text("belief gain %.2f (%s)", belief_gain, belief_mode_name(s.belief_params.mode));
+  belief_histogram(belief.s);
+  if (belief.gain >= 0) {
+    ImGui::Text("belief gain %.2f (%s)", belief.gain, belief_mode_name(s.belief_params.mode));
     tooltip("How much of E1's reading the last belief update took (the rest is P1's prediction). The Kalman belief "
             "(agent.belief.mode kalman) starts high, as unsure as one reading, and settles at the model's fitted gain or at "
             "agent.belief.min_gain, whichever is higher");
@@ -232,9 +232,9 @@ void inspector_panel(AppState& app) {
   const AgentTrace a = s.agent_trace();
   if (a.hierarchy) {
     high_level_section(s, *a.hierarchy);
-    level1_section(s, a.hierarchy->belief.s, a.belief_gain, a.hierarchy->subgoal_place);
+    level1_section(s, a.hierarchy->belief, a.hierarchy->subgoal_place);
   } else if (a.belief) {
-    level1_section(s, *a.belief, a.belief_gain, -1);
+    level1_section(s, *a.belief, -1);
   }
   timing_section(app);
 }

@@ -57,12 +57,12 @@ void Session::refresh_traces() {
   high_trace.subgoal_place = -1;
   if (!model || !a.belief || !a.plan || !a.planner) return;
   if (const HJepaTrace* t = a.hierarchy) {
-    decode_level1(model->level1, *a.plan, *a.belief, a.z_belief, t->subgoal.size() > 0 ? &t->subgoal : nullptr,
+    decode_level1(model->level1, *a.plan, a.belief->s, &a.belief->z, t->subgoal.size() > 0 ? &t->subgoal : nullptr,
                   t->target_colour, *a.planner);
     decode_high(a);
   } else {  // the flat agent aims at the next colour
     const int colour = a.progress >= 0 && a.progress < task.size() ? static_cast<int>(task.colors[a.progress]) : -1;
-    decode_level1(model->level1, *a.plan, *a.belief, a.z_belief, nullptr, colour, *a.planner);
+    decode_level1(model->level1, *a.plan, a.belief->s, &a.belief->z, nullptr, colour, *a.planner);
   }
 }
 

@@ -65,8 +65,10 @@ void add_planner_params(std::vector<ParamSpec>& t) {
   {
     ParamSpec p;
     p.name = "agent.planner.type", p.label = "planner";
-    p.help = "Low-level planner: gradient (Adam on the heading angles) or cem (cross-entropy method)";
+    p.help = "Low-level planner";
     p.choices = {"gradient", "cem"};
+    p.choice_help = {"Adam on the heading angles through P1, with batched restarts, warm-started from the last plan",
+                     "the cross-entropy method: samples heading sequences and refits to the best ones, derivative-free"};
     p.read_text = [](const V& v) { return v.run.planner_type; };
     p.write_text = [](V& v, const std::string& s) { v.run.planner_type = s; };
     t.push_back(std::move(p));
@@ -74,9 +76,11 @@ void add_planner_params(std::vector<ParamSpec>& t) {
   {
     ParamSpec p;
     p.name = "agent.low.mode", p.label = "low mode";
-    p.help = "Who chooses level 1's headings: planner (optimised through P1, Mode 2), policy (the Mode-1 policy alone, "
-             "no optimisation) or policy+planner (the policy's rollout seeds the optimiser, run for seeded_iterations)";
+    p.help = "Who chooses level 1's headings";
     p.choices = {"planner", "policy", "policy+planner"};
+    p.choice_help = {"Mode 2: the optimiser, through P1, every step for agent.planner.iterations",
+                     "Mode 1: the policy distilled from the planner alone, no optimisation; its rollout through P1 is the plan drawn",
+                     "the policy's rollout seeds the optimiser, which runs agent.planner.seeded_iterations"};
     p.read_text = [](const V& v) { return std::string(low_mode_name(v.run.planner.mode)); };
     p.write_text = [](V& v, const std::string& s) {
       v.run.planner.mode = s == "policy" ? LowMode::Policy : s == "policy+planner" ? LowMode::PolicyPlanner : LowMode::Planner;
@@ -104,9 +108,9 @@ void add_planner_params(std::vector<ParamSpec>& t) {
   {
     ParamSpec p;
     p.name = "agent.planner.z_objective", p.label = "z objective";
-    p.help = "With P1's latent z: the plan's energy over the futures the belief over z allows, expected (weighted by the "
-             "belief) or worst (the costliest of them)";
+    p.help = "With P1's latent z: the plan's energy over the futures the belief over z allows";
     p.choices = {"expected", "worst"};
+    p.choice_help = {"their energies averaged, weighted by the belief", "the costliest of them"};
     p.read_text = [](const V& v) { return std::string(v.run.planner.z_worst ? "worst" : "expected"); };
     p.write_text = [](V& v, const std::string& s) { v.run.planner.z_worst = s == "worst"; };
     t.push_back(std::move(p));
@@ -123,12 +127,13 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
   {
     ParamSpec p;
     p.name = "agent.belief.mode", p.label = "belief";
-    p.help = "How the belief blends P1's prediction with E1's reading: fixed (at agent.belief.gain), fitted (at the gain the "
-             "model fitted on held-out data in training: train --json belief.fitted_gain) or kalman (the default: a gain per step "
-             "from the belief's variance, as a Kalman filter would; it starts at the encoder's noise, which the model "
-             "estimated on held-out data, so the first steps trust the readings more, and settles at the fitted gain, or at "
-             "agent.belief.min_gain if that is higher)";
+    p.help = "How the belief blends P1's prediction with E1's reading";
     p.choices = {"fixed", "fitted", "kalman"};
+    p.choice_help = {"at agent.belief.gain",
+                     "at the gain the model fitted on held-out data in training: train --json belief.fitted_gain",
+                     "a gain per step from the belief's variance, as a Kalman filter would; it starts at the encoder's noise, "
+                     "which the model estimated on held-out data, so the first steps trust the readings more, and settles at "
+                     "the fitted gain, or at agent.belief.min_gain if that is higher"};
     p.read_text = [](const V& v) { return std::string(belief_mode_name(v.run.hjepa.belief.mode)); };
     p.write_text = [](V& v, const std::string& s) {
       v.run.hjepa.belief.mode = s == "kalman" ? BeliefMode::Kalman : s == "fitted" ? BeliefMode::Fitted : BeliefMode::Fixed;
@@ -200,8 +205,9 @@ void add_map_params(std::vector<ParamSpec>& t) {
   {
     ParamSpec p;
     p.name = "map.style", p.label = "style";
-    p.help = "Generated map layout: open (regions and scattered obstacles) or maze (walled rooms joined by doors)";
+    p.help = "Generated map layout";
     p.choices = std::vector<std::string>(std::begin(kMapStyleNames), std::end(kMapStyleNames));
+    p.choice_help = {"regions and scattered obstacles", "walled rooms joined by doors"};
     p.read_text = [](const V& v) { return std::string(map_style_name(v.map.style)); };
     p.write_text = [](V& v, const std::string& s) { v.map.style = *parse_map_style(s); };
     t.push_back(std::move(p));
@@ -262,10 +268,11 @@ void add_train_params(std::vector<ParamSpec>& t) {
   {
     ParamSpec p;
     p.name = "train.z_source", p.label = "z source";
-    p.help = "Where each exploration sequence's z comes from: learned (hard EM, the model's own) or gates (privileged, for "
-             "measuring: the episode's gate configuration, bit g = gate g open; needs a map with gates and train.z_values "
-             ">= 2^gates), the ceiling of what a z of the gates can predict";
+    p.help = "Where each exploration sequence's z comes from";
     p.choices = {"learned", "gates"};
+    p.choice_help = {"hard EM, the model's own",
+                     "privileged, for measuring the ceiling of what a z of the gates can predict: the episode's gate "
+                     "configuration, bit g = gate g open; needs a map with gates and train.z_values >= 2^gates"};
     p.read_text = [](const V& v) { return std::string(v.train.z_from_gates ? "gates" : "learned"); };
     p.write_text = [](V& v, const std::string& s) { v.train.z_from_gates = s == "gates"; };
     t.push_back(std::move(p));
@@ -358,10 +365,21 @@ std::string ParamSpec::range_text() const {
 // The unit closes the first clause: "Distance moved per step when unobstructed, units",
 // "The oracle planner's grid cell, units; smaller is more exact and slower".
 std::string ParamSpec::help_text() const {
+  if (!choice_help.empty()) {  // "Lead: a (what a does), b (...) or c (...)"
+    std::string h = help + ": ";
+    for (size_t i = 0; i < choices.size(); ++i)
+      h += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i] + " (" + choice_help[i] + ")";
+    return h;
+  }
   if (unit.empty()) return help;
   const size_t clause = help.find("; ");
   if (clause == std::string::npos) return help + ", " + unit;
   return help.substr(0, clause) + ", " + unit + help.substr(clause);
+}
+
+std::string ParamSpec::choice_text(size_t i) const {
+  const std::string text = i < choice_help.size() ? choice_help[i] : "";
+  return i < choices.size() && choices[i] == default_text() ? text + " (the default)" : text;
 }
 
 std::string ParamSpec::default_text() const {

@@ -49,13 +49,16 @@ struct ParamSpec {
   bool integer = false;
   double lo = 0, hi = 0;              // valid closed range (numbers)
   std::vector<std::string> choices;   // non-empty: a text parameter with these values
+  std::vector<std::string> choice_help;  // a text parameter's: what each choice does (help_text lists them after `help`)
   std::function<double(const ParamValues&)> read;                    // numbers
   std::function<void(ParamValues&, double)> write;                   // numbers
   std::function<std::string(const ParamValues&)> read_text;         // text
   std::function<void(ParamValues&, const std::string&)> write_text;  // text
 
   std::string range_text() const;    // "an integer in [1, 64]" / "one of gradient, cem"
-  std::string help_text() const;     // help with the unit: "Distance moved per step when unobstructed, units"
+  std::string help_text() const;     // help with the unit: "Distance moved per step when unobstructed, units"; for a
+                                     // text parameter with its choices: "Low-level planner: gradient (...) or cem (...)"
+  std::string choice_text(size_t i) const;  // choice i's help, "(the default)" appended to the default's
   std::string default_text() const;  // the struct's default: "1", "0.05", "gradient"
   bool is_run_param() const;         // env.* or agent.*: in RunConfig, accepted by --set and config files
   // The value in a RunConfig (env.* and agent.* only).

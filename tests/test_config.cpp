@@ -52,6 +52,34 @@ TEST_CASE("every parameter has a unique name and its default inside its range") 
   CHECK(find_run_param("agent.planner") == nullptr);
 }
 
+TEST_CASE("every text parameter says what each of its choices does, once, in the table") {
+  int text_params = 0;
+  for (const ParamSpec& p : params()) {
+    if (p.choices.empty()) continue;
+    CAPTURE(p.name);
+    ++text_params;
+    REQUIRE(p.choice_help.size() == p.choices.size());
+    const std::string help = p.help_text();
+    CHECK(help.rfind(p.help + ": ", 0) == 0);  // the lead, then every choice with its help in order
+    size_t at = 0;
+    int defaults = 0;
+    for (size_t i = 0; i < p.choices.size(); ++i) {
+      CHECK_FALSE(p.choice_help[i].empty());
+      at = help.find(p.choices[i] + " (" + p.choice_help[i] + ")", at);
+      CHECK(at != std::string::npos);
+      const std::string tip = p.choice_text(i);
+      CHECK(tip.rfind(p.choice_help[i], 0) == 0);
+      defaults += tip.size() > p.choice_help[i].size();  // "(the default)" appended
+    }
+    CHECK(defaults == 1);
+  }
+  CHECK(text_params >= 6);
+  const ParamSpec* mode = find_param("agent.low.mode");
+  REQUIRE(mode != nullptr);
+  CHECK(mode->choice_text(0).find("(the default)") == std::string::npos);
+  CHECK(mode->choice_text(2).find("(the default)") != std::string::npos);  // policy+planner
+}
+
 TEST_CASE("--set and config JSON change exactly the named parameter, and round-trip") {
   RunConfig c;
   apply_setting(c, "agent.planner.horizon=12", "--set");

@@ -41,8 +41,9 @@ bool edit(const AgentParam& p, const std::string& planner_type) {
   return changed;
 }
 
-// A text parameter with two choices (the table's) as radio buttons; `choice` is 0 or 1.
-bool two_choices(const char* name, int& choice, const char* help0, const char* help1) {
+// A text parameter with two choices (the table's) as radio buttons; `choice` is 0 or 1. Each button's
+// tooltip is its choice's help from the table.
+bool two_choices(const char* name, int& choice) {
   const ParamSpec& spec = declared(name);
   ImGui::Text("%s", spec.label.c_str());
   param_tooltip(spec);
@@ -50,23 +51,21 @@ bool two_choices(const char* name, int& choice, const char* help0, const char* h
   for (int i = 0; i < 2; ++i) {
     ImGui::SameLine();
     changed |= ImGui::RadioButton(spec.choices[i].c_str(), &choice, i);
-    tooltip(i == 0 ? help0 : help1);
+    tooltip(spec.choice_text(static_cast<size_t>(i)).c_str());
   }
   return changed;
 }
 
 bool planner_choice(Session& s) {
   int type = s.planner_type == "cem" ? 1 : 0;
-  const bool changed = two_choices("agent.planner.type", type,
-                                   "Adam on the heading angles through P1, with batched restarts, warm-started from the last plan",
-                                   "Cross-entropy method: sample heading sequences, refit to the best ones (derivative-free)");
+  const bool changed = two_choices("agent.planner.type", type);
   if (changed) s.planner_type = type == 1 ? "cem" : "gradient";
   return changed;
 }
 
 // A parameter with three choices as a combo (three radio buttons do not fit the panel's width): `current`
-// indexes the declared choices, help[i] is choice i's tooltip.
-bool three_choices(const char* name, int& current, const char* const (&help)[3]) {
+// indexes the declared choices; each entry's tooltip is its choice's help from the table.
+bool three_choices(const char* name, int& current) {
   const ParamSpec& spec = declared(name);
   bool changed = false;
   if (ImGui::BeginCombo(spec.label.c_str(), spec.choices[current].c_str())) {
@@ -75,7 +74,7 @@ bool three_choices(const char* name, int& current, const char* const (&help)[3])
         current = i;
         changed = true;
       }
-      tooltip(help[i]);
+      tooltip(spec.choice_text(static_cast<size_t>(i)).c_str());
     }
     ImGui::EndCombo();
   }
@@ -86,27 +85,16 @@ bool three_choices(const char* name, int& current, const char* const (&help)[3])
 // Who chooses level 1's headings: the optimiser (Mode 2), the Mode-1 policy, or the policy seeding the
 // optimiser.
 bool low_mode_choice(Session& s) {
-  static const char* const help[] = {
-      "Mode 2: optimise the headings through P1 every step (the planner's iterations)",
-      "Mode 1: the policy distilled from the planner picks the heading alone, no optimisation (its rollout through P1 is "
-      "the plan drawn)",
-      "The policy's rollout seeds the optimiser, which runs only the seeded iterations (the default)"};
   int current = static_cast<int>(s.planner_params.mode);
-  const bool changed = three_choices("agent.low.mode", current, help);
+  const bool changed = three_choices("agent.low.mode", current);
   if (changed) s.planner_params.mode = static_cast<LowMode>(current);
   return changed;
 }
 
 // The belief's gain: fixed (agent.belief.gain), the model's fitted gain, or the Kalman belief's gain.
 bool belief_mode_choice(Session& s) {
-  static const char* const help[] = {
-      "Blend P1's prediction with E1's reading at the fixed gain below",
-      "Blend them at the gain the model fitted on held-out data in training (the gain below is then unused)",
-      "A gain per step from the belief's variance, as a Kalman filter would: it starts at the encoder's noise (estimated on "
-      "held-out data), so the first steps trust the readings more, and settles at the fitted gain or at the min gain below, "
-      "whichever is higher (the default; the fixed gain below is then unused)"};
   int current = static_cast<int>(s.belief_params.mode);
-  const bool changed = three_choices("agent.belief.mode", current, help);
+  const bool changed = three_choices("agent.belief.mode", current);
   if (changed) s.belief_params.mode = static_cast<BeliefMode>(current);
   return changed;
 }
@@ -115,9 +103,7 @@ bool belief_mode_choice(Session& s) {
 bool z_objective_choice(Session& s) {
   if (!s.model || s.model->level1.z_values() <= 1) return false;
   int worst = s.planner_params.z_worst ? 1 : 0;
-  const bool changed = two_choices("agent.planner.z_objective", worst,
-                                   "The energy averaged over the z values the belief allows, weighted by the belief",
-                                   "The costliest future among the z values the belief allows");
+  const bool changed = two_choices("agent.planner.z_objective", worst);
   if (changed) s.planner_params.z_worst = worst == 1;
   return changed;
 }

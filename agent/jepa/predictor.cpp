@@ -3,9 +3,11 @@
 #include "agent/jepa/predictor.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include "agent/jepa/counters.hpp"
 #include "agent/jepa/side_thread.hpp"
+#include "agent/nn/gemm.hpp"
 #include "agent/nn/loss.hpp"
 
 namespace hjepa {
@@ -26,7 +28,11 @@ void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierB
   using A = Eigen::Array<T, Eigen::Dynamic, 1>;
   const Eigen::Index D = s.rows(), B = s.cols(), m = fourier.size(), zr = predictor_z_rows(zc.values);
   in.resize(3 * D + 2 + m + zr, B);
-  cache.z = (fourier.W * s).colwise() + fourier.b.col(0);
+  if constexpr (std::is_same_v<T, float>) {
+    nn::gemm_into(fourier.W, s, cache.z, fourier.b.data());  // the same sums as Eigen's product and bias, bit for bit
+  } else {
+    cache.z = (fourier.W * s).colwise() + fourier.b.col(0);
+  }
   // Eigen's vectorised cos into a matrix of its own, then copied: written straight into the rows of
   // `in` (columns that start unaligned), Eigen computes most of it with scalar cosf. It differs from
   // std::cos in the last bit.

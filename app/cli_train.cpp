@@ -140,6 +140,7 @@ int cmd_train(int argc, char** argv) {
                                       {"kalman_full_error", r.kalman_full_error}, {"kalman_full_gain", r.kalman_full_gain},
                                       {"kalman_q_scale", r.kalman_q_scale},
                                       {"compared_perception_error", r.kalman_perception_error},
+                                      {"ideal_filter_error", r.ideal_filter_error},
                                       {"kalman_latent_error", r.kalman_latent_error}, {"fixed_latent_error", r.fixed_latent_error},
                                       {"encoding_latent_error", r.encoding_latent_error}}},
                           {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
@@ -182,6 +183,9 @@ int cmd_train(int argc, char** argv) {
                   "gain matrix %.3f); best fixed gain %.2f: %.3f; raw perception %.3f\n",
                   r.best_kalman_steady_gain, r.kalman_error, r.fitted_gain, r.kalman_fitted_error, r.kalman_full_error,
                   r.best_fixed_gain, r.fixed_error, r.kalman_perception_error);
+      std::printf("  an ideal position filter (knows the world and its noise, reads the perceived positions): %.3f units; "
+                  "the probe's own error on noise-free frames adds to the belief's\n",
+                  r.ideal_filter_error);
       std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman %.4f; fixed %.4f; "
                   "raw encoding %.4f\n",
                   r.kalman_latent_error, r.fixed_latent_error, r.encoding_latent_error);

@@ -138,6 +138,7 @@ StepResult Env::step(EnvState& s, double heading) const {
   if (done(s)) throw std::logic_error("Env::step called after the episode ended; call reset first");
   StepResult r;
   Vec2 p = move(s.position, heading_dir(heading), params_.step_length, s.open_gates);
+  const Vec2 landing = p;
   const double sm = params_.noise_motion;
   if (sm > 0) {
     const Vec2 n{sm * s.rng.normal(), sm * s.rng.normal()};
@@ -152,7 +153,7 @@ StepResult Env::step(EnvState& s, double heading) const {
   r.reward = -1.0 + (s.progress - before);
   r.terminated = s.progress >= task_.size();
   r.truncated = !r.terminated && s.step >= max_steps_;
-  r.info = {s.step, s.progress, s.progress > before, p};
+  r.info = {s.step, s.progress, s.progress > before, p, landing};
   return r;
 }
 

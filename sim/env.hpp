@@ -57,6 +57,8 @@ struct StepInfo {
   int progress = 0;          // task colours achieved so far
   bool progressed = false;   // this step achieved at least one colour
   Vec2 true_position;        // for evaluation and drawing only; agents must not read it
+  Vec2 landing;              // where the move ended before the motion noise: measuring only (the ideal filter
+                             // of train --json belief.ideal_filter_error); agents must not read it
 };
 
 struct StepResult {

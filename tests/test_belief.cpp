@@ -195,3 +195,47 @@ TEST_CASE("the belief diagnostics in the latent: distances to the encoding witho
     }
   }
 }
+
+TEST_CASE("the ideal position filter: exact without perception noise, better than the readings with it") {
+  const World world = generate_map(3, MapParams{});
+  ExplorationParams ep;
+  ep.sequences = 200;
+  ep.sequence_length = 20;
+  std::vector<int> all(ep.sequences);
+  for (int s = 0; s < ep.sequences; ++s) all[s] = s;
+  EnvParams env;
+  env.noise_perception = 0;
+  env.noise_motion = 0.3;
+  const ExplorationData exact = collect_exploration(world, env, ep, 9);
+  REQUIRE(exact.landing_xy.size() == static_cast<size_t>(ep.sequences * ep.sequence_length * 2));
+  CHECK(exact.noise_motion == 0.3);
+  // Readings without noise: it takes each whole, whatever the motion noise did.
+  CHECK(ideal_filter_error(exact, all, world.width, world.height) < 1e-4);
+  // Each landing point is where the step ended before the motion noise: within the noise of the truth.
+  double drift = 0;
+  for (int s = 0; s < ep.sequences; ++s)
+    for (int t = 0; t < ep.sequence_length; ++t)
+      drift += std::hypot(exact.landing_at(s, t)[0] - exact.xy_at(s, t + 1)[0], exact.landing_at(s, t)[1] - exact.xy_at(s, t + 1)[1]);
+  drift /= ep.sequences * ep.sequence_length;
+  CHECK(drift > 0.3);  // mean length of a 2-D Gaussian step of 0.3 per axis: 0.376 (less where an obstacle stops it)
+  CHECK(drift < 0.45);
+
+  env.noise_perception = 0.8;
+  env.noise_motion = 0.05;
+  const ExplorationData noisy = collect_exploration(world, env, ep, 9);
+  double perceived = 0;
+  for (int s = 0; s < ep.sequences; ++s)
+    for (int t = 1; t <= ep.sequence_length; ++t) {
+      const float* o = noisy.obs_at(s, t);
+      perceived += std::hypot((o[0] + 1.0) * world.width / 2 - noisy.xy_at(s, t)[0], (o[1] + 1.0) * world.height / 2 - noisy.xy_at(s, t)[1]);
+    }
+  perceived /= ep.sequences * ep.sequence_length;
+  CHECK(perceived == doctest::Approx(0.8 * std::sqrt(kPi / 2)).epsilon(0.05));  // a reading's mean error
+  // Almost no motion noise: the filter averages the readings so far, its error at frame t about the
+  // reading's over sqrt(t + 1); over frames 1..20 that is 0.34 of it. Less than any one reading.
+  const double ideal = ideal_filter_error(noisy, all, world.width, world.height);
+  CHECK(ideal < 0.45 * perceived);
+  CHECK(ideal > 0.25 * perceived);
+  // The training set keeps no landing points: no figure.
+  CHECK(std::isnan(ideal_filter_error(collect_exploration(world, env, ep, 9, false), all, world.width, world.height)));
+}

@@ -38,6 +38,7 @@ TEST_CASE("zero noise: steps are exact and observations are the truth") {
   CHECK(o.color == Color::Red);
   auto r = env.step(0);
   CHECK(r.info.true_position == Vec2{3, 2});
+  CHECK(r.info.landing == Vec2{3, 2});  // no motion noise: the landing point is where it stands
   CHECK(r.obs.position == Vec2{3, 2});
   r = env.step(kPi / 2);
   CHECK(r.info.true_position.x == doctest::Approx(3.0).epsilon(1e-15));

@@ -19,7 +19,8 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
   d.obs.resize(frames * d.features);
   d.headings.resize(static_cast<size_t>(p.sequences) * p.sequence_length);
   d.true_xy.resize(frames * 2);
-  if (keep_noise_free) d.noise_free_obs.resize(frames * d.features);
+  if (keep_noise_free) d.noise_free_obs.resize(frames * d.features), d.landing_xy.resize(static_cast<size_t>(p.sequences) * p.sequence_length * 2);
+  d.noise_motion = env_params.noise_motion, d.noise_perception = env_params.noise_perception;
   d.colors.resize(frames);
 
   // A task that cannot finish inside one sequence keeps the env running: an absent colour if the
@@ -65,8 +66,13 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
         env.set_state(st);
       }
       const Vec2 before = obs.position;
-      obs = env.step(heading).obs;
+      const StepResult step = env.step(heading);
+      obs = step.obs;
       record(t + 1, obs);
+      if (keep_noise_free) {
+        const size_t m = (static_cast<size_t>(s) * p.sequence_length + t) * 2;
+        d.landing_xy[m] = static_cast<float>(step.info.landing.x), d.landing_xy[m + 1] = static_cast<float>(step.info.landing.y);
+      }
       // Bounce: if the perceived move fell well short, the way is blocked; turn somewhere new.
       if (norm(obs.position - before) < p.blocked_fraction * ep.step_length)
         heading = rng.uniform(-3.141592653589793, 3.141592653589793);

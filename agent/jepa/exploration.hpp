@@ -30,20 +30,24 @@ struct ExplorationData {
   std::vector<float> true_xy;       // S x (length + 1) x 2, true positions (probe labels only)
   std::vector<float> noise_free_obs;  // S x (length + 1) x F, the same frames without perception or range noise
                                       // (held-out data; measuring only: the probe's own error, Level1Report::probe_error)
+  std::vector<float> landing_xy;    // S x length x 2, where each move ended before the motion noise (held-out data;
+                                    // measuring only: the ideal filter, Level1Report::ideal_filter_error)
+  double noise_motion = 0, noise_perception = 0;  // the env's noise the data was collected with
   std::vector<uint8_t> colors;      // S x (length + 1), observed colour (head labels)
   std::vector<uint64_t> open_gates;  // S: the gates open in each sequence's episode (train.z_source gates
                                      // and its measure only; never read by the learned parts)
   const float* obs_at(int s, int t) const { return &obs[(static_cast<size_t>(s) * (length + 1) + t) * features]; }
   float heading_at(int s, int t) const { return headings[static_cast<size_t>(s) * length + t]; }
   const float* xy_at(int s, int t) const { return &true_xy[(static_cast<size_t>(s) * (length + 1) + t) * 2]; }
+  const float* landing_at(int s, int t) const { return &landing_xy[(static_cast<size_t>(s) * length + t) * 2]; }
   int color_at(int s, int t) const { return colors[static_cast<size_t>(s) * (length + 1) + t]; }
   // The position of frame t of sequence s among all frames (the column in all_frames()).
   std::ptrdiff_t frame_index(int s, int t) const { return static_cast<std::ptrdiff_t>(s) * (length + 1) + t; }
 };
 
 // Collects data on `world` with the env's noise settings; deterministic in `seed`. With
-// keep_noise_free = false, noise_free_obs stays empty (a training set: only held-out data is
-// measured on them), which also spares the second observation of every frame.
+// keep_noise_free = false, noise_free_obs and landing_xy stay empty (a training set: only held-out
+// data is measured on them), which also spares the second observation of every frame.
 ExplorationData collect_exploration(const World& world, const EnvParams& env_params, const ExplorationParams& params,
                                     uint64_t seed, bool keep_noise_free = true);
 

@@ -6,10 +6,35 @@
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
 namespace hjepa {
+
+double ideal_filter_error(const ExplorationData& held, const std::vector<int>& seqs, double width, double height) {
+  if (held.landing_xy.empty() || seqs.empty() || held.length < 1) return std::numeric_limits<double>::quiet_NaN();
+  const double q = held.noise_motion * held.noise_motion, r = held.noise_perception * held.noise_perception;
+  auto perceived = [&](int s, int t) {
+    const float* o = held.obs_at(s, t);
+    return Eigen::Vector2d((o[0] + 1.0) * width / 2, (o[1] + 1.0) * height / 2);
+  };
+  auto truth = [&](int s, int t) { return Eigen::Vector2d(held.xy_at(s, t)[0], held.xy_at(s, t)[1]); };
+  double error = 0;
+  for (int s : seqs) {
+    Eigen::Vector2d b = perceived(s, 0);
+    double p = r;  // the first reading's variance per axis
+    for (int t = 1; t <= held.length; ++t) {
+      const Eigen::Vector2d landing(held.landing_at(s, t - 1)[0], held.landing_at(s, t - 1)[1]);
+      const Eigen::Vector2d predicted = b + (landing - truth(s, t - 1));
+      const double prior = p + q, k = r > 0 ? prior / (prior + r) : 1.0;
+      b = predicted + k * (perceived(s, t) - predicted);
+      p = (1 - k) * prior;
+      error += (b - truth(s, t)).norm();
+    }
+  }
+  return error / (static_cast<double>(seqs.size()) * held.length);
+}
 
 namespace {
 
@@ -202,6 +227,7 @@ void measure_kalman(const Level1& model, const ExplorationData& held, int mid, L
     return run_filter(model, held, test, mid, [&](int t, const MatF& d) -> MatF { return g[t] * d; });
   };
   rep.kalman_fitted_error = scalar_run(schedule(rep.fitted_gain)).belief_error;
+  rep.ideal_filter_error = ideal_filter_error(held, test, model.width, model.height);
   rep.kalman_error = rep.fixed_error = 1e30;
   for (int k = 1; k <= 20; ++k) {
     const float g = 0.05f * k;

@@ -20,4 +20,13 @@ void measure_level1(const Level1& model, const ExplorationData& heldout, Level1R
 constexpr int kFittedGainSteps = 20;
 double fit_belief_gain(const Level1& model, const ExplorationData& heldout);
 
+// The ideal position filter over held-out sequences `seqs` (their frames 1..L, mean error in units): a
+// Kalman filter on the true 2-D position that reads only the perceived positions, but knows the world
+// exactly (each move's landing before the motion noise, from the true position before it) and the
+// env's noise (motion noise as its process noise, perception noise as its observation noise, per axis).
+// With Gaussian noise no filter of the same readings does better on average (motion noise an obstacle
+// stops is the one departure), so it bounds the belief's position error from below. NaN for data
+// without landing points (collect_exploration's training sets).
+double ideal_filter_error(const ExplorationData& held, const std::vector<int>& seqs, double width, double height);
+
 }  // namespace hjepa

@@ -91,6 +91,11 @@ struct Level1Report {
   // (the encoding the filters try to recover). The position figures above weigh only the directions
   // the probe reads; these weigh every latent dimension alike.
   double kalman_latent_error = 0, fixed_latent_error = 0, encoding_latent_error = 0;
+  // What any filter of the perceived positions could reach on the same frames (units): a Kalman filter
+  // on the true 2-D position that knows the world's physics and noise (level1_diagnostics.hpp
+  // ideal_filter_error). The belief's errors above are read by the probe, whose own error on noise-free
+  // frames (probe_error) adds to it.
+  double ideal_filter_error = 0;
   std::vector<float> kalman_gain, kalman_full_gain;
   Eigen::MatrixXf kalman_q, kalman_r;   // the noise estimates behind it (Q already scaled): train_level1 stores them in the model
   // With z (K > 1), the k-step figures again: each window rolled out with the z that fits it best

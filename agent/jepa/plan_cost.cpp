@@ -70,18 +70,22 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
     nn::MLPCache<T>& pc = w.pred_cache[t];
     pc.linear.resize(predictor.layers.size());
     predictor_input_into<T>(s[t], &w.headings(0, t), fourier, pc.linear[0].x, w.input_cache[t], &w.cos_h(0, t), &w.sin_h(0, t), zc);
-    s[t + 1] = s[t] + predictor.forward_cached_input(pc);
+    predictor.forward_cached_input_into(pc, w.step);
+    s[t + 1] = s[t] + w.step;
     predictor_evaluations += static_cast<uint64_t>(R);
     const T wt = static_cast<T>(t == H - 1 ? spec.terminal_weight : 1.0);
     if (spec.goal) {
-      const M diff = s[t + 1].colwise() - spec.goal->col(0);
-      for (Eigen::Index r = 0; r < R; ++r) col_costs[r] += wt * static_cast<T>(spec.goal_weight) * diff.col(r).squaredNorm();
+      w.diff = s[t + 1].colwise() - spec.goal->col(0);
+      for (Eigen::Index r = 0; r < R; ++r) col_costs[r] += wt * static_cast<T>(spec.goal_weight) * w.diff.col(r).squaredNorm();
     }
     if (spec.colour >= 0) {
-      const M logits = colour_head.forward(s[t + 1], w.head_cache[t]);
-      nn::softmax_columns(logits, w.probs[t], &top, &sum);
+      nn::MLPCache<T>& hc = w.head_cache[t];
+      hc.linear.resize(colour_head.layers.size());
+      hc.linear[0].x = s[t + 1];
+      colour_head.forward_cached_input_into(hc, w.logits);
+      nn::softmax_columns(w.logits, w.probs[t], &top, &sum);
       for (Eigen::Index r = 0; r < R; ++r)  // -log p(colour) = log-sum-exp - logit
-        col_costs[r] += wt * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - logits(spec.colour, r));
+        col_costs[r] += wt * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - w.logits(spec.colour, r));
     }
   }
   const Eigen::Array<T, Eigen::Dynamic, 1> omega = candidate_costs(col_costs, w.z_weight, spec.z_worst, R0, costs);
@@ -100,14 +104,15 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
     if (A > 1) dterm.setZero();
     if (spec.goal) term += (s[t + 1].colwise() - spec.goal->col(0)) * (2 * wt * static_cast<T>(spec.goal_weight));
     if (spec.colour >= 0) {
-      M dlogits = w.probs[t];
-      dlogits.row(spec.colour).array() -= T(1);
-      dlogits *= wt * static_cast<T>(spec.colour_weight);
-      term += colour_head.backward_input(dlogits, w.head_cache[t], w.colour_head_wt, w.colour_head_back);
+      w.dlogits = w.probs[t];
+      w.dlogits.row(spec.colour).array() -= T(1);
+      w.dlogits *= wt * static_cast<T>(spec.colour_weight);
+      term += colour_head.backward_input(w.dlogits, w.head_cache[t], w.colour_head_wt, w.colour_head_back);
     }
     if (A > 1) ds += dterm * omega.matrix().asDiagonal();
     const M& d_in = predictor.backward_input(ds, w.pred_cache[t], w.predictor_wt, w.predictor_back);
-    ds += predictor_input_backward<T>(d_in, s[t], fourier, w.input_cache[t], dh.data());
+    predictor_input_backward_into<T>(d_in, s[t], fourier, w.input_cache[t], dh.data(), w.ds_input, w.dz);
+    ds += w.ds_input;
     for (Eigen::Index r = 0; r < R0; ++r) {
       T g = dh[r];
       for (Eigen::Index a = 1; a < A; ++a) g += dh[a * R0 + r];

@@ -73,6 +73,7 @@ struct PlanCostWorkspace {
   // plan_cost prepares a workspace that never was.
   std::vector<nn::Mat<T>> predictor_wt, colour_head_wt;
   std::vector<nn::Mat<T>> predictor_back, colour_head_back;  // the backward's buffers, per layer
+  nn::Mat<T> step, diff, logits, dlogits, ds_input, dz;     // one step's buffers, reused (no allocation per step)
   void prepare(const nn::MLP<T>& predictor, const nn::MLP<T>& colour_head) {
     predictor.transposed_weights(predictor_wt);
     colour_head.transposed_weights(colour_head_wt);

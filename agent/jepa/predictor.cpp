@@ -68,10 +68,18 @@ nn::Mat<T> predictor_input(const nn::Mat<T>& s, const T* headings, const Fourier
 template <typename T>
 nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
                                     const PredictorInputCache<T>& cache, T* d_heading) {
+  nn::Mat<T> ds, dz;
+  predictor_input_backward_into(d_in, s, fourier, cache, d_heading, ds, dz);
+  return ds;
+}
+
+template <typename T>
+void predictor_input_backward_into(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
+                                   const PredictorInputCache<T>& cache, T* d_heading, nn::Mat<T>& ds, nn::Mat<T>& dz) {
   const Eigen::Index D = s.rows(), B = s.cols();
-  nn::Mat<T> ds = d_in.topRows(D);
+  ds = d_in.topRows(D);
   if (fourier.size() > 0) {  // d cos(z) = -sin(z) dz, z = W s + b
-    const nn::Mat<T> dz = (d_in.middleRows(3 * D + 2, fourier.size()).array() * -cache.z.array().sin()).matrix();
+    dz = (d_in.middleRows(3 * D + 2, fourier.size()).array() * -cache.z.array().sin()).matrix();
     ds.noalias() += fourier.W.transpose() * dz;
   }
   for (Eigen::Index b = 0; b < B; ++b) {
@@ -80,7 +88,6 @@ nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s,
     ds.col(b) += d_sc * c + d_ss * sn;
     if (d_heading) d_heading[b] = -sn * (d_in(D, b) + s.col(b).dot(d_sc)) + c * (d_in(D + 1, b) + s.col(b).dot(d_ss));
   }
-  return ds;
 }
 
 template <typename T>
@@ -203,6 +210,10 @@ template void predictor_input_into<double>(const nn::Mat<double>&, const double*
                                            PredictorInputCache<double>&, const double*, const double*, ZColumns);
 template nn::Mat<float> predictor_input_backward<float>(const nn::Mat<float>&, const nn::Mat<float>&, const FourierBasis<float>&,
                                                         const PredictorInputCache<float>&, float*);
+template void predictor_input_backward_into<float>(const nn::Mat<float>&, const nn::Mat<float>&, const FourierBasis<float>&,
+                                                   const PredictorInputCache<float>&, float*, nn::Mat<float>&, nn::Mat<float>&);
+template void predictor_input_backward_into<double>(const nn::Mat<double>&, const nn::Mat<double>&, const FourierBasis<double>&,
+                                                    const PredictorInputCache<double>&, double*, nn::Mat<double>&, nn::Mat<double>&);
 template nn::Mat<double> predictor_input_backward<double>(const nn::Mat<double>&, const nn::Mat<double>&, const FourierBasis<double>&,
                                                           const PredictorInputCache<double>&, double*);
 template UnrolledPrediction<float> unrolled_prediction<float>(nn::MLP<float>&, const FourierBasis<float>&, const nn::Mat<float>&,

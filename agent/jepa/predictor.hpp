@@ -79,6 +79,11 @@ void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierB
 template <typename T>
 nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
                                     const PredictorInputCache<T>& cache, T* d_heading);
+// The same into `ds` (D x B), with `dz` its scratch for the Fourier features' gradient: no allocation
+// once both have their sizes (the planner's hot path).
+template <typename T>
+void predictor_input_backward_into(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
+                                   const PredictorInputCache<T>& cache, T* d_heading, nn::Mat<T>& ds, nn::Mat<T>& dz);
 
 // The parts of P1's input in order, with their sizes (what `hjepa perf` reports and the PyTorch peer
 // rebuilds): s, cos h, sin h, s cos h, s sin h, cos(W s + b).

@@ -23,15 +23,17 @@ void softmax_columns(const Mat<T>& logits, Mat<T>& probs, std::vector<T>* top, s
   probs.resize(logits.rows(), logits.cols());
   if (top) top->resize(logits.cols());
   if (sum) sum->resize(logits.cols());
-  probs = logits.rowwise() - logits.colwise().maxCoeff();
+  for (Eigen::Index j = 0; j < logits.cols(); ++j) {  // each column's max, once
+    const T column_top = logits.col(j).maxCoeff();
+    probs.col(j) = logits.col(j).array() - column_top;
+    if (top) (*top)[j] = column_top;
+  }
   // exp over the whole matrix at once: Eigen vectorises it even when a column (8 colours) is shorter
   // than a vector register.
   probs = probs.array().exp().matrix();
   for (Eigen::Index j = 0; j < logits.cols(); ++j) {
-    const T column_top = logits.col(j).maxCoeff();
     const T column_sum = probs.col(j).sum();
     probs.col(j) /= column_sum;
-    if (top) (*top)[j] = column_top;
     if (sum) (*sum)[j] = column_sum;
   }
 }

@@ -31,6 +31,13 @@ Mat<T> MLP<T>::forward(const Mat<T>& x, MLPCache<T>& cache) const {
 
 template <typename T>
 Mat<T> MLP<T>::forward_cached_input(MLPCache<T>& cache) const {
+  Mat<T> y;
+  forward_cached_input_into(cache, y);
+  return y;
+}
+
+template <typename T>
+void MLP<T>::forward_cached_input_into(MLPCache<T>& cache, Mat<T>& out) const {
   const size_t n = layers.size();
   cache.linear.resize(n);
   cache.pre.resize(n - 1);
@@ -40,7 +47,7 @@ Mat<T> MLP<T>::forward_cached_input(MLPCache<T>& cache) const {
     layers[l].forward_into(cache.linear[l].x, cache.pre[l]);
     activation_forward_into(activation_, cache.pre[l], cache.linear[l + 1].x, gelu ? &cache.gelu_tanh[l] : nullptr);
   }
-  return layers[n - 1].forward(cache.linear[n - 1].x);
+  layers[n - 1].forward_into(cache.linear[n - 1].x, out);
 }
 
 namespace {

@@ -35,6 +35,8 @@ class MLP {
   Mat<T> forward(const Mat<T>& x, MLPCache<T>& cache) const;
   // The same on an input the caller wrote into cache.linear[0].x (no copy; the planner's hot path).
   Mat<T> forward_cached_input(MLPCache<T>& cache) const;
+  // The same into `out` (resized only when its shape differs): no allocation once the buffers have their sizes.
+  void forward_cached_input_into(MLPCache<T>& cache, Mat<T>& out) const;
   // transposed, if given, holds each layer's Wᵀ (transposed_weights) for several backward passes
   // through the same weights (the unrolled predictor); the same values as without it.
   Mat<T> backward(const Mat<T>& dy, const MLPCache<T>& cache, const std::vector<Mat<T>>* transposed = nullptr);

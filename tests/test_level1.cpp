@@ -2,6 +2,7 @@
 // training run on a small map that lowers the loss without collapsing the latent.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cmath>
 
 #include "agent/jepa/exploration.hpp"
@@ -289,4 +290,54 @@ TEST_CASE("an exception from level 2, beside the position probe, leaves train_mo
   };
   CHECK_THROWS_AS(train_model(world, EnvParams{}, tp, test::tiny_level2(30, 5), 3, "test", r1, r2, {}, stop_level2), Stop);
   CHECK(level2_calls == 1);
+}
+
+TEST_CASE("the Fourier features' backward kernel sums as Eigen's product does, bit for bit, or declines") {
+  Rng rng(11);
+  auto fill = [&](MatF& m) {
+    for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<float>(rng.normal());
+  };
+  bool any_taken = false;
+  for (int K : {8, 32, 64})
+    for (int B : {4, 8, 12, 64, 128}) {
+      CAPTURE(K);
+      CAPTURE(B);
+      MatF W(K, 16), dz(K, B), ds(16, B);
+      fill(W), fill(dz), fill(ds);
+      MatF expected = ds, got = ds;
+      expected.noalias() += W.transpose() * dz;
+      const MatF Wt = W.transpose();
+      if (fourier_backward_add(Wt, dz, got)) {
+        any_taken = true;
+        CHECK((got.array() == expected.array()).all());
+      } else {
+        CHECK((got.array() == ds.array()).all());  // declined: ds untouched
+      }
+    }
+#if defined(__AVX512F__)
+  CHECK(any_taken);
+#endif
+  // Shapes it does not take: ds untouched, false.
+  for (auto [D, K, B] : {std::array<int, 3>{16, 30, 8}, {16, 32, 6}, {17, 32, 8}}) {
+    MatF W(K, D), dz(K, B), ds(D, B);
+    fill(W), fill(dz), fill(ds);
+    MatF got = ds;
+    CHECK_FALSE(fourier_backward_add(MatF(W.transpose()), dz, got));
+    CHECK((got.array() == ds.array()).all());
+  }
+  // The predictor's input backward gives the same with the kernel as without (an empty Wt: Eigen).
+  const FourierBasis<float> with = make_fourier_basis<float>(16);
+  FourierBasis<float> without = with;
+  without.Wt.resize(0, 0);
+  MatF s(16, 8);
+  fill(s);
+  std::vector<float> headings(8);
+  for (float& h : headings) h = static_cast<float>(rng.uniform(-3.14, 3.14));
+  MatF d_in(predictor_input_size(16), 8);
+  fill(d_in);
+  std::vector<float> dh1(8), dh2(8);
+  const MatF a = predictor_input_backward<float>(d_in, s, headings.data(), with, dh1.data());
+  const MatF b = predictor_input_backward<float>(d_in, s, headings.data(), without, dh2.data());
+  CHECK((a.array() == b.array()).all());
+  CHECK(dh1 == dh2);
 }

@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <type_traits>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
 
 #include "agent/jepa/counters.hpp"
 #include "agent/jepa/side_thread.hpp"
@@ -12,6 +15,34 @@
 
 namespace hjepa {
 
+bool fourier_backward_add(const nn::Mat<float>& Wt, const nn::Mat<float>& dz, nn::Mat<float>& ds) {
+#if defined(__AVX512F__)
+  const Eigen::Index K = Wt.cols(), B = dz.cols();
+  if (Wt.rows() != 16 || K % 8 != 0 || K == 0 || B % 4 != 0 || dz.rows() != K || ds.rows() != 16 || ds.cols() != B) return false;
+  const float* w = Wt.data();
+  for (Eigen::Index j = 0; j < B; j += 4) {  // four columns at a time: eight independent chains
+    __m512 even[4], odd[4];
+    for (int c = 0; c < 4; ++c) even[c] = odd[c] = _mm512_setzero_ps();
+    for (Eigen::Index k = 0; k < K; k += 2) {
+      const __m512 a0 = _mm512_loadu_ps(w + k * 16), a1 = _mm512_loadu_ps(w + (k + 1) * 16);
+      for (int c = 0; c < 4; ++c) {
+        const float* z = dz.data() + (j + c) * K;
+        even[c] = _mm512_fmadd_ps(a0, _mm512_set1_ps(z[k]), even[c]);
+        odd[c] = _mm512_fmadd_ps(a1, _mm512_set1_ps(z[k + 1]), odd[c]);
+      }
+    }
+    for (int c = 0; c < 4; ++c) {
+      float* d = ds.data() + (j + c) * 16;
+      _mm512_storeu_ps(d, _mm512_add_ps(_mm512_loadu_ps(d), _mm512_add_ps(even[c], odd[c])));
+    }
+  }
+  return true;
+#else
+  (void)Wt, (void)dz, (void)ds;
+  return false;
+#endif
+}
+
 template <typename T>
 FourierBasis<T> make_fourier_basis(int latent, int features, double scale) {
   Rng rng(0x46'4f55'5249'4552ULL);  // fixed: the basis belongs to the architecture, not to a training run
@@ -19,6 +50,7 @@ FourierBasis<T> make_fourier_basis(int latent, int features, double scale) {
   for (Eigen::Index j = 0; j < f.W.cols(); ++j)
     for (Eigen::Index i = 0; i < f.W.rows(); ++i) f.W(i, j) = static_cast<T>(scale * rng.normal());
   for (Eigen::Index i = 0; i < f.b.rows(); ++i) f.b(i) = static_cast<T>(rng.uniform(0, 6.283185307179586));
+  f.Wt = f.W.transpose();
   return f;
 }
 
@@ -80,7 +112,9 @@ void predictor_input_backward_into(const nn::Mat<T>& d_in, const nn::Mat<T>& s, 
   ds = d_in.topRows(D);
   if (fourier.size() > 0) {  // d cos(z) = -sin(z) dz, z = W s + b
     dz = (d_in.middleRows(3 * D + 2, fourier.size()).array() * -cache.z.array().sin()).matrix();
-    ds.noalias() += fourier.W.transpose() * dz;
+    bool done = false;
+    if constexpr (std::is_same_v<T, float>) done = fourier.Wt.size() > 0 && fourier_backward_add(fourier.Wt, dz, ds);
+    if (!done) ds.noalias() += fourier.W.transpose() * dz;
   }
   for (Eigen::Index b = 0; b < B; ++b) {
     const T c = cache.cos_h[b], sn = cache.sin_h[b];

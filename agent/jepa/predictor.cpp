@@ -46,7 +46,7 @@ bool fourier_backward_add(const nn::Mat<float>& Wt, const nn::Mat<float>& dz, nn
 template <typename T>
 FourierBasis<T> make_fourier_basis(int latent, int features, double scale) {
   Rng rng(0x46'4f55'5249'4552ULL);  // fixed: the basis belongs to the architecture, not to a training run
-  FourierBasis<T> f{nn::Mat<T>(features, latent), nn::Mat<T>(features, 1)};
+  FourierBasis<T> f{nn::Mat<T>(features, latent), nn::Mat<T>(features, 1), nn::Mat<T>()};
   for (Eigen::Index j = 0; j < f.W.cols(); ++j)
     for (Eigen::Index i = 0; i < f.W.rows(); ++i) f.W(i, j) = static_cast<T>(scale * rng.normal());
   for (Eigen::Index i = 0; i < f.b.rows(); ++i) f.b(i) = static_cast<T>(rng.uniform(0, 6.283185307179586));

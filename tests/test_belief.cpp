@@ -226,8 +226,8 @@ TEST_CASE("the ideal position filter: exact without perception noise, better tha
   double perceived = 0;
   for (int s = 0; s < ep.sequences; ++s)
     for (int t = 1; t <= ep.sequence_length; ++t) {
-      const float* o = noisy.obs_at(s, t);
-      perceived += std::hypot((o[0] + 1.0) * world.width / 2 - noisy.xy_at(s, t)[0], (o[1] + 1.0) * world.height / 2 - noisy.xy_at(s, t)[1]);
+      const Vec2 p = perceived_position(noisy.obs_at(s, t), world.width, world.height);
+      perceived += std::hypot(p.x - noisy.xy_at(s, t)[0], p.y - noisy.xy_at(s, t)[1]);
     }
   perceived /= ep.sequences * ep.sequence_length;
   CHECK(perceived == doctest::Approx(0.8 * std::sqrt(kPi / 2)).epsilon(0.05));  // a reading's mean error

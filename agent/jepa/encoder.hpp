@@ -23,6 +23,11 @@ inline void observation_features(const Observation& obs, double width, double he
   for (int k = 0; k < obs.num_rays; ++k) out[2 + kNumColors + k] = static_cast<float>(obs.ranges[k] / ray_max);
 }
 
+// The perceived position an observation's features hold (the inverse of observation_features' first two).
+inline Vec2 perceived_position(const float* features, double width, double height) {
+  return Vec2{(features[0] + 1) * width / 2, (features[1] + 1) * height / 2};
+}
+
 // One observation as an encoder input column (F x 1): width and height are the map's, ray_max scales
 // the range readings (as in training).
 MatF observation_column(const Observation& obs, double width, double height, double ray_max);

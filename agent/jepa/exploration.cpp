@@ -19,7 +19,10 @@ ExplorationData collect_exploration(const World& world, const EnvParams& env_par
   d.obs.resize(frames * d.features);
   d.headings.resize(static_cast<size_t>(p.sequences) * p.sequence_length);
   d.true_xy.resize(frames * 2);
-  if (keep_noise_free) d.noise_free_obs.resize(frames * d.features), d.landing_xy.resize(static_cast<size_t>(p.sequences) * p.sequence_length * 2);
+  if (keep_noise_free) {
+    d.noise_free_obs.resize(frames * d.features);
+    d.landing_xy.resize(static_cast<size_t>(p.sequences) * p.sequence_length * 2);
+  }
   d.noise_motion = env_params.noise_motion, d.noise_perception = env_params.noise_perception;
   d.colors.resize(frames);
 

@@ -16,8 +16,8 @@ double ideal_filter_error(const ExplorationData& held, const std::vector<int>& s
   if (held.landing_xy.empty() || seqs.empty() || held.length < 1) return std::numeric_limits<double>::quiet_NaN();
   const double q = held.noise_motion * held.noise_motion, r = held.noise_perception * held.noise_perception;
   auto perceived = [&](int s, int t) {
-    const float* o = held.obs_at(s, t);
-    return Eigen::Vector2d((o[0] + 1.0) * width / 2, (o[1] + 1.0) * height / 2);
+    const Vec2 p = perceived_position(held.obs_at(s, t), width, height);
+    return Eigen::Vector2d(p.x, p.y);
   };
   auto truth = [&](int s, int t) { return Eigen::Vector2d(held.xy_at(s, t)[0], held.xy_at(s, t)[1]); };
   double error = 0;
@@ -125,10 +125,10 @@ FilterRun run_filter(const Level1& model, const ExplorationData& held, const std
     const MatF pb = model.probe_xy(b), pe = model.probe_xy(e);
     for (int i = 0; i < S; ++i) {
       const float* tr = held.xy_at(seqs[i], t);
-      const double px = (x(0, i) + 1) * model.width / 2, py = (x(1, i) + 1) * model.height / 2;  // perceived
+      const Vec2 perceived = perceived_position(&x(0, i), model.width, model.height);
       eb += std::hypot(pb(0, i) - tr[0], pb(1, i) - tr[1]);
       ee += std::hypot(pe(0, i) - tr[0], pe(1, i) - tr[1]);
-      ep += std::hypot(px - tr[0], py - tr[1]);
+      ep += std::hypot(perceived.x - tr[0], perceived.y - tr[1]);
     }
   }
   const double n_frames = static_cast<double>(S) * held.length;

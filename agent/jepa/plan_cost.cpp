@@ -79,10 +79,7 @@ void plan_cost(const nn::MLP<T>& predictor, const FourierBasis<T>& fourier, cons
       for (Eigen::Index r = 0; r < R; ++r) col_costs[r] += wt * static_cast<T>(spec.goal_weight) * w.diff.col(r).squaredNorm();
     }
     if (spec.colour >= 0) {
-      nn::MLPCache<T>& hc = w.head_cache[t];
-      hc.linear.resize(colour_head.layers.size());
-      hc.linear[0].x = s[t + 1];
-      colour_head.forward_cached_input_into(hc, w.logits);
+      colour_head.forward_cached_into(s[t + 1], w.head_cache[t], w.logits);
       nn::softmax_columns(w.logits, w.probs[t], &top, &sum);
       for (Eigen::Index r = 0; r < R; ++r)  // -log p(colour) = log-sum-exp - logit
         col_costs[r] += wt * static_cast<T>(spec.colour_weight) * (std::log(sum[r]) + top[r] - w.logits(spec.colour, r));

@@ -80,14 +80,14 @@ void predictor_input_into(const nn::Mat<T>& s, const T* headings, const FourierB
 template <typename T>
 nn::Mat<T> predictor_input_backward(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
                                     const PredictorInputCache<T>& cache, T* d_heading);
-// The same into `ds` (D x B), with `dz` its scratch for the Fourier features' gradient: no allocation
-// once both have their sizes (the planner's hot path).
 // ds += Wᵀ dz for float, D = 16, m a multiple of 8 and B of 4, summed exactly as Eigen's product sums
 // it for those shapes (even and odd k in two chains, their sum then added to ds), without its
 // packing; returns false (and leaves ds alone) for any other shape or without AVX-512. A test checks
 // it against Eigen's product bit for bit.
 bool fourier_backward_add(const nn::Mat<float>& Wt, const nn::Mat<float>& dz, nn::Mat<float>& ds);
 
+// predictor_input_backward into `ds` (D x B), with `dz` its scratch for the Fourier features' gradient:
+// no allocation once both have their sizes (the planner's hot path).
 template <typename T>
 void predictor_input_backward_into(const nn::Mat<T>& d_in, const nn::Mat<T>& s, const FourierBasis<T>& fourier,
                                    const PredictorInputCache<T>& cache, T* d_heading, nn::Mat<T>& ds, nn::Mat<T>& dz);

@@ -24,9 +24,16 @@ MLP<T>::MLP(const std::vector<int>& sizes, Activation activation, Rng& rng,
 
 template <typename T>
 Mat<T> MLP<T>::forward(const Mat<T>& x, MLPCache<T>& cache) const {
+  Mat<T> y;
+  forward_cached_into(x, cache, y);
+  return y;
+}
+
+template <typename T>
+void MLP<T>::forward_cached_into(const Mat<T>& x, MLPCache<T>& cache, Mat<T>& out) const {
   cache.linear.resize(layers.size());
   cache.linear[0].x = x;
-  return forward_cached_input(cache);
+  forward_cached_input_into(cache, out);
 }
 
 template <typename T>

@@ -33,6 +33,8 @@ class MLP {
       const std::string& name = "mlp");
 
   Mat<T> forward(const Mat<T>& x, MLPCache<T>& cache) const;
+  // The same into `out` (resized only when its shape differs; x copied into the cache's buffer).
+  void forward_cached_into(const Mat<T>& x, MLPCache<T>& cache, Mat<T>& out) const;
   // The same on an input the caller wrote into cache.linear[0].x (no copy; the planner's hot path).
   Mat<T> forward_cached_input(MLPCache<T>& cache) const;
   // The same into `out` (resized only when its shape differs): no allocation once the buffers have their sizes.

@@ -36,7 +36,10 @@ namespace {
 //    Mode-1 phase's DAgger episodes change where the fitted gain is below 1.
 // 9: the Kalman belief settles at no less than agent.belief.min_gain 0.5 (2026-12-05), so the Mode-1
 //    phase's DAgger episodes change where the fitted gain is below 0.5.
-constexpr int kTrainingCodeVersion = 9;
+// 10: the position probe learns from the noise-free training frames, its output layer refitted by least
+//    squares (2026-12-05); its default width 384 and steps 8000 are in the key already. No agent reads
+//    the probe, so every agent's episodes are as before; the probe's figures and drawings change.
+constexpr int kTrainingCodeVersion = 10;
 // Models with P1's z (train.z_values > 1) only: since 2026-12-04 the Mode-1 phase labels under the
 // belief's most probable z alone (low_level_planner.hpp), so their π changes. Models without z train
 // as before and keep their keys (and cache entries).

@@ -13,6 +13,7 @@
 
 #include "agent/nn/activation.hpp"
 #include "agent/nn/gemm.hpp"
+#include "agent/nn/least_squares.hpp"
 #include "agent/nn/linear.hpp"
 #include "agent/nn/loss.hpp"
 #include "agent/nn/mlp.hpp"
@@ -539,4 +540,39 @@ TEST_CASE("save/load: truncated, wrong-shape, wrong-name and wrong-type streams 
         std::string::npos);
   CHECK(load_error("not a model at all", target).find("no HJNN header") != std::string::npos);
   CHECK(same_values(target, untouched));
+}
+
+TEST_CASE("fit_output_layer: recovers an exact linear read-out of the last hidden layer and minimises the squared error") {
+  Rng rng(17);
+  MLP<float> net({3, 8, 8, 2}, Activation::GELU, rng, "fit");
+  Mat<float> x(3, 500);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(rng.normal());
+  // Targets that the last layer can give exactly: another last layer on the same hidden features.
+  MLP<float> truth = net;
+  for (Eigen::Index i = 0; i < truth.layers.back().W.value.size(); ++i) truth.layers.back().W.value.data()[i] = static_cast<float>(rng.normal());
+  truth.layers.back().b.value << 0.3f, -0.7f;
+  const Mat<float> y = truth.forward(x);
+  const double before = (net.forward(x) - y).squaredNorm() / static_cast<double>(y.size());
+  const double mse = fit_output_layer(net, x, y, 0);
+  CHECK(before > 0.1);
+  CHECK(mse < 1e-8);
+  CHECK((net.layers.back().W.value - truth.layers.back().W.value).cwiseAbs().maxCoeff() < 1e-3);
+  CHECK((net.layers.back().b.value - truth.layers.back().b.value).cwiseAbs().maxCoeff() < 1e-3);
+  // The hidden layers are left alone.
+  CHECK(net.layers.front().W.value == truth.layers.front().W.value);
+
+  // Noisy targets: the fit is the minimum, so moving any output weight or bias raises the error.
+  Mat<float> noisy = y;
+  for (Eigen::Index i = 0; i < noisy.size(); ++i) noisy.data()[i] += static_cast<float>(0.5 * rng.normal());
+  const double fitted = fit_output_layer(net, x, noisy, 0);
+  CHECK(fitted == doctest::Approx((net.forward(x) - noisy).cast<double>().squaredNorm() / static_cast<double>(noisy.size())).epsilon(1e-5));
+  for (Parameter<float>* p : net.layers.back().params())
+    for (Eigen::Index i = 0; i < p->value.size(); ++i)
+      for (float d : {-0.05f, 0.05f}) {
+        MLP<float> moved = net;
+        Parameter<float>* q = moved.layers.back().params()[p == &net.layers.back().W ? 0 : 1];
+        q->value.data()[i] += d;
+        CHECK((moved.forward(x) - noisy).cast<double>().squaredNorm() / static_cast<double>(noisy.size()) > fitted);
+      }
+  CHECK_THROWS_WITH_AS(fit_output_layer(net, x, noisy.leftCols(10), 0), doctest::Contains("expected 2 x 500"), std::invalid_argument);
 }

@@ -29,7 +29,8 @@ struct ExplorationData {
   std::vector<float> headings;      // S x length, radians
   std::vector<float> true_xy;       // S x (length + 1) x 2, true positions (probe labels only)
   std::vector<float> noise_free_obs;  // S x (length + 1) x F, the same frames without perception or range noise
-                                      // (held-out data; measuring only: the probe's own error, Level1Report::probe_error)
+                                      // (the position probe learns from them; on held-out data, its own error,
+                                      // Level1Report::probe_error; drawing and measuring only)
   std::vector<float> landing_xy;    // S x length x 2, where each move ended before the motion noise (held-out data;
                                     // measuring only: the ideal filter, Level1Report::ideal_filter_error)
   double noise_motion = 0, noise_perception = 0;  // the env's noise the data was collected with
@@ -45,9 +46,9 @@ struct ExplorationData {
   std::ptrdiff_t frame_index(int s, int t) const { return static_cast<std::ptrdiff_t>(s) * (length + 1) + t; }
 };
 
-// Collects data on `world` with the env's noise settings; deterministic in `seed`. With
-// keep_noise_free = false, noise_free_obs and landing_xy stay empty (a training set: only held-out
-// data is measured on them), which also spares the second observation of every frame.
+// Collects data on `world` with the env's noise settings; deterministic in `seed` (keep_noise_free
+// changes no other field). With keep_noise_free = false, noise_free_obs and landing_xy stay empty,
+// which spares the second observation of every frame (data that nothing measures or probes on).
 ExplorationData collect_exploration(const World& world, const EnvParams& env_params, const ExplorationParams& params,
                                     uint64_t seed, bool keep_noise_free = true);
 

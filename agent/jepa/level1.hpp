@@ -20,7 +20,7 @@ struct Level1Arch {
   int latent = 16;         // D: dimension of s
   int hidden = 64;         // hidden width of E1 and P1
   int head_hidden = 32;    // hidden width of the colour head and the inverse-dynamics head (the colour head runs in planning)
-  int probe_hidden = 128;  // hidden width of the position probe (drawing and measuring only)
+  int probe_hidden = 384;  // hidden width of the position probe (drawing and measuring only)
   int z_values = 1;        // K: values of P1's latent variable z (1 = no z; train.z_values)
 };
 

@@ -16,6 +16,7 @@
 #include "agent/jepa/side_thread.hpp"
 #include "agent/jepa/train_guard.hpp"
 #include "agent/jepa/z_assignment.hpp"
+#include "agent/nn/least_squares.hpp"
 #include "agent/nn/loss.hpp"
 #include "agent/nn/optim.hpp"
 
@@ -29,6 +30,11 @@ double seconds_of(Job&& job) {
   const auto t0 = std::chrono::steady_clock::now();
   job();
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The probe's target for frame c: its true position in [-1, 1] map coordinates.
+Eigen::Vector2f probe_target(const Level1& model, const ExplorationData& data, Eigen::Index c) {
+  return {static_cast<float>(2 * data.true_xy[2 * c] / model.width - 1), static_cast<float>(2 * data.true_xy[2 * c + 1] / model.height - 1)};
 }
 
 // The colour head (cross-entropy; planning uses it) and the position probe (MSE in [-1, 1]; drawing
@@ -68,8 +74,7 @@ std::string train_head(Level1& model, Head which, const ExplorationData& data, c
       if (colour) {
         labels[b] = data.colors[c];
       } else {
-        xy_batch(0, b) = static_cast<float>(2 * data.true_xy[2 * c] / model.width - 1);
-        xy_batch(1, b) = static_cast<float>(2 * data.true_xy[2 * c + 1] / model.height - 1);
+        xy_batch.col(b) = probe_target(model, data, c);
       }
     }
     const MatF out = net.forward(s_batch, cache);
@@ -87,6 +92,36 @@ std::string train_head(Level1& model, Head which, const ExplorationData& data, c
                                            {.checkpoint_every = 500, .clip_norm = 0});
     if (!fault.empty()) return stop_training(params, good, "level 1 heads", fault, "head step", step);
   }
+  return "";
+}
+
+// The position probe reads a latent as the position whose noise-free encoding it is: it learns from E1
+// of the training frames without perception or range noise (a probe that learns from the noisy
+// encodings also learns to shrink their noise, which it then applies to beliefs and predictions that
+// have none), and after its gradient steps its output layer is refitted by least squares on the same
+// frames (the steps end short of that minimum: on map 2, a probe 256 wide read noise-free held-out
+// frames 0.081 units off after 12000 steps, 0.047 after the refit; docs/ARCHITECTURE.md, "The position
+// probe").
+std::string train_probe(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
+                        const std::atomic<bool>& stop) {
+  if (data.noise_free_obs.empty()) throw std::logic_error("train_probe: exploration data without its noise-free frames");
+  const MatF s_clean = model.encode(all_noise_free_frames(data));
+  const std::string fault = train_head(model, Head::Probe, data, s_clean, tp, seed, stop);
+  if (!fault.empty() || stop) return fault;
+  // Every third frame: the same fit as from all of them (0.0466 against 0.0465 units on map 2, 256
+  // wide), in a third of the time.
+  constexpr Eigen::Index kStride = 3;
+  const Eigen::Index n = (s_clean.cols() + kStride - 1) / kStride;
+  MatF xy(2, n), sx(s_clean.rows(), n);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const Eigen::Index c = j * kStride;
+    sx.col(j) = s_clean.col(c);
+    xy.col(j) = probe_target(model, data, c);
+  }
+  constexpr double kRidge = 1e-6;
+  const nn::MLP<float> fitted_by_steps = model.probe;
+  if (!std::isfinite(nn::fit_output_layer(model.probe, sx, xy, kRidge)) || !nn::all_finite(model.probe.params()))
+    model.probe = fitted_by_steps;  // a degenerate solve keeps the probe of the gradient steps
   return "";
 }
 
@@ -357,7 +392,7 @@ double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const
         [&] {
           if (report.finite && beside) beside_seconds = seconds_of(beside);
         },
-        [&] { return report.finite ? train_head(model, Head::Probe, data, s_all, tp, head_seed, stop) : std::string(); });
+        [&] { return report.finite ? train_probe(model, data, tp, head_seed, stop) : std::string(); });
   });
   report.probe_extra_seconds = both_seconds - beside_seconds;
   return beside_seconds;

@@ -42,7 +42,7 @@ struct Level1TrainParams {
   // (docs/ARCHITECTURE.md, "The belief's fitted gain").
   double polish_from_belief = 0.5;
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
-  int probe_steps = 24000;      // steps for the position probe (encoder frozen; drawing and measuring only)
+  int probe_steps = 8000;       // steps for the position probe (encoder frozen; drawing and measuring only)
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM
   // in the polish (each sequence takes the z that predicts it best, every z kept on at least
   // 1 / (2K) of the sequences); 1 = no z.

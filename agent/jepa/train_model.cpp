@@ -41,7 +41,7 @@ ModelFile train_model(const World& world, const EnvParams& env_params, const Lev
   mf.level1.height = world.height;
   ExplorationParams held = tp.exploration;
   held.sequences = tp.heldout_sequences;
-  const ExplorationData data = collect_exploration(world, env_params, tp.exploration, derive_seed(seed, 2), false);
+  const ExplorationData data = collect_exploration(world, env_params, tp.exploration, derive_seed(seed, 2));
   const ExplorationData heldout = collect_exploration(world, env_params, held, derive_seed(seed, 3));
   Level2Arch arch2;
   arch2.input = arch.latent;

@@ -13,9 +13,9 @@ Level1::Level1(const Level1Arch& a, uint64_t seed) : arch(a) {
   z_prior.assign(static_cast<size_t>(std::max(1, a.z_values)), 1.0f / static_cast<float>(std::max(1, a.z_values)));
   fourier = make_fourier_basis<float>(a.latent);
   colour_head = nn::MLP<float>({a.latent, a.head_hidden, kNumColors}, nn::Activation::GELU, rng, "colour");
-  // The position probe draws from a stream of its own (since it widened to 256, training code 10), so
-  // its width moves no other network's draws; the shared stream still draws a probe of the former
-  // width, which keeps the inverse-dynamics head after it (and so every model) as it was.
+  // The position probe draws from a stream of its own (since it widened from 128 to 384, training
+  // code 10), so its width moves no other network's draws; the shared stream still draws a probe of the
+  // former width, which keeps the inverse-dynamics head after it (and so every model) as it was.
   constexpr int kFormerProbeHidden = 128;
   nn::MLP<float>({a.latent, kFormerProbeHidden, 2}, nn::Activation::GELU, rng, "probe");
   Rng probe_rng(derive_seed(seed, 1));

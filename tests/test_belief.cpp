@@ -2,6 +2,8 @@
 // how it weighs prediction against reading at the extremes, and the fixed gain left as it was.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "agent/jepa/belief.hpp"
 #include "agent/jepa/encoder.hpp"
 #include "agent/jepa/level1_diagnostics.hpp"
@@ -186,6 +188,13 @@ TEST_CASE("the belief diagnostics in the latent: distances to the encoding witho
     REQUIRE(r.kalman_gain.size() == static_cast<size_t>(held.length));
     for (size_t t = 1; t < r.kalman_gain.size(); ++t) CHECK(r.kalman_gain[t] <= r.kalman_gain[t - 1]);
     CHECK(std::isfinite(r.kalman_full_error));
+    // The context filter: a ratio per clearance bin whose mean over the frames is 1 (so some bins above,
+    // some below unless all are 1), and its own best steady gain.
+    REQUIRE(r.kalman_context_ratio.size() == static_cast<size_t>(kClearanceBins));
+    CHECK(*std::max_element(r.kalman_context_ratio.begin(), r.kalman_context_ratio.end()) >= 1);
+    CHECK(*std::min_element(r.kalman_context_ratio.begin(), r.kalman_context_ratio.end()) <= 1);
+    CHECK(std::isfinite(r.kalman_context_error));
+    CHECK(r.best_kalman_context_gain > 0);
     if (sigma == 0) {
       CHECK(r.encoding_latent_error < 1e-6);  // the stored true position is a float: the last bits may differ
       // No observation noise: the encoder's noise estimate (the Kalman belief's r) is nil.
@@ -238,4 +247,30 @@ TEST_CASE("the ideal position filter: exact without perception noise, better tha
   CHECK(ideal > 0.25 * perceived);
   // The training set keeps no landing points: no figure.
   CHECK(std::isnan(ideal_filter_error(collect_exploration(world, env, ep, 9, false), all, world.width, world.height)));
+}
+
+TEST_CASE("clearance_bin: the least of the three range readings nearest the heading, binned") {
+  ExplorationData d;
+  const int rays = 8;
+  d.features = 2 + kNumColors + rays;
+  d.sequences = 1;
+  d.length = 1;
+  d.obs.assign(static_cast<size_t>(2 * d.features), 1.0f);
+  d.headings = {0.0f};
+  float* ranges = &d.obs[2 + kNumColors];
+  CHECK(clearance_bin(d, 0, 0) == kClearanceBins - 1);  // nothing within reach
+  ranges[4] = 0.05f;                                    // behind (heading 0 is ray 0): ignored
+  CHECK(clearance_bin(d, 0, 0) == kClearanceBins - 1);
+  ranges[7] = 0.25f;  // a neighbour of ray 0 (wrapping round)
+  CHECK(clearance_bin(d, 0, 0) == 2);
+  ranges[0] = 0.15f;
+  CHECK(clearance_bin(d, 0, 0) == 1);
+  d.headings = {static_cast<float>(kPi)};  // heading pi: rays 3, 4, 5
+  CHECK(clearance_bin(d, 0, 0) == 0);
+  d.headings = {static_cast<float>(-kPi / 2)};  // rays 5, 6, 7
+  CHECK(clearance_bin(d, 0, 0) == 2);
+  ranges[6] = 0.6f;
+  CHECK(clearance_bin(d, 0, 0) == 2);
+  ranges[7] = 0.65f;
+  CHECK(clearance_bin(d, 0, 0) == 4);
 }

@@ -36,6 +36,18 @@ double ideal_filter_error(const ExplorationData& held, const std::vector<int>& s
   return error / (static_cast<double>(seqs.size()) * held.length);
 }
 
+int clearance_bin(const ExplorationData& d, int seq, int t) {
+  const int rays = d.features - 2 - kNumColors;
+  if (rays <= 0) return kClearanceBins - 1;
+  const float* ranges = d.obs_at(seq, t) + 2 + kNumColors;
+  const int ahead = static_cast<int>(std::lround(d.heading_at(seq, t) / (6.283185307179586 / rays)));
+  float least = 1;
+  for (int j = -1; j <= 1; ++j) least = std::min(least, ranges[(((ahead + j) % rays) + rays) % rays]);
+  int bin = 0;
+  while (bin < kClearanceBins - 1 && least >= kClearanceEdges[bin]) ++bin;
+  return bin;
+}
+
 namespace {
 
 // Latent spread per dimension, position probe R^2 over both coordinates, colour head accuracy.
@@ -152,12 +164,15 @@ Eigen::MatrixXf measure_belief(const Level1& model, const ExplorationData& held,
 // of the same frame with the true position, i.e. without perception noise) and the predictor's process
 // noise Q (P1 from one such clean encoding against the next), as D x D second moments: perception noise
 // moves the latent along the few directions position takes, so its dimensions are correlated.
+// Also P1's mean squared one-step error in each clearance bin (clearance_bin of the frame it predicts
+// from) against its mean over all frames: `context` (kClearanceBins ratios; 1 for an empty bin).
 void estimate_noise(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, Eigen::MatrixXf& Q,
-                    Eigen::MatrixXf& R) {
+                    Eigen::MatrixXf& R, std::vector<double>& context) {
   const int S = static_cast<int>(seqs.size());
   const std::vector<int> t0(S, 0);
   const Eigen::Index D = model.arch.latent;
   Eigen::MatrixXd sq = Eigen::MatrixXd::Zero(D, D), sr = Eigen::MatrixXd::Zero(D, D);
+  std::vector<double> bin_sum(kClearanceBins, 0), bin_count(kClearanceBins, 0);
   std::vector<float> hh(S);
   MatF c = model.encode(clean_frames(model, held, seqs, 0));
   const Eigen::MatrixXf prior = z_prior_belief(model, S);
@@ -167,11 +182,44 @@ void estimate_noise(const Level1& model, const ExplorationData& held, const std:
     const MatF dq = expected_under_z(predict_all_z(model, c, hh.data()), prior) - next, dr = noisy - next;
     sq += (dq * dq.transpose()).cast<double>();
     sr += (dr * dr.transpose()).cast<double>();
+    for (int i = 0; i < S; ++i) {
+      const int bin = clearance_bin(held, seqs[i], t - 1);
+      bin_sum[bin] += static_cast<double>(dq.col(i).squaredNorm()), bin_count[bin] += 1;
+    }
     c = next;
   }
   const double n = static_cast<double>(S) * held.length;
   Q = (sq / n).cast<float>();
   R = (sr / n).cast<float>();
+  const double mean = sq.trace() / n;
+  context.assign(kClearanceBins, 1.0);
+  for (int b = 0; b < kClearanceBins; ++b)
+    if (bin_count[b] > 0 && mean > 0) context[b] = bin_sum[b] / bin_count[b] / mean;
+}
+
+// The Kalman belief with process noise by context (a diagnostic; no agent runs it yet): each step's q is
+// the steady gain's q times P1's error ratio in the clearance bin of the frame it predicts from
+// (rep.kalman_context_ratio, from the even sequences), each sequence with its own variance. Swept over
+// the steady gains within 0.15 of the Kalman belief's best (in its steps of 0.05: a quarter of the
+// runs; on map 2 at sigma_perception 0.1-0.8 the full sweep chose within 0.05 of it); the best goes to
+// rep.kalman_context_error.
+void measure_context_kalman(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int mid,
+                            const Eigen::MatrixXf& R, Level1Report& rep) {
+  rep.kalman_context_error = 1e30;
+  const int scalar_best = static_cast<int>(std::lround(rep.best_kalman_steady_gain / 0.05));
+  for (int k = std::max(1, scalar_best - 3); k <= std::min(20, scalar_best + 3); ++k) {
+    const KalmanNoise steady = kalman_noise(R, 0.05 * k);
+    std::vector<double> p(seqs.size(), steady.r);
+    const FilterRun run = run_filter(model, held, seqs, mid, [&](int t, const MatF& d) -> MatF {
+      MatF out = d;
+      for (size_t i = 0; i < seqs.size(); ++i) {
+        const KalmanNoise n{steady.q * rep.kalman_context_ratio[static_cast<size_t>(clearance_bin(held, seqs[i], t - 1))], steady.r};
+        out.col(static_cast<Eigen::Index>(i)) *= kalman_gain_step(n, p[i]);
+      }
+      return out;
+    });
+    if (run.belief_error < rep.kalman_context_error) rep.kalman_context_error = run.belief_error, rep.best_kalman_context_gain = 0.05 * k;
+  }
 }
 
 // The Kalman belief (belief.hpp) against fixed gains, every filter measured on the odd held-out
@@ -186,7 +234,7 @@ void measure_kalman(const Level1& model, const ExplorationData& held, int mid, L
   for (int i = 0; i < held.sequences; ++i) (i % 2 ? test : fit).push_back(i);
   if (fit.empty() || test.empty()) return;
   Eigen::MatrixXf Q, R;
-  estimate_noise(model, held, fit, Q, R);
+  estimate_noise(model, held, fit, Q, R, rep.kalman_context_ratio);
   const Eigen::Index D = Q.rows();
   auto gain_schedule = [&](float q_scale) {
     std::vector<Eigen::MatrixXf> gains(held.length + 1);
@@ -244,6 +292,7 @@ void measure_kalman(const Level1& model, const ExplorationData& held, int mid, L
       rep.kalman_gain.assign(sg.begin() + 1, sg.end());
     }
   }
+  measure_context_kalman(model, held, test, mid, R, rep);
 }
 
 // k-step prediction: unroll from each held-out sequence's middle frame (so the belief over z has

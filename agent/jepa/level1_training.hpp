@@ -96,6 +96,11 @@ struct Level1Report {
   // ideal_filter_error). The belief's errors above are read by the probe, whose own error on noise-free
   // frames (probe_error) adds to it.
   double ideal_filter_error = 0;
+  // The Kalman belief with process noise by context (level1_diagnostics.cpp measure_context_kalman, a
+  // diagnostic no agent runs yet): its least error over the steady gains, that gain, and P1's one-step
+  // error ratio per clearance bin (kClearanceBins, from the even sequences).
+  double kalman_context_error = 0, best_kalman_context_gain = 0;
+  std::vector<double> kalman_context_ratio;
   std::vector<float> kalman_gain, kalman_full_gain;
   Eigen::MatrixXf kalman_q, kalman_r;   // the noise estimates behind it (Q already scaled): train_level1 stores them in the model
   // With z (K > 1), the k-step figures again: each window rolled out with the z that fits it best

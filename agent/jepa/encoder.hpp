@@ -16,9 +16,12 @@ using MatF = nn::Mat<float>;
 inline int feature_size(int num_rays) { return 2 + kNumColors + num_rays; }
 
 // Writes feature_size(obs.num_rays) floats to out.
+// A position in [-1, 1] map coordinates, as the encoder reads it (the position probe's targets too).
+inline float map_coordinate(double v, double extent) { return static_cast<float>(2 * v / extent - 1); }
+
 inline void observation_features(const Observation& obs, double width, double height, double ray_max, float* out) {
-  out[0] = static_cast<float>(2 * obs.position.x / width - 1);
-  out[1] = static_cast<float>(2 * obs.position.y / height - 1);
+  out[0] = map_coordinate(obs.position.x, width);
+  out[1] = map_coordinate(obs.position.y, height);
   for (int c = 0; c < kNumColors; ++c) out[2 + c] = static_cast<int>(obs.color) == c ? 1.f : 0.f;
   for (int k = 0; k < obs.num_rays; ++k) out[2 + kNumColors + k] = static_cast<float>(obs.ranges[k] / ray_max);
 }

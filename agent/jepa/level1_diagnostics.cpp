@@ -40,7 +40,7 @@ int clearance_bin(const ExplorationData& d, int seq, int t) {
   const int rays = d.features - 2 - kNumColors;
   if (rays <= 0) return kClearanceBins - 1;
   const float* ranges = d.obs_at(seq, t) + 2 + kNumColors;
-  const int ahead = static_cast<int>(std::lround(d.heading_at(seq, t) / (6.283185307179586 / rays)));
+  const int ahead = static_cast<int>(std::lround(d.heading_at(seq, t) / (2 * kPi / rays)));
   float least = 1;
   for (int j = -1; j <= 1; ++j) least = std::min(least, ranges[(((ahead + j) % rays) + rays) % rays]);
   int bin = 0;
@@ -98,8 +98,8 @@ MatF clean_frames(const Level1& model, const ExplorationData& held, const std::v
   MatF x = gather_frames(held, seqs, std::vector<int>(seqs.size(), 0), t);
   for (size_t i = 0; i < seqs.size(); ++i) {
     const float* tr = held.xy_at(seqs[i], t);
-    x(0, static_cast<Eigen::Index>(i)) = static_cast<float>(2 * tr[0] / model.width - 1);
-    x(1, static_cast<Eigen::Index>(i)) = static_cast<float>(2 * tr[1] / model.height - 1);
+    x(0, static_cast<Eigen::Index>(i)) = map_coordinate(tr[0], model.width);
+    x(1, static_cast<Eigen::Index>(i)) = map_coordinate(tr[1], model.height);
   }
   return x;
 }

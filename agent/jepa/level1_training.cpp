@@ -34,7 +34,7 @@ double seconds_of(Job&& job) {
 
 // The probe's target for frame c: its true position in [-1, 1] map coordinates.
 Eigen::Vector2f probe_target(const Level1& model, const ExplorationData& data, Eigen::Index c) {
-  return {static_cast<float>(2 * data.true_xy[2 * c] / model.width - 1), static_cast<float>(2 * data.true_xy[2 * c + 1] / model.height - 1)};
+  return {map_coordinate(data.true_xy[2 * c], model.width), map_coordinate(data.true_xy[2 * c + 1], model.height)};
 }
 
 // The colour head (cross-entropy; planning uses it) and the position probe (MSE in [-1, 1]; drawing

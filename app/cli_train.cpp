@@ -141,9 +141,9 @@ int cmd_train(int argc, char** argv) {
                                       {"kalman_q_scale", r.kalman_q_scale},
                                       {"compared_perception_error", r.kalman_perception_error},
                                       {"ideal_filter_error", r.ideal_filter_error},
-                                      {"kalman_context_error", r.kalman_context_error},
-                                      {"best_kalman_context_gain", r.best_kalman_context_gain},
                                       {"kalman_context_ratio", r.kalman_context_ratio},
+                                      {"kalman_scalar_error", r.kalman_scalar_error},
+                                      {"best_kalman_scalar_gain", r.best_kalman_scalar_gain},
                                       {"kalman_latent_error", r.kalman_latent_error}, {"fixed_latent_error", r.fixed_latent_error},
                                       {"encoding_latent_error", r.encoding_latent_error}}},
                           {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
@@ -189,9 +189,9 @@ int cmd_train(int argc, char** argv) {
       std::printf("  an ideal position filter (knows the world and its noise, reads the perceived positions): %.3f units; "
                   "the probe's own error on noise-free frames adds to the belief's\n",
                   r.ideal_filter_error);
-      std::printf("  Kalman with process noise by the clearance ahead (a diagnostic; no agent runs it yet), settling at %.2f: "
-                  "%.3f units\n",
-                  r.best_kalman_context_gain, r.kalman_context_error);
+      std::printf("  the Kalman belief's process noise follows the clearance ahead; with one process noise for every move "
+                  "(the ablation), settling at %.2f: %.3f units\n",
+                  r.best_kalman_scalar_gain, r.kalman_scalar_error);
       std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman %.4f; fixed %.4f; "
                   "raw encoding %.4f\n",
                   r.kalman_latent_error, r.fixed_latent_error, r.encoding_latent_error);

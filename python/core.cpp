@@ -516,7 +516,7 @@ std::shared_ptr<const ModelFile> train(const World& world, const py::dict& kwarg
     report["kalman_fitted_error"] = r1.kalman_fitted_error;
     report["kalman_full_error"] = r1.kalman_full_error;
     report["ideal_filter_error"] = r1.ideal_filter_error;
-    report["kalman_context_error"] = r1.kalman_context_error;
+    report["kalman_scalar_error"] = r1.kalman_scalar_error;
     report["fitted_gain"] = r1.fitted_gain;
     report["polish_gain"] = r1.polish_gain;
     report["kalman_latent_error"] = r1.kalman_latent_error;

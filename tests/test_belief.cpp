@@ -181,20 +181,21 @@ TEST_CASE("the belief diagnostics in the latent: distances to the encoding witho
     CHECK(std::isfinite(r.kalman_latent_error));
     CHECK(std::isfinite(r.fixed_latent_error));
     // The Kalman belief at its best steady gain is at least as good as at the fitted gain (one of the
-    // gains it tries), and its gain per frame never rises.
+    // gains it tries); its mean gain per frame stays in (0, 1] (with the process noise by context it
+    // may rise again after a move into a tight spot).
     CHECK(r.kalman_error <= r.kalman_fitted_error * (1 + 1e-5));
     CHECK(r.best_kalman_steady_gain > 0);
     CHECK(r.best_kalman_steady_gain <= 1);
     REQUIRE(r.kalman_gain.size() == static_cast<size_t>(held.length));
-    for (size_t t = 1; t < r.kalman_gain.size(); ++t) CHECK(r.kalman_gain[t] <= r.kalman_gain[t - 1]);
+    for (float k : r.kalman_gain) CHECK((k > 0 && k <= 1 + 1e-6f));
     CHECK(std::isfinite(r.kalman_full_error));
     // The context filter: a ratio per clearance bin whose mean over the frames is 1 (so some bins above,
     // some below unless all are 1), and its own best steady gain.
     REQUIRE(r.kalman_context_ratio.size() == static_cast<size_t>(kClearanceBins));
     CHECK(*std::max_element(r.kalman_context_ratio.begin(), r.kalman_context_ratio.end()) >= 1);
     CHECK(*std::min_element(r.kalman_context_ratio.begin(), r.kalman_context_ratio.end()) <= 1);
-    CHECK(std::isfinite(r.kalman_context_error));
-    CHECK(r.best_kalman_context_gain > 0);
+    CHECK(std::isfinite(r.kalman_scalar_error));
+    CHECK(r.best_kalman_scalar_gain > 0);
     if (sigma == 0) {
       CHECK(r.encoding_latent_error < 1e-6);  // the stored true position is a float: the last bits may differ
       // No observation noise: the encoder's noise estimate (the Kalman belief's r) is nil.
@@ -273,4 +274,40 @@ TEST_CASE("clearance_bin: the least of the three range readings nearest the head
   CHECK(clearance_bin(d, 0, 0) == 2);
   ranges[7] = 0.65f;
   CHECK(clearance_bin(d, 0, 0) == 4);
+}
+
+TEST_CASE("the agents' Kalman belief: process noise by the clearance the move set out into") {
+  Level1 m = small_level1();
+  m.belief_q = m.belief_r = Eigen::MatrixXf::Identity(3, 3);
+  m.fitted_gain = 0.5f;
+  m.belief_context = {4.f, 1.f, 1.f, 1.f, 1.f, 0.25f};
+  BeliefParams kalman;
+  kalman.mode = BeliefMode::Kalman;
+  const double ray_max = EnvParams{}.ray_max;
+  Observation open;  // nothing within reach: the last bin
+  open.num_rays = 8;
+  open.ranges.fill(static_cast<float>(ray_max));
+  Observation tight = open;  // a wall right ahead of heading 0 (ray 0)
+  tight.ranges[0] = static_cast<float>(0.05 * ray_max);
+  for (const bool near_wall : {false, true}) {
+    CAPTURE(near_wall);
+    BeliefState b;
+    b.reset(m, near_wall ? tight : open, ray_max, kalman);
+    const double p0 = b.variance;
+    b.update(m, 0.f, open, ray_max, kalman);
+    CHECK(b.context_bin == (near_wall ? 0 : kClearanceBins - 1));
+    KalmanNoise n = kalman_noise(m, kalman);
+    n.q *= near_wall ? 4.0 : 0.25;
+    double p = p0;
+    CHECK(b.gain == doctest::Approx(kalman_gain_step(n, p)));
+    CHECK(b.variance == doctest::Approx(p));
+    // The next move sets out from the open observation the belief just read: the last bin.
+    b.update(m, static_cast<float>(kPi), open, ray_max, kalman);
+    CHECK(b.context_bin == kClearanceBins - 1);
+  }
+  // Near a wall P1 is trusted less: the reading weighs more.
+  BeliefState a, c;
+  a.reset(m, open, ray_max, kalman), c.reset(m, tight, ray_max, kalman);
+  a.update(m, 0.f, open, ray_max, kalman), c.update(m, 0.f, open, ray_max, kalman);
+  CHECK(c.gain > a.gain);
 }

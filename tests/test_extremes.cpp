@@ -163,8 +163,12 @@ TEST_CASE("the learned agents' trace gives the gain of their last belief update"
       for (int t = 0; t < 3; ++t) {
         REQUIRE_FALSE(env.done());
         obs = env.step(agent->act(obs)).obs;
-        const float k = kalman_gain_step(n, p);
-        CHECK(agent->trace().belief->gain == doctest::Approx(mode == BeliefMode::Kalman ? k : 0.3f));
+        // The Kalman step's process noise follows the clearance of the move it took (belief.hpp).
+        const BeliefState& b = *agent->trace().belief;
+        REQUIRE(b.context_bin >= 0);
+        REQUIRE(b.context_bin < kClearanceBins);
+        const float k = kalman_gain_step(KalmanNoise{n.q * context_ratio(level1, b.context_bin), n.r}, p);
+        CHECK(b.gain == doctest::Approx(mode == BeliefMode::Kalman ? k : 0.3f));
       }
     }
   }

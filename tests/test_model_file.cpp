@@ -103,6 +103,7 @@ ModelFile small_model() {
   model.policy = hjepa::Policy(hjepa::PolicyArch{4, 6}, 11);
   model.level1.belief_q = Eigen::MatrixXf::Random(4, 4);
   model.level1.belief_r = Eigen::MatrixXf::Random(4, 4);
+  model.level1.belief_context = {2.5f, 1.5f, 1.f, 0.75f, 0.5f, 0.25f};
   model.train.mode1.rounds = 2;
   model.train.mode1.episodes = 5;
   model.train.mode1.heldout_episodes = 3;
@@ -231,6 +232,7 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.level1.belief_q == saved.level1.belief_q);
   CHECK(loaded.level1.belief_r == saved.level1.belief_r);
   CHECK(loaded.level1.fitted_gain == 0.35f);
+  CHECK(loaded.level1.belief_context == saved.level1.belief_context);
   CHECK(loaded.train.polish_from_belief == 0.25);
   CHECK(loaded.level2.arch.latent == 3);
   CHECK(loaded.level2.arch.horizon == 6);
@@ -321,11 +323,11 @@ TEST_CASE("a missing file, a wrong magic and a wrong version are refused") {
   // 1: a level-1-only file from before level 2; 2: P1 without the heading products and no polish
   // or probe step counts; 3: P1 with two hidden layers and no Fourier inputs; 4: level 2 with
   // k-means places in s and no temporal distance; 5: P1 without the latent z; 6: no Mode-1 policy;
-  // 7: no fitted belief gain; 9: a later hjepa.
-  for (const uint32_t version : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 9u}) {
+  // 7: no fitted belief gain; 8: no context ratios for the Kalman belief; 10: a later hjepa.
+  for (const uint32_t version : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 10u}) {
     std::memcpy(&bytes[8], &version, sizeof version);
     write_bytes(path, bytes);
-    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 8",
+    check_refusal(path, {"unsupported model format version", ("found " + std::to_string(version)).c_str(), "expected 9",
                          "retrain"});
   }
 }
@@ -576,7 +578,17 @@ TEST_CASE("malformed sections are refused naming the section") {
     sections = good;
     section(sections, "KALM").payload.pop_back();
     write_sections(sections);
-    check_refusal(path, {"section \"KALM\"", "135 bytes; expected 136", "fitted gain"});
+    check_refusal(path, {"section \"KALM\"", "163 bytes; expected 164", "context ratios"});
+    sections = good;
+    const int32_t bins = 5;  // not kClearanceBins
+    std::memcpy(&section(sections, "KALM").payload[136], &bins, sizeof bins);
+    write_sections(sections);
+    check_refusal(path, {"section \"KALM\"", "context ratio count 5", "expected 0 or 6"});
+    sections = good;
+    const float ratio = -1.f;
+    std::memcpy(&section(sections, "KALM").payload[140 + 4 * 2], &ratio, sizeof ratio);
+    write_sections(sections);
+    check_refusal(path, {"section \"KALM\"", "context ratio 2 = -1", "expected a number in [0, 1e6]"});
     sections = good;
     const float gain = 1.5f;
     std::memcpy(&section(sections, "KALM").payload[132], &gain, sizeof gain);

@@ -60,6 +60,10 @@ class Level1 {
   // encoder's observation noise R, D x D each; empty = not estimated.
   Eigen::MatrixXf belief_q, belief_r;
   bool has_belief_noise() const { return belief_q.size() > 0 && belief_q.rows() == belief_r.rows(); }
+  // P1's one-step error per clearance bin of the move against its mean (belief.hpp clearance_bin,
+  // kClearanceBins values, estimated with belief_q): the Kalman belief's process noise is q times the
+  // ratio of each move's bin. Empty = 1 everywhere.
+  std::vector<float> belief_context;
   // The belief's fitted gain (agent.belief.mode fitted): the fixed gain whose belief read the position
   // best on held-out data after training (level1_diagnostics.hpp fit_belief_gain), in [0, 1].
   float fitted_gain = 0.5f;

@@ -37,15 +37,7 @@ double ideal_filter_error(const ExplorationData& held, const std::vector<int>& s
 }
 
 int clearance_bin(const ExplorationData& d, int seq, int t) {
-  const int rays = d.features - 2 - kNumColors;
-  if (rays <= 0) return kClearanceBins - 1;
-  const float* ranges = d.obs_at(seq, t) + 2 + kNumColors;
-  const int ahead = static_cast<int>(std::lround(d.heading_at(seq, t) / (2 * kPi / rays)));
-  float least = 1;
-  for (int j = -1; j <= 1; ++j) least = std::min(least, ranges[(((ahead + j) % rays) + rays) % rays]);
-  int bin = 0;
-  while (bin < kClearanceBins - 1 && least >= kClearanceEdges[bin]) ++bin;
-  return bin;
+  return clearance_bin(d.obs_at(seq, t) + 2 + kNumColors, d.features - 2 - kNumColors, d.heading_at(seq, t));
 }
 
 namespace {
@@ -197,29 +189,25 @@ void estimate_noise(const Level1& model, const ExplorationData& held, const std:
     if (bin_count[b] > 0 && mean > 0) context[b] = bin_sum[b] / bin_count[b] / mean;
 }
 
-// The Kalman belief with process noise by context (a diagnostic; no agent runs it yet): each step's q is
-// the steady gain's q times P1's error ratio in the clearance bin of the frame it predicts from
-// (rep.kalman_context_ratio, from the even sequences), each sequence with its own variance. Swept over
-// the steady gains within 0.15 of the Kalman belief's best (in its steps of 0.05: a quarter of the
-// runs; on map 2 at sigma_perception 0.1-0.8 the full sweep chose within 0.05 of it); the best goes to
-// rep.kalman_context_error.
-void measure_context_kalman(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int mid,
-                            const Eigen::MatrixXf& R, Level1Report& rep) {
-  rep.kalman_context_error = 1e30;
-  const int scalar_best = static_cast<int>(std::lround(rep.best_kalman_steady_gain / 0.05));
-  for (int k = std::max(1, scalar_best - 3); k <= std::min(20, scalar_best + 3); ++k) {
-    const KalmanNoise steady = kalman_noise(R, 0.05 * k);
-    std::vector<double> p(seqs.size(), steady.r);
-    const FilterRun run = run_filter(model, held, seqs, mid, [&](int t, const MatF& d) -> MatF {
-      MatF out = d;
-      for (size_t i = 0; i < seqs.size(); ++i) {
-        const KalmanNoise n{steady.q * rep.kalman_context_ratio[static_cast<size_t>(clearance_bin(held, seqs[i], t - 1))], steady.r};
-        out.col(static_cast<Eigen::Index>(i)) *= kalman_gain_step(n, p[i]);
-      }
-      return out;
-    });
-    if (run.belief_error < rep.kalman_context_error) rep.kalman_context_error = run.belief_error, rep.best_kalman_context_gain = 0.05 * k;
-  }
+// One run of the Kalman belief (belief.hpp) over sequences `seqs`, settling at `steady` for a move of
+// ratio 1: each step's process noise is the steady q times `context`'s ratio for the clearance bin of
+// the move (all 1: one process noise for every move), each sequence with its own variance. gains, if
+// given: the mean gain per frame 1..L over the sequences.
+FilterRun kalman_run(const Level1& model, const ExplorationData& held, const std::vector<int>& seqs, int mid,
+                     const Eigen::MatrixXf& R, double steady, const std::vector<double>& context, std::vector<float>* gains = nullptr) {
+  const KalmanNoise n = kalman_noise(R, steady);
+  std::vector<double> p(seqs.size(), n.r);
+  if (gains) gains->assign(static_cast<size_t>(held.length), 0.f);
+  return run_filter(model, held, seqs, mid, [&](int t, const MatF& d) -> MatF {
+    MatF out = d;
+    for (size_t i = 0; i < seqs.size(); ++i) {
+      const KalmanNoise ni{n.q * context[static_cast<size_t>(clearance_bin(held, seqs[i], t - 1))], n.r};
+      const float k = kalman_gain_step(ni, p[i]);
+      out.col(static_cast<Eigen::Index>(i)) *= k;
+      if (gains) (*gains)[static_cast<size_t>(t - 1)] += k / static_cast<float>(seqs.size());
+    }
+    return out;
+  });
 }
 
 // The Kalman belief (belief.hpp) against fixed gains, every filter measured on the odd held-out
@@ -263,36 +251,35 @@ void measure_kalman(const Level1& model, const ExplorationData& held, int mid, L
   rep.kalman_full_error = run_filter(model, held, test, mid, [&](int t, const MatF& d) -> MatF { return gains[t] * d; }).belief_error;
   rep.kalman_full_gain.assign(D, 0);
   for (Eigen::Index i = 0; i < D; ++i) rep.kalman_full_gain[i] = gains.back()(i, i);
-  // The Kalman belief: its gain per frame for a steady gain, and the run over the test sequences.
-  auto schedule = [&](double steady) {
-    const KalmanNoise n = kalman_noise(R, steady);
-    std::vector<float> g(held.length + 1, 1.f);
-    double p = n.r;
-    for (int t = 1; t <= held.length; ++t) g[t] = kalman_gain_step(n, p);
-    return g;
-  };
-  auto scalar_run = [&](const std::vector<float>& g) {
-    return run_filter(model, held, test, mid, [&](int t, const MatF& d) -> MatF { return g[t] * d; });
-  };
-  rep.kalman_fitted_error = scalar_run(schedule(rep.fitted_gain)).belief_error;
+  // The Kalman belief, its process noise by the move's clearance (the ratios from the even sequences),
+  // at its best steady gain; at the model's fitted gain, as the agents run it; and the ablation, one
+  // process noise for every move, swept within 0.15 of the Kalman belief's best steady gain (on map 2
+  // at sigma_perception 0.1-0.8 a full sweep chose within 0.05 of it).
+  const std::vector<double>& context = rep.kalman_context_ratio;
+  rep.kalman_fitted_error = kalman_run(model, held, test, mid, R, rep.fitted_gain, context).belief_error;
   rep.ideal_filter_error = ideal_filter_error(held, test, model.width, model.height);
-  rep.kalman_error = rep.fixed_error = 1e30;
+  rep.kalman_error = rep.fixed_error = rep.kalman_scalar_error = 1e30;
   for (int k = 1; k <= 20; ++k) {
     const float g = 0.05f * k;
     const FilterRun fixed = run_filter(model, held, test, mid, [&](int, const MatF& d) -> MatF { return g * d; });
     if (fixed.belief_error < rep.fixed_error)
       rep.fixed_error = fixed.belief_error, rep.best_fixed_gain = 0.05 * k, rep.fixed_latent_error = fixed.belief_latent_error;
-    const std::vector<float> sg = schedule(0.05 * k);
-    const FilterRun kalman = scalar_run(sg);
+    std::vector<float> mean_gains;
+    const FilterRun kalman = kalman_run(model, held, test, mid, R, 0.05 * k, context, &mean_gains);
     if (kalman.belief_error < rep.kalman_error) {
       rep.kalman_error = kalman.belief_error, rep.best_kalman_steady_gain = 0.05 * k;
       rep.kalman_perception_error = kalman.perception_error;
       rep.kalman_latent_error = kalman.belief_latent_error;
       rep.encoding_latent_error = kalman.encoding_latent_error;
-      rep.kalman_gain.assign(sg.begin() + 1, sg.end());
+      rep.kalman_gain = mean_gains;
     }
   }
-  measure_context_kalman(model, held, test, mid, R, rep);
+  const std::vector<double> flat(context.size(), 1.0);
+  const int centre = static_cast<int>(std::lround(rep.best_kalman_steady_gain / 0.05));
+  for (int k = std::max(1, centre - 3); k <= std::min(20, centre + 3); ++k) {
+    const double e = kalman_run(model, held, test, mid, R, 0.05 * k, flat).belief_error;
+    if (e < rep.kalman_scalar_error) rep.kalman_scalar_error = e, rep.best_kalman_scalar_gain = 0.05 * k;
+  }
 }
 
 // k-step prediction: unroll from each held-out sequence's middle frame (so the belief over z has

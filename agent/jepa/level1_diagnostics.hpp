@@ -2,6 +2,7 @@
 // them at the end): the latents' spread, the position probe's R^2, the colour head's accuracy, the
 // belief filter's position error and the k-step prediction error read by the probe.
 #pragma once
+#include "agent/jepa/belief.hpp"
 #include "agent/jepa/exploration.hpp"
 #include "agent/jepa/level1.hpp"
 #include "agent/jepa/level1_training.hpp"
@@ -29,12 +30,8 @@ double fit_belief_gain(const Level1& model, const ExplorationData& heldout);
 // without landing points (collect_exploration's training sets).
 double ideal_filter_error(const ExplorationData& held, const std::vector<int>& seqs, double width, double height);
 
-// The clearance ahead before move t of sequence s, binned: the least range reading of the three rays
-// nearest the move's heading (in env.ray_max units, noisy as perceived), bin b holding readings below
-// kClearanceEdges[b] (the last bin: the rest, and data without rays). P1's error grows near walls,
-// where moves are cut short; train --json's belief.kalman_context_error uses these bins.
-constexpr int kClearanceBins = 6;
-constexpr float kClearanceEdges[kClearanceBins - 1] = {0.1f, 0.2f, 0.3f, 0.5f, 0.8f};
+// The clearance bin (belief.hpp clearance_bin) of move t of sequence s: its heading and the range
+// readings of the frame it sets out from, as perceived.
 int clearance_bin(const ExplorationData& d, int seq, int t);
 
 }  // namespace hjepa

@@ -420,6 +420,7 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   report.diagnostics_seconds = seconds_of([&] { measure_level1(model, heldout, report, tp.z_from_gates); });
   model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)
   model.belief_r = report.kalman_r;
+  model.belief_context.assign(report.kalman_context_ratio.begin(), report.kalman_context_ratio.end());
   model.fitted_gain = static_cast<float>(report.fitted_gain);  // agent.belief.mode fitted
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count() - beside_seconds;
   return report;

@@ -80,10 +80,11 @@ struct Level1Report {
   // The Kalman belief (belief.hpp) against fixed gains, on the odd held-out sequences, each at its best
   // parameter there (level1_diagnostics.cpp measure_kalman): the least error over fixed gains 0.05..1
   // and that gain; the least error over the gains the Kalman belief settles to, 0.05..1, that gain, the
-  // raw perception's error on the same frames, and the Kalman belief's gain per frame 1..L
+  // raw perception's error on the same frames, and the Kalman belief's mean gain per frame 1..L
   // (kalman_gain); the Kalman belief settling at the model's fitted gain, as the agents run it; and the
   // ablation, a full gain matrix from per-dimension noise (kalman_full_gain: its steady gain per
-  // dimension, kalman_q_scale: its fitted Q scale).
+  // dimension, kalman_q_scale: its fitted Q scale). The Kalman belief's process noise follows the
+  // clearance of each move (kalman_context_ratio).
   double kalman_error = 0, fixed_error = 0, best_fixed_gain = 0, kalman_perception_error = 0;
   double best_kalman_steady_gain = 0, kalman_fitted_error = 0, kalman_full_error = 0, kalman_q_scale = 1;
   // The same filters in the latent space, on the same frames: RMS distance of the Kalman belief, of
@@ -96,11 +97,12 @@ struct Level1Report {
   // ideal_filter_error). The belief's errors above are read by the probe, whose own error on noise-free
   // frames (probe_error) adds to it.
   double ideal_filter_error = 0;
-  // The Kalman belief with process noise by context (level1_diagnostics.cpp measure_context_kalman, a
-  // diagnostic no agent runs yet): its least error over the steady gains, that gain, and P1's one-step
-  // error ratio per clearance bin (kClearanceBins, from the even sequences).
-  double kalman_context_error = 0, best_kalman_context_gain = 0;
+  // P1's one-step error ratio per clearance bin (belief.hpp kClearanceBins, from the even sequences):
+  // the Kalman belief's process noise by context (train_level1 stores it in the model,
+  // Level1::belief_context). The ablation: the Kalman belief with one process noise for every move, its
+  // least error over steady gains within 0.15 of the Kalman belief's best, and that gain.
   std::vector<double> kalman_context_ratio;
+  double kalman_scalar_error = 0, best_kalman_scalar_gain = 0;
   std::vector<float> kalman_gain, kalman_full_gain;
   Eigen::MatrixXf kalman_q, kalman_r;   // the noise estimates behind it (Q already scaled): train_level1 stores them in the model
   // With z (K > 1), the k-step figures again: each window rolled out with the z that fits it best

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "agent/jepa/belief.hpp"
 #include "agent/nn/param_io.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/fnv1a.hpp"
@@ -240,7 +241,8 @@ std::string level2_arch_payload(const Level2& level2) {
   return out;
 }
 
-// KALM: i32 D (0 = no estimates), then Q and R as D x D f32 each, column-major, then the fitted gain as f32.
+// KALM: i32 D (0 = no estimates), then Q and R as D x D f32 each, column-major, then the fitted gain as
+// f32, then i32 C (0 or kClearanceBins) and the C context ratios as f32.
 std::string belief_noise_payload(const Level1& level1) {
   std::string out;
   const int32_t D = level1.has_belief_noise() ? static_cast<int32_t>(level1.belief_q.rows()) : 0;
@@ -248,6 +250,8 @@ std::string belief_noise_payload(const Level1& level1) {
   for (const Eigen::MatrixXf* m : {&level1.belief_q, &level1.belief_r})
     for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(D) * D; ++i) append_pod(out, (*m)(i));
   append_pod(out, level1.fitted_gain);
+  append_pod(out, static_cast<int32_t>(level1.belief_context.size()));
+  for (float v : level1.belief_context) append_pod(out, v);
   return out;
 }
 
@@ -449,10 +453,15 @@ void read_belief_noise(const std::string& payload, Level1& level1) {
   if (D != 0 && D != level1.arch.latent)
     refuse_section("D = " + std::to_string(D) + " does not match level 1's latent dimension; expected " +
                    std::to_string(level1.arch.latent) + " (or 0: no estimates)");
-  const size_t expected = 4 + 2 * 4 * static_cast<size_t>(D) * static_cast<size_t>(D) + 4;
+  const size_t fixed_part = 4 + 2 * 4 * static_cast<size_t>(D) * static_cast<size_t>(D) + 4;
+  const int32_t C = payload.size() >= fixed_part + 4 ? pod_at<int32_t>(payload, fixed_part) : -1;
+  if (C != 0 && C != kClearanceBins)
+    refuse_section("context ratio count " + std::to_string(C) + "; expected 0 or " + std::to_string(kClearanceBins) +
+                   " after D, Q and R as D x D f32 and the fitted gain as f32");
+  const size_t expected = fixed_part + 4 + 4 * static_cast<size_t>(C);
   if (payload.size() != expected)
     refuse_section(std::to_string(payload.size()) + " bytes; expected " + std::to_string(expected) +
-                   " (D, then Q and R as D x D f32, then the fitted gain as f32)");
+                   " (D, then Q and R as D x D f32, the fitted gain as f32, then C as i32 and C context ratios as f32)");
   level1.belief_q.resize(D, D);
   level1.belief_r.resize(D, D);
   size_t at = 4;
@@ -465,6 +474,14 @@ void read_belief_noise(const std::string& payload, Level1& level1) {
   level1.fitted_gain = pod_at<float>(payload, at);
   if (!(level1.fitted_gain >= 0 && level1.fitted_gain <= 1))
     refuse_section("fitted gain = " + std::to_string(level1.fitted_gain) + "; expected a number in [0, 1]");
+  level1.belief_context.resize(static_cast<size_t>(C));
+  at += 8;  // the fitted gain and C
+  for (size_t b = 0; b < level1.belief_context.size(); ++b, at += 4) {
+    const float v = pod_at<float>(payload, at);
+    if (!(std::isfinite(v) && v >= 0 && v <= 1e6))
+      refuse_section("context ratio " + std::to_string(b) + " = " + std::to_string(v) + "; expected a number in [0, 1e6]");
+    level1.belief_context[b] = v;
+  }
 }
 
 Policy read_policy_arch(const std::string& payload, const Level1Arch& level1) {

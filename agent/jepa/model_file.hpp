@@ -7,9 +7,11 @@
 // MAP  (u64 map fingerprint), PARM (HJNN blob of Level1::params()), IDYN (HJNN blob of inverse_dynamics),
 // L2AR (Level2Arch as 9 x 4 bytes), L2PM (HJNN blob of Level2::params(): E2, P2, places, edges),
 // PIAR (PolicyArch as 2 x i32: latent, hidden), PIPM (HJNN blob of the Mode-1 policy), KALM (the Kalman
-// belief's noise: i32 D, then Q and R as D x D f32; D = 0: none; then the belief's fitted gain as f32).
+// belief's noise: i32 D, then Q and R as D x D f32; D = 0: none; then the belief's fitted gain as f32,
+// then i32 C (0 or kClearanceBins) and the C ratios of Level1::belief_context as f32).
 // Version 2 added level 2; version 6 P1's latent z; version 7 the Mode-1 policy and KALM; version 8 the
-// fitted gain in KALM; older files are refused with a request to retrain.
+// fitted gain in KALM; version 9 the context ratios in KALM; older files are refused with a request to
+// retrain.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -25,7 +27,7 @@
 
 namespace hjepa {
 
-constexpr uint32_t kModelFormatVersion = 8;
+constexpr uint32_t kModelFormatVersion = 9;
 
 struct ModelFile {
   Level1 level1;             // architecture, map size and every trained parameter

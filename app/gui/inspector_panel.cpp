@@ -156,6 +156,14 @@ void level1_section(const Session& s, const BeliefState& belief, int subgoal_pla
     tooltip("How much of E1's reading the last belief update took (the rest is P1's prediction). The Kalman belief "
             "(agent.belief.mode kalman) starts high, as unsure as one reading, and settles at the model's fitted gain or at "
             "agent.belief.min_gain, whichever is higher");
+    if (s.belief_params.mode == BeliefMode::Kalman && s.model && belief.context_bin >= 0) {
+      ImGui::Text("clearance bin %d of %d: P1's noise x%.2f", belief.context_bin, kClearanceBins,
+                  context_ratio(s.model->level1, belief.context_bin));
+      tooltip("The Kalman belief's process noise follows the clearance ahead of the last move (the least of the three range "
+              "readings nearest its heading, bin 0 nearest a wall): P1's one-step error in that bin against its mean, "
+              "measured on held-out data after training. Near walls moves are cut short and P1 errs more, so the "
+              "reading weighs more");
+    }
   }
   const Level1Trace& t = s.level1_trace;
   if (!t.valid) return;

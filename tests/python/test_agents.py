@@ -44,7 +44,7 @@ def test_hjepa_agent_matches_hjepa_run_with_the_same_model(tmp_path, small_model
     assert small_model.report["parameters"] < 100000 and not small_model.report["from_cache"]
     # the belief diagnostics of hjepa train --json, in position and in the latent
     for key in ("kalman_error", "fixed_error", "kalman_latent_error", "fixed_latent_error", "encoding_latent_error",
-                "ideal_filter_error", "kalman_context_error"):
+                "ideal_filter_error", "kalman_scalar_error"):
         assert np.isfinite(small_model.report[key]) and small_model.report[key] >= 0, key
     # the ideal position filter knows the world: it reads position better than the raw perception
     assert small_model.report["ideal_filter_error"] < small_model.report["perception_error"]

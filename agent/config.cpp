@@ -148,6 +148,11 @@ void add_hjepa_params(std::vector<ParamSpec>& t) {
                      "position best on exploration data; on straight runs to a goal P1's errors add up and a lower gain lags "
                      "(0 = the fitted gain, as before 2026-12-05)",
                      "", 0, 1, [](V& v) -> auto& { return v.run.hjepa.belief.min_gain; }));
+  t.push_back(number("agent.belief.context", "belief context",
+                     "Belief mode kalman: how far P1's noise follows the clearance ahead of each move (q x ratio^this, the "
+                     "ratio of P1's error in the move's clearance bin to its mean, measured in training: near walls the "
+                     "reading weighs more). 0 = one process noise for every move, as before model format 9",
+                     "", 0, 1, [](V& v) -> auto& { return v.run.hjepa.belief.context; }));
   t.push_back(number("agent.high.colour_threshold", "colour thresh",
                      "Level 2: a place offers a colour when the colour head gives it at least this mean probability there", "",
                      0.01, 1, [](V& v) -> auto& { return v.run.hjepa.high.colour_threshold; }));

@@ -310,4 +310,16 @@ TEST_CASE("the agents' Kalman belief: process noise by the clearance the move se
   a.reset(m, open, ray_max, kalman), c.reset(m, tight, ray_max, kalman);
   a.update(m, 0.f, open, ray_max, kalman), c.update(m, 0.f, open, ray_max, kalman);
   CHECK(c.gain > a.gain);
+  // agent.belief.context 0: one process noise for every move (the ablation); 0.5: the ratio's square root.
+  for (const double weight : {0.0, 0.5}) {
+    BeliefParams partial = kalman;
+    partial.context = weight;
+    BeliefState w;
+    w.reset(m, tight, ray_max, partial);
+    double p = w.variance;
+    w.update(m, 0.f, open, ray_max, partial);
+    KalmanNoise n = kalman_noise(m, partial);
+    n.q *= std::pow(4.0, weight);
+    CHECK(w.gain == doctest::Approx(kalman_gain_step(n, p)));
+  }
 }

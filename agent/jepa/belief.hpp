@@ -28,6 +28,7 @@ struct BeliefParams {
   BeliefMode mode = BeliefMode::Kalman;
   double gain = 0.5;      // fixed: weight of the encoder's reading against the predictor's expectation, 0..1
   double min_gain = 0.5;  // kalman: the steady gain is the model's fitted gain, but at least this (0 = the fitted gain)
+  double context = 1;     // kalman: P1's noise is q x ratio^context for a move's clearance bin (0 = the same for every move)
   // The gain the Kalman belief settles at: the model's fitted gain, raised to min_gain. The fitted gain
   // reads position best on exploration data (random headings); on an agent's straight runs towards a
   // goal P1's errors add up along the run and a belief that trusts it more than half lags behind
@@ -225,7 +226,8 @@ struct BeliefState {
   // out into; returns its parts (the stuck watch reads the prediction and the reading).
   BeliefUpdate update(const Level1& model, float heading, const Observation& obs, double ray_max, const BeliefParams& params) {
     context_bin = clearance_bin(ranges.data(), static_cast<int>(ranges.size()), heading);
-    BeliefUpdate u = update_belief(model, s, heading, obs, ray_max, params, z, &variance, context_ratio(model, context_bin));
+    const double ratio = std::pow(context_ratio(model, context_bin), params.context);
+    BeliefUpdate u = update_belief(model, s, heading, obs, ray_max, params, z, &variance, ratio);
     s = u.belief, gain = u.gain;
     keep_ranges(obs, ray_max);
     return u;

@@ -157,7 +157,7 @@ void level1_section(const Session& s, const BeliefState& belief, int subgoal_pla
             "(agent.belief.mode kalman) starts high, as unsure as one reading, and settles at the model's fitted gain or at "
             "agent.belief.min_gain, whichever is higher");
     if (s.belief_params.mode == BeliefMode::Kalman && s.model && belief.context_bin >= 0) {
-      ImGui::Text("clearance bin %d of %d: P1's noise x%.2f", belief.context_bin, kClearanceBins,
+      ImGui::Text("clearance bin %d (0-%d): P1's noise x%.2f", belief.context_bin, kClearanceBins - 1,
                   context_ratio(s.model->level1, belief.context_bin));
       tooltip("The Kalman belief's process noise follows the clearance ahead of the last move (the least of the three range "
               "readings nearest its heading, bin 0 nearest a wall): P1's one-step error in that bin against its mean, "

@@ -4,8 +4,9 @@
 // matches what E1 reads now (a Gaussian likelihood with the per-dimension variance measured after
 // training, Level1::z_noise), and s blends the prediction expected under that belief with the reading:
 // at a fixed gain (agent.belief.mode fixed or fitted), or as a Kalman filter would (kalman), with a
-// variance carried from step to step (kalman_gain_step). Shared by the flat and the hierarchical agent
-// and by the held-out diagnostics (batched over columns).
+// variance carried from step to step (kalman_gain_step) and P1's noise scaled by the clearance ahead of
+// each move (clearance_bin, Level1::belief_context). Shared by the flat and the hierarchical agent and
+// by the held-out diagnostics (batched over columns).
 #pragma once
 #include <algorithm>
 #include <cmath>

@@ -67,8 +67,8 @@ echo '{"agent": ' > config_broken.json
 
 "$hjepa" train --map-seed 2 --out model.hjepa --steps 20 --sequences 10 --polish-steps 20 --head-steps 20 --probe-steps 20 --distance-steps 20 --level2-steps 20 \
   --set train.mode1.rounds=0 --set train.mode1.episodes=1 --set train.mode1.heldout_episodes=1 --set train.mode1.episode_steps=4 >/dev/null 2>&1
-cp model.hjepa model_format7.hjepa  # the version field says 7: a file from before the fitted belief gain
-printf '\x07' | dd of=model_format7.hjepa bs=1 seek=8 conv=notrunc status=none
+cp model.hjepa model_format8.hjepa  # the version field says 8: a file from before the belief's context ratios
+printf '\x08' | dd of=model_format8.hjepa bs=1 seek=8 conv=notrunc status=none
 head -c 1000 model.hjepa > model_truncated.hjepa
 cp model.hjepa model_flipped.hjepa
 printf '\x55' | dd of=model_flipped.hjepa bs=1 seek=2000 conv=notrunc status=none
@@ -163,7 +163,7 @@ case_row "wrong magic" "run --map-seed 2 --task red --agent flat --model model_m
 case_row "truncated" "run --map-seed 2 --task red --agent flat --model model_truncated.hjepa"
 case_row "a flipped byte" "run --map-seed 2 --task red --agent flat --model model_flipped.hjepa"
 case_row "trained on another map" "run --map-seed 3 --task red --agent flat --model model.hjepa"
-case_row "an older format (7: no fitted belief gain)" "run --map-seed 2 --task red --agent flat --model model_format7.hjepa"
+case_row "an older format (8: no context ratios for the Kalman belief)" "run --map-seed 2 --task red --agent flat --model model_format8.hjepa"
 case_row "trained on another map (perf agent)" "perf agent --map-seed 3 --model model.hjepa --episodes 1"
 
 table_head "map"

@@ -141,7 +141,7 @@ inline int clearance_bin(const float* ranges, int rays, double heading) {
   return bin;
 }
 
-// P1's error ratio in the clearance bin of a move (1 for a model without ratios).
+// P1's error ratio in the clearance bin of a move (1 for a model without ratios, or bin -1: none).
 inline double context_ratio(const Level1& model, int bin) {
   return static_cast<size_t>(bin) < model.belief_context.size() ? static_cast<double>(model.belief_context[static_cast<size_t>(bin)]) : 1.0;
 }
@@ -187,19 +187,23 @@ inline MatF predict_under_z_belief(const Level1& model, const MatF& b, const flo
 // z_belief: K values, updated in place (left alone at K = 1). variance: the Kalman belief's variance
 // per latent dimension (params.mode kalman, updated in place; start an episode at kalman_noise(model, params).r,
 // the first encoding's noise); a model without noise estimates (belief_r empty) steps at its fitted
-// gain. q_ratio scales the Kalman step's process noise (context_ratio of the move's clearance bin).
+// gain. context_bin: the clearance bin of the move (clearance_bin); the Kalman step's process noise is
+// q x context_ratio^params.context (-1: no bin, q as it is).
 inline BeliefUpdate update_belief(const Level1& model, const MatF& belief, float heading, const Observation& obs, double ray_max,
                                   const BeliefParams& params, std::vector<float>& z_belief, double* variance = nullptr,
-                                  double q_ratio = 1) {
+                                  int context_bin = -1) {
   BeliefUpdate u;
   u.reading = model.encode_observation(obs, ray_max);
   Eigen::MatrixXf p = Eigen::Map<const Eigen::MatrixXf>(z_belief.data(), static_cast<Eigen::Index>(z_belief.size()), 1);
   u.expected = predict_under_z_belief(model, belief, &heading, u.reading, p);
   std::copy(p.data(), p.data() + p.size(), z_belief.begin());
-  KalmanNoise n = kalman_noise(model, params);
-  n.q *= q_ratio;
-  u.gain = params.mode == BeliefMode::Kalman && variance && model.has_belief_noise() ? kalman_gain_step(n, *variance)
-                                                                                   : params.fixed_gain(model);
+  if (params.mode == BeliefMode::Kalman && variance && model.has_belief_noise()) {
+    KalmanNoise n = kalman_noise(model, params);
+    n.q *= std::pow(context_ratio(model, context_bin), params.context);
+    u.gain = kalman_gain_step(n, *variance);
+  } else {
+    u.gain = params.fixed_gain(model);
+  }
   u.belief = u.expected + u.gain * (u.reading - u.expected);
   return u;
 }
@@ -227,18 +231,17 @@ struct BeliefState {
   // out into; returns its parts (the stuck watch reads the prediction and the reading).
   BeliefUpdate update(const Level1& model, float heading, const Observation& obs, double ray_max, const BeliefParams& params) {
     context_bin = clearance_bin(ranges.data(), static_cast<int>(ranges.size()), heading);
-    const double ratio = std::pow(context_ratio(model, context_bin), params.context);
-    BeliefUpdate u = update_belief(model, s, heading, obs, ray_max, params, z, &variance, ratio);
+    BeliefUpdate u = update_belief(model, s, heading, obs, ray_max, params, z, &variance, context_bin);
     s = u.belief, gain = u.gain;
     keep_ranges(obs, ray_max);
     return u;
   }
 
  private:
-  // As observation_features scales them (the bins were measured on those features).
+  // As the encoder reads them (the bins were measured on its features).
   void keep_ranges(const Observation& obs, double ray_max) {
     ranges.resize(static_cast<size_t>(obs.num_rays));
-    for (int k = 0; k < obs.num_rays; ++k) ranges[static_cast<size_t>(k)] = static_cast<float>(obs.ranges[k] / ray_max);
+    for (int k = 0; k < obs.num_rays; ++k) ranges[static_cast<size_t>(k)] = range_feature(obs.ranges[k], ray_max);
   }
 };
 

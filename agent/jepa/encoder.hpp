@@ -15,15 +15,18 @@ using MatF = nn::Mat<float>;
 
 inline int feature_size(int num_rays) { return 2 + kNumColors + num_rays; }
 
-// Writes feature_size(obs.num_rays) floats to out.
 // A position in [-1, 1] map coordinates, as the encoder reads it (the position probe's targets too).
 inline float map_coordinate(double v, double extent) { return static_cast<float>(2 * v / extent - 1); }
 
+// A range reading as the encoder reads it, in env.ray_max units (the belief's clearance bins too).
+inline float range_feature(float range, double ray_max) { return static_cast<float>(range / ray_max); }
+
+// Writes feature_size(obs.num_rays) floats to out.
 inline void observation_features(const Observation& obs, double width, double height, double ray_max, float* out) {
   out[0] = map_coordinate(obs.position.x, width);
   out[1] = map_coordinate(obs.position.y, height);
   for (int c = 0; c < kNumColors; ++c) out[2 + c] = static_cast<int>(obs.color) == c ? 1.f : 0.f;
-  for (int k = 0; k < obs.num_rays; ++k) out[2 + kNumColors + k] = static_cast<float>(obs.ranges[k] / ray_max);
+  for (int k = 0; k < obs.num_rays; ++k) out[2 + kNumColors + k] = range_feature(obs.ranges[k], ray_max);
 }
 
 // The perceived position an observation's features hold (the inverse of observation_features' first two).

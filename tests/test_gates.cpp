@@ -308,8 +308,11 @@ TEST_CASE("train.z_source gates: each sequence's z is its episode's gate configu
   tp.z_values = 2;
   tp.z_from_gates = true;
   CHECK(z_source_problem(w, tp).empty());
+  // Level 2 as little as possible (not measured here; its default training is minutes under the sanitizers).
+  const Level2TrainParams tp2 = test::tiny_level2(40, 3);
   Level1Report r;
-  const ModelFile mf = train_model(w, env, tp, 1, "test", r);
+  Level2Report r2;
+  const ModelFile mf = train_model(w, env, tp, tp2, 1, "test", r, r2);
   // The z shares are the gates' frequencies in the training data (no hard EM moves them).
   REQUIRE(r.z_usage.size() == 2u);
   const ExplorationData train_data = collect_exploration(w, env, tp.exploration, derive_seed(1, 2), false);
@@ -324,14 +327,14 @@ TEST_CASE("train.z_source gates: each sequence's z is its episode's gate configu
   // Learned z: no true-z measure.
   tp.z_from_gates = false;
   Level1Report learned;
-  train_model(w, env, tp, 1, "test", learned);
+  train_model(w, env, tp, tp2, 1, "test", learned, r2);
   CHECK(learned.kstep_probe_error_true_z.empty());
 
   // Refused: too few z values for the configurations, and a map without gates.
   tp.z_from_gates = true;
   tp.z_values = 1;
   CHECK(has(z_source_problem(w, tp), "train.z_values 1 is fewer than the map's 2 gate configurations"));
-  CHECK_THROWS_AS(train_model(w, env, tp, 1, "test", learned), std::invalid_argument);
+  CHECK_THROWS_AS(train_model(w, env, tp, tp2, 1, "test", learned, r2), std::invalid_argument);
   tp.z_values = 2;
   const World plain = map_from_json(R"({"format": "hjepa-map/1", "size": [20, 10],
     "regions": [{"site": [5, 5], "color": "red"}, {"site": [15, 5], "color": "blue"}], "obstacles": []})", "plain.json");

@@ -4,6 +4,7 @@
 #include "agent/jepa/exploration.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "agent/jepa/encoder.hpp"
 
@@ -104,14 +105,17 @@ MatF gather_frames(const ExplorationData& d, const std::vector<int>& seq, const 
 void gather_windows(const ExplorationData& d, const std::vector<int>& seq, const std::vector<int>& t0, std::vector<MatF>& frames,
                     MatF* targets) {
   const Eigen::Index B = static_cast<Eigen::Index>(seq.size()), T = static_cast<Eigen::Index>(frames.size());
+  const size_t bytes = static_cast<size_t>(d.features) * sizeof(float);
   for (MatF& f : frames) f.resize(d.features, B);
-  if (targets) targets->resize(d.features, B * std::max<Eigen::Index>(T - 1, 0));
-  for (Eigen::Index b = 0; b < B; ++b)
-    for (Eigen::Index t = 0; t < T; ++t) {
-      const Eigen::Map<const Eigen::VectorXf> f(d.obs_at(seq[b], t0[b] + static_cast<int>(t)), d.features);
-      frames[t].col(b) = f;
-      if (targets && t > 0) targets->col((t - 1) * B + b) = f;
-    }
+  // A window's frames lie one after another in d.obs: one read of each, the next window's fetched ahead.
+  for (Eigen::Index b = 0; b < B; ++b) {
+    if (b + 1 < B) __builtin_prefetch(d.obs_at(seq[b + 1], t0[b + 1]));
+    const float* window = d.obs_at(seq[b], t0[b]);
+    for (Eigen::Index t = 0; t < T; ++t) std::memcpy(frames[t].col(b).data(), window + t * d.features, bytes);
+  }
+  if (!targets) return;
+  targets->resize(d.features, B * std::max<Eigen::Index>(T - 1, 0));
+  for (Eigen::Index t = 1; t < T; ++t) targets->middleCols((t - 1) * B, B) = frames[t];
 }
 
 }  // namespace hjepa

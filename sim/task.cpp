@@ -35,7 +35,10 @@ std::string task_map_problem(const Task& task, const World& world) {
     if (on_map(static_cast<int>(c))) continue;
     std::string have;
     for (int k = 0; k < kNumColors; ++k)
-      if (on_map(k)) have += (have.empty() ? "" : ", ") + std::string(kColorNames[k]);
+      if (on_map(k)) {
+        if (!have.empty()) have += ", ";
+        have += kColorNames[k];
+      }
     return "colour \"" + std::string(color_name(c)) + "\" is not on this map; expected colours of the map: " + have;
   }
   return "";
@@ -43,7 +46,10 @@ std::string task_map_problem(const Task& task, const World& world) {
 
 std::string task_to_string(const Task& task) {
   std::string s;
-  for (auto c : task.colors) s += (s.empty() ? "" : ",") + std::string(color_name(c));
+  for (auto c : task.colors) {
+    if (!s.empty()) s += ',';
+    s += color_name(c);
+  }
   return s;
 }
 

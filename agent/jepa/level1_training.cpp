@@ -32,9 +32,12 @@ double seconds_of(Job&& job) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// The probe's target for frame c: its true position in [-1, 1] map coordinates.
-Eigen::Vector2f probe_target(const Level1& model, const ExplorationData& data, Eigen::Index c) {
-  return {map_coordinate(data.true_xy[2 * c], model.width), map_coordinate(data.true_xy[2 * c + 1], model.height)};
+// The probe's target for frame c, its true position in [-1, 1] map coordinates, into column j of xy.
+// (Element by element: g++ 12 warns of the 16-float packet path Eigen keeps for a 2-vector assigned
+// to a dynamic column.)
+void probe_target(const Level1& model, const ExplorationData& data, Eigen::Index c, MatF& xy, Eigen::Index j) {
+  xy(0, j) = map_coordinate(data.true_xy[2 * c], model.width);
+  xy(1, j) = map_coordinate(data.true_xy[2 * c + 1], model.height);
 }
 
 // The colour head (cross-entropy; planning uses it) and the position probe (MSE in [-1, 1]; drawing
@@ -74,7 +77,7 @@ std::string train_head(Level1& model, Head which, const ExplorationData& data, c
       if (colour) {
         labels[b] = data.colors[c];
       } else {
-        xy_batch.col(b) = probe_target(model, data, c);
+        probe_target(model, data, c, xy_batch, b);
       }
     }
     const MatF out = net.forward(s_batch, cache);
@@ -116,7 +119,7 @@ std::string train_probe(Level1& model, const ExplorationData& data, const Level1
   for (Eigen::Index j = 0; j < n; ++j) {
     const Eigen::Index c = j * kStride;
     sx.col(j) = s_clean.col(c);
-    xy.col(j) = probe_target(model, data, c);
+    probe_target(model, data, c, xy, j);
   }
   constexpr double kRidge = 1e-6;
   const nn::MLP<float> fitted_by_steps = model.probe;

@@ -137,12 +137,16 @@ void round_for_output(EpisodeRow& r) {
 
 std::string rows_to_csv(const std::vector<EpisodeRow>& rows) {
   std::string out;
-  for (const std::string& name : result_columns()) out += (out.empty() ? "" : ",") + name;
+  for (const std::string& name : result_columns()) {
+    if (!out.empty()) out += ',';
+    out += name;
+  }
   out += '\n';
   for (const EpisodeRow& r : rows) {
     bool first = true;
     for_each_column(r, [&](const char*, const auto& v) {
-      out += (first ? "" : ",") + csv_field(text_of(v));
+      if (!first) out += ',';
+      out += csv_field(text_of(v));
       first = false;
     });
     out += '\n';

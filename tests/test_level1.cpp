@@ -4,6 +4,9 @@
 
 #include <array>
 #include <cmath>
+#include <map>
+#include <tuple>
+#include <utility>
 
 #include "agent/jepa/exploration.hpp"
 #include "agent/jepa/level1.hpp"
@@ -58,8 +61,8 @@ TEST_CASE("level-1 loss in two halves of the batch: the whole batch's loss and g
 namespace {
 
 // A short level-1 training on a small map (level 2 as little as possible: not measured here).
-ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_steps, int heldout, Level1Report& r,
-                      int polish_short_unroll = 0, double polish_from_belief = 1) {
+ModelFile train_small_uncached(int steps, int polish_steps, int head_steps, int probe_steps, int heldout, Level1Report& r,
+                               int polish_short_unroll, double polish_from_belief) {
   MapParams mp;
   mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
   const World w = generate_map(4, mp);
@@ -81,6 +84,24 @@ ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_ste
   level2.kmeans_iterations = 2;
   Level2Report r2;
   return train_model(w, EnvParams{}, tp, level2, 5, "test", r, r2);
+}
+
+// The same, each set of arguments trained once per run (training is deterministic; two test cases
+// train the same pair of models, and under the sanitizers a training takes seconds).
+ModelFile train_small(int steps, int polish_steps, int head_steps, int probe_steps, int heldout, Level1Report& r,
+                      int polish_short_unroll = 0, double polish_from_belief = 1) {
+  using Key = std::tuple<int, int, int, int, int, int, double>;
+  static std::map<Key, std::pair<ModelFile, Level1Report>> trained;
+  const Key key{steps, polish_steps, head_steps, probe_steps, heldout, polish_short_unroll, polish_from_belief};
+  auto it = trained.find(key);
+  if (it == trained.end()) {
+    Level1Report report;
+    ModelFile mf = train_small_uncached(steps, polish_steps, head_steps, probe_steps, heldout, report, polish_short_unroll,
+                                        polish_from_belief);
+    it = trained.emplace(key, std::make_pair(std::move(mf), report)).first;
+  }
+  r = it->second.second;
+  return it->second.first;
 }
 
 }  // namespace
@@ -200,7 +221,8 @@ TEST_CASE("the predictor polish lowers the k-step probe error and leaves the enc
 
 TEST_CASE("the two-thread predictor polish gives the same model every run" * doctest::test_suite("learning")) {
   Level1Report r1, r2;
-  const ModelFile a = train_small(50, 200, 10, 10, 10, r1), b = train_small(50, 200, 10, 10, 10, r2);
+  // Two real trainings (train_small would hand back the first one's model again).
+  const ModelFile a = train_small_uncached(50, 200, 10, 10, 10, r1, 0, 1), b = train_small_uncached(50, 200, 10, 10, 10, r2, 0, 1);
   REQUIRE(r1.finite);
   REQUIRE(r2.finite);
   const auto pa = a.level1.predictor.params(), pb = b.level1.predictor.params();

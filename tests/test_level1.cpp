@@ -24,6 +24,32 @@
 
 using namespace hjepa;
 
+TEST_CASE("gather_windows: each window's frames from the data in order, the targets its frames after the first") {
+  MapParams mp;
+  mp.width = 16, mp.height = 12, mp.num_regions = 6, mp.num_obstacles = 3;
+  ExplorationParams ep;
+  ep.sequences = 6, ep.sequence_length = 9;
+  const ExplorationData d = collect_exploration(generate_map(4, mp), EnvParams{}, ep, 3);
+  const std::vector<int> seq = {5, 0, 3, 5}, t0 = {0, 4, 2, 3};  // windows of 4 frames; the same sequence twice
+  std::vector<MatF> frames(4);
+  MatF targets;
+  gather_windows(d, seq, t0, frames, &targets);
+  REQUIRE(targets.rows() == d.features);
+  REQUIRE(targets.cols() == 3 * 4);
+  for (int t = 0; t < 4; ++t) {
+    REQUIRE(frames[t].rows() == d.features);
+    REQUIRE(frames[t].cols() == 4);
+    for (int b = 0; b < 4; ++b)
+      for (int f = 0; f < d.features; ++f) {
+        CHECK(frames[t](f, b) == d.obs_at(seq[b], t0[b] + t)[f]);
+        if (t > 0) CHECK(targets(f, (t - 1) * 4 + b) == frames[t](f, b));
+      }
+  }
+  std::vector<MatF> alone(2);
+  gather_windows(d, {1}, {7}, alone, nullptr);  // no targets asked for; the last window of a sequence
+  CHECK(alone[1](0, 0) == d.obs_at(1, 8)[0]);
+}
+
 TEST_CASE("level-1 loss: every parameter gradient matches finite differences") {
   test::Level1Batch batch(3, 5, 3, 6, 3, 1, 7, 5);  // the Fourier basis's backward is checked too
   nn::ParamList<double> params = batch.params();

@@ -116,7 +116,7 @@ int cmd_train(int argc, char** argv) {
                            {{"joint", r.joint_seconds},
                             {"polish", r.polish_seconds},
                             {"z_statistics", r.z_statistics_seconds},
-                            {"probe_beyond_level2", r.probe_extra_seconds},
+                            {"probe_and_diagnostics_beyond_level2", r.side_extra_seconds},
                             {"diagnostics", r.diagnostics_seconds}}},
                           {"probe_r2", r.probe_r2},
                           {"probe_error", r.probe_error},

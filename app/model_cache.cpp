@@ -39,7 +39,9 @@ namespace {
 // 10: the position probe learns from the noise-free training frames, its output layer refitted by least
 //    squares (2026-12-05); its default width 384 and steps 8000 are in the key already. No agent reads
 //    the probe, so every agent's episodes are as before; the probe's figures and drawings change.
-constexpr int kTrainingCodeVersion = 10;
+// 11: level 2's E2 takes each batch in two halves on both cores (2026-12-06), so its sums round
+//    differently and every level 2 (and from it π) changes; train.probe_steps 8000 -> 1000.
+constexpr int kTrainingCodeVersion = 11;
 // Models with P1's z (train.z_values > 1) only: since 2026-12-04 the Mode-1 phase labels under the
 // belief's most probable z alone (low_level_planner.hpp), so their π changes. Models without z train
 // as before and keep their keys (and cache entries).

@@ -301,7 +301,7 @@ TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged mod
   CHECK(j["kstep_probe_error"].size() == 16);
   CHECK(j["kstep_probe_error_from_start"].size() == 16);
   // Level 1's phases, each timed, the joint phase and the polish doing work.
-  for (const char* phase : {"joint", "polish", "z_statistics", "probe_beyond_level2", "diagnostics"})
+  for (const char* phase : {"joint", "polish", "z_statistics", "probe_and_diagnostics_beyond_level2", "diagnostics"})
     CHECK(j["level1_phase_seconds"][phase].get<double>() >= 0);
   CHECK(j["level1_phase_seconds"]["joint"].get<double>() > 0);
   CHECK(j["level1_phase_seconds"]["polish"].get<double>() > 0);

@@ -1,4 +1,5 @@
-// Level 2 and the hierarchical agent: the level-2 loss gradient (finite differences, double); the
+// Level 2 and the hierarchical agent: the level-2 loss gradients (finite differences, double) and
+// E2's loss taken in two halves of the batch; the
 // high-level planner on a hand-made place graph (routing through an intermediate colour, repeats,
 // refuted offers, no path); and on a walled map it trained on: no place-graph edge through the
 // wall, a plan around it, recovery after being pushed off the plan, a trace consistent with the
@@ -12,6 +13,7 @@
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/level2_loss.hpp"
 #include "agent/jepa/predictor.hpp"
+#include "agent/jepa/side_thread.hpp"
 #include "agent/jepa/temporal_distance.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "agent/nn/optim.hpp"
@@ -46,6 +48,41 @@ TEST_CASE("temporal-distance loss: every encoder gradient matches finite differe
   CHECK(t.bound > 0);
   CHECK(t.spread > 0);
   CHECK(worst_gradient_error(enc.params(), [&] { return temporal_distance_loss<double>(enc, xa, xb, steps, w, false).total; }) < 1e-6);
+}
+
+TEST_CASE("temporal-distance loss in two halves of the batch: the whole batch's terms and gradients, with or without a side thread") {
+  using M = nn::Mat<double>;
+  Rng rng(6);
+  const int D = 4, B = 7;  // an odd batch: halves of 3 and 4 pairs, the bound pairs all in the first
+  const FourierBasis<double> fourier = make_fourier_basis<double>(D, 5, 0.5);
+  nn::MLP<double> enc({D + 5, 7, 3}, nn::Activation::GELU, rng, "E2");
+  const M xa = level2_encoder_input<double>(M::Random(D, B) * 2, fourier), xb = level2_encoder_input<double>(M::Random(D, B) * 2, fourier);
+  const std::vector<double> steps = {0.05, 0.1, 0.02, 0, 0, 0, 0};
+  const DistanceLossWeights w{3.0, 1.5, 4.0};
+  const nn::ParamList<double> params = enc.params();
+  nn::zero_grad(params);
+  const DistanceLossTerms whole = temporal_distance_loss<double>(enc, xa, xb, steps, w, true);
+  REQUIRE(whole.bound > 0);
+  REQUIRE(whole.spread > 0);
+  std::vector<M> expected;
+  for (auto* p : params) expected.push_back(p->grad);
+  nn::MLP<double> replica = enc;
+  for (auto* p : replica.params()) p->value.setRandom();  // overwritten by E2's values
+  nn::zero_grad(replica.params());
+  SideThread side;
+  for (SideThread* thread : {static_cast<SideThread*>(nullptr), &side}) {
+    nn::zero_grad(params);
+    const DistanceLossTerms t = temporal_distance_loss_halves<double>(enc, replica, xa, xb, steps, w, true, thread);
+    CHECK(t.bound == doctest::Approx(whole.bound).epsilon(1e-12));
+    CHECK(t.spread == doctest::Approx(whole.spread).epsilon(1e-12));
+    CHECK(t.bound_ratio == doctest::Approx(whole.bound_ratio).epsilon(1e-12));
+    CHECK(t.total == doctest::Approx(whole.total).epsilon(1e-12));
+    double worst = 0;
+    for (size_t i = 0; i < params.size(); ++i) worst = std::max(worst, (params[i]->grad - expected[i]).cwiseAbs().maxCoeff());
+    CHECK(worst < 1e-12);
+    for (auto* p : replica.params()) CHECK(p->grad.isZero(0));  // its share was handed to E2
+    CHECK(replica.layers[0].W.value == enc.layers[0].W.value);
+  }
 }
 
 TEST_CASE("macro-action: mean direction, length = straightness") {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 
@@ -174,7 +175,8 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
   // each step's unroll; unrolled_prediction_halves takes its two halves on both cores.
   std::vector<float> headings;
   MatF s0(D, PB), targets(D, 0);
-  std::vector<int> z(PB, 0);
+  std::vector<int> z(PB, 0), seq(PB), first(PB);  // each window's z, sequence and first frame
+  const size_t latent_bytes = static_cast<size_t>(D) * sizeof(float);
   // train.polish_short_unroll (2 by default): the first half of the steps unrolls fewer predictor steps,
   // the cheaper start (2 of 6 on map 2: 8-step error 1.01-1.02x over ten training seeds, the polish 30%
   // shorter; docs/BENCHMARK.md).
@@ -192,13 +194,20 @@ void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_
     adam.hyper.lr = nn::cosine_lr(kPolishLr, step, steps, 0.05);
     if (K > 1 && !tp.z_from_gates && step % kZReassignEvery == 0 && step < steps * 4 / 5) reassign_z(model, data, s_all, k, seq_z, report);
     for (int w = 0; w < PB; ++w) {
-      const MatF& s_in = w < from_belief ? s_belief : s_all;
-      const int q = static_cast<int>(rng.below(data.sequences)), t0 = static_cast<int>(rng.below(data.length - ks + 1));
-      s0.col(w) = s_in.col(data.frame_index(q, t0));
+      seq[w] = static_cast<int>(rng.below(data.sequences));
+      first[w] = static_cast<int>(rng.below(data.length - ks + 1));
+    }
+    // A window's ks + 1 latents lie one after another: one read of each, the next window's fetched ahead.
+    const auto window_at = [&](int w) { return (w < from_belief ? s_belief : s_all).col(data.frame_index(seq[w], first[w])).data(); };
+    for (int w = 0; w < PB; ++w) {
+      if (w + 1 < PB) __builtin_prefetch(window_at(w + 1));
+      const float* window = window_at(w);
+      const int q = seq[w], t0 = first[w];
+      std::memcpy(s0.col(w).data(), window, latent_bytes);
       z[w] = seq_z[q];
       for (int t = 0; t < ks; ++t) {
         headings[static_cast<size_t>(t) * PB + w] = data.heading_at(q, t0 + t);
-        targets.col(static_cast<Eigen::Index>(t) * PB + w) = s_in.col(data.frame_index(q, t0 + t + 1));
+        std::memcpy(targets.col(static_cast<Eigen::Index>(t) * PB + w).data(), window + static_cast<size_t>(t + 1) * D, latent_bytes);
       }
     }
     const double loss = unrolled_prediction_halves<float>(model.predictor, replica, model.fourier, s0, headings.data(), ks, targets, 1.0,
@@ -366,13 +375,13 @@ void beside_head(Level1Report& report, std::atomic<bool>& stop, const std::funct
 
 // After the joint phase the encoder is frozen. Independent jobs run on its cached encodings of every
 // training frame, one per core: the predictor polish (this thread) beside the colour head, then
-// `beside` (the caller's job: level 2) beside the position probe, which only the diagnostics and the
-// drawing read (the belief's Q scale is fitted in the latent: level1_diagnostics.cpp).
-// Each touches its own network and owns its random stream, so the result does not depend on
-// scheduling. Returns the seconds `beside` took.
-double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
-                               std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress,
-                               const std::function<void()>& beside) {
+// `beside` (the caller's job: level 2, which reads E1, P1 and the colour head) beside the position
+// probe and then the held-out diagnostics, which read the probe (the belief's Q scale is fitted in
+// the latent: level1_diagnostics.cpp) and write only `report`. Each touches its own network and owns
+// its random stream, so the result does not depend on scheduling. Returns the seconds `beside` took.
+double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
+                               const Level1TrainParams& tp, uint64_t seed, std::vector<int>& seq_z, Level1Report& report,
+                               const ProgressFn& progress, const std::function<void()>& beside) {
   MatF s_all;
   const uint64_t head_seed = derive_seed(seed, 78);
   std::atomic<bool> stop{false};
@@ -395,9 +404,14 @@ double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const
         [&] {
           if (report.finite && beside) beside_seconds = seconds_of(beside);
         },
-        [&] { return report.finite ? train_probe(model, data, tp, head_seed, stop) : std::string(); });
+        [&] {
+          const std::string fault = report.finite ? train_probe(model, data, tp, head_seed, stop) : std::string();
+          if (!stop)
+            report.diagnostics_seconds = seconds_of([&] { measure_level1(model, heldout, report, tp.z_from_gates); });
+          return fault;
+        });
   });
-  report.probe_extra_seconds = both_seconds - beside_seconds;
+  report.side_extra_seconds = both_seconds - beside_seconds;
   return beside_seconds;
 }
 
@@ -419,8 +433,7 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
   }
   report.joint_seconds = seconds_of([&] { train_joint(model, data, tp, seed, seq_z, report, progress); });
   report.polish_gain = report.finite && tp.polish_from_belief > 0 ? fit_belief_gain(model, heldout) : 1;
-  const double beside_seconds = train_on_frozen_encoder(model, data, tp, seed, seq_z, report, progress, beside);
-  report.diagnostics_seconds = seconds_of([&] { measure_level1(model, heldout, report, tp.z_from_gates); });
+  const double beside_seconds = train_on_frozen_encoder(model, data, heldout, tp, seed, seq_z, report, progress, beside);
   model.belief_q = report.kalman_q;  // the Kalman belief's noise (agent.belief.mode kalman)
   model.belief_r = report.kalman_r;
   model.belief_context.assign(report.kalman_context_ratio.begin(), report.kalman_context_ratio.end());

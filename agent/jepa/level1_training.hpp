@@ -42,7 +42,7 @@ struct Level1TrainParams {
   // (docs/ARCHITECTURE.md, "The belief's fitted gain").
   double polish_from_belief = 0.5;
   int head_steps = 6000;        // steps for the colour head (encoder frozen)
-  int probe_steps = 8000;       // steps for the position probe (encoder frozen; drawing and measuring only)
+  int probe_steps = 1000;       // steps for the position probe (encoder frozen; drawing and measuring only)
   // P1's latent variable z (issue 18): K values, one per exploration sequence, assigned by hard EM
   // in the polish (each sequence takes the z that predicts it best, every z kept on at least
   // 1 / (2K) of the sequences); 1 = no z.
@@ -117,8 +117,9 @@ struct Level1Report {
   double z_believed_is_best = 1;  // share of held-out windows whose believed z is their best z
   double seconds = 0;
   // Wall seconds of level 1's phases (train --json's level1_phase_seconds): the joint phase, the polish
-  // beside the colour head, the z statistics, the probe's time beyond `beside`, and the diagnostics.
-  double joint_seconds = 0, polish_seconds = 0, z_statistics_seconds = 0, probe_extra_seconds = 0, diagnostics_seconds = 0;
+  // beside the colour head, the z statistics, the time the probe and the diagnostics (which follow it on
+  // the second thread) took beyond `beside`, and the diagnostics alone.
+  double joint_seconds = 0, polish_seconds = 0, z_statistics_seconds = 0, side_extra_seconds = 0, diagnostics_seconds = 0;
   long parameters = 0;
   bool finite = true;                   // false if training stopped on a non-finite loss
   std::string message;                  // why it stopped early, if it did
@@ -130,8 +131,9 @@ using ProgressFn = std::function<void(int step, int steps, const Level1Report&)>
 
 // Trains the encoder and predictor, then the heads with the encoder frozen, then measures.
 // `beside`, if given, runs on this thread once the encoder, predictor and colour head are final,
-// while the position probe (which the diagnostics read) trains on a second thread; it must not
-// touch the probe (train_model trains level 2 there). Its seconds are not counted in the report's.
+// while the position probe and then the held-out diagnostics (which read it) run on a second thread;
+// it must not touch the probe or the report (train_model trains level 2 there). Its seconds are not
+// counted in the report's.
 Level1Report train_level1(Level1& model, const ExplorationData& data, const ExplorationData& heldout,
                           const Level1TrainParams& params, uint64_t seed, const ProgressFn& progress = {},
                           const std::function<void()>& beside = {});

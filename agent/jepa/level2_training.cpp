@@ -11,6 +11,7 @@
 #include "agent/jepa/belief.hpp"
 #include "agent/jepa/level2_loss.hpp"
 #include "agent/jepa/place_graph.hpp"
+#include "agent/jepa/side_thread.hpp"
 #include "agent/jepa/temporal_distance.hpp"
 #include "agent/jepa/train_guard.hpp"
 #include "agent/nn/loss.hpp"
@@ -58,12 +59,17 @@ void sample_pairs(const ExplorationData& d, const MatF& S, const MatF& X, int bo
   }
 }
 
-// E2 by the temporal-distance objective. Returns false (with report.message) when training stopped.
+// E2 by the temporal-distance objective, each batch in two halves on both cores (the second on a
+// replica of E2 whose gradients are added in a fixed order, so the result does not depend on
+// scheduling). Returns false (with report.message) when training stopped.
 bool train_encoder(Level2& model, const ExplorationData& data, const MatF& S, const MatF& X, const Level2TrainParams& tp,
                    Rng& rng, Level2Report& report, const Level2ProgressFn& progress) {
   nn::ParamList<float> trained = model.encoder.params();
   nn::Adam<float> adam(nn::AdamParams{tp.lr});
   nn::zero_grad(trained);
+  nn::MLP<float> replica = model.encoder;
+  nn::zero_grad(replica.params());
+  SideThread side;
   const DistanceLossWeights w{tp.bound_weight, tp.spread_weight, tp.margin};
   MatF xa(X.rows(), tp.batch), xb(X.rows(), tp.batch);
   std::vector<float> steps(tp.batch);
@@ -72,7 +78,7 @@ bool train_encoder(Level2& model, const ExplorationData& data, const MatF& S, co
   for (int step = 0; step < tp.distance_steps; ++step) {
     adam.hyper.lr = nn::cosine_lr(tp.lr, step, tp.distance_steps);
     sample_pairs(data, S, X, tp.bound_steps, rng, xa, xb, steps);
-    const DistanceLossTerms t = temporal_distance_loss<float>(model.encoder, xa, xb, steps, w, true);
+    const DistanceLossTerms t = temporal_distance_loss_halves<float>(model.encoder, replica, xa, xb, steps, w, true, &side);
     const std::string fault = guarded_step(trained, non_finite_loss({{"E2 distance bound", t.bound}, {"E2 distance spread", t.spread}}),
                                            last_good, step, [&] { adam.step(trained); });
     if (!fault.empty()) return stop(trained, last_good, fault, step, report);

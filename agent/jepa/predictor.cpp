@@ -12,6 +12,7 @@
 #include "agent/jepa/side_thread.hpp"
 #include "agent/nn/gemm.hpp"
 #include "agent/nn/loss.hpp"
+#include "agent/nn/optim.hpp"
 
 namespace hjepa {
 
@@ -184,12 +185,15 @@ UnrolledPrediction<T> unrolled_prediction_halves(nn::MLP<T>& predictor, nn::MLP<
   using M = nn::Mat<T>;
   const Eigen::Index D = s0.rows(), B = s0.cols(), first[2] = {0, B / 2}, cols[2] = {B / 2, B - B / 2};
   const auto params = predictor.params(), replica_params = replica.params();
-  for (size_t i = 0; i < params.size(); ++i) replica_params[i]->value = params[i]->value;
-  // Each half in its own step-major layout: headings t * Bh + b, targets' blocks of Bh columns.
+  nn::set_values(replica_params, params);
+  // Each half in its own step-major layout (headings t * Bh + b, targets' blocks of Bh columns),
+  // copied by the thread that takes it.
   M half_s0[2], half_targets[2];
   std::vector<T> half_headings[2];
   std::vector<int> half_z[2];
-  for (int h = 0; h < 2; ++h) {
+  UnrolledPrediction<T> half[2];
+  nn::MLP<T>* nets[2] = {&predictor, &replica};
+  const auto run = [&](int h) {
     const Eigen::Index f = first[h], n = cols[h];
     half_s0[h] = s0.middleCols(f, n);
     half_targets[h].resize(D, n * k);
@@ -199,10 +203,6 @@ UnrolledPrediction<T> unrolled_prediction_halves(nn::MLP<T>& predictor, nn::MLP<
       std::copy(headings + t * B + f, headings + t * B + f + n, half_headings[h].begin() + t * n);
     }
     if (zc.z) half_z[h].assign(zc.z + f, zc.z + f + n);
-  }
-  UnrolledPrediction<T> half[2];
-  nn::MLP<T>* nets[2] = {&predictor, &replica};
-  const auto run = [&](int h) {
     const ZColumns hz{zc.values, zc.z ? half_z[h].data() : nullptr};
     half[h] = unrolled_prediction<T>(*nets[h], fourier, half_s0[h], half_headings[h].data(), k, half_targets[h],
                                      weight * static_cast<double>(cols[h]) / static_cast<double>(B), backward, hz);
@@ -214,10 +214,7 @@ UnrolledPrediction<T> unrolled_prediction_halves(nn::MLP<T>& predictor, nn::MLP<
   UnrolledPrediction<T> out;
   out.loss = (half[0].loss * static_cast<double>(cols[0]) + half[1].loss * static_cast<double>(cols[1])) / static_cast<double>(B);
   if (!backward) return out;
-  for (size_t i = 0; i < params.size(); ++i) {
-    params[i]->grad += replica_params[i]->grad;
-    replica_params[i]->grad.setZero();
-  }
+  nn::merge_grads(params, replica_params);
   out.d_s0.resize(D, B);
   out.d_s0.leftCols(cols[0]) = half[0].d_s0;
   out.d_s0.rightCols(cols[1]) = half[1].d_s0;

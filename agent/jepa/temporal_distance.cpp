@@ -3,6 +3,9 @@
 
 #include <cmath>
 
+#include "agent/jepa/side_thread.hpp"
+#include "agent/nn/optim.hpp"
+
 namespace hjepa {
 
 template <typename T>
@@ -13,14 +16,29 @@ nn::Mat<T> level2_encoder_input(const nn::Mat<T>& s, const FourierBasis<T>& four
   return in;
 }
 
+namespace distance_detail {  // named: the halves' lambda holds a PairCounts
+
+struct PairCounts {
+  long bound = 0, spread = 0;
+};
+
 template <typename T>
-DistanceLossTerms temporal_distance_loss(nn::MLP<T>& encoder, const nn::Mat<T>& xa, const nn::Mat<T>& xb,
-                                         const std::vector<T>& steps, const DistanceLossWeights& w, bool backward) {
+PairCounts count_pairs(const T* steps, Eigen::Index B) {
+  PairCounts n;
+  for (Eigen::Index b = 0; b < B; ++b) (steps[b] > 0 ? n.bound : n.spread)++;
+  return n;
+}
+
+// The loss of pairs [first, first + B) of the batch, each term's mean taken over the whole batch's
+// pairs of its kind (n).
+template <typename T>
+DistanceLossTerms distance_loss_part(nn::MLP<T>& encoder, const nn::Mat<T>& xa, const nn::Mat<T>& xb, const T* steps,
+                                     Eigen::Index first, Eigen::Index B, PairCounts n, const DistanceLossWeights& w,
+                                     bool backward) {
   using M = nn::Mat<T>;
-  const Eigen::Index B = xa.cols();
   M x(xa.rows(), 2 * B);
-  x.leftCols(B) = xa;
-  x.rightCols(B) = xb;
+  x.leftCols(B) = xa.middleCols(first, B);
+  x.rightCols(B) = xb.middleCols(first, B);
   nn::MLPCache<T> cache;
   const M h = encoder.forward(x, cache);
   const M diff = h.leftCols(B) - h.rightCols(B);  // d x B
@@ -28,8 +46,7 @@ DistanceLossTerms temporal_distance_loss(nn::MLP<T>& encoder, const nn::Mat<T>& 
   constexpr double kEps = 1e-3;
   Eigen::Matrix<T, 1, Eigen::Dynamic> dist = (diff.colwise().squaredNorm().array() + static_cast<T>(kEps * kEps)).sqrt();
   Eigen::Matrix<T, 1, Eigen::Dynamic> d_dist = Eigen::Matrix<T, 1, Eigen::Dynamic>::Zero(B);
-  long n_bound = 0, n_spread = 0;
-  for (Eigen::Index b = 0; b < B; ++b) (steps[b] > 0 ? n_bound : n_spread)++;
+  const long n_bound = n.bound, n_spread = n.spread;
   DistanceLossTerms t;
   for (Eigen::Index b = 0; b < B; ++b) {
     const double d = static_cast<double>(dist(b));
@@ -54,11 +71,56 @@ DistanceLossTerms temporal_distance_loss(nn::MLP<T>& encoder, const nn::Mat<T>& 
   return t;
 }
 
+}  // namespace distance_detail
+
+using distance_detail::count_pairs;
+using distance_detail::distance_loss_part;
+using distance_detail::PairCounts;
+
+template <typename T>
+DistanceLossTerms temporal_distance_loss(nn::MLP<T>& encoder, const nn::Mat<T>& xa, const nn::Mat<T>& xb,
+                                         const std::vector<T>& steps, const DistanceLossWeights& w, bool backward) {
+  const Eigen::Index B = xa.cols();
+  return distance_loss_part(encoder, xa, xb, steps.data(), 0, B, count_pairs(steps.data(), B), w, backward);
+}
+
+template <typename T>
+DistanceLossTerms temporal_distance_loss_halves(nn::MLP<T>& encoder, nn::MLP<T>& replica, const nn::Mat<T>& xa,
+                                                const nn::Mat<T>& xb, const std::vector<T>& steps,
+                                                const DistanceLossWeights& w, bool backward, SideThread* side) {
+  const Eigen::Index B = xa.cols(), first[2] = {0, B / 2}, cols[2] = {B / 2, B - B / 2};
+  const PairCounts n = count_pairs(steps.data(), B);
+  const auto params = encoder.params(), replica_params = replica.params();
+  nn::set_values(replica_params, params);
+  DistanceLossTerms half[2];
+  nn::MLP<T>* nets[2] = {&encoder, &replica};
+  const auto run = [&](int h) {
+    half[h] = distance_loss_part(*nets[h], xa, xb, steps.data() + first[h], first[h], cols[h], n, w, backward);
+  };
+  if (side)
+    side->run([&] { run(0); }, [&] { run(1); });
+  else
+    run(0), run(1);
+  if (backward) nn::merge_grads(params, replica_params);
+  DistanceLossTerms t;
+  t.bound = half[0].bound + half[1].bound;
+  t.spread = half[0].spread + half[1].spread;
+  t.bound_ratio = half[0].bound_ratio + half[1].bound_ratio;
+  t.total = w.bound * t.bound + w.spread * t.spread;
+  return t;
+}
+
 template nn::Mat<float> level2_encoder_input<float>(const nn::Mat<float>&, const FourierBasis<float>&);
 template nn::Mat<double> level2_encoder_input<double>(const nn::Mat<double>&, const FourierBasis<double>&);
 template DistanceLossTerms temporal_distance_loss<float>(nn::MLP<float>&, const nn::Mat<float>&, const nn::Mat<float>&,
                                                          const std::vector<float>&, const DistanceLossWeights&, bool);
 template DistanceLossTerms temporal_distance_loss<double>(nn::MLP<double>&, const nn::Mat<double>&, const nn::Mat<double>&,
                                                           const std::vector<double>&, const DistanceLossWeights&, bool);
+template DistanceLossTerms temporal_distance_loss_halves<float>(nn::MLP<float>&, nn::MLP<float>&, const nn::Mat<float>&,
+                                                                const nn::Mat<float>&, const std::vector<float>&,
+                                                                const DistanceLossWeights&, bool, SideThread*);
+template DistanceLossTerms temporal_distance_loss_halves<double>(nn::MLP<double>&, nn::MLP<double>&, const nn::Mat<double>&,
+                                                                 const nn::Mat<double>&, const std::vector<double>&,
+                                                                 const DistanceLossWeights&, bool, SideThread*);
 
 }  // namespace hjepa

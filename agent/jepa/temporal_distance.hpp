@@ -37,4 +37,14 @@ template <typename T>
 DistanceLossTerms temporal_distance_loss(nn::MLP<T>& encoder, const nn::Mat<T>& xa, const nn::Mat<T>& xb,
                                          const std::vector<T>& steps, const DistanceLossWeights& w, bool backward);
 
+// The same over the batch's two halves of pairs, [0, B/2) on `encoder` and [B/2, B) on `replica`
+// (E2's shape; its values are set to encoder's here and its gradients are added to encoder's and
+// zeroed after), the second half on `side` when given, else after the first. The same terms and
+// gradients as one call on the whole batch in exact arithmetic (each half's sums round on their own).
+// Level 2's training takes E2's batches this way on both cores.
+template <typename T>
+DistanceLossTerms temporal_distance_loss_halves(nn::MLP<T>& encoder, nn::MLP<T>& replica, const nn::Mat<T>& xa,
+                                                const nn::Mat<T>& xb, const std::vector<T>& steps,
+                                                const DistanceLossWeights& w, bool backward, SideThread* side);
+
 }  // namespace hjepa

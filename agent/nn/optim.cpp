@@ -2,6 +2,7 @@
 // Shapes: each Parameter's value and grad, and its moments, share one shape (rows x cols).
 #include "agent/nn/optim.hpp"
 
+#include <cassert>
 #include <cmath>
 
 namespace hjepa::nn {
@@ -65,8 +66,25 @@ void Adam<T>::step(const ParamList<T>& params) {
   }
 }
 
+template <typename T>
+void set_values(const ParamList<T>& to, const ParamList<T>& from) {
+  assert(to.size() == from.size());
+  for (size_t i = 0; i < to.size(); ++i) to[i]->value = from[i]->value;
+}
+
+template <typename T>
+void merge_grads(const ParamList<T>& into, const ParamList<T>& from) {
+  assert(into.size() == from.size());
+  for (size_t i = 0; i < into.size(); ++i) {
+    into[i]->grad += from[i]->grad;
+    from[i]->grad.setZero();
+  }
+}
+
 #define HJEPA_NN_INSTANTIATE(T)                                \
   template void zero_grad<T>(const ParamList<T>&);             \
+  template void set_values<T>(const ParamList<T>&, const ParamList<T>&); \
+  template void merge_grads<T>(const ParamList<T>&, const ParamList<T>&); \
   template double clip_grad_norm<T>(const ParamList<T>&, double); \
   template bool all_finite<T>(const ParamList<T>&);            \
   template void adam_update<T>(Mat<T>&, Mat<T>&, Mat<T>&, const Mat<T>&, T, T, T, T, T, T); \

@@ -25,6 +25,13 @@ double clip_grad_norm(const ParamList<T>& params, double max_norm);
 // True when every value and gradient is finite (no NaN, no Inf).
 template <typename T>
 bool all_finite(const ParamList<T>& params);
+// A replica of a network that takes part of a batch on another thread: set_values copies the
+// network's values into it (before the step), merge_grads adds its gradients into the network's, in
+// list order, and zeroes its own (after). Both lists come from the same network shape.
+template <typename T>
+void set_values(const ParamList<T>& to, const ParamList<T>& from);
+template <typename T>
+void merge_grads(const ParamList<T>& into, const ParamList<T>& from);
 
 // The learning rate at `step` of a cosine schedule from lr (step 0) down to final_fraction * lr (step `steps`).
 double cosine_lr(double lr, int step, int steps, double final_fraction = 0.1);

@@ -19,6 +19,7 @@
 #include "agent/nn/optim.hpp"
 #include "sim/map_gen.hpp"
 #include "tests/gradient_check.hpp"
+#include "tests/halves_check.hpp"
 #include "tests/level1_batch.hpp"
 #include "tiny_training.hpp"
 
@@ -63,25 +64,13 @@ TEST_CASE("level-1 loss in two halves of the batch: the whole batch's loss and g
   test::Level1Batch batch(5, 5, 3, 7, 3, K, 7, 5);  // an odd batch: halves of 3 and 4 windows
   const std::vector<int> z = {0, 1, 1, 0, 1, 0, 0};
   const ZColumns zc{K, z.data()};
-  nn::ParamList<double> params = batch.params();
-  nn::zero_grad(params);
-  const double whole = batch.loss(true, zc);
-  std::vector<nn::Mat<double>> expected;
-  for (auto* p : params) expected.push_back(p->grad);
   nn::MLP<double> replica = batch.pred;
-  for (auto* p : replica.params()) p->value.setRandom();  // overwritten by P1's values
-  nn::zero_grad(replica.params());
-  SideThread side;
-  for (SideThread* thread : {static_cast<SideThread*>(nullptr), &side}) {
-    nn::zero_grad(params);
-    const PredictionHalves<double> halves{&replica, thread};
-    CHECK(batch.loss(true, zc, &halves) == doctest::Approx(whole).epsilon(1e-12));
-    double worst = 0;
-    for (size_t i = 0; i < params.size(); ++i) worst = std::max(worst, (params[i]->grad - expected[i]).cwiseAbs().maxCoeff());
-    CHECK(worst < 1e-12);
-    for (auto* p : replica.params()) CHECK(p->grad.isZero(0));  // its share was handed to P1
-    CHECK(replica.layers[0].W.value == batch.pred.layers[0].W.value);
-  }
+  check_halves_match_whole(
+      batch.params(), batch.pred, replica, [&] { return std::vector<double>{batch.loss(true, zc)}; },
+      [&](SideThread* thread) {
+        const PredictionHalves<double> halves{&replica, thread};
+        return std::vector<double>{batch.loss(true, zc, &halves)};
+      });
 }
 
 namespace {

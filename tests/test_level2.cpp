@@ -13,11 +13,11 @@
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/level2_loss.hpp"
 #include "agent/jepa/predictor.hpp"
-#include "agent/jepa/side_thread.hpp"
 #include "agent/jepa/temporal_distance.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "agent/nn/optim.hpp"
 #include "tests/gradient_check.hpp"
+#include "tests/halves_check.hpp"
 #include "tiny_training.hpp"
 
 using namespace hjepa;
@@ -59,30 +59,17 @@ TEST_CASE("temporal-distance loss in two halves of the batch: the whole batch's 
   const M xa = level2_encoder_input<double>(M::Random(D, B) * 2, fourier), xb = level2_encoder_input<double>(M::Random(D, B) * 2, fourier);
   const std::vector<double> steps = {0.05, 0.1, 0.02, 0, 0, 0, 0};
   const DistanceLossWeights w{3.0, 1.5, 4.0};
-  const nn::ParamList<double> params = enc.params();
-  nn::zero_grad(params);
-  const DistanceLossTerms whole = temporal_distance_loss<double>(enc, xa, xb, steps, w, true);
-  REQUIRE(whole.bound > 0);
-  REQUIRE(whole.spread > 0);
-  std::vector<M> expected;
-  for (auto* p : params) expected.push_back(p->grad);
+  const auto terms = [](const DistanceLossTerms& t) { return std::vector<double>{t.bound, t.spread, t.bound_ratio, t.total}; };
   nn::MLP<double> replica = enc;
-  for (auto* p : replica.params()) p->value.setRandom();  // overwritten by E2's values
-  nn::zero_grad(replica.params());
-  SideThread side;
-  for (SideThread* thread : {static_cast<SideThread*>(nullptr), &side}) {
-    nn::zero_grad(params);
-    const DistanceLossTerms t = temporal_distance_loss_halves<double>(enc, replica, xa, xb, steps, w, true, thread);
-    CHECK(t.bound == doctest::Approx(whole.bound).epsilon(1e-12));
-    CHECK(t.spread == doctest::Approx(whole.spread).epsilon(1e-12));
-    CHECK(t.bound_ratio == doctest::Approx(whole.bound_ratio).epsilon(1e-12));
-    CHECK(t.total == doctest::Approx(whole.total).epsilon(1e-12));
-    double worst = 0;
-    for (size_t i = 0; i < params.size(); ++i) worst = std::max(worst, (params[i]->grad - expected[i]).cwiseAbs().maxCoeff());
-    CHECK(worst < 1e-12);
-    for (auto* p : replica.params()) CHECK(p->grad.isZero(0));  // its share was handed to E2
-    CHECK(replica.layers[0].W.value == enc.layers[0].W.value);
-  }
+  check_halves_match_whole(
+      enc.params(), enc, replica,
+      [&] {
+        const DistanceLossTerms t = temporal_distance_loss<double>(enc, xa, xb, steps, w, true);
+        CHECK(t.bound > 0);  // both terms take part
+        CHECK(t.spread > 0);
+        return terms(t);
+      },
+      [&](SideThread* thread) { return terms(temporal_distance_loss_halves<double>(enc, replica, xa, xb, steps, w, true, thread)); });
 }
 
 TEST_CASE("macro-action: mean direction, length = straightness") {

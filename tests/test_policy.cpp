@@ -1,4 +1,5 @@
-// The Mode-1 policy: its imitation loss's gradient (finite differences, double), its input layout,
+// The Mode-1 policy: its imitation loss's gradient (finite differences, double) and the loss in two
+// halves of the batch, its input layout,
 // the low-level modes (policy alone, policy seeding the optimiser, the planner untouched by an
 // attached policy), the labels DAgger collects, and the DAgger phase of training on a tiny model.
 #include <doctest/doctest.h>
@@ -11,6 +12,7 @@
 #include "agent/jepa/policy_training.hpp"
 #include "agent/jepa/train_model.hpp"
 #include "gradient_check.hpp"
+#include "halves_check.hpp"
 #include "sim/map_gen.hpp"
 #include "tiny_training.hpp"
 
@@ -26,6 +28,19 @@ TEST_CASE("the imitation loss's gradient matches finite differences") {
   nn::zero_grad(net.params());
   policy_loss<double>(net, x, headings, true);
   CHECK(worst_gradient_error(net.params(), [&] { return policy_loss<double>(net, x, headings, false); }) < 1e-6);
+}
+
+TEST_CASE("the imitation loss in two halves of the batch: the whole batch's loss and gradients, with or without a side thread") {
+  Rng rng(4);
+  const int D = 3, I = policy_inputs(D), B = 7;  // an odd batch: halves of 3 and 4
+  nn::MLP<double> net({I, 7, 6, 2}, nn::Activation::GELU, rng, "pi");
+  const nn::Mat<double> x = nn::Mat<double>::Random(I, B);
+  std::vector<float> headings(B);
+  for (float& h : headings) h = static_cast<float>(rng.uniform(-3, 3));
+  nn::MLP<double> replica = net;
+  check_halves_match_whole(
+      net.params(), net, replica, [&] { return std::vector<double>{policy_loss<double>(net, x, headings, true)}; },
+      [&](SideThread* thread) { return std::vector<double>{policy_loss_halves<double>(net, replica, x, headings, true, thread)}; });
 }
 
 TEST_CASE("the policy's input: s, the subgoal relative to s with a flag, the colour one-hot") {

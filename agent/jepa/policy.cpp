@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "agent/jepa/batch_halves.hpp"
+
 namespace hjepa {
 
 int policy_inputs(int latent) { return 2 * latent + 1 + kNumColors; }
@@ -31,19 +33,39 @@ float Policy::heading(const MatF& s, const MatF* goal, int colour) const {
   return std::atan2(y(1, 0), y(0, 0));
 }
 
+namespace {
+
+// The loss of columns [first, first + n) of a batch of `batch`, as their share of its mean.
+template <typename T>
+double policy_loss_part(nn::MLP<T>& net, const nn::Mat<T>& x, const float* headings, Eigen::Index first, Eigen::Index n,
+                        Eigen::Index batch, bool backward) {
+  nn::MLPCache<T> cache;
+  const nn::Mat<T> y = net.forward(x.middleCols(first, n), cache);
+  nn::Mat<T> diff(2, n);
+  for (Eigen::Index b = 0; b < n; ++b) {
+    diff(0, b) = y(0, b) - static_cast<T>(std::cos(headings[first + b]));
+    diff(1, b) = y(1, b) - static_cast<T>(std::sin(headings[first + b]));
+  }
+  const double loss = 0.5 * static_cast<double>(diff.squaredNorm()) / static_cast<double>(batch);
+  if (backward) net.backward(diff / static_cast<T>(batch), cache);
+  return loss;
+}
+
+}  // namespace
+
 template <typename T>
 double policy_loss(nn::MLP<T>& net, const nn::Mat<T>& x, const std::vector<float>& headings, bool backward) {
-  nn::MLPCache<T> cache;
-  const nn::Mat<T> y = net.forward(x, cache);
+  return policy_loss_part(net, x, headings.data(), 0, x.cols(), x.cols(), backward);
+}
+
+template <typename T>
+double policy_loss_halves(nn::MLP<T>& net, nn::MLP<T>& replica, const nn::Mat<T>& x, const std::vector<float>& headings,
+                          bool backward, SideThread* side) {
   const Eigen::Index B = x.cols();
-  nn::Mat<T> diff(2, B);
-  for (Eigen::Index b = 0; b < B; ++b) {
-    diff(0, b) = y(0, b) - static_cast<T>(std::cos(headings[b]));
-    diff(1, b) = y(1, b) - static_cast<T>(std::sin(headings[b]));
-  }
-  const double loss = 0.5 * static_cast<double>(diff.squaredNorm()) / static_cast<double>(B);
-  if (backward) net.backward(diff / static_cast<T>(B), cache);
-  return loss;
+  const auto half = on_batch_halves(net, replica, B, backward, side, [&](nn::MLP<T>& part_net, Eigen::Index f, Eigen::Index n) {
+    return policy_loss_part(part_net, x, headings.data(), f, n, B, backward);
+  });
+  return half[0] + half[1];
 }
 
 std::vector<double> policy_angle_errors(const Policy& policy, const MatF& x, const std::vector<float>& headings) {
@@ -63,5 +85,9 @@ double policy_angle_error(const Policy& policy, const MatF& x, const std::vector
 
 template double policy_loss<float>(nn::MLP<float>&, const nn::Mat<float>&, const std::vector<float>&, bool);
 template double policy_loss<double>(nn::MLP<double>&, const nn::Mat<double>&, const std::vector<float>&, bool);
+template double policy_loss_halves<float>(nn::MLP<float>&, nn::MLP<float>&, const nn::Mat<float>&, const std::vector<float>&, bool,
+                                          SideThread*);
+template double policy_loss_halves<double>(nn::MLP<double>&, nn::MLP<double>&, const nn::Mat<double>&, const std::vector<float>&,
+                                           bool, SideThread*);
 
 }  // namespace hjepa

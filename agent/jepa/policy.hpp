@@ -13,6 +13,8 @@
 
 namespace hjepa {
 
+class SideThread;
+
 struct PolicyArch {
   int latent = 16;  // D: level 1's latent dimension
   int hidden = 64;  // width of the two hidden layers
@@ -75,6 +77,11 @@ class Policy {
 // gradient in double against finite differences.
 template <typename T>
 double policy_loss(nn::MLP<T>& net, const nn::Mat<T>& x, const std::vector<float>& headings, bool backward);
+// The same over the batch's two halves of columns, the second on `replica` on `side` (batch_halves.hpp):
+// the Mode-1 phase's optimiser steps take both cores.
+template <typename T>
+double policy_loss_halves(nn::MLP<T>& net, nn::MLP<T>& replica, const nn::Mat<T>& x, const std::vector<float>& headings,
+                          bool backward, SideThread* side);
 
 // Per column, the absolute angle (radians) between pi's heading on x and `headings`.
 std::vector<double> policy_angle_errors(const Policy& policy, const MatF& x, const std::vector<float>& headings);

@@ -100,6 +100,9 @@ PolicyReport train_policy(Policy& policy, const Level1& level1, const Level2& le
   nn::Adam<float> adam(nn::AdamParams{.lr = params.lr});
   const nn::ParamList<float> trained = policy.net.params();
   nn::zero_grad(trained);
+  nn::MLP<float> replica = policy.net;  // the second half of each batch, on `side`
+  nn::zero_grad(replica.params());
+  SideThread side;
   Checkpoint last_good;
   last_good.save(trained, 0);
   Rng rng(derive_seed(seed, 1));
@@ -124,7 +127,7 @@ PolicyReport train_policy(Policy& policy, const Level1& level1, const Level2& le
         x.col(b) = x_all.col(j);
         h[b] = all.headings[j];
       }
-      const double loss = policy_loss<float>(policy.net, x, h, true);
+      const double loss = policy_loss_halves<float>(policy.net, replica, x, h, true, &side);
       report.final_loss = loss;
       const std::string fault =
           guarded_step(trained, non_finite_loss({{"Mode-1 imitation", loss}}), last_good, step_total, [&] { adam.step(trained); });

@@ -8,11 +8,10 @@
 #include <immintrin.h>
 #endif
 
+#include "agent/jepa/batch_halves.hpp"
 #include "agent/jepa/counters.hpp"
-#include "agent/jepa/side_thread.hpp"
 #include "agent/nn/gemm.hpp"
 #include "agent/nn/loss.hpp"
-#include "agent/nn/optim.hpp"
 
 namespace hjepa {
 
@@ -183,41 +182,29 @@ UnrolledPrediction<T> unrolled_prediction_halves(nn::MLP<T>& predictor, nn::MLP<
                                                  const nn::Mat<T>& s0, const T* headings, int k, const nn::Mat<T>& targets,
                                                  double weight, bool backward, ZColumns zc, SideThread* side) {
   using M = nn::Mat<T>;
-  const Eigen::Index D = s0.rows(), B = s0.cols(), first[2] = {0, B / 2}, cols[2] = {B / 2, B - B / 2};
-  const auto params = predictor.params(), replica_params = replica.params();
-  nn::set_values(replica_params, params);
-  // Each half in its own step-major layout (headings t * Bh + b, targets' blocks of Bh columns),
+  const Eigen::Index D = s0.rows(), B = s0.cols();
+  // Each half in its own step-major layout (headings t * n + b, targets' blocks of n columns),
   // copied by the thread that takes it.
-  M half_s0[2], half_targets[2];
-  std::vector<T> half_headings[2];
-  std::vector<int> half_z[2];
-  UnrolledPrediction<T> half[2];
-  nn::MLP<T>* nets[2] = {&predictor, &replica};
-  const auto run = [&](int h) {
-    const Eigen::Index f = first[h], n = cols[h];
-    half_s0[h] = s0.middleCols(f, n);
-    half_targets[h].resize(D, n * k);
-    half_headings[h].resize(static_cast<size_t>(n * k));
+  const auto half = on_batch_halves(predictor, replica, B, backward, side, [&](nn::MLP<T>& net, Eigen::Index f, Eigen::Index n) {
+    M targets_h(D, n * k);
+    std::vector<T> headings_h(static_cast<size_t>(n * k));
     for (int t = 0; t < k; ++t) {
-      half_targets[h].middleCols(t * n, n) = targets.middleCols(t * B + f, n);
-      std::copy(headings + t * B + f, headings + t * B + f + n, half_headings[h].begin() + t * n);
+      targets_h.middleCols(t * n, n) = targets.middleCols(t * B + f, n);
+      std::copy(headings + t * B + f, headings + t * B + f + n, headings_h.begin() + t * n);
     }
-    if (zc.z) half_z[h].assign(zc.z + f, zc.z + f + n);
-    const ZColumns hz{zc.values, zc.z ? half_z[h].data() : nullptr};
-    half[h] = unrolled_prediction<T>(*nets[h], fourier, half_s0[h], half_headings[h].data(), k, half_targets[h],
-                                     weight * static_cast<double>(cols[h]) / static_cast<double>(B), backward, hz);
-  };
-  if (side)
-    side->run([&] { run(0); }, [&] { run(1); });
-  else
-    run(0), run(1);
+    std::vector<int> z_h;
+    if (zc.z) z_h.assign(zc.z + f, zc.z + f + n);
+    const ZColumns hz{zc.values, zc.z ? z_h.data() : nullptr};
+    return unrolled_prediction<T>(net, fourier, M(s0.middleCols(f, n)), headings_h.data(), k, targets_h,
+                                  weight * static_cast<double>(n) / static_cast<double>(B), backward, hz);
+  });
+  const Eigen::Index n0 = B / 2, n1 = B - B / 2;
   UnrolledPrediction<T> out;
-  out.loss = (half[0].loss * static_cast<double>(cols[0]) + half[1].loss * static_cast<double>(cols[1])) / static_cast<double>(B);
+  out.loss = (half[0].loss * static_cast<double>(n0) + half[1].loss * static_cast<double>(n1)) / static_cast<double>(B);
   if (!backward) return out;
-  nn::merge_grads(params, replica_params);
   out.d_s0.resize(D, B);
-  out.d_s0.leftCols(cols[0]) = half[0].d_s0;
-  out.d_s0.rightCols(cols[1]) = half[1].d_s0;
+  out.d_s0.leftCols(n0) = half[0].d_s0;
+  out.d_s0.rightCols(n1) = half[1].d_s0;
   return out;
 }
 

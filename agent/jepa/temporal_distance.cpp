@@ -3,8 +3,7 @@
 
 #include <cmath>
 
-#include "agent/jepa/side_thread.hpp"
-#include "agent/nn/optim.hpp"
+#include "agent/jepa/batch_halves.hpp"
 
 namespace hjepa {
 
@@ -88,20 +87,11 @@ template <typename T>
 DistanceLossTerms temporal_distance_loss_halves(nn::MLP<T>& encoder, nn::MLP<T>& replica, const nn::Mat<T>& xa,
                                                 const nn::Mat<T>& xb, const std::vector<T>& steps,
                                                 const DistanceLossWeights& w, bool backward, SideThread* side) {
-  const Eigen::Index B = xa.cols(), first[2] = {0, B / 2}, cols[2] = {B / 2, B - B / 2};
+  const Eigen::Index B = xa.cols();
   const PairCounts n = count_pairs(steps.data(), B);
-  const auto params = encoder.params(), replica_params = replica.params();
-  nn::set_values(replica_params, params);
-  DistanceLossTerms half[2];
-  nn::MLP<T>* nets[2] = {&encoder, &replica};
-  const auto run = [&](int h) {
-    half[h] = distance_loss_part(*nets[h], xa, xb, steps.data() + first[h], first[h], cols[h], n, w, backward);
-  };
-  if (side)
-    side->run([&] { run(0); }, [&] { run(1); });
-  else
-    run(0), run(1);
-  if (backward) nn::merge_grads(params, replica_params);
+  const auto half = on_batch_halves(encoder, replica, B, backward, side, [&](nn::MLP<T>& net, Eigen::Index f, Eigen::Index cols) {
+    return distance_loss_part(net, xa, xb, steps.data() + f, f, cols, n, w, backward);
+  });
   DistanceLossTerms t;
   t.bound = half[0].bound + half[1].bound;
   t.spread = half[0].spread + half[1].spread;

@@ -4,7 +4,7 @@
 // prediction, E2's temporal distance and π's imitation loss take their batches this way.
 #pragma once
 #include <array>
-#include <utility>
+#include <type_traits>
 
 #include "agent/jepa/side_thread.hpp"
 #include "agent/nn/mlp.hpp"
@@ -18,11 +18,10 @@ namespace hjepa {
 // gradients are added to net's and zeroed after. Each half's sums round on their own: the same as
 // one call on the whole batch in exact arithmetic when each part normalises by the whole batch.
 template <typename T, typename Part>
-auto on_batch_halves(nn::MLP<T>& net, nn::MLP<T>& replica, Eigen::Index B, bool backward, SideThread* side, Part&& part)
-    -> std::array<decltype(part(net, Eigen::Index{0}, Eigen::Index{0})), 2> {
+auto on_batch_halves(nn::MLP<T>& net, nn::MLP<T>& replica, Eigen::Index B, bool backward, SideThread* side, Part&& part) {
   const auto params = net.params(), replica_params = replica.params();
   nn::set_values(replica_params, params);
-  std::array<decltype(part(net, Eigen::Index{0}, Eigen::Index{0})), 2> half;
+  std::array<std::invoke_result_t<Part&, nn::MLP<T>&, Eigen::Index, Eigen::Index>, 2> half;
   const auto first = [&] { half[0] = part(net, Eigen::Index{0}, B / 2); };
   const auto second = [&] { half[1] = part(replica, B / 2, B - B / 2); };
   if (side)

@@ -2,6 +2,7 @@
 #include "agent/jepa/temporal_distance.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include "agent/jepa/batch_halves.hpp"
 
@@ -15,25 +16,23 @@ nn::Mat<T> level2_encoder_input(const nn::Mat<T>& s, const FourierBasis<T>& four
   return in;
 }
 
-namespace distance_detail {  // named: the halves' lambda holds a PairCounts
+namespace {
 
-struct PairCounts {
-  long bound = 0, spread = 0;
-};
-
+// The batch's bound and spread pairs: how many of each.
 template <typename T>
-PairCounts count_pairs(const T* steps, Eigen::Index B) {
-  PairCounts n;
-  for (Eigen::Index b = 0; b < B; ++b) (steps[b] > 0 ? n.bound : n.spread)++;
-  return n;
+std::pair<long, long> count_pairs(const std::vector<T>& steps) {
+  long n_bound = 0;
+  for (T k : steps) n_bound += k > 0;
+  return {n_bound, static_cast<long>(steps.size()) - n_bound};
 }
 
 // The loss of pairs [first, first + B) of the batch, each term's mean taken over the whole batch's
-// pairs of its kind (n).
+// pairs of its kind (n_bound, n_spread).
 template <typename T>
-DistanceLossTerms distance_loss_part(nn::MLP<T>& encoder, const nn::Mat<T>& xa, const nn::Mat<T>& xb, const T* steps,
-                                     Eigen::Index first, Eigen::Index B, PairCounts n, const DistanceLossWeights& w,
-                                     bool backward) {
+DistanceLossTerms distance_loss_part(nn::MLP<T>& encoder, const nn::Mat<T>& xa, const nn::Mat<T>& xb, const std::vector<T>& steps,
+                                     Eigen::Index first, Eigen::Index B, std::pair<long, long> counts,
+                                     const DistanceLossWeights& w, bool backward) {
+  const auto [n_bound, n_spread] = counts;
   using M = nn::Mat<T>;
   M x(xa.rows(), 2 * B);
   x.leftCols(B) = xa.middleCols(first, B);
@@ -45,12 +44,11 @@ DistanceLossTerms distance_loss_part(nn::MLP<T>& encoder, const nn::Mat<T>& xa, 
   constexpr double kEps = 1e-3;
   Eigen::Matrix<T, 1, Eigen::Dynamic> dist = (diff.colwise().squaredNorm().array() + static_cast<T>(kEps * kEps)).sqrt();
   Eigen::Matrix<T, 1, Eigen::Dynamic> d_dist = Eigen::Matrix<T, 1, Eigen::Dynamic>::Zero(B);
-  const long n_bound = n.bound, n_spread = n.spread;
   DistanceLossTerms t;
   for (Eigen::Index b = 0; b < B; ++b) {
     const double d = static_cast<double>(dist(b));
-    if (steps[b] > 0) {
-      const double k = static_cast<double>(steps[b]), over = std::max(0.0, d - k);
+    if (steps[first + b] > 0) {
+      const double k = static_cast<double>(steps[first + b]), over = std::max(0.0, d - k);
       t.bound += over * over / n_bound;
       t.bound_ratio += d / k / n_bound;
       d_dist(b) = static_cast<T>(w.bound * 2 * over / n_bound);
@@ -70,17 +68,13 @@ DistanceLossTerms distance_loss_part(nn::MLP<T>& encoder, const nn::Mat<T>& xa, 
   return t;
 }
 
-}  // namespace distance_detail
-
-using distance_detail::count_pairs;
-using distance_detail::distance_loss_part;
-using distance_detail::PairCounts;
+}  // namespace
 
 template <typename T>
 DistanceLossTerms temporal_distance_loss(nn::MLP<T>& encoder, const nn::Mat<T>& xa, const nn::Mat<T>& xb,
                                          const std::vector<T>& steps, const DistanceLossWeights& w, bool backward) {
   const Eigen::Index B = xa.cols();
-  return distance_loss_part(encoder, xa, xb, steps.data(), 0, B, count_pairs(steps.data(), B), w, backward);
+  return distance_loss_part(encoder, xa, xb, steps, 0, B, count_pairs(steps), w, backward);
 }
 
 template <typename T>
@@ -88,9 +82,9 @@ DistanceLossTerms temporal_distance_loss_halves(nn::MLP<T>& encoder, nn::MLP<T>&
                                                 const nn::Mat<T>& xb, const std::vector<T>& steps,
                                                 const DistanceLossWeights& w, bool backward, SideThread* side) {
   const Eigen::Index B = xa.cols();
-  const PairCounts n = count_pairs(steps.data(), B);
+  const std::pair<long, long> counts = count_pairs(steps);
   const auto half = on_batch_halves(encoder, replica, B, backward, side, [&](nn::MLP<T>& net, Eigen::Index f, Eigen::Index cols) {
-    return distance_loss_part(net, xa, xb, steps.data() + f, f, cols, n, w, backward);
+    return distance_loss_part(net, xa, xb, steps, f, cols, counts, w, backward);
   });
   DistanceLossTerms t;
   t.bound = half[0].bound + half[1].bound;

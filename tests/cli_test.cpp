@@ -290,8 +290,10 @@ TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged mod
   const fs::path model = scratch() / "model.bin";
   // Under the sanitizers (tests/workload.hpp) a smaller training: the same code paths.
   const std::string steps = hjepa::test::workload<std::string>(
-      " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --distance-steps 300 --level2-steps 200",
-      " --steps 60 --sequences 30 --polish-steps 60 --head-steps 150 --probe-steps 150 --distance-steps 100 --level2-steps 60");
+      " --steps 150 --sequences 60 --polish-steps 200 --head-steps 400 --probe-steps 400 --distance-steps 300 --level2-steps 200"
+      " --heldout-sequences 10",
+      " --steps 60 --sequences 30 --polish-steps 60 --head-steps 150 --probe-steps 150 --distance-steps 100 --level2-steps 60"
+      " --heldout-sequences 10");
   // --set takes train.* and env.* after the flags (here: P1 with a latent z of 2 values).
   const Result t =
       run_cli("train --map-seed 2 --out " + model.string() + steps + " --set train.z_values=2" + hjepa::test::kTinyMode1Settings + " --json");
@@ -598,7 +600,8 @@ TEST_CASE("bench: --set train.* trains the suite's models with those parameters"
   std::ofstream(suite) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [1001]}, "tasks": [{"length": 1, "per_map": 1}],
     "map_params": {"width": 16, "height": 12, "regions": 6, "obstacles": 2}, "max_steps": 40})";
   const std::string tiny = " --set train.steps=20 --set train.sequences=30 --set train.polish_steps=0 --set train.head_steps=10"
-                           " --set train.probe_steps=10 --set train.distance_steps=10 --set train.level2_steps=10" +
+                           " --set train.probe_steps=10 --set train.distance_steps=10 --set train.level2_steps=10"
+                           " --set train.heldout_sequences=10" +
                            std::string(hjepa::test::kTinyMode1Settings);
   auto bench = [&](const std::string& extra, const std::string& out) {
     return run_cli("bench --suite " + suite.string() + " --agents flat --out " + (scratch() / out).string() + tiny + extra);

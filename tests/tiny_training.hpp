@@ -7,8 +7,8 @@
 
 namespace hjepa::test {
 
-// `steps` for the encoder and predictor, the predictor polish and the heads, `sequences` of
-// exploration, 10 held out.
+// `steps` for the encoder and predictor (batches of 32 windows), the predictor polish and the heads,
+// `sequences` of exploration, 10 held out.
 // A Mode-1 phase of two short episodes and one DAgger round.
 inline PolicyTrainParams tiny_mode1() {
   PolicyTrainParams p;
@@ -25,6 +25,7 @@ inline Level1TrainParams tiny_level1(int steps, int sequences) {
   Level1TrainParams tp;
   tp.mode1 = tiny_mode1();
   tp.steps = steps;
+  tp.batch = 32;
   tp.polish_steps = steps;
   tp.head_steps = steps;
   tp.probe_steps = steps;

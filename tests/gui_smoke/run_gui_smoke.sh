@@ -27,13 +27,13 @@ bench="" train="" screen=1800x1000
 # A short Mode-1 phase (its imitation runs the planner: the slowest part of a small training).
 small_mode1="train.mode1.rounds=1 train.mode1.episodes=2 train.mode1.heldout_episodes=1 train.mode1.episode_steps=8 train.mode1.steps=20"
 mode1_flags=(--set train.mode1.rounds=1 --set train.mode1.episodes=2 --set train.mode1.heldout_episodes=1 --set train.mode1.episode_steps=8 --set train.mode1.steps=20)
-small_training="train.steps=200 train.sequences=100 train.polish_steps=300 train.head_steps=800 train.probe_steps=800 train.distance_steps=600 train.level2_steps=300 $small_mode1"
-train_flags=(--steps 300 --sequences 100 --polish-steps 300 --head-steps 1500 --probe-steps 1500 --distance-steps 600 --level2-steps 300 "${mode1_flags[@]}")
+small_training="train.steps=200 train.sequences=100 train.polish_steps=300 train.head_steps=800 train.probe_steps=800 train.distance_steps=600 train.level2_steps=300 train.heldout_sequences=10 $small_mode1"
+train_flags=(--steps 300 --sequences 100 --polish-steps 300 --head-steps 1500 --probe-steps 1500 --distance-steps 600 --level2-steps 300 --heldout-sequences 10 "${mode1_flags[@]}")
 # Sanitizer builds (HJEPA_TEST_WORKLOAD=small, tests/workload.hpp): the same code paths with smaller
 # models' training, which runs several times slower there.
 if [ "${HJEPA_TEST_WORKLOAD:-}" = small ]; then
-  small_training="train.steps=60 train.sequences=40 train.polish_steps=60 train.head_steps=300 train.probe_steps=300 train.distance_steps=120 train.level2_steps=60 $small_mode1"
-  train_flags=(--steps 60 --sequences 40 --polish-steps 60 --head-steps 300 --probe-steps 300 --distance-steps 120 --level2-steps 60 "${mode1_flags[@]}")
+  small_training="train.steps=60 train.sequences=40 train.polish_steps=60 train.head_steps=300 train.probe_steps=300 train.distance_steps=120 train.level2_steps=60 train.heldout_sequences=10 $small_mode1"
+  train_flags=(--steps 60 --sequences 40 --polish-steps 60 --head-steps 300 --probe-steps 300 --distance-steps 120 --level2-steps 60 --heldout-sequences 10 "${mode1_flags[@]}")
 fi
 if [ "$mode" = first_launch ]; then
   HJEPA_CACHE_DIR=$(mktemp -d /tmp/hjepa-first-launch.XXXXXX)

@@ -236,6 +236,10 @@ void add_train_params(std::vector<ParamSpec>& t) {
   using V = ParamValues;
   t.push_back(number("train.steps", "steps", "Level-1 optimiser steps for the encoder and predictor", "", 1, 1000000,
                      [](V& v) -> auto& { return v.train.steps; }));
+  t.push_back(number("train.unroll", "unroll",
+                     "Level-1 training: predictor steps unrolled per window in the joint phase and the polish (at most the "
+                     "exploration sequences' length)",
+                     "", 1, 64, [](V& v) -> auto& { return v.train.unroll; }));
   t.push_back(number("train.sequences", "sequences", "Exploration sequences collected", "", 10, 1000000,
                      [](V& v) -> auto& { return v.train.exploration.sequences; }));
   t.push_back(number("train.lr", "learning rate", "Level-1 Adam learning rate (a run that diverges stops with a message)", "",

@@ -110,6 +110,7 @@ int cmd_train(int argc, char** argv) {
       const float min_std2 = *std::min_element(r2.latent_std.begin(), r2.latent_std.end());
       nlohmann::json j = {{"parameters", parameters},
                           {"seconds", seconds},
+                          {"unroll", mf.train.unroll},
                           {"level1_parameters", r.parameters},
                           {"level1_seconds", r.seconds},
                           {"level1_phase_seconds",

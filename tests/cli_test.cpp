@@ -309,6 +309,7 @@ TEST_CASE("train writes a model that run --agent flat uses; wrong or damaged mod
   CHECK(j["level1_phase_seconds"]["polish"].get<double>() > 0);
   CHECK(j["parameters"].get<int>() < 100000);
   CHECK(j["z"]["values"].get<int>() == 2);
+  CHECK(j["unroll"] == 6);  // train.unroll's default
   // The Mode-1 phase: round 0 (the planner acting) and one DAgger round, then the held-out states.
   REQUIRE(j["mode1"]["rounds"].size() == 2);
   CHECK(j["mode1"]["rounds"][0]["acting"] == "planner");

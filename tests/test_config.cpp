@@ -173,7 +173,7 @@ TEST_CASE("map.* and train.* are declared once, with their defaults inside their
   const std::vector<std::pair<std::string, double>> defaults = {
       {"map.width", mp.width}, {"map.height", mp.height}, {"map.regions", mp.num_regions},
       {"map.obstacles", mp.num_obstacles}, {"map.circle_fraction", mp.circle_fraction}, {"map.gates", mp.num_gates},
-      {"train.steps", tp.steps},
+      {"train.steps", tp.steps}, {"train.unroll", tp.unroll},
       {"train.sequences", tp.exploration.sequences}, {"train.lr", tp.lr}, {"train.head_steps", tp.head_steps},
       {"train.polish_steps", tp.polish_steps}, {"train.polish_short_unroll", tp.polish_short_unroll},
       {"train.polish_from_belief", tp.polish_from_belief}, {"train.probe_steps", tp.probe_steps},

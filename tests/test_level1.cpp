@@ -73,6 +73,18 @@ TEST_CASE("level-1 loss in two halves of the batch: the whole batch's loss and g
       });
 }
 
+TEST_CASE("training unrolls train.unroll steps, at most the sequences' length") {
+  Level1TrainParams tp;
+  tp.unroll = 3;
+  ExplorationData data;
+  data.length = 5;
+  CHECK(training_unroll(tp, data) == 3);
+  tp.unroll = 9;
+  CHECK(training_unroll(tp, data) == 5);
+  tp.unroll = 0;
+  CHECK_THROWS_AS(training_unroll(tp, data), std::invalid_argument);
+}
+
 namespace {
 
 // A short level-1 training on a small map (level 2 as little as possible: not measured here).

@@ -160,7 +160,7 @@ void reassign_z(const Level1& model, const ExplorationData& data, const MatF& s_
 void polish_predictor(Level1& model, const ExplorationData& data, const MatF& s_all, const Level1TrainParams& tp,
                       uint64_t seed, std::vector<int>& seq_z, Level1Report& report, const ProgressFn& progress) {
   constexpr double kPolishLr = 1e-2;  // 3e-3 needed 10000 steps for what this gives in 4000; 1e-1 diverged
-  const int D = model.arch.latent, PB = 256, k = std::min(tp.unroll, data.length), steps = tp.polish_steps;
+  const int D = model.arch.latent, PB = 256, k = training_unroll(tp, data), steps = tp.polish_steps;
   const int K = model.z_values();
   Rng rng(seed);
   nn::ParamList<float> params = model.predictor.params();
@@ -260,9 +260,15 @@ void log_joint_step(const Level1LossTerms& terms, int step, const Level1TrainPar
 
 }  // namespace
 
+int training_unroll(const Level1TrainParams& tp, const ExplorationData& data) {
+  if (tp.unroll < 1)
+    throw std::invalid_argument("train.unroll " + std::to_string(tp.unroll) + ": expected at least 1");
+  return std::min(tp.unroll, data.length);
+}
+
 JointTrainer::JointTrainer(Level1& model, const ExplorationData& data, const Level1TrainParams& tp, uint64_t seed,
                            const std::vector<int>* sequence_z, SideThread* side)
-    : model_(model), data_(data), tp_(tp), rng_(derive_seed(seed, 77)), k_(std::min(tp.unroll, data.length)),
+    : model_(model), data_(data), tp_(tp), rng_(derive_seed(seed, 77)), k_(training_unroll(tp, data)),
       adam_(nn::AdamParams{tp.lr}), enc_adam_(nn::AdamParams{tp.lr * tp.encoder_lr_scale}),
       seq_(tp.batch), t0_(tp.batch), z_(tp.batch, 0), sequence_z_(sequence_z), headings_(static_cast<size_t>(tp.batch) * k_), frames_(k_ + 1),
       target_encoder_(model.encoder), replica_(model.predictor), side_(side) {
@@ -395,7 +401,7 @@ double train_on_frozen_encoder(Level1& model, const ExplorationData& data, const
         [&] { return train_head(model, Head::Colour, data, s_all, tp, head_seed, stop); });
   });
   report.z_statistics_seconds = seconds_of([&] {
-    if (report.finite) learn_z_statistics(model, data, s_all, std::min(tp.unroll, data.length), !tp.z_from_gates, seq_z, report);
+    if (report.finite) learn_z_statistics(model, data, s_all, training_unroll(tp, data), !tp.z_from_gates, seq_z, report);
   });
   double beside_seconds = 0;
   const double both_seconds = seconds_of([&] {

@@ -129,6 +129,9 @@ struct Level1Report {
 
 using ProgressFn = std::function<void(int step, int steps, const Level1Report&)>;
 
+// k of a training on `data`: tp.unroll capped at the sequences' length (an unroll below 1 throws).
+int training_unroll(const Level1TrainParams& tp, const ExplorationData& data);
+
 // Trains the encoder and predictor, then the heads with the encoder frozen, then measures.
 // `beside`, if given, runs on this thread once the encoder, predictor and colour head are final,
 // while the position probe and then the held-out diagnostics (which read it) run on a second thread;
@@ -139,7 +142,7 @@ Level1Report train_level1(Level1& model, const ExplorationData& data, const Expl
                           const std::function<void()>& beside = {});
 
 // The joint phase one optimiser step at a time (train_level1 takes tp.steps of them; `hjepa perf
-// train` times them): a batch of tp.batch windows of k = min(tp.unroll, data.length) steps, the
+// train` times them): a batch of tp.batch windows of k = training_unroll(tp, data) steps, the
 // stop-gradient targets, level1_loss forward and backward, and the guarded Adam steps.
 class JointTrainer {
  public:

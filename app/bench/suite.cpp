@@ -154,7 +154,7 @@ SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::strin
 
 void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
   rd.object(j, "$.train",
-            {"steps", "sequences", "lr", "polish_steps", "polish_short_unroll", "polish_from_belief", "head_steps", "probe_steps", "heldout_sequences", "distance_steps",
+            {"steps", "sequences", "unroll", "lr", "polish_steps", "polish_short_unroll", "polish_from_belief", "head_steps", "probe_steps", "heldout_sequences", "distance_steps",
              "level2_steps", "level2_belief_gain", "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps",
              "z_values", "z_source"});
   // Bounds from the table's train.* ranges (agent/config.hpp), as the CLI flags and the app use.
@@ -164,6 +164,7 @@ void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Leve
   };
   read("steps", tp.steps);
   read("sequences", tp.exploration.sequences);
+  read("unroll", tp.unroll);
   read("polish_steps", tp.polish_steps);
   read("polish_short_unroll", tp.polish_short_unroll);
   read("polish_from_belief", tp.polish_from_belief);
@@ -325,6 +326,7 @@ std::string write_suite(const Suite& s, const std::string& run, bool portable) {
                   {"level2_steps", s.train2.steps}};
   // Written only when not the default, so the suites' hashes from before the key existed still hold.
   if (s.train.lr != Level1TrainParams{}.lr) doc["train"]["lr"] = s.train.lr;
+  if (s.train.unroll != Level1TrainParams{}.unroll) doc["train"]["unroll"] = s.train.unroll;
   if (s.train.z_values != Level1TrainParams{}.z_values) doc["train"]["z_values"] = s.train.z_values;
   if (s.train.polish_short_unroll != Level1TrainParams{}.polish_short_unroll) doc["train"]["polish_short_unroll"] = s.train.polish_short_unroll;
   if (s.train.polish_from_belief != Level1TrainParams{}.polish_from_belief) doc["train"]["polish_from_belief"] = s.train.polish_from_belief;

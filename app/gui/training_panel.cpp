@@ -20,6 +20,7 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
   declared_slider("train.steps", &app.train_params.steps, 100, 20000, log);
   declared_slider("train.sequences", &app.train_params.exploration.sequences, 10, 5000, log);
   declared_slider("train.lr", &app.train_params.lr, 1e-4, 0.1, "%.4g", log);
+  declared_slider("train.unroll", &app.train_params.unroll, 1, 16);
   declared_slider("train.polish_steps", &app.train_params.polish_steps, 0, 20000);
   declared_slider("train.polish_short_unroll", &app.train_params.polish_short_unroll, 0, 6);
   declared_slider("train.polish_from_belief", &app.train_params.polish_from_belief, 0, 1, "%.2f");

@@ -152,39 +152,63 @@ SuiteTasks read_task_entry(const JsonReader& rd, const Json& j, const std::strin
   return t;
 }
 
+// The table's train.* parameters, each with its key in a suite's "train": the name after "train.",
+// dots as underscores ("train.mode1.rounds" -> "mode1_rounds").
+std::vector<std::pair<const ParamSpec*, std::string>> train_keys() {
+  std::vector<std::pair<const ParamSpec*, std::string>> keys;
+  for (const ParamSpec& p : params())
+    if (is_train_setting(p.name)) {
+      std::string key = p.name.substr(std::string("train.").size());
+      std::replace(key.begin(), key.end(), '.', '_');
+      keys.emplace_back(&p, key);
+    }
+  return keys;
+}
+
+// Bounds and choices from the table (agent/config.hpp), as the CLI flags and the app use.
 void read_train(const JsonReader& rd, const Json& j, Level1TrainParams& tp, Level2TrainParams& tp2) {
-  rd.object(j, "$.train",
-            {"steps", "sequences", "unroll", "lr", "polish_steps", "polish_short_unroll", "polish_from_belief", "head_steps", "probe_steps", "heldout_sequences", "distance_steps",
-             "level2_steps", "level2_belief_gain", "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps",
-             "z_values", "z_source"});
-  // Bounds from the table's train.* ranges (agent/config.hpp), as the CLI flags and the app use.
-  auto read = [&](const char* key, auto& field) {
-    if (j.contains(key))
-      field = static_cast<std::decay_t<decltype(field)>>(read_param(rd, j[key], std::string("$.train.") + key, std::string("train.") + key));
+  const auto keys = train_keys();
+  std::vector<std::string> names;
+  for (const auto& [p, key] : keys) names.push_back(key);
+  rd.object(j, "$.train", names);
+  ParamValues v;
+  v.train = tp, v.train2 = tp2;
+  for (const auto& [p, key] : keys) {
+    if (!j.contains(key)) continue;
+    const std::string path = "$.train." + key;
+    if (p->choices.empty()) p->write(v, read_param(rd, j[key], path, p->name));
+    else p->write_text(v, read_choice(rd, j[key], path, p->name));
+  }
+  tp = v.train, tp2 = v.train2;
+}
+
+// The effective suite's "train" (it is hashed into the run's config): the first eight keys always,
+// every other parameter only where it is not the default; first in the order runs before the table
+// drove this wrote them (so their hashes hold), then any other train.* parameter in table order.
+Json train_json(const Level1TrainParams& tp, const Level2TrainParams& tp2) {
+  static const std::vector<std::string> hash_order = {
+      "steps", "sequences", "polish_steps", "head_steps", "probe_steps", "heldout_sequences", "distance_steps",
+      "level2_steps", "lr", "z_values", "polish_short_unroll", "polish_from_belief", "z_source", "level2_belief_gain",
+      "mode1_rounds", "mode1_episodes", "mode1_heldout_episodes", "mode1_episode_steps", "mode1_steps"};
+  constexpr size_t kAlways = 8;
+  auto keys = train_keys();
+  auto rank = [&](const std::string& key) {
+    return static_cast<size_t>(std::find(hash_order.begin(), hash_order.end(), key) - hash_order.begin());
   };
-  read("steps", tp.steps);
-  read("sequences", tp.exploration.sequences);
-  read("unroll", tp.unroll);
-  read("polish_steps", tp.polish_steps);
-  read("polish_short_unroll", tp.polish_short_unroll);
-  read("polish_from_belief", tp.polish_from_belief);
-  read("head_steps", tp.head_steps);
-  read("probe_steps", tp.probe_steps);
-  read("heldout_sequences", tp.heldout_sequences);
-  read("distance_steps", tp2.distance_steps);
-  read("level2_steps", tp2.steps);
-  read("z_values", tp.z_values);
-  if (j.contains("z_source")) tp.z_from_gates = read_choice(rd, j["z_source"], "$.train.z_source", "train.z_source") == "gates";
-  auto read_mode1 = [&](const char* key, const char* param, int& field) {
-    if (j.contains(key)) field = static_cast<int>(read_param(rd, j[key], std::string("$.train.") + key, param));
-  };
-  read_mode1("mode1_rounds", "train.mode1.rounds", tp.mode1.rounds);
-  read_mode1("mode1_episodes", "train.mode1.episodes", tp.mode1.episodes);
-  read_mode1("mode1_heldout_episodes", "train.mode1.heldout_episodes", tp.mode1.heldout_episodes);
-  read_mode1("mode1_episode_steps", "train.mode1.episode_steps", tp.mode1.episode_steps);
-  read_mode1("mode1_steps", "train.mode1.steps", tp.mode1.steps);
-  read("lr", tp.lr);
-  read("level2_belief_gain", tp2.belief_gain);
+  std::stable_sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) { return rank(a.second) < rank(b.second); });
+  ParamValues v;
+  v.train = tp, v.train2 = tp2;
+  const ParamValues defaults;
+  Json out = Json::object();
+  for (const auto& [p, key] : keys) {
+    const bool write = rank(key) < kAlways;
+    if (!p->choices.empty()) {
+      if (write || p->read_text(v) != p->read_text(defaults)) out[key] = p->read_text(v);
+    } else if (const double x = p->read(v); write || x != p->read(defaults)) {
+      out[key] = p->integer ? Json(static_cast<int64_t>(x)) : Json(x);
+    }
+  }
+  return out;
 }
 
 Json noise_json(const SuiteNoise& n) { return {{"motion", n.motion}, {"perception", n.perception}, {"range", n.range}}; }
@@ -316,28 +340,7 @@ std::string write_suite(const Suite& s, const std::string& run, bool portable) {
   if (s.train_noise) doc["train_noise"] = noise_json(*s.train_noise);
   doc["max_steps"] = s.max_steps;
   doc["model_seeds"] = s.model_seeds;
-  doc["train"] = {{"steps", s.train.steps},
-                  {"sequences", s.train.exploration.sequences},
-                  {"polish_steps", s.train.polish_steps},
-                  {"head_steps", s.train.head_steps},
-                  {"probe_steps", s.train.probe_steps},
-                  {"heldout_sequences", s.train.heldout_sequences},
-                  {"distance_steps", s.train2.distance_steps},
-                  {"level2_steps", s.train2.steps}};
-  // Written only when not the default, so the suites' hashes from before the key existed still hold.
-  if (s.train.lr != Level1TrainParams{}.lr) doc["train"]["lr"] = s.train.lr;
-  if (s.train.unroll != Level1TrainParams{}.unroll) doc["train"]["unroll"] = s.train.unroll;
-  if (s.train.z_values != Level1TrainParams{}.z_values) doc["train"]["z_values"] = s.train.z_values;
-  if (s.train.polish_short_unroll != Level1TrainParams{}.polish_short_unroll) doc["train"]["polish_short_unroll"] = s.train.polish_short_unroll;
-  if (s.train.polish_from_belief != Level1TrainParams{}.polish_from_belief) doc["train"]["polish_from_belief"] = s.train.polish_from_belief;
-  if (s.train.z_from_gates) doc["train"]["z_source"] = "gates";
-  if (s.train2.belief_gain != Level2TrainParams{}.belief_gain) doc["train"]["level2_belief_gain"] = s.train2.belief_gain;
-  const PolicyTrainParams mode1;
-  if (s.train.mode1.rounds != mode1.rounds) doc["train"]["mode1_rounds"] = s.train.mode1.rounds;
-  if (s.train.mode1.episodes != mode1.episodes) doc["train"]["mode1_episodes"] = s.train.mode1.episodes;
-  if (s.train.mode1.heldout_episodes != mode1.heldout_episodes) doc["train"]["mode1_heldout_episodes"] = s.train.mode1.heldout_episodes;
-  if (s.train.mode1.episode_steps != mode1.episode_steps) doc["train"]["mode1_episode_steps"] = s.train.mode1.episode_steps;
-  if (s.train.mode1.steps != mode1.steps) doc["train"]["mode1_steps"] = s.train.mode1.steps;
+  doc["train"] = train_json(s.train, s.train2);
   doc["seed"] = s.seed;
   if (!run.empty()) doc["run"] = Json::parse(run);
   return doc.dump(2);

@@ -1,7 +1,8 @@
 # HJEPA_SANITIZE=address,undefined (any list -fsanitize accepts): every target is built and linked
 # with those sanitizers, at -O1 with line tables (-g1, after the build type's -g, so it wins) and frame
 # pointers, so reports have stacks with file:line; full debug info (-g) made the build about 30% slower
-# (one unity source of agent/: 192 s against 139 s).
+# (one unity source of agent/: 192 s against 139 s). One file is built at -O2 instead (still instrumented):
+# the product kernel, agent/nn/gemm.cpp (see agent/CMakeLists.txt).
 # UndefinedBehaviorSanitizer stops at the first report (-fno-sanitize-recover), and also checks
 # float-to-integer conversions that overflow (not part of GCC's "undefined" group).
 # CTest runs the tests with the runtime options set in tests/CMakeLists.txt (HJEPA_SANITIZER_ENV).

@@ -54,6 +54,117 @@ void add_train_options(CLI::App& app, Level1TrainParams& tp, Level2TrainParams& 
   add_param_option(app, "train.heldout_sequences", "--heldout-sequences", tp.heldout_sequences);
 }
 
+// train --json's object.
+nlohmann::json train_json(const ModelFile& mf, const Level1Report& r, const Level2Report& r2, const Level1TrainParams& tp,
+                          long parameters, double seconds, const std::string& out) {
+  const float min_std = *std::min_element(r.latent_std.begin(), r.latent_std.end());
+  const float min_std2 = *std::min_element(r2.latent_std.begin(), r2.latent_std.end());
+  nlohmann::json j = {{"parameters", parameters},
+                      {"seconds", seconds},
+                      {"unroll", mf.train.unroll},
+                      {"level1_parameters", r.parameters},
+                      {"level1_seconds", r.seconds},
+                      {"level1_phase_seconds",
+                       {{"joint", r.joint_seconds},
+                        {"polish", r.polish_seconds},
+                        {"z_statistics", r.z_statistics_seconds},
+                        {"probe_and_diagnostics_beyond_level2", r.side_extra_seconds},
+                        {"diagnostics", r.diagnostics_seconds}}},
+                      {"probe_r2", r.probe_r2},
+                      {"probe_error", r.probe_error},
+                      {"colour_accuracy", r.colour_accuracy},
+                      {"min_latent_std", min_std},
+                      {"latent_std", r.latent_std},
+                      {"kstep_probe_error", r.kstep_probe_error},
+                      {"kstep_probe_error_from_start", r.kstep_probe_error_from_start},
+                      {"kstep_probe_error_best_z", r.kstep_probe_error_best_z},
+                      {"kstep_probe_error_believed_z", r.kstep_probe_error_believed_z},
+                      {"kstep_probe_error_true_z", r.kstep_probe_error_true_z},
+                      {"z", {{"values", mf.level1.z_values()}, {"usage", r.z_usage}, {"reassigned_last", r.z_reassigned}, {"believed_is_best", r.z_believed_is_best},
+                             {"noise", mf.level1.z_noise}}},
+                      {"belief", {{"gain", r.belief_gain}, {"fitted_gain", r.fitted_gain}, {"polish_gain", r.polish_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
+                                  {"perception_error", r.perception_error},
+                                  // The Kalman belief against fixed gains, all on the odd held-out sequences
+                                  // (each at its best parameter there; level1_training.hpp):
+                                  {"kalman_error", r.kalman_error}, {"fixed_error", r.fixed_error},
+                                  {"best_fixed_gain", r.best_fixed_gain}, {"best_kalman_steady_gain", r.best_kalman_steady_gain},
+                                  {"kalman_gain", r.kalman_gain}, {"kalman_fitted_error", r.kalman_fitted_error},
+                                  {"kalman_full_error", r.kalman_full_error}, {"kalman_full_gain", r.kalman_full_gain},
+                                  {"kalman_q_scale", r.kalman_q_scale},
+                                  {"compared_perception_error", r.kalman_perception_error},
+                                  {"ideal_filter_error", r.ideal_filter_error},
+                                  {"kalman_context_ratio", r.kalman_context_ratio},
+                                  {"kalman_scalar_error", r.kalman_scalar_error},
+                                  {"best_kalman_scalar_gain", r.best_kalman_scalar_gain},
+                                  {"kalman_latent_error", r.kalman_latent_error}, {"fixed_latent_error", r.fixed_latent_error},
+                                  {"encoding_latent_error", r.encoding_latent_error}}},
+                      {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
+                                        {"covariance", r.loss_cov.back()}, {"inverse_dynamics", r.loss_idm.back()},
+                                        {"polish_prediction", r.loss_polish.empty() ? nlohmann::json() : nlohmann::json(r.loss_polish.back())}}},
+                      {"level2", {{"parameters", r2.parameters},
+                                  {"seconds", r2.seconds},
+                                  {"min_latent_std", min_std2},
+                                  {"latent_std", r2.latent_std},
+                                  {"final_prediction_loss", r2.loss_pred.back()},
+                                  {"final_distance_bound_loss", r2.loss_var.back()},
+                                  {"final_distance_spread_loss", r2.loss_cov.back()},
+                                  {"distance_per_step", r2.bound_ratio},
+                                  {"p2_place_accuracy", r2.p2_place_accuracy},
+                                  {"stay_place_accuracy", r2.stay_place_accuracy},
+                                  {"places", r2.places},
+                                  {"proposed_edges", r2.proposed_edges},
+                                  {"edges", r2.edges},
+                                  {"experience_edges", r2.experience_edges},
+                                  {"reachable_pairs", r2.reachable_pairs}}},
+                      {"mode1", mode1_json(r.mode1, tp.mode1)},
+                      {"model", out}};
+  return j;
+}
+
+// train's readable summary.
+void print_train_summary(const ModelFile& mf, const Level1Report& r, const Level2Report& r2, const Level1TrainParams& tp,
+                         long parameters, double seconds, const std::string& out) {
+  const float min_std = *std::min_element(r.latent_std.begin(), r.latent_std.end());
+  std::printf("trained level 1 in %.1f s: %ld parameters; probe R^2 %.4f (%.3f units on noise-free frames); min latent std %.3f; "
+              "colour accuracy %.3f\n",
+              r.seconds, r.parameters, r.probe_r2, r.probe_error, min_std, r.colour_accuracy);
+  auto at = [](const std::vector<double>& e, size_t k) { return e.empty() ? 0.0 : e[std::min(k, e.size()) - 1]; };
+  std::printf("k-step predicted-latent probe error (units): k=1 %.3f, k=4 %.3f, k=8 %.3f, k=16 %.3f\n",
+              at(r.kstep_probe_error, 1), at(r.kstep_probe_error, 4), at(r.kstep_probe_error, 8), at(r.kstep_probe_error, 16));
+  if (mf.level1.z_values() > 1)
+    std::printf("latent z: %d values; k=8 error with the best z %.3f, with the believed z %.3f\n", mf.level1.z_values(),
+                at(r.kstep_probe_error_best_z, 8), at(r.kstep_probe_error_believed_z, 8));
+  if (!r.kstep_probe_error_true_z.empty())
+    std::printf("z from the gates (train.z_source gates): k=8 error under each sequence's own gate configuration %.3f\n",
+                at(r.kstep_probe_error_true_z, 8));
+  std::printf("belief (gain %.2f) position error %.3f units; raw encoding %.3f; raw perception %.3f\n", r.belief_gain,
+              r.belief_error, r.encoding_error, r.perception_error);
+  std::printf("belief, odd held-out sequences: Kalman settling at %.2f: %.3f units (at the fitted gain %.2f: %.3f; full "
+              "gain matrix %.3f); best fixed gain %.2f: %.3f; raw perception %.3f\n",
+              r.best_kalman_steady_gain, r.kalman_error, r.fitted_gain, r.kalman_fitted_error, r.kalman_full_error,
+              r.best_fixed_gain, r.fixed_error, r.kalman_perception_error);
+  std::printf("  an ideal position filter (knows the world and its noise, reads the perceived positions): %.3f units; "
+              "the probe's own error on noise-free frames adds to the belief's\n",
+              r.ideal_filter_error);
+  std::printf("  the Kalman belief's process noise follows the clearance ahead; with one process noise for every move "
+              "(the ablation), settling at %.2f: %.3f units\n",
+              r.best_kalman_scalar_gain, r.kalman_scalar_error);
+  std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman %.4f; fixed %.4f; "
+              "raw encoding %.4f\n",
+              r.kalman_latent_error, r.fixed_latent_error, r.encoding_latent_error);
+  std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",
+              r2.seconds, r2.parameters, 100 * r2.p2_place_accuracy, 100 * r2.stay_place_accuracy);
+  std::printf("distance in h per step apart (held-out, 1..K steps in one sequence): %.3f\n", r2.bound_ratio);
+  std::printf("place graph: %d places, %d P2 edges (of %d place pairs P2 landed on), %.1f%% of place pairs connected; "
+              "%d edges experienced\n",
+              r2.places, r2.edges, r2.proposed_edges, 100 * r2.reachable_pairs, r2.experience_edges);
+  std::printf("trained the Mode-1 policy in %.1f s: %ld parameters; %d DAgger rounds; held-out imitation error %.1f deg "
+              "(%.0f%% within 30 deg)\n",
+              r.mode1.seconds, r.mode1.parameters, tp.mode1.rounds, r.mode1.heldout_error, 100 * r.mode1.heldout_within_30);
+  std::printf("total: %ld parameters, %.1f s\n", parameters, seconds);
+  std::printf("wrote %s\n", out.c_str());
+}
+
 int cmd_train(int argc, char** argv) {
   CLI::App app{"Train both levels of the H-JEPA and its Mode-1 policy on a map and write a model file.", "hjepa train"};
   MapChoice map;
@@ -105,109 +216,8 @@ int cmd_train(int argc, char** argv) {
     } catch (const ModelError& e) {
       throw UsageError(e.what());
     }
-    const float min_std = *std::min_element(r.latent_std.begin(), r.latent_std.end());
-    if (json) {
-      const float min_std2 = *std::min_element(r2.latent_std.begin(), r2.latent_std.end());
-      nlohmann::json j = {{"parameters", parameters},
-                          {"seconds", seconds},
-                          {"unroll", mf.train.unroll},
-                          {"level1_parameters", r.parameters},
-                          {"level1_seconds", r.seconds},
-                          {"level1_phase_seconds",
-                           {{"joint", r.joint_seconds},
-                            {"polish", r.polish_seconds},
-                            {"z_statistics", r.z_statistics_seconds},
-                            {"probe_and_diagnostics_beyond_level2", r.side_extra_seconds},
-                            {"diagnostics", r.diagnostics_seconds}}},
-                          {"probe_r2", r.probe_r2},
-                          {"probe_error", r.probe_error},
-                          {"colour_accuracy", r.colour_accuracy},
-                          {"min_latent_std", min_std},
-                          {"latent_std", r.latent_std},
-                          {"kstep_probe_error", r.kstep_probe_error},
-                          {"kstep_probe_error_from_start", r.kstep_probe_error_from_start},
-                          {"kstep_probe_error_best_z", r.kstep_probe_error_best_z},
-                          {"kstep_probe_error_believed_z", r.kstep_probe_error_believed_z},
-                          {"kstep_probe_error_true_z", r.kstep_probe_error_true_z},
-                          {"z", {{"values", mf.level1.z_values()}, {"usage", r.z_usage}, {"reassigned_last", r.z_reassigned}, {"believed_is_best", r.z_believed_is_best},
-                                 {"noise", mf.level1.z_noise}}},
-                          {"belief", {{"gain", r.belief_gain}, {"fitted_gain", r.fitted_gain}, {"polish_gain", r.polish_gain}, {"belief_error", r.belief_error}, {"encoding_error", r.encoding_error},
-                                      {"perception_error", r.perception_error},
-                                      // The Kalman belief against fixed gains, all on the odd held-out sequences
-                                      // (each at its best parameter there; level1_training.hpp):
-                                      {"kalman_error", r.kalman_error}, {"fixed_error", r.fixed_error},
-                                      {"best_fixed_gain", r.best_fixed_gain}, {"best_kalman_steady_gain", r.best_kalman_steady_gain},
-                                      {"kalman_gain", r.kalman_gain}, {"kalman_fitted_error", r.kalman_fitted_error},
-                                      {"kalman_full_error", r.kalman_full_error}, {"kalman_full_gain", r.kalman_full_gain},
-                                      {"kalman_q_scale", r.kalman_q_scale},
-                                      {"compared_perception_error", r.kalman_perception_error},
-                                      {"ideal_filter_error", r.ideal_filter_error},
-                                      {"kalman_context_ratio", r.kalman_context_ratio},
-                                      {"kalman_scalar_error", r.kalman_scalar_error},
-                                      {"best_kalman_scalar_gain", r.best_kalman_scalar_gain},
-                                      {"kalman_latent_error", r.kalman_latent_error}, {"fixed_latent_error", r.fixed_latent_error},
-                                      {"encoding_latent_error", r.encoding_latent_error}}},
-                          {"final_losses", {{"prediction", r.loss_pred.back()}, {"variance", r.loss_var.back()},
-                                            {"covariance", r.loss_cov.back()}, {"inverse_dynamics", r.loss_idm.back()},
-                                            {"polish_prediction", r.loss_polish.empty() ? nlohmann::json() : nlohmann::json(r.loss_polish.back())}}},
-                          {"level2", {{"parameters", r2.parameters},
-                                      {"seconds", r2.seconds},
-                                      {"min_latent_std", min_std2},
-                                      {"latent_std", r2.latent_std},
-                                      {"final_prediction_loss", r2.loss_pred.back()},
-                                      {"final_distance_bound_loss", r2.loss_var.back()},
-                                      {"final_distance_spread_loss", r2.loss_cov.back()},
-                                      {"distance_per_step", r2.bound_ratio},
-                                      {"p2_place_accuracy", r2.p2_place_accuracy},
-                                      {"stay_place_accuracy", r2.stay_place_accuracy},
-                                      {"places", r2.places},
-                                      {"proposed_edges", r2.proposed_edges},
-                                      {"edges", r2.edges},
-                                      {"experience_edges", r2.experience_edges},
-                                      {"reachable_pairs", r2.reachable_pairs}}},
-                          {"mode1", mode1_json(r.mode1, tp.mode1)},
-                          {"model", out}};
-      std::printf("%s\n", j.dump().c_str());
-    } else {
-      std::printf("trained level 1 in %.1f s: %ld parameters; probe R^2 %.4f (%.3f units on noise-free frames); min latent std %.3f; "
-                  "colour accuracy %.3f\n",
-                  r.seconds, r.parameters, r.probe_r2, r.probe_error, min_std, r.colour_accuracy);
-      auto at = [](const std::vector<double>& e, size_t k) { return e.empty() ? 0.0 : e[std::min(k, e.size()) - 1]; };
-      std::printf("k-step predicted-latent probe error (units): k=1 %.3f, k=4 %.3f, k=8 %.3f, k=16 %.3f\n",
-                  at(r.kstep_probe_error, 1), at(r.kstep_probe_error, 4), at(r.kstep_probe_error, 8), at(r.kstep_probe_error, 16));
-      if (mf.level1.z_values() > 1)
-        std::printf("latent z: %d values; k=8 error with the best z %.3f, with the believed z %.3f\n", mf.level1.z_values(),
-                    at(r.kstep_probe_error_best_z, 8), at(r.kstep_probe_error_believed_z, 8));
-      if (!r.kstep_probe_error_true_z.empty())
-        std::printf("z from the gates (train.z_source gates): k=8 error under each sequence's own gate configuration %.3f\n",
-                    at(r.kstep_probe_error_true_z, 8));
-      std::printf("belief (gain %.2f) position error %.3f units; raw encoding %.3f; raw perception %.3f\n", r.belief_gain,
-                  r.belief_error, r.encoding_error, r.perception_error);
-      std::printf("belief, odd held-out sequences: Kalman settling at %.2f: %.3f units (at the fitted gain %.2f: %.3f; full "
-                  "gain matrix %.3f); best fixed gain %.2f: %.3f; raw perception %.3f\n",
-                  r.best_kalman_steady_gain, r.kalman_error, r.fitted_gain, r.kalman_fitted_error, r.kalman_full_error,
-                  r.best_fixed_gain, r.fixed_error, r.kalman_perception_error);
-      std::printf("  an ideal position filter (knows the world and its noise, reads the perceived positions): %.3f units; "
-                  "the probe's own error on noise-free frames adds to the belief's\n",
-                  r.ideal_filter_error);
-      std::printf("  the Kalman belief's process noise follows the clearance ahead; with one process noise for every move "
-                  "(the ablation), settling at %.2f: %.3f units\n",
-                  r.best_kalman_scalar_gain, r.kalman_scalar_error);
-      std::printf("  in the latent (RMS distance to the encoding without perception noise): Kalman %.4f; fixed %.4f; "
-                  "raw encoding %.4f\n",
-                  r.kalman_latent_error, r.fixed_latent_error, r.encoding_latent_error);
-      std::printf("trained level 2 in %.1f s: %ld parameters; P2 lands in the right place %.1f%% of held-out windows (staying put: %.1f%%)\n",
-                  r2.seconds, r2.parameters, 100 * r2.p2_place_accuracy, 100 * r2.stay_place_accuracy);
-      std::printf("distance in h per step apart (held-out, 1..K steps in one sequence): %.3f\n", r2.bound_ratio);
-      std::printf("place graph: %d places, %d P2 edges (of %d place pairs P2 landed on), %.1f%% of place pairs connected; "
-                  "%d edges experienced\n",
-                  r2.places, r2.edges, r2.proposed_edges, 100 * r2.reachable_pairs, r2.experience_edges);
-      std::printf("trained the Mode-1 policy in %.1f s: %ld parameters; %d DAgger rounds; held-out imitation error %.1f deg "
-                  "(%.0f%% within 30 deg)\n",
-                  r.mode1.seconds, r.mode1.parameters, tp.mode1.rounds, r.mode1.heldout_error, 100 * r.mode1.heldout_within_30);
-      std::printf("total: %ld parameters, %.1f s\n", parameters, seconds);
-      std::printf("wrote %s\n", out.c_str());
-    }
+    if (json) std::printf("%s\n", train_json(mf, r, r2, tp, parameters, seconds, out).dump().c_str());
+    else print_train_summary(mf, r, r2, tp, parameters, seconds, out);
     return 0;
   });
 }

@@ -27,6 +27,125 @@ nlohmann::json gates_closed(const World& world, const EnvState& state) {
   return closed;
 }
 
+// The learned agents' model: --model's file, else the cached model for this map (trained first if none).
+ModelFile run_model(const std::string& model_path, const World& world, const EnvParams& env_params) {
+  if (!model_path.empty()) {
+    try {
+      return load_model(model_path, world.fingerprint());
+    } catch (const ModelError& e) {
+      throw UsageError(std::string("--model: ") + e.what());
+    }
+  }
+  std::fprintf(stderr, "hjepa run: no --model given: using the cached model for this map, or training one\n");
+  ModelCacheResult cache;
+  ModelFile model = cached_model(world, env_params, Level1TrainParams{}, Level2TrainParams{}, 1, "hjepa run", &cache);
+  if (cache.from_cache)
+    std::fprintf(stderr, "hjepa run: model: from cache %s\n", cache.path.c_str());
+  else
+    std::fprintf(stderr, "hjepa run: model: trained in %.1f s (probe R^2 %.4f)%s%s\n", cache.train_seconds,
+                 cache.report.probe_r2, cache.path.empty() ? ", not cached" : ", cached as ", cache.path.c_str());
+  return model;
+}
+
+// run --json's record of one step of an agent with level 2: what both levels decided.
+nlohmann::json step_json(const HJepaTrace& tr, double heading) {
+  return {{"place", tr.place},
+          {"subgoal_place", tr.subgoal_place},
+          {"target_colour", tr.target_colour >= 0 ? std::string(color_name(static_cast<Color>(tr.target_colour))) : ""},
+          {"replan", tr.replan_reason},
+          {"correction", tr.correction},
+          {"watch_window", tr.watch_window},
+          // the gain of the belief update before this step's plan (null at the first step)
+          {"belief_gain", tr.belief.gain < 0 ? nlohmann::json() : nlohmann::json(tr.belief.gain)},
+          {"plan_places", tr.high.places},
+          {"plan_cost", tr.high.cost},
+          {"low_cost", tr.low.cost},
+          {"heading", heading},
+          // the Mode-1 policy's heading at this belief (null without a policy)
+          {"policy_heading", std::isnan(tr.low.policy_heading) ? nlohmann::json() : nlohmann::json(tr.low.policy_heading)}};
+}
+
+// One episode as hjepa run reports it (the loop in cmd_run fills it).
+struct EpisodeLog {
+  std::vector<Vec2> trajectory, observed;  // true and perceived positions, the start first
+  std::vector<int> progress_steps;          // the step at which each colour was achieved
+  bool terminated = false, truncated = false;
+  double total_reward = 0, run_ms = 0;      // run_ms: the agent's and the env's time, not the video's
+  nlohmann::json step_trace = nlohmann::json::array();   // --json with level 2: what both levels decided at each step
+  nlohmann::json corrections = nlohmann::json::array();  // with level 2: each step where the world refuted the model
+};
+
+// What else the report reads: the agent, the episode's setting and its oracle.
+struct RunOutcome {
+  const Agent& agent;
+  const Task& task;
+  const World& world;
+  const Env& env;
+  uint64_t seed;
+  const OraclePath& oracle;
+  double oracle_ms;
+  int oracle_steps;
+};
+
+// run --json's object.
+nlohmann::json run_json(const RunOutcome& o, const EpisodeLog& log, const RunConfig& run_config) {
+  auto points = [](const std::vector<Vec2>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (Vec2 p : v) a.push_back({p.x, p.y});
+    return a;
+  };
+  const int steps = o.env.state().step;
+  nlohmann::json j = {{"agent", o.agent.name()},
+                      {"task", task_to_string(o.task)},
+                      {"map_fingerprint", o.world.fingerprint()},
+                      {"seed", o.seed},
+                      {"success", log.terminated},
+                      {"truncated", log.truncated},
+                      {"steps", steps},
+                      {"max_steps", o.env.max_steps()},
+                      {"reward", log.total_reward},
+                      {"oracle_length", o.oracle.length},
+                      {"oracle_steps", o.oracle_steps},
+                      {"oracle_path", points(o.oracle.points)},
+                      {"oracle_ms", o.oracle_ms},
+                      {"ms_per_step", steps > 0 ? log.run_ms / steps : 0.0},
+                      {"low_mode", low_mode_name(run_config.planner.mode)},
+                      {"progress_steps", log.progress_steps},
+                      {"trajectory", points(log.trajectory)},
+                      {"observations", points(log.observed)}};
+  if (o.world.gate_count() > 0) j["gates_closed"] = gates_closed(o.world, o.env.state());  // only on maps with gates
+  const AgentTrace t = o.agent.trace();
+  if (t.hierarchy) {
+    const HighLevelPlan& first = *t.first_high_plan;
+    nlohmann::json colours = nlohmann::json::array();
+    for (Color c : plan_colour_sequence(first)) colours.push_back(std::string(color_name(c)));
+    j["high_level_plan"] = colours;
+    j["high_level_plan_places"] = first.places;
+    j["high_level_plan_cost"] = first.cost;
+    j["high_level_replans"] = t.hierarchy->replans;
+    j["corrections"] = log.corrections;
+    j["trace"] = log.step_trace;
+  }
+  return j;
+}
+
+// run's readable summary.
+void print_run_summary(const RunOutcome& o, const EpisodeLog& log, Vec2 start_pos) {
+  const int steps = o.env.state().step;
+  std::printf("agent %s, task %s, start (%.2f, %.2f), seed %llu\n", o.agent.name().c_str(), task_to_string(o.task).c_str(),
+              start_pos.x, start_pos.y, static_cast<unsigned long long>(o.seed));
+  if (const AgentTrace t = o.agent.trace(); t.hierarchy)
+    std::printf("high-level plan at the start: %s (%zu places, predicted %.0f steps); %d level-2 plans\n",
+                colour_sequence_text(plan_colour_sequence(*t.first_high_plan)).c_str(), t.first_high_plan->places.size(),
+                t.first_high_plan->cost, t.hierarchy->replans);
+  std::printf("%s after %d steps (limit %d); colours achieved at steps:", log.terminated ? "success" : "truncated", steps,
+              o.env.max_steps());
+  for (size_t k = 0; k < log.progress_steps.size(); ++k)
+    std::printf(" %s@%d", std::string(color_name(o.task.colors[k])).c_str(), log.progress_steps[k]);
+  std::printf("\noracle: length %.3f, %d steps (planned in %.1f ms); this run: %.2f x oracle steps\n", o.oracle.length,
+              o.oracle_steps, o.oracle_ms, o.oracle_steps > 0 ? static_cast<double>(steps) / o.oracle_steps : 1.0);
+}
+
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
@@ -104,25 +223,7 @@ int cmd_run(int argc, char** argv) {
       }
     };
 
-    ModelFile model;
-    if (agent_needs_model(agent_name)) {
-      if (!model_path.empty()) {
-        try {
-          model = load_model(model_path, world.fingerprint());
-        } catch (const ModelError& e) {
-          throw UsageError(std::string("--model: ") + e.what());
-        }
-      } else {
-        std::fprintf(stderr, "hjepa run: no --model given: using the cached model for this map, or training one\n");
-        ModelCacheResult cache;
-        model = cached_model(world, env_params, Level1TrainParams{}, Level2TrainParams{}, 1, "hjepa run", &cache);
-        if (cache.from_cache)
-          std::fprintf(stderr, "hjepa run: model: from cache %s\n", cache.path.c_str());
-        else
-          std::fprintf(stderr, "hjepa run: model: trained in %.1f s (probe R^2 %.4f)%s%s\n", cache.train_seconds,
-                       cache.report.probe_r2, cache.path.empty() ? ", not cached" : ", cached as ", cache.path.c_str());
-      }
-    }
+    ModelFile model = agent_needs_model(agent_name) ? run_model(model_path, world, env_params) : ModelFile{};
     session.model = std::make_shared<const ModelFile>(std::move(model));
     AgentSetup setup(env, task, env_params, seed, session.model.get());
     setup.take(run_config);
@@ -136,51 +237,32 @@ int cmd_run(int argc, char** argv) {
     session.adopt_episode(obs, oracle);
     record();
 
-    std::vector<Vec2> trajectory{start_pos}, observed{obs.position};
-    std::vector<int> progress_steps(env.state().progress, 0);
-    bool terminated = env.state().progress >= task.size(), truncated = false;
-    double total_reward = 0;
-    nlohmann::json step_trace = nlohmann::json::array();  // hjepa: what both levels decided at each step
-    nlohmann::json corrections = nlohmann::json::array();  // hjepa: each step where the world refuted the model
-    const bool hierarchical = agent->trace().hierarchy != nullptr;
+    EpisodeLog log;
+    log.trajectory = {start_pos}, log.observed = {obs.position};
+    log.progress_steps.assign(env.state().progress, 0);
+    log.terminated = env.state().progress >= task.size();
     const auto t1 = std::chrono::steady_clock::now();
-    while (!terminated && !truncated) {
+    while (!log.terminated && !log.truncated) {
       const double heading = agent->act(obs);
       const HJepaTrace* hierarchy = agent->trace().hierarchy;  // null for the agents without level 2
       if (hierarchy && !hierarchy->correction.empty()) {
-        corrections.push_back({{"step", env.state().step}, {"correction", hierarchy->correction}});
+        log.corrections.push_back({{"step", env.state().step}, {"correction", hierarchy->correction}});
         if (!json) std::fprintf(stderr, "step %d: %s\n", env.state().step, hierarchy->correction.c_str());
       }
-      if (hierarchy && json) {
-        const HJepaTrace& tr = *hierarchy;
-        step_trace.push_back({{"place", tr.place},
-                              {"subgoal_place", tr.subgoal_place},
-                              {"target_colour", tr.target_colour >= 0 ? std::string(color_name(static_cast<Color>(tr.target_colour))) : ""},
-                              {"replan", tr.replan_reason},
-                              {"correction", tr.correction},
-                              {"watch_window", tr.watch_window},
-                              // the gain of the belief update before this step's plan (null at the first step)
-                              {"belief_gain", tr.belief.gain < 0 ? nlohmann::json() : nlohmann::json(tr.belief.gain)},
-                              {"plan_places", tr.high.places},
-                              {"plan_cost", tr.high.cost},
-                              {"low_cost", tr.low.cost},
-                              {"heading", heading},
-                              // the Mode-1 policy's heading at this belief (null without a policy)
-                              {"policy_heading", std::isnan(tr.low.policy_heading) ? nlohmann::json() : nlohmann::json(tr.low.policy_heading)}});
-      }
+      if (hierarchy && json) log.step_trace.push_back(step_json(*hierarchy, heading));
       const StepResult r = env.step(heading);
       obs = r.obs;
-      total_reward += r.reward;
-      trajectory.push_back(r.info.true_position);
-      observed.push_back(obs.position);
-      while (static_cast<int>(progress_steps.size()) < r.info.progress) progress_steps.push_back(r.info.step);
-      terminated = r.terminated;
-      truncated = r.truncated;
+      log.total_reward += r.reward;
+      log.trajectory.push_back(r.info.true_position);
+      log.observed.push_back(obs.position);
+      while (static_cast<int>(log.progress_steps.size()) < r.info.progress) log.progress_steps.push_back(r.info.step);
+      log.terminated = r.terminated;
+      log.truncated = r.truncated;
       session.record_step(r);
       record();
     }
     const double video_ms = video ? video->render_ms() + video->encode_ms() : 0;  // not the agent's time
-    const double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count() - video_ms;
+    log.run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count() - video_ms;
     if (video && video_error.empty()) {
       try {
         video->finish();
@@ -195,63 +277,9 @@ int cmd_run(int argc, char** argv) {
     if (video)
       std::fprintf(stderr, "hjepa run: video: %d frames at %d fps written to %s (drawing a frame: median %.2f ms)\n",
                    video->frames(), video_options.fps, video->path().c_str(), video->median_frame_ms());
-    const int steps = env.state().step;
-    const int o_steps = oracle_steps(oracle.length, env_params.step_length);
-
-    if (json) {
-      auto points = [](const std::vector<Vec2>& v) {
-        nlohmann::json a = nlohmann::json::array();
-        for (Vec2 p : v) a.push_back({p.x, p.y});
-        return a;
-      };
-      nlohmann::json j = {{"agent", agent->name()},
-                          {"task", task_to_string(task)},
-                          {"map_fingerprint", world.fingerprint()},
-                          {"seed", seed},
-                          {"success", terminated},
-                          {"truncated", truncated},
-                          {"steps", steps},
-                          {"max_steps", env.max_steps()},
-                          {"reward", total_reward},
-                          {"oracle_length", oracle.length},
-                          {"oracle_steps", o_steps},
-                          {"oracle_path", points(oracle.points)},
-                          {"oracle_ms", oracle_ms},
-                          {"ms_per_step", steps > 0 ? run_ms / steps : 0.0},
-                          {"low_mode", low_mode_name(run_config.planner.mode)},
-                          {"progress_steps", progress_steps},
-                          {"trajectory", points(trajectory)},
-                          {"observations", points(observed)}};
-      if (world.gate_count() > 0) j["gates_closed"] = gates_closed(world, env.state());  // only on maps with gates
-      if (hierarchical) {
-        const AgentTrace t = agent->trace();
-        const HighLevelPlan& first = *t.first_high_plan;
-        nlohmann::json colours = nlohmann::json::array();
-        for (Color c : plan_colour_sequence(first)) colours.push_back(std::string(color_name(c)));
-        j["high_level_plan"] = colours;
-        j["high_level_plan_places"] = first.places;
-        j["high_level_plan_cost"] = first.cost;
-        j["high_level_replans"] = t.hierarchy->replans;
-        j["corrections"] = corrections;
-        j["trace"] = step_trace;
-      }
-      std::printf("%s\n", j.dump().c_str());
-    } else {
-      std::printf("agent %s, task %s, start (%.2f, %.2f), seed %llu\n", agent->name().c_str(),
-                  task_to_string(task).c_str(), start_pos.x, start_pos.y, static_cast<unsigned long long>(seed));
-      if (hierarchical) {
-        const AgentTrace t = agent->trace();
-        std::printf("high-level plan at the start: %s (%zu places, predicted %.0f steps); %d level-2 plans\n",
-                    colour_sequence_text(plan_colour_sequence(*t.first_high_plan)).c_str(), t.first_high_plan->places.size(),
-                    t.first_high_plan->cost, t.hierarchy->replans);
-      }
-      std::printf("%s after %d steps (limit %d); colours achieved at steps:", terminated ? "success" : "truncated",
-                  steps, env.max_steps());
-      for (size_t k = 0; k < progress_steps.size(); ++k)
-        std::printf(" %s@%d", std::string(color_name(task.colors[k])).c_str(), progress_steps[k]);
-      std::printf("\noracle: length %.3f, %d steps (planned in %.1f ms); this run: %.2f x oracle steps\n",
-                  oracle.length, o_steps, oracle_ms, o_steps > 0 ? static_cast<double>(steps) / o_steps : 1.0);
-    }
+    const RunOutcome outcome{*agent, task, world, env, seed, oracle, oracle_ms, oracle_steps(oracle.length, env_params.step_length)};
+    if (json) std::printf("%s\n", run_json(outcome, log, run_config).dump().c_str());
+    else print_run_summary(outcome, log, start_pos);
     return 0;
   });
 }

@@ -114,10 +114,12 @@ Observation Env::start_state(EnvState& s, uint64_t seed, std::optional<Vec2> sta
   s.rng.reseed(seed);
   if (world_->gate_count() > 0) {  // gate-less maps draw nothing: their episodes are as before
     Rng gate_rng(derive_seed(seed, kGateSeedStream));
+    const double shared = world_->gates_shared ? gate_rng.uniform() : 0;  // one draw for every gate
     int gate = 0;
     for (const Obstacle& ob : world_->obstacles) {
       if (!ob.is_gate()) continue;
-      if (!(gate_rng.uniform() < ob.p_closed)) s.open_gates |= OpenGates{1} << gate;  // closed with probability p_closed
+      const double u = world_->gates_shared ? shared : gate_rng.uniform();
+      if (!(u < ob.p_closed)) s.open_gates |= OpenGates{1} << gate;  // closed with probability p_closed
       ++gate;
     }
   }

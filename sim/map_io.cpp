@@ -107,7 +107,7 @@ World read_world(const JsonReader& rd, const Json& doc) {
     const std::string tag = rd.string(*it, "$.format", format_expected);
     if (tag != kFormatTag) rd.refuse("$.format", Json(tag).dump() + " is not the map format tag", format_expected);
   }
-  rd.check_keys(doc, "$", {"format", "size", "regions", "obstacles"});
+  rd.check_keys(doc, "$", {"format", "size", "regions", "obstacles", "gates_shared"});
   rd.field(doc, "$", "format", format_expected);
 
   World world;
@@ -123,6 +123,7 @@ World read_world(const JsonReader& rd, const Json& doc) {
   const Json& obstacles = rd.array(rd.field(doc, "$", "obstacles", obstacles_expected), "$.obstacles", obstacles_expected);
   for (size_t i = 0; i < obstacles.size(); ++i)
     world.obstacles.push_back(read_obstacle(rd, obstacles[i], index_path("$.obstacles", i)));
+  if (const auto it = doc.find("gates_shared"); it != doc.end()) world.gates_shared = rd.boolean(*it, "$.gates_shared");
   return world;
 }
 
@@ -191,6 +192,8 @@ void check_world(const World& world) {
   }
 
   check_gates(world);
+  if (world.gates_shared && world.gate_count() == 0)
+    refuse("$.gates_shared", "true on a map without gates", "gates (obstacles with p_closed) to draw together, or leave gates_shared out");
   for (size_t k = 0; k < world.obstacles.size(); ++k) {
     const Obstacle& ob = world.obstacles[k];
     const std::string path = index_path("$.obstacles", k);
@@ -288,7 +291,8 @@ std::string map_to_json(const World& world) {
   out += "  \"obstacles\": [";
   for (size_t k = 0; k < world.obstacles.size(); ++k)
     out += (k ? ",\n    " : "\n    ") + json_obstacle(world.obstacles[k]);
-  out += world.obstacles.empty() ? "]\n" : "\n  ]\n";
+  out += world.obstacles.empty() ? "]" : "\n  ]";
+  out += world.gates_shared ? ",\n  \"gates_shared\": true\n" : "\n";
   out += "}\n";
   return out;
 }

@@ -38,6 +38,7 @@ int World::gate_obstacle(int gate) const {
 World World::with_gates(OpenGates open) const {
   World w = *this;
   w.obstacles.clear();
+  w.gates_shared = false;  // no gates left
   int gate = 0;
   for (Obstacle ob : obstacles) {
     if (open_gate(ob, gate, open)) continue;
@@ -89,6 +90,7 @@ uint64_t World::fingerprint() const {
     else mix(o.min.x), mix(o.min.y), mix(o.max.x), mix(o.max.y);
     if (o.is_gate()) mix(o.p_closed);  // only gates: gate-less maps keep their fingerprints (and cached models)
   }
+  if (gates_shared) mix(1.0);  // only when set: every other map keeps its fingerprint
   return h;
 }
 

@@ -29,6 +29,9 @@ struct World {
   double width = 40, height = 30;    // map size, world units
   std::vector<Region> regions;       // >= 2
   std::vector<Obstacle> obstacles;   // circles and boxes, in file order
+  // Gates drawn together: one uniform number per episode, each gate closed when it falls below the gate's
+  // p_closed (so gates of equal p are all closed or all open); false = each gate drawn on its own.
+  bool gates_shared = false;
 
   // Index of the region containing p (nearest site; ties go to the lower index).
   int region_at(Vec2 p) const;

@@ -4,6 +4,8 @@
 // the episode's gates, the app's toggle, and the oracle and the oracle agent on both states.
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -339,4 +341,49 @@ TEST_CASE("train.z_source gates: each sequence's z is its episode's gate configu
   const World plain = map_from_json(R"({"format": "hjepa-map/1", "size": [20, 10],
     "regions": [{"site": [5, 5], "color": "red"}, {"site": [15, 5], "color": "blue"}], "obstacles": []})", "plain.json");
   CHECK(has(z_source_problem(plain, tp), "the map has no gates"));
+}
+
+TEST_CASE("gates_shared: one draw per episode closes gates of equal p together; read, written and refused at its path") {
+  // Two gated doors in the wall of kGatedMap, both p_closed 0.5, the gap at the top the way round.
+  json m = json::parse(kGatedMap);
+  m["obstacles"] = json::parse(R"([{"type": "box", "min": [14, 0], "max": [16, 3]},
+    {"type": "box", "min": [14, 3], "max": [16, 5], "p_closed": 0.5}, {"type": "box", "min": [14, 5], "max": [16, 8]},
+    {"type": "box", "min": [14, 8], "max": [16, 10], "p_closed": 0.5}, {"type": "box", "min": [14, 10], "max": [16, 17]}])");
+  const World apart = map_from_json(m.dump(), "apart.json");
+  m["gates_shared"] = true;
+  const World together = map_from_json(m.dump(), "together.json");
+  REQUIRE(together.gate_count() == 2);
+  CHECK(together.gates_shared);
+  CHECK_FALSE(apart.gates_shared);
+  CHECK(together.fingerprint() != apart.fingerprint());
+  const std::string text = map_to_json(together);
+  CHECK(has(text, R"("gates_shared": true)"));
+  CHECK(map_from_json(text, "back.json").fingerprint() == together.fingerprint());
+  CHECK(map_to_json(map_from_json(text, "back.json")) == text);
+  CHECK_FALSE(has(map_to_json(apart), "gates_shared"));  // left out when false: files as before
+  CHECK_FALSE(together.with_gates(kClosed).gates_shared);
+
+  Env shared_env(together, Task{{Color::Blue}}), apart_env(apart, Task{{Color::Blue}});
+  std::array<int, 4> shared_count{}, apart_count{};
+  for (uint64_t seed = 0; seed < 2000; ++seed) {
+    EnvState a, b;
+    shared_env.start_state(a, seed);
+    apart_env.start_state(b, seed);
+    ++shared_count[a.open_gates];
+    ++apart_count[b.open_gates];
+  }
+  CHECK(shared_count[1] == 0);  // never one open and one closed
+  CHECK(shared_count[2] == 0);
+  CHECK(shared_count[0] / 2000.0 == doctest::Approx(0.5).epsilon(0.1));
+  for (int k = 0; k < 4; ++k) CHECK(apart_count[k] / 2000.0 == doctest::Approx(0.25).epsilon(0.2));
+
+  json not_bool = m;
+  not_bool["gates_shared"] = "yes";
+  CHECK(refusal_of(not_bool) == "g.json: $.gates_shared: \"yes\" is not a boolean; expected true or false");
+  json no_gates = json::parse(kGatedMap);
+  no_gates["obstacles"][1].erase("p_closed");
+  no_gates["gates_shared"] = true;
+  CHECK(refusal_of(no_gates) ==
+        "g.json: $.gates_shared: true on a map without gates; expected gates (obstacles with p_closed) to draw "
+        "together, or leave gates_shared out");
 }

@@ -42,6 +42,8 @@ echo "{$map_head, $regions, \"obstacles\": [$gate_wall, {\"type\": \"box\", \"mi
 echo "{$map_head, $regions, \"obstacles\": [$gate_wall, {\"type\": \"box\", \"min\": [9, 4], \"max\": [11, 6], \"p_closed\": \"half\"}]}" > gate_not_number.json
 echo "{$map_head, $regions, \"obstacles\": [{\"type\": \"circle\", \"center\": [10, 5], \"radius\": 1, \"p_closed\": 0.5}]}" > gate_circle.json
 echo "{$map_head, $regions, \"obstacles\": [{\"type\": \"box\", \"min\": [9, 0], \"max\": [11, 4]}, {\"type\": \"box\", \"min\": [9, 6], \"max\": [11, 10]}, {\"type\": \"box\", \"min\": [9, 4], \"max\": [11, 6], \"p_closed\": 0.5}]}" > gate_only_door.json
+echo "{$map_head, $regions, \"obstacles\": [$gate_wall, {\"type\": \"box\", \"min\": [9, 4], \"max\": [11, 6], \"p_closed\": 0.5}], \"gates_shared\": 1}" > gates_shared_not_bool.json
+echo "{$map_head, $regions, \"obstacles\": [], \"gates_shared\": true}" > gates_shared_no_gates.json
 
 suite_head='"format": "hjepa-suite/1", "maps": {"seeds": [3]}'
 echo "{$suite_head, \"tasks\": [{\"length\": 1, \"per_map\": 1}], \"max_steps\": 20, \"train\": {\"steps\": 20, \"sequences\": 10, \"polish_steps\": 20, \"head_steps\": 20, \"probe_steps\": 20, \"heldout_sequences\": 10}}" > tiny.json
@@ -150,7 +152,8 @@ table_head "Map files (--map FILE)"
 for f in missing.json a_directory not_json.json wrong_format.json no_regions.json unknown_field.json negative_size.json \
          too_large.json string_size.json unknown_colour.json site_outside.json repeated_site.json one_region.json \
          site_in_obstacle.json zero_radius.json inverted_box.json unknown_obstacle.json split_map.json duplicate_key.json \
-         gate_zero.json gate_one.json gate_negative.json gate_not_number.json gate_circle.json gate_only_door.json; do
+         gate_zero.json gate_one.json gate_negative.json gate_not_number.json gate_circle.json gate_only_door.json \
+         gates_shared_not_bool.json gates_shared_no_gates.json; do
   case_row "${f%.json}" "run --map $f --task red --agent oracle"
 done
 

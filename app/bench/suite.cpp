@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <type_traits>
 
 #include "agent/config.hpp"
 #include "app/usage_error.hpp"

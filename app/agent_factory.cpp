@@ -70,6 +70,9 @@ const std::vector<AgentEntry>& agent_table() {
        [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Distance; }},
       {"hjepa-no-watch", "hjepa-no-watch", "hjepa with the stuck, offer and overdue watches off", true, true,
        [](HJepaParams& h, PlannerParams&) { h.stuck_ratio = 0, h.offer_patience = 0, h.overdue_factor = 0; }},
+      {"hjepa-p2-raw", "hjepa-p2-raw",
+       "hjepa over the P2 graph without its reach calibration by experience (the P2 graph before 2026-12-06)", true, true,
+       [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::P2Raw; }},
       {"hjepa-euclid", "hjepa-euclid", "hjepa over model format 4's places: k-means in s, P2 edges filtered by experience",
        true, true, [](HJepaParams& h, PlannerParams&) { h.graph = PlaceGraphKind::Euclid; }},
   };

@@ -114,6 +114,9 @@ nlohmann::json train_json(const ModelFile& mf, const Level1Report& r, const Leve
                                   {"places", r2.places},
                                   {"proposed_edges", r2.proposed_edges},
                                   {"edges", r2.edges},
+                                  {"edges_uncalibrated", r2.raw_edges},
+                                  {"p2_reach_ratio", r2.p2_reach_ratio},
+                                  {"p2_reach_scale", r2.p2_reach_scale},
                                   {"experience_edges", r2.experience_edges},
                                   {"reachable_pairs", r2.reachable_pairs}}},
                       {"mode1", mode1_json(r.mode1, tp.mode1)},
@@ -158,6 +161,10 @@ void print_train_summary(const ModelFile& mf, const Level1Report& r, const Level
   std::printf("place graph: %d places, %d P2 edges (of %d place pairs P2 landed on), %.1f%% of place pairs connected; "
               "%d edges experienced\n",
               r2.places, r2.edges, r2.proposed_edges, 100 * r2.reachable_pairs, r2.experience_edges);
+  if (r2.p2_reach_scale != 1)
+    std::printf("  P2's moves stretched %.2fx: its straight moves reach %.2fx less far than experienced ones (%d edges "
+                "without the stretch)\n",
+                r2.p2_reach_scale, r2.p2_reach_ratio, r2.raw_edges);
   std::printf("trained the Mode-1 policy in %.1f s: %ld parameters; %d DAgger rounds; held-out imitation error %.1f deg "
               "(%.0f%% within 30 deg)\n",
               r.mode1.seconds, r.mode1.parameters, tp.mode1.rounds, r.mode1.heldout_error, 100 * r.mode1.heldout_within_30);

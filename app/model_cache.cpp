@@ -41,7 +41,10 @@ namespace {
 //    the probe, so every agent's episodes are as before; the probe's figures and drawings change.
 // 11: level 2's E2 takes each batch in two halves on both cores (2026-12-06), so its sums round
 //    differently and every level 2 (and from it π) changes; train.probe_steps 8000 -> 1000.
-constexpr int kTrainingCodeVersion = 11;
+// 12: the P2 graph's reach calibration by experience (place_graph.hpp, 2026-12-06): where P2's straight
+//    moves fall more than 1.2x short of the experienced ones (heavy perception or motion noise), the
+//    graph and so the Mode-1 phase's DAgger episodes change. Elsewhere the models are as code 11's.
+constexpr int kTrainingCodeVersion = 12;
 // Models with P1's z (train.z_values > 1) only: since 2026-12-04 the Mode-1 phase labels under the
 // belief's most probable z alone (low_level_planner.hpp), so their π changes. Models without z train
 // as before and keep their keys (and cache entries).

@@ -12,6 +12,7 @@
 
 #include "agent/jepa/hjepa_agent.hpp"
 #include "agent/jepa/level2_loss.hpp"
+#include "agent/jepa/place_graph.hpp"
 #include "agent/jepa/predictor.hpp"
 #include "agent/jepa/temporal_distance.hpp"
 #include "agent/jepa/train_model.hpp"
@@ -382,4 +383,36 @@ TEST_CASE("the learned P2 earns its place: an untrained P2 routes measurably wor
   }
   MESSAGE("steps to blue from three starts: trained P2 " << trained_steps << ", untrained " << untrained_steps);
   CHECK(untrained_steps > trained_steps + 20);
+}
+
+TEST_CASE("P2's reach calibrated by experience: a P2 that falls short is stretched back, a sound one left alone" * doctest::test_suite("learning")) {
+  const ModelFile& model = walled_model();
+  const Level2& trained = model.level2;
+  // Noise-free training: P2's straight moves reach about as far as the experienced transitions, so
+  // the graph is not stretched and the calibrated and raw P2 graphs are the same.
+  MESSAGE("trained P2: reach ratio " << trained.p2_reach_ratio());
+  CHECK(trained.p2_reach_ratio() < kReachCalibration);
+  CHECK(trained.p2_reach_scale() == 1);
+  CHECK(edge_count(trained.graph(PlaceGraphKind::P2Raw)) == edge_count(trained.graph(PlaceGraphKind::P2)));
+  // The same P2 with every predicted move shortened to 0.6 of its length (its residual's output layer
+  // scaled): as at heavy perception noise, where P2 predicts the mean of uncertain moves.
+  Level2 shrunk = trained;
+  nn::Linear<float>& out = shrunk.predictor.layers.back();
+  out.W.value *= 0.6f, out.b.value *= 0.6f;
+  shrunk.rebuild_graphs();
+  MESSAGE("shortened P2: reach ratio " << shrunk.p2_reach_ratio() << ", stretch " << shrunk.p2_reach_scale() << "; edges "
+                                        << edge_count(shrunk.graph(PlaceGraphKind::P2Raw)) << " raw, "
+                                        << edge_count(shrunk.graph(PlaceGraphKind::P2)) << " calibrated, "
+                                        << edge_count(trained.graph()) << " of the trained P2");
+  CHECK(shrunk.p2_reach_ratio() == doctest::Approx(trained.p2_reach_ratio() / 0.6).epsilon(0.05));
+  CHECK(shrunk.p2_reach_scale() == shrunk.p2_reach_ratio());
+  // Shortened, P2 loses its longer edges; stretched back it has the trained P2's graph again.
+  const int full = edge_count(trained.graph());
+  CHECK(edge_count(shrunk.graph(PlaceGraphKind::P2Raw)) < 0.85 * full);
+  CHECK(std::abs(edge_count(shrunk.graph(PlaceGraphKind::P2)) - full) < 0.1 * full);
+  int shared = 0;
+  for (int a = 0; a < trained.places.size(); ++a)
+    for (const PlaceEdge& e : shrunk.graph(PlaceGraphKind::P2)[a])
+      for (const PlaceEdge& t : trained.graph()[a]) shared += t.to == e.to;
+  CHECK(shared > 0.85 * full);
 }

@@ -33,7 +33,7 @@ Level2::Level2(const Level2Arch& a, uint64_t seed) : arch(a) {
   euclid_edges = nn::Parameter<float>("euclid.edges", 3, a.euclid_edges, false);
   experience_edges = nn::Parameter<float>("places.experience_edges", 3, a.experience_edges, false);
   // No edges until trained or loaded: an untrained level 2 plans nothing.
-  p2_graph_.assign(a.places, {}), experience_graph_.assign(a.places, {}), euclid_graph_.assign(a.euclid_places, {});
+  p2_graph_.assign(a.places, {}), p2_raw_graph_.assign(a.places, {}), experience_graph_.assign(a.places, {}), euclid_graph_.assign(a.euclid_places, {});
 }
 
 MatF Level2::encode(const MatF& s) const { return encoder.forward(level2_encoder_input<float>(s, fourier)); }
@@ -47,6 +47,7 @@ const PlaceGraph& Level2::graph(PlaceGraphKind kind) const {
     case PlaceGraphKind::Experience: return experience_graph_;
     case PlaceGraphKind::Distance: return distance_graph_;
     case PlaceGraphKind::Euclid: return euclid_graph_;
+    case PlaceGraphKind::P2Raw: return p2_raw_graph_;
     default: return p2_graph_;
   }
 }
@@ -56,7 +57,8 @@ int Level2::place_of(const MatF& s, PlaceGraphKind kind) const {
 }
 
 void Level2::rebuild_graphs(int* proposed) {
-  p2_graph_ = p2_place_graph(*this, kQueryDirections, proposed);
+  p2_graph_ = p2_place_graph(*this, kQueryDirections, proposed, kReachCalibration, &p2_reach_scale_, &p2_reach_ratio_);
+  p2_raw_graph_ = p2_reach_scale_ == 1 ? p2_graph_ : p2_place_graph(*this, kQueryDirections, nullptr, 0);
   distance_graph_ = distance_place_graph(*this);
   experience_graph_ = graph_from_table(experience_edges.value, places.size());
   euclid_graph_ = graph_from_table(euclid_edges.value, euclid.size());

@@ -25,8 +25,9 @@ struct Level2Arch {
   float place_radius = 3;  // steps: every experienced state is within this distance in h of a place
 };
 
-// Which place graph the high-level planner searches (agent variants).
-enum class PlaceGraphKind { P2, Experience, Distance, Euclid };
+// Which place graph the high-level planner searches (agent variants). P2Raw: the P2 graph without
+// the reach calibration (place_graph.hpp), as before 2026-12-06.
+enum class PlaceGraphKind { P2, Experience, Distance, Euclid, P2Raw };
 
 // The macro-action of a run of headings: the mean of (cos h, sin h). Its direction is the mean
 // direction and its length the straightness (1 = all the same heading).
@@ -46,6 +47,10 @@ class Level2 {
   // Rebuilds the graphs: the P2 and distance graphs from the model, the others from their tables.
   // `proposed` (optional) gets the place pairs P2 landed on before the P2 graph's checks.
   void rebuild_graphs(int* proposed = nullptr);
+  // The stretch the P2 graph's reach calibration applied to P2's moves (1 = none), and the reach
+  // ratio it was decided on (place_graph.hpp).
+  float p2_reach_scale() const { return p2_reach_scale_; }
+  float p2_reach_ratio() const { return p2_reach_ratio_; }
 
   long num_parameters() const;  // E2, P2 and the place tables (not the edge lists)
   nn::ParamList<float> params();
@@ -60,7 +65,8 @@ class Level2 {
   nn::Parameter<float> experience_edges;   // 3 x E
 
  private:
-  PlaceGraph p2_graph_, experience_graph_, distance_graph_, euclid_graph_;
+  PlaceGraph p2_graph_, p2_raw_graph_, experience_graph_, distance_graph_, euclid_graph_;
+  float p2_reach_scale_ = 1, p2_reach_ratio_ = 1;
 };
 
 }  // namespace hjepa

@@ -184,6 +184,8 @@ Level2Report train_level2(Level2& model, const Level1& level1, const Exploration
   model.rebuild_graphs(&report.proposed_edges);
   report.places = model.places.size();
   report.edges = edge_count(model.graph(PlaceGraphKind::P2));
+  report.raw_edges = edge_count(model.graph(PlaceGraphKind::P2Raw));
+  report.p2_reach_ratio = model.p2_reach_ratio(), report.p2_reach_scale = model.p2_reach_scale();
   report.experience_edges = model.arch.experience_edges;
   report.reachable_pairs = reachable_pairs(model.graph(PlaceGraphKind::P2), members);
   measure_heldout(model, level1, heldout, report);

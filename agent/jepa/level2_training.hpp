@@ -45,6 +45,9 @@ struct Level2Report {
   int places = 0;                  // temporal places
   int proposed_edges = 0;          // distinct edges P2 proposed over them (= edges of the P2 graph)
   int edges = 0;                   // edges of the P2 graph
+  int raw_edges = 0;               // edges of the P2 graph without its reach calibration
+  double p2_reach_ratio = 1;       // experienced reach over P2's (place_graph.hpp)
+  double p2_reach_scale = 1;       // the stretch the calibration applied to P2's moves (1 = none)
   int experience_edges = 0;        // edges of the experience graph
   double reachable_pairs = 0;      // fraction of ordered place pairs connected in the P2 graph
   double seconds = 0;

@@ -32,10 +32,48 @@ MatF ask_p2(const Level2& l2, const MatF& h, int directions) {
 
 }  // namespace
 
-PlaceGraph p2_place_graph(const Level2& l2, int query_directions, int* proposed) {
+namespace {
+
+float median(std::vector<float> v) {
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+// The median distance P2 moves each column of `from` at straightness 1 (`landed`: ask_p2's answer).
+float median_straight_move(const MatF& from, const MatF& landed, int directions) {
+  const int Q = directions * 3;
+  std::vector<float> moves;
+  for (Eigen::Index p = 0; p < from.cols(); ++p)
+    for (int q = 2 * directions; q < Q; ++q) moves.push_back((landed.col(p * Q + q) - from.col(p)).norm());
+  return median(std::move(moves));
+}
+
+float reach_ratio(const Level2& l2, const MatF& landed, int directions) {
+  const MatF& edges = l2.experience_edges.value;
+  if (edges.cols() == 0 || l2.places.size() == 0) return 1;
+  const float p2 = median_straight_move(l2.places.centres.value, landed, directions);
+  const Eigen::VectorXf costs = edges.row(2).transpose();
+  const float experienced = median(std::vector<float>(costs.data(), costs.data() + costs.size()));
+  return p2 > 0 ? experienced / p2 : 1;
+}
+
+}  // namespace
+
+PlaceGraph p2_place_graph(const Level2& l2, int query_directions, int* proposed, float calibrate_above, float* scale,
+                          float* ratio_out) {
   const int P = l2.places.size(), Q = query_directions * 3, K = l2.arch.horizon;
   const MatF& c = l2.places.centres.value;
-  const MatF landed_h = ask_p2(l2, c, query_directions);
+  MatF landed_h = ask_p2(l2, c, query_directions);
+  const float ratio = reach_ratio(l2, landed_h, query_directions);
+  const float stretch = calibrate_above > 0 && ratio > calibrate_above ? std::min(ratio, kMaxReachStretch) : 1.f;
+  if (stretch != 1.f)
+    for (int p = 0; p < P; ++p)
+      for (int q = 0; q < Q; ++q) {
+        const Eigen::Index col = static_cast<Eigen::Index>(p) * Q + q;
+        landed_h.col(col) = c.col(p) + stretch * (landed_h.col(col) - c.col(p));
+      }
+  if (scale) *scale = stretch;
+  if (ratio_out) *ratio_out = ratio;
   const std::vector<int> landed = nearest_columns(c, landed_h);
   PlaceGraph graph(P);
   int pairs = 0;

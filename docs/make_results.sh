@@ -17,7 +17,7 @@ mkdir -p "$OUT"
 RUNS=(
   "hard|hard|random,flat,hjepa,oracle"
   "heldout|heldout|random,flat,hjepa,oracle"
-  "noise|noise|flat,hjepa,oracle"
+  "noise|noise|flat,hjepa,hjepa-p2-raw,oracle"
   "noise-fitted|noise|flat,hjepa|--set agent.belief.mode=fitted"
   "noise-fixed|noise|flat,hjepa|--set agent.belief.mode=fixed"
   "maze|maze|random,flat,hjepa,oracle"

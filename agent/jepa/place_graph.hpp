@@ -7,9 +7,10 @@
 //     in steps, if that distance fits in K steps. Built from the model after training or loading.
 //     P2's reach is calibrated by experience: where the median distance its straight macro-actions
 //     move falls short of the median experienced K-step transition's by more than
-//     kReachCalibration, each predicted move is stretched by that ratio (at most kMaxReachStretch) before the landing place is
-//     read (at heavy perception noise P2, learning from uncertain latents, predicts the mean move
-//     of every state a latent may be, shortened by the walls among them; see ARCHITECTURE.md);
+//     kReachCalibration, each predicted move is stretched by that ratio (at most kMaxReachStretch)
+//     before the landing place is read (at heavy noise P2, learning from uncertain latents, predicts
+//     the mean move of every state a latent may be, shortened by the walls among them; see
+//     ARCHITECTURE.md);
 //   - the experience graph over the same places (pairs seen within K steps), for the ablation
 //     `hjepa-no-p2`; the distance graph (every pair of places at most K steps apart by the learned
 //     distance, no P2) for `hjepa-distance`; and the format-4 Euclidean places (k-means in s, P2 proposals kept where
@@ -39,10 +40,10 @@ constexpr float kMaxReachStretch = 2.f;
 
 // The P2 graph over `level2.places` (see the header comment); `proposed` gets the distinct pairs P2
 // landed on before the distance check. `calibrate_above`: stretch P2's moves by the reach ratio when
-// it exceeds this, at most by kMaxReachStretch (0 = never: the P2 graph before 2026-12-06); `scale` gets the stretch applied (1 if
-// none) and `ratio` the reach ratio: the median learned distance of the experienced K-step place pairs
-// (level2.experience_edges) over the median distance P2 moves a place centre by a straight
-// macro-action (1 when either is empty).
+// it exceeds this, at most by kMaxReachStretch (0 = never: the P2 graph before 2026-12-06); `scale`
+// gets the stretch applied (1 if none) and `ratio` the reach ratio: the median learned distance of
+// the experienced K-step place pairs (level2.experience_edges) over the median distance P2 moves a
+// place centre by a straight macro-action (1 when either is empty).
 PlaceGraph p2_place_graph(const Level2& level2, int query_directions = kQueryDirections, int* proposed = nullptr,
                           float calibrate_above = kReachCalibration, float* scale = nullptr, float* ratio = nullptr);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "agent/jepa/level2_loss.hpp"
 #include "agent/jepa/place_graph.hpp"
@@ -33,7 +34,7 @@ Level2::Level2(const Level2Arch& a, uint64_t seed) : arch(a) {
   euclid_edges = nn::Parameter<float>("euclid.edges", 3, a.euclid_edges, false);
   experience_edges = nn::Parameter<float>("places.experience_edges", 3, a.experience_edges, false);
   // No edges until trained or loaded: an untrained level 2 plans nothing.
-  p2_graph_.assign(a.places, {}), p2_raw_graph_.assign(a.places, {}), experience_graph_.assign(a.places, {}), euclid_graph_.assign(a.euclid_places, {});
+  p2_graph_.assign(a.places, {}), experience_graph_.assign(a.places, {}), euclid_graph_.assign(a.euclid_places, {});
 }
 
 MatF Level2::encode(const MatF& s) const { return encoder.forward(level2_encoder_input<float>(s, fourier)); }
@@ -47,7 +48,7 @@ const PlaceGraph& Level2::graph(PlaceGraphKind kind) const {
     case PlaceGraphKind::Experience: return experience_graph_;
     case PlaceGraphKind::Distance: return distance_graph_;
     case PlaceGraphKind::Euclid: return euclid_graph_;
-    case PlaceGraphKind::P2Raw: return p2_raw_graph_;
+    case PlaceGraphKind::P2Raw: return p2_reach_scale_ == 1 ? p2_graph_ : p2_raw_graph_;  // unstretched: the same
     default: return p2_graph_;
   }
 }
@@ -57,8 +58,10 @@ int Level2::place_of(const MatF& s, PlaceGraphKind kind) const {
 }
 
 void Level2::rebuild_graphs(int* proposed) {
-  p2_graph_ = p2_place_graph(*this, kQueryDirections, proposed, kReachCalibration, &p2_reach_scale_, &p2_reach_ratio_);
-  p2_raw_graph_ = p2_reach_scale_ == 1 ? p2_graph_ : p2_place_graph(*this, kQueryDirections, nullptr, 0);
+  P2Graphs p2 = p2_place_graphs(*this);
+  p2_graph_ = std::move(p2.calibrated), p2_raw_graph_ = std::move(p2.raw);
+  p2_reach_ratio_ = p2.ratio, p2_reach_scale_ = p2.scale;
+  if (proposed) *proposed = p2.proposed;
   distance_graph_ = distance_place_graph(*this);
   experience_graph_ = graph_from_table(experience_edges.value, places.size());
   euclid_graph_ = graph_from_table(euclid_edges.value, euclid.size());

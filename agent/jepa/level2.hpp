@@ -65,7 +65,8 @@ class Level2 {
   nn::Parameter<float> experience_edges;   // 3 x E
 
  private:
-  PlaceGraph p2_graph_, p2_raw_graph_, experience_graph_, distance_graph_, euclid_graph_;
+  PlaceGraph p2_graph_, experience_graph_, distance_graph_, euclid_graph_;
+  PlaceGraph p2_raw_graph_;  // the P2 graph without the reach calibration, kept only when it stretched
   float p2_reach_scale_ = 1, p2_reach_ratio_ = 1;
 };
 

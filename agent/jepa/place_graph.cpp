@@ -59,21 +59,19 @@ float reach_ratio(const Level2& l2, const MatF& landed, int directions) {
 
 }  // namespace
 
-PlaceGraph p2_place_graph(const Level2& l2, int query_directions, int* proposed, float calibrate_above, float* scale,
-                          float* ratio_out) {
+namespace {
+
+// The P2 graph from P2's answers `landed_h` (ask_p2's columns), each move stretched by `stretch`;
+// `proposed` gets the distinct place pairs landed on before the checks.
+PlaceGraph graph_from_landings(const Level2& l2, MatF landed_h, int query_directions, float stretch, int* proposed) {
   const int P = l2.places.size(), Q = query_directions * 3, K = l2.arch.horizon;
   const MatF& c = l2.places.centres.value;
-  MatF landed_h = ask_p2(l2, c, query_directions);
-  const float ratio = reach_ratio(l2, landed_h, query_directions);
-  const float stretch = calibrate_above > 0 && ratio > calibrate_above ? std::min(ratio, kMaxReachStretch) : 1.f;
   if (stretch != 1.f)
     for (int p = 0; p < P; ++p)
       for (int q = 0; q < Q; ++q) {
         const Eigen::Index col = static_cast<Eigen::Index>(p) * Q + q;
         landed_h.col(col) = c.col(p) + stretch * (landed_h.col(col) - c.col(p));
       }
-  if (scale) *scale = stretch;
-  if (ratio_out) *ratio_out = ratio;
   const std::vector<int> landed = nearest_columns(c, landed_h);
   PlaceGraph graph(P);
   int pairs = 0;
@@ -95,6 +93,18 @@ PlaceGraph p2_place_graph(const Level2& l2, int query_directions, int* proposed,
   }
   if (proposed) *proposed = pairs;
   return graph;
+}
+
+}  // namespace
+
+P2Graphs p2_place_graphs(const Level2& l2, int query_directions, float calibrate_above) {
+  P2Graphs out;
+  const MatF landed_h = ask_p2(l2, l2.places.centres.value, query_directions);
+  out.ratio = reach_ratio(l2, landed_h, query_directions);
+  out.scale = calibrate_above > 0 && out.ratio > calibrate_above ? std::min(out.ratio, kMaxReachStretch) : 1.f;
+  out.calibrated = graph_from_landings(l2, landed_h, query_directions, out.scale, &out.proposed);
+  if (out.scale != 1.f) out.raw = graph_from_landings(l2, landed_h, query_directions, 1.f, nullptr);
+  return out;
 }
 
 PlaceGraph distance_place_graph(const Level2& l2) {

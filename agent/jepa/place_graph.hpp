@@ -38,14 +38,20 @@ constexpr float kReachCalibration = 1.2f;
 // (an untrained one), and stretching it further would only spread its guesses.
 constexpr float kMaxReachStretch = 2.f;
 
-// The P2 graph over `level2.places` (see the header comment); `proposed` gets the distinct pairs P2
-// landed on before the distance check. `calibrate_above`: stretch P2's moves by the reach ratio when
-// it exceeds this, at most by kMaxReachStretch (0 = never: the P2 graph before 2026-12-06); `scale`
-// gets the stretch applied (1 if none) and `ratio` the reach ratio: the median learned distance of
-// the experienced K-step place pairs (level2.experience_edges) over the median distance P2 moves a
-// place centre by a straight macro-action (1 when either is empty).
-PlaceGraph p2_place_graph(const Level2& level2, int query_directions = kQueryDirections, int* proposed = nullptr,
-                          float calibrate_above = kReachCalibration, float* scale = nullptr, float* ratio = nullptr);
+// The P2 graph over `level2.places` (see the header comment), with and without the reach calibration,
+// from one set of P2's answers. `calibrate_above`: stretch P2's moves by the reach ratio when it
+// exceeds this, at most by kMaxReachStretch (0 = never: the P2 graph before 2026-12-06).
+struct P2Graphs {
+  PlaceGraph calibrated;  // the agent's P2 graph
+  PlaceGraph raw;         // without the stretch; empty when `scale` is 1 (then the same as `calibrated`)
+  float ratio = 1;        // reach ratio: the median learned distance of the experienced K-step place pairs
+                          // (level2.experience_edges) over the median distance P2 moves a place centre by
+                          // a straight macro-action (1 when either is empty)
+  float scale = 1;        // the stretch applied (1 = none)
+  int proposed = 0;       // distinct place pairs P2 landed on (calibrated) before the graph's checks
+};
+P2Graphs p2_place_graphs(const Level2& level2, int query_directions = kQueryDirections,
+                         float calibrate_above = kReachCalibration);
 
 // Every pair of places whose learned distance is at most K steps (cost: that distance).
 PlaceGraph distance_place_graph(const Level2& level2);

@@ -242,6 +242,11 @@ void add_train_params(std::vector<ParamSpec>& t) {
                      "", 1, 64, [](V& v) -> auto& { return v.train.unroll; }));
   t.push_back(number("train.sequences", "sequences", "Exploration sequences collected", "", 10, 1000000,
                      [](V& v) -> auto& { return v.train.exploration.sequences; }));
+  t.push_back(number("train.sequences_motion_ref", "data motion ref",
+                     "Above this sigma_motion the exploration data grows as the square of the excess: train.sequences x "
+                     "(env.noise_motion / this)^2 are collected, at most 4x (noisier landings, noisier targets to average; "
+                     "train --json exploration_sequences); 0 = always train.sequences",
+                     "", 0, 10, [](V& v) -> auto& { return v.train.exploration.motion_ref; }));
   t.push_back(number("train.lr", "learning rate", "Level-1 Adam learning rate (a run that diverges stops with a message)", "",
                      1e-6, 1e6, [](V& v) -> auto& { return v.train.lr; }));
   t.push_back(number("train.polish_steps", "polish steps",

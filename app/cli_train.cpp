@@ -62,6 +62,7 @@ nlohmann::json train_json(const ModelFile& mf, const Level1Report& r, const Leve
   nlohmann::json j = {{"parameters", parameters},
                       {"seconds", seconds},
                       {"unroll", mf.train.unroll},
+                      {"exploration_sequences", mf.train.exploration.sequences},
                       {"level1_parameters", r.parameters},
                       {"level1_seconds", r.seconds},
                       {"level1_phase_seconds",
@@ -128,6 +129,9 @@ nlohmann::json train_json(const ModelFile& mf, const Level1Report& r, const Leve
 void print_train_summary(const ModelFile& mf, const Level1Report& r, const Level2Report& r2, const Level1TrainParams& tp,
                          long parameters, double seconds, const std::string& out) {
   const float min_std = *std::min_element(r.latent_std.begin(), r.latent_std.end());
+  if (mf.train.exploration.sequences != tp.exploration.sequences)
+    std::printf("collected %d exploration sequences: train.sequences %d x (sigma_motion / train.sequences_motion_ref %.2f)^2, at most 4x\n",
+                mf.train.exploration.sequences, tp.exploration.sequences, tp.exploration.motion_ref);
   std::printf("trained level 1 in %.1f s: %ld parameters; probe R^2 %.4f (%.3f units on noise-free frames); min latent std %.3f; "
               "colour accuracy %.3f\n",
               r.seconds, r.parameters, r.probe_r2, r.probe_error, min_std, r.colour_accuracy);

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "agent/jepa/encoder.hpp"
+#include "agent/jepa/train_model.hpp"
 #include "app/usage_error.hpp"
 #include "sim/fnv1a.hpp"
 
@@ -44,6 +45,9 @@ namespace {
 // 12: the P2 graph's reach calibration by experience (place_graph.hpp, 2026-12-06): where P2's straight
 //    moves fall more than 1.2x short of the experienced ones (heavy perception or motion noise), the
 //    graph and so the Mode-1 phase's DAgger episodes change. Elsewhere the models are as code 11's.
+// Not bumped for train.sequences_motion_ref (2026-12-06): the key holds the resolved training params
+// (resolved_train_params), so a model whose data budget grows is keyed by the sequences it collects,
+// and every other model keeps its key and bytes.
 constexpr int kTrainingCodeVersion = 12;
 // Models with P1's z (train.z_values > 1) only: since 2026-12-04 the Mode-1 phase labels under the
 // belief's most probable z alone (low_level_planner.hpp), so their π changes. Models without z train
@@ -78,7 +82,7 @@ std::string key_text(const World& world, const EnvParams& e, const Level1TrainPa
                 feature_size(e.num_rays), arch.latent, arch.hidden, arch.head_hidden, arch.probe_hidden);
   return "model_format=" + std::to_string(kModelFormatVersion) + " training_code=" + std::to_string(kTrainingCodeVersion) +
          (tp.z_values > 1 ? kZModelTrainingCode : "") + "\nmap=" + hex(world.fingerprint(), 16) + "\n" + env + "seed=" + std::to_string(seed) + "\n" +
-         training_config_text(tp, tp2, seed);
+         training_config_text(resolved_train_params(tp, e), tp2, seed);  // as the model file records it
 }
 
 std::string env_or_empty(const char* name) {

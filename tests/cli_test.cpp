@@ -623,6 +623,21 @@ TEST_CASE("bench: --set train.* trains the suite's models with those parameters"
   REQUIRE(other.status == 0);
   CHECK(has(other.err, "model: trained"));
   CHECK(column(scratch() / "ts_a.csv", 1, "config") != column(scratch() / "ts_c.csv", 1, "config"));
+  // At sigma_motion 0.8 the data budget is 4x (train.sequences_motion_ref 0.4): the model is the one
+  // trained on 4x the sequences with the rule off, under the same cache key.
+  const fs::path noisy_suite = scratch() / "train_set_noisy.json";
+  std::ofstream(noisy_suite) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [1001]}, "tasks": [{"length": 1, "per_map": 1}],
+    "map_params": {"width": 16, "height": 12, "regions": 6, "obstacles": 2}, "max_steps": 40, "noise": [{"motion": 0.8}]})";
+  auto noisy_bench = [&](const std::string& extra, const std::string& out) {
+    return run_cli("bench --suite " + noisy_suite.string() + " --agents flat --out " + (scratch() / out).string() + tiny + extra);
+  };
+  const Result noisy = noisy_bench("", "ts_f.csv");
+  REQUIRE(noisy.status == 0);
+  CHECK(has(noisy.err, "model: trained"));
+  const Result doubled = noisy_bench(" --set train.sequences=120 --set train.sequences_motion_ref=0", "ts_g.csv");
+  REQUIRE(doubled.status == 0);
+  CHECK(has(doubled.err, "model: from cache"));
+  CHECK(column(scratch() / "ts_f.csv", 1, "steps") == column(scratch() / "ts_g.csv", 1, "steps"));
   const Result unknown = bench(" --set train.bogus=1", "ts_d.csv"), range = bench(" --set train.steps=0", "ts_e.csv");
   CHECK(unknown.status == 2);
   CHECK(has(unknown.err, "--set train.bogus: unknown parameter"));

@@ -174,7 +174,7 @@ TEST_CASE("map.* and train.* are declared once, with their defaults inside their
       {"map.width", mp.width}, {"map.height", mp.height}, {"map.regions", mp.num_regions},
       {"map.obstacles", mp.num_obstacles}, {"map.circle_fraction", mp.circle_fraction}, {"map.gates", mp.num_gates},
       {"train.steps", tp.steps}, {"train.unroll", tp.unroll},
-      {"train.sequences", tp.exploration.sequences}, {"train.lr", tp.lr}, {"train.head_steps", tp.head_steps},
+      {"train.sequences", tp.exploration.sequences}, {"train.sequences_motion_ref", tp.exploration.motion_ref}, {"train.lr", tp.lr}, {"train.head_steps", tp.head_steps},
       {"train.polish_steps", tp.polish_steps}, {"train.polish_short_unroll", tp.polish_short_unroll},
       {"train.polish_from_belief", tp.polish_from_belief}, {"train.probe_steps", tp.probe_steps},
       {"train.distance_steps", tp2.distance_steps}, {"train.level2_steps", tp2.steps},

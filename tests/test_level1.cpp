@@ -292,6 +292,44 @@ TEST_CASE("exploration keeps each frame as the world would look without percepti
   CHECK(train.obs == d.obs);
 }
 
+TEST_CASE("the data budget grows with the motion noise above train.sequences_motion_ref, and the model records what was collected") {
+  ExplorationParams xp;  // 3000 sequences, motion_ref 0.4
+  CHECK(resolve_exploration(xp, 0.05).sequences == 3000);
+  CHECK(resolve_exploration(xp, 0.4).sequences == 3000);
+  CHECK(resolve_exploration(xp, 0.6).sequences == 6750);   // (0.6 / 0.4)^2 = 2.25
+  CHECK(resolve_exploration(xp, 0.8).sequences == 12000);  // 4x
+  CHECK(resolve_exploration(xp, 1.6).sequences == 12000);  // at most kMaxDataGrowth
+  CHECK(resolve_exploration(xp, 0.8).motion_ref == 0);
+  CHECK(resolve_exploration(resolve_exploration(xp, 0.8), 0.8).sequences == 12000);  // resolving again changes nothing
+  xp.motion_ref = 0;
+  CHECK(resolve_exploration(xp, 0.8).sequences == 3000);
+  xp.motion_ref = 0.1, xp.sequences = 400000;
+  CHECK(resolve_exploration(xp, 1.6).sequences == 1000000);  // at most train.sequences' range
+
+  const World world = generate_map(4);
+  Level1TrainParams tp = test::tiny_level1(5, 20);
+  EnvParams noisy;
+  noisy.noise_motion = 0.8;
+  Level1Report r;
+  const ModelFile mf = train_model(world, noisy, tp, 1, "test", r);
+  CHECK(mf.train.exploration.sequences == 80);
+  CHECK(mf.train.exploration.motion_ref == 0);
+  auto conf = [](const ModelFile& m) {
+    for (const ModelSection& s : model_sections(m))
+      if (s.tag == "CONF") return s.payload;
+    return std::string();
+  };
+  // Recorded as a model trained on 80 sequences without the rule: the file's bytes say what was done.
+  CHECK(conf(mf).find("motion_ref") == std::string::npos);
+  CHECK(unpack_model_file(pack_model_file(model_sections(mf)), "round trip").train.exploration.sequences == 80);
+  tp.exploration.motion_ref = 0;
+  tp.exploration.sequences = 40;
+  CHECK(resolved_train_params(tp, noisy).exploration.sequences == 40);
+  tp.exploration.motion_ref = 1.2;  // only the part above is off: 0.8 < 1.2 keeps the sequences
+  CHECK(resolved_train_params(tp, noisy).exploration.sequences == 40);
+  CHECK(resolved_train_params(tp, noisy).exploration.motion_ref == 0);
+}
+
 TEST_CASE("the caller's job beside the position probe sees the final E1, P1 and colour head and changes nothing") {
   const World world = generate_map(4);
   const Level1TrainParams tp = test::tiny_level1(30, 40);

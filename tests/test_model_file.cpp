@@ -200,7 +200,7 @@ TEST_CASE("the config section covers every training field") {
   // (z_from_gates is written on its own, as "z_source", only when true).
   CHECK(field_count<hjepa::Level1TrainParams>() == 20);
   CHECK(field_count<hjepa::PolicyTrainParams>() == 8);
-  CHECK(field_count<hjepa::ExplorationParams>() == 5);
+  CHECK(field_count<hjepa::ExplorationParams>() == 6);
   CHECK(field_count<hjepa::Level2TrainParams>() == 15);
 }
 
@@ -234,6 +234,7 @@ TEST_CASE("save_model then load_model is bit-exact and leaves no temporary file"
   CHECK(loaded.level1.fitted_gain == 0.35f);
   CHECK(loaded.level1.belief_context == saved.level1.belief_context);
   CHECK(loaded.train.polish_from_belief == 0.25);
+  CHECK(loaded.train.exploration.motion_ref == saved.train.exploration.motion_ref);  // written where not 0 (trained models: 0)
   CHECK(loaded.level2.arch.latent == 3);
   CHECK(loaded.level2.arch.horizon == 6);
   CHECK(loaded.level2.arch.places == 5);

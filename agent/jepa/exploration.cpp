@@ -4,11 +4,22 @@
 #include "agent/jepa/exploration.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "agent/jepa/encoder.hpp"
 
 namespace hjepa {
+
+ExplorationParams resolve_exploration(const ExplorationParams& p, double noise_motion) {
+  ExplorationParams r = p;
+  r.motion_ref = 0;
+  if (p.motion_ref > 0 && noise_motion > p.motion_ref) {
+    const double ratio = noise_motion / p.motion_ref;
+    r.sequences = static_cast<int>(std::min(1e6, std::round(p.sequences * std::min(ratio * ratio, kMaxDataGrowth))));
+  }
+  return r;
+}
 
 ExplorationData collect_exploration(const World& world, const EnvParams& env_params, const ExplorationParams& p,
                                     uint64_t seed, bool keep_noise_free) {

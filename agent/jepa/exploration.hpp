@@ -20,7 +20,22 @@ struct ExplorationParams {
   double turn_sigma = 0.35;     // std of the per-step heading change, radians (persistence)
   double switch_prob = 0.08;    // chance per step of a fresh uniform heading, 0..1
   double blocked_fraction = 0.5;  // a perceived move shorter than this x step_length counts as blocked
+  // The data budget grows with the motion noise: above sigma_motion = motion_ref, resolve_exploration
+  // multiplies `sequences` by (sigma_motion / motion_ref)^2, at most kMaxDataGrowth. P1 learns the mean
+  // landing of each move from targets whose spread grows with sigma_motion; what it memorises of that
+  // spread shrinks as data / sigma^2, so the data grows as sigma^2 to hold it (4x the data at
+  // sigma_motion 0.8: docs/ARCHITECTURE.md "More data where the motion is noisier"). 0 = always
+  // `sequences`. collect_exploration reads `sequences` only; resolved params have motion_ref 0.
+  double motion_ref = 0.4;
 };
+
+// The most resolve_exploration multiplies the data by (memory and training time grow with it).
+constexpr double kMaxDataGrowth = 4.0;
+
+// `p` with the data budget of the env's motion noise: sequences x min((noise_motion / motion_ref)^2,
+// kMaxDataGrowth) where noise_motion is above motion_ref (rounded, at most 1,000,000), and motion_ref
+// 0, so resolving again changes nothing and the resolved params describe what was collected.
+ExplorationParams resolve_exploration(const ExplorationParams& p, double noise_motion);
 
 struct ExplorationData {
   int features = 0;                 // F: floats per observation

@@ -129,6 +129,7 @@ void for_each_exploration_field(Params& p, Visit&& visit) {
   visit("turn_sigma", p.turn_sigma);
   visit("switch_prob", p.switch_prob);
   visit("blocked_fraction", p.blocked_fraction);
+  visit("motion_ref", p.motion_ref);
 }
 
 template <typename Params, typename Visit>
@@ -171,6 +172,9 @@ struct LegacyDefault {
 };
 constexpr LegacyDefault kLevel1LegacyDefaults[] = {{"polish_short_unroll", 0},   // 2026-12-04: 0 = train.unroll throughout
                                                     {"polish_from_belief", 0}};  // 2026-12-05: 0 = the raw encodings
+// A trained model's exploration is resolved (motion_ref 0, its sequences what was collected), so its
+// bytes are as before the key existed (2026-12-06).
+constexpr LegacyDefault kExplorationLegacyDefaults[] = {{"motion_ref", 0}};
 constexpr LegacyDefault kLevel2LegacyDefaults[] = {{"belief_gain", 1.0}};  // 2026-12-03: 1 = the raw encodings
 
 template <size_t N>
@@ -209,6 +213,7 @@ std::string config_payload(const ModelFile& model) {
   Json exploration = Json::object();
   for_each_exploration_field(model.train.exploration, [&](const char* key, const auto& v) {
     if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) check_finite(std::string("exploration.") + key, v);
+    if (const LegacyDefault* d = legacy_default(kExplorationLegacyDefaults, key); d && static_cast<double>(v) == d->value) return;
     exploration[key] = v;
   });
   level1["exploration"] = std::move(exploration);
@@ -378,6 +383,8 @@ void read_config_json(const JsonReader& rd, const std::string& payload, ModelFil
   std::vector<std::string> exploration_keys;
   for_each_exploration_field(model.train.exploration, [&](const char* key, auto& field) {
     exploration_keys.push_back(key);
+    if (const LegacyDefault* d = legacy_default(kExplorationLegacyDefaults, key); d && !exploration.contains(key))
+      return void(field = static_cast<std::decay_t<decltype(field)>>(d->value));
     read_field(rd, exploration, "$.level1.exploration", key, field);
   });
   rd.check_keys(exploration, "$.level1.exploration", exploration_keys);

@@ -23,9 +23,16 @@ std::string z_source_problem(const World& world, const Level1TrainParams& tp) {
   return "";
 }
 
-ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp,
+Level1TrainParams resolved_train_params(const Level1TrainParams& tp, const EnvParams& env_params) {
+  Level1TrainParams r = tp;
+  r.exploration = resolve_exploration(tp.exploration, env_params.noise_motion);
+  return r;
+}
+
+ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& requested,
                       const Level2TrainParams& tp2, uint64_t seed, const std::string& created_by, Level1Report& report,
                       Level2Report& report2, const ProgressFn& progress, const Level2ProgressFn& progress2) {
+  const Level1TrainParams tp = resolved_train_params(requested, env_params);
   if (const std::string problem = z_source_problem(world, tp); !problem.empty()) throw std::invalid_argument(problem);
   ModelFile mf;
   mf.train = tp;

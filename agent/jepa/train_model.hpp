@@ -14,8 +14,13 @@ namespace hjepa {
 // std::invalid_argument with it; the commands check it first.
 std::string z_source_problem(const World& world, const Level1TrainParams& tp);
 
+// tp as train_model trains it: the exploration's data budget resolved for the env's motion noise
+// (resolve_exploration). The model file records these, and the model cache keys them.
+Level1TrainParams resolved_train_params(const Level1TrainParams& tp, const EnvParams& env_params);
+
 // Seeds are derived from `seed` (initialisation, data, held-out data, batches), so the same
-// arguments give the same model wherever it is trained. A progress callback may throw to stop.
+// arguments give the same model wherever it is trained. tp is resolved first (resolved_train_params).
+// A progress callback may throw to stop.
 ModelFile train_model(const World& world, const EnvParams& env_params, const Level1TrainParams& tp,
                       const Level2TrainParams& tp2, uint64_t seed, const std::string& created_by, Level1Report& report,
                       Level2Report& report2, const ProgressFn& progress = {}, const Level2ProgressFn& progress2 = {});

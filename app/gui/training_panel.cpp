@@ -19,6 +19,7 @@ void training_controls(AppState& app, const TrainingJob::Snapshot& snap) {
   const ImGuiSliderFlags log = ImGuiSliderFlags_Logarithmic;
   declared_slider("train.steps", &app.train_params.steps, 100, 20000, log);
   declared_slider("train.sequences", &app.train_params.exploration.sequences, 10, 5000, log);
+  declared_slider("train.sequences_motion_ref", &app.train_params.exploration.motion_ref, 0, 2, "%.2f");
   declared_slider("train.lr", &app.train_params.lr, 1e-4, 0.1, "%.4g", log);
   declared_slider("train.unroll", &app.train_params.unroll, 1, 16);
   declared_slider("train.polish_steps", &app.train_params.polish_steps, 0, 20000);

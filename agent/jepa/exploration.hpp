@@ -21,10 +21,11 @@ struct ExplorationParams {
   double switch_prob = 0.08;    // chance per step of a fresh uniform heading, 0..1
   double blocked_fraction = 0.5;  // a perceived move shorter than this x step_length counts as blocked
   // The data budget grows with the motion noise: above sigma_motion = motion_ref, resolve_exploration
-  // multiplies `sequences` by (sigma_motion / motion_ref)^2, at most kMaxDataGrowth. P1 learns the mean
-  // landing of each move from targets whose spread grows with sigma_motion; what it memorises of that
-  // spread shrinks as data / sigma^2, so the data grows as sigma^2 to hold it (4x the data at
-  // sigma_motion 0.8: docs/ARCHITECTURE.md "More data where the motion is noisier"). 0 = always
+  // multiplies `sequences` by (sigma_motion / motion_ref)^2, at most kMaxDataGrowth. The learned parts
+  // learn means (a move's landing, a K-step move) from targets whose spread grows with sigma_motion;
+  // what a fit memorises of that spread shrinks as data / sigma^2, so the data grows as sigma^2 to hold
+  // it (4x the data at sigma_motion 0.8: docs/ARCHITECTURE.md "More data where the motion is
+  // noisier"). 0 = always
   // `sequences`. collect_exploration reads `sequences` only; resolved params have motion_ref 0.
   double motion_ref = 0.4;
 };

@@ -111,9 +111,24 @@ double box_distance(const Obstacle& b, Vec2 p) {
 OpenGates OracleAgent::gates() const {
   const OpenGates actual = env_->state().open_gates;
   if (!params_.gates_on_sight) return actual;
-  const int n = env_->world().gate_count();
+  const World& world = env_->world();
+  const int n = world.gate_count();
   const OpenGates all = n >= 64 ? ~OpenGates{0} : (OpenGates{1} << n) - 1;
-  return (actual & seen_) | (all & ~seen_);
+  OpenGates known = (actual & seen_) | (all & ~seen_);
+  if (!world.gates_shared) return known;
+  // Gates drawn together (one uniform u, gate g closed when u < its p_closed): a gate seen closed
+  // closes every gate at least as likely closed (the rest stay taken for open).
+  auto p_closed = [&](int g) { return world.obstacles[world.gate_obstacle(g)].p_closed; };
+  for (int g = 0; g < n; ++g) {
+    const OpenGates bit = OpenGates{1} << g;
+    if (seen_ & bit) continue;
+    for (int s = 0; s < n; ++s) {
+      const OpenGates sbit = OpenGates{1} << s;
+      if (!(seen_ & sbit) || (actual & sbit) || p_closed(s) > p_closed(g)) continue;
+      known &= ~bit;  // seen closed at p_s <= p_g: u < p_s <= p_g
+    }
+  }
+  return known;
 }
 
 void OracleAgent::look() {

@@ -6,7 +6,9 @@
 // the episode's gates: a gate is taken for open until it is seen (within the range rays' reach,
 // env.ray_max, with its centre in line of sight), then for what it is; it replans whenever what it
 // knows changes. What it pays over the oracle is the most that knowing the gates (issue 18's z) can
-// save an agent that uses what it sees perfectly.
+// save an agent that uses what it sees perfectly. On a map whose gates are drawn together
+// (gates_shared) it also infers the unseen gates from the seen ones, as a perfect user of its sight
+// that knows the map would: a gate seen closed closes every gate at least as likely closed.
 #pragma once
 #include "agent/agent.hpp"
 #include "sim/oracle.hpp"

@@ -126,6 +126,7 @@ OpenGates OracleAgent::gates() const {
       const OpenGates sbit = OpenGates{1} << s;
       if (!(seen_ & sbit) || (actual & sbit) || p_closed(s) > p_closed(g)) continue;
       known &= ~bit;  // seen closed at p_s <= p_g: u < p_s <= p_g
+      break;
     }
   }
   return known;

@@ -25,8 +25,8 @@ struct ExplorationParams {
   // learn means (a move's landing, a K-step move) from targets whose spread grows with sigma_motion;
   // what a fit memorises of that spread shrinks as data / sigma^2, so the data grows as sigma^2 to hold
   // it (4x the data at sigma_motion 0.8: docs/ARCHITECTURE.md "More data where the motion is
-  // noisier"). 0 = always
-  // `sequences`. collect_exploration reads `sequences` only; resolved params have motion_ref 0.
+  // noisier"). 0 = always `sequences`. collect_exploration reads `sequences` only; resolved params
+  // have motion_ref 0.
   double motion_ref = 0.4;
 };
 

@@ -631,10 +631,10 @@ TEST_CASE("bench: --set train.* trains the suite's models with those parameters"
   auto noisy_bench = [&](const std::string& extra, const std::string& out) {
     return run_cli("bench --suite " + noisy_suite.string() + " --agents flat --out " + (scratch() / out).string() + tiny + extra);
   };
-  const Result noisy = noisy_bench("", "ts_f.csv");
+  const Result noisy = noisy_bench(" --set train.sequences=10", "ts_f.csv");
   REQUIRE(noisy.status == 0);
   CHECK(has(noisy.err, "model: trained"));
-  const Result doubled = noisy_bench(" --set train.sequences=120 --set train.sequences_motion_ref=0", "ts_g.csv");
+  const Result doubled = noisy_bench(" --set train.sequences=40 --set train.sequences_motion_ref=0", "ts_g.csv");
   REQUIRE(doubled.status == 0);
   CHECK(has(doubled.err, "model: from cache"));
   CHECK(column(scratch() / "ts_f.csv", 1, "steps") == column(scratch() / "ts_g.csv", 1, "steps"));

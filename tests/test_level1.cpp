@@ -311,7 +311,8 @@ TEST_CASE("the data budget grows with the motion noise above train.sequences_mot
   EnvParams noisy;
   noisy.noise_motion = 0.8;
   Level1Report r;
-  const ModelFile mf = train_model(world, noisy, tp, 1, "test", r);
+  Level2Report r2;
+  const ModelFile mf = train_model(world, noisy, tp, test::tiny_level2(5, 2), 1, "test", r, r2);
   CHECK(mf.train.exploration.sequences == 80);
   CHECK(mf.train.exploration.motion_ref == 0);
   auto conf = [](const ModelFile& m) {

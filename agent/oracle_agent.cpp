@@ -116,19 +116,14 @@ OpenGates OracleAgent::gates() const {
   const OpenGates all = n >= 64 ? ~OpenGates{0} : (OpenGates{1} << n) - 1;
   OpenGates known = (actual & seen_) | (all & ~seen_);
   if (!world.gates_shared) return known;
-  // Gates drawn together (one uniform u, gate g closed when u < its p_closed): a gate seen closed
+  // Gates drawn together (one uniform u, gate g closed when u < its p_closed): a gate seen closed at p
   // closes every gate at least as likely closed (the rest stay taken for open).
   auto p_closed = [&](int g) { return world.obstacles[world.gate_obstacle(g)].p_closed; };
-  for (int g = 0; g < n; ++g) {
-    const OpenGates bit = OpenGates{1} << g;
-    if (seen_ & bit) continue;
-    for (int s = 0; s < n; ++s) {
-      const OpenGates sbit = OpenGates{1} << s;
-      if (!(seen_ & sbit) || (actual & sbit) || p_closed(s) > p_closed(g)) continue;
-      known &= ~bit;  // seen closed at p_s <= p_g: u < p_s <= p_g
-      break;
-    }
-  }
+  double least_closed = 2;  // the least p of a gate seen closed (2: none)
+  for (int g = 0; g < n; ++g)
+    if ((seen_ >> g & 1) && !(actual >> g & 1)) least_closed = std::min(least_closed, p_closed(g));
+  for (int g = 0; g < n; ++g)
+    if (!(seen_ >> g & 1) && p_closed(g) >= least_closed) known &= ~(OpenGates{1} << g);  // seen: as seen
   return known;
 }
 

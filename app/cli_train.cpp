@@ -130,8 +130,8 @@ void print_train_summary(const ModelFile& mf, const Level1Report& r, const Level
                          long parameters, double seconds, const std::string& out) {
   const float min_std = *std::min_element(r.latent_std.begin(), r.latent_std.end());
   if (mf.train.exploration.sequences != tp.exploration.sequences)
-    std::printf("collected %d exploration sequences: train.sequences %d x (sigma_motion / train.sequences_motion_ref %.2f)^2, at most 4x\n",
-                mf.train.exploration.sequences, tp.exploration.sequences, tp.exploration.motion_ref);
+    std::printf("collected %d exploration sequences: train.sequences %d x (sigma_motion / train.sequences_motion_ref %.2f)^2, at most %gx\n",
+                mf.train.exploration.sequences, tp.exploration.sequences, tp.exploration.motion_ref, kMaxDataGrowth);
   std::printf("trained level 1 in %.1f s: %ld parameters; probe R^2 %.4f (%.3f units on noise-free frames); min latent std %.3f; "
               "colour accuracy %.3f\n",
               r.seconds, r.parameters, r.probe_r2, r.probe_error, min_std, r.colour_accuracy);

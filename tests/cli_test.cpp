@@ -604,9 +604,10 @@ TEST_CASE("bench: --set train.* trains the suite's models with those parameters"
                            " --set train.probe_steps=10 --set train.distance_steps=10 --set train.level2_steps=10"
                            " --set train.heldout_sequences=10" +
                            std::string(hjepa::test::kTinyMode1Settings);
-  auto bench = [&](const std::string& extra, const std::string& out) {
-    return run_cli("bench --suite " + suite.string() + " --agents flat --out " + (scratch() / out).string() + tiny + extra);
+  auto bench_on = [&](const fs::path& suite_file, const std::string& extra, const std::string& out) {
+    return run_cli("bench --suite " + suite_file.string() + " --agents flat --out " + (scratch() / out).string() + tiny + extra);
   };
+  auto bench = [&](const std::string& extra, const std::string& out) { return bench_on(suite, extra, out); };
   const Result a = bench(" --set train.lr=0.003", "ts_a.csv");
   CAPTURE(a.err);
   REQUIRE(a.status == 0);
@@ -628,15 +629,12 @@ TEST_CASE("bench: --set train.* trains the suite's models with those parameters"
   const fs::path noisy_suite = scratch() / "train_set_noisy.json";
   std::ofstream(noisy_suite) << R"({"format": "hjepa-suite/1", "maps": {"seeds": [1001]}, "tasks": [{"length": 1, "per_map": 1}],
     "map_params": {"width": 16, "height": 12, "regions": 6, "obstacles": 2}, "max_steps": 40, "noise": [{"motion": 0.8}]})";
-  auto noisy_bench = [&](const std::string& extra, const std::string& out) {
-    return run_cli("bench --suite " + noisy_suite.string() + " --agents flat --out " + (scratch() / out).string() + tiny + extra);
-  };
-  const Result noisy = noisy_bench(" --set train.sequences=10", "ts_f.csv");
+  const Result noisy = bench_on(noisy_suite, " --set train.sequences=10", "ts_f.csv");
   REQUIRE(noisy.status == 0);
   CHECK(has(noisy.err, "model: trained"));
-  const Result doubled = noisy_bench(" --set train.sequences=40 --set train.sequences_motion_ref=0", "ts_g.csv");
-  REQUIRE(doubled.status == 0);
-  CHECK(has(doubled.err, "model: from cache"));
+  const Result by_hand = bench_on(noisy_suite, " --set train.sequences=40 --set train.sequences_motion_ref=0", "ts_g.csv");
+  REQUIRE(by_hand.status == 0);
+  CHECK(has(by_hand.err, "model: from cache"));
   CHECK(column(scratch() / "ts_f.csv", 1, "steps") == column(scratch() / "ts_g.csv", 1, "steps"));
   const Result unknown = bench(" --set train.bogus=1", "ts_d.csv"), range = bench(" --set train.steps=0", "ts_e.csv");
   CHECK(unknown.status == 2);

@@ -55,6 +55,28 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 
 constexpr OpenGates kOpen = 1, kClosed = 0;
 
+// One exact episode of the oracle agent (sighted or informed) from `start` with the gates `open` (bit
+// g = gate g open); it must finish the task. `replans` and `first_length` (the first plan's length)
+// when given.
+int oracle_episode(const World& w, const Task& task, Vec2 start, OpenGates open, bool sighted, int* replans = nullptr,
+                   double* first_length = nullptr) {
+  Env env(w, task, exact());
+  env.reset(1, start);
+  EnvState s = env.state();
+  for (int g = 0; g < w.gate_count(); ++g) env.set_gate_open(s, g, (open >> g) & 1);
+  env.set_state(s);
+  OracleAgentParams p;
+  p.gates_on_sight = sighted;
+  OracleAgent agent(env, p);
+  Observation obs;
+  agent.reset(obs);
+  if (first_length) *first_length = agent.path().length;
+  while (!env.done()) obs = env.step(agent.act(obs)).obs;
+  CHECK(env.state().progress == 1);
+  if (replans) *replans = agent.replans();
+  return env.state().step;
+}
+
 }  // namespace
 
 TEST_CASE("map files: p_closed reads, writes back exactly, and changes the fingerprint only of gates") {
@@ -226,21 +248,7 @@ TEST_CASE("oracle-sighted: the gates it has not seen are open to it; it sees one
   REQUIRE(closed_length > open_length + 2);  // round the top of the wall
   // Episode steps of an agent from (3, 9), 11 units from the door: the rays reach 5.
   auto episode = [&](bool gate_open, bool sighted, int* replans, double* first_length) {
-    Env env(w, task, exact());
-    env.reset(1, Vec2{3, 9});
-    EnvState s = env.state();
-    env.set_gate_open(s, 0, gate_open);
-    env.set_state(s);
-    OracleAgentParams p;
-    p.gates_on_sight = sighted;
-    OracleAgent agent(env, p);
-    Observation obs;
-    agent.reset(obs);
-    *first_length = agent.path().length;
-    while (!env.done()) obs = env.step(agent.act(obs)).obs;
-    CHECK(env.state().progress == 1);
-    *replans = agent.replans();
-    return env.state().step;
+    return oracle_episode(w, task, {3, 9}, gate_open ? kOpen : kClosed, sighted, replans, first_length);
   };
   int replans = 0, sighted_replans = 0;
   double first = 0, sighted_first = 0;
@@ -396,23 +404,7 @@ TEST_CASE("oracle-sighted on gates drawn together: a gate seen closed closes eve
   m["obstacles"] = json::parse(R"([{"type": "box", "min": [14, 0], "max": [16, 1]},
     {"type": "box", "min": [14, 1], "max": [16, 3], "p_closed": 0.5}, {"type": "box", "min": [14, 3], "max": [16, 8]},
     {"type": "box", "min": [14, 8], "max": [16, 10], "p_closed": 0.5}, {"type": "box", "min": [14, 10], "max": [16, 17]}])");
-  auto steps = [](const World& w, bool sighted) {
-    const Task task{{Color::Blue}};
-    Env env(w, task, exact());
-    env.reset(1, Vec2{3, 9});
-    EnvState s = env.state();
-    env.set_gate_open(s, 0, false);
-    env.set_gate_open(s, 1, false);
-    env.set_state(s);
-    OracleAgentParams p;
-    p.gates_on_sight = sighted;
-    OracleAgent agent(env, p);
-    Observation obs;
-    agent.reset(obs);
-    while (!env.done()) obs = env.step(agent.act(obs)).obs;
-    CHECK(env.state().progress == 1);
-    return env.state().step;
-  };
+  auto steps = [](const World& w, bool sighted) { return oracle_episode(w, Task{{Color::Blue}}, {3, 9}, kClosed, sighted); };
   const World apart = map_from_json(m.dump(), "apart.json");
   m["gates_shared"] = true;
   const World together = map_from_json(m.dump(), "together.json");

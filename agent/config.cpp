@@ -243,7 +243,7 @@ void add_train_params(std::vector<ParamSpec>& t) {
   t.push_back(number("train.sequences", "sequences", "Exploration sequences collected", "", 10, 1000000,
                      [](V& v) -> auto& { return v.train.exploration.sequences; }));
   t.push_back(number("train.sequences_motion_ref", "data motion ref",
-                     "Above this sigma_motion the exploration data grows as the square of the excess: train.sequences x "
+                     "Above this sigma_motion the exploration data grows as the square of the ratio: train.sequences x "
                      "(env.noise_motion / this)^2 are collected, at most 4x (noisier landings, noisier targets to average; "
                      "train --json exploration_sequences); 0 = always train.sequences",
                      "", 0, 10, [](V& v) -> auto& { return v.train.exploration.motion_ref; }));
